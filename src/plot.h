@@ -1,0 +1,160 @@
+/*
+ * plot.h -- loss curves drawn by gnuplot, for the command line
+ * (`losslab plot`), the explorer's plot pane and the slide gallery.
+ *
+ * The numbers come from the core (core/curve.h calls loss_eval() and
+ * pitfall_eval() at every sample point); this module only turns them into a
+ * gnuplot script and runs gnuplot as a child process (fork/exec, no shell,
+ * `gnuplot -d` so that a user's ~/.gnuplot changes nothing).  Data reaches
+ * gnuplot only as inline datablocks of numbers; every piece of text (titles,
+ * labels, legend entries) goes through plot_sanitize() and is written as a
+ * single-quoted gnuplot string, and file names never reach gnuplot at all
+ * (gnuplot writes the image to a pipe, this module writes the file).  A
+ * gnuplot that hangs is killed after PLOT_TIMEOUT_MS and always reaped.
+ *
+ * Nothing here includes curses: the explorer gets plain text lines from
+ * plot_dumb() and colours them itself, using the point characters reported
+ * in struct plot_text.
+ */
+#ifndef LOSSLAB_PLOT_H
+#define LOSSLAB_PLOT_H
+
+#include <stddef.h>
+
+#include "core/mat.h"
+#include "core/loss.h"
+
+/* The plot kinds; the ids are those of `losslab plot ID`. */
+enum plot_kind {
+	PLOT_BCE_CURVE,		/* "bce-curve": BCE against p, y=1 and y=0 */
+	PLOT_LOGITS_CURVE,	/* "logits-curve": BCE-with-logits against z,
+				   with its gradient sigma(z)-y */
+	PLOT_CE_CURVE,		/* "ce-curve": CE against the true-class
+				   logit margin, C classes */
+	PLOT_DOUBLE_SIGMOID,	/* "double-sigmoid": correct vs double sigmoid */
+	PLOT_SOFTMAX_THEN_CE,	/* "softmax-then-ce": correct vs CE(softmax) */
+	PLOT_NAIVE_FLOAT32,	/* "naive-float32": BCE(sigmoid) in float32 */
+	PLOT_FOCAL,		/* "focal": gamma = 0, 1, 2, 5 */
+	PLOT_LABEL_SMOOTHING,	/* "label-smoothing": eps = 0, 0.1, 0.3 */
+	PLOT_POS_WEIGHT,	/* "pos-weight": pos_weight = 1, 3, 10 and y=0 */
+	PLOT_COMPARE,		/* "compare": any losses overlaid against z */
+	PLOT_KIND_COUNT
+};
+
+#define PLOT_MAX_LOSSES		8	/* losses in one "compare" plot */
+#define PLOT_MAX_CURVES		8	/* curves in one plot */
+#define PLOT_TIMEOUT_MS		5000	/* then gnuplot gets SIGKILL */
+#define PLOT_TEXT_MAX		160	/* bytes of a sanitised text, with NUL */
+
+/*
+ * What to draw.  plot_req_init() fills the defaults; a NaN double or a zero
+ * int means "the kind's default".
+ */
+struct plot_req {
+	enum plot_kind	 kind;
+	int		 classes;	/* C for ce-curve, softmax-then-ce,
+					   label-smoothing (>= 2; 0: 3) */
+	double		 xmin, xmax;	/* the x range (NaN: the kind's own) */
+	int		 has_mark;	/* mark the point at x = mark on every
+					   loss curve */
+	double		 mark;
+	double		 target;	/* y for the binary kinds (NaN: the kind's
+					   default, 1 except bce-curve: both) */
+	const char	*lang;		/* "en" or "zh"; NULL: "en" */
+	const char	*title;		/* a title replacing the kind's own, or
+					   NULL; sanitised before use */
+	double		 gamma;		/* focal: one gamma instead of 0,1,2,5 */
+	double		 alpha;		/* focal alpha (NaN: none, i.e. -1) */
+	double		 pos_weight;	/* pos-weight: one value beside 1 */
+	double		 label_smoothing; /* label-smoothing: one eps beside 0 */
+	int		 nlosses;	/* compare: the losses to overlay */
+	enum loss_id	 losses[PLOT_MAX_LOSSES];
+	int		 points;	/* samples per curve (0: the default) */
+};
+
+/* One curve of a drawn plot, as the explorer needs it to colour it. */
+struct plot_curve_key {
+	char		 point;		/* the character that draws it in the
+					   dumb output: '*', '#', '$', '%', ... */
+	int		 gradient;	/* 1: a gradient curve, 0: a loss curve */
+	char		 label[PLOT_TEXT_MAX]; /* its legend entry (UTF-8) */
+};
+
+/* The text plot returned by plot_dumb(); free with plot_text_free(). */
+struct plot_text {
+	char		**lines;	/* nlines NUL-terminated UTF-8 lines,
+					   no form feed, no escape codes,
+					   trailing blanks kept (fixed width) */
+	int		 nlines;
+	int		 ncurves;
+	struct plot_curve_key curves[PLOT_MAX_CURVES];
+	char		 mark_point;	/* the mark's character ('O'), or 0 */
+	/* The plot border (0-based line and byte column, inclusive), or -1:
+	   characters strictly inside it belong to curves or the key. */
+	int		 top, left, bottom, right;
+};
+
+#define PLOT_TEXT_INIT	{ NULL, 0, 0, { { 0, 0, "" } }, 0, -1, -1, -1, -1 }
+
+/* Fill r with the defaults for kind k (NaN overrides, y=1, lang "en"). */
+void	 plot_req_init(struct plot_req *r, enum plot_kind k);
+
+/* The id of a kind ("bce-curve", ...), and its one-line description. */
+const char *plot_kind_name(enum plot_kind k);
+const char *plot_kind_desc(enum plot_kind k);
+/* Parse an id; 0, or -1 if unknown. */
+int	 plot_kind_parse(const char *name, enum plot_kind *k);
+
+/* 1 if a gnuplot executable is found in PATH, else 0 (no process is run). */
+int	 plot_available(void);
+
+/*
+ * Render req with gnuplot's dumb terminal at width x height characters
+ * (each clamped to [20, 500]) into *out (overwritten; free it with
+ * plot_text_free()).  Returns 0, or -1 with e set: "gnuplot not found
+ * (install gnuplot-nox)", a timeout, gnuplot's exit status or first error
+ * line, bad request values, out of memory.
+ */
+int	 plot_dumb(const struct plot_req *req, int width, int height,
+	    struct plot_text *out, struct err *e);
+void	 plot_text_free(struct plot_text *t);
+
+/* The output formats of plot_export(). */
+enum plot_format {
+	PLOT_FORMAT_PNG,	/* pngcairo */
+	PLOT_FORMAT_SVG,	/* svg */
+	PLOT_FORMAT_PDF,	/* pdfcairo */
+	PLOT_FORMAT_DUMB	/* text, as plot_dumb() */
+};
+
+/* The format from a file name's extension (.png, .svg, .pdf); 0 or -1. */
+int	 plot_format_from_path(const char *path, enum plot_format *f);
+
+/*
+ * 0 if path may be written by plot_export(), else -1 with e set: empty,
+ * starts with '|' or '<' (after blanks), or contains quotes, backticks,
+ * control characters (newlines...), or is not valid UTF-8.
+ */
+int	 plot_check_path(const char *path, struct err *e);
+
+/*
+ * Render req to the file path, its format from the extension (see
+ * plot_format_from_path), at width x height pixels (PDF: 1/100 inch each;
+ * 0: 800x500).  The file is written only when gnuplot succeeded (write to a
+ * temporary name beside it, then rename).  Returns 0, or -1 with e set.
+ */
+int	 plot_export(const struct plot_req *req, const char *path, int width,
+	    int height, struct err *e);
+
+/*
+ * Copy the text in to out (outlen bytes, at least 1) keeping only what is
+ * safe inside a single-quoted gnuplot string (the terminals run with
+ * `noenhanced`, so nothing in it is interpreted): printable ASCII other
+ * than ' " \ ` | < > ! $ @ (each dropped), and well-formed UTF-8 sequences of 2-4 bytes (no overlongs, no
+ * surrogates, nothing above U+10FFFF, no C1 controls).  Tabs, newlines and
+ * other control characters become one space.  Truncates at a character
+ * boundary.  Returns out.
+ */
+char	*plot_sanitize(const char *in, char *out, size_t outlen);
+
+#endif
