@@ -1,0 +1,496 @@
+/*
+ * cmd_eval.c -- `losslab eval LOSS --input V --target V [options]`.
+ *
+ * Parses the values and options, hands them to the loss core (loss_eval,
+ * pitfall_eval, diag_check) and prints either a readable report or one JSON
+ * object.  Nothing here computes a loss.  Every bad input -- an unknown loss
+ * or option, an option the loss does not read, a number that does not parse,
+ * a shape the core refuses -- ends in one "losslab: ..." line and exit 2.
+ */
+#include "config.h"
+
+#include <getopt.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cmd_eval.h"
+#include "core/diag.h"
+#include "core/loss.h"
+#include "core/pitfall.h"
+#include "i18n.h"
+#include "json.h"
+#include "parse.h"
+
+enum {
+	OPT_INPUT = 256, OPT_TARGET, OPT_REDUCTION, OPT_WEIGHT, OPT_POS_WEIGHT,
+	OPT_IGNORE_INDEX, OPT_LABEL_SMOOTHING, OPT_MARGIN, OPT_P, OPT_ALPHA,
+	OPT_GAMMA, OPT_LOG_TARGET, OPT_PITFALL, OPT_JSON, OPT_HELP
+};
+
+static const struct option eval_options[] = {
+	{ "input",		required_argument, NULL, OPT_INPUT },
+	{ "target",		required_argument, NULL, OPT_TARGET },
+	{ "reduction",		required_argument, NULL, OPT_REDUCTION },
+	{ "weight",		required_argument, NULL, OPT_WEIGHT },
+	{ "pos-weight",		required_argument, NULL, OPT_POS_WEIGHT },
+	{ "ignore-index",	required_argument, NULL, OPT_IGNORE_INDEX },
+	{ "label-smoothing",	required_argument, NULL, OPT_LABEL_SMOOTHING },
+	{ "margin",		required_argument, NULL, OPT_MARGIN },
+	{ "p",			required_argument, NULL, OPT_P },
+	{ "alpha",		required_argument, NULL, OPT_ALPHA },
+	{ "gamma",		required_argument, NULL, OPT_GAMMA },
+	{ "log-target",		no_argument,	   NULL, OPT_LOG_TARGET },
+	{ "pitfall",		required_argument, NULL, OPT_PITFALL },
+	{ "json",		no_argument,	   NULL, OPT_JSON },
+	{ "help",		no_argument,	   NULL, OPT_HELP },
+	{ NULL, 0, NULL, 0 }
+};
+
+/* Everything one invocation owns, freed in one place. */
+struct eval_args {
+	enum loss_id		 loss;
+	struct mat		 input, target, weight, pos_weight;
+	int			 have_input, have_target;
+	struct loss_opts	 opts;
+	enum pitfall_id		 pitfall;
+	int			 json;
+	int			 stdin_used;
+};
+
+void
+cmd_eval_usage(void *out)
+{
+	FILE	*fp = out;
+	int	 i;
+
+	fputs(_("Usage: losslab eval LOSS --input V --target V [OPTION]...\n"
+	    "Compute a classification loss, its gradient and its warnings, "
+	    "exactly as\nPyTorch 1.13 does in float64.\n\n"), fp);
+	fputs(_("LOSS is one of:"), fp);
+	for (i = 0; i < LOSS_COUNT; i++)
+		fprintf(fp, " %s", loss_name(i));
+	fputs("\n\n", fp);
+	fputs(_(
+"  --input V            the model output (logits, probabilities or\n"
+"                       log-probabilities, as the loss expects)\n"
+"  --target V           targets; for ce/nll/multi-margin a target shaped like\n"
+"                       the input holds class probabilities, otherwise class\n"
+"                       indices (0,2 for a 2xC input; 1 for a 1-D input)\n"
+"  --reduction R        none, mean (default), sum; batchmean for kl-div\n"
+"  --weight V           weights (per class, or broadcast like PyTorch for bce)\n"
+"  --pos-weight V       bce-logits: weight of the positive term per class\n"
+"  --ignore-index N     ce, nll: targets equal to N are skipped (default -100)\n"
+"  --label-smoothing X  ce: epsilon in [0, 1] (default 0)\n"
+"  --margin X           multi-margin: the margin (default 1)\n"
+"  --p 1|2              multi-margin: the power (default 1)\n"
+"  --alpha X            focal: positive-class weight (default 0.25; <0: off)\n"
+"  --gamma X            focal: focusing exponent (default 2)\n"
+"  --log-target         kl-div: the target is given as log-probabilities\n"
+"  --pitfall ID         also evaluate a classic mistake on the same input:\n"
+"                       double-sigmoid, softmax-then-ce, log-softmax-then-ce,\n"
+"                       bce-on-logits, naive-float32\n"
+"  --json               print one JSON object instead of the report\n"
+"  --help               show this help and exit\n\n"), fp);
+	fputs(_(
+"V is a,b,c (1-D) or a,b;c,d (rows); @FILE reads it from a file (the same\n"
+"syntax, or one row a line), - from standard input; inf, -inf and nan are\n"
+"accepted.  Bad input exits with status 2 and one line on standard error.\n\n"
+"Example:\n"
+"  losslab eval ce --input '2,1,0.1;0.2,0.3,2.5' --target 0,2 --json\n"), fp);
+}
+
+static int __attribute__((format(printf, 1, 2)))
+fail(const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("losslab: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	return 2;
+}
+
+/* Parse a value option (which may read stdin once) into m. */
+static int
+value_arg(struct eval_args *a, const char *opt, const char *arg,
+    struct mat *m, int *have)
+{
+	struct err	 e;
+
+	if (*have)
+		return fail("%s given twice", opt);
+	if (strcmp(arg, "-") == 0) {
+		if (a->stdin_used)
+			return fail("%s: standard input is already read by "
+			    "another option", opt);
+		a->stdin_used = 1;
+	}
+	if (parse_value_arg(arg, opt, m, &e) != 0)
+		return fail("%s", e.msg);
+	*have = 1;
+	return 0;
+}
+
+static int
+number_arg(const char *opt, const char *arg, double *out)
+{
+	if (parse_double(arg, out) != 0)
+		return fail("%s: '%s' is not a number", opt, arg);
+	return 0;
+}
+
+/* Refuse an option that the chosen loss (or pitfall) never reads. */
+static int
+check_applies(const struct eval_args *a, const char *opt, int given)
+{
+	if (given && !loss_has_option(a->loss, opt))
+		return fail("--%s does not apply to %s (%s)", opt,
+		    loss_name(a->loss), loss_torch_name(a->loss));
+	return 0;
+}
+
+static int
+parse_args(int argc, char **argv, struct eval_args *a)
+{
+	const char	*loss_arg = NULL;
+	int		 c, have_w = 0, have_pw = 0, rc;
+	int		 given[OPT_HELP + 1] = { 0 };
+	long		 l;
+
+	loss_opts_init(&a->opts);
+	opterr = 0;
+	optind = 1;
+	while ((c = getopt_long(argc, argv, ":", eval_options, NULL)) != -1) {
+		if (c >= OPT_INPUT && c <= OPT_HELP)
+			given[c]++;
+		rc = 0;
+		switch (c) {
+		case OPT_INPUT:
+			rc = value_arg(a, "--input", optarg, &a->input,
+			    &a->have_input);
+			break;
+		case OPT_TARGET:
+			rc = value_arg(a, "--target", optarg, &a->target,
+			    &a->have_target);
+			break;
+		case OPT_WEIGHT:
+			rc = value_arg(a, "--weight", optarg, &a->weight,
+			    &have_w);
+			a->opts.weight = &a->weight;
+			break;
+		case OPT_POS_WEIGHT:
+			rc = value_arg(a, "--pos-weight", optarg,
+			    &a->pos_weight, &have_pw);
+			a->opts.pos_weight = &a->pos_weight;
+			break;
+		case OPT_REDUCTION:
+			if (loss_reduction_parse(optarg,
+			    &a->opts.reduction) != 0)
+				rc = fail("--reduction: %s is not a valid "
+				    "value for reduction", optarg);
+			break;
+		case OPT_IGNORE_INDEX:
+			if (parse_long(optarg, &l) != 0)
+				rc = fail("--ignore-index: '%s' is not an "
+				    "integer", optarg);
+			else
+				a->opts.ignore_index = l;
+			break;
+		case OPT_LABEL_SMOOTHING:
+			rc = number_arg("--label-smoothing", optarg,
+			    &a->opts.label_smoothing);
+			break;
+		case OPT_MARGIN:
+			rc = number_arg("--margin", optarg, &a->opts.margin);
+			break;
+		case OPT_P:
+			if (parse_long(optarg, &l) != 0 || (l != 1 && l != 2))
+				rc = fail("--p: only p == 1 and p == 2 "
+				    "supported (got '%s')", optarg);
+			else
+				a->opts.p = (int)l;
+			break;
+		case OPT_ALPHA:
+			rc = number_arg("--alpha", optarg, &a->opts.alpha);
+			break;
+		case OPT_GAMMA:
+			rc = number_arg("--gamma", optarg, &a->opts.gamma);
+			break;
+		case OPT_LOG_TARGET:
+			a->opts.log_target = 1;
+			break;
+		case OPT_PITFALL:
+			if (pitfall_parse(optarg, &a->pitfall) != 0 ||
+			    a->pitfall == PITFALL_NONE)
+				rc = fail("--pitfall: unknown pitfall '%s' "
+				    "(double-sigmoid, softmax-then-ce, "
+				    "log-softmax-then-ce, bce-on-logits, "
+				    "naive-float32)", optarg);
+			break;
+		case OPT_JSON:
+			a->json = 1;
+			break;
+		case OPT_HELP:
+			cmd_eval_usage(stdout);
+			return 1;
+		case ':':
+			return fail("option '%s' needs a value",
+			    argv[optind - 1]);
+		default:
+			return fail("unknown option '%s' (see 'losslab eval "
+			    "--help')", argv[optind - 1]);
+		}
+		if (rc != 0)
+			return rc;
+	}
+	for (; optind < argc; optind++) {
+		if (loss_arg != NULL)
+			return fail("unexpected argument '%s' (the loss is "
+			    "already '%s')", argv[optind], loss_arg);
+		loss_arg = argv[optind];
+	}
+	if (loss_arg == NULL)
+		return fail("eval needs a loss (see 'losslab eval --help')");
+	if (loss_parse(loss_arg, &a->loss) != 0)
+		return fail("unknown loss '%s' (see 'losslab eval --help')",
+		    loss_arg);
+	if (!a->have_input)
+		return fail("eval %s needs --input", loss_arg);
+	if (!a->have_target)
+		return fail("eval %s needs --target", loss_arg);
+	if ((rc = check_applies(a, "weight", given[OPT_WEIGHT])) != 0 ||
+	    (rc = check_applies(a, "pos-weight", given[OPT_POS_WEIGHT])) != 0 ||
+	    (rc = check_applies(a, "ignore-index",
+	    given[OPT_IGNORE_INDEX])) != 0 ||
+	    (rc = check_applies(a, "label-smoothing",
+	    given[OPT_LABEL_SMOOTHING])) != 0 ||
+	    (rc = check_applies(a, "margin", given[OPT_MARGIN])) != 0 ||
+	    (rc = check_applies(a, "p", given[OPT_P])) != 0 ||
+	    (rc = check_applies(a, "alpha", given[OPT_ALPHA])) != 0 ||
+	    (rc = check_applies(a, "gamma", given[OPT_GAMMA])) != 0 ||
+	    (rc = check_applies(a, "log-target", given[OPT_LOG_TARGET])) != 0)
+		return rc;
+	if (a->pitfall != PITFALL_NONE && pitfall_loss(a->pitfall) != a->loss)
+		return fail("--pitfall %s imitates %s, not %s",
+		    pitfall_name(a->pitfall),
+		    loss_name(pitfall_loss(a->pitfall)), loss_name(a->loss));
+	return 0;
+}
+
+/* The symbol of the input for gradient labels: z, p or log p. */
+static const char *
+input_symbol(enum loss_id id)
+{
+	switch (loss_input_kind(id)) {
+	case LOSS_INPUT_PROBABILITIES:
+		return "p";
+	case LOSS_INPUT_LOG_PROBABILITIES:
+		return "(log p)";
+	default:
+		return "z";
+	}
+}
+
+static const char *
+input_kind_name(enum loss_id id)
+{
+	switch (loss_input_kind(id)) {
+	case LOSS_INPUT_PROBABILITIES:
+		return _("probabilities p");
+	case LOSS_INPUT_LOG_PROBABILITIES:
+		return _("log-probabilities");
+	default:
+		return _("logits z");
+	}
+}
+
+static void
+print_num(double v)
+{
+	if (isnan(v))
+		printf("%12s", "nan");
+	else if (isinf(v))
+		printf("%12s", v > 0 ? "inf" : "-inf");
+	else
+		printf("%12.8g", v);
+}
+
+/* Print a mat as an indented table, one row a line. */
+static void
+print_mat(const struct mat *m)
+{
+	size_t r, c;
+
+	if (mat_numel(m) == 0) {
+		printf("  %s\n", _("(empty)"));
+		return;
+	}
+	for (r = 0; r < m->rows; r++) {
+		fputs(" ", stdout);
+		if (m->ndim == 2)
+			printf(" [%zu]", r);
+		for (c = 0; c < m->cols; c++)
+			print_num(MAT_AT(m, r, c));
+		putchar('\n');
+	}
+}
+
+static void
+print_value_line(const char *label, const struct loss_result *r,
+    enum loss_reduction red)
+{
+	char	 buf[64];
+
+	printf("%s: %.17g", label, r->value);
+	switch (red) {
+	case LOSS_REDUCTION_NONE:
+		printf("  (%s)\n", _("sum of the unreduced losses"));
+		break;
+	case LOSS_REDUCTION_SUM:
+		printf("  (%s)\n", _("sum"));
+		break;
+	default:
+		printf("  (%s %s)\n", _("sum divided by"),
+		    parse_fmt(r->denom, buf, sizeof buf));
+	}
+}
+
+static void
+print_report(const struct eval_args *a, const struct loss_result *r,
+    const struct diag_list *dl, const struct loss_result *pr,
+    const struct err *perr)
+{
+	const char	*sym = input_symbol(a->loss);
+	int		 i;
+
+	printf("%s (%s), reduction=%s\n", loss_name(a->loss),
+	    loss_torch_name(a->loss), loss_reduction_name(a->opts.reduction));
+	printf("%s, %s:\n", _("input"), input_kind_name(a->loss));
+	print_mat(&a->input);
+	printf("%s%s:\n", _("target"), r->index_target ?
+	    _(" (class indices)") : "");
+	print_mat(&a->target);
+	printf("%s:\n", _("per-element loss (reduction='none')"));
+	print_mat(&r->elem);
+	print_value_line(_("loss"), r, a->opts.reduction);
+	printf("%s dL/d%s (%s):\n", _("gradient"), sym,
+	    _("w.r.t. the input"));
+	print_mat(&r->grad);
+	if (dl->n > 0) {
+		printf("%s:\n", _("warnings"));
+		for (i = 0; i < dl->n; i++)
+			printf("  [%s] %s\n", dl->d[i].id, dl->d[i].msg);
+	}
+	if (a->pitfall == PITFALL_NONE)
+		return;
+	printf("\n%s %s: %s\n", _("pitfall"), pitfall_name(a->pitfall),
+	    pitfall_torch_code(a->pitfall));
+	if (pr == NULL) {
+		printf("  %s: %s\n", _("PyTorch raises"), perr->msg);
+		return;
+	}
+	printf("%s:\n", _("per-element loss (reduction='none')"));
+	print_mat(&pr->elem);
+	print_value_line(_("pitfall loss"), pr, a->opts.reduction);
+	printf("%s: %.17g\n", _("difference (pitfall - correct)"),
+	    pr->value - r->value);
+	printf("%s dL/dz (%s):\n", _("pitfall gradient"),
+	    _("w.r.t. the raw logits"));
+	print_mat(&pr->grad);
+}
+
+/* The 'none' output: a number when it is 0-d, else an array. */
+static void
+json_value(const struct loss_result *r, enum loss_reduction red)
+{
+	if (red != LOSS_REDUCTION_NONE || r->elem_scalar)
+		json_number(stdout, red == LOSS_REDUCTION_NONE ?
+		    r->elem.v[0] : r->value);
+	else
+		json_mat(stdout, &r->elem);
+}
+
+static void
+print_json(const struct eval_args *a, const struct loss_result *r,
+    const struct diag_list *dl, const struct loss_result *pr,
+    const struct err *perr)
+{
+	int i;
+
+	fputs("{\"loss\": ", stdout);
+	json_string(stdout, loss_name(a->loss));
+	fputs(", \"reduction\": ", stdout);
+	json_string(stdout, loss_reduction_name(a->opts.reduction));
+	fputs(", \"value\": ", stdout);
+	json_value(r, a->opts.reduction);
+	fputs(", \"grad\": ", stdout);
+	json_mat(stdout, &r->grad);
+	fputs(", \"warnings\": [", stdout);
+	for (i = 0; i < dl->n; i++) {
+		fputs(i ? ", {\"id\": " : "{\"id\": ", stdout);
+		json_string(stdout, dl->d[i].id);
+		fputs(", \"message\": ", stdout);
+		json_string(stdout, dl->d[i].msg);
+		fputc('}', stdout);
+	}
+	fputc(']', stdout);
+	if (a->pitfall != PITFALL_NONE) {
+		fputs(", \"pitfall\": {\"id\": ", stdout);
+		json_string(stdout, pitfall_name(a->pitfall));
+		if (pr != NULL) {
+			fputs(", \"value\": ", stdout);
+			json_value(pr, a->opts.reduction);
+			fputs(", \"grad\": ", stdout);
+			json_mat(stdout, &pr->grad);
+		} else {
+			fputs(", \"error\": ", stdout);
+			json_string(stdout, perr->msg);
+		}
+		fputc('}', stdout);
+	}
+	fputs("}\n", stdout);
+}
+
+int
+cmd_eval_main(int argc, char **argv)
+{
+	struct eval_args	 a;
+	struct loss_result	 r = LOSS_RESULT_INIT, pr = LOSS_RESULT_INIT;
+	struct diag_list	 dl;
+	struct err		 e, perr;
+	int			 rc, pok = 0;
+
+	memset(&a, 0, sizeof a);
+	rc = parse_args(argc, argv, &a);
+	if (rc != 0) {
+		rc = rc == 1 ? 0 : rc;
+		goto out;
+	}
+	if (loss_eval(a.loss, &a.input, &a.target, &a.opts, &r, &e) != 0) {
+		rc = fail("%s: %s", loss_name(a.loss), e.msg);
+		goto out;
+	}
+	diag_check(a.loss, &a.input, &a.target, &a.opts, &r, &dl);
+	if (a.pitfall != PITFALL_NONE)
+		pok = pitfall_eval(a.pitfall, &a.input, &a.target, &a.opts,
+		    &pr, &perr) == 0;
+	if (a.json)
+		print_json(&a, &r, &dl, pok ? &pr : NULL, &perr);
+	else
+		print_report(&a, &r, &dl, pok ? &pr : NULL, &perr);
+	if (fflush(stdout) != 0 || ferror(stdout))
+		rc = fail("write error on standard output");
+out:
+	loss_result_free(&r);
+	loss_result_free(&pr);
+	mat_free(&a.input);
+	mat_free(&a.target);
+	mat_free(&a.weight);
+	mat_free(&a.pos_weight);
+	return rc;
+}

@@ -1,0 +1,213 @@
+/*
+ * main.c -- losslab's entry point: global options, then one of
+ *   losslab [LESSON]          the explorer (the lesson list without LESSON)
+ *   losslab --dump LESSON     every step of a lesson as plain text
+ *   losslab eval ...          one loss, value and gradient (cmd_eval.c)
+ *   losslab plot ...          loss curves through gnuplot (cmd_plot.c)
+ *   losslab lessons ...       list and check lessons (cmd_lessons.c)
+ * Options and data are read before the terminal is touched, so that most
+ * errors print as ordinary "losslab: ..." lines.
+ */
+#include "config.h"
+
+#include <getopt.h>
+#include <locale.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "app.h"
+#include "cmd_eval.h"
+#include "cmd_lessons.h"
+#include "cmd_plot.h"
+#include "dump.h"
+#include "i18n.h"
+#include "parse.h"
+#include "ui/ui.h"
+
+enum {
+	OPT_LANG = 256, OPT_LESSONS, OPT_NO_COLOR, OPT_PRESENT, OPT_AUTOPLAY,
+	OPT_DUMP, OPT_HELP, OPT_VERSION
+};
+
+static const struct option main_options[] = {
+	{ "lang",	required_argument, NULL, OPT_LANG },
+	{ "lessons",	required_argument, NULL, OPT_LESSONS },
+	{ "no-color",	no_argument,	   NULL, OPT_NO_COLOR },
+	{ "no-colour",	no_argument,	   NULL, OPT_NO_COLOR },
+	{ "present",	no_argument,	   NULL, OPT_PRESENT },
+	{ "autoplay",	required_argument, NULL, OPT_AUTOPLAY },
+	{ "dump",	required_argument, NULL, OPT_DUMP },
+	{ "help",	no_argument,	   NULL, OPT_HELP },
+	{ "version",	no_argument,	   NULL, OPT_VERSION },
+	{ NULL, 0, NULL, 0 }
+};
+
+static void
+usage(void)
+{
+	printf(_("Usage: losslab [OPTION]... [LESSON]\n"
+	    "  or:  losslab eval LOSS --input V --target V [OPTION]...\n"
+	    "  or:  losslab plot ID [--out FILE] [OPTION]...\n"
+	    "  or:  losslab lessons [--check [FILE|DIR]]\n"
+	    "Explore classification losses -- BCE, cross-entropy and their "
+	    "relatives --\nwith editable inputs, live values and gradients, "
+	    "and the classic mistakes\nbeside the right way.  Every number "
+	    "equals PyTorch's (float64).\n\n"));
+	printf(_("With no LESSON, the explorer opens on the lesson list; "
+	    "LESSON is a lesson id\n(such as bce or softmax-then-ce) or a "
+	    "lesson file.\n\n"));
+	printf(_(
+"      --dump LESSON     print every step of LESSON as plain text and exit\n"
+"      --lang en|zh      language of lessons and interface (default: from\n"
+"                        LC_ALL/LC_MESSAGES/LANG; zh_* selects Chinese)\n"
+"      --lessons DIR     look for lessons in DIR first\n"
+"      --no-color        no colours (also when NO_COLOR is set)\n"
+"      --present         presenter mode: large figures, no chrome\n"
+"      --autoplay SECS   step through the lesson by itself every SECS seconds\n"
+"      --help            display this help and exit\n"
+"      --version         output version information and exit\n\n"));
+	printf(_("Subcommands: 'losslab eval --help', 'losslab plot --help', "
+	    "'losslab lessons --help'.\nThe manual: man losslab.\n"));
+}
+
+static void
+version(void)
+{
+	printf("losslab %s\n", PACKAGE_VERSION);
+	printf(_("Copyright (C) 2026 the losslab developers.\n"
+	    "License GPLv3+: GNU GPL version 3 or later "
+	    "<https://gnu.org/licenses/gpl.html>.\n"
+	    "This is free software: you are free to change and redistribute "
+	    "it.\nThere is NO WARRANTY, to the extent permitted by law.\n"));
+}
+
+static int
+fail_usage(const char *fmt, const char *arg)
+{
+	fputs("losslab: ", stderr);
+	fprintf(stderr, fmt, arg);
+	fputs(" (see 'losslab --help')\n", stderr);
+	return 2;
+}
+
+/*
+ * Parse the global options in argv[first..] into app; returns -1 to go on,
+ * else an exit status.  The first non-option is left at *optind.
+ */
+static int
+parse_global(int argc, char **argv, struct app_opts *app, const char **dump)
+{
+	int	 c;
+	double	 secs;
+
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "+:", main_options, NULL)) != -1) {
+		switch (c) {
+		case OPT_LANG:
+			if (strcmp(optarg, "en") != 0 &&
+			    strcmp(optarg, "zh") != 0)
+				return fail_usage("--lang: unknown language "
+				    "'%s' (en or zh)", optarg);
+			app->lang = i18n_init(optarg);
+			break;
+		case OPT_LESSONS:
+			app->lessons_dir = optarg;
+			break;
+		case OPT_NO_COLOR:
+			app->no_color = 1;
+			break;
+		case OPT_PRESENT:
+			app->present = 1;
+			break;
+		case OPT_AUTOPLAY:
+			if (parse_double(optarg, &secs) != 0 || !(secs > 0) ||
+			    secs > 86400)
+				return fail_usage("--autoplay: '%s' is not a "
+				    "number of seconds", optarg);
+			app->autoplay = secs;
+			break;
+		case OPT_DUMP:
+			*dump = optarg;
+			break;
+		case OPT_HELP:
+			usage();
+			return 0;
+		case OPT_VERSION:
+			version();
+			return 0;
+		case ':':
+			return fail_usage("option '%s' needs a value",
+			    argv[optind - 1]);
+		default:
+			return fail_usage("unknown option '%s'",
+			    argv[optind - 1]);
+		}
+	}
+	return -1;
+}
+
+int
+main(int argc, char **argv)
+{
+	struct app_opts	 app;
+	const char	*dump = NULL, *lesson = NULL, *nc;
+	int		 rc;
+
+	setlocale(LC_ALL, "");
+	memset(&app, 0, sizeof app);
+	nc = getenv("NO_COLOR");
+	app.no_color = nc != NULL && *nc != '\0';
+	app.lang = i18n_init(NULL);
+
+	if ((rc = parse_global(argc, argv, &app, &dump)) >= 0)
+		goto out;
+
+	if (optind < argc) {
+		const char *cmd = argv[optind];
+
+		if (strcmp(cmd, "eval") == 0) {
+			rc = cmd_eval_main(argc - optind, argv + optind);
+			goto out;
+		}
+		if (strcmp(cmd, "plot") == 0) {
+			rc = cmd_plot_main(argc - optind, argv + optind);
+			goto out;
+		}
+		if (strcmp(cmd, "lessons") == 0) {
+			rc = cmd_lessons_main(&app, argc - optind,
+			    argv + optind);
+			goto out;
+		}
+		lesson = argv[optind++];
+		/* Global options may also follow the lesson. */
+		if ((rc = parse_global(argc, argv, &app, &dump)) >= 0)
+			goto out;
+		if (optind < argc) {
+			rc = fail_usage("unexpected argument '%s'",
+			    argv[optind]);
+			goto out;
+		}
+	}
+	if (dump != NULL) {
+		if (lesson != NULL) {
+			rc = fail_usage("--dump takes one lesson, '%s' is one "
+			    "too many", lesson);
+			goto out;
+		}
+		rc = dump_main(&app, dump);
+		goto out;
+	}
+	if (!isatty(STDOUT_FILENO) || !isatty(STDIN_FILENO)) {
+		fputs(_("losslab: the explorer needs a terminal; for numbers "
+		    "use 'losslab eval', for a lesson as text 'losslab --dump "
+		    "LESSON'\n"), stderr);
+		rc = 2;
+		goto out;
+	}
+	rc = ui_main(&app, lesson);
+out:
+	i18n_done();
+	return rc;
+}
