@@ -379,7 +379,7 @@ def gen_bce_logits():
 			emit("bcel.extreme.%s.%s" % (tag, red), "bce-logits",
 			    xe, ye, red)
 		emit("bcel.extreme.%s.pw.none" % tag, "bce-logits", xe, ye,
-		    "none", pos_weight=[4.0])
+		    "none", pos_weight=[4.0] * len(xe))
 	xe2 = [[50.0, -50.0, 1e4, -1e4], [40.0, -40.0, 36.0, -36.0]]
 	ye2 = [[1.0, 0.0, 0.0, 1.0], [0.0, 1.0, 0.5, 0.25]]
 	for red in REDS:
