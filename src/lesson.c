@@ -1,0 +1,1266 @@
+/*
+ * lesson.c -- the lesson file parser and the lesson catalogue.
+ *
+ * The format (documented for teachers in lessons/README.md) is line based:
+ * "key: value" lines; a value of "<<<" opens a block that ends at a line
+ * holding only ">>>"; "#" starts a comment line; "step: TITLE" starts a step.
+ * Keys before the first step describe the lesson (and may give option
+ * defaults); each step starts with a copy of the previous step's loss,
+ * values and options, so a step only states what changes.  Parsing stops
+ * at the first error, reported as "file:line: message".
+ */
+#include "config.h"
+
+#include <sys/stat.h>
+
+#include <ctype.h>
+#include <dirent.h>
+#include <errno.h>
+#include <limits.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "lesson.h"
+#include "text.h"
+
+const char *const lesson_plot_kinds[] = {
+	"bce-curve", "logits-curve", "ce-curve", "double-sigmoid",
+	"softmax-then-ce", "naive-float32", "focal", "label-smoothing",
+	"pos-weight", "compare", NULL
+};
+
+const char *const lesson_curriculum[] = {
+	"bce", "bce-logits", "ce", "multilabel", "nll-and-log-softmax",
+	"double-sigmoid", "softmax-then-ce", "bce-on-logits", "naive-float32",
+	"one-hot-vs-index", "ce-for-multilabel", "pos-weight",
+	"label-smoothing", "focal", "margin-losses", "kl-div", NULL
+};
+
+static const char *const lesson_opt_names[LESSON_OPT_COUNT] = {
+	"reduction", "weight", "pos_weight", "ignore_index", "label_smoothing",
+	"margin", "p", "alpha", "gamma", "log_target"
+};
+
+const char *
+lesson_option_name(unsigned opt)
+{
+	int	i;
+
+	for (i = 0; i < LESSON_OPT_COUNT; i++)
+		if (opt == (1U << i))
+			return lesson_opt_names[i];
+	return NULL;
+}
+
+int
+lesson_plot_valid(const char *s)
+{
+	int	i;
+
+	for (i = 0; lesson_plot_kinds[i] != NULL; i++)
+		if (strcmp(s, lesson_plot_kinds[i]) == 0)
+			return 1;
+	return 0;
+}
+
+/* ---- parser state ------------------------------------------------------- */
+
+struct lparse {
+	const char	*name;		/* file name for messages */
+	const char	*buf;
+	size_t		 len, pos;
+	int		 lineno;	/* of the line last read */
+	char		*err;
+	size_t		 errlen;
+	int		 failed;
+
+	struct lesson	*l;
+	struct lesson_step *cur;	/* NULL: in the header */
+	struct lesson_step defaults;	/* header values steps start from */
+	unsigned	 seen;		/* keys given in the current section */
+	int		 answer_line;	/* where "answer:" was, for checks */
+	char		*answer_raw;	/* the raw answer value */
+};
+
+static int __attribute__((format(printf, 3, 4)))
+lp_error(struct lparse *p, int line, const char *fmt, ...)
+{
+	va_list	ap;
+	char	msg[512];
+
+	if (p->failed)
+		return -1;
+	p->failed = 1;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof msg, fmt, ap);
+	va_end(ap);
+	if (line > 0)
+		snprintf(p->err, p->errlen, "%s:%d: %s", p->name, line, msg);
+	else
+		snprintf(p->err, p->errlen, "%s: %s", p->name, msg);
+	return -1;
+}
+
+/*
+ * Read the next line into a malloc'd string (without the newline, CR
+ * stripped).  Returns 1, 0 at end of input, -1 on error (too long, NUL
+ * byte, invalid UTF-8).
+ */
+static int
+lp_getline(struct lparse *p, char **out)
+{
+	const char	*s, *nl;
+	size_t		 n;
+
+	*out = NULL;
+	if (p->pos >= p->len)
+		return 0;
+	s = p->buf + p->pos;
+	nl = memchr(s, '\n', p->len - p->pos);
+	n = nl ? (size_t)(nl - s) : p->len - p->pos;
+	p->pos += n + (nl ? 1 : 0);
+	p->lineno++;
+	if (n > LESSON_LINE_MAX)
+		return lp_error(p, p->lineno,
+		    "line too long (%zu bytes; at most %d)", n, LESSON_LINE_MAX);
+	if (memchr(s, '\0', n) != NULL)
+		return lp_error(p, p->lineno, "NUL byte in line");
+	if (!text_utf8_valid(s, n))
+		return lp_error(p, p->lineno, "invalid UTF-8");
+	if (n > 0 && s[n - 1] == '\r')
+		n--;
+	if ((*out = strndup(s, n)) == NULL)
+		return lp_error(p, p->lineno, "out of memory");
+	return 1;
+}
+
+static char *
+lp_trim(char *s)
+{
+	char	*e;
+
+	while (*s == ' ' || *s == '\t')
+		s++;
+	e = s + strlen(s);
+	while (e > s && (e[-1] == ' ' || e[-1] == '\t'))
+		*--e = '\0';
+	return s;
+}
+
+/* Whether the last character of s (UTF-8) and the first of t are both wide:
+   then lines are joined without a space (Chinese text). */
+static int
+lp_join_tight(const char *s, size_t slen, const char *t)
+{
+	size_t		i;
+	unsigned int	a, b;
+
+	if (slen == 0 || *t == '\0')
+		return 0;
+	i = slen - 1;
+	while (i > 0 && ((unsigned char)s[i] & 0xc0) == 0x80)
+		i--;
+	text_decode(s + i, slen - i, &a);
+	text_decode(t, strlen(t), &b);
+	return text_cp_width(a) == 2 || text_cp_width(b) == 2;
+}
+
+/*
+ * Reflow a narrative block: consecutive plain lines are joined into one
+ * paragraph (with a space, or none between Chinese characters); blank lines
+ * separate paragraphs; lines that start with a space or tab (formulas,
+ * tables) and lines starting with "- " or "* " (lists) keep their line.
+ */
+static char *
+lp_reflow(const char *src)
+{
+	char		*out, *o;
+	const char	*s = src, *nl;
+	size_t		 n, olen = 0;
+	int		 prev = 0;	/* 0: start/blank, 1: plain, 2: verbatim */
+	int		 kind;
+
+	if ((out = malloc(strlen(src) + 2)) == NULL)
+		return NULL;
+	o = out;
+	for (;;) {
+		nl = strchr(s, '\n');
+		n = nl ? (size_t)(nl - s) : strlen(s);
+		while (n > 0 && (s[n - 1] == ' ' || s[n - 1] == '\t'))
+			n--;
+		if (n == 0)
+			kind = 0;
+		else if (s[0] == ' ' || s[0] == '\t' ||
+		    (n >= 2 && (s[0] == '-' || s[0] == '*') && s[1] == ' '))
+			kind = 2;
+		else
+			kind = 1;
+		if (kind == 1 && prev == 1) {
+			if (!lp_join_tight(out, olen, s))
+				out[olen++] = ' ';
+		} else if (olen > 0 || kind == 0)
+			out[olen++] = '\n';
+		memcpy(out + olen, s, n);
+		olen += n;
+		/* a list item's continuation lines join it */
+		prev = kind == 2 && s[0] != ' ' && s[0] != '\t' ? 1 : kind;
+		if (nl == NULL)
+			break;
+		s = nl + 1;
+	}
+	out[olen] = '\0';
+	/* drop leading and trailing blank lines */
+	o = out;
+	while (*o == '\n')
+		o++;
+	memmove(out, o, strlen(o) + 1);
+	olen = strlen(out);
+	while (olen > 0 && out[olen - 1] == '\n')
+		out[--olen] = '\0';
+	return out;
+}
+
+/* Keys.  Flags: where a key may appear. */
+#define K_HEADER	0x1
+#define K_STEP		0x2
+#define K_BOTH		(K_HEADER | K_STEP)
+
+enum lkey {
+	K_ID, K_LANG, K_TITLE, K_SUMMARY, K_OPTIONS, K_LOSS, K_STEPKEY,
+	K_INPUT, K_TARGET, K_WEIGHT, K_POS_WEIGHT, K_REDUCTION,
+	K_IGNORE_INDEX, K_LABEL_SMOOTHING, K_MARGIN, K_P, K_ALPHA, K_GAMMA,
+	K_LOG_TARGET, K_PITFALL, K_PLOT, K_TEXT, K_CODE, K_PREDICT, K_CHOICES,
+	K_ANSWER, K_PROMPT, K_EXPLAIN, K_COUNT
+};
+
+static const struct {
+	const char	*name;
+	int		 where;
+} lp_keys[K_COUNT] = {
+	{ "id", K_HEADER }, { "lang", K_HEADER }, { "title", K_HEADER },
+	{ "summary", K_HEADER }, { "options", K_HEADER }, { "loss", K_BOTH },
+	{ "step", K_BOTH }, { "input", K_BOTH }, { "target", K_BOTH },
+	{ "weight", K_BOTH }, { "pos_weight", K_BOTH },
+	{ "reduction", K_BOTH }, { "ignore_index", K_BOTH },
+	{ "label_smoothing", K_BOTH }, { "margin", K_BOTH }, { "p", K_BOTH },
+	{ "alpha", K_BOTH }, { "gamma", K_BOTH }, { "log_target", K_BOTH },
+	{ "pitfall", K_STEP }, { "plot", K_STEP }, { "text", K_STEP },
+	{ "code", K_STEP }, { "predict", K_STEP }, { "choices", K_STEP },
+	{ "answer", K_STEP }, { "prompt", K_STEP }, { "explain", K_STEP }
+};
+
+/* Parse one number token; 0 or -1. */
+static int
+lp_number(const char *tok, double *v)
+{
+	char	*end;
+
+	if (strcasecmp(tok, "nan") == 0) {
+		*v = NAN;
+		return 0;
+	}
+	if (strcasecmp(tok, "inf") == 0 || strcasecmp(tok, "+inf") == 0) {
+		*v = INFINITY;
+		return 0;
+	}
+	if (strcasecmp(tok, "-inf") == 0) {
+		*v = -INFINITY;
+		return 0;
+	}
+	if (*tok == '\0' || strpbrk(tok, "xXpP") != NULL)
+		return -1;
+	errno = 0;
+	*v = strtod(tok, &end);
+	if (*end != '\0' || errno == ERANGE)
+		return -1;
+	return 0;
+}
+
+/*
+ * Parse a tensor: numbers separated by commas and/or spaces, rows by ';' or
+ * newlines.  One row with no ';' is 1-D; more rows (or a trailing ';') 2-D.
+ * "none" clears it (ndim 0).  Brackets are ignored so "[[1, 2], [3, 4]]"
+ * also works.  Returns 0, or -1 with the error set.
+ */
+static int
+lp_mat(struct lparse *p, int line, const char *key, const char *val,
+    struct mat *m)
+{
+	char	*s, *q, *tok, *row, *rsave = NULL, *tsave = NULL;
+	double	*v = NULL, *nv, d;
+	size_t	 n = 0, cap = 0, rows = 0, cols = 0, rc;
+	int	 twod = 0, nested = 0;
+	struct err e;
+
+	mat_free(m);
+	if (strcmp(val, "none") == 0)
+		return 0;
+	if ((s = strdup(val)) == NULL)
+		return lp_error(p, line, "out of memory");
+	/* "[[a, b], [c, d]]": rows end at "]," */
+	if (strstr(s, "[[") != NULL)
+		nested = 1;
+	for (q = s; *q != '\0'; q++) {
+		if (nested && q[0] == ']' ) {
+			char *r = q + 1;
+			while (*r == ' ' || *r == '\t')
+				r++;
+			if (*r == ',') {
+				*r = ';';
+				twod = 1;
+			}
+		}
+		if (*q == '[' || *q == ']')
+			*q = ' ';
+		else if (*q == '\n')
+			*q = ';';
+		else if (*q == ',' || *q == '\t')
+			*q = ' ';
+	}
+	if (nested && strchr(s, ';') == NULL)
+		twod = 1;
+	if (strchr(s, ';') != NULL)
+		twod = 1;
+	for (row = strtok_r(s, ";", &rsave); row != NULL;
+	    row = strtok_r(NULL, ";", &rsave)) {
+		rc = 0;
+		for (tok = strtok_r(row, " ", &tsave); tok != NULL;
+		    tok = strtok_r(NULL, " ", &tsave)) {
+			if (lp_number(tok, &d) != 0) {
+				lp_error(p, line, "bad number '%s' in %s", tok,
+				    key);
+				goto fail;
+			}
+			if (n == cap) {
+				cap = cap ? cap * 2 : 16;
+				if ((nv = realloc(v, cap * sizeof *v)) == NULL) {
+					lp_error(p, line, "out of memory");
+					goto fail;
+				}
+				v = nv;
+			}
+			v[n++] = d;
+			rc++;
+		}
+		if (rc == 0)
+			continue;	/* blank row */
+		if (rows > 0 && rc != cols) {
+			lp_error(p, line, "ragged rows in %s: row %zu has %zu "
+			    "values, row 1 has %zu", key, rows + 1, rc, cols);
+			goto fail;
+		}
+		cols = rc;
+		rows++;
+	}
+	if (rows == 0) {
+		lp_error(p, line, "%s has no values", key);
+		goto fail;
+	}
+	if (rows > 1)
+		twod = 1;
+	if (mat_alloc(m, twod ? 2 : 1, twod ? rows : 1, cols, &e) != 0) {
+		lp_error(p, line, "%s", e.msg);
+		goto fail;
+	}
+	memcpy(m->v, v, n * sizeof *v);
+	free(v);
+	free(s);
+	return 0;
+fail:
+	free(v);
+	free(s);
+	return -1;
+}
+
+static int
+lp_scalar(struct lparse *p, int line, const char *key, const char *val,
+    double *out)
+{
+	if (lp_number(val, out) != 0)
+		return lp_error(p, line, "bad number '%s' for %s", val, key);
+	return 0;
+}
+
+static int
+lp_integer(struct lparse *p, int line, const char *key, const char *val,
+    long *out)
+{
+	double	d;
+
+	if (lp_number(val, &d) != 0 || d != floor(d) || fabs(d) > 1e15)
+		return lp_error(p, line, "bad number '%s' for %s (an integer "
+		    "is needed)", val, key);
+	*out = (long)d;
+	return 0;
+}
+
+static void
+lp_step_free(struct lesson_step *s)
+{
+	int	i;
+
+	free(s->title);
+	free(s->text);
+	free(s->code);
+	mat_free(&s->input);
+	mat_free(&s->target);
+	mat_free(&s->weight);
+	mat_free(&s->pos_weight);
+	free(s->plot);
+	free(s->predict.question);
+	for (i = 0; i < s->predict.nchoices; i++)
+		free(s->predict.choices[i]);
+	free(s->predict.prompt);
+	free(s->predict.answer);
+	free(s->predict.explain);
+	memset(s, 0, sizeof *s);
+}
+
+/* Copy the values a new step inherits (loss, tensors, options). */
+static int
+lp_inherit(struct lparse *p, struct lesson_step *dst,
+    const struct lesson_step *src, int line)
+{
+	struct err e;
+
+	memset(dst, 0, sizeof *dst);
+	dst->loss = src->loss;
+	dst->opts = src->opts;
+	dst->pitfall = PITFALL_NONE;
+	dst->predict.correct = -1;
+	if ((src->input.ndim && mat_copy(&dst->input, &src->input, &e)) ||
+	    (src->target.ndim && mat_copy(&dst->target, &src->target, &e)) ||
+	    (src->weight.ndim && mat_copy(&dst->weight, &src->weight, &e)) ||
+	    (src->pos_weight.ndim &&
+	    mat_copy(&dst->pos_weight, &src->pos_weight, &e)))
+		return lp_error(p, line, "out of memory");
+	return 0;
+}
+
+/* Checks when a step ends. */
+static int
+lp_end_step(struct lparse *p)
+{
+	struct lesson_step *s = p->cur;
+	struct lesson_predict *q;
+	long	 k;
+
+	if (s == NULL)
+		return 0;
+	q = &s->predict;
+	if (s->input.ndim == 0)
+		return lp_error(p, s->line, "step '%s' has no input", s->title);
+	if (s->target.ndim == 0)
+		return lp_error(p, s->line, "step '%s' has no target",
+		    s->title);
+	if (s->code == NULL && (s->code = strdup("")) == NULL)
+		return lp_error(p, s->line, "out of memory");
+	if (q->question == NULL && (q->nchoices > 0 || q->prompt != NULL ||
+	    p->answer_raw != NULL || q->explain != NULL))
+		return lp_error(p, s->line, "step '%s': choices/answer/prompt/"
+		    "explain need a 'predict:' question", s->title);
+	if (q->nchoices > 0) {
+		if (p->answer_raw == NULL)
+			return lp_error(p, s->line, "step '%s': 'choices:' "
+			    "needs 'answer:' (the number of the right choice)",
+			    s->title);
+		if (lp_integer(p, p->answer_line, "answer", p->answer_raw,
+		    &k) != 0)
+			return -1;
+		if (k < 1 || k > q->nchoices)
+			return lp_error(p, p->answer_line, "answer %ld is not "
+			    "a choice (1 to %d)", k, q->nchoices);
+		q->correct = (int)k - 1;
+		if ((q->answer = strdup(q->choices[k - 1])) == NULL)
+			return lp_error(p, p->answer_line, "out of memory");
+	} else if (p->answer_raw != NULL) {
+		q->answer = p->answer_raw;
+		p->answer_raw = NULL;
+	}
+	free(p->answer_raw);
+	p->answer_raw = NULL;
+	p->cur = NULL;
+	return 0;
+}
+
+/* Start a new step (after checking the previous one). */
+static int
+lp_new_step(struct lparse *p, int line, const char *title)
+{
+	struct lesson		*l = p->l;
+	struct lesson_step	*ns, *prev;
+
+	if (lp_end_step(p) != 0)
+		return -1;
+	if (*title == '\0')
+		return lp_error(p, line, "step needs a title (step: TITLE)");
+	if ((ns = realloc(l->steps, (l->nsteps + 1) * sizeof *ns)) == NULL)
+		return lp_error(p, line, "out of memory");
+	l->steps = ns;
+	prev = l->nsteps > 0 ? &l->steps[l->nsteps - 1] : &p->defaults;
+	if (l->nsteps == 0)
+		p->defaults.loss = l->loss;
+	if (lp_inherit(p, &l->steps[l->nsteps], prev, line) != 0)
+		return -1;
+	p->cur = &l->steps[l->nsteps++];
+	p->cur->line = line;
+	p->seen = 0;
+	if ((p->cur->title = strdup(title)) == NULL)
+		return lp_error(p, line, "out of memory");
+	return 0;
+}
+
+static int
+lp_options(struct lparse *p, int line, const char *val)
+{
+	char	*s, *tok, *save = NULL, *q;
+	int	 i;
+
+	if ((s = strdup(val)) == NULL)
+		return lp_error(p, line, "out of memory");
+	for (q = s; *q; q++)
+		if (*q == ',')
+			*q = ' ';
+		else if (*q == '-')
+			*q = '_';
+	for (tok = strtok_r(s, " \t", &save); tok != NULL;
+	    tok = strtok_r(NULL, " \t", &save)) {
+		for (i = 0; i < LESSON_OPT_COUNT; i++)
+			if (strcmp(tok, lesson_opt_names[i]) == 0)
+				break;
+		if (i == LESSON_OPT_COUNT) {
+			lp_error(p, line, "unknown option '%s' in options "
+			    "(reduction, weight, pos_weight, ignore_index, "
+			    "label_smoothing, margin, p, alpha, gamma, "
+			    "log_target)", tok);
+			free(s);
+			return -1;
+		}
+		p->l->options |= 1U << i;
+	}
+	free(s);
+	return 0;
+}
+
+static int
+lp_setstr(struct lparse *p, int line, char **dst, const char *val)
+{
+	free(*dst);
+	if ((*dst = strdup(val)) == NULL)
+		return lp_error(p, line, "out of memory");
+	return 0;
+}
+
+/* Apply one key: value (val already trimmed, blocks joined by '\n'). */
+static int
+lp_key(struct lparse *p, int line, enum lkey k, const char *val, int block)
+{
+	struct lesson		*l = p->l;
+	struct lesson_step	*s = p->cur ? p->cur : &p->defaults;
+	struct lesson_predict	*q = &s->predict;
+	enum loss_id		 lid;
+	enum pitfall_id		 pid;
+	enum loss_reduction	 red;
+	double			 d;
+	long			 n;
+	char			*t, *c, *save = NULL;
+
+	switch (k) {
+	case K_ID:
+		for (c = (char *)val; *c; c++)
+			if (!isalnum((unsigned char)*c) && *c != '-' &&
+			    *c != '_')
+				return lp_error(p, line, "bad id '%s' (letters, "
+				    "digits, '-' and '_')", val);
+		return lp_setstr(p, line, &l->id, val);
+	case K_LANG:
+		if (strcmp(val, "en") != 0 && strcmp(val, "zh") != 0)
+			return lp_error(p, line, "unknown lang '%s' (en or zh)",
+			    val);
+		return lp_setstr(p, line, &l->lang, val);
+	case K_TITLE:
+		return lp_setstr(p, line, &l->title, val);
+	case K_SUMMARY:
+		return lp_setstr(p, line, &l->summary, val);
+	case K_OPTIONS:
+		return lp_options(p, line, val);
+	case K_LOSS:
+		if (loss_parse(val, &lid) != 0)
+			return lp_error(p, line, "unknown loss '%s'", val);
+		if (p->cur == NULL)
+			l->loss = p->defaults.loss = lid;
+		else
+			s->loss = lid;
+		return 0;
+	case K_STEPKEY:
+		return lp_new_step(p, line, val);
+	case K_INPUT:
+		return lp_mat(p, line, "input", val, &s->input);
+	case K_TARGET:
+		return lp_mat(p, line, "target", val, &s->target);
+	case K_WEIGHT:
+		return lp_mat(p, line, "weight", val, &s->weight);
+	case K_POS_WEIGHT:
+		return lp_mat(p, line, "pos_weight", val, &s->pos_weight);
+	case K_REDUCTION:
+		if (loss_reduction_parse(val, &red) != 0)
+			return lp_error(p, line, "unknown reduction '%s' (none, "
+			    "mean, sum, batchmean)", val);
+		s->opts.reduction = red;
+		return 0;
+	case K_IGNORE_INDEX:
+		if (lp_integer(p, line, "ignore_index", val, &n) != 0)
+			return -1;
+		s->opts.ignore_index = n;
+		return 0;
+	case K_LABEL_SMOOTHING:
+		return lp_scalar(p, line, "label_smoothing", val,
+		    &s->opts.label_smoothing);
+	case K_MARGIN:
+		return lp_scalar(p, line, "margin", val, &s->opts.margin);
+	case K_P:
+		if (lp_integer(p, line, "p", val, &n) != 0)
+			return -1;
+		if (n != 1 && n != 2)
+			return lp_error(p, line, "p must be 1 or 2");
+		s->opts.p = (int)n;
+		return 0;
+	case K_ALPHA:
+		return lp_scalar(p, line, "alpha", val, &s->opts.alpha);
+	case K_GAMMA:
+		return lp_scalar(p, line, "gamma", val, &s->opts.gamma);
+	case K_LOG_TARGET:
+		if (strcmp(val, "true") == 0 || strcmp(val, "yes") == 0)
+			d = 1;
+		else if (strcmp(val, "false") == 0 || strcmp(val, "no") == 0)
+			d = 0;
+		else if (lp_scalar(p, line, "log_target", val, &d) != 0)
+			return -1;
+		s->opts.log_target = d != 0;
+		return 0;
+	case K_PITFALL:
+		if (pitfall_parse(val, &pid) != 0)
+			return lp_error(p, line, "unknown pitfall '%s'", val);
+		s->pitfall = pid;
+		return 0;
+	case K_PLOT:
+		if (strcmp(val, "none") == 0) {
+			free(s->plot);
+			s->plot = NULL;
+			return 0;
+		}
+		if (!lesson_plot_valid(val))
+			return lp_error(p, line, "unknown plot '%s'", val);
+		return lp_setstr(p, line, &s->plot, val);
+	case K_TEXT:
+		free(s->text);
+		if ((s->text = lp_reflow(val)) == NULL)
+			return lp_error(p, line, "out of memory");
+		return 0;
+	case K_CODE:
+		return lp_setstr(p, line, &s->code, val);
+	case K_PREDICT:
+		free(q->question);
+		if ((q->question = lp_reflow(val)) == NULL)
+			return lp_error(p, line, "out of memory");
+		return 0;
+	case K_CHOICES:
+		if ((t = strdup(val)) == NULL)
+			return lp_error(p, line, "out of memory");
+		for (c = strtok_r(t, block ? "\n" : "|", &save); c != NULL;
+		    c = strtok_r(NULL, block ? "\n" : "|", &save)) {
+			c = lp_trim(c);
+			if (*c == '\0')
+				continue;
+			if (q->nchoices == LESSON_CHOICES_MAX) {
+				free(t);
+				return lp_error(p, line, "more than %d choices",
+				    LESSON_CHOICES_MAX);
+			}
+			if ((q->choices[q->nchoices] = strdup(c)) == NULL) {
+				free(t);
+				return lp_error(p, line, "out of memory");
+			}
+			q->nchoices++;
+		}
+		free(t);
+		if (q->nchoices < 2)
+			return lp_error(p, line, "choices needs at least two "
+			    "choices separated by '|'");
+		return 0;
+	case K_ANSWER:
+		p->answer_line = line;
+		return lp_setstr(p, line, &p->answer_raw, val);
+	case K_PROMPT:
+		return lp_setstr(p, line, &q->prompt, val);
+	case K_EXPLAIN:
+		free(q->explain);
+		if ((q->explain = lp_reflow(val)) == NULL)
+			return lp_error(p, line, "out of memory");
+		return 0;
+	case K_COUNT:
+		break;
+	}
+	return lp_error(p, line, "internal error");
+}
+
+/* Read a <<< block (the opening line is p->lineno) into *out. */
+static int
+lp_block(struct lparse *p, char **out)
+{
+	int	 open = p->lineno, r;
+	char	*line, *t, *buf = NULL, *nb;
+	size_t	 len = 0, n;
+
+	*out = NULL;
+	for (;;) {
+		if ((r = lp_getline(p, &line)) < 0) {
+			free(buf);
+			return -1;
+		}
+		if (r == 0) {
+			free(buf);
+			return lp_error(p, open, "unterminated block (no '>>>' "
+			    "after this '<<<')");
+		}
+		t = lp_trim(line);
+		if (strcmp(t, ">>>") == 0) {
+			free(line);
+			break;
+		}
+		n = strlen(line);
+		if ((nb = realloc(buf, len + n + 2)) == NULL) {
+			free(line);
+			free(buf);
+			return lp_error(p, p->lineno, "out of memory");
+		}
+		buf = nb;
+		memcpy(buf + len, line, n);
+		len += n;
+		buf[len++] = '\n';
+		buf[len] = '\0';
+		free(line);
+	}
+	if (buf == NULL && (buf = strdup("")) == NULL)
+		return lp_error(p, open, "out of memory");
+	/* drop the final newline */
+	if (len > 0)
+		buf[len - 1] = '\0';
+	*out = buf;
+	return 0;
+}
+
+void
+lesson_free(struct lesson *l)
+{
+	size_t	i;
+
+	if (l == NULL)
+		return;
+	for (i = 0; i < l->nsteps; i++)
+		lp_step_free(&l->steps[i]);
+	free(l->steps);
+	free(l->path);
+	free(l->id);
+	free(l->lang);
+	free(l->title);
+	free(l->summary);
+	free(l);
+}
+
+/* The id and language a file name implies: ID.LANG.lesson or ID.lesson. */
+static void
+lp_name_parts(const char *path, char *id, size_t idlen, char *lang,
+    size_t langlen)
+{
+	const char	*b = strrchr(path, '/'), *dot;
+	size_t		 n;
+
+	b = b ? b + 1 : path;
+	n = strlen(b);
+	if (n > 7 && strcmp(b + n - 7, ".lesson") == 0)
+		n -= 7;
+	snprintf(lang, langlen, "en");
+	dot = memchr(b, '.', n);
+	if (dot != NULL && (size_t)(b + n - dot - 1) == 2) {
+		snprintf(lang, langlen, "%.2s", dot + 1);
+		n = (size_t)(dot - b);
+	}
+	snprintf(id, idlen, "%.*s", (int)n, b);
+}
+
+struct lesson *
+lesson_parse(const char *name, const char *buf, size_t len, char *err,
+    size_t errlen)
+{
+	struct lparse	 p;
+	char		*line = NULL, *key, *val, *colon, *blk, *c;
+	int		 r, k, lineno;
+	char		 idbuf[256], langbuf[8];
+
+	memset(&p, 0, sizeof p);
+	p.name = name;
+	p.buf = buf;
+	p.len = len;
+	p.err = err;
+	p.errlen = errlen;
+	if (errlen > 0)
+		err[0] = '\0';
+	if ((p.l = calloc(1, sizeof *p.l)) == NULL) {
+		snprintf(err, errlen, "%s: out of memory", name);
+		return NULL;
+	}
+	p.l->loss = LOSS_BCE;
+	loss_opts_init(&p.defaults.opts);
+	p.defaults.pitfall = PITFALL_NONE;
+	p.defaults.predict.correct = -1;
+	if ((p.l->path = strdup(name)) == NULL)
+		goto oom;
+
+	while ((r = lp_getline(&p, &line)) > 0) {
+		lineno = p.lineno;
+		key = lp_trim(line);
+		if (*key == '\0' || *key == '#') {
+			free(line);
+			continue;
+		}
+		if ((colon = strchr(key, ':')) == NULL) {
+			lp_error(&p, lineno, "expected 'key: value', got '%.40s'",
+			    key);
+			goto fail;
+		}
+		*colon = '\0';
+		val = lp_trim(colon + 1);
+		key = lp_trim(key);
+		for (c = key; *c; c++)
+			if (*c == '-')
+				*c = '_';
+		for (k = 0; k < K_COUNT; k++)
+			if (strcmp(key, lp_keys[k].name) == 0)
+				break;
+		if (k == K_COUNT) {
+			lp_error(&p, lineno, "unknown key '%s'", key);
+			goto fail;
+		}
+		if (p.cur == NULL && !(lp_keys[k].where & K_HEADER)) {
+			lp_error(&p, lineno, "'%s' outside a step (add a "
+			    "'step: TITLE' line first)", key);
+			goto fail;
+		}
+		if (p.cur != NULL && !(lp_keys[k].where & K_STEP)) {
+			lp_error(&p, lineno, "'%s' belongs in the lesson "
+			    "header, before the first step", key);
+			goto fail;
+		}
+		if (k != K_STEPKEY && (p.seen & (1U << (k % 32))) &&
+		    k < 32) {
+			lp_error(&p, lineno, "'%s' given twice", key);
+			goto fail;
+		}
+		if (k != K_STEPKEY)
+			p.seen |= 1U << k;
+		if (strcmp(val, "<<<") == 0) {
+			if (k == K_STEPKEY) {
+				lp_error(&p, lineno, "a step title is one line");
+				goto fail;
+			}
+			if (lp_block(&p, &blk) != 0)
+				goto fail;
+			r = lp_key(&p, lineno, k, blk, 1);
+			free(blk);
+		} else
+			r = lp_key(&p, lineno, k, val, 0);
+		free(line);
+		line = NULL;
+		if (r != 0)
+			goto fail;
+	}
+	if (r < 0)
+		goto fail;
+	if (lp_end_step(&p) != 0)
+		goto fail;
+	if (p.l->id == NULL) {
+		lp_error(&p, 1, "missing id (add 'id: NAME')");
+		goto fail;
+	}
+	if (p.l->title == NULL) {
+		lp_error(&p, 1, "missing title (add 'title: TEXT')");
+		goto fail;
+	}
+	if (p.l->nsteps == 0) {
+		lp_error(&p, p.lineno > 0 ? p.lineno : 1, "missing step (a "
+		    "lesson needs at least one 'step: TITLE' section)");
+		goto fail;
+	}
+	if (p.l->lang == NULL) {
+		lp_name_parts(name, idbuf, sizeof idbuf, langbuf,
+		    sizeof langbuf);
+		if (strcmp(langbuf, "zh") != 0)
+			snprintf(langbuf, sizeof langbuf, "en");
+		if ((p.l->lang = strdup(langbuf)) == NULL)
+			goto oom;
+	}
+	if (p.l->summary == NULL && (p.l->summary = strdup("")) == NULL)
+		goto oom;
+	lp_step_free(&p.defaults);
+	return p.l;
+oom:
+	lp_error(&p, 0, "out of memory");
+fail:
+	free(line);
+	free(p.answer_raw);
+	lp_step_free(&p.defaults);
+	lesson_free(p.l);
+	return NULL;
+}
+
+struct lesson *
+lesson_load(const char *path, char *err, size_t errlen)
+{
+	FILE		*f;
+	char		*buf = NULL, *nb;
+	size_t		 len = 0, cap = 0, n;
+	struct lesson	*l;
+	struct stat	 st;
+
+	if (errlen > 0)
+		err[0] = '\0';
+	if (stat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
+		snprintf(err, errlen, "%s: is a directory", path);
+		return NULL;
+	}
+	if ((f = fopen(path, "rb")) == NULL) {
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		return NULL;
+	}
+	for (;;) {
+		if (cap - len < 65536) {
+			if (cap > (size_t)64 << 20) {
+				snprintf(err, errlen, "%s: file too large", path);
+				goto fail;
+			}
+			cap = cap ? cap * 2 : 65536;
+			if ((nb = realloc(buf, cap)) == NULL) {
+				snprintf(err, errlen, "%s: out of memory", path);
+				goto fail;
+			}
+			buf = nb;
+		}
+		n = fread(buf + len, 1, cap - len, f);
+		len += n;
+		if (n == 0)
+			break;
+	}
+	if (ferror(f)) {
+		snprintf(err, errlen, "%s: read error", path);
+		goto fail;
+	}
+	fclose(f);
+	l = lesson_parse(path, buf, len, err, errlen);
+	free(buf);
+	return l;
+fail:
+	fclose(f);
+	free(buf);
+	return NULL;
+}
+
+/* ---- the catalogue ------------------------------------------------------ */
+
+const char *
+lesson_origin_name(enum lesson_origin o)
+{
+	switch (o) {
+	case LESSON_ORIGIN_ARG:
+		return "--lessons";
+	case LESSON_ORIGIN_USER:
+		return "user";
+	case LESSON_ORIGIN_INSTALLED:
+		return "installed";
+	case LESSON_ORIGIN_SOURCE:
+		return "source";
+	case LESSON_ORIGIN_FILE:
+		return "file";
+	}
+	return "?";
+}
+
+static void
+lc_entry_free(struct lesson_entry *e)
+{
+	free(e->id);
+	free(e->lang);
+	free(e->title);
+	free(e->path);
+	free(e->error);
+	lesson_free(e->lesson);
+	memset(e, 0, sizeof *e);
+}
+
+void
+lesson_catalog_free(struct lesson_catalog *cat)
+{
+	size_t	i;
+
+	for (i = 0; i < cat->n; i++)
+		lc_entry_free(&cat->v[i]);
+	free(cat->v);
+	cat->v = NULL;
+	cat->n = 0;
+}
+
+static int
+lc_has(const struct lesson_catalog *cat, const char *id, const char *lang)
+{
+	size_t	i;
+
+	for (i = 0; i < cat->n; i++)
+		if (strcmp(cat->v[i].id, id) == 0 &&
+		    strcmp(cat->v[i].lang, lang) == 0)
+			return 1;
+	return 0;
+}
+
+/* Parse one file into a new entry unless its id+lang is already there. */
+static int
+lc_add_file(struct lesson_catalog *cat, const char *path,
+    enum lesson_origin origin)
+{
+	struct lesson_entry	 e, *nv;
+	struct lesson		*l;
+	char			 err[1024], id[256], lang[8];
+	const char		*b;
+
+	memset(&e, 0, sizeof e);
+	l = lesson_load(path, err, sizeof err);
+	if (l != NULL) {
+		if (lc_has(cat, l->id, l->lang)) {
+			lesson_free(l);
+			return 0;
+		}
+		e.id = strdup(l->id);
+		e.lang = strdup(l->lang);
+		e.title = strdup(l->title);
+		e.lesson = l;
+	} else {
+		lp_name_parts(path, id, sizeof id, lang, sizeof lang);
+		if (lc_has(cat, id, lang))
+			return 0;
+		b = strrchr(path, '/');
+		e.id = strdup(id);
+		e.lang = strdup(lang);
+		e.title = strdup(b ? b + 1 : path);
+		e.broken = 1;
+		e.error = strdup(err);
+	}
+	e.path = strdup(path);
+	e.origin = origin;
+	if (e.id == NULL || e.lang == NULL || e.title == NULL ||
+	    e.path == NULL || (e.broken && e.error == NULL))
+		goto oom;
+	if ((nv = realloc(cat->v, (cat->n + 1) * sizeof *nv)) == NULL)
+		goto oom;
+	cat->v = nv;
+	cat->v[cat->n++] = e;
+	return 0;
+oom:
+	lc_entry_free(&e);
+	return -1;
+}
+
+static int
+lc_strcmp(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+int
+lesson_catalog_add(struct lesson_catalog *cat, const char *path,
+    enum lesson_origin origin)
+{
+	DIR		*d;
+	struct dirent	*de;
+	struct stat	 st;
+	char		**names = NULL, **nn, *full;
+	size_t		 n = 0, i, len;
+	int		 rc = 0;
+
+	if (stat(path, &st) != 0)
+		return 0;
+	if (!S_ISDIR(st.st_mode))
+		return lc_add_file(cat, path, origin);
+	if ((d = opendir(path)) == NULL)
+		return 0;
+	while ((de = readdir(d)) != NULL) {
+		len = strlen(de->d_name);
+		if (len <= 7 || strcmp(de->d_name + len - 7, ".lesson") != 0 ||
+		    de->d_name[0] == '.')
+			continue;
+		if ((nn = realloc(names, (n + 1) * sizeof *nn)) == NULL) {
+			rc = -1;
+			break;
+		}
+		names = nn;
+		if (asprintf(&full, "%s/%s", path, de->d_name) < 0) {
+			rc = -1;
+			break;
+		}
+		names[n++] = full;
+	}
+	closedir(d);
+	/* a stable order, so shadowing inside one directory is predictable */
+	if (n > 0)
+		qsort(names, n, sizeof *names, lc_strcmp);
+	for (i = 0; i < n; i++) {
+		if (rc == 0 && lc_add_file(cat, names[i], origin) != 0)
+			rc = -1;
+		free(names[i]);
+	}
+	free(names);
+	return rc;
+}
+
+static int
+lc_rank(const char *id)
+{
+	int	i;
+
+	for (i = 0; lesson_curriculum[i] != NULL; i++)
+		if (strcmp(id, lesson_curriculum[i]) == 0)
+			return i;
+	return INT_MAX;
+}
+
+static int
+lc_cmp(const void *va, const void *vb)
+{
+	const struct lesson_entry *a = va, *b = vb;
+	int	ra = lc_rank(a->id), rb = lc_rank(b->id), c;
+
+	if (ra != rb)
+		return ra < rb ? -1 : 1;
+	if ((c = strcmp(a->id, b->id)) != 0)
+		return c;
+	if (strcmp(a->lang, "en") == 0 && strcmp(b->lang, "en") != 0)
+		return -1;
+	if (strcmp(b->lang, "en") == 0 && strcmp(a->lang, "en") != 0)
+		return 1;
+	return strcmp(a->lang, b->lang);
+}
+
+void
+lesson_catalog_sort(struct lesson_catalog *cat)
+{
+	if (cat->n > 1)
+		qsort(cat->v, cat->n, sizeof *cat->v, lc_cmp);
+}
+
+int
+lesson_catalog_load(struct lesson_catalog *cat, const struct app_opts *app)
+{
+	const char	*xdg, *home;
+	char		*dir = NULL;
+	int		 rc = 0;
+
+	if (app != NULL && app->lessons_dir != NULL)
+		rc |= lesson_catalog_add(cat, app->lessons_dir,
+		    LESSON_ORIGIN_ARG);
+	xdg = getenv("XDG_DATA_HOME");
+	home = getenv("HOME");
+	if (xdg != NULL && xdg[0] == '/') {
+		if (asprintf(&dir, "%s/losslab/lessons", xdg) < 0)
+			dir = NULL;
+	} else if (home != NULL && home[0] != '\0') {
+		if (asprintf(&dir, "%s/.local/share/losslab/lessons",
+		    home) < 0)
+			dir = NULL;
+	}
+	if (dir != NULL) {
+		rc |= lesson_catalog_add(cat, dir, LESSON_ORIGIN_USER);
+		free(dir);
+	}
+#ifdef PKGDATADIR
+	rc |= lesson_catalog_add(cat, PKGDATADIR "/lessons",
+	    LESSON_ORIGIN_INSTALLED);
+#endif
+#ifdef SRCDIR
+	rc |= lesson_catalog_add(cat, SRCDIR "/lessons", LESSON_ORIGIN_SOURCE);
+#endif
+	lesson_catalog_sort(cat);
+	return rc ? -1 : 0;
+}
+
+const struct lesson_entry *
+lesson_catalog_find(const struct lesson_catalog *cat, const char *id,
+    const char *lang)
+{
+	size_t	i;
+
+	if (lang == NULL)
+		lang = "en";
+	for (i = 0; i < cat->n; i++)
+		if (strcmp(cat->v[i].id, id) == 0 &&
+		    strcmp(cat->v[i].lang, lang) == 0)
+			return &cat->v[i];
+	for (i = 0; i < cat->n; i++)
+		if (strcmp(cat->v[i].id, id) == 0 &&
+		    strcmp(cat->v[i].lang, "en") == 0)
+			return &cat->v[i];
+	for (i = 0; i < cat->n; i++)
+		if (strcmp(cat->v[i].id, id) == 0)
+			return &cat->v[i];
+	return NULL;
+}
+
+const struct lesson_entry *
+lesson_catalog_find_path(const struct lesson_catalog *cat, const char *path)
+{
+	char	*want, *have;
+	size_t	 i;
+	const struct lesson_entry *found = NULL;
+
+	if ((want = realpath(path, NULL)) == NULL)
+		return NULL;
+	for (i = 0; i < cat->n && found == NULL; i++) {
+		if ((have = realpath(cat->v[i].path, NULL)) == NULL)
+			continue;
+		if (strcmp(want, have) == 0)
+			found = &cat->v[i];
+		free(have);
+	}
+	free(want);
+	return found;
+}
+
+struct lesson *
+lesson_find(const struct app_opts *app, const char *what, const char *lang,
+    char *err, size_t errlen)
+{
+	struct lesson_catalog	 cat = LESSON_CATALOG_INIT;
+	const struct lesson_entry *e;
+	struct lesson		*l = NULL;
+	size_t			 n = strlen(what);
+
+	if (strchr(what, '/') != NULL ||
+	    (n > 7 && strcmp(what + n - 7, ".lesson") == 0))
+		return lesson_load(what, err, errlen);
+	if (lesson_catalog_load(&cat, app) != 0) {
+		snprintf(err, errlen, "out of memory");
+		lesson_catalog_free(&cat);
+		return NULL;
+	}
+	if ((e = lesson_catalog_find(&cat, what, lang)) == NULL)
+		snprintf(err, errlen, "no lesson '%s' (try 'losslab lessons')",
+		    what);
+	else if (e->broken)
+		snprintf(err, errlen, "%s", e->error);
+	else {
+		l = e->lesson;
+		cat.v[e - cat.v].lesson = NULL;	/* handed to the caller */
+	}
+	lesson_catalog_free(&cat);
+	return l;
+}
