@@ -1,0 +1,30 @@
+/*
+ * dump.h -- `losslab --dump LESSON`: every step of a lesson as plain text,
+ * as the explorer's screen would show it, without a terminal (handouts,
+ * tests).  Output is UTF-8 wrapped to $COLUMNS (default 80) columns.
+ */
+#ifndef LOSSLAB_DUMP_H
+#define LOSSLAB_DUMP_H
+
+#include <stdio.h>
+
+#include "app.h"
+#include "lesson.h"
+#include "step.h"
+
+/* Print lesson `lesson` (an id or a path) to stdout; returns the exit
+   status: 0, or 2 after "losslab: ..." on stderr (unknown or broken
+   lesson). */
+int	 dump_main(const struct app_opts *app, const char *lesson);
+/* Print a whole lesson wrapped to cols columns; 0, or -1 when out of memory. */
+int	 dump_lesson(FILE *out, const struct lesson *l, int cols);
+/* Print one live step (heading "Step n/N: title" included); 0 or -1. */
+int	 dump_step(FILE *out, const struct step *s, int cols);
+/* The gradient's label for a loss: "dL/dz", "dL/dp" or "dL/d(log p)", in
+   the mathematical spelling (∂L/∂z ...). */
+const char *dump_grad_label(enum loss_id id);
+/* One line saying what the reduced value is, e.g. "mean over 3 elements";
+   written into buf. */
+const char *dump_value_what(const struct step *s, char *buf, size_t len);
+
+#endif
