@@ -15,7 +15,8 @@
 
 struct diag {
 	const char	*id;		/* stable, e.g. "input-looks-like-probabilities" */
-	char		 msg[200];	/* one line, English */
+	char		 msg[320];	/* one line, English (torch's longest
+					   warning quoted whole is 255 bytes) */
 };
 
 struct diag_list {
