@@ -1,0 +1,385 @@
+/*
+ * cmd_plot.c -- `losslab plot ID [--out FILE] [options]`, `losslab plot
+ * --list`.
+ *
+ * Parses the options into a struct plot_req and hands it to plot.c: with
+ * --out, plot_export() writes the file (format from its extension); without,
+ * plot_dumb() draws text sized to the terminal (--size, else COLUMNS/LINES,
+ * else the terminal's own size, else 80x24) and it is printed on stdout.
+ * Every failure is one "losslab: ..." line on stderr and exit status 2.
+ */
+#include "config.h"
+
+#include <sys/ioctl.h>
+
+#include <getopt.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cmd_plot.h"
+#include "core/loss.h"
+#include "i18n.h"
+#include "parse.h"
+#include "plot.h"
+
+enum {
+	OPT_OUT = 256, OPT_LIST, OPT_XMIN, OPT_XMAX, OPT_CLASSES, OPT_MARK,
+	OPT_TARGET, OPT_LANG, OPT_SIZE, OPT_TITLE, OPT_LOSSES, OPT_GAMMA,
+	OPT_ALPHA, OPT_POS_WEIGHT, OPT_LABEL_SMOOTHING, OPT_POINTS, OPT_HELP
+};
+
+static const struct option plot_options[] = {
+	{ "out",		required_argument, NULL, OPT_OUT },
+	{ "list",		no_argument,	   NULL, OPT_LIST },
+	{ "xmin",		required_argument, NULL, OPT_XMIN },
+	{ "xmax",		required_argument, NULL, OPT_XMAX },
+	{ "classes",		required_argument, NULL, OPT_CLASSES },
+	{ "mark",		required_argument, NULL, OPT_MARK },
+	{ "target",		required_argument, NULL, OPT_TARGET },
+	{ "lang",		required_argument, NULL, OPT_LANG },
+	{ "size",		required_argument, NULL, OPT_SIZE },
+	{ "title",		required_argument, NULL, OPT_TITLE },
+	{ "losses",		required_argument, NULL, OPT_LOSSES },
+	{ "gamma",		required_argument, NULL, OPT_GAMMA },
+	{ "alpha",		required_argument, NULL, OPT_ALPHA },
+	{ "pos-weight",		required_argument, NULL, OPT_POS_WEIGHT },
+	{ "label-smoothing",	required_argument, NULL, OPT_LABEL_SMOOTHING },
+	{ "points",		required_argument, NULL, OPT_POINTS },
+	{ "help",		no_argument,	   NULL, OPT_HELP },
+	{ NULL, 0, NULL, 0 }
+};
+
+void
+cmd_plot_usage(void *fp)
+{
+	fputs(
+"Usage: losslab plot ID [--out FILE] [OPTION]...\n"
+"       losslab plot --list\n"
+"Draw loss curves with gnuplot (computed by losslab's loss core).\n"
+"\n"
+"  --out FILE             write FILE; the format comes from its extension:\n"
+"                         .png (pngcairo), .svg, .pdf (pdfcairo), .txt;\n"
+"                         without --out, a text plot on standard output\n"
+"  --list                 list the plot ids with a one-line description\n"
+"  --xmin X, --xmax X     the x range (default: the plot's own)\n"
+"  --classes C            number of classes for ce-curve, softmax-then-ce,\n"
+"                         label-smoothing and compare (default 3)\n"
+"  --mark X               mark the point at x = X on every loss curve\n"
+"  --target Y             the binary target y in [0, 1] (default 1; 0 for\n"
+"                         naive-float32; both for bce-curve)\n"
+"  --lang en|zh           language of the labels (Chinese in PNG and PDF\n"
+"                         needs a CJK font, else English is used)\n"
+"  --size WxH             pixels for images (default 800x560; PDF: 1/100\n"
+"                         inch), characters for text (default: terminal)\n"
+"  --title TEXT           replace the title (quotes, backslashes, `|<>!$@\n"
+"                         and control characters are dropped)\n"
+"  --losses A,B,...       compare: the losses to overlay (default\n"
+"                         bce-logits,focal,soft-margin)\n"
+"  --gamma G              focal: gamma G beside gamma 0\n"
+"  --alpha A              focal: alpha (default none)\n"
+"  --pos-weight W         pos-weight: pos_weight W beside 1\n"
+"  --label-smoothing E    label-smoothing: epsilon E beside 0\n"
+"  --points N             samples per curve (default 401; text 241)\n"
+"  --help                 show this help\n"
+"\n"
+"Needs gnuplot in PATH (Debian: gnuplot-nox).  Exit status 0, or 2 on any\n"
+"error.\n", (FILE *)fp);
+}
+
+static int __attribute__((format(printf, 1, 2)))
+fail(const char *fmt, ...)
+{
+	va_list	ap;
+
+	fputs("losslab: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	return (2);
+}
+
+/* A finite number for option `opt`; 0, or -1 after the message. */
+static int
+num_arg(const char *opt, const char *s, double *v)
+{
+	char	clean[64];
+
+	if (parse_double(s, v) == -1 || !isfinite(*v)) {
+		fail("plot: %s: '%s' is not a finite number", opt,
+		    plot_sanitize(s, clean, sizeof clean));
+		return (-1);
+	}
+	return (0);
+}
+
+/* "WxH" with both positive. */
+static int
+size_arg(const char *s, int *w, int *h)
+{
+	char	*end;
+	long	 a, b;
+
+	a = strtol(s, &end, 10);
+	if (end == s || (*end != 'x' && *end != 'X'))
+		return (-1);
+	s = end + 1;
+	b = strtol(s, &end, 10);
+	if (end == s || *end != '\0' || a <= 0 || b <= 0 || a > 100000 ||
+	    b > 100000)
+		return (-1);
+	*w = (int)a;
+	*h = (int)b;
+	return (0);
+}
+
+/* "a,b,c" into req->losses. */
+static int
+losses_arg(const char *s, struct plot_req *req)
+{
+	char		 name[64], clean[64];
+	const char	*p, *q;
+	size_t		 n;
+
+	req->nlosses = 0;
+	for (p = s; ; p = q + 1) {
+		q = strchr(p, ',');
+		n = q == NULL ? strlen(p) : (size_t)(q - p);
+		if (n == 0 || n >= sizeof name) {
+			fail("plot: --losses: empty or too long loss name");
+			return (-1);
+		}
+		memcpy(name, p, n);
+		name[n] = '\0';
+		if (req->nlosses >= PLOT_MAX_LOSSES) {
+			fail("plot: --losses: at most %d losses",
+			    PLOT_MAX_LOSSES);
+			return (-1);
+		}
+		if (loss_parse(name, &req->losses[req->nlosses]) == -1) {
+			fail("plot: --losses: unknown loss '%s'",
+			    plot_sanitize(name, clean, sizeof clean));
+			return (-1);
+		}
+		req->nlosses++;
+		if (q == NULL)
+			break;
+	}
+	return (0);
+}
+
+/* The text plot's size: COLUMNS/LINES, else the terminal, else 80x24. */
+static void
+term_size(int *w, int *h)
+{
+	struct winsize	 ws;
+	const char	*s;
+	long		 v;
+	char		*end;
+
+	*w = 80;
+	*h = 24;
+	if (ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0 &&
+	    ws.ws_row > 0) {
+		*w = ws.ws_col;
+		*h = ws.ws_row;
+	}
+	if ((s = getenv("COLUMNS")) != NULL && *s != '\0') {
+		v = strtol(s, &end, 10);
+		if (*end == '\0' && v > 0 && v < 10000)
+			*w = (int)v;
+	}
+	if ((s = getenv("LINES")) != NULL && *s != '\0') {
+		v = strtol(s, &end, 10);
+		if (*end == '\0' && v > 0 && v < 10000)
+			*h = (int)v;
+	}
+	/* leave the last line for the shell prompt */
+	if (*h > 10)
+		(*h)--;
+}
+
+int
+cmd_plot_main(int argc, char **argv)
+{
+	struct plot_req		 req;
+	struct plot_text	 txt = PLOT_TEXT_INIT;
+	struct err		 e;
+	enum plot_kind		 kind = PLOT_BCE_CURVE;
+	enum plot_format	 fmt;
+	const char		*out = NULL, *id = NULL, *lang;
+	char			 clean[64];
+	double			 v;
+	int			 c, i, list = 0, w = 0, h = 0, have_size = 0;
+
+	plot_req_init(&req, PLOT_BCE_CURVE);
+	lang = i18n_lang();
+	if (lang == NULL || strcmp(lang, "zh") != 0)
+		lang = "en";
+
+	/* main() scanned its own options with getopt_long() first: glibc
+	   re-reads its ordering ("+" in main's optstring would stop us at
+	   the plot id) only when optind is 0 */
+#ifdef __GLIBC__
+	optind = 0;
+#else
+	optind = 1;
+#endif
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":", plot_options, NULL)) != -1) {
+		switch (c) {
+		case OPT_OUT:
+			out = optarg;
+			break;
+		case OPT_LIST:
+			list = 1;
+			break;
+		case OPT_XMIN:
+			if (num_arg("--xmin", optarg, &req.xmin) == -1)
+				return (2);
+			break;
+		case OPT_XMAX:
+			if (num_arg("--xmax", optarg, &req.xmax) == -1)
+				return (2);
+			break;
+		case OPT_CLASSES:
+			if (num_arg("--classes", optarg, &v) == -1)
+				return (2);
+			if (v != floor(v) || v < 2 || v > 100000)
+				return (fail("plot: --classes: must be an "
+				    "integer from 2 to 100000"));
+			req.classes = (int)v;
+			break;
+		case OPT_MARK:
+			if (num_arg("--mark", optarg, &req.mark) == -1)
+				return (2);
+			req.has_mark = 1;
+			break;
+		case OPT_TARGET:
+			if (num_arg("--target", optarg, &req.target) == -1)
+				return (2);
+			if (req.target < 0 || req.target > 1)
+				return (fail("plot: --target: must be in "
+				    "[0, 1]"));
+			break;
+		case OPT_LANG:
+			if (strcmp(optarg, "en") != 0 &&
+			    strcmp(optarg, "zh") != 0)
+				return (fail("plot: --lang: unknown language "
+				    "'%s' (en or zh)", plot_sanitize(optarg,
+				    clean, sizeof clean)));
+			lang = optarg;
+			break;
+		case OPT_SIZE:
+			if (size_arg(optarg, &w, &h) == -1)
+				return (fail("plot: --size: expected WxH, "
+				    "got '%s'", plot_sanitize(optarg, clean,
+				    sizeof clean)));
+			have_size = 1;
+			break;
+		case OPT_TITLE:
+			req.title = optarg;
+			break;
+		case OPT_LOSSES:
+			if (losses_arg(optarg, &req) == -1)
+				return (2);
+			break;
+		case OPT_GAMMA:
+			if (num_arg("--gamma", optarg, &req.gamma) == -1)
+				return (2);
+			break;
+		case OPT_ALPHA:
+			if (num_arg("--alpha", optarg, &req.alpha) == -1)
+				return (2);
+			break;
+		case OPT_POS_WEIGHT:
+			if (num_arg("--pos-weight", optarg,
+			    &req.pos_weight) == -1)
+				return (2);
+			break;
+		case OPT_LABEL_SMOOTHING:
+			if (num_arg("--label-smoothing", optarg,
+			    &req.label_smoothing) == -1)
+				return (2);
+			if (req.label_smoothing < 0 ||
+			    req.label_smoothing > 1)
+				return (fail("plot: --label-smoothing: must "
+				    "be in [0, 1]"));
+			break;
+		case OPT_POINTS:
+			if (num_arg("--points", optarg, &v) == -1)
+				return (2);
+			if (v != floor(v) || v < 2 || v > 100000)
+				return (fail("plot: --points: must be an "
+				    "integer from 2 to 100000"));
+			req.points = (int)v;
+			break;
+		case OPT_HELP:
+			cmd_plot_usage(stdout);
+			return (0);
+		case ':':
+			return (fail("plot: %s needs a value",
+			    plot_sanitize(argv[optind - 1], clean,
+			    sizeof clean)));
+		default:
+			return (fail("plot: unknown option '%s' (see "
+			    "'losslab plot --help')", plot_sanitize(
+			    argv[optind - 1], clean, sizeof clean)));
+		}
+	}
+	if (list) {
+		if (optind < argc)
+			return (fail("plot: --list takes no plot id"));
+		for (i = 0; i < PLOT_KIND_COUNT; i++)
+			printf("%-16s %s\n", plot_kind_name(i),
+			    plot_kind_desc(i));
+		return (ferror(stdout) || fflush(stdout) ? 2 : 0);
+	}
+	for (; optind < argc; optind++) {
+		if (id != NULL)
+			return (fail("plot: one plot id only (got '%s' "
+			    "after '%s')", plot_sanitize(argv[optind], clean,
+			    sizeof clean), id));
+		id = argv[optind];
+	}
+	if (id == NULL)
+		return (fail("plot: which plot? (see 'losslab plot --list')"));
+	if (plot_kind_parse(id, &kind) == -1)
+		return (fail("plot: unknown plot '%s' (see 'losslab plot "
+		    "--list')", plot_sanitize(id, clean, sizeof clean)));
+	req.kind = kind;
+	req.lang = lang;
+	if (req.nlosses > 0 && kind != PLOT_COMPARE)
+		return (fail("plot: --losses is for 'compare' only"));
+
+	if (out != NULL) {
+		if (plot_check_path(out, &e) == -1)
+			return (fail("plot: --out: %s", e.msg));
+		if (plot_format_from_path(out, &fmt) == -1)
+			return (fail("plot: --out: unknown format (use .png, "
+			    ".svg, .pdf or .txt)"));
+		if (!plot_available())
+			return (fail("gnuplot not found (install "
+			    "gnuplot-nox)"));
+		if (plot_export(&req, out, have_size ? w : 0,
+		    have_size ? h : 0, &e) == -1)
+			return (fail("plot: %s", e.msg));
+		return (0);
+	}
+	if (!plot_available())
+		return (fail("gnuplot not found (install gnuplot-nox)"));
+	if (!have_size)
+		term_size(&w, &h);
+	if (plot_dumb(&req, w, h, &txt, &e) == -1)
+		return (fail("plot: %s", e.msg));
+	for (i = 0; i < txt.nlines; i++)
+		printf("%s\n", txt.lines[i]);
+	plot_text_free(&txt);
+	if (fflush(stdout) != 0 || ferror(stdout))
+		return (fail("plot: cannot write to standard output"));
+	return (0);
+}

@@ -1,0 +1,1462 @@
+/*
+ * plot.c -- loss curves through gnuplot.
+ *
+ * A plot is made in three steps: the core samples the curves (curve.c, every
+ * value from loss_eval()/pitfall_eval()), this module writes a gnuplot
+ * script in memory (numbers in inline datablocks, text only through
+ * plot_sanitize() inside single quotes, the terminal `noenhanced`), and a
+ * child `gnuplot -d` reads the script on its stdin and writes the text or
+ * the image on its stdout.  No file name ever reaches gnuplot: exports are
+ * written by us, to a temporary file renamed into place.
+ *
+ * The child is started with fork/execvp (no shell) in its own process group;
+ * if it has not finished after PLOT_TIMEOUT_MS (LOSSLAB_PLOT_TIMEOUT_MS
+ * overrides it, for tests) the group gets SIGKILL, and the child is always
+ * reaped with waitpid(), so no zombie is left.  SIGPIPE is ignored while we
+ * write to it and restored afterwards.
+ */
+#include "config.h"
+
+#include <sys/types.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <locale.h>
+#include <math.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "core/curve.h"
+#include "plot.h"
+
+#ifndef GNUPLOT_PROGRAM
+#define GNUPLOT_PROGRAM	"gnuplot"
+#endif
+#ifndef PKGDATADIR
+#define PKGDATADIR	"/usr/local/share/losslab"
+#endif
+
+#ifdef SRCDIR
+#define SRCDIR_STYLE	SRCDIR "/plots/style.gp"
+#else
+#define SRCDIR_STYLE	NULL
+#endif
+
+#define PLOT_OUT_MAX	(64u * 1024 * 1024)	/* gnuplot's output, at most */
+#define PLOT_ERR_MAX	4096			/* its stderr we keep */
+#define PLOT_MARK_CHAR	'O'
+
+/* The dumb terminal draws linetype k (1-based) with this character. */
+static const char dumb_pens[] = "*#$%@&=";
+
+static const struct {
+	const char	*name;
+	const char	*desc;
+} plot_kinds[PLOT_KIND_COUNT] = {
+	[PLOT_BCE_CURVE] = { "bce-curve",
+	    "BCE against the predicted probability p, for y=1 and y=0" },
+	[PLOT_LOGITS_CURVE] = { "logits-curve",
+	    "BCE-with-logits against the logit z, with its gradient sigma(z)-y" },
+	[PLOT_CE_CURVE] = { "ce-curve",
+	    "cross-entropy against the true-class logit margin, C classes" },
+	[PLOT_DOUBLE_SIGMOID] = { "double-sigmoid",
+	    "correct BCE-with-logits against a double sigmoid: loss, gradient" },
+	[PLOT_SOFTMAX_THEN_CE] = { "softmax-then-ce",
+	    "correct CE against CE(softmax): the floor, the vanishing gradient" },
+	[PLOT_NAIVE_FLOAT32] = { "naive-float32",
+	    "naive BCE(sigmoid) in float32 against the stable form: the 100 clamp" },
+	[PLOT_FOCAL] = { "focal",
+	    "focal loss against z for gamma = 0, 1, 2, 5" },
+	[PLOT_LABEL_SMOOTHING] = { "label-smoothing",
+	    "cross-entropy with label smoothing eps = 0, 0.1, 0.3" },
+	[PLOT_POS_WEIGHT] = { "pos-weight",
+	    "BCE-with-logits with pos_weight = 1, 3, 10 (y=1) and y=0" },
+	[PLOT_COMPARE] = { "compare",
+	    "any losses overlaid against the logit z (--losses a,b,c)" },
+};
+
+/* ---------------------------------------------------------------- names -- */
+
+const char *
+plot_kind_name(enum plot_kind k)
+{
+	if ((int)k < 0 || k >= PLOT_KIND_COUNT)
+		return ("?");
+	return (plot_kinds[k].name);
+}
+
+const char *
+plot_kind_desc(enum plot_kind k)
+{
+	if ((int)k < 0 || k >= PLOT_KIND_COUNT)
+		return ("?");
+	return (plot_kinds[k].desc);
+}
+
+int
+plot_kind_parse(const char *name, enum plot_kind *k)
+{
+	int	i;
+
+	for (i = 0; i < PLOT_KIND_COUNT; i++) {
+		if (strcmp(name, plot_kinds[i].name) == 0) {
+			*k = (enum plot_kind)i;
+			return (0);
+		}
+	}
+	return (-1);
+}
+
+void
+plot_req_init(struct plot_req *r, enum plot_kind k)
+{
+	memset(r, 0, sizeof *r);
+	r->kind = k;
+	r->classes = 0;
+	r->xmin = r->xmax = NAN;
+	r->has_mark = 0;
+	r->mark = NAN;
+	r->target = NAN;
+	r->lang = "en";
+	r->title = NULL;
+	r->gamma = r->alpha = r->pos_weight = r->label_smoothing = NAN;
+	r->nlosses = 0;
+	r->points = 0;
+}
+
+/* ------------------------------------------------------------ sanitiser -- */
+
+/*
+ * Length of the well-formed UTF-8 sequence at s (2-4 bytes), or 0: no
+ * overlongs, no surrogates, nothing above U+10FFFF, no C1 controls.
+ */
+static size_t
+utf8_seq(const unsigned char *s, unsigned int *cp)
+{
+	unsigned int	c;
+	size_t		n, i;
+
+	if (s[0] >= 0xc2 && s[0] <= 0xdf) {
+		n = 2;
+		c = s[0] & 0x1f;
+	} else if (s[0] >= 0xe0 && s[0] <= 0xef) {
+		n = 3;
+		c = s[0] & 0x0f;
+	} else if (s[0] >= 0xf0 && s[0] <= 0xf4) {
+		n = 4;
+		c = s[0] & 0x07;
+	} else
+		return (0);
+	for (i = 1; i < n; i++) {
+		if ((s[i] & 0xc0) != 0x80)	/* also stops at NUL */
+			return (0);
+		c = (c << 6) | (s[i] & 0x3f);
+	}
+	if ((n == 3 && c < 0x800) || (n == 4 && c < 0x10000) ||
+	    (c >= 0xd800 && c <= 0xdfff) || c > 0x10ffff ||
+	    (c >= 0x80 && c <= 0x9f))
+		return (0);
+	if (cp != NULL)
+		*cp = c;
+	return (n);
+}
+
+char *
+plot_sanitize(const char *in, char *out, size_t outlen)
+{
+	const unsigned char	*s = (const unsigned char *)in;
+	size_t			 o = 0, n;
+
+	if (outlen == 0)
+		return (out);
+	if (in == NULL) {
+		out[0] = '\0';
+		return (out);
+	}
+	while (*s != '\0') {
+		if (*s < 0x20 || *s == 0x7f) {
+			/* control characters (newline, tab, ESC...) */
+			if (o + 1 < outlen && o > 0 && out[o - 1] != ' ')
+				out[o++] = ' ';
+			s++;
+			continue;
+		}
+		if (*s < 0x80) {
+			if (strchr("'\"\\`|<>!$@", *s) == NULL) {
+				if (o + 1 >= outlen)
+					break;
+				out[o++] = (char)*s;
+			}
+			s++;
+			continue;
+		}
+		if ((n = utf8_seq(s, NULL)) == 0) {
+			s++;			/* a stray byte: dropped */
+			continue;
+		}
+		if (o + n >= outlen)
+			break;
+		memcpy(out + o, s, n);
+		o += n;
+		s += n;
+	}
+	out[o] = '\0';
+	return (out);
+}
+
+/* ---------------------------------------------------------------- paths -- */
+
+int
+plot_check_path(const char *path, struct err *e)
+{
+	const unsigned char	*s;
+	size_t			 n;
+
+	if (path == NULL || *path == '\0')
+		return (err_set(e, "empty output file name"));
+	for (s = (const unsigned char *)path; *s == ' ' || *s == '\t'; s++)
+		;
+	if (*s == '|' || *s == '<')
+		return (err_set(e, "refusing output file name starting with "
+		    "'%c' (gnuplot would run it as a command)", *s));
+	for (s = (const unsigned char *)path; *s != '\0'; ) {
+		if (*s < 0x20 || *s == 0x7f)
+			return (err_set(e, "refusing output file name with a "
+			    "control character (byte 0x%02x)", *s));
+		if (strchr("'\"`", *s) != NULL)
+			return (err_set(e, "refusing output file name with "
+			    "a quote or backtick"));
+		if (*s >= 0x80) {
+			if ((n = utf8_seq(s, NULL)) == 0)
+				return (err_set(e, "refusing output file name "
+				    "that is not valid UTF-8"));
+			s += n;
+		} else
+			s++;
+	}
+	return (0);
+}
+
+int
+plot_format_from_path(const char *path, enum plot_format *f)
+{
+	const char	*dot = strrchr(path, '.');
+
+	if (dot == NULL || strchr(dot, '/') != NULL)
+		return (-1);
+	if (strcasecmp(dot, ".png") == 0)
+		*f = PLOT_FORMAT_PNG;
+	else if (strcasecmp(dot, ".svg") == 0)
+		*f = PLOT_FORMAT_SVG;
+	else if (strcasecmp(dot, ".pdf") == 0)
+		*f = PLOT_FORMAT_PDF;
+	else if (strcasecmp(dot, ".txt") == 0)
+		*f = PLOT_FORMAT_DUMB;
+	else
+		return (-1);
+	return (0);
+}
+
+/* An executable regular file named GNUPLOT_PROGRAM in a PATH directory. */
+int
+plot_available(void)
+{
+	const char	*path = getenv("PATH"), *p, *q;
+	char		 file[4096];
+	struct stat	 sb;
+	size_t		 len;
+
+	if (path == NULL)
+		path = "/usr/bin:/bin";
+	for (p = path; ; p = q + 1) {
+		q = strchr(p, ':');
+		len = q == NULL ? strlen(p) : (size_t)(q - p);
+		if (len == 0)
+			snprintf(file, sizeof file, "./%s", GNUPLOT_PROGRAM);
+		else
+			snprintf(file, sizeof file, "%.*s/%s", (int)len, p,
+			    GNUPLOT_PROGRAM);
+		if (stat(file, &sb) == 0 && S_ISREG(sb.st_mode) &&
+		    access(file, X_OK) == 0)
+			return (1);
+		if (q == NULL)
+			break;
+	}
+	return (0);
+}
+
+/* --------------------------------------------------------------- buffer -- */
+
+struct buf {
+	char	*p;
+	size_t	 len, cap;
+	int	 oom;
+};
+
+static void
+buf_add(struct buf *b, const char *s, size_t n)
+{
+	char	*np;
+	size_t	 ncap;
+
+	if (b->oom)
+		return;
+	if (b->len + n + 1 > b->cap) {
+		ncap = b->cap ? b->cap : 4096;
+		while (ncap < b->len + n + 1)
+			ncap *= 2;
+		if ((np = realloc(b->p, ncap)) == NULL) {
+			b->oom = 1;
+			return;
+		}
+		b->p = np;
+		b->cap = ncap;
+	}
+	memcpy(b->p + b->len, s, n);
+	b->len += n;
+	b->p[b->len] = '\0';
+}
+
+static void __attribute__((format(printf, 2, 3)))
+buf_printf(struct buf *b, const char *fmt, ...)
+{
+	char	 tmp[1024];
+	va_list	 ap;
+	int	 n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(tmp, sizeof tmp, fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		return;
+	if ((size_t)n >= sizeof tmp)
+		n = sizeof tmp - 1;
+	buf_add(b, tmp, (size_t)n);
+}
+
+/* A number as gnuplot reads it: '.' whatever the locale, NaN if not finite. */
+static void
+buf_num(struct buf *b, double v)
+{
+	const char	*dp = localeconv()->decimal_point;
+	char		 tmp[64], *c;
+
+	if (!isfinite(v)) {
+		buf_add(b, "NaN", 3);
+		return;
+	}
+	snprintf(tmp, sizeof tmp, "%.10g", v);
+	if (dp != NULL && dp[0] != '\0' && dp[0] != '.' && dp[1] == '\0') {
+		for (c = tmp; *c != '\0'; c++)
+			if (*c == dp[0])
+				*c = '.';
+	}
+	buf_add(b, tmp, strlen(tmp));
+}
+
+/* Text as a single-quoted gnuplot string, sanitised first. */
+static void
+buf_quote(struct buf *b, const char *text)
+{
+	char	clean[PLOT_TEXT_MAX];
+
+	plot_sanitize(text, clean, sizeof clean);
+	buf_add(b, "'", 1);
+	buf_add(b, clean, strlen(clean));
+	buf_add(b, "'", 1);
+}
+
+/* --------------------------------------------------------------- labels -- */
+
+struct labels {
+	const char	*title, *xlabel, *ylabel, *y2label;
+};
+
+static int
+is_zh(const char *lang)
+{
+	return (lang != NULL && strcmp(lang, "zh") == 0);
+}
+
+/* A number for a label: "0.1", "3", "-2.5". */
+static const char *
+short_num(double v, char *tmp, size_t len)
+{
+	char	*c;
+
+	snprintf(tmp, len, "%g", v);
+	for (c = tmp; *c != '\0'; c++)
+		if (*c == ',')
+			*c = '.';
+	return (tmp);
+}
+
+static void
+kind_labels(enum plot_kind k, int zh, struct labels *l)
+{
+	static const struct labels en[PLOT_KIND_COUNT] = {
+		[PLOT_BCE_CURVE] = { "BCE loss against the predicted "
+		    "probability", "predicted probability p", "loss", NULL },
+		[PLOT_LOGITS_CURVE] = { "BCE with logits against the logit z",
+		    "logit z", "loss", "gradient dL/dz" },
+		[PLOT_CE_CURVE] = { "Cross-entropy against the true-class "
+		    "margin", "margin m = z_true - z_other", "loss",
+		    "gradient dL/dz_true" },
+		[PLOT_DOUBLE_SIGMOID] = { "Pitfall: double sigmoid, "
+		    "sigmoid before BCEWithLogitsLoss", "logit z", "loss",
+		    "gradient dL/dz" },
+		[PLOT_SOFTMAX_THEN_CE] = { "Pitfall: softmax before "
+		    "CrossEntropyLoss", "margin m = z_true - z_other", "loss",
+		    "gradient dL/dz_true" },
+		[PLOT_NAIVE_FLOAT32] = { "Pitfall: BCELoss(sigmoid(z)) in "
+		    "float32 against BCEWithLogitsLoss", "logit z", "loss",
+		    "gradient dL/dz" },
+		[PLOT_FOCAL] = { "Focal loss: (1 - p_t)^gamma down-weights easy "
+		    "examples", "logit z", "loss", NULL },
+		[PLOT_LABEL_SMOOTHING] = { "Cross-entropy with label smoothing",
+		    "margin m = z_true - z_other", "loss", NULL },
+		[PLOT_POS_WEIGHT] = { "BCEWithLogitsLoss with pos_weight",
+		    "logit z", "loss", NULL },
+		[PLOT_COMPARE] = { "Losses against the logit z",
+		    "logit z", "loss", NULL },
+	};
+	static const struct labels cn[PLOT_KIND_COUNT] = {
+		[PLOT_BCE_CURVE] = { "BCE 损失与预测概率 p", "预测概率 p",
+		    "损失", NULL },
+		[PLOT_LOGITS_CURVE] = { "BCEWithLogits 损失与 logit z",
+		    "logit z", "损失", "梯度 dL/dz" },
+		[PLOT_CE_CURVE] = { "交叉熵与真实类别的 logit 差",
+		    "差值 m = z_真 - z_其他", "损失", "梯度 dL/dz_真" },
+		[PLOT_DOUBLE_SIGMOID] = { "陷阱：双重 sigmoid，"
+		    "BCEWithLogitsLoss 之前又做了 sigmoid", "logit z", "损失", "梯度 dL/dz" },
+		[PLOT_SOFTMAX_THEN_CE] = { "陷阱：CrossEntropyLoss 之前先做 "
+		    "softmax", "差值 m = z_真 - z_其他", "损失",
+		    "梯度 dL/dz_真" },
+		[PLOT_NAIVE_FLOAT32] = { "陷阱：float32 下的 "
+		    "BCELoss(sigmoid(z)) 与 BCEWithLogitsLoss", "logit z",
+		    "损失", "梯度 dL/dz" },
+		[PLOT_FOCAL] = { "Focal 损失：(1 - p_t)^gamma 降低易分样本的权重",
+		    "logit z", "损失", NULL },
+		[PLOT_LABEL_SMOOTHING] = { "带标签平滑的交叉熵",
+		    "差值 m = z_真 - z_其他", "损失", NULL },
+		[PLOT_POS_WEIGHT] = { "带 pos_weight 的 BCEWithLogitsLoss",
+		    "logit z", "损失", NULL },
+		[PLOT_COMPARE] = { "各损失与 logit z", "logit z", "损失", NULL },
+	};
+
+	*l = zh ? cn[k] : en[k];
+}
+
+/* The legend entry of curve c of set s. */
+static void
+curve_label(const struct curve_set *s, const struct curve *c, int zh,
+    char *out, size_t len)
+{
+	char	 y[48], v[32];
+	int	 pf = c->pitfall != PITFALL_NONE;
+
+	if (!isnan(c->y))
+		snprintf(y, sizeof y, "y=%s", short_num(c->y, v, sizeof v));
+	else
+		y[0] = '\0';
+	switch (s->kind) {
+	case CURVE_BCE:
+		snprintf(out, len, "BCE, %s", y);
+		break;
+	case CURVE_LOGITS:
+		if (c->gradient)
+			snprintf(out, len, zh ? "梯度 σ(z) - y" :
+			    "gradient σ(z) - y");
+		else
+			snprintf(out, len, zh ? "损失 BCEWithLogits(z, y)" :
+			    "loss BCEWithLogits(z, y)");
+		break;
+	case CURVE_CE:
+		if (c->gradient)
+			snprintf(out, len, zh ? "梯度 softmax(z)_真 - 1" :
+			    "gradient softmax(z)_true - 1");
+		else
+			snprintf(out, len, zh ? "交叉熵损失" : "CE loss");
+		break;
+	case CURVE_DOUBLE_SIGMOID:
+		if (c->gradient)
+			snprintf(out, len, "%s", pf ?
+			    (zh ? "梯度（陷阱）" : "gradient (pitfall)") :
+			    (zh ? "梯度（正确）" : "gradient (correct)"));
+		else
+			snprintf(out, len, "%s", pf ?
+			    (zh ? "陷阱 BCEWithLogits(σ(z))" :
+			    "pitfall BCEWithLogits(σ(z))") :
+			    (zh ? "正确 BCEWithLogits(z)" :
+			    "correct BCEWithLogits(z)"));
+		break;
+	case CURVE_SOFTMAX_THEN_CE:
+		if (c->gradient)
+			snprintf(out, len, "%s", pf ?
+			    (zh ? "梯度（陷阱）" : "gradient (pitfall)") :
+			    (zh ? "梯度（正确）" : "gradient (correct)"));
+		else
+			snprintf(out, len, "%s", pf ?
+			    (zh ? "陷阱 CE(softmax(z))" :
+			    "pitfall CE(softmax(z))") :
+			    (zh ? "正确 CE(z)" : "correct CE(z)"));
+		break;
+	case CURVE_NAIVE_FLOAT32:
+		if (c->gradient)
+			snprintf(out, len, "%s", pf ?
+			    (zh ? "梯度（朴素）" : "gradient (naive)") :
+			    (zh ? "梯度（稳定）" : "gradient (stable)"));
+		else
+			snprintf(out, len, "%s", pf ?
+			    (zh ? "朴素 float32 BCE(σ(z))" :
+			    "naive float32 BCE(σ(z))") :
+			    (zh ? "稳定 BCEWithLogits(z)" :
+			    "stable BCEWithLogits(z)"));
+		break;
+	case CURVE_FOCAL:
+		snprintf(out, len, "γ = %s%s", short_num(c->value, v, sizeof v),
+		    c->value == 0 ? " (BCE)" : "");
+		break;
+	case CURVE_LABEL_SMOOTHING:
+		snprintf(out, len, "ε = %s", short_num(c->value, v, sizeof v));
+		break;
+	case CURVE_POS_WEIGHT:
+		if (c->param == CURVE_PARAM_POS_WEIGHT)
+			snprintf(out, len, "pos_weight = %s (%s)",
+			    short_num(c->value, v, sizeof v), y);
+		else
+			snprintf(out, len, zh ? "%s（pos_weight 不起作用）" :
+			    "%s (pos_weight has no effect)", y);
+		break;
+	case CURVE_COMPARE:
+		snprintf(out, len, "%s", loss_name(c->loss));
+		break;
+	default:
+		snprintf(out, len, "?");
+		break;
+	}
+}
+
+/* " (y=1)", " (C=3)", " (y=1, C=3)": what all the curves share, or "". */
+static void
+title_suffix(const struct curve_set *s, char *out, size_t len)
+{
+	char	v[32];
+
+	out[0] = '\0';
+	switch (s->kind) {
+	case CURVE_LOGITS:
+	case CURVE_DOUBLE_SIGMOID:
+	case CURVE_NAIVE_FLOAT32:
+	case CURVE_FOCAL:
+		if (s->ncurves > 0 && !isnan(s->c[0].y))
+			snprintf(out, len, " (y=%s)",
+			    short_num(s->c[0].y, v, sizeof v));
+		break;
+	case CURVE_COMPARE:
+		if (s->ncurves > 0 && !isnan(s->c[0].y))
+			snprintf(out, len, " (y=%s, C=%d)",
+			    short_num(s->c[0].y, v, sizeof v), s->classes);
+		break;
+	case CURVE_CE:
+	case CURVE_SOFTMAX_THEN_CE:
+	case CURVE_LABEL_SMOOTHING:
+		snprintf(out, len, " (C=%d)", s->classes);
+		break;
+	default:
+		break;
+	}
+}
+
+/* ---------------------------------------------------------------- fonts -- */
+
+/* Whether a CJK font is installed (PNG and PDF need one for Chinese). */
+static int
+plot_have_cjk_font(void)
+{
+	static const char *files[] = {
+		"/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc",
+		"/usr/share/fonts/opentype/noto/NotoSerifCJK-Regular.ttc",
+		"/usr/share/fonts/noto-cjk/NotoSansCJK-Regular.ttc",
+		"/usr/share/fonts/google-noto-cjk/NotoSansCJK-Regular.ttc",
+		"/usr/share/fonts/truetype/wqy/wqy-microhei.ttc",
+		"/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc",
+		"/usr/share/fonts/truetype/arphic/uming.ttc",
+		"/usr/share/fonts/truetype/droid/DroidSansFallbackFull.ttf",
+		"/System/Library/Fonts/PingFang.ttc",
+		NULL
+	};
+	static int	 cached = -1;
+	int		 i;
+
+	if (cached != -1)
+		return (cached);
+	cached = 0;
+	for (i = 0; files[i] != NULL; i++) {
+		if (access(files[i], R_OK) == 0) {
+			cached = 1;
+			break;
+		}
+	}
+	return (cached);
+}
+
+/* plots/style.gp: installed, else in the source tree; NULL if neither. */
+static const char *
+plot_style_path(void)
+{
+	static const char *paths[] = {
+		PKGDATADIR "/style.gp",
+		SRCDIR_STYLE,
+		NULL
+	};
+	int	i;
+
+	for (i = 0; paths[i] != NULL; i++) {
+		if (access(paths[i], R_OK) == 0 &&
+		    plot_check_path(paths[i], NULL) == 0 &&
+		    strchr(paths[i], '\\') == NULL)
+			return (paths[i]);
+	}
+	return (NULL);
+}
+
+/* --------------------------------------------------------------- script -- */
+
+/* The core's parameters for a request. */
+static void
+req_params(const struct plot_req *req, struct curve_params *p)
+{
+	int	i;
+
+	curve_params_init(p, (enum curve_kind)req->kind);
+	p->classes = req->classes;
+	p->xmin = req->xmin;
+	p->xmax = req->xmax;
+	p->target = req->target;
+	p->gamma = req->gamma;
+	p->alpha = req->alpha;
+	p->pos_weight = req->pos_weight;
+	p->label_smoothing = req->label_smoothing;
+	p->nlosses = req->nlosses < 0 ? 0 : req->nlosses > CURVE_MAX ?
+	    CURVE_MAX : req->nlosses;
+	for (i = 0; i < p->nlosses; i++)
+		p->losses[i] = req->losses[i];
+	p->points = req->points > 0 ? (size_t)req->points : 0;
+}
+
+/*
+ * "set yrange [lo:hi]" for the loss (grad = 0) or gradient curves of s,
+ * padded by 8% of the span so no curve lands on a border line.
+ */
+static void
+dumb_range(struct buf *b, const struct curve_set *s, int grad,
+    const char *axis)
+{
+	double	lo = INFINITY, hi = -INFINITY, v, pad;
+	size_t	i;
+	int	k;
+
+	for (k = 0; k < s->ncurves; k++) {
+		if (s->c[k].gradient != grad)
+			continue;
+		for (i = 0; i < s->n; i++) {
+			v = s->c[k].v[i];
+			if (isfinite(v) && v < lo)
+				lo = v;
+			if (isfinite(v) && v > hi)
+				hi = v;
+		}
+	}
+	if (!isfinite(lo) || !isfinite(hi))
+		return;
+	if (!isnan(s->floor) && !grad) {
+		lo = fmin(lo, s->floor);
+		hi = fmax(hi, s->floor);
+	}
+	pad = (hi - lo) * 0.08;
+	if (pad <= 0)
+		pad = fabs(hi) > 0 ? fabs(hi) * 0.1 : 1;
+	buf_printf(b, "set %s [", axis);
+	buf_num(b, lo - pad);
+	buf_printf(b, ":");
+	buf_num(b, hi + pad);
+	buf_printf(b, "]\n");
+}
+
+/*
+ * Write the whole gnuplot script for req on terminal fmt into b, and the
+ * legend/point-character table into keys (may be NULL).  0 or -1 (e set).
+ */
+static int
+plot_script(const struct plot_req *req, enum plot_format fmt, int w, int h,
+    struct buf *b, struct plot_text *keys, struct err *e)
+{
+	struct curve_params	 p;
+	struct curve_set	 s = CURVE_SET_INIT, m = CURVE_SET_INIT;
+	struct labels		 l;
+	const struct curve	*c;
+	const char		*style;
+	char			 label[PLOT_TEXT_MAX], tmp[64];
+	double			 loss_min = 0, pad;
+	size_t			 i;
+	int			 k, zh, dumb = fmt == PLOT_FORMAT_DUMB;
+	int			 nloss = 0, ngrad = 0, iloss = 0, igrad = 0;
+	int			 nmark = 0, rc = -1;
+
+	if ((int)req->kind < 0 || req->kind >= PLOT_KIND_COUNT)
+		return (err_set(e, "unknown plot kind"));
+	if (req->lang != NULL && strcmp(req->lang, "en") != 0 &&
+	    strcmp(req->lang, "zh") != 0)
+		return (err_set(e, "unknown language (en or zh)"));
+	req_params(req, &p);
+	if (dumb && p.points == 0)
+		p.points = 241;
+	if (curve_compute(&p, &s, e) == -1)
+		return (-1);
+	if (req->has_mark) {
+		if (!isfinite(req->mark)) {
+			err_set(e, "the mark must be a finite number");
+			goto out;
+		}
+		if (curve_compute_at(&p, req->mark, &m, e) == -1)
+			goto out;
+	}
+	/* Chinese labels where the terminal can show them. */
+	zh = is_zh(req->lang) && (fmt == PLOT_FORMAT_SVG ||
+	    fmt == PLOT_FORMAT_DUMB || plot_have_cjk_font());
+	kind_labels(req->kind, zh, &l);
+	for (k = 0; k < s.ncurves; k++) {
+		if (s.c[k].gradient) {
+			ngrad++;
+			continue;
+		}
+		nloss++;
+		for (i = 0; i < s.n; i++)
+			if (s.c[k].v[i] < loss_min)
+				loss_min = s.c[k].v[i];
+	}
+
+	switch (fmt) {
+	case PLOT_FORMAT_DUMB:
+		buf_printf(b, "set terminal dumb size %d,%d mono noenhanced\n",
+		    w, h);
+		break;
+	case PLOT_FORMAT_PNG:
+		buf_printf(b, "set terminal pngcairo size %d,%d noenhanced "
+		    "font 'Sans,11' background rgb 'white'\n", w, h);
+		break;
+	case PLOT_FORMAT_SVG:
+		buf_printf(b, "set terminal svg size %d,%d noenhanced "
+		    "font 'Sans,13' background rgb 'white'\n", w, h);
+		break;
+	case PLOT_FORMAT_PDF:
+		buf_printf(b, "set terminal pdfcairo size %d.%02din,%d.%02din "
+		    "noenhanced font 'Sans,9'\n", w / 100, w % 100, h / 100,
+		    h % 100);
+		break;
+	}
+	buf_printf(b, "set encoding utf8\n");
+	if (!dumb && (style = plot_style_path()) != NULL) {
+		/* a fixed path, checked: no quotes, no control characters */
+		buf_printf(b, "load '%s'\n", style);
+	} else if (!dumb) {
+		buf_printf(b, "set grid\nset key box\n");
+		for (k = 0; k < 8; k++)
+			buf_printf(b, "set style line %d lt %d lw 2\n"
+			    "set style line %d lt %d lw 2 dt 2\n", k + 1,
+			    k + 1, k + 11, k + 1);
+	}
+	/* the border behind the curves (the mark may sit on it), and a
+	   little air above and below them */
+	buf_printf(b, "set border back\n");
+	if (dumb) {
+		/* text: keep every curve off the border lines, which are
+		   what the explorer finds the plot area by */
+		dumb_range(b, &s, 0, "yrange");
+		if (ngrad > 0)
+			dumb_range(b, &s, 1, "y2range");
+	} else {
+		buf_printf(b, "set offsets 0, 0, graph 0.05, graph %s\n",
+		    loss_min >= 0 ? "0" : "0.05");
+		if (loss_min >= 0)
+			buf_printf(b, "set yrange [0:*]\n");
+	}
+	buf_printf(b, "set key outside bottom center horizontal\n");
+	buf_printf(b, "set title ");
+	if (req->title != NULL)
+		buf_quote(b, req->title);
+	else {
+		/* what every curve shares goes into the title */
+		title_suffix(&s, tmp, sizeof tmp);
+		snprintf(label, sizeof label, "%s%s", l.title, tmp);
+		buf_quote(b, label);
+	}
+	buf_printf(b, "\nset xlabel ");
+	buf_quote(b, l.xlabel);
+	buf_printf(b, "\n");
+	if (!dumb) {
+		buf_printf(b, "set ylabel ");
+		buf_quote(b, l.ylabel);
+		buf_printf(b, "\n");
+	}
+	if (ngrad > 0) {
+		buf_printf(b, "set ytics nomirror\nset y2tics\n");
+		if (!dumb) {
+			buf_printf(b, "set y2label ");
+			buf_quote(b, l.y2label);
+			buf_printf(b, "\n");
+		}
+	}
+	pad = dumb ? (s.x[s.n - 1] - s.x[0]) * 0.02 : 0;
+	buf_printf(b, "set xrange [");
+	buf_num(b, s.x[0] - pad);
+	buf_printf(b, ":");
+	buf_num(b, s.x[s.n - 1] + pad);
+	buf_printf(b, "]\n");
+
+	/* the data: x, then one column per curve */
+	buf_printf(b, "$d << EOD\n");
+	for (i = 0; i < s.n; i++) {
+		buf_num(b, s.x[i]);
+		for (k = 0; k < s.ncurves; k++) {
+			buf_add(b, " ", 1);
+			buf_num(b, s.c[k].v[i]);
+		}
+		buf_add(b, "\n", 1);
+	}
+	buf_printf(b, "EOD\n");
+	if (req->has_mark) {
+		buf_printf(b, "$m << EOD\n");
+		for (k = 0; k < m.ncurves; k++) {
+			if (m.c[k].gradient || !isfinite(m.c[k].v[0]))
+				continue;
+			buf_num(b, m.x[0]);
+			buf_add(b, " ", 1);
+			buf_num(b, m.c[k].v[0]);
+			buf_add(b, "\n", 1);
+			nmark++;
+		}
+		buf_printf(b, "EOD\n");
+	}
+
+	/* the floor of a pitfall, and where float32 saturates */
+	if (!isnan(s.floor)) {
+		buf_printf(b, "set arrow 1 from graph 0, first ");
+		buf_num(b, s.floor);
+		buf_printf(b, " to graph 1, first ");
+		buf_num(b, s.floor);
+		buf_printf(b, " nohead dt 3 lw 1.5 lc rgb '#555555' front\n");
+		if (s.kind == CURVE_SOFTMAX_THEN_CE)
+			snprintf(label, sizeof label, zh ?
+			    "下限 log(1+(C-1)/e) = %.4f" :
+			    "floor log(1+(C-1)/e) = %.4f", s.floor);
+		else
+			snprintf(label, sizeof label, zh ? "下限 = %.4f" :
+			    "floor = %.4f", s.floor);
+		buf_printf(b, "set label 1 ");
+		buf_quote(b, label);
+		buf_printf(b, " at graph 0.98, first ");
+		buf_num(b, s.floor);
+		buf_printf(b, " right offset 0,%s front\n", dumb ? "-1" :
+		    "-0.8");
+	}
+	if (!isnan(s.edge)) {
+		buf_printf(b, "set arrow 2 from first ");
+		buf_num(b, s.edge);
+		buf_printf(b, ", graph 0 to first ");
+		buf_num(b, s.edge);
+		buf_printf(b, ", graph 1 nohead dt 3 lw 1.5 lc rgb '#555555' "
+		    "front\n");
+		snprintf(label, sizeof label, zh ?
+		    "float32 中 σ(z) 取整为 %s（z %s %.4f）" :
+		    "float32 σ(z) rounds to %s (z %s %.4f)",
+		    s.c[2].y >= 0.5 ? "0" : "1",
+		    s.c[2].y >= 0.5 ? "≤" : "≥", s.edge);
+		buf_printf(b, "set label 2 ");
+		buf_quote(b, label);
+		buf_printf(b, " at first ");
+		buf_num(b, s.edge);
+		buf_printf(b, ", graph 0.5 %s offset %s front\n",
+		    s.c[2].y >= 0.5 ? "left" : "right",
+		    s.c[2].y >= 0.5 ? "1,0" : "-1,0");
+	}
+
+	/* the plot command: loss curves on y1, gradients on y2 */
+	buf_printf(b, "plot ");
+	for (k = 0; k < s.ncurves; k++) {
+		int	colour;
+
+		c = &s.c[k];
+		if (c->gradient)
+			colour = igrad++ + (nloss == 1 ? 1 : 0);
+		else
+			colour = iloss++;
+		curve_label(&s, c, zh, label, sizeof label);
+		buf_printf(b, "%s$d using 1:%d with lines ", k ? ", \\\n  " :
+		    "", k + 2);
+		if (dumb)
+			buf_printf(b, "lt %d", k + 1);
+		else
+			buf_printf(b, "ls %d", (c->gradient ? 11 : 1) +
+			    colour % 8);
+		buf_printf(b, " axes x1y%d title ", c->gradient ? 2 : 1);
+		buf_quote(b, label);
+		if (keys != NULL && k < PLOT_MAX_CURVES) {
+			keys->curves[k].point = dumb_pens[k % 7];
+			keys->curves[k].gradient = c->gradient;
+			plot_sanitize(label, keys->curves[k].label,
+			    sizeof keys->curves[k].label);
+			keys->ncurves = k + 1;
+		}
+	}
+	if (nmark > 0) {
+		snprintf(label, sizeof label, "%s = %s",
+		    s.xaxis == CURVE_X_PROB ? "p" : s.xaxis == CURVE_X_MARGIN ?
+		    "m" : "z", short_num(req->mark, tmp, sizeof tmp));
+		if (dumb)
+			buf_printf(b, ", \\\n  $m using 1:2 with points pt "
+			    "'%c' title ", PLOT_MARK_CHAR);
+		else
+			buf_printf(b, ", \\\n  $m using 1:2 with points pt 7 "
+			    "ps 1.6 lc rgb '#000000' title ");
+		buf_quote(b, label);
+		if (keys != NULL)
+			keys->mark_point = PLOT_MARK_CHAR;
+	}
+	buf_printf(b, "\nunset output\n");
+	if (b->oom) {
+		err_set(e, "out of memory");
+		goto out;
+	}
+	rc = 0;
+out:
+	curve_set_free(&s);
+	curve_set_free(&m);
+	return (rc);
+}
+
+/* --------------------------------------------------------------- runner -- */
+
+static long
+now_ms(void)
+{
+	struct timespec	ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ((long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000);
+}
+
+static int
+plot_timeout_ms(void)
+{
+	const char	*s = getenv("LOSSLAB_PLOT_TIMEOUT_MS");
+	char		*end;
+	long		 v;
+
+	if (s != NULL && *s != '\0') {
+		errno = 0;
+		v = strtol(s, &end, 10);
+		if (errno == 0 && *end == '\0' && v > 0 && v <= 600000)
+			return ((int)v);
+	}
+	return (PLOT_TIMEOUT_MS);
+}
+
+static void
+close_fd(int *fd)
+{
+	if (*fd != -1) {
+		close(*fd);
+		*fd = -1;
+	}
+}
+
+/* The first line of gnuplot's stderr that says what went wrong. */
+static void
+gnuplot_error_line(const char *err, char *out, size_t len)
+{
+	const char	*p, *q, *best = NULL;
+	size_t		 n = 0;
+
+	out[0] = '\0';
+	for (p = err; p != NULL && *p != '\0'; p = q == NULL ? NULL : q + 1) {
+		q = strchr(p, '\n');
+		n = q == NULL ? strlen(p) : (size_t)(q - p);
+		while (n > 0 && (*p == ' ' || *p == '\t')) {
+			p++;
+			n--;
+		}
+		if (n == 0 || *p == '^' || strncmp(p, "gnuplot>", 8) == 0)
+			continue;
+		best = p;
+		break;
+	}
+	if (best != NULL) {
+		/* keep it printable and on one line */
+		char	line[256];
+
+		snprintf(line, sizeof line, "%.*s", (int)n, best);
+		plot_sanitize(line, out, len);
+	}
+}
+
+/*
+ * Run `gnuplot -d` with script on its stdin; collect its stdout into out.
+ * 0 if it exited 0, else -1 with e set.  The child is always reaped.
+ */
+static int
+plot_run(const char *script, size_t len, struct buf *out, struct err *e)
+{
+	struct sigaction	 ign, oldpipe;
+	struct pollfd		 pfd[3];
+	struct buf		 err = { NULL, 0, 0, 0 };
+	char			 chunk[65536], line[200];
+	int			 in[2] = { -1, -1 }, so[2] = { -1, -1 };
+	int			 se[2] = { -1, -1 }, status, nfd, i, rc = -1;
+	int			 timed_out = 0, toolarge = 0;
+	long			 deadline;
+	size_t			 off = 0;
+	ssize_t			 n;
+	pid_t			 pid;
+
+	if (!plot_available())
+		return (err_set(e, "gnuplot not found (install gnuplot-nox)"));
+#ifdef PLOT_DEBUG
+	fwrite(script, 1, len, stderr);
+#endif
+	if (pipe(in) == -1 || pipe(so) == -1 || pipe(se) == -1) {
+		err_set(e, "pipe: %s", strerror(errno));
+		goto fail_fds;
+	}
+	for (i = 0; i < 2; i++) {
+		fcntl(in[i], F_SETFD, FD_CLOEXEC);
+		fcntl(so[i], F_SETFD, FD_CLOEXEC);
+		fcntl(se[i], F_SETFD, FD_CLOEXEC);
+	}
+	memset(&ign, 0, sizeof ign);
+	ign.sa_handler = SIG_IGN;
+	sigemptyset(&ign.sa_mask);
+	sigaction(SIGPIPE, &ign, &oldpipe);
+
+	fflush(NULL);
+	switch (pid = fork()) {
+	case -1:
+		err_set(e, "fork: %s", strerror(errno));
+		sigaction(SIGPIPE, &oldpipe, NULL);
+		goto fail_fds;
+	case 0: {
+		char	*argv[] = { GNUPLOT_PROGRAM, "-d", NULL };
+		struct sigaction dfl;
+
+		/* the child: its own process group, default SIGPIPE */
+		memset(&dfl, 0, sizeof dfl);
+		dfl.sa_handler = SIG_DFL;
+		sigemptyset(&dfl.sa_mask);
+		sigaction(SIGPIPE, &dfl, NULL);
+		setpgid(0, 0);
+		if (dup2(in[0], 0) == -1 || dup2(so[1], 1) == -1 ||
+		    dup2(se[1], 2) == -1)
+			_exit(127);
+		execvp(argv[0], argv);
+		_exit(127);
+	}
+	default:
+		break;
+	}
+	setpgid(pid, pid);	/* also here: no race with the kill below */
+	close_fd(&in[0]);
+	close_fd(&so[1]);
+	close_fd(&se[1]);
+	fcntl(in[1], F_SETFL, fcntl(in[1], F_GETFL) | O_NONBLOCK);
+
+	deadline = now_ms() + plot_timeout_ms();
+	for (;;) {
+		long	left = deadline - now_ms();
+
+		nfd = 0;
+		if (in[1] != -1) {
+			pfd[nfd].fd = in[1];
+			pfd[nfd++].events = POLLOUT;
+		}
+		if (so[0] != -1) {
+			pfd[nfd].fd = so[0];
+			pfd[nfd++].events = POLLIN;
+		}
+		if (se[0] != -1) {
+			pfd[nfd].fd = se[0];
+			pfd[nfd++].events = POLLIN;
+		}
+		if (nfd == 0)
+			break;
+		if (left <= 0) {
+			timed_out = 1;
+			break;
+		}
+		if (poll(pfd, (nfds_t)nfd, (int)left) == -1) {
+			if (errno == EINTR)
+				continue;
+			break;
+		}
+		for (i = 0; i < nfd; i++) {
+			if (pfd[i].revents == 0)
+				continue;
+			if (pfd[i].fd == in[1]) {
+				n = write(in[1], script + off, len - off);
+				if (n > 0)
+					off += (size_t)n;
+				if ((n == -1 && errno != EAGAIN &&
+				    errno != EINTR) || off == len)
+					close_fd(&in[1]);
+				continue;
+			}
+			n = read(pfd[i].fd, chunk, sizeof chunk);
+			if (n == -1 && (errno == EAGAIN || errno == EINTR))
+				continue;
+			if (n <= 0) {
+				if (pfd[i].fd == so[0])
+					close_fd(&so[0]);
+				else
+					close_fd(&se[0]);
+				continue;
+			}
+			if (pfd[i].fd == so[0]) {
+				if (out->len + (size_t)n > PLOT_OUT_MAX)
+					toolarge = 1;
+				else
+					buf_add(out, chunk, (size_t)n);
+			} else if (err.len < PLOT_ERR_MAX)
+				buf_add(&err, chunk, (size_t)n);
+		}
+		if (toolarge)
+			break;
+	}
+	if (timed_out || toolarge) {
+		kill(-pid, SIGKILL);
+		kill(pid, SIGKILL);
+	}
+	close_fd(&in[1]);
+	close_fd(&so[0]);
+	close_fd(&se[0]);
+	while (waitpid(pid, &status, 0) == -1) {
+		if (errno != EINTR) {
+			status = -1;
+			break;
+		}
+	}
+	sigaction(SIGPIPE, &oldpipe, NULL);
+
+	if (timed_out)
+		err_set(e, "gnuplot did not finish within %d ms (killed)",
+		    plot_timeout_ms());
+	else if (toolarge)
+		err_set(e, "gnuplot wrote more than %u bytes (killed)",
+		    PLOT_OUT_MAX);
+	else if (out->oom || err.oom)
+		err_set(e, "out of memory");
+	else if (status == -1)
+		err_set(e, "waitpid: %s", strerror(errno));
+	else if (WIFSIGNALED(status))
+		err_set(e, "gnuplot was killed by signal %d",
+		    WTERMSIG(status));
+	else if (WIFEXITED(status) && WEXITSTATUS(status) == 127)
+		err_set(e, "gnuplot could not be run");
+	else if (WIFEXITED(status) && WEXITSTATUS(status) != 0) {
+		gnuplot_error_line(err.p, line, sizeof line);
+		err_set(e, "gnuplot failed (exit status %d)%s%s",
+		    WEXITSTATUS(status), line[0] ? ": " : "", line);
+	} else
+		rc = 0;
+	free(err.p);
+	return (rc);
+
+fail_fds:
+	for (i = 0; i < 2; i++) {
+		close_fd(&in[i]);
+		close_fd(&so[i]);
+		close_fd(&se[i]);
+	}
+	return (-1);
+}
+
+/* ------------------------------------------------------------ dumb text -- */
+
+/* Whether code point c takes two terminal columns (East Asian wide). */
+static int
+wide_cp(unsigned int c)
+{
+	return ((c >= 0x1100 && c <= 0x115f) || (c >= 0x2e80 && c <= 0x303e) ||
+	    (c >= 0x3041 && c <= 0x33ff) || (c >= 0x3400 && c <= 0x4dbf) ||
+	    (c >= 0x4e00 && c <= 0x9fff) || (c >= 0xa000 && c <= 0xa4cf) ||
+	    (c >= 0xac00 && c <= 0xd7a3) || (c >= 0xf900 && c <= 0xfaff) ||
+	    (c >= 0xfe30 && c <= 0xfe4f) || (c >= 0xff00 && c <= 0xff60) ||
+	    (c >= 0xffe0 && c <= 0xffe6) || (c >= 0x20000 && c <= 0x3fffd));
+}
+
+/*
+ * gnuplot's dumb terminal gives every character one cell; a wide (CJK)
+ * character shows in two.  For each one, drop a blank from the nearest run
+ * of two or more blanks before it (else after it), so that the line keeps
+ * its display width and what follows stays aligned.
+ */
+static void
+fix_wide(char *line)
+{
+	unsigned char	*s = (unsigned char *)line;
+	unsigned int	 cp;
+	size_t		 i, j, n, len = strlen(line);
+
+	for (i = 0; i < len; ) {
+		if (s[i] < 0x80 || (n = utf8_seq(s + i, &cp)) == 0) {
+			i++;
+			continue;
+		}
+		if (wide_cp(cp)) {
+			/* a blank to delete: before i, in a run >= 2 */
+			size_t	k = (size_t)-1;
+
+			for (j = i; j >= 2; j--) {
+				if (s[j - 1] == ' ' && s[j - 2] == ' ') {
+					k = j - 1;
+					break;
+				}
+			}
+			if (k == (size_t)-1) {
+				for (j = i + n; j + 1 < len; j++) {
+					if (s[j] == ' ' && s[j + 1] == ' ') {
+						k = j;
+						break;
+					}
+				}
+			}
+			if (k != (size_t)-1) {
+				memmove(s + k, s + k + 1, len - k);
+				len--;
+				if (k < i)
+					i--;
+			}
+		}
+		i += n;
+	}
+}
+
+/* The border of the plot: the first and last "+---...+" lines. */
+static void
+find_border(struct plot_text *t)
+{
+	const char	*l, *a, *z;
+	int		 i;
+
+	for (i = 0; i < t->nlines; i++) {
+		l = t->lines[i];
+		a = strchr(l, '+');
+		z = strrchr(l, '+');
+		if (a == NULL || z == NULL || z - a < 4 || a[1] != '-' ||
+		    z[-1] != '-')
+			continue;
+		if (t->top == -1) {
+			t->top = i;
+			t->left = (int)(a - l);
+			t->right = (int)(z - l);
+		}
+		t->bottom = i;
+	}
+}
+
+void
+plot_text_free(struct plot_text *t)
+{
+	int	i;
+
+	if (t->lines != NULL) {
+		for (i = 0; i < t->nlines; i++)
+			free(t->lines[i]);
+		free(t->lines);
+	}
+	memset(t, 0, sizeof *t);
+	t->top = t->left = t->bottom = t->right = -1;
+}
+
+static int
+clamp_int(int v, int lo, int hi)
+{
+	return (v < lo ? lo : v > hi ? hi : v);
+}
+
+int
+plot_dumb(const struct plot_req *req, int width, int height,
+    struct plot_text *out, struct err *e)
+{
+	struct buf	 b = { NULL, 0, 0, 0 }, o = { NULL, 0, 0, 0 };
+	char		*p, *q, **lines;
+	int		 n, rc = -1;
+
+	memset(out, 0, sizeof *out);
+	out->top = out->left = out->bottom = out->right = -1;
+	width = clamp_int(width, 20, 500);
+	height = clamp_int(height, 10, 500);
+	if (plot_script(req, PLOT_FORMAT_DUMB, width, height, &b, out,
+	    e) == -1)
+		goto done;
+	if (plot_run(b.p, b.len, &o, e) == -1)
+		goto done;
+	if (o.p == NULL || o.len == 0) {
+		err_set(e, "gnuplot wrote nothing");
+		goto done;
+	}
+	/* lines: drop the form feed, split at newlines, no trailing blank */
+	p = o.p;
+	if (*p == '\f')
+		p++;
+	n = 0;
+	for (q = p; *q != '\0'; q++)
+		if (*q == '\n')
+			n++;
+	if ((lines = calloc((size_t)n + 1, sizeof *lines)) == NULL) {
+		err_set(e, "out of memory");
+		goto done;
+	}
+	out->lines = lines;
+	for (n = 0; *p != '\0'; n++) {
+		size_t	len;
+
+		q = strchr(p, '\n');
+		len = q == NULL ? strlen(p) : (size_t)(q - p);
+		if ((lines[n] = malloc(len + 1)) == NULL) {
+			out->nlines = n;
+			err_set(e, "out of memory");
+			goto done;
+		}
+		memcpy(lines[n], p, len);
+		lines[n][len] = '\0';
+		/* no escape codes or other controls reach the caller */
+		for (q = lines[n]; *q != '\0'; q++)
+			if ((unsigned char)*q < 0x20 || *q == 0x7f)
+				*q = ' ';
+		fix_wide(lines[n]);
+		p += len;
+		if (*p == '\n')
+			p++;
+	}
+	out->nlines = n;
+	while (out->nlines > 0 && lines[out->nlines - 1][strspn(
+	    lines[out->nlines - 1], " ")] == '\0')
+		free(lines[--out->nlines]);
+	find_border(out);
+	rc = 0;
+done:
+	if (rc == -1)
+		plot_text_free(out);
+	free(b.p);
+	free(o.p);
+	return (rc);
+}
+
+/* --------------------------------------------------------------- export -- */
+
+/* The process umask (mkstemp creates 0600; exports get the usual mode). */
+static mode_t
+umask_value(void)
+{
+	mode_t	m = umask(022);
+
+	umask(m);
+	return (m);
+}
+
+int
+plot_export(const struct plot_req *req, const char *path, int width,
+    int height, struct err *e)
+{
+	struct buf		 b = { NULL, 0, 0, 0 }, o = { NULL, 0, 0, 0 };
+	enum plot_format	 fmt;
+	char			*tmp = NULL;
+	size_t			 off;
+	ssize_t			 n;
+	int			 fd = -1, rc = -1;
+
+	if (plot_check_path(path, e) == -1)
+		return (-1);
+	if (plot_format_from_path(path, &fmt) == -1)
+		return (err_set(e, "%s: unknown format (use .png, .svg, .pdf "
+		    "or .txt)", path));
+	if (width <= 0 || height <= 0) {
+		width = fmt == PLOT_FORMAT_DUMB ? 80 : 800;
+		height = fmt == PLOT_FORMAT_DUMB ? 24 : 560;
+	}
+	if (fmt == PLOT_FORMAT_DUMB) {
+		width = clamp_int(width, 20, 500);
+		height = clamp_int(height, 10, 500);
+	} else if (width < 100 || height < 100 || width > 10000 ||
+	    height > 10000)
+		return (err_set(e, "size %dx%d out of range (100 to 10000)",
+		    width, height));
+	if (plot_script(req, fmt, width, height, &b, NULL, e) == -1)
+		goto done;
+	if (plot_run(b.p, b.len, &o, e) == -1)
+		goto done;
+	if (o.len == 0 || (fmt == PLOT_FORMAT_PNG &&
+	    (o.len < 8 || memcmp(o.p, "\x89PNG", 4) != 0)) ||
+	    (fmt == PLOT_FORMAT_PDF && (o.len < 5 ||
+	    memcmp(o.p, "%PDF", 4) != 0))) {
+		err_set(e, "gnuplot produced no image");
+		goto done;
+	}
+	off = 0;
+	if (fmt == PLOT_FORMAT_DUMB && o.p[0] == '\f')
+		off = 1;
+	/* a temporary file beside the target, renamed into place */
+	if ((tmp = malloc(strlen(path) + 16)) == NULL) {
+		err_set(e, "out of memory");
+		goto done;
+	}
+	sprintf(tmp, "%s.tmpXXXXXX", path);
+	if ((fd = mkstemp(tmp)) == -1) {
+		err_set(e, "%s: %s", path, strerror(errno));
+		free(tmp);
+		tmp = NULL;
+		goto done;
+	}
+	fchmod(fd, 0644 & ~umask_value());
+	while (off < o.len) {
+		n = write(fd, o.p + off, o.len - off);
+		if (n == -1 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			err_set(e, "%s: %s", path, strerror(errno));
+			goto done;
+		}
+		off += (size_t)n;
+	}
+	if (close(fd) == -1) {
+		fd = -1;
+		err_set(e, "%s: %s", path, strerror(errno));
+		goto done;
+	}
+	fd = -1;
+	if (rename(tmp, path) == -1) {
+		err_set(e, "%s: %s", path, strerror(errno));
+		goto done;
+	}
+	free(tmp);
+	tmp = NULL;
+	rc = 0;
+done:
+	if (fd != -1)
+		close(fd);
+	if (tmp != NULL) {
+		unlink(tmp);
+		free(tmp);
+	}
+	free(b.p);
+	free(o.p);
+	return (rc);
+}
