@@ -19,6 +19,33 @@
 #include "i18n.h"
 #include "text.h"
 
+/* Print s wrapped to cols columns; the first line as is, the others
+   indented by hang spaces. */
+static int
+dump_wrapped_hang(FILE *out, const char *s, int cols, int hang)
+{
+	char		*w;
+	const char	*p, *nl;
+	int		 first = 1;
+
+	/* wrap the first line at full width, the rest narrower: simplest is
+	   to wrap everything at cols - hang (a little narrower) */
+	if ((w = text_wrap(s, cols - hang)) == NULL)
+		return -1;
+	for (p = w;;) {
+		nl = strchr(p, '\n');
+		if (!first)
+			fprintf(out, "%*s", hang, "");
+		first = 0;
+		fprintf(out, "%.*s\n", nl ? (int)(nl - p) : (int)strlen(p), p);
+		if (nl == NULL)
+			break;
+		p = nl + 1;
+	}
+	free(w);
+	return 0;
+}
+
 /* Print s wrapped to cols columns, each line prefixed by indent spaces. */
 static int
 dump_wrapped(FILE *out, const char *s, int cols, int indent)
@@ -39,6 +66,21 @@ dump_wrapped(FILE *out, const char *s, int cols, int indent)
 	}
 	free(w);
 	return 0;
+}
+
+/* Print prefix + s wrapped to cols, continuation lines indented by
+   hang spaces. */
+static int
+dump_hanging(FILE *out, const char *prefix, const char *s, int cols, int hang)
+{
+	char	*all;
+	int	 rc;
+
+	if (asprintf(&all, "%s%s", prefix, s) < 0)
+		return -1;
+	rc = dump_wrapped_hang(out, all, cols, hang);
+	free(all);
+	return rc;
 }
 
 /* Render a template and print it wrapped; unknown placeholders stay
@@ -396,8 +438,9 @@ dump_pitfall(FILE *out, const struct step *s, int cols)
 	fprintf(out, "  %s: %s\n", _("the mistake"),
 	    pitfall_torch_code(s->pitfall));
 	if (!s->pitfall_ok) {
-		fprintf(out, "  %s: ", _("the mistaken pipeline fails"));
-		dump_wrapped(out, s->pitfall_error, cols, 0);
+		snprintf(h, sizeof h, "  %s: ", _("the mistaken pipeline "
+		    "fails"));
+		dump_hanging(out, h, s->pitfall_error, cols, 4);
 		return;
 	}
 	n = mat_numel(&s->pres.grad);
@@ -445,7 +488,7 @@ dump_predict(FILE *out, const struct step *s, int cols)
 	char	 lead[16];
 	int	 i;
 
-	fprintf(out, "\n%s\n", _("Predict first:"));
+	fprintf(out, "%s\n", _("Predict first:"));
 	dump_template(out, s, q->question, cols, 2);
 	for (i = 0; i < q->nchoices; i++) {
 		snprintf(lead, sizeof lead, "  %d) ", i + 1);
@@ -456,6 +499,15 @@ dump_predict(FILE *out, const struct step *s, int cols)
 		fprintf(out, "  > ");
 		dump_template(out, s, q->prompt, cols - 4, 0);
 	}
+}
+
+/* The answer to the predict-first question, shown after the numbers. */
+static void
+dump_answer(FILE *out, const struct step *s, int cols)
+{
+	const struct lesson_predict *q = &s->src->predict;
+
+	fprintf(out, "\n%s\n", _("Predict first: the answer"));
 	if (q->answer != NULL) {
 		if (q->correct >= 0)
 			fprintf(out, "  %s %d) ", _("Answer:"), q->correct + 1);
@@ -481,6 +533,10 @@ dump_step(FILE *out, const struct step *s, int cols)
 	for (i = (int)text_width(buf); i > 0; i--)
 		fputc('-', out);
 	fputc('\n', out);
+	if (src != NULL && src->predict.question != NULL) {
+		dump_predict(out, s, cols);
+		fputc('\n', out);
+	}
 	if (src != NULL && src->text != NULL) {
 		if (dump_template(out, s, src->text, cols, 0) != 0)
 			return -1;
@@ -500,17 +556,18 @@ dump_step(FILE *out, const struct step *s, int cols)
 		    step_fmt(s->res.value, 0, shape, sizeof shape),
 		    dump_value_what(s, buf, sizeof buf));
 	} else {
-		fprintf(out, "  %s: ", _("Error"));
-		dump_wrapped(out, s->error, cols - 9, 0);
+		snprintf(buf, sizeof buf, "  %s: ", _("Error"));
+		dump_hanging(out, buf, s->error, cols, 4);
 	}
 	for (i = 0; i < s->diags.n; i++) {
-		fprintf(out, "  %s [%s]: ", _("warning"), s->diags.d[i].id);
-		dump_wrapped(out, s->diags.d[i].msg, cols - 14, 0);
+		snprintf(buf, sizeof buf, "  %s [%s]: ", _("warning"),
+		    s->diags.d[i].id);
+		dump_hanging(out, buf, s->diags.d[i].msg, cols, 4);
 	}
 	if (s->pitfall != PITFALL_NONE && s->show_pitfall)
 		dump_pitfall(out, s, cols);
 	if (src != NULL && src->predict.question != NULL)
-		dump_predict(out, s, cols);
+		dump_answer(out, s, cols);
 	if (src != NULL && src->plot != NULL)
 		fprintf(out, "\n%s: %s  (losslab plot %s)\n", _("Plot"),
 		    src->plot, src->plot);

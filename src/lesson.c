@@ -286,9 +286,11 @@ lp_number(const char *tok, double *v)
  * also works.  Returns 0, or -1 with the error set.
  */
 static int
-lp_mat(struct lparse *p, int line, const char *key, const char *val,
-    struct mat *m)
+lp_mat(struct lparse *p, int kline, const char *key, const char *val,
+    int block, struct mat *m)
 {
+	int	 line = kline;
+	size_t	 off;
 	char	*s, *q, *tok, *row, *rsave = NULL, *tsave = NULL;
 	double	*v = NULL, *nv, d;
 	size_t	 n = 0, cap = 0, rows = 0, cols = 0, rc;
@@ -327,6 +329,13 @@ lp_mat(struct lparse *p, int line, const char *key, const char *val,
 	for (row = strtok_r(s, ";", &rsave); row != NULL;
 	    row = strtok_r(NULL, ";", &rsave)) {
 		rc = 0;
+		/* in a block, report the row's own line */
+		if (block) {
+			line = kline + 1;
+			for (off = 0; off < (size_t)(row - s); off++)
+				if (val[off] == '\n')
+					line++;
+		}
 		for (tok = strtok_r(row, " ", &tsave); tok != NULL;
 		    tok = strtok_r(NULL, " ", &tsave)) {
 			if (lp_number(tok, &d) != 0) {
@@ -427,7 +436,7 @@ lp_inherit(struct lparse *p, struct lesson_step *dst,
 	struct err e;
 
 	memset(dst, 0, sizeof *dst);
-	dst->loss = src->loss;
+	dst->loss = p->l->loss;		/* the loss is not inherited */
 	dst->opts = src->opts;
 	dst->pitfall = PITFALL_NONE;
 	dst->predict.correct = -1;
@@ -598,13 +607,13 @@ lp_key(struct lparse *p, int line, enum lkey k, const char *val, int block)
 	case K_STEPKEY:
 		return lp_new_step(p, line, val);
 	case K_INPUT:
-		return lp_mat(p, line, "input", val, &s->input);
+		return lp_mat(p, line, "input", val, block, &s->input);
 	case K_TARGET:
-		return lp_mat(p, line, "target", val, &s->target);
+		return lp_mat(p, line, "target", val, block, &s->target);
 	case K_WEIGHT:
-		return lp_mat(p, line, "weight", val, &s->weight);
+		return lp_mat(p, line, "weight", val, block, &s->weight);
 	case K_POS_WEIGHT:
-		return lp_mat(p, line, "pos_weight", val, &s->pos_weight);
+		return lp_mat(p, line, "pos_weight", val, block, &s->pos_weight);
 	case K_REDUCTION:
 		if (loss_reduction_parse(val, &red) != 0)
 			return lp_error(p, line, "unknown reduction '%s' (none, "

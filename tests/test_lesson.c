@@ -1,0 +1,418 @@
+/*
+ * test_lesson.c -- the lesson parser (every malformed fixture of
+ * tests/lessons-bad/ gives its expected "file:line: message"; a 1 MB line
+ * is an error, not a crash), the catalogue (shadowing, language fallback),
+ * text wrapping by display width (CJK is 2 columns), the placeholder
+ * renderer (compared with numbers computed directly by the loss core) and
+ * the step editing helpers.
+ *
+ * Each fixture states what it expects on its first line:
+ *   # expect: LINE: TEXT
+ * and the parser's error must be "PATH:LINE: " followed by text starting
+ * with TEXT.
+ */
+#include "config.h"
+
+#include <dirent.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "core/loss.h"
+#include "core/pitfall.h"
+#include "lesson.h"
+#include "step.h"
+#include "text.h"
+#include "tap.h"
+
+static const char *srcdir;
+
+static void
+test_fixtures(void)
+{
+	char		 dir[2048], path[2048 + 256], err[4096], want[4096];
+	char		 first[512], *nl;
+	DIR		*d;
+	struct dirent	*de;
+	FILE		*f;
+	struct lesson	*l;
+	int		 n = 0, line;
+	size_t		 len;
+
+	snprintf(dir, sizeof dir, "%s/tests/lessons-bad", srcdir);
+	if ((d = opendir(dir)) == NULL) {
+		tap_ok(0, "open %s", dir);
+		return;
+	}
+	while ((de = readdir(d)) != NULL) {
+		len = strlen(de->d_name);
+		if (len < 8 || strcmp(de->d_name + len - 7, ".lesson") != 0)
+			continue;
+		snprintf(path, sizeof path, "%s/%s", dir, de->d_name);
+		if ((f = fopen(path, "rb")) == NULL ||
+		    fgets(first, sizeof first, f) == NULL) {
+			tap_ok(0, "%s: read", de->d_name);
+			if (f)
+				fclose(f);
+			continue;
+		}
+		fclose(f);
+		if ((nl = strchr(first, '\n')) != NULL)
+			*nl = '\0';
+		if (sscanf(first, "# expect: %d:", &line) != 1) {
+			tap_ok(0, "%s: has an '# expect: LINE: TEXT' line",
+			    de->d_name);
+			continue;
+		}
+		snprintf(want, sizeof want, "%s:%d: %s", path, line,
+		    strchr(strchr(first, ':') + 1, ':') + 2);
+		l = lesson_load(path, err, sizeof err);
+		if (!tap_ok(l == NULL && strncmp(err, want, strlen(want)) == 0,
+		    "%s: error is '%s'", de->d_name, want + strlen(dir) + 1))
+			tap_diag("got: %s", l ? "(no error)" : err);
+		lesson_free(l);
+		n++;
+	}
+	closedir(d);
+	tap_ok(n >= 10, "at least 10 malformed fixtures (%d)", n);
+}
+
+/* A 1 MB line, generated here, must give an error and not a crash. */
+static void
+test_long_line(void)
+{
+	const char	*head = "id: long\ntitle: Long line\nloss: bce\n"
+			    "step: one\ninput: 0.5\ntarget: 1\ntext: ";
+	size_t		 hl = strlen(head), n = 1 << 20, i;
+	char		*buf, err[1024], tmpl[] = "/tmp/losslab-longXXXXXX";
+	struct lesson	*l;
+	FILE		*f;
+	int		 fd;
+
+	if ((buf = malloc(hl + n + 2)) == NULL) {
+		tap_ok(0, "malloc");
+		return;
+	}
+	memcpy(buf, head, hl);
+	for (i = 0; i < n; i++)
+		buf[hl + i] = i % 7 == 6 ? ' ' : 'a';
+	buf[hl + n] = '\n';
+	buf[hl + n + 1] = '\0';
+	l = lesson_parse("long.lesson", buf, hl + n + 1, err, sizeof err);
+	tap_ok(l == NULL && strncmp(err, "long.lesson:7: line too long", 28)
+	    == 0, "1 MB line in a buffer: %s", err);
+	lesson_free(l);
+	/* the same through a file */
+	if ((fd = mkstemp(tmpl)) >= 0 && (f = fdopen(fd, "wb")) != NULL) {
+		fwrite(buf, 1, hl + n + 1, f);
+		fclose(f);
+		l = lesson_load(tmpl, err, sizeof err);
+		tap_ok(l == NULL && strstr(err, ":7: line too long") != NULL,
+		    "1 MB line in a file gives file:7: line too long");
+		lesson_free(l);
+		unlink(tmpl);
+	} else
+		tap_ok(0, "mkstemp");
+	/* and a 1 MB line without any newline at all */
+	l = lesson_parse("nl.lesson", buf + hl, n, err, sizeof err);
+	tap_ok(l == NULL && strncmp(err, "nl.lesson:1: line too long", 26)
+	    == 0, "1 MB of text without a newline: %s", err);
+	lesson_free(l);
+	/* binary garbage never crashes */
+	for (i = 0; i < 4096; i++)
+		buf[i] = (char)(i * 7919 % 256);
+	l = lesson_parse("bin.lesson", buf, 4096, err, sizeof err);
+	tap_ok(l == NULL && strncmp(err, "bin.lesson:", 11) == 0,
+	    "binary garbage gives an error: %s", err);
+	lesson_free(l);
+	free(buf);
+}
+
+static void
+test_parse_good(void)
+{
+	const char *src =
+	    "id: ok\nlang: en\ntitle: A good one\nsummary: s\nloss: ce\n"
+	    "options: reduction, weight label-smoothing\n"
+	    "# comment\n"
+	    "step: First\n"
+	    "input: <<<\n2.0, 1.0, 0.1\n0.5 2.5 0.3\n>>>\n"
+	    "target: 0, 2\n"
+	    "text: <<<\nOne\nparagraph.\n\n    kept verbatim\n>>>\n"
+	    "code: loss = nn.CrossEntropyLoss()(z, y)\n"
+	    "predict: Which?\nchoices: a | b | c\nanswer: 2\n"
+	    "step: Second\n"
+	    "reduction: sum\n"
+	    "input: [[1, 2, 3]]\n"
+	    "target: 1\n"
+	    "pitfall: softmax-then-ce\nplot: ce-curve\n"
+	    "text: t\ncode: c\n";
+	char		 err[512];
+	struct lesson	*l;
+
+	l = lesson_parse("ok.lesson", src, strlen(src), err, sizeof err);
+	if (!tap_ok(l != NULL, "a good lesson parses"))
+		tap_diag("%s", err);
+	if (l == NULL)
+		return;
+	tap_ok(strcmp(l->id, "ok") == 0 && strcmp(l->title, "A good one") == 0,
+	    "id and title");
+	tap_ok(l->options == (LESSON_OPT_REDUCTION | LESSON_OPT_WEIGHT |
+	    LESSON_OPT_LABEL_SMOOTHING), "options parsed (, and - accepted)");
+	tap_ok(l->nsteps == 2, "two steps");
+	tap_ok(l->steps[0].input.ndim == 2 && l->steps[0].input.rows == 2 &&
+	    l->steps[0].input.cols == 3 && l->steps[0].input.v[4] == 2.5,
+	    "block input is 2 x 3");
+	tap_ok(strcmp(l->steps[0].text, "One paragraph.\n\n    kept verbatim")
+	    == 0, "text is reflowed, indented lines kept");
+	tap_ok(l->steps[0].predict.nchoices == 3 &&
+	    l->steps[0].predict.correct == 1 &&
+	    strcmp(l->steps[0].predict.answer, "b") == 0, "predict choices");
+	tap_ok(l->steps[1].input.ndim == 2 && l->steps[1].input.rows == 1,
+	    "[[1, 2, 3]] is 1 x 3");
+	tap_ok(l->steps[1].opts.reduction == LOSS_REDUCTION_SUM &&
+	    l->steps[0].opts.reduction == LOSS_REDUCTION_MEAN,
+	    "reduction per step");
+	tap_ok(l->steps[1].pitfall == PITFALL_SOFTMAX_THEN_CE &&
+	    strcmp(l->steps[1].plot, "ce-curve") == 0, "pitfall and plot");
+	tap_ok(l->steps[1].loss == LOSS_CE, "steps take the lesson's loss");
+	lesson_free(l);
+}
+
+static void
+test_text(void)
+{
+	char	*w;
+	size_t	 fw;
+	char	*t;
+
+	tap_ok(text_width("abc") == 3, "width of ASCII");
+	tap_ok(text_width("\xe4\xb8\xad\xe6\x96\x87") == 4,
+	    "width of 中文 is 4 columns");
+	tap_ok(text_width("e\xcc\x81") == 1, "combining acute adds 0");
+	tap_ok(text_width("\xff\xfe") == 2, "invalid bytes count 1 each");
+	tap_ok(text_utf8_valid("\xe4\xb8\xad", 3) &&
+	    !text_utf8_valid("\xe4\xb8", 2) && !text_utf8_valid("\xc0\xaf", 2)
+	    && !text_utf8_valid("\xed\xa0\x80", 3), "UTF-8 validation");
+	w = text_wrap("the quick brown fox jumps", 10);
+	tap_ok(w && strcmp(w, "the quick\nbrown fox\njumps") == 0,
+	    "Latin wraps at spaces");
+	free(w);
+	/* 6 CJK characters = 12 columns, at 5 columns: 2 per line */
+	w = text_wrap("\xe4\xb8\xad\xe6\x96\x87\xe4\xb8\xad\xe6\x96\x87"
+	    "\xe4\xb8\xad\xe6\x96\x87", 5);
+	tap_ok(w && strcmp(w, "\xe4\xb8\xad\xe6\x96\x87\n\xe4\xb8\xad\xe6\x96"
+	    "\x87\n\xe4\xb8\xad\xe6\x96\x87") == 0,
+	    "CJK breaks between characters by width");
+	free(w);
+	/* a CJK full stop never starts a line */
+	w = text_wrap("\xe4\xb8\xad\xe6\x96\x87\xe3\x80\x82\xe4\xb8\xad", 4);
+	tap_ok(w && strncmp(w, "\xe4\xb8\xad\n", 4) == 0,
+	    "。 stays with the character before it");
+	free(w);
+	w = text_wrap("a\n\n  indented line that is long", 12);
+	tap_ok(w && strcmp(w, "a\n\n  indented\n  line that\n  is long") == 0,
+	    "blank lines and indent kept");
+	free(w);
+	w = text_wrap("abcdefghijkl", 5);
+	tap_ok(w && strcmp(w, "abcde\nfghij\nkl") == 0,
+	    "overlong word is cut");
+	free(w);
+	tap_ok(text_fit("\xe4\xb8\xad\xe6\x96\x87", 3, &fw) == 3 && fw == 2,
+	    "fit never splits a wide character");
+	t = text_pad("\xe4\xb8\xad", 5, 0);
+	tap_ok(t && text_width(t) == 5 && strcmp(t, "\xe4\xb8\xad   ") == 0,
+	    "pad by columns");
+	free(t);
+	t = text_truncate("\xe4\xb8\xad\xe6\x96\x87\xe4\xb8\xad", 5);
+	tap_ok(t && text_width(t) <= 5, "truncate to 5 columns");
+	free(t);
+}
+
+/* Parse a number printed by step_render. */
+static double
+num_at(const char *s, const char *key)
+{
+	const char *p = strstr(s, key);
+
+	return p ? strtod(p + strlen(key), NULL) : NAN;
+}
+
+static void
+test_render(void)
+{
+	double		 zin[] = { 2.0, -1.0, 0.5 }, yin[] = { 1, 0, 1 };
+	double		 cin[] = { 2.0, 1.0, 0.1, 0.5, 2.5, 0.3 }, cy[] = { 0, 2 };
+	struct mat	 z = { 1, 1, 3, zin }, y = { 1, 1, 3, yin };
+	struct mat	 cz = { 2, 2, 3, cin }, ct = { 1, 1, 2, cy };
+	struct loss_opts o;
+	struct loss_result r = LOSS_RESULT_INIT, pr = LOSS_RESULT_INIT;
+	struct step	 s;
+	struct err	 e;
+	char		*out, bad[64], want[64];
+	int		 nbad;
+
+	loss_opts_init(&o);
+	if (!tap_ok(step_init_values(&s, LOSS_BCE_LOGITS, &z, &y, &o,
+	    PITFALL_DOUBLE_SIGMOID, &e) == 0 && s.ok, "step computes"))
+		return;
+	loss_eval(LOSS_BCE_LOGITS, &z, &y, &o, &r, &e);
+	pitfall_eval(PITFALL_DOUBLE_SIGMOID, &z, &y, &o, &pr, &e);
+	out = step_render(&s, "v={value} g1={grad[1]} e0={elem[0]} "
+	    "d={denom} C={C} N={N} x1={input[1]} y0={target[0]} "
+	    "pv={pitfall.value} pg2={pitfall.grad[2]} df={diff} "
+	    "s0={sigmoid[0]} v3={value:3} {{lit}}", &nbad, bad, sizeof bad);
+	tap_ok(out != NULL && nbad == 0, "known placeholders render");
+	if (out == NULL)
+		return;
+	tap_diag("%s", out);
+	tap_ok(tap_close(num_at(out, "v="), r.value, 1e-5),
+	    "{value} is the core's value");
+	tap_ok(tap_close(num_at(out, "g1="), r.grad.v[1], 1e-5),
+	    "{grad[1]} is the core's gradient");
+	tap_ok(tap_close(num_at(out, "e0="), r.elem.v[0], 1e-5),
+	    "{elem[0]} is the core's element loss");
+	tap_ok(num_at(out, "d=") == r.denom, "{denom}");
+	tap_ok(num_at(out, "C=") == 3 && num_at(out, "N=") == 1, "{C} {N}");
+	tap_ok(num_at(out, "x1=") == -1 && num_at(out, "y0=") == 1,
+	    "{input[1]} {target[0]}");
+	tap_ok(tap_close(num_at(out, "pv="), pr.value, 1e-5),
+	    "{pitfall.value} is the core's pitfall value");
+	tap_ok(tap_close(num_at(out, "pg2="), pr.grad.v[2], 1e-5),
+	    "{pitfall.grad[2]}");
+	tap_ok(tap_close(num_at(out, "df="), pr.value - r.value, 1e-4),
+	    "{diff}");
+	tap_ok(tap_close(num_at(out, "s0="), 1 / (1 + exp(-2.0)), 1e-5),
+	    "{sigmoid[0]}");
+	snprintf(want, sizeof want, "v3=%.3g ", r.value);
+	tap_ok(strstr(out, want) != NULL, "{value:3} has 3 digits");
+	tap_ok(strstr(out, " {lit}") != NULL, "{{ }} are literal braces");
+	free(out);
+	out = step_render(&s, "a {nope} b {grad[7]} c {grad[0][0]} {value",
+	    &nbad, bad, sizeof bad);
+	tap_ok(out && nbad == 4 && strcmp(bad, "nope") == 0 &&
+	    strstr(out, "{?nope}") && strstr(out, "{?grad[7]}"),
+	    "unknown/out-of-range placeholders render as {?name}: %s",
+	    out ? out : "");
+	free(out);
+	loss_result_free(&r);
+	loss_result_free(&pr);
+	step_free(&s);
+
+	/* 2-D: ce with class indices */
+	if (!tap_ok(step_init_values(&s, LOSS_CE, &cz, &ct, &o, PITFALL_NONE,
+	    &e) == 0 && s.ok, "ce step computes"))
+		return;
+	loss_eval(LOSS_CE, &cz, &ct, &o, &r, &e);
+	out = step_render(&s, "g={grad[1][2]} e={elem[1]} N={N} C={C} "
+	    "p={softmax[0][0]}", &nbad, NULL, 0);
+	tap_ok(out && nbad == 0 && tap_close(num_at(out, "g="),
+	    MAT_AT(&r.grad, 1, 2), 1e-5) && tap_close(num_at(out, "e="),
+	    r.elem.v[1], 1e-5) && num_at(out, "N=") == 2 &&
+	    num_at(out, "C=") == 3, "2-D placeholders: %s", out ? out : "");
+	/* softmax of row 0 = exp(2)/(exp(2)+exp(1)+exp(0.1)) */
+	tap_ok(out && tap_close(num_at(out, "p="), exp(2.0) / (exp(2.0) +
+	    exp(1.0) + exp(0.1)), 1e-5), "{softmax[0][0]}");
+	free(out);
+	loss_result_free(&r);
+
+	/* editing: add a sample -> target 0; remove a class keeps range */
+	tap_ok(step_add_row(&s, &e) == 0 && s.input.rows == 3 &&
+	    s.target.cols == 3 && s.target.v[2] == 0 && s.ok,
+	    "add_row: a new sample gets class 0");
+	tap_ok(step_remove_col(&s, 2, &e) == 0 && s.input.cols == 2 &&
+	    s.target.v[1] <= 1 && s.ok, "remove_col keeps class indices in "
+	    "range (%g)", s.target.v[1]);
+	tap_ok(step_set_cell(&s, STEP_TARGET, 0, 0, 5, &e) == -1,
+	    "set_cell refuses class 5 of 2: %s", e.msg);
+	tap_ok(step_set_cell(&s, STEP_TARGET, 0, 0, -100, &e) == 0,
+	    "set_cell accepts ignore_index");
+	step_cycle_reduction(&s);
+	tap_ok(s.opts.reduction == LOSS_REDUCTION_SUM, "mean -> sum");
+	step_cycle_reduction(&s);
+	step_cycle_reduction(&s);
+	tap_ok(s.opts.reduction == LOSS_REDUCTION_MEAN,
+	    "sum -> none -> mean (no batchmean for ce)");
+	while (step_undo(&s) == 0)
+		;
+	tap_ok(s.input.rows == 2 && s.input.cols == 3 && s.target.v[1] == 2 &&
+	    s.opts.reduction == LOSS_REDUCTION_MEAN, "undo back to the start");
+	tap_ok(step_toggle_pitfall(&s) == 1 &&
+	    s.pitfall == PITFALL_SOFTMAX_THEN_CE && s.pitfall_ok,
+	    "the matching pitfall for ce is softmax-then-ce");
+	tap_ok(!isnan(s.pitfall_floor) && tap_close(s.pitfall_floor,
+	    log(1 + 2 / exp(1.0)), 1e-6), "{pitfall.floor} = log(1+(C-1)/e) "
+	    "for C = 3 (%g)", s.pitfall_floor);
+	step_free(&s);
+}
+
+/* Shadowing: a lesson in --lessons DIR hides the shipped one; zh falls
+   back to en. */
+static void
+test_catalog(void)
+{
+	char			 dir[] = "/tmp/losslab-catXXXXXX", path[512];
+	struct app_opts		 app;
+	struct lesson_catalog	 cat = LESSON_CATALOG_INIT;
+	const struct lesson_entry *e;
+	FILE			*f;
+
+	if (mkdtemp(dir) == NULL) {
+		tap_ok(0, "mkdtemp");
+		return;
+	}
+	snprintf(path, sizeof path, "%s/bce.en.lesson", dir);
+	if ((f = fopen(path, "w")) == NULL) {
+		tap_ok(0, "write %s", path);
+		return;
+	}
+	fputs("id: bce\ntitle: My own BCE\nloss: bce\nstep: s\ninput: 0.5\n"
+	    "target: 1\ntext: t\ncode: c\n", f);
+	fclose(f);
+	snprintf(path, sizeof path, "%s/broken.en.lesson", dir);
+	if ((f = fopen(path, "w")) != NULL) {
+		fputs("id: broken\ntitle: Broken\nwhat: x\n", f);
+		fclose(f);
+	}
+	memset(&app, 0, sizeof app);
+	app.lessons_dir = dir;
+	lesson_catalog_load(&cat, &app);
+	e = lesson_catalog_find(&cat, "bce", "en");
+	tap_ok(e && strcmp(e->title, "My own BCE") == 0 &&
+	    e->origin == LESSON_ORIGIN_ARG, "--lessons DIR shadows the "
+	    "shipped lesson");
+	e = lesson_catalog_find(&cat, "bce", "zh");
+	tap_ok(e && strcmp(e->lang, "en") == 0, "zh falls back to en");
+	e = lesson_catalog_find(&cat, "broken", NULL);
+	tap_ok(e && e->broken && e->error && strstr(e->error,
+	    "broken.en.lesson:3: unknown key 'what'"), "a broken lesson is "
+	    "listed with its error");
+	e = lesson_catalog_find_path(&cat, path);
+	tap_ok(e && strcmp(e->id, "broken") == 0, "find by path");
+	e = lesson_catalog_find(&cat, "ce", "en");
+	tap_ok(e && !e->broken, "the shipped ce lesson is found");
+	tap_ok(cat.n >= 2 && strcmp(cat.v[0].id, "bce") == 0,
+	    "curriculum order puts bce first");
+	lesson_catalog_free(&cat);
+	unlink(path);
+	snprintf(path, sizeof path, "%s/bce.en.lesson", dir);
+	unlink(path);
+	rmdir(dir);
+}
+
+int
+main(void)
+{
+	if ((srcdir = getenv("top_srcdir")) == NULL)
+		srcdir = SRCDIR;
+	test_fixtures();
+	test_long_line();
+	test_parse_good();
+	test_text();
+	test_render();
+	test_catalog();
+	return tap_done();
+}
