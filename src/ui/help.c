@@ -1,0 +1,139 @@
+/*
+ * help.c -- the help screen: every key of the explorer, grouped, scrolled
+ * with the arrows.  `?`, F1, Esc or q returns to the screen it came from.
+ * This table is the public list of key bindings (tests and teachers rely on
+ * it); lessonview.c and list.c implement exactly these.
+ */
+#include "config.h"
+
+#include "i18n.h"
+#include "text.h"
+#include "ui/colors.h"
+#include "ui/curses.h"
+#include "ui/draw.h"
+#include "ui/ui.h"
+
+static const struct {
+	const char	*key;	/* NULL: a heading */
+	const char	*what;
+} help_keys[] = {
+	{ NULL,		N_("Everywhere") },
+	{ "? F1",	N_("this help (Esc or q leaves it)") },
+	{ "q",		N_("quit losslab (the terminal is restored)") },
+	{ "Esc",	N_("leave a dialog or this help, cancel an edit; in a lesson: back to the lesson list") },
+	{ NULL,		N_("Lesson list") },
+	{ "Up Down j k", N_("move") },
+	{ "Enter",	N_("open the lesson") },
+	{ NULL,		N_("Steps and lessons") },
+	{ "Space PgDn ]", N_("next step") },
+	{ "Backspace PgUp [", N_("previous step") },
+	{ "Right Left",	N_("next / previous step when the selection is not in a table; in a table, Right at the last column goes to the next step") },
+	{ "n N",	N_("next / previous lesson") },
+	{ "Home End",	N_("first / last step") },
+	{ NULL,		N_("Editing the inputs") },
+	{ "arrows h j k l", N_("move the selection") },
+	{ "Tab S-Tab",	N_("inputs -> targets -> options -> inputs") },
+	{ "Enter",	N_("edit the selected cell: typing replaces the value, Enter keeps it, Esc cancels") },
+	{ "+ -",	N_("nudge the selected value by 0.1 (an index target or p by 1)") },
+	{ "> <",	N_("nudge by 1.0") },
+	{ "o O",	N_("add a row (sample) / remove the selected row") },
+	{ "c C",	N_("add a column (class) / remove the selected column") },
+	{ "r",		N_("cycle the reduction (none, mean, sum, batchmean)") },
+	{ "u",		N_("undo the last edit") },
+	{ "R",		N_("reset the step to the lesson's values") },
+	{ NULL,		N_("What is shown") },
+	{ "p",		N_("show / hide the pitfall pipeline beside the correct one, on your own inputs") },
+	{ "1-9",	N_("answer a predict-first question") },
+	{ "g",		N_("type a guess for a predict-first question") },
+	{ "v",		N_("reveal the hidden answer without guessing") },
+	{ "e E",	N_("export the plot to PNG / SVG in the current directory") },
+	{ "w",		N_("save this lesson with your edited values to your lesson directory") },
+	{ "Ctrl-D Ctrl-U", N_("scroll the lesson down / up") },
+	{ "Ctrl-L",	N_("redraw the screen") },
+};
+
+#define HELP_N	(sizeof help_keys / sizeof help_keys[0])
+
+static int	help_top;
+
+void
+help_draw(struct ui *u)
+{
+	int	 rows = LINES, cols = COLS, y, keyw = 18, lines, i;
+	int	 body = rows - 2;
+	int	 total = 0;
+
+	(void)u;
+	erase();
+	draw_fill(stdscr, 0, 0, cols, ROLE_TITLE);
+	draw_str(stdscr, 0, 1, cols - 2, ROLE_TITLE,
+	    _("losslab help: every key"));
+	if (cols < 60)
+		keyw = 12;
+	for (i = 0; i < (int)HELP_N; i++) {
+		if (help_keys[i].key == NULL)
+			total += (i > 0) + 1;
+		else
+			total += draw_wrapped_lines(_(help_keys[i].what),
+			    cols - keyw - 3);
+	}
+	if (help_top > total - body)
+		help_top = total - body;
+	if (help_top < 0)
+		help_top = 0;
+	y = 1 - help_top;
+	for (i = 0; i < (int)HELP_N; i++) {
+		if (help_keys[i].key == NULL) {
+			if (i > 0)
+				y++;
+			if (y >= 1 && y <= body)
+				draw_str(stdscr, y, 1, cols - 2, ROLE_HEADING,
+				    _(help_keys[i].what));
+			y++;
+			continue;
+		}
+		lines = draw_wrapped_lines(_(help_keys[i].what),
+		    cols - keyw - 3);
+		if (y >= 1 && y + lines - 1 <= body) {
+			draw_str(stdscr, y, 2, keyw, ROLE_VALUE,
+			    help_keys[i].key);
+			draw_wrapped(stdscr, y, keyw + 3, cols - keyw - 3, -1,
+			    ROLE_NORMAL, _(help_keys[i].what));
+		}
+		y += lines;
+	}
+	draw_fill(stdscr, rows - 1, 0, cols, ROLE_HINT);
+	draw_str(stdscr, rows - 1, 1, cols - 2, ROLE_HINT,
+	    _("Up/Down scroll   Esc/? back   q quit"));
+}
+
+void
+help_key(struct ui *u, int key)
+{
+	switch (key) {
+	case KEY_UP:
+	case 'k':
+		help_top--;
+		break;
+	case KEY_DOWN:
+	case 'j':
+		help_top++;
+		break;
+	case KEY_PPAGE:
+		help_top -= LINES - 3;
+		break;
+	case KEY_NPAGE:
+	case ' ':
+		help_top += LINES - 3;
+		break;
+	case 'q':
+		u->quit = 1;
+		break;
+	case 27:
+	case '?':
+	case KEY_F(1):
+		u->screen = u->back;
+		help_top = 0;
+		break;
+	}
+}

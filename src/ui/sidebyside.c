@@ -1,0 +1,257 @@
+/*
+ * sidebyside.c -- the correct and the pitfall pipelines side by side (see
+ * sidebyside.h).  Every number comes from the step's two results
+ * (s->res from loss_eval, s->pres from pitfall_eval); the pane only lays
+ * them out, labels them and marks where they differ.
+ */
+#include "config.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "i18n.h"
+#include "step.h"
+#include "text.h"
+#include "ui/colors.h"
+#include "ui/draw.h"
+#include "ui/sidebyside.h"
+
+int
+sidebyside_differ(double a, double b)
+{
+	if (isnan(a) || isnan(b))
+		return isnan(a) != isnan(b);
+	if (isinf(a) || isinf(b))
+		return a != b;
+	return fabs(a - b) > 1e-9 * fmax(fmax(fabs(a), fabs(b)), 1e-300);
+}
+
+/* The gradient's label for an input kind. */
+static const char *
+sidebyside_dlabel(enum loss_input_kind k)
+{
+	switch (k) {
+	case LOSS_INPUT_PROBABILITIES:
+		return "∂L/∂p";
+	case LOSS_INPUT_LOG_PROBABILITIES:
+		return "∂L/∂(log p)";
+	default:
+		return "∂L/∂z";
+	}
+}
+
+struct sbs {
+	WINDOW	*w;
+	int	 y, x, cols;
+	int	 lw, cw;	/* label column, each value column */
+	int	 n;		/* lines used */
+};
+
+/* One row: label, correct text, pitfall text (roles given). */
+static void
+sbs_row(struct sbs *b, const char *label, int lrole, const char *left,
+    int role_l, const char *right, int role_r)
+{
+	if (b->w != NULL) {
+		draw_str(b->w, b->y + b->n, b->x, b->lw - 1, lrole, label);
+		draw_str(b->w, b->y + b->n, b->x + b->lw, b->cw - 1, role_l,
+		    left);
+		draw_str(b->w, b->y + b->n, b->x + b->lw + b->cw, b->cw,
+		    role_r, right);
+	}
+	b->n++;
+}
+
+/* A row of wrapped text in both columns (the PyTorch lines). */
+static void
+sbs_wrapped(struct sbs *b, const char *label, const char *left,
+    const char *right, int role_r)
+{
+	int	nl, nr;
+
+	nl = draw_wrapped_lines(left, b->cw - 1);
+	nr = draw_wrapped_lines(right, b->cw);
+	if (b->w != NULL) {
+		draw_str(b->w, b->y + b->n, b->x, b->lw - 1, ROLE_LABEL,
+		    label);
+		draw_wrapped(b->w, b->y + b->n, b->x + b->lw, b->cw - 1, -1,
+		    ROLE_CODE, left);
+		draw_wrapped(b->w, b->y + b->n, b->x + b->lw + b->cw, b->cw,
+		    -1, role_r, right);
+	}
+	b->n += nl > nr ? nl : nr;
+	if (nl == 0 && nr == 0)
+		b->n++;
+}
+
+/* Format v (or "?" when hidden) into buf. */
+static const char *
+sbs_num(double v, int hidden, char *buf, size_t len)
+{
+	if (hidden)
+		return "?";
+	return step_fmt(v, 6, buf, len);
+}
+
+/*
+ * List elements [first, first + count) of the two mats a (correct) and p
+ * (pitfall) under label; ratio adds "x0.26" (pitfall / correct).
+ */
+static void
+sbs_elems(struct sbs *b, const char *label, const struct mat *a,
+    const struct mat *p, size_t first, size_t count, int two_d, size_t row,
+    int hidden, int ratio, int role)
+{
+	char	 lab[64], l[64], r[96], ra[32];
+	size_t	 i, shown;
+	double	 va, vp;
+	int	 differ;
+
+	shown = count < SIDEBYSIDE_ROWS ? count : SIDEBYSIDE_ROWS;
+	for (i = 0; i < shown; i++) {
+		if (two_d)
+			snprintf(lab, sizeof lab, "%s[%zu][%zu]", label, row,
+			    i);
+		else if (count == 1 && first == 0 && mat_numel(a) == 1)
+			snprintf(lab, sizeof lab, "%s", label);
+		else
+			snprintf(lab, sizeof lab, "%s[%zu]", label, first + i);
+		va = first + i < mat_numel(a) ? a->v[first + i] : NAN;
+		vp = p != NULL && first + i < mat_numel(p) ?
+		    p->v[first + i] : NAN;
+		differ = p != NULL && sidebyside_differ(va, vp);
+		sbs_num(va, hidden, l, sizeof l);
+		if (p == NULL)
+			snprintf(r, sizeof r, "-");
+		else {
+			sbs_num(vp, hidden, r, sizeof r);
+			if (ratio && !hidden && va != 0 && isfinite(va) &&
+			    isfinite(vp)) {
+				step_fmt(vp / va, 2, ra, sizeof ra);
+				snprintf(r + strlen(r), sizeof r - strlen(r),
+				    "  ×%s", ra);
+			}
+		}
+		sbs_row(b, lab, ROLE_LABEL, l, role, r,
+		    differ && !hidden ? ROLE_DIFF : ROLE_PITFALL);
+	}
+	if (count > shown) {
+		snprintf(l, sizeof l, _("... %zu more"), count - shown);
+		sbs_row(b, "", ROLE_LABEL, l, ROLE_LABEL, l, ROLE_LABEL);
+	}
+}
+
+int
+sidebyside_draw(WINDOW *w, int y, int x, int cols, const struct step *s,
+    size_t row, int hidden)
+{
+	struct sbs	 b;
+	char		 head[256], code[256], l[64], r[96], d[64];
+	const struct mat *pe, *pg;
+	size_t		 first, count, n;
+	int		 two_d, differ;
+	const char	*red;
+
+	if (s->pitfall == PITFALL_NONE)
+		return 0;
+	memset(&b, 0, sizeof b);
+	b.w = w;
+	b.y = y;
+	b.x = x;
+	b.cols = cols;
+	b.lw = cols >= 70 ? 16 : 11;
+	b.cw = (cols - b.lw) / 2;
+	if (b.cw < 8)
+		b.cw = 8;
+
+	snprintf(head, sizeof head, _("Pitfall: %s — the correct pipeline "
+	    "and the mistake, on your inputs"), pitfall_name(s->pitfall));
+	if (w != NULL)
+		b.n += draw_wrapped(w, y, x, cols, -1, ROLE_PITFALL, head);
+	else
+		b.n += draw_wrapped_lines(head, cols);
+	sbs_row(&b, "", ROLE_LABEL, _("correct"), ROLE_CORRECT,
+	    _("pitfall"), ROLE_PITFALL);
+	snprintf(code, sizeof code, "%s()(%s, y)", loss_torch_name(s->loss),
+	    loss_input_kind(s->loss) == LOSS_INPUT_PROBABILITIES ? "p" : "z");
+	sbs_wrapped(&b, "PyTorch", code, pitfall_torch_code(s->pitfall),
+	    ROLE_PITFALL);
+	if (pitfall_loss(s->pitfall) != s->loss)
+		sbs_wrapped(&b, "", "", _("(reads your inputs as logits z)"),
+		    ROLE_LABEL);
+
+	if (!s->ok && !s->pitfall_ok) {
+		sbs_wrapped(&b, _("error"), s->error, s->pitfall_error,
+		    ROLE_ERROR);
+		return b.n;
+	}
+
+	/* The reduced value. */
+	red = loss_reduction_name(s->opts.reduction);
+	snprintf(head, sizeof head, "L (%s)", red);
+	if (s->ok)
+		sbs_num(s->res.value, hidden, l, sizeof l);
+	else
+		snprintf(l, sizeof l, "%s", _("error"));
+	differ = 0;
+	if (s->pitfall_ok) {
+		sbs_num(s->pres.value, hidden, r, sizeof r);
+		if (s->ok && !hidden) {
+			differ = sidebyside_differ(s->res.value,
+			    s->pres.value);
+			step_fmt(s->pres.value - s->res.value, 4, d, sizeof d);
+			snprintf(r + strlen(r), sizeof r - strlen(r),
+			    "  Δ %s%s", s->pres.value >= s->res.value ? "+" :
+			    "", d);
+		}
+	} else
+		snprintf(r, sizeof r, "%s", _("error"));
+	sbs_row(&b, head, ROLE_LABEL, l, ROLE_VALUE, r,
+	    differ ? ROLE_DIFF : ROLE_PITFALL);
+	if (!s->ok)
+		sbs_wrapped(&b, "", s->error, "", ROLE_ERROR);
+	if (!s->pitfall_ok) {
+		sbs_wrapped(&b, "", "", s->pitfall_error, ROLE_ERROR);
+		return b.n;
+	}
+	if (!s->ok)
+		return b.n;
+	if (!hidden && isfinite(s->pitfall_floor)) {
+		step_fmt(s->pitfall_floor, 6, r, sizeof r);
+		sbs_row(&b, _("floor"), ROLE_LABEL, "0", ROLE_CORRECT, r,
+		    ROLE_PITFALL);
+	}
+
+	pe = &s->pres.elem;
+	pg = &s->pres.grad;
+	/* Per-element (or per-sample) losses. */
+	n = mat_numel(&s->res.elem);
+	two_d = s->res.elem.ndim == 2;
+	if (two_d) {
+		first = row * s->res.elem.cols;
+		count = s->res.elem.cols;
+	} else {
+		first = 0;
+		count = n;
+	}
+	sbs_elems(&b, "ℓ", &s->res.elem,
+	    mat_same_shape(pe, &s->res.elem) ? pe : NULL, first, count, two_d,
+	    row, hidden, 0, ROLE_VALUE);
+
+	/* Gradients: the row's elements for a 2-D input. */
+	two_d = s->res.grad.ndim == 2;
+	if (two_d) {
+		first = row * s->res.grad.cols;
+		count = s->res.grad.cols;
+	} else {
+		first = 0;
+		count = mat_numel(&s->res.grad);
+	}
+	snprintf(head, sizeof head, "%s",
+	    sidebyside_dlabel(loss_input_kind(s->loss)));
+	sbs_elems(&b, head, &s->res.grad,
+	    mat_same_shape(pg, &s->res.grad) ? pg : NULL, first, count, two_d,
+	    row, hidden, pitfall_loss(s->pitfall) == s->loss, ROLE_GRADIENT);
+	return b.n;
+}

@@ -1,0 +1,31 @@
+/*
+ * sidebyside.h -- the pitfall pane of the lesson screen: the correct
+ * pipeline and the pitfall pipeline on the learner's own inputs, side by
+ * side -- their PyTorch lines, values, per-element losses and gradients --
+ * with every pitfall number that differs from the correct one highlighted.
+ */
+#ifndef LOSSLAB_UI_SIDEBYSIDE_H
+#define LOSSLAB_UI_SIDEBYSIDE_H
+
+#include <stddef.h>
+
+#include "step.h"
+#include "ui/curses.h"
+
+/* Most element rows listed per quantity before "... n more". */
+#define SIDEBYSIDE_ROWS	12
+
+/*
+ * Draw the pane for s (whose pitfall is set) at (y, x) in cols columns into
+ * w; row is the input row whose elements are listed for a 2-D input; hidden
+ * replaces the numbers by "?" (predict-first question not answered yet).
+ * Returns the number of lines used.  w may be NULL to only count lines.
+ */
+int	 sidebyside_draw(WINDOW *w, int y, int x, int cols,
+	    const struct step *s, size_t row, int hidden);
+
+/* Whether two results differ enough to highlight (relative 1e-9, NaN
+   and infinities compared by kind). */
+int	 sidebyside_differ(double a, double b);
+
+#endif

@@ -1,0 +1,104 @@
+/*
+ * ui.h -- the interactive explorer (ncursesw), and what its screens share.
+ *
+ * ui_main() is the explorer's one entry point.  It loads the lesson
+ * catalogue before the terminal is touched (so that a bad lesson argument
+ * prints an ordinary one-line error), then runs one loop: read a key, hand it
+ * to the current screen, recompute the live step (step_compute), draw.
+ * Each screen is a file with a *_draw and a *_key function: list.c (the
+ * lesson list), lessonview.c (a lesson step: narrative, tables, options,
+ * results, warnings, pitfall pane, plot pane), help.c (every key).  The
+ * explorer computes nothing itself: numbers come from step.h (which calls
+ * the loss core), curves from plot.h, text widths from text.h.  Only files
+ * in src/ui/ include curses, through ui/curses.h.
+ *
+ * The declarations below the ui_main() line are private to src/ui/.
+ */
+#ifndef LOSSLAB_UI_UI_H
+#define LOSSLAB_UI_UI_H
+
+#include <stddef.h>
+
+#include "app.h"
+
+/*
+ * Run the explorer on the terminal.  lesson is an id or a lesson file path
+ * to open directly, or NULL for the lesson list.  The terminal is always
+ * restored before returning (also on SIGINT/SIGTERM and on errors).
+ * Returns the exit status: 0 after `q`, 2 after an error printed as
+ * "losslab: ..." (unknown or broken lesson, no terminal), 128+signal after
+ * SIGINT/SIGTERM.
+ */
+int	 ui_main(const struct app_opts *app, const char *lesson);
+
+/* ---- private to src/ui/ ------------------------------------------------- */
+
+struct lesson_catalog;
+struct step;
+
+enum ui_screen {
+	UI_SCREEN_LIST,
+	UI_SCREEN_LESSON,
+	UI_SCREEN_HELP
+};
+
+/* Smallest usable terminal; below it a "terminal too small" screen. */
+#define UI_MIN_COLS	40
+#define UI_MIN_ROWS	12
+
+/* Special key codes beyond curses' own (returned by the loop, not getch). */
+#define UI_KEY_TIMEOUT	(-2)	/* getch timed out (autoplay, plot refresh) */
+
+struct ui {
+	const struct app_opts	*app;
+	struct lesson_catalog	*cat;
+	const char		*lang;		/* "en" or "zh" */
+
+	enum ui_screen		 screen;
+	enum ui_screen		 back;		/* where help returns to */
+	int			 quit;
+	int			 status;	/* exit status */
+
+	char			 msg[512];	/* the status line message */
+	int			 msg_role;	/* its colour role */
+
+	/* The lessons shown: indexes into cat->v, one per lesson id (in the
+	   interface language when there is one). */
+	size_t			*shown;
+	size_t			 nshown;
+	size_t			 cur;		/* the list's selection */
+
+	int			 timeout_ms;	/* getch timeout wanted by the
+						   screen; -1: block */
+	int			 bench;		/* benchmark mode: no plot */
+};
+
+/* Set the status line message (role: a colors_role). */
+void	 ui_message(struct ui *u, int role, const char *fmt, ...)
+	    __attribute__((format(printf, 3, 4)));
+
+/* list.c: the lesson list. */
+void	 list_draw(struct ui *u);
+void	 list_key(struct ui *u, int key);
+
+/* lessonview.c: one lesson, one step at a time. */
+int	 lessonview_open(struct ui *u, size_t shown);
+void	 lessonview_draw(struct ui *u);
+void	 lessonview_key(struct ui *u, int key);
+/* 1 while the cell editor line takes every key. */
+int	 lessonview_editing(void);
+/* Idle work (plot refresh, autoplay); 1 if the screen must be redrawn. */
+int	 lessonview_idle(struct ui *u);
+void	 lessonview_free(struct ui *u);
+/* Benchmark: open a 32x10 cross-entropy table and time n keys. */
+int	 lessonview_bench(struct ui *u, int n, double *median_ms,
+	    double *max_ms);
+
+/* The median of n values (sorts v). */
+double	 ui_median(double *v, int n);
+
+/* help.c: the key reference. */
+void	 help_draw(struct ui *u);
+void	 help_key(struct ui *u, int key);
+
+#endif
