@@ -170,8 +170,9 @@ dump_value_what(const struct step *s, char *buf, size_t len)
 		    "values above; shown here: their sum"), n);
 		break;
 	case LOSS_REDUCTION_SUM:
-		snprintf(buf, len, per_sample ? _("sum over %zu samples") :
-		    _("sum over %zu elements"), n);
+		snprintf(buf, len, per_sample ? (n == 1 ? _("sum over %zu "
+		    "sample") : _("sum over %zu samples")) : (n == 1 ?
+		    _("sum over %zu element") : _("sum over %zu elements")), n);
 		break;
 	case LOSS_REDUCTION_BATCHMEAN:
 		snprintf(buf, len, _("sum divided by the batch size %s"), d);
@@ -191,9 +192,11 @@ dump_value_what(const struct step *s, char *buf, size_t len)
 			    "sample's loss is already averaged over its %zu "
 			    "classes)"), d, s->input.cols);
 		else if (per_sample)
-			snprintf(buf, len, _("mean over %s samples"), d);
+			snprintf(buf, len, r->denom == 1 ? _("mean over %s "
+			    "sample") : _("mean over %s samples"), d);
 		else
-			snprintf(buf, len, _("mean over %s elements"), d);
+			snprintf(buf, len, r->denom == 1 ? _("mean over %s "
+			    "element") : _("mean over %s elements"), d);
 		break;
 	}
 	return buf;
@@ -419,10 +422,6 @@ dump_samples(FILE *out, const struct step *s)
 		dump_matrix(out, _("weight"), &s->weight);
 		dump_matrix(out, "pos_weight", &s->pos_weight);
 	}
-	if (s->ok) {
-		snprintf(h, sizeof h, "%s", dump_grad_label(s->loss));
-		dump_matrix(out, h, &s->res.grad);
-	}
 }
 
 /* The pitfall beside the correct loss: value, gradient, difference. */
@@ -522,7 +521,7 @@ dump_answer(FILE *out, const struct step *s, int cols)
 int
 dump_step(FILE *out, const struct step *s, int cols)
 {
-	char		 buf[256], shape[32];
+	char		 buf[256], shape[32], what[256];
 	const struct lesson_step *src = s->src;
 	size_t		 nsteps = s->lesson ? s->lesson->nsteps : 1;
 	int		 i;
@@ -552,9 +551,14 @@ dump_step(FILE *out, const struct step *s, int cols)
 	else
 		dump_samples(out, s);
 	if (s->ok) {
-		fprintf(out, "  %s = %s  (%s)\n", _("Loss value"),
-		    step_fmt(s->res.value, 0, shape, sizeof shape),
-		    dump_value_what(s, buf, sizeof buf));
+		snprintf(buf, sizeof buf, "  %s = %s  (", _("Loss value"),
+		    step_fmt(s->res.value, 0, shape, sizeof shape));
+		dump_value_what(s, what, sizeof what);
+		strncat(what, ")", sizeof what - strlen(what) - 1);
+		dump_hanging(out, buf, what, cols, 4);
+		if (s->input.ndim != 1 || dump_per_sample(s->loss))
+			dump_matrix(out, dump_grad_label(s->loss),
+			    &s->res.grad);
 	} else {
 		snprintf(buf, sizeof buf, "  %s: ", _("Error"));
 		dump_hanging(out, buf, s->error, cols, 4);

@@ -428,23 +428,26 @@ lp_step_free(struct lesson_step *s)
 	memset(s, 0, sizeof *s);
 }
 
-/* Copy the values a new step inherits (loss, tensors, options). */
+/*
+ * Start a step: its input and target are the previous step's (prev), its
+ * loss, options, weight and pos_weight the lesson header's (hdr).
+ */
 static int
 lp_inherit(struct lparse *p, struct lesson_step *dst,
-    const struct lesson_step *src, int line)
+    const struct lesson_step *prev, const struct lesson_step *hdr, int line)
 {
 	struct err e;
 
 	memset(dst, 0, sizeof *dst);
-	dst->loss = p->l->loss;		/* the loss is not inherited */
-	dst->opts = src->opts;
+	dst->loss = p->l->loss;
+	dst->opts = hdr->opts;
 	dst->pitfall = PITFALL_NONE;
 	dst->predict.correct = -1;
-	if ((src->input.ndim && mat_copy(&dst->input, &src->input, &e)) ||
-	    (src->target.ndim && mat_copy(&dst->target, &src->target, &e)) ||
-	    (src->weight.ndim && mat_copy(&dst->weight, &src->weight, &e)) ||
-	    (src->pos_weight.ndim &&
-	    mat_copy(&dst->pos_weight, &src->pos_weight, &e)))
+	if ((prev->input.ndim && mat_copy(&dst->input, &prev->input, &e)) ||
+	    (prev->target.ndim && mat_copy(&dst->target, &prev->target, &e)) ||
+	    (hdr->weight.ndim && mat_copy(&dst->weight, &hdr->weight, &e)) ||
+	    (hdr->pos_weight.ndim &&
+	    mat_copy(&dst->pos_weight, &hdr->pos_weight, &e)))
 		return lp_error(p, line, "out of memory");
 	return 0;
 }
@@ -512,7 +515,8 @@ lp_new_step(struct lparse *p, int line, const char *title)
 	prev = l->nsteps > 0 ? &l->steps[l->nsteps - 1] : &p->defaults;
 	if (l->nsteps == 0)
 		p->defaults.loss = l->loss;
-	if (lp_inherit(p, &l->steps[l->nsteps], prev, line) != 0)
+	if (lp_inherit(p, &l->steps[l->nsteps], prev, &p->defaults,
+	    line) != 0)
 		return -1;
 	p->cur = &l->steps[l->nsteps++];
 	p->cur->line = line;

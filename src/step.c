@@ -774,6 +774,30 @@ step_lookup(const struct step *s, const char *name, int nidx, const long *idx,
 			*num = (double)mat_numel(&s->input);
 			return 0;
 		}
+		if (strcmp(name, "label_smoothing") == 0) {
+			*num = s->opts.label_smoothing;
+			return 0;
+		}
+		if (strcmp(name, "ignore_index") == 0) {
+			*num = (double)s->opts.ignore_index;
+			return 0;
+		}
+		if (strcmp(name, "margin") == 0) {
+			*num = s->opts.margin;
+			return 0;
+		}
+		if (strcmp(name, "p") == 0) {
+			*num = s->opts.p;
+			return 0;
+		}
+		if (strcmp(name, "alpha") == 0) {
+			*num = s->opts.alpha;
+			return 0;
+		}
+		if (strcmp(name, "gamma") == 0) {
+			*num = s->opts.gamma;
+			return 0;
+		}
 		if (strcmp(name, "pitfall.value") == 0 && pr) {
 			*num = pr->value;
 			return 0;

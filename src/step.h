@@ -19,13 +19,20 @@
  *   {input[..]} {target[..]} {weight[..]} {pos_weight[..]}
  *   {sigmoid[..]} {softmax[..]} {log_softmax[..]}   of the input (softmax
  *                                        along the last dim; core functions)
+ *   {sigmoid2[..]} {softmax2[..]}        sigmoid(sigmoid(x)), softmax(softmax
+ *                                        (x)): what the pitfalls compute
  *   {pitfall.value} {pitfall.denom} {pitfall.elem[..]} {pitfall.grad[..]}
- *   {pitfall.floor}                      softmax-then-ce: the lowest value
- *                                        reachable, CE(one-hot, index 0) with C
- *                                        classes = log(1+(C-1)/e), computed by
- *                                        the core; double-sigmoid: the best
- *                                        mean for the current targets
+ *   {pitfall.floor}                      softmax-then-ce, double-sigmoid:
+ *                                        the pitfall's value at perfectly
+ *                                        confident logits for the current
+ *                                        targets (+-40), i.e. the lowest it
+ *                                        can reach (softmax-then-ce: log(1 +
+ *                                        (C-1)/e) per sample), computed by
+ *                                        pitfall_eval()
+ *   {label_smoothing} {ignore_index} {margin} {p} {alpha} {gamma}
+ *                                        the step's current options
  *   {diff}                               pitfall.value - value
+ *   {ratio}                              pitfall.value / value
  *   {ratio.grad[..]}                     pitfall.grad / grad, element-wise
  *   {loss} {torch} {reduction} {kind}    names: "bce", "nn.BCELoss", "mean",
  *                                        "logits"/"probabilities"/...
@@ -130,8 +137,10 @@ int		 step_index_target(const struct step *s);
  *     for index targets, the last target row copied otherwise); a 1-D input
  *     of an element-wise loss grows by one element instead.
  *   remove_row(r): removes sample r (element r for 1-D element-wise input).
- *   add_col / remove_col(c): a class; targets, weight and pos_weight follow;
- *     index targets >= the new C become C-1 (or stay at ignore_index).
+ *   add_col / remove_col(c): a class (an element for a 1-D element-wise
+ *     input); targets, weight and pos_weight follow; index targets above c
+ *     shift down by one so they keep naming the same class, a target equal
+ *     to c stays in range (clamped to C-1), ignore_index is kept.
  */
 int		 step_set_cell(struct step *s, enum step_field f, size_t r,
 		    size_t c, double v, struct err *e);
