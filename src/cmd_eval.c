@@ -164,7 +164,7 @@ parse_args(int argc, char **argv, struct eval_args *a)
 
 	loss_opts_init(&a->opts);
 	opterr = 0;
-	optind = 1;
+	optind = 0;	/* 0: GNU getopt re-initialises (main used "+") */
 	while ((c = getopt_long(argc, argv, ":", eval_options, NULL)) != -1) {
 		if (c >= OPT_INPUT && c <= OPT_HELP)
 			given[c]++;
