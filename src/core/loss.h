@@ -13,7 +13,14 @@
  * a target with the input's shape is class probabilities (ce only; torch
  * dispatches the same way), any other target holds class indices: a 1-D
  * target of N integers for a 2-D input, a 1-D target of one integer for a
- * 1-D input.
+ * 1-D input.  (So a 1-D input of one class with a one-value target is read
+ * as probabilities, as torch reads two tensors of the same shape.)
+ *
+ * Broadcasting is torch's, right-aligned over the two dimensions: weight and
+ * pos_weight of bce/bce-logits, the target and weight of
+ * multilabel-soft-margin, the target of soft-margin may not grow the input's
+ * shape; kl-div's input and target broadcast freely and its 'none' output
+ * (elem) has the broadcast shape.
  */
 #ifndef LOSSLAB_CORE_LOSS_H
 #define LOSSLAB_CORE_LOSS_H

@@ -31,7 +31,8 @@ enum pitfall_id {
 const char *pitfall_name(enum pitfall_id id);
 /* 0, or -1 if the name is unknown. */
 int	 pitfall_parse(const char *name, enum pitfall_id *id);
-/* The loss whose correct pipeline this pitfall imitates. */
+/* The loss whose correct pipeline this pitfall imitates (LOSS_COUNT for
+   PITFALL_NONE). */
 enum loss_id pitfall_loss(enum pitfall_id id);
 /* The PyTorch line of the mistake, e.g. "nn.BCEWithLogitsLoss()(torch.sigmoid(z), y)". */
 const char *pitfall_torch_code(enum pitfall_id id);
