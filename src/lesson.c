@@ -247,7 +247,7 @@ static const struct {
 	{ "reduction", K_BOTH }, { "ignore_index", K_BOTH },
 	{ "label_smoothing", K_BOTH }, { "margin", K_BOTH }, { "p", K_BOTH },
 	{ "alpha", K_BOTH }, { "gamma", K_BOTH }, { "log_target", K_BOTH },
-	{ "pitfall", K_STEP }, { "plot", K_STEP }, { "text", K_STEP },
+	{ "pitfall", K_BOTH }, { "plot", K_STEP }, { "text", K_STEP },
 	{ "code", K_STEP }, { "predict", K_STEP }, { "choices", K_STEP },
 	{ "answer", K_STEP }, { "prompt", K_STEP }, { "explain", K_STEP }
 };
@@ -441,7 +441,7 @@ lp_inherit(struct lparse *p, struct lesson_step *dst,
 	memset(dst, 0, sizeof *dst);
 	dst->loss = p->l->loss;
 	dst->opts = hdr->opts;
-	dst->pitfall = PITFALL_NONE;
+	dst->pitfall = hdr->pitfall;
 	dst->predict.correct = -1;
 	if ((prev->input.ndim && mat_copy(&dst->input, &prev->input, &e)) ||
 	    (prev->target.ndim && mat_copy(&dst->target, &prev->target, &e)) ||
@@ -655,6 +655,10 @@ lp_key(struct lparse *p, int line, enum lkey k, const char *val, int block)
 		s->opts.log_target = d != 0;
 		return 0;
 	case K_PITFALL:
+		if (strcmp(val, "none") == 0) {
+			s->pitfall = PITFALL_NONE;
+			return 0;
+		}
 		if (pitfall_parse(val, &pid) != 0)
 			return lp_error(p, line, "unknown pitfall '%s'", val);
 		s->pitfall = pid;
