@@ -41,5 +41,8 @@ set title font ',14' textcolor rgb '#1a1a1a'
 set xlabel textcolor rgb '#333333'
 set ylabel textcolor rgb '#333333'
 set y2label textcolor rgb '#333333'
-set key noopaque nobox samplen 3 spacing 1.2 width 1
+set key noopaque nobox samplen 2.5 spacing 1.15 width 1
 set samples 500
+
+# A reference level (the floor of a pitfall): grey, dotted
+set style line 20 lc rgb '#555555' lw 1.5 dt 3

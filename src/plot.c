@@ -706,6 +706,7 @@ plot_script(const struct plot_req *req, enum plot_format fmt, int w, int h,
 	const struct curve	*c;
 	const char		*style;
 	char			 label[PLOT_TEXT_MAX], tmp[64];
+	char			 floor_label[PLOT_TEXT_MAX];
 	double			 loss_min = 0, pad;
 	size_t			 i;
 	int			 k, zh, dumb = fmt == PLOT_FORMAT_DUMB;
@@ -769,7 +770,8 @@ plot_script(const struct plot_req *req, enum plot_format fmt, int w, int h,
 		/* a fixed path, checked: no quotes, no control characters */
 		buf_printf(b, "load '%s'\n", style);
 	} else if (!dumb) {
-		buf_printf(b, "set grid\nset key box\n");
+		buf_printf(b, "set grid\nset style line 20 lc rgb '#555555' "
+		    "lw 1.5 dt 3\n");
 		for (k = 0; k < 8; k++)
 			buf_printf(b, "set style line %d lt %d lw 2\n"
 			    "set style line %d lt %d lw 2 dt 2\n", k + 1,
@@ -791,6 +793,10 @@ plot_script(const struct plot_req *req, enum plot_format fmt, int w, int h,
 			buf_printf(b, "set yrange [0:*]\n");
 	}
 	buf_printf(b, "set key outside bottom center horizontal\n");
+	/* images: a correct/pitfall pair or a loss and its gradient keep
+	   their key entries in columns of two */
+	if (!dumb && ngrad > 0)
+		buf_printf(b, "set key maxrows 2\n");
 	buf_printf(b, "set title ");
 	if (req->title != NULL)
 		buf_quote(b, req->title);
@@ -848,26 +854,29 @@ plot_script(const struct plot_req *req, enum plot_format fmt, int w, int h,
 		buf_printf(b, "EOD\n");
 	}
 
-	/* the floor of a pitfall, and where float32 saturates */
+	/* the floor of a pitfall (images: a key entry, see below; text: a
+	   line and a label), and where float32 saturates */
+	floor_label[0] = '\0';
 	if (!isnan(s.floor)) {
+		if (s.kind == CURVE_SOFTMAX_THEN_CE)
+			snprintf(floor_label, sizeof floor_label, zh ?
+			    "下限 log(1+(C-1)/e) = %.4f" :
+			    "floor log(1+(C-1)/e) = %.4f", s.floor);
+		else
+			snprintf(floor_label, sizeof floor_label, zh ?
+			    "下限 = %.4f" : "floor = %.4f", s.floor);
+	}
+	if (!isnan(s.floor) && dumb) {
 		buf_printf(b, "set arrow 1 from graph 0, first ");
 		buf_num(b, s.floor);
 		buf_printf(b, " to graph 1, first ");
 		buf_num(b, s.floor);
-		buf_printf(b, " nohead dt 3 lw 1.5 lc rgb '#555555' front\n");
-		if (s.kind == CURVE_SOFTMAX_THEN_CE)
-			snprintf(label, sizeof label, zh ?
-			    "下限 log(1+(C-1)/e) = %.4f" :
-			    "floor log(1+(C-1)/e) = %.4f", s.floor);
-		else
-			snprintf(label, sizeof label, zh ? "下限 = %.4f" :
-			    "floor = %.4f", s.floor);
+		buf_printf(b, " nohead dt 3 front\n");
 		buf_printf(b, "set label 1 ");
-		buf_quote(b, label);
+		buf_quote(b, floor_label);
 		buf_printf(b, " at graph 0.98, first ");
 		buf_num(b, s.floor);
-		buf_printf(b, " right offset 0,%s front\n", dumb ? "-1" :
-		    "-0.8");
+		buf_printf(b, " right offset 0,-1 front\n");
 	}
 	if (!isnan(s.edge)) {
 		buf_printf(b, "set arrow 2 from first ");
@@ -908,6 +917,10 @@ plot_script(const struct plot_req *req, enum plot_format fmt, int w, int h,
 		else
 			buf_printf(b, "ls %d", (c->gradient ? 11 : 1) +
 			    colour % 8);
+		/* compare: losses may coincide (soft-margin and bce-logits
+		   for y=1), so the earlier ones are drawn wider */
+		if (!dumb && s.kind == CURVE_COMPARE)
+			buf_printf(b, " lw %d", 2 + 2 * (s.ncurves - 1 - k));
 		buf_printf(b, " axes x1y%d title ", c->gradient ? 2 : 1);
 		buf_quote(b, label);
 		if (keys != NULL && k < PLOT_MAX_CURVES) {
@@ -917,6 +930,12 @@ plot_script(const struct plot_req *req, enum plot_format fmt, int w, int h,
 			    sizeof keys->curves[k].label);
 			keys->ncurves = k + 1;
 		}
+	}
+	if (!isnan(s.floor) && !dumb) {
+		buf_printf(b, ", \\\n  ");
+		buf_num(b, s.floor);
+		buf_printf(b, " with lines ls 20 axes x1y1 title ");
+		buf_quote(b, floor_label);
 	}
 	if (nmark > 0) {
 		snprintf(label, sizeof label, "%s = %s",
@@ -1389,8 +1408,8 @@ plot_export(const struct plot_req *req, const char *path, int width,
 		return (err_set(e, "%s: unknown format (use .png, .svg, .pdf "
 		    "or .txt)", path));
 	if (width <= 0 || height <= 0) {
-		width = fmt == PLOT_FORMAT_DUMB ? 80 : 800;
-		height = fmt == PLOT_FORMAT_DUMB ? 24 : 560;
+		width = fmt == PLOT_FORMAT_DUMB ? 80 : 960;
+		height = fmt == PLOT_FORMAT_DUMB ? 24 : 540;
 	}
 	if (fmt == PLOT_FORMAT_DUMB) {
 		width = clamp_int(width, 20, 500);

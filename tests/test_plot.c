@@ -7,10 +7,17 @@
  */
 #include "config.h"
 
+#include <sys/stat.h>
+#include <sys/wait.h>
+
+#include <errno.h>
 #include <math.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "core/curve.h"
 #include "plot.h"
@@ -337,6 +344,61 @@ test_dumb(void)
 	tap_ok(t.lines == NULL && t.nlines == 0, "dumb: free twice is safe");
 }
 
+/*
+ * A fake gnuplot that hangs: plot_dumb() must give up after the timeout,
+ * kill it and reap it -- this process has no child left, zombie or not --
+ * and put SIGPIPE back as it was.
+ */
+static void
+test_hang(void)
+{
+	struct plot_req		 r;
+	struct plot_text	 t = PLOT_TEXT_INIT;
+	struct sigaction	 sa;
+	struct err		 e;
+	char			 dir[] = "/tmp/losslab-fakegp.XXXXXX", file[64];
+	char			*oldpath, path[512];
+	FILE			*fp;
+	time_t			 start;
+	int			 rc, st, zombies;
+
+	if (mkdtemp(dir) == NULL) {
+		tap_ok(0, "hang: mkdtemp");
+		return;
+	}
+	snprintf(file, sizeof file, "%s/gnuplot", dir);
+	if ((fp = fopen(file, "w")) == NULL) {
+		tap_ok(0, "hang: create the fake gnuplot");
+		return;
+	}
+	fputs("#!/bin/sh\nexec /bin/sleep 30\n", fp);
+	fclose(fp);
+	chmod(file, 0755);
+	oldpath = getenv("PATH") ? strdup(getenv("PATH")) : NULL;
+	snprintf(path, sizeof path, "%s:%s", dir, oldpath ? oldpath : "/bin");
+	setenv("PATH", path, 1);
+	setenv("LOSSLAB_PLOT_TIMEOUT_MS", "700", 1);
+
+	plot_req_init(&r, PLOT_FOCAL);
+	start = time(NULL);
+	rc = plot_dumb(&r, 80, 24, &t, &e);
+	tap_ok(rc == -1 && strstr(e.msg, "did not finish within 700 ms") &&
+	    time(NULL) - start <= 3, "hang: timed out (%s)", rc ? e.msg : "");
+	zombies = waitpid(-1, &st, WNOHANG);
+	tap_ok(zombies == -1 && errno == ECHILD,
+	    "hang: the killed gnuplot was reaped, no child left");
+	sigaction(SIGPIPE, NULL, &sa);
+	tap_ok(sa.sa_handler == SIG_DFL, "hang: SIGPIPE handling restored");
+	tap_ok(t.lines == NULL && t.nlines == 0, "hang: no text on failure");
+
+	if (oldpath != NULL)
+		setenv("PATH", oldpath, 1);
+	free(oldpath);
+	unsetenv("LOSSLAB_PLOT_TIMEOUT_MS");
+	unlink(file);
+	rmdir(dir);
+}
+
 int
 main(void)
 {
@@ -345,5 +407,6 @@ main(void)
 	test_kinds();
 	test_curves();
 	test_dumb();
+	test_hang();
 	return (tap_done());
 }
