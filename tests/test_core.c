@@ -528,6 +528,60 @@ test_others(void)
 	    LOSS_FOCAL, V1(50), V1(1), &o, 0, D(NAN));
 }
 
+/* --- section 11: NaN and infinities (float64 torch, reduction sum) ---------- */
+
+static void
+test_nonfinite(void)
+{
+	struct loss_opts	o = opts(SUM);
+	int			i;
+	static const struct {
+		double	x, t, want, g;
+	} kl[] = {
+		{ NAN, 0.5, NAN, -0.5 }, { NAN, 0, NAN, -0.0 },
+		{ INF, 0.5, -INF, -0.5 }, { INF, 0, NAN, -0.0 },
+		{ -INF, 0.5, INF, -0.5 }, { -INF, 0, NAN, -0.0 },
+	}, mlsm[] = {
+		{ NAN, 1, NAN, NAN }, { NAN, 0, NAN, NAN },
+		{ INF, 1, NAN, 0 }, { INF, 0, INF, 1 },
+		{ -INF, 1, INF, -1 }, { -INF, 0, NAN, 0 },
+	};
+	char	name[96];
+
+	for (i = 0; i < 6; i++) {
+		snprintf(name, sizeof name, "kl-div x=%g, y=%g (section 11)",
+		    kl[i].x, kl[i].t);
+		CHECK(name, LOSS_KL_DIV, V1(kl[i].x), V1(kl[i].t), &o,
+		    kl[i].want, D(kl[i].g));
+		snprintf(name, sizeof name, "mlsm x=%g, y=%g (section 11)",
+		    mlsm[i].x, mlsm[i].t);
+		CHECK(name, LOSS_MULTILABEL_SOFT_MARGIN, M2(1, 1, mlsm[i].x),
+		    M2(1, 1, mlsm[i].t), &o, mlsm[i].want, D(mlsm[i].g));
+	}
+	CHECK("nll NaN in the target column", LOSS_NLL, M2(1, 2, NAN, -1),
+	    V1(0), &o, NAN, D(-1, 0));
+	CHECK("nll +inf in the target column: -inf", LOSS_NLL,
+	    M2(1, 2, INF, -1), V1(0), &o, -INF, D(-1, 0));
+	CHECK("nll -inf in the target column: inf", LOSS_NLL,
+	    M2(1, 2, -INF, -1), V1(0), &o, INF, D(-1, 0));
+	CHECK("multi-margin NaN target score: 0", LOSS_MULTI_MARGIN,
+	    M2(1, 3, NAN, 0, 0), V1(0), &o, 0, D(0, 0, 0));
+	CHECK("multi-margin +inf other score: inf", LOSS_MULTI_MARGIN,
+	    M2(1, 3, INF, 0, 0), V1(1), &o, INF,
+	    D(0.3333333333333333, -0.6666666666666666, 0.3333333333333333));
+	CHECK("multi-margin -inf target score: inf", LOSS_MULTI_MARGIN,
+	    M2(1, 3, -INF, 0, 0), V1(0), &o, INF,
+	    D(-0.6666666666666666, 0.3333333333333333, 0.3333333333333333));
+	CHECK("multi-margin -inf other score: ignored", LOSS_MULTI_MARGIN,
+	    M2(1, 3, -INF, 0, 0), V1(1), &o, 0.3333333333333333,
+	    D(0, -0.3333333333333333, 0.3333333333333333));
+	check_r("BCE(sigmoid(+inf)), y=1: 0, grad 0 (section 11)", 1,
+	    PITFALL_NAIVE_FLOAT32, V1(INF), V1(1), &o, 0, D(0), 0, 0, NULL);
+	check_r("BCE(sigmoid(-inf)), y=1: 100, grad -0 (section 11)", 1,
+	    PITFALL_NAIVE_FLOAT32, V1(-INF), V1(1), &o, 100, D(-0.0), 0, 0,
+	    NULL);
+}
+
 /* --- empty batches ------------------------------------------------------------ */
 
 static void
@@ -922,6 +976,7 @@ main(void)
 	test_ce();
 	test_nll();
 	test_others();
+	test_nonfinite();
 	test_empty();
 	test_errors();
 	test_pitfalls();
