@@ -292,14 +292,21 @@ bcast_keep(const struct shape *keep, const struct mat *other, int keep_is_a,
 	return 0;
 }
 
-/* Element (r, c) of the output frame read from m under broadcasting. */
-static double
-bget(const struct mat *m, size_t r, size_t c)
+/* Flat index in m of element (r, c) of the output frame m broadcasts to. */
+static size_t
+bidx(const struct mat *m, size_t r, size_t c)
 {
 	size_t rr = (m->ndim == 2 && m->rows != 1) ? r : 0;
 	size_t cc = m->cols == 1 ? 0 : c;
 
-	return m->v[rr * m->cols + cc];
+	return rr * m->cols + cc;
+}
+
+/* Element (r, c) of the output frame read from m under broadcasting. */
+static double
+bget(const struct mat *m, size_t r, size_t c)
+{
+	return m->v[bidx(m, r, c)];
 }
 
 /* torch.Size([...]) as Python prints it. */
@@ -390,7 +397,7 @@ alloc_result(struct loss_result *r, const struct shape *elem,
 
 /*
  * Class-index target check shared by ce, nll: the shapes, the weight, that
- * every value is an integer, and the range.  n_out is the number of samples.
+ * every value is an integer, and the range.  Torch's order of checks.
  */
 static int
 check_index_target(const struct mat *input, const struct mat *target,
@@ -1056,16 +1063,13 @@ loss_kl_div(const struct mat *x, const struct mat *t,
 		for (j = 0; j < out.cols; j++) {
 			xv = bget(x, i, j);
 			yv = bget(t, i, j);
+			/* the gradient sums where the input was broadcast */
 			if (o->log_target) {
 				MAT_AT(&r->elem, i, j) = exp(yv) * (yv - xv);
-				r->grad.v[(x->ndim == 2 && x->rows != 1 ? i : 0) *
-				    x->cols + (x->cols == 1 ? 0 : j)] +=
-				    -(gs * exp(yv));
+				r->grad.v[bidx(x, i, j)] += -(gs * exp(yv));
 			} else {
 				MAT_AT(&r->elem, i, j) = xlogy_self(yv) - yv * xv;
-				r->grad.v[(x->ndim == 2 && x->rows != 1 ? i : 0) *
-				    x->cols + (x->cols == 1 ? 0 : j)] +=
-				    -(gs * yv);
+				r->grad.v[bidx(x, i, j)] += -(gs * yv);
 			}
 		}
 	}
