@@ -712,6 +712,50 @@ def gen_focal():
 	    "mean", keys=["target size", "input size"])
 
 
+def gen_nonfinite():
+	"""NaN and infinite inputs (reference section 11) and one-class edges."""
+	nan, inf = float("nan"), float("inf")
+	xb = [inf, inf, -inf, -inf, nan, 3.0]
+	yb = [0.0, 1.0, 0.0, 1.0, 1.0, 0.0]
+	for red in REDS:
+		emit("nf.bcel." + red, "bce-logits", xb, yb, red)
+		emit("nf.mlsm." + red, "multilabel-soft-margin", [xb], [yb],
+		    red)
+	emit("nf.bcel.pw.none", "bce-logits", xb, yb, "none",
+	    pos_weight=[2.0] * 6)
+	xc = [[nan, 0.0, 1.0], [inf, 0.0, 1.0], [0.5, -inf, 1.0],
+	    [1.0, 2.0, 3.0]]
+	yc = torch.tensor([0, 1, 2, 1])
+	for red in REDS:
+		emit("nf.ce." + red, "ce", xc, yc, red)
+	emit("nf.ce.ignored-nan-row.mean", "ce", xc,
+	    torch.tensor([-100, -100, 2, 1]), "mean")
+	emit("nf.ce.ls0.1.none", "ce", xc, yc, "none", label_smoothing=0.1)
+	emit("nf.mm.nan-other.none", "multi-margin",
+	    [[0.1, nan, 0.4, 0.8], [nan, 0.2, 0.3, 0.1]],
+	    torch.tensor([3, 0]), "none")
+	emit("nf.mm.inf.sum", "multi-margin", [[0.1, inf, 0.4],
+	    [-inf, 0.2, 0.3]], torch.tensor([0, 0]), "sum")
+	emit("nf.kl.none", "kl-div", [-inf, -inf, nan, 0.0, inf],
+	    [0.0, 0.5, 0.5, 0.0, 0.5], "none")
+	emit("nf.kl.log-target.none", "kl-div", [-inf, -1.0, 0.0],
+	    [-1.0, -inf, 0.0], "none", log_target=1)
+	emit("nf.focal.none", "focal", xb, yb, "none", alpha=0.25, gamma=2.0)
+	emit("nf.sm.none", "soft-margin", [inf, -inf, nan],
+	    [1.0, -1.0, 1.0], "none")
+	# one class: log_softmax is 0, the loss and gradient are 0
+	x1 = [[0.5], [-2.0], [3.0]]
+	for red in REDS:
+		emit("one-class.ce.idx." + red, "ce", x1, torch.tensor([0, 0, 0]),
+		    red)
+		emit("one-class.ce.prob." + red, "ce", x1, [[1.0], [0.5],
+		    [2.0]], red)
+		emit("one-class.mm." + red, "multi-margin", x1,
+		    torch.tensor([0, 0, 0]), red)
+	emit("one-class.ce.ls0.3.w.mean", "ce", x1, torch.tensor([0, 0, 0]),
+	    "mean", label_smoothing=0.3, weight=[2.0])
+
+
 def gen_pitfalls():
 	xb = [2.0, -1.0, 0.5]
 	yb = [1.0, 0.0, 1.0]
@@ -800,6 +844,7 @@ def main():
 	gen_soft_margin()
 	gen_kl_div()
 	gen_focal()
+	gen_nonfinite()
 	gen_pitfalls()
 	sys.stdout.write(HEADER % {"version": torch.__version__,
 	    "count": ncases})
