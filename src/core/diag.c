@@ -150,10 +150,16 @@ check_softmax(const struct mat *x, struct diag_list *out)
 		if (!(fabs(s - 1.0) <= 1e-6))
 			return;
 	}
-	add(out, "input-looks-like-softmax", "every input row (%zu of them, "
-	    "from row 0) is non-negative and sums to 1: this looks like "
-	    "softmax output, but nn.CrossEntropyLoss applies log_softmax "
-	    "itself; pass the raw logits", N);
+	if (x->ndim == 1)
+		add(out, "input-looks-like-softmax", "the input is non-negative "
+		    "and sums to 1: this looks like softmax output, but "
+		    "nn.CrossEntropyLoss applies log_softmax itself; pass the raw "
+		    "logits");
+	else
+		add(out, "input-looks-like-softmax", "every input row (rows 0 to "
+		    "%zu) is non-negative and sums to 1: this looks like softmax "
+		    "output, but nn.CrossEntropyLoss applies log_softmax itself; "
+		    "pass the raw logits", N - 1);
 }
 
 /* ce with probability targets: a row with several 1s or a sum above 1. */
