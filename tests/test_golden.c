@@ -88,6 +88,9 @@ struct maxerr {
 
 static struct maxerr max_value, max_grad, max_value32, max_grad32;
 
+/* The header's "# N cases" line, to notice a truncated file; -1 if absent. */
+static int header_count = -1;
+
 /* Our own name tables, so that a broken loss_parse() cannot hide a case. */
 static const struct {
 	const char	*name;
@@ -276,8 +279,15 @@ read_case(FILE *f, struct gcase *c, char **line, size_t *cap, int *lineno)
 		s = *line;
 		while (len > 0 && (s[len - 1] == '\n' || s[len - 1] == '\r'))
 			s[--len] = '\0';
-		if (len == 0 || s[0] == '#')
+		if (len == 0 || s[0] == '#') {
+			int	 k;
+			char	 tail[8];
+
+			if (sscanf(s, "# %d case%7s", &k, tail) == 2 &&
+			    strcmp(tail, "s") == 0 && header_count == -1)
+				header_count = k;
 			continue;
+		}
 		if (!started) {
 			if (strncmp(s, "case ", 5) == 0)
 				c->is_pitfall = 0;
@@ -615,6 +625,9 @@ main(void)
 	}
 	free(line);
 	fclose(f);
+	if (header_count != n)
+		tap_ok(0, "%s: header promises %d cases, read %d", path,
+		    header_count, n);
 
 	tap_diag("max relative error: value %.3g (case %s), grad %.3g "
 	    "(case %s)", max_value.err, max_value.id[0] ? max_value.id : "-",
