@@ -372,6 +372,12 @@ test_catalog(void)
 	fputs("id: bce\ntitle: My own BCE\nloss: bce\nstep: s\ninput: 0.5\n"
 	    "target: 1\ntext: t\ncode: c\n", f);
 	fclose(f);
+	snprintf(path, sizeof path, "%s/fallback.en.lesson", dir);
+	if ((f = fopen(path, "w")) != NULL) {
+		fputs("id: fallback\ntitle: F\nloss: bce\nstep: s\n"
+		    "input: 0.5\ntarget: 1\ntext: t\ncode: c\n", f);
+		fclose(f);
+	}
 	snprintf(path, sizeof path, "%s/broken.en.lesson", dir);
 	if ((f = fopen(path, "w")) != NULL) {
 		fputs("id: broken\ntitle: Broken\nwhat: x\n", f);
@@ -384,7 +390,7 @@ test_catalog(void)
 	tap_ok(e && strcmp(e->title, "My own BCE") == 0 &&
 	    e->origin == LESSON_ORIGIN_ARG, "--lessons DIR shadows the "
 	    "shipped lesson");
-	e = lesson_catalog_find(&cat, "bce", "zh");
+	e = lesson_catalog_find(&cat, "fallback", "zh");
 	tap_ok(e && strcmp(e->lang, "en") == 0, "zh falls back to en");
 	e = lesson_catalog_find(&cat, "broken", NULL);
 	tap_ok(e && e->broken && e->error && strstr(e->error,
@@ -399,6 +405,8 @@ test_catalog(void)
 	lesson_catalog_free(&cat);
 	unlink(path);
 	snprintf(path, sizeof path, "%s/bce.en.lesson", dir);
+	unlink(path);
+	snprintf(path, sizeof path, "%s/fallback.en.lesson", dir);
 	unlink(path);
 	rmdir(dir);
 }

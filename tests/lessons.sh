@@ -1,0 +1,135 @@
+#!/bin/sh
+# lessons.sh -- every shipped lesson passes `losslab lessons --check`, its
+# --dump succeeds and shows every step heading; broken input gives exit 2
+# with one `losslab: ...` line (or file:line: messages for --check).
+. "$top_srcdir/tests/tap.sh"
+
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/losslab-lessons.XXXXXX") || exit 1
+trap 'rm -rf "$tmp"' EXIT
+# keep the user's own lessons out of the test
+XDG_DATA_HOME=$tmp/xdg
+export XDG_DATA_HOME
+
+ldir=$top_srcdir/lessons
+
+"$LOSSLAB" lessons --check "$ldir" >"$tmp/out" 2>"$tmp/err"
+ok $? "every shipped lesson passes lessons --check"
+[ -s "$tmp/err" ] && diag "$(cat "$tmp/err")"
+
+"$LOSSLAB" lessons >"$tmp/list" 2>&1
+ok $? "losslab lessons lists"
+for id in bce bce-logits ce multilabel double-sigmoid softmax-then-ce; do
+	test -f "$ldir/$id.en.lesson"
+	ok $? "lesson $id is shipped"
+	grep -q "^$id  *en " "$tmp/list"
+	ok $? "losslab lessons lists $id"
+done
+
+for f in "$ldir"/*.lesson; do
+	name=$(basename "$f")
+	id=${name%%.*}
+	lang=${name#*.}
+	lang=${lang%.lesson}
+	COLUMNS=80 "$LOSSLAB" --lang "$lang" --dump "$f" >"$tmp/dump" 2>"$tmp/err"
+	ok $? "--dump $name succeeds"
+	# every step heading "Step n/N: title" appears, in order
+	n=$(grep -c '^step:' "$f")
+	i=0 miss=0
+	grep '^step:' "$f" | sed 's/^step:[ 	]*//' >"$tmp/titles"
+	while IFS= read -r t; do
+		i=$((i + 1))
+		grep -qxF "Step $i/$n: $t" "$tmp/dump" || { miss=1; diag "missing: Step $i/$n: $t"; }
+	done <"$tmp/titles"
+	ok $miss "--dump $name shows all $n step headings"
+	! grep -q '{?' "$tmp/dump"
+	ok $? "--dump $name has no unknown placeholder"
+	awk -v max=80 '{ if (length($0) > max * 3) exit 1 }' "$tmp/dump"
+	ok $? "--dump $name lines are wrapped"
+	grep -q 'PyTorch:' "$tmp/dump"
+	ok $? "--dump $name shows PyTorch code"
+	# by id too (the source tree is on the search path)
+	COLUMNS=80 "$LOSSLAB" --lang "$lang" --dump "$id" >"$tmp/dump2" 2>/dev/null
+	cmp -s "$tmp/dump" "$tmp/dump2"
+	ok $? "--lang $lang --dump $id (by id) is the same as by path"
+done
+
+# pitfall lessons carry a predict-first question and its answer
+for id in double-sigmoid softmax-then-ce; do
+	"$LOSSLAB" --lang en --dump "$id" >"$tmp/dump" 2>&1
+	grep -q '^Predict first:' "$tmp/dump" && grep -q 'Answer:' "$tmp/dump"
+	ok $? "$id has a predict-first question with an answer"
+done
+
+# the softmax-then-ce lesson quotes the article and shows the floor
+"$LOSSLAB" --lang en --dump softmax-then-ce >"$tmp/dump" 2>&1
+grep -q 'softmax or' "$tmp/dump" && grep -q '0.551445' "$tmp/dump"
+ok $? "softmax-then-ce quotes the article and shows the C=3 floor 0.5514 (reference P1)"
+
+# unknown lesson: exit 2, exactly one line on stderr, "losslab: "
+"$LOSSLAB" --dump no-such-lesson >"$tmp/out" 2>"$tmp/err"
+rc=$?
+[ $rc -eq 2 ] && [ "$(wc -l <"$tmp/err")" -eq 1 ] && grep -q '^losslab: ' "$tmp/err" && [ ! -s "$tmp/out" ]
+ok $? "--dump of an unknown id exits 2 with one 'losslab:' line"
+
+"$LOSSLAB" --dump "$tmp/missing.lesson" >/dev/null 2>"$tmp/err"
+rc=$?
+[ $rc -eq 2 ] && [ "$(wc -l <"$tmp/err")" -eq 1 ] && grep -q '^losslab: ' "$tmp/err"
+ok $? "--dump of a missing file exits 2 with one 'losslab:' line"
+
+bad=$top_srcdir/tests/lessons-bad
+"$LOSSLAB" --dump "$bad/unknown-key.lesson" >/dev/null 2>"$tmp/err"
+rc=$?
+[ $rc -eq 2 ] && grep -q '^losslab: .*unknown-key.lesson:5: unknown key' "$tmp/err"
+ok $? "--dump of a broken lesson exits 2 with its file:line: error"
+
+# --check of the malformed fixtures: exit 2, one file:line: line per file
+"$LOSSLAB" lessons --check "$bad" >/dev/null 2>"$tmp/err"
+rc=$?
+nfiles=$(ls "$bad"/*.lesson | wc -l)
+nerr=$(grep -c '\.lesson:[0-9][0-9]*: ' "$tmp/err")
+[ $rc -eq 2 ] && [ "$nerr" -eq "$nfiles" ]
+ok $? "lessons --check on the bad fixtures exits 2 with $nfiles file:line: errors ($nerr)"
+
+# an unknown placeholder is reported by --check
+mkdir -p "$tmp/mine"
+cat >"$tmp/mine/oops.en.lesson" <<'LESSON'
+id: oops
+title: Oops
+loss: bce
+step: One
+input: 0.5
+target: 1
+text: The loss is {valeu}.
+code: nn.BCELoss()(p, y)
+LESSON
+"$LOSSLAB" lessons --check "$tmp/mine/oops.en.lesson" >/dev/null 2>"$tmp/err"
+rc=$?
+[ $rc -eq 2 ] && grep -q 'oops.en.lesson:4: .*{valeu}' "$tmp/err"
+ok $? "lessons --check reports an unknown placeholder at its step"
+
+# --lessons DIR shadows the shipped lesson of the same id
+sed 's/^title: .*/title: My BCE/' "$ldir/bce.en.lesson" >"$tmp/mine/bce.en.lesson"
+"$LOSSLAB" --lessons "$tmp/mine" lessons >"$tmp/list" 2>&1
+grep -q '^bce  *en  My BCE' "$tmp/list" && [ "$(grep -c '^bce  *en ' "$tmp/list")" -eq 1 ]
+ok $? "--lessons DIR shadows the shipped bce"
+"$LOSSLAB" --lang en --lessons "$tmp/mine" --dump bce 2>/dev/null | head -1 | grep -qx 'My BCE'
+ok $? "--dump bce uses the shadowing lesson"
+
+# a broken lesson is listed with its error, not fatal
+printf 'id: broken\ntitle: B\nwhat: x\n' >"$tmp/mine/broken.en.lesson"
+"$LOSSLAB" --lessons "$tmp/mine" lessons >"$tmp/list" 2>&1
+rc=$?
+[ $rc -eq 0 ] && grep -q 'broken.en.lesson:3: unknown key' "$tmp/list"
+ok $? "a broken lesson is listed with its error"
+
+# unknown argument to lessons
+"$LOSSLAB" lessons --frobnicate >/dev/null 2>"$tmp/err"
+rc=$?
+[ $rc -eq 2 ] && [ "$(wc -l <"$tmp/err")" -eq 1 ] && grep -q '^losslab: ' "$tmp/err"
+ok $? "lessons with an unknown argument exits 2 with one line"
+
+# narrow terminals: COLUMNS=40 wraps the narrative
+COLUMNS=40 "$LOSSLAB" --lang en --dump bce >"$tmp/dump" 2>&1
+ok $? "--dump with COLUMNS=40"
+
+done_testing
