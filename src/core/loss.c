@@ -486,12 +486,20 @@ loss_bce(const struct mat *x, const struct mat *t, const struct loss_opts *o,
 		    "to the input size (%s) is deprecated. Please ensure they "
 		    "have the same size.", torch_size(t, b1, sizeof b1),
 		    torch_size(x, b2, sizeof b2));
-	if (o->weight != NULL && bcast_keep(&sx, o->weight, 1, e) != 0)
-		return -1;
+	/* torch's order: infer_size(target, weight) in Python, then the
+	   kernel's range check, then loss.mul_(weight) (which may not grow) */
+	if (o->weight != NULL) {
+		struct shape sw = shape_of(o->weight), out;
+
+		if (bcast_infer(&sx, &sw, &out, e) != 0)
+			return -1;
+	}
 	for (i = 0; i < n; i++)
 		if (!(x->v[i] >= 0.0 && x->v[i] <= 1.0))
 			return err_set(e, "all elements of input should be "
 			    "between 0 and 1");
+	if (o->weight != NULL && bcast_keep(&sx, o->weight, 1, e) != 0)
+		return -1;
 	if (alloc_result(r, &sx, x, e) != 0)
 		return -1;
 	gs = grad_scale(o->reduction, (double)n);
