@@ -3,10 +3,10 @@
 #
 #   LOSSLAB=path/to/losslab sh plots/bench.sh        (make plots-bench)
 #
-# 1. The plot refresh time the explorer sees: compute the curves, run
-#    gnuplot's dumb terminal, parse its lines -- `losslab plot ID` at 80x24,
-#    median of 50 runs per kind (target <= 30 ms).  This includes losslab's
-#    own start-up, so the in-process plot_dumb() is a little faster still.
+# 1. The plot refresh time through the command line: `losslab plot ID` at
+#    80x24 (compute, gnuplot's dumb terminal, parse, print), median of 50
+#    runs per kind (target <= 30 ms).  This includes losslab's own start-up;
+#    tests/bench_plot measures the in-process plot_dumb() the explorer calls.
 # 2. The whole gallery (plots/gallery.sh; target <= 3 s).
 set -u
 LOSSLAB=${LOSSLAB:-src/losslab}
@@ -33,11 +33,11 @@ for kind in $("$LOSSLAB" plot --list | awk '{ print $1 }'); do
 	done
 	cat "$tmp/t" >> "$all"
 	sort -n "$tmp/t" | awk -v k="$kind" '{ v[NR] = $1 }
-	    END { printf "refresh %-16s median %6.1f ms  (min %.1f, max %.1f)\n",
+	    END { printf "cli refresh %-16s median %6.1f ms  (min %.1f, max %.1f)\n",
 	    k, v[int((NR + 1) / 2)] / 1000, v[1] / 1000, v[NR] / 1000 }'
 done
 sort -n "$all" | awk '{ v[NR] = $1 }
-    END { printf "refresh all kinds: median %.1f ms over %d runs (target <= 30 ms)\n",
+    END { printf "cli refresh, all kinds: median %.1f ms over %d runs (target <= 30 ms)\n",
     v[int((NR + 1) / 2)] / 1000, NR }'
 
 LOSSLAB=$LOSSLAB sh "$here/gallery.sh" "$tmp/gallery" | sed 's/$/ (target <= 3 s)/'

@@ -30,22 +30,34 @@ start=$(date +%s.%N)
 fail=0
 n=0
 kinds=$("$LOSSLAB" plot --list | awk '{ print $1 }') || exit 1
-for kind in $kinds; do
-	mark=$(mark_of "$kind")
-	for lang in $langs; do
-		suffix=
-		[ "$lang" = en ] || suffix=-$lang
-		for ext in png svg; do
-			f=$out/$kind$suffix.$ext
-			if "$LOSSLAB" plot "$kind" --lang "$lang" --mark "$mark" \
-			    --out "$f"; then
-				n=$((n + 1))
-			else
-				echo "gallery: $kind ($lang, $ext) failed" >&2
-				fail=1
-			fi
-		done
+# One language of one kind: PNG and SVG.  Two of these run at a time.
+render() {	# render KIND LANG
+	suffix=
+	[ "$2" = en ] || suffix=-$2
+	for ext in png svg; do
+		"$LOSSLAB" plot "$1" --lang "$2" --mark "$(mark_of "$1")" \
+		    --out "$out/$1$suffix.$ext" ||
+		    { echo "gallery: $1 ($2, $ext) failed" >&2; return 1; }
 	done
+}
+jobs=${JOBS:-2}
+pids=
+for kind in $kinds; do
+	for lang in $langs; do
+		render "$kind" "$lang" &
+		pids="$pids $!"
+		n=$((n + 2))
+		set -- $pids
+		if [ $# -ge "$jobs" ]; then
+			for p in $pids; do
+				wait "$p" || fail=1
+			done
+			pids=
+		fi
+	done
+done
+for p in $pids; do
+	wait "$p" || fail=1
 done
 # The comparison the issue asks for by name.
 if "$LOSSLAB" plot compare --losses bce-logits,focal,soft-margin,multi-margin \
