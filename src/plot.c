@@ -374,6 +374,20 @@ buf_quote(struct buf *b, const char *text)
 	buf_add(b, "'", 1);
 }
 
+/* A key entry's title; text keys (reverse) need a blank after the sample. */
+static void
+buf_key_title(struct buf *b, const char *text, int dumb)
+{
+	char	tmp[PLOT_TEXT_MAX + 1];
+
+	if (!dumb) {
+		buf_quote(b, text);
+		return;
+	}
+	snprintf(tmp, sizeof tmp, " %s", text);
+	buf_quote(b, tmp);
+}
+
 /* --------------------------------------------------------------- labels -- */
 
 struct labels {
@@ -706,7 +720,10 @@ plot_script(const struct plot_req *req, enum plot_format fmt, int w, int h,
 	const struct curve	*c;
 	const char		*style;
 	char			 label[PLOT_TEXT_MAX], tmp[64];
-	char			 floor_label[PLOT_TEXT_MAX];
+	char			 ref_label[2][PLOT_TEXT_MAX];
+	const char		*ref_block[2];
+	double			 loss_max = 0;
+	int			 nref, r;
 	double			 loss_min = 0, pad;
 	size_t			 i;
 	int			 k, zh, dumb = fmt == PLOT_FORMAT_DUMB;
@@ -741,9 +758,12 @@ plot_script(const struct plot_req *req, enum plot_format fmt, int w, int h,
 			continue;
 		}
 		nloss++;
-		for (i = 0; i < s.n; i++)
+		for (i = 0; i < s.n; i++) {
 			if (s.c[k].v[i] < loss_min)
 				loss_min = s.c[k].v[i];
+			if (s.c[k].v[i] > loss_max)
+				loss_max = s.c[k].v[i];
+		}
 	}
 
 	switch (fmt) {
@@ -797,6 +817,10 @@ plot_script(const struct plot_req *req, enum plot_format fmt, int w, int h,
 	   their key entries in columns of two */
 	if (!dumb && ngrad > 0)
 		buf_printf(b, "set key maxrows 2\n");
+	/* text: sample first, then the label, left-justified, so a wide
+	   (CJK) label only eats into its own padding (see fix_wide()) */
+	if (dumb)
+		buf_printf(b, "set key reverse Left\n");
 	buf_printf(b, "set title ");
 	if (req->title != NULL)
 		buf_quote(b, req->title);
@@ -854,49 +878,43 @@ plot_script(const struct plot_req *req, enum plot_format fmt, int w, int h,
 		buf_printf(b, "EOD\n");
 	}
 
-	/* the floor of a pitfall (images: a key entry, see below; text: a
-	   line and a label), and where float32 saturates */
-	floor_label[0] = '\0';
+	/* reference lines, drawn as curves with key entries: the floor of
+	   a pitfall, and where float32 saturates (a vertical line) */
+	nref = 0;
 	if (!isnan(s.floor)) {
 		if (s.kind == CURVE_SOFTMAX_THEN_CE)
-			snprintf(floor_label, sizeof floor_label, zh ?
+			snprintf(ref_label[nref], sizeof ref_label[nref], zh ?
 			    "下限 log(1+(C-1)/e) = %.4f" :
 			    "floor log(1+(C-1)/e) = %.4f", s.floor);
 		else
-			snprintf(floor_label, sizeof floor_label, zh ?
+			snprintf(ref_label[nref], sizeof ref_label[nref], zh ?
 			    "下限 = %.4f" : "floor = %.4f", s.floor);
-	}
-	if (!isnan(s.floor) && dumb) {
-		buf_printf(b, "set arrow 1 from graph 0, first ");
+		buf_printf(b, "$f << EOD\n");
+		buf_num(b, s.x[0]);
+		buf_add(b, " ", 1);
 		buf_num(b, s.floor);
-		buf_printf(b, " to graph 1, first ");
+		buf_add(b, "\n", 1);
+		buf_num(b, s.x[s.n - 1]);
+		buf_add(b, " ", 1);
 		buf_num(b, s.floor);
-		buf_printf(b, " nohead dt 3 front\n");
-		buf_printf(b, "set label 1 ");
-		buf_quote(b, floor_label);
-		buf_printf(b, " at graph 0.98, first ");
-		buf_num(b, s.floor);
-		buf_printf(b, " right offset 0,-1 front\n");
+		buf_printf(b, "\nEOD\n");
+		ref_block[nref++] = "$f";
 	}
 	if (!isnan(s.edge)) {
-		buf_printf(b, "set arrow 2 from first ");
+		int	 down = s.c[2].y >= 0.5;
+
+		snprintf(ref_label[nref], sizeof ref_label[nref], zh ?
+		    "float32 中 σ(z) 取整为 %s：z %s %.4f" :
+		    "float32 σ(z) rounds to %s: z %s %.4f", down ? "0" : "1",
+		    down ? "≤" : "≥", s.edge);
+		buf_printf(b, "$e << EOD\n");
 		buf_num(b, s.edge);
-		buf_printf(b, ", graph 0 to first ");
+		buf_printf(b, " 0\n");
 		buf_num(b, s.edge);
-		buf_printf(b, ", graph 1 nohead dt 3 lw 1.5 lc rgb '#555555' "
-		    "front\n");
-		snprintf(label, sizeof label, zh ?
-		    "float32 中 σ(z) 取整为 %s（z %s %.4f）" :
-		    "float32 σ(z) rounds to %s (z %s %.4f)",
-		    s.c[2].y >= 0.5 ? "0" : "1",
-		    s.c[2].y >= 0.5 ? "≤" : "≥", s.edge);
-		buf_printf(b, "set label 2 ");
-		buf_quote(b, label);
-		buf_printf(b, " at first ");
-		buf_num(b, s.edge);
-		buf_printf(b, ", graph 0.5 %s offset %s front\n",
-		    s.c[2].y >= 0.5 ? "left" : "right",
-		    s.c[2].y >= 0.5 ? "1,0" : "-1,0");
+		buf_add(b, " ", 1);
+		buf_num(b, loss_max);
+		buf_printf(b, "\nEOD\n");
+		ref_block[nref++] = "$e";
 	}
 
 	/* the plot command: loss curves on y1, gradients on y2 */
@@ -922,7 +940,7 @@ plot_script(const struct plot_req *req, enum plot_format fmt, int w, int h,
 		if (!dumb && s.kind == CURVE_COMPARE)
 			buf_printf(b, " lw %d", 2 + 2 * (s.ncurves - 1 - k));
 		buf_printf(b, " axes x1y%d title ", c->gradient ? 2 : 1);
-		buf_quote(b, label);
+		buf_key_title(b, label, dumb);
 		if (keys != NULL && k < PLOT_MAX_CURVES) {
 			keys->curves[k].point = dumb_pens[k % 7];
 			keys->curves[k].gradient = c->gradient;
@@ -931,11 +949,23 @@ plot_script(const struct plot_req *req, enum plot_format fmt, int w, int h,
 			keys->ncurves = k + 1;
 		}
 	}
-	if (!isnan(s.floor) && !dumb) {
-		buf_printf(b, ", \\\n  ");
-		buf_num(b, s.floor);
-		buf_printf(b, " with lines ls 20 axes x1y1 title ");
-		buf_quote(b, floor_label);
+	for (r = 0; r < nref; r++) {
+		buf_printf(b, ", \\\n  %s using 1:2 with lines ", ref_block[r]);
+		if (dumb)
+			buf_printf(b, "lt %d", s.ncurves + r + 1);
+		else
+			buf_printf(b, "ls 20");
+		buf_printf(b, " axes x1y1 title ");
+		buf_key_title(b, ref_label[r], dumb);
+		k = s.ncurves + r;
+		if (keys != NULL && k < PLOT_MAX_CURVES) {
+			keys->curves[k].point = dumb_pens[k % 7];
+			keys->curves[k].gradient = 0;
+			keys->curves[k].reference = 1;
+			plot_sanitize(ref_label[r], keys->curves[k].label,
+			    sizeof keys->curves[k].label);
+			keys->ncurves = k + 1;
+		}
 	}
 	if (nmark > 0) {
 		snprintf(label, sizeof label, "%s = %s",
@@ -947,7 +977,7 @@ plot_script(const struct plot_req *req, enum plot_format fmt, int w, int h,
 		else
 			buf_printf(b, ", \\\n  $m using 1:2 with points pt 7 "
 			    "ps 1.6 lc rgb '#000000' title ");
-		buf_quote(b, label);
+		buf_key_title(b, label, dumb);
 		if (keys != NULL)
 			keys->mark_point = PLOT_MARK_CHAR;
 	}
@@ -1223,8 +1253,8 @@ wide_cp(unsigned int c)
 /*
  * gnuplot's dumb terminal gives every character one cell; a wide (CJK)
  * character shows in two.  For each one, drop a blank from the nearest run
- * of two or more blanks before it (else after it), so that the line keeps
- * its display width and what follows stays aligned.
+ * of two or more blanks after it (else before it), so that the line keeps
+ * its display width and the key's next column stays in place.
  */
 static void
 fix_wide(char *line)
@@ -1239,19 +1269,21 @@ fix_wide(char *line)
 			continue;
 		}
 		if (wide_cp(cp)) {
-			/* a blank to delete: before i, in a run >= 2 */
+			/* a blank to delete: after i, in a run >= 2 (the
+			   padding of left-justified text), else before */
 			size_t	k = (size_t)-1;
 
-			for (j = i; j >= 2; j--) {
-				if (s[j - 1] == ' ' && s[j - 2] == ' ') {
-					k = j - 1;
+			for (j = i + n; j + 1 < len; j++) {
+				if (s[j] == ' ' && s[j + 1] == ' ') {
+					k = j;
 					break;
 				}
 			}
 			if (k == (size_t)-1) {
-				for (j = i + n; j + 1 < len; j++) {
-					if (s[j] == ' ' && s[j + 1] == ' ') {
-						k = j;
+				for (j = i; j >= 2; j--) {
+					if (s[j - 1] == ' ' &&
+					    s[j - 2] == ' ') {
+						k = j - 1;
 						break;
 					}
 				}

@@ -78,6 +78,9 @@ struct plot_curve_key {
 					   dumb output: '*', '#', '$', '%', ... */
 	int		 gradient;	/* 1: a gradient curve, 0: a loss curve */
 	char		 label[PLOT_TEXT_MAX]; /* its legend entry (UTF-8) */
+	int		 reference;	/* 1: a reference line (a pitfall's
+					   floor, the float32 saturation edge),
+					   not a computed curve */
 };
 
 /* The text plot returned by plot_dumb(); free with plot_text_free(). */
@@ -94,7 +97,7 @@ struct plot_text {
 	int		 top, left, bottom, right;
 };
 
-#define PLOT_TEXT_INIT	{ NULL, 0, 0, { { 0, 0, "" } }, 0, -1, -1, -1, -1 }
+#define PLOT_TEXT_INIT	{ NULL, 0, 0, { { 0, 0, "", 0 } }, 0, -1, -1, -1, -1 }
 
 /* Fill r with the defaults for kind k (NaN overrides, y=1, lang "en"). */
 void	 plot_req_init(struct plot_req *r, enum plot_kind k);
