@@ -37,7 +37,7 @@ set mxtics 2
 set mytics 2
 
 # Titles and the key
-set title font ',14' textcolor rgb '#1a1a1a'
+set title textcolor rgb '#1a1a1a'
 set xlabel textcolor rgb '#333333'
 set ylabel textcolor rgb '#333333'
 set y2label textcolor rgb '#333333'

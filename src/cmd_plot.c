@@ -73,7 +73,7 @@ cmd_plot_usage(void *fp)
 "                         naive-float32; both for bce-curve)\n"
 "  --lang en|zh           language of the labels (Chinese in PNG and PDF\n"
 "                         needs a CJK font, else English is used)\n"
-"  --size WxH             pixels for images (default 960x540; PDF: 1/100\n"
+"  --size WxH             pixels for images (default 960x540; PDF: 1/150\n"
 "                         inch), characters for text (default: terminal)\n"
 "  --title TEXT           replace the title (quotes, backslashes, `|<>!$@\n"
 "                         and control characters are dropped)\n"

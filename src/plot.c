@@ -745,8 +745,13 @@ plot_script(const struct plot_req *req, enum plot_format fmt, int w, int h,
 			err_set(e, "the mark must be a finite number");
 			goto out;
 		}
-		if (curve_compute_at(&p, req->mark, &m, e) == -1)
+		if (curve_compute_at(&p, req->mark, &m, e) == -1) {
+			char	msg[sizeof e->msg];
+
+			snprintf(msg, sizeof msg, "%s", e->msg);
+			err_set(e, "mark: %s", msg);
 			goto out;
+		}
 	}
 	/* Chinese labels where the terminal can show them. */
 	zh = is_zh(req->lang) && (fmt == PLOT_FORMAT_SVG ||
@@ -780,9 +785,12 @@ plot_script(const struct plot_req *req, enum plot_format fmt, int w, int h,
 		    "font 'Sans,13' background rgb 'white'\n", w, h);
 		break;
 	case PLOT_FORMAT_PDF:
-		buf_printf(b, "set terminal pdfcairo size %d.%02din,%d.%02din "
-		    "noenhanced font 'Sans,9'\n", w / 100, w % 100, h / 100,
-		    h % 100);
+		/* 1/150 inch a unit: the default 960x540 is a 6.4in x 3.6in
+		   figure, in proportion with the PNG */
+		buf_printf(b, "set terminal pdfcairo size %d.%03din,%d.%03din "
+		    "noenhanced font 'Sans,4.5' fontscale 1 linewidth 0.7\n",
+		    w / 150, w % 150 * 1000 / 150, h / 150,
+		    h % 150 * 1000 / 150);
 		break;
 	}
 	buf_printf(b, "set encoding utf8\n");
@@ -821,6 +829,13 @@ plot_script(const struct plot_req *req, enum plot_format fmt, int w, int h,
 	   (CJK) label only eats into its own padding (see fix_wide()) */
 	if (dumb)
 		buf_printf(b, "set key reverse Left\n");
+	/* the title a little larger than the terminal's font */
+	if (fmt == PLOT_FORMAT_PNG)
+		buf_printf(b, "set title font ',14'\n");
+	else if (fmt == PLOT_FORMAT_SVG)
+		buf_printf(b, "set title font ',16'\n");
+	else if (fmt == PLOT_FORMAT_PDF)
+		buf_printf(b, "set title font ',5.8'\n");
 	buf_printf(b, "set title ");
 	if (req->title != NULL)
 		buf_quote(b, req->title);
@@ -976,7 +991,8 @@ plot_script(const struct plot_req *req, enum plot_format fmt, int w, int h,
 			    "'%c' title ", PLOT_MARK_CHAR);
 		else
 			buf_printf(b, ", \\\n  $m using 1:2 with points pt 7 "
-			    "ps 1.6 lc rgb '#000000' title ");
+			    "ps %s lc rgb '#000000' title ",
+			    fmt == PLOT_FORMAT_PDF ? "0.7" : "1.6");
 		buf_key_title(b, label, dumb);
 		if (keys != NULL)
 			keys->mark_point = PLOT_MARK_CHAR;

@@ -142,7 +142,7 @@ int	 plot_check_path(const char *path, struct err *e);
 
 /*
  * Render req to the file path, its format from the extension (see
- * plot_format_from_path), at width x height pixels (PDF: 1/100 inch each;
+ * plot_format_from_path), at width x height pixels (PDF: 1/150 inch each;
  * 0: 960x540).  The file is written only when gnuplot succeeded (write to a
  * temporary name beside it, then rename).  Returns 0, or -1 with e set.
  */
