@@ -31,6 +31,7 @@
 #include <unistd.h>
 
 #include "core/activation.h"
+#include "core/curve.h"
 #include "i18n.h"
 #include "lesson.h"
 #include "plot.h"
@@ -630,6 +631,18 @@ lv_plot_req(struct ui *u, struct lv_step *ls, struct plot_req *req)
 	}
 	if (req->has_mark && !isfinite(req->mark))
 		req->has_mark = 0;
+	/* Widen a logit or margin axis so that the mark stays on the plot
+	   (curve kinds are in plot kind order, see core/curve.h). */
+	if (req->has_mark && k != PLOT_BCE_CURVE && (int)k < CURVE_KIND_COUNT) {
+		double	lo, hi, pad;
+
+		curve_default_range((enum curve_kind)k, &lo, &hi);
+		pad = (hi - lo) * 0.1;
+		if (req->mark < lo || req->mark > hi) {
+			req->xmin = req->mark < lo ? req->mark - pad : lo;
+			req->xmax = req->mark > hi ? req->mark + pad : hi;
+		}
+	}
 	return 0;
 }
 
@@ -946,7 +959,8 @@ lv_draw_options(WINDOW *w, int y, int width, struct lv_step *ls)
 			m = step_field_mat(s, opts[i]->field);
 			if (m == NULL || mat_numel(m) == 0) {
 				draw_str(w, y + n, x, width - x, sel ?
-				    ROLE_SELECTION : ROLE_LABEL, _("none"));
+				    ROLE_SELECTION : ROLE_LABEL,
+				    _("none (Enter: one per class)"));
 				break;
 			}
 			x += draw_str(w, y + n, x, width - x, ROLE_LABEL, "[");
@@ -1318,8 +1332,9 @@ lessonview_draw(struct ui *u)
 		else
 			snprintf(buf, sizeof buf, "losslab · %s",
 			    _("benchmark"));
-		draw_str(stdscr, 0, 1, COLS - 2, ROLE_TITLE, buf);
-		draw_right(stdscr, 0, COLS - 12, 11, ROLE_TITLE,
+		x = (int)text_width(loss_name(ls->st.loss)) + 3;
+		draw_str(stdscr, 0, 1, COLS - 1 - x, ROLE_TITLE, buf);
+		draw_right(stdscr, 0, COLS - x + 1, x - 2, ROLE_TITLE,
 		    loss_name(ls->st.loss));
 	}
 
@@ -1528,6 +1543,33 @@ lv_set_option(struct ui *u, struct lv_step *ls, const struct lv_opt *o,
 	lv_clamp(ls);
 }
 
+/* Give the step a weight or pos_weight of ones (one per class, the input's
+   last dimension) when the lesson exposes it but the step has none. */
+static int
+lv_create_vector(struct ui *u, struct lv_step *ls, const struct lv_opt *o)
+{
+	struct step	*s = &ls->st;
+	struct mat	*m = o->field == STEP_WEIGHT ? &s->weight :
+			    &s->pos_weight;
+	struct err	 e;
+	size_t		 i, C = s->input.cols;
+
+	if (C == 0)
+		return -1;
+	step_save(s);
+	if (mat_alloc(m, 1, 1, C, &e) == -1) {
+		ui_message(u, ROLE_ERROR, "%s", e.msg);
+		step_undo(s);
+		return -1;
+	}
+	for (i = 0; i < C; i++)
+		m->v[i] = 1;
+	step_compute(s);
+	ui_message(u, ROLE_LABEL, _("%s set to ones, one per class (u undoes)"),
+	    o->name);
+	return 0;
+}
+
 /* +/- (small) and >/< (large) on the selection. */
 static void
 lv_nudge(struct ui *u, struct lv_step *ls, int dir, int large)
@@ -1551,11 +1593,12 @@ lv_nudge(struct ui *u, struct lv_step *ls, int dir, int large)
 		d = (large ? o->large : o->small) * dir;
 		if (o->kind == LV_OPT_VECTOR) {
 			m = step_field_mat(&ls->st, o->field);
-			if (m == NULL || ls->optel >= mat_numel(m)) {
-				ui_message(u, ROLE_ERROR, _("this step has no "
-				    "%s tensor"), o->name);
+			if (m == NULL || mat_numel(m) == 0) {
+				lv_create_vector(u, ls, o);
 				return;
 			}
+			if (ls->optel >= mat_numel(m))
+				return;
 			lv_set_option(u, ls, o, ls->optel,
 			    m->v[ls->optel] + d);
 			return;
@@ -1608,11 +1651,12 @@ lv_edit_begin(struct ui *u, struct lv_step *ls)
 		}
 		if (o->kind == LV_OPT_VECTOR) {
 			m = step_field_mat(&ls->st, o->field);
-			if (m == NULL || ls->optel >= mat_numel(m)) {
-				ui_message(u, ROLE_ERROR, _("this step has no "
-				    "%s tensor"), o->name);
+			if (m == NULL || mat_numel(m) == 0) {
+				lv_create_vector(u, ls, o);
 				return;
 			}
+			if (ls->optel >= mat_numel(m))
+				return;
 			snprintf(prompt, sizeof prompt, "%s[%zu] =", o->name,
 			    ls->optel);
 			step_fmt(m->v[ls->optel], 17, val, sizeof val);
@@ -1945,6 +1989,15 @@ lessonview_key(struct ui *u, int key)
 			r = step_remove_col(&ls->st, col, &e);
 		if (r == -1)
 			ui_message(u, ROLE_ERROR, "%s", e.msg);
+		else if (key == 'o' && ls->focus != LV_OPTIONS) {
+			/* Select the new sample (or element). */
+			if (ls->st.input.ndim == 2)
+				ls->r = ls->st.input.rows - 1;
+			else if (ls->focus == LV_INPUT ||
+			    !step_index_target(&ls->st))
+				ls->c = ls->st.input.cols - 1;
+		} else if (key == 'c' && ls->focus == LV_INPUT)
+			ls->c = ls->st.input.cols - 1;
 		lv_clamp(ls);
 		break;
 	}

@@ -20,11 +20,12 @@
 int
 sidebyside_differ(double a, double b)
 {
-	if (isnan(a) || isnan(b))
-		return isnan(a) != isnan(b);
-	if (isinf(a) || isinf(b))
-		return a != b;
-	return fabs(a - b) > 1e-9 * fmax(fmax(fabs(a), fabs(b)), 1e-300);
+	char	x[64], y[64];
+
+	/* Different when the difference shows at the displayed precision. */
+	step_fmt(a, 6, x, sizeof x);
+	step_fmt(b, 6, y, sizeof y);
+	return strcmp(x, y) != 0;
 }
 
 /* The gradient's label for an input kind. */

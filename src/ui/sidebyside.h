@@ -24,8 +24,8 @@
 int	 sidebyside_draw(WINDOW *w, int y, int x, int cols,
 	    const struct step *s, size_t row, int hidden);
 
-/* Whether two results differ enough to highlight (relative 1e-9, NaN
-   and infinities compared by kind). */
+/* Whether two results differ where it shows: their 6-significant-digit
+   forms (as displayed) are not the same. */
 int	 sidebyside_differ(double a, double b);
 
 #endif
