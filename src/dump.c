@@ -188,9 +188,11 @@ dump_value_what(const struct step *s, char *buf, size_t len)
 			    "samples"), d);
 		else if (s->loss == LOSS_MULTILABEL_SOFT_MARGIN ||
 		    s->loss == LOSS_MULTI_MARGIN)
-			snprintf(buf, len, _("mean over %s samples (each "
-			    "sample's loss is already averaged over its %zu "
-			    "classes)"), d, s->input.cols);
+			snprintf(buf, len, r->denom == 1 ? _("mean over %s "
+			    "sample; its loss is already averaged over its %zu "
+			    "classes") : _("mean over %s samples; each sample's "
+			    "loss is already averaged over its %zu classes"), d,
+			    s->input.cols);
 		else if (per_sample)
 			snprintf(buf, len, r->denom == 1 ? _("mean over %s "
 			    "sample") : _("mean over %s samples"), d);
