@@ -64,7 +64,18 @@ sbs_row(struct sbs *b, const char *label, int lrole, const char *left,
 	b->n++;
 }
 
-/* A row of wrapped text in both columns (the PyTorch lines). */
+/* A full-width wrapped line. */
+static void
+sbs_line(struct sbs *b, const char *text, int role)
+{
+	if (b->w != NULL)
+		b->n += draw_wrapped(b->w, b->y + b->n, b->x, b->cols, -1,
+		    role, text);
+	else
+		b->n += draw_wrapped_lines(text, b->cols);
+}
+
+/* A row of wrapped text in both columns (error messages). */
 static void
 sbs_wrapped(struct sbs *b, const char *label, const char *left,
     const char *right, int role_r)
@@ -172,15 +183,19 @@ sidebyside_draw(WINDOW *w, int y, int x, int cols, const struct step *s,
 		b.n += draw_wrapped(w, y, x, cols, -1, ROLE_PITFALL, head);
 	else
 		b.n += draw_wrapped_lines(head, cols);
+	/* The two PyTorch lines, full width: they are too long for a column. */
+	snprintf(code, sizeof code, "%s: %s()(%s, y)", _("correct"),
+	    loss_torch_name(s->loss),
+	    loss_input_kind(s->loss) == LOSS_INPUT_PROBABILITIES ? "p" : "z");
+	sbs_line(&b, code, ROLE_CODE);
+	snprintf(code, sizeof code, "%s: %s", _("pitfall"),
+	    pitfall_torch_code(s->pitfall));
+	sbs_line(&b, code, ROLE_PITFALL);
+	if (pitfall_loss(s->pitfall) != s->loss)
+		sbs_line(&b, _("(the pitfall reads your inputs as logits z)"),
+		    ROLE_LABEL);
 	sbs_row(&b, "", ROLE_LABEL, _("correct"), ROLE_CORRECT,
 	    _("pitfall"), ROLE_PITFALL);
-	snprintf(code, sizeof code, "%s()(%s, y)", loss_torch_name(s->loss),
-	    loss_input_kind(s->loss) == LOSS_INPUT_PROBABILITIES ? "p" : "z");
-	sbs_wrapped(&b, "PyTorch", code, pitfall_torch_code(s->pitfall),
-	    ROLE_PITFALL);
-	if (pitfall_loss(s->pitfall) != s->loss)
-		sbs_wrapped(&b, "", "", _("(reads your inputs as logits z)"),
-		    ROLE_LABEL);
 
 	if (!s->ok && !s->pitfall_ok) {
 		sbs_wrapped(&b, _("error"), s->error, s->pitfall_error,
