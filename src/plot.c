@@ -736,8 +736,9 @@ plot_script(const struct plot_req *req, enum plot_format fmt, int w, int h,
 	    strcmp(req->lang, "zh") != 0)
 		return (err_set(e, "unknown language (en or zh)"));
 	req_params(req, &p);
+	/* text: two samples a column are plenty */
 	if (dumb && p.points == 0)
-		p.points = 241;
+		p.points = (size_t)(2 * w + 1 < 241 ? 2 * w + 1 : 241);
 	if (curve_compute(&p, &s, e) == -1)
 		return (-1);
 	if (req->has_mark) {

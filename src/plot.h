@@ -10,7 +10,8 @@
  * labels, legend entries) goes through plot_sanitize() and is written as a
  * single-quoted gnuplot string, and file names never reach gnuplot at all
  * (gnuplot writes the image to a pipe, this module writes the file).  A
- * gnuplot that hangs is killed after PLOT_TIMEOUT_MS and always reaped.
+ * gnuplot that hangs is killed after PLOT_TIMEOUT_MS (the environment
+ * variable LOSSLAB_PLOT_TIMEOUT_MS overrides it) and always reaped.
  *
  * Nothing here includes curses: the explorer gets plain text lines from
  * plot_dumb() and colours them itself, using the point characters reported
@@ -75,7 +76,8 @@ struct plot_req {
 /* One curve of a drawn plot, as the explorer needs it to colour it. */
 struct plot_curve_key {
 	char		 point;		/* the character that draws it in the
-					   dumb output: '*', '#', '$', '%', ... */
+					   dumb output: '*', '#', '$', '%', '@',
+					   '&', '=' (then again from '*') */
 	int		 gradient;	/* 1: a gradient curve, 0: a loss curve */
 	char		 label[PLOT_TEXT_MAX]; /* its legend entry (UTF-8) */
 	int		 reference;	/* 1: a reference line (a pitfall's
@@ -153,10 +155,11 @@ int	 plot_export(const struct plot_req *req, const char *path, int width,
  * Copy the text in to out (outlen bytes, at least 1) keeping only what is
  * safe inside a single-quoted gnuplot string (the terminals run with
  * `noenhanced`, so nothing in it is interpreted): printable ASCII other
- * than ' " \ ` | < > ! $ @ (each dropped), and well-formed UTF-8 sequences of 2-4 bytes (no overlongs, no
- * surrogates, nothing above U+10FFFF, no C1 controls).  Tabs, newlines and
- * other control characters become one space.  Truncates at a character
- * boundary.  Returns out.
+ * than ' " \ ` | < > ! $ @ (each dropped), and well-formed UTF-8
+ * sequences of 2-4 bytes (no overlongs, no surrogates, nothing above
+ * U+10FFFF, no C1 controls).  Tabs, newlines and other control characters
+ * become a space (none at the start, never two in a row).  Truncates at a
+ * character boundary.  Returns out.
  */
 char	*plot_sanitize(const char *in, char *out, size_t outlen);
 
