@@ -79,10 +79,13 @@ cmd_plot_usage(void *fp)
 "                         and control characters are dropped)\n"
 "  --losses A,B,...       compare: the losses to overlay (default\n"
 "                         bce-logits,focal,soft-margin)\n"
-"  --gamma G              focal: gamma G beside gamma 0\n"
-"  --alpha A              focal: alpha (default none)\n"
-"  --pos-weight W         pos-weight: pos_weight W beside 1\n"
-"  --label-smoothing E    label-smoothing: epsilon E beside 0\n"
+"  --gamma G              focal: gamma G beside gamma 0 (compare: the\n"
+"                         focal loss's gamma, default 2)\n"
+"  --alpha A              focal, compare: alpha (default none)\n"
+"  --pos-weight W         pos-weight: pos_weight W beside 1 (compare:\n"
+"                         bce-logits's pos_weight)\n"
+"  --label-smoothing E    label-smoothing: epsilon E beside 0 (compare:\n"
+"                         ce's label smoothing)\n"
 "  --points N             samples per curve (default 401; text: two a\n"
 "                         column, at most 241)\n"
 "  --help                 show this help\n"
@@ -356,6 +359,24 @@ cmd_plot_main(int argc, char **argv)
 	req.lang = lang;
 	if (req.nlosses > 0 && kind != PLOT_COMPARE)
 		return (fail("plot: --losses is for 'compare' only"));
+	/* the per-kind settings, where they mean something */
+	if ((!isnan(req.gamma) || !isnan(req.alpha)) && kind != PLOT_FOCAL &&
+	    kind != PLOT_COMPARE)
+		return (fail("plot: --gamma and --alpha are for 'focal' and "
+		    "'compare' only"));
+	if (!isnan(req.pos_weight) && kind != PLOT_POS_WEIGHT &&
+	    kind != PLOT_COMPARE)
+		return (fail("plot: --pos-weight is for 'pos-weight' and "
+		    "'compare' only"));
+	if (!isnan(req.label_smoothing) && kind != PLOT_LABEL_SMOOTHING &&
+	    kind != PLOT_COMPARE)
+		return (fail("plot: --label-smoothing is for "
+		    "'label-smoothing' and 'compare' only"));
+	if (req.classes != 0 && kind != PLOT_CE_CURVE &&
+	    kind != PLOT_SOFTMAX_THEN_CE && kind != PLOT_LABEL_SMOOTHING &&
+	    kind != PLOT_COMPARE)
+		return (fail("plot: --classes is for ce-curve, "
+		    "softmax-then-ce, label-smoothing and compare only"));
 
 	if (out != NULL) {
 		if (plot_check_path(out, &e) == -1)

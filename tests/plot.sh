@@ -38,6 +38,9 @@ ok $? "unknown option: exit 2"
 "$LOSSLAB" plot compare --losses bce-logits,nope >/dev/null 2>"$tmp/err"; rc=$?
 [ $rc -eq 2 ] && grep -q "unknown loss 'nope'" "$tmp/err"
 ok $? "--losses with an unknown loss: exit 2"
+"$LOSSLAB" plot bce-curve --gamma 2 >/dev/null 2>"$tmp/err"; rc=$?
+[ $rc -eq 2 ] && grep -q "^losslab: plot: --gamma and --alpha are for 'focal' and 'compare' only" "$tmp/err"
+ok $? "--gamma on bce-curve: exit 2"
 "$LOSSLAB" plot bce-curve --xmin -1 --size 80x24 >/dev/null 2>"$tmp/err"; rc=$?
 [ $rc -eq 2 ] && grep -q "^losslab: plot: bce-curve: p must lie in \[0, 1\]" "$tmp/err"
 ok $? "bce-curve with p < 0: exit 2"

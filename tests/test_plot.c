@@ -291,6 +291,17 @@ test_curves(void)
 	curve_params_init(&p, CURVE_COMPARE);
 	tap_ok(tap_close(at(&p, 2, 0.7), log1p(exp(-0.7)), 1e-12),
 	    "curve: compare soft-margin at z=0.7");
+	/* compare passes its overrides on: focal with gamma 0 and no alpha
+	   is bce-logits; bce-logits with pos_weight 2 doubles for y=1 */
+	curve_params_init(&p, CURVE_COMPARE);
+	p.nlosses = 2;
+	p.losses[0] = LOSS_FOCAL;
+	p.losses[1] = LOSS_BCE_LOGITS;
+	p.gamma = 0;
+	p.pos_weight = 2;
+	tap_ok(tap_close(at(&p, 0, -0.4), log1p(exp(0.4)), 1e-12) &&
+	    tap_close(at(&p, 1, -0.4), 2 * log1p(exp(0.4)), 1e-12),
+	    "curve: compare applies gamma to focal, pos_weight to bce-logits");
 	/* bad parameters */
 	curve_params_init(&p, CURVE_BCE);
 	p.xmin = -1;

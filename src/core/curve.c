@@ -254,17 +254,25 @@ opts_pos_weight(struct loss_opts *o, struct mat *pw, double v, struct err *e)
 	return (0);
 }
 
-/* One loss of a `compare` plot against z with binary target y. */
+/*
+ * One loss of a `compare` plot against z with binary target y.  The
+ * overrides of p apply to the losses that read them: gamma and alpha to
+ * focal (default gamma 2, no alpha), pos_weight to bce-logits,
+ * label_smoothing to ce.
+ */
 static int
-compare_one(enum loss_id id, const double *z, size_t n, double y, int C,
-    double *lv, struct err *e)
+compare_one(const struct curve_params *p, enum loss_id id, const double *z,
+    size_t n, double y, int C, double *lv, struct err *e)
 {
 	struct loss_opts	 o;
+	struct mat		 pw = MAT_INIT;
 	double			*in;
 	size_t			 i;
 	int			 rc, cls = y >= 0.5 ? 0 : 1;
 
 	loss_opts_init(&o);
+	if (!isnan(p->label_smoothing))
+		o.label_smoothing = p->label_smoothing;
 	switch (id) {
 	case LOSS_BCE:
 		if ((in = malloc(n * sizeof *in)) == NULL)
@@ -275,12 +283,18 @@ compare_one(enum loss_id id, const double *z, size_t n, double y, int C,
 		free(in);
 		return (rc);
 	case LOSS_BCE_LOGITS:
-		return (eval_binary(id, PITFALL_NONE, z, n, y, &o, lv, NULL, e));
+		if (opts_pos_weight(&o, &pw, p->pos_weight, e) == -1)
+			return (-1);
+		rc = eval_binary(id, PITFALL_NONE, z, n, y, &o, lv, NULL, e);
+		mat_free(&pw);
+		return (rc);
 	case LOSS_MULTILABEL_SOFT_MARGIN:
 		return (eval_points(id, PITFALL_NONE, z, n, y, 1, &o, lv, NULL,
 		    e));
 	case LOSS_FOCAL:
-		o.alpha = -1;
+		o.alpha = isnan(p->alpha) ? -1 : p->alpha;
+		if (!isnan(p->gamma))
+			o.gamma = p->gamma;
 		return (eval_binary(id, PITFALL_NONE, z, n, y, &o, lv, NULL, e));
 	case LOSS_SOFT_MARGIN:
 		return (eval_binary(id, PITFALL_NONE, z, n, 2 * y - 1, &o, lv,
@@ -604,7 +618,7 @@ compute(const struct curve_params *p, double xmin, double xmax, size_t n,
 			if ((c = curve_add(s, 0, id, PITFALL_NONE, y,
 			    CURVE_PARAM_NONE, 0, e)) == NULL)
 				goto out;
-			if (compare_one(id, s->x, n, y, C, c->v, e) == -1)
+			if (compare_one(p, id, s->x, n, y, C, c->v, e) == -1)
 				goto out;
 		}
 		break;
