@@ -837,18 +837,24 @@ plot_script(const struct plot_req *req, enum plot_format fmt, int w, int h,
 		buf_printf(b, "set title font ',16'\n");
 	else if (fmt == PLOT_FORMAT_PDF)
 		buf_printf(b, "set title font ',5.8'\n");
-	buf_printf(b, "set title ");
-	if (req->title != NULL)
-		buf_quote(b, req->title);
-	else {
-		/* what every curve shares goes into the title */
-		title_suffix(&s, tmp, sizeof tmp);
-		snprintf(label, sizeof label, "%s%s", l.title, tmp);
-		buf_quote(b, label);
+	/* a small text plot (an explorer pane) keeps its rows for the
+	   curves: no title or x label under 20 lines, no key under 14 */
+	if (!dumb || h >= 20) {
+		buf_printf(b, "set title ");
+		if (req->title != NULL)
+			buf_quote(b, req->title);
+		else {
+			/* what every curve shares goes into the title */
+			title_suffix(&s, tmp, sizeof tmp);
+			snprintf(label, sizeof label, "%s%s", l.title, tmp);
+			buf_quote(b, label);
+		}
+		buf_printf(b, "\nset xlabel ");
+		buf_quote(b, l.xlabel);
+		buf_printf(b, "\n");
 	}
-	buf_printf(b, "\nset xlabel ");
-	buf_quote(b, l.xlabel);
-	buf_printf(b, "\n");
+	if (dumb && h < 14)
+		buf_printf(b, "unset key\n");
 	if (!dumb) {
 		buf_printf(b, "set ylabel ");
 		buf_quote(b, l.ylabel);

@@ -115,7 +115,9 @@ int	 plot_available(void);
 
 /*
  * Render req with gnuplot's dumb terminal at width x height characters
- * (each clamped to [20, 500]) into *out (overwritten; free it with
+ * (width clamped to [20, 500], height to [10, 500]; under 20 lines there
+ * is no title or x label, under 14 no key -- struct plot_text still names
+ * every curve) into *out (overwritten; free it with
  * plot_text_free()).  Returns 0, or -1 with e set: "gnuplot not found
  * (install gnuplot-nox)", a timeout, gnuplot's exit status or first error
  * line, bad request values, out of memory.
