@@ -826,6 +826,9 @@ plot_script(const struct plot_req *req, enum plot_format fmt, int w, int h,
 	   their key entries in columns of two */
 	if (!dumb && ngrad > 0)
 		buf_printf(b, "set key maxrows 2\n");
+	/* images: a little air between the x label and the key */
+	if (!dumb)
+		buf_printf(b, "set key height 1\n");
 	/* text: sample first, then the label, left-justified, so a wide
 	   (CJK) label only eats into its own padding (see fix_wide()) */
 	if (dumb)
@@ -960,7 +963,7 @@ plot_script(const struct plot_req *req, enum plot_format fmt, int w, int h,
 		/* compare: losses may coincide (soft-margin and bce-logits
 		   for y=1), so the earlier ones are drawn wider */
 		if (!dumb && s.kind == CURVE_COMPARE)
-			buf_printf(b, " lw %d", 2 + 2 * (s.ncurves - 1 - k));
+			buf_printf(b, " lw %d", 2 + (s.ncurves - 1 - k));
 		buf_printf(b, " axes x1y%d title ", c->gradient ? 2 : 1);
 		buf_key_title(b, label, dumb);
 		if (keys != NULL && k < PLOT_MAX_CURVES) {
