@@ -719,14 +719,12 @@ plot_script(const struct plot_req *req, enum plot_format fmt, int w, int h,
 	struct labels		 l;
 	const struct curve	*c;
 	const char		*style;
+	const char		*ref_block[2];
 	char			 label[PLOT_TEXT_MAX], tmp[64];
 	char			 ref_label[2][PLOT_TEXT_MAX];
-	const char		*ref_block[2];
-	double			 loss_max = 0;
-	int			 nref, r;
-	double			 loss_min = 0, pad;
+	double			 loss_min = 0, loss_max = 0, pad;
 	size_t			 i;
-	int			 k, zh, dumb = fmt == PLOT_FORMAT_DUMB;
+	int			 k, r, nref, zh, dumb = fmt == PLOT_FORMAT_DUMB;
 	int			 nloss = 0, ngrad = 0, iloss = 0, igrad = 0;
 	int			 nmark = 0, rc = -1;
 
@@ -749,8 +747,10 @@ plot_script(const struct plot_req *req, enum plot_format fmt, int w, int h,
 		if (curve_compute_at(&p, req->mark, &m, e) == -1) {
 			char	msg[sizeof e->msg];
 
-			snprintf(msg, sizeof msg, "%s", e->msg);
-			err_set(e, "mark: %s", msg);
+			if (e != NULL) {
+				snprintf(msg, sizeof msg, "%s", e->msg);
+				err_set(e, "mark: %s", msg);
+			}
 			goto out;
 		}
 	}
