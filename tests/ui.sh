@@ -345,6 +345,41 @@ fi
 keys q
 wait_exit
 
+# --- the PyTorch line with the learner's values, run by PyTorch itself -------
+# Options edited first (weight created, label smoothing typed), then the
+# code the screen shows is run by torch and must give the value shown.
+start 95 60 -- uitest-ce
+wait_for "L = mean of 2 = 0.30426384"
+keys Tab Tab Down Enter Down Down Enter 0 . 1 Enter Up Up Right '>'
+wait_for "label_smoothing = 0.1"
+ok $? "options: Tab, arrows and Enter set label_smoothing to 0.1"
+wait_for "weight = [1, 2, 1]"
+ok $? "options: Enter creates a weight of ones, > nudges an element by 1"
+if /usr/bin/python3 -c 'import torch' >/dev/null 2>&1; then
+	screen >"$tmp/code-screen"
+	shown=$(sed -n 's/^  L = .* = \([-0-9.e+]*\)$/\1/p' "$tmp/code-screen" | head -1)
+	awk '/^PyTorch, with the values above/ { on = 1; next }
+	    on && /^$/ { exit }
+	    on { sub(/^  /, ""); print }' "$tmp/code-screen" >"$tmp/code.py"
+	# Run it; the last statement is the loss expression.
+	got=$(/usr/bin/python3 -c '
+import ast, sys, torch
+from torch import nn
+tree = ast.parse(open(sys.argv[1]).read())
+last = ast.Expression(tree.body.pop().value)
+env = {"torch": torch, "nn": nn}
+exec(compile(tree, "code", "exec"), env)
+print("%.8g" % eval(compile(last, "code", "eval"), env).item())' \
+	    "$tmp/code.py" 2>"$tmp/code.err")
+	[ -n "$shown" ] && [ "$got" = "$shown" ]
+	ok $? "PyTorch runs the screen's code and gets the value shown ($got vs $shown)"
+	[ "$got" = "$shown" ] || { diag "$(cat "$tmp/code.py")"; diag "$(cat "$tmp/code.err")"; }
+else
+	skip "PyTorch is not installed"
+fi
+keys q
+wait_exit
+
 # --- resizing ---------------------------------------------------------------
 start 100 32 -- uitest
 wait_for "L = mean of 3 = 0.30475556"

@@ -101,8 +101,10 @@ sbs_wrapped(struct sbs *b, const char *label, const char *left,
 static const char *
 sbs_num(double v, int hidden, char *buf, size_t len)
 {
-	if (hidden)
-		return "?";
+	if (hidden) {
+		snprintf(buf, len, "?");
+		return buf;
+	}
 	return step_fmt(v, 6, buf, len);
 }
 
