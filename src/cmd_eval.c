@@ -313,11 +313,11 @@ static void
 print_num(double v)
 {
 	if (isnan(v))
-		printf("%12s", "nan");
+		printf(" %13s", "nan");
 	else if (isinf(v))
-		printf("%12s", v > 0 ? "inf" : "-inf");
+		printf(" %13s", v > 0 ? "inf" : "-inf");
 	else
-		printf("%12.8g", v);
+		printf(" %13.8g", v);
 }
 
 /* Print a mat as an indented table, one row a line. */
