@@ -1039,8 +1039,9 @@ lv_draw_predict(WINDOW *w, int y, int width, struct lv_step *ls)
 			    "1-%d to answer (v reveals without answering)."),
 			    p->nchoices);
 		else
-			snprintf(line, sizeof line, _("Predict first: press g "
-			    "to type your guess (v reveals without one)."));
+			snprintf(line, sizeof line, "%s", _("Predict first: "
+			    "press g to type your guess (v reveals without "
+			    "one)."));
 		n += draw_wrapped(w, y + n, 0, width, -1, ROLE_HINTKEY, line);
 		return n;
 	}

@@ -8,7 +8,7 @@
  * KEY_RESIZE is handled here and nowhere else; below UI_MIN_COLS x
  * UI_MIN_ROWS a "terminal too small" screen replaces everything.
  *
- * Signals: SIGINT and SIGTERM only set a flag (no curses call in a
+ * Signals: SIGINT, SIGTERM and SIGHUP only set a flag (no curses call in a
  * handler); the loop sees it at the next wake-up (getch is interrupted, and
  * never blocks for more than UI_WAKE_MS anyway), restores the terminal and
  * returns 128 + the signal.  ui_done() is safe to call twice and is also
@@ -37,7 +37,7 @@
 
 static volatile sig_atomic_t	ui_signal;
 static int			ui_active;	/* curses is running */
-static struct sigaction		ui_old_int, ui_old_term;
+static struct sigaction		ui_old_int, ui_old_term, ui_old_hup;
 
 static void
 ui_on_signal(int sig)
@@ -73,6 +73,7 @@ ui_init(const struct app_opts *app)
 	sa.sa_flags = 0;	/* no SA_RESTART: interrupt getch */
 	sigaction(SIGINT, &sa, &ui_old_int);
 	sigaction(SIGTERM, &sa, &ui_old_term);
+	sigaction(SIGHUP, &sa, &ui_old_hup);
 	return 0;
 }
 
@@ -87,6 +88,7 @@ ui_done(void)
 	endwin();
 	sigaction(SIGINT, &ui_old_int, NULL);
 	sigaction(SIGTERM, &ui_old_term, NULL);
+	sigaction(SIGHUP, &ui_old_hup, NULL);
 }
 
 void
@@ -100,20 +102,41 @@ ui_message(struct ui *u, int role, const char *fmt, ...)
 	u->msg_role = role;
 }
 
-/* Read one key: a curses KEY_* code, an ASCII character, UI_KEY_TIMEOUT,
-   or ERR (interrupted; look at the signal flag). */
-static int
-ui_getkey(int timeout_ms)
+static double
+ui_now_ms(void)
 {
-	wint_t	wch;
-	int	r;
+	struct timespec	ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
+}
+
+/* Read one key: a curses KEY_* code, an ASCII character, or
+   UI_KEY_TIMEOUT (timed out or interrupted: look at the signal flag).
+   A terminal that has gone away makes getch fail at once, again and
+   again; after many such failures *lost is set. */
+static int
+ui_getkey(int timeout_ms, int *lost)
+{
+	static int	fast_errors;
+	wint_t		wch;
+	int		r;
+	double		t0;
 
 	if (timeout_ms < 0 || timeout_ms > UI_WAKE_MS)
 		timeout_ms = UI_WAKE_MS;
 	timeout(timeout_ms);
+	t0 = ui_now_ms();
 	r = get_wch(&wch);
-	if (r == ERR)
+	if (r == ERR) {
+		if (timeout_ms >= 20 && ui_now_ms() - t0 < timeout_ms / 4.0) {
+			if (++fast_errors > 200)
+				*lost = 1;
+		} else
+			fast_errors = 0;
 		return UI_KEY_TIMEOUT;
+	}
+	fast_errors = 0;
 	if (r == KEY_CODE_YES)
 		return (int)wch;
 	if (wch > 0x7e)
@@ -144,6 +167,8 @@ ui_draw(struct ui *u)
 		doupdate();
 		return;
 	}
+	if (u->screen != UI_SCREEN_LESSON)
+		u->timeout_ms = -1;
 	switch (u->screen) {
 	case UI_SCREEN_LIST:
 		curs_set(0);
@@ -323,7 +348,7 @@ ui_main(const struct app_opts *app, const char *lesson)
 	struct ui		 u;
 	size_t			 open = 0;
 	const char		*bench;
-	int			 key, sig;
+	int			 key, sig, lost = 0;
 
 	memset(&u, 0, sizeof u);
 	u.app = app;
@@ -372,9 +397,13 @@ ui_main(const struct app_opts *app, const char *lesson)
 
 	ui_draw(&u);
 	while (!u.quit) {
-		key = ui_getkey(u.timeout_ms);
+		key = ui_getkey(u.timeout_ms, &lost);
 		if ((sig = ui_signal) != 0) {
 			u.status = 128 + sig;
+			break;
+		}
+		if (lost) {
+			u.status = 2;
 			break;
 		}
 		if (key == UI_KEY_TIMEOUT) {

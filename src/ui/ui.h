@@ -24,10 +24,10 @@
 /*
  * Run the explorer on the terminal.  lesson is an id or a lesson file path
  * to open directly, or NULL for the lesson list.  The terminal is always
- * restored before returning (also on SIGINT/SIGTERM and on errors).
+ * restored before returning (also on SIGINT/SIGTERM/SIGHUP and on errors).
  * Returns the exit status: 0 after `q`, 2 after an error printed as
  * "losslab: ..." (unknown or broken lesson, no terminal), 128+signal after
- * SIGINT/SIGTERM.
+ * SIGINT/SIGTERM/SIGHUP, 2 when the terminal goes away.
  */
 int	 ui_main(const struct app_opts *app, const char *lesson);
 
