@@ -38,6 +38,8 @@ trap 'exit 1' INT TERM
 mkdir -p "$tmp/lessons" "$tmp/xdg" "$tmp/cwd"
 cp "$top_srcdir"/lessons/*.lesson "$tmp/lessons/" 2>/dev/null
 cp "$screens"/*.lesson "$tmp/lessons/"
+printf 'id: zz-broken\nlang: en\ntitle: Broken\nloss: no-such-loss\n' \
+    >"$tmp/lessons/zz-broken.en.lesson"
 
 # start W H [ENV=V...] -- ARGS: run the explorer in a fresh session; the
 # shell around it records its exit status and the terminal modes after it.
@@ -181,6 +183,8 @@ done
 [ -z "$missing" ]
 ok $? "the list shows every shipped lesson's title"
 [ -n "$missing" ] && diag "missing:$missing"
+wait_for "zz-broken.en.lesson:4:"
+ok $? "a broken lesson is listed with its file:line: message"
 keys '?'
 wait_for "losslab help: every key"
 ok $? "? opens the help"
@@ -464,6 +468,13 @@ else
 	skip "pgrep found no process"
 	skip "pgrep found no process"
 fi
+
+start 100 32 -- zz-broken
+wait_exit
+[ "$status" = 2 ]
+ok $? "a broken lesson named on the command line: exit status 2"
+wait_for "zz-broken.en.lesson:4:"
+ok $? "... with its file:line: message"
 
 start 100 32 -- no-such-lesson
 wait_exit

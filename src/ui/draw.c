@@ -45,6 +45,24 @@ draw_str(WINDOW *w, int y, int x, int cols, int role, const char *s)
 }
 
 int
+draw_trunc(WINDOW *w, int y, int x, int cols, int role, const char *s)
+{
+	char	*t;
+	int	 n;
+
+	if (s == NULL || cols <= 0)
+		return 0;
+	if ((int)text_width(s) <= cols)
+		return draw_str(w, y, x, cols, role, s);
+	t = text_truncate(s, cols);
+	if (t == NULL)
+		return draw_str(w, y, x, cols, role, s);
+	n = draw_str(w, y, x, cols, role, t);
+	free(t);
+	return n;
+}
+
+int
 draw_fmt(WINDOW *w, int y, int x, int cols, int role, const char *fmt, ...)
 {
 	char	buf[1024];

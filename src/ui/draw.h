@@ -11,6 +11,8 @@
 
 /* Draw s at (y, x) in role, at most cols columns; returns the columns used. */
 int	 draw_str(WINDOW *w, int y, int x, int cols, int role, const char *s);
+/* As draw_str, but a cut string ends in "…". */
+int	 draw_trunc(WINDOW *w, int y, int x, int cols, int role, const char *s);
 /* As draw_str, formatted. */
 int	 draw_fmt(WINDOW *w, int y, int x, int cols, int role,
 	    const char *fmt, ...) __attribute__((format(printf, 6, 7)));

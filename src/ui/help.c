@@ -18,7 +18,7 @@ static const struct {
 	const char	*what;
 } help_keys[] = {
 	{ NULL,		N_("Everywhere") },
-	{ "? F1",	N_("this help (Esc or q leaves it)") },
+	{ "? F1",	N_("this help (Esc or ? leaves it)") },
 	{ "q",		N_("quit losslab (the terminal is restored)") },
 	{ "Esc",	N_("leave a dialog or this help, cancel an edit; in a lesson: back to the lesson list") },
 	{ NULL,		N_("Lesson list") },
@@ -27,7 +27,7 @@ static const struct {
 	{ NULL,		N_("Steps and lessons") },
 	{ "Space PgDn ]", N_("next step") },
 	{ "Backspace PgUp [", N_("previous step") },
-	{ "Right Left",	N_("next / previous step when the selection is not in a table; in a table, Right at the last column goes to the next step") },
+	{ "Right Left",	N_("next / previous step when the selection is not in a table; in a table, Right at the last column goes to the next step and Left at the first column to the previous one") },
 	{ "n N",	N_("next / previous lesson") },
 	{ "Home End",	N_("first / last step") },
 	{ NULL,		N_("Editing the inputs") },
@@ -49,6 +49,9 @@ static const struct {
 	{ "e E",	N_("export the plot to PNG / SVG in the current directory") },
 	{ "w",		N_("save this lesson with your edited values to your lesson directory") },
 	{ "Ctrl-D Ctrl-U", N_("scroll the lesson down / up") },
+	{ NULL,		N_("On the lesson screen") },
+	{ "",		N_("the narrative; a predict-first question; the inputs (rows are samples, columns classes) and targets; the options; the results: the reduced loss said in words (mean of N = ...), the loss per element or sample, the gradient dL/dz (dL/dp for probability inputs); the core's warnings; the pitfall pane; the lesson's PyTorch lines and the same computation with your values; the plot, with your selected input marked") },
+	{ "",		N_("the line above the status line always shows the reduced loss (and the pitfall's)") },
 	{ "Ctrl-L",	N_("redraw the screen") },
 };
 

@@ -59,13 +59,13 @@ list_draw(struct ui *u)
 			draw_fmt(stdscr, y, 5, cols - 6,
 			    sel ? ROLE_SELECTION : ROLE_BROKEN, "%s  [%s]",
 			    e->title != NULL ? e->title : e->id, _("broken"));
-			draw_str(stdscr, y + 1, 5, cols - 6, ROLE_BROKEN,
+			draw_trunc(stdscr, y + 1, 5, cols - 6, ROLE_BROKEN,
 			    e->error != NULL ? e->error : "");
 			continue;
 		}
-		draw_str(stdscr, y, 5, cols - 6,
+		draw_trunc(stdscr, y, 5, cols - 6,
 		    sel ? ROLE_SELECTION : ROLE_HEADING, e->lesson->title);
-		draw_str(stdscr, y + 1, 5, cols - 6, ROLE_NORMAL,
+		draw_trunc(stdscr, y + 1, 5, cols - 6, ROLE_NORMAL,
 		    e->lesson->summary);
 	}
 	if (u->msg[0] != '\0')
