@@ -470,7 +470,7 @@ lessonview_open(struct ui *u, size_t shown)
 	lv.cur = shown;
 	u->cur = shown;
 	u->screen = UI_SCREEN_LESSON;
-	lv.follow = 1;
+	lv.follow = 0;
 	lv.auto_on = u->app != NULL && u->app->autoplay > 0;
 	lv_autoplay_arm(u);
 	return 0;
@@ -601,14 +601,24 @@ lv_plot_req(struct ui *u, struct lv_step *ls, struct plot_req *req)
 		/* The margin m for which logits [m, 0, ..., 0] give this row's
 		   loss: m = z_y - (logsumexp(z_j, j != y) - log(C - 1)). */
 		C = s->input.cols;
-		if (ik != LOSS_INPUT_LOGITS || C < 2 || C > 64 ||
-		    !step_index_target(s) || r >= mat_numel(&s->target))
+		if (ik != LOSS_INPUT_LOGITS || C < 2 || C > 64)
 			break;
 		req->classes = (int)C;
-		t = s->target.v[r];
-		if (!(t >= 0 && t < (double)C))
+		if (step_index_target(s)) {
+			if (r >= mat_numel(&s->target))
+				break;
+			t = s->target.v[r];
+			if (!(t >= 0 && t < (double)C))
+				break;
+			y = (size_t)t;
+		} else if (mat_same_shape(&s->input, &s->target)) {
+			/* Class probabilities: the most probable class. */
+			for (y = 0, j = 1; j < C; j++)
+				if (s->target.v[r * C + j] >
+				    s->target.v[r * C + y])
+					y = j;
+		} else
 			break;
-		y = (size_t)t;
 		for (j = 0, i = 0; j < C; j++) {
 			if (j != y)
 				others[i++] = s->input.v[r * C + j];
@@ -1595,7 +1605,7 @@ lv_goto_step(struct ui *u, size_t i)
 	if (lv_step_ensure(u, L, i) == -1)
 		return;
 	L->cur = i;
-	lv.follow = 1;
+	lv.follow = 0;	/* a new step shows its narrative from the top */
 	lv_autoplay_arm(u);
 }
 
@@ -2035,6 +2045,9 @@ lessonview_key(struct ui *u, int key)
 	}
 	if (lv.auto_on)
 		lv_autoplay_arm(u);
+	/* Editing keys scroll to the selection; step changes, p and the
+	   scroll keys turn that off again. */
+	lv.follow = 1;
 	switch (key) {
 	case 'q':
 	case 'Q':
