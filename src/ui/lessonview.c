@@ -1197,16 +1197,23 @@ lv_draw_body(struct ui *u, WINDOW *w, int width, struct lv_step *ls,
 		    "");
 		y += draw_wrapped(w, y, 0, width, -1, ROLE_HEADING, buf);
 	}
-	/* Narrative. */
-	if (src != NULL && src->text != NULL && src->text[0] != '\0') {
-		txt = lv_render(s, src->text);
-		y += draw_wrapped(w, y, 0, width, -1, ROLE_NORMAL, txt);
-		free(txt);
-	}
-	y++;
-	/* Predict first. */
+	/* Predict first: the question comes first, and the narrative (which
+	   explains, with the live numbers) only once it is answered. */
 	if (src != NULL && src->predict.question != NULL) {
 		y += lv_draw_predict(w, y, width, ls);
+		y++;
+	}
+	if (src != NULL && src->text != NULL && src->text[0] != '\0') {
+		if (hidden)
+			y += draw_wrapped(w, y, 0, width, -1, ROLE_LABEL,
+			    _("(The explanation appears once you have "
+			    "answered.)"));
+		else {
+			txt = lv_render(s, src->text);
+			y += draw_wrapped(w, y, 0, width, -1, ROLE_NORMAL,
+			    txt);
+			free(txt);
+		}
 		y++;
 	}
 
@@ -1422,9 +1429,15 @@ lv_draw_strip(int y, int cols, struct lv_step *ls)
 		if (s->pitfall_ok) {
 			step_fmt(s->pres.value, 8, v, sizeof v);
 			step_fmt(s->pres.value - s->res.value, 4, d, sizeof d);
-			snprintf(buf, sizeof buf, "   %s %s = %s (Δ %s%s)",
-			    _("pitfall"), pitfall_name(s->pitfall), v,
-			    s->pres.value >= s->res.value ? "+" : "", d);
+			if (cols >= 90)
+				snprintf(buf, sizeof buf, "   %s %s = %s (Δ %s%s)",
+				    _("pitfall"), pitfall_name(s->pitfall), v,
+				    s->pres.value >= s->res.value ? "+" : "",
+				    d);
+			else
+				snprintf(buf, sizeof buf, "  %s %s (Δ%s%s)",
+				    _("pitfall"), v, s->pres.value >=
+				    s->res.value ? "+" : "", d);
 			draw_str(stdscr, y, x, cols - x,
 			    sidebyside_differ(s->pres.value, s->res.value) ?
 			    ROLE_DIFF : ROLE_PITFALL, buf);
@@ -1484,7 +1497,7 @@ lessonview_draw(struct ui *u)
 			snprintf(buf, sizeof buf, "losslab · %s",
 			    _("benchmark"));
 		x = (int)text_width(loss_name(ls->st.loss)) + 3;
-		draw_str(stdscr, 0, 1, COLS - 1 - x, ROLE_TITLE, buf);
+		draw_trunc(stdscr, 0, 1, COLS - 1 - x, ROLE_TITLE, buf);
 		draw_right(stdscr, 0, COLS - x + 1, x - 2, ROLE_TITLE,
 		    loss_name(ls->st.loss));
 	}
