@@ -32,13 +32,15 @@ for f in "$ldir"/*.lesson; do
 	lang=${lang%.lesson}
 	COLUMNS=80 "$LOSSLAB" --lang "$lang" --dump "$f" >"$tmp/dump" 2>"$tmp/err"
 	ok $? "--dump $name succeeds"
-	# every step heading "Step n/N: title" appears, in order
+	# every step heading "Step n/N: title" (zh: "步骤 n/N：title") appears, in order
 	n=$(grep -c '^step:' "$f")
 	i=0 miss=0
 	grep '^step:' "$f" | sed 's/^step:[ 	]*//' >"$tmp/titles"
 	while IFS= read -r t; do
 		i=$((i + 1))
-		grep -qxF "Step $i/$n: $t" "$tmp/dump" || { miss=1; diag "missing: Step $i/$n: $t"; }
+		# the heading is translated with the interface (po/zh_CN.po)
+		if [ "$lang" = zh ]; then head="步骤 $i/$n：$t"; else head="Step $i/$n: $t"; fi
+		grep -qxF "$head" "$tmp/dump" || { miss=1; diag "missing: $head"; }
 	done <"$tmp/titles"
 	ok $miss "--dump $name shows all $n step headings"
 	! grep -q '{?' "$tmp/dump"
