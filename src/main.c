@@ -11,6 +11,7 @@
 #include "config.h"
 
 #include <getopt.h>
+#include <langinfo.h>
 #include <locale.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -43,6 +44,25 @@ static const struct option main_options[] = {
 	{ "version",	no_argument,	   NULL, OPT_VERSION },
 	{ NULL, 0, NULL, 0 }
 };
+
+/*
+ * The locale: the user's, for character classes and widths, but always a
+ * UTF-8 one -- lessons, catalogue and gnuplot output are UTF-8, and a
+ * LANG=zh_CN.UTF-8 that names a locale the system never generated (common in
+ * containers, where only C.UTF-8 exists) must still show Chinese, not
+ * escapes.  Numbers are always read and printed the C way (a decimal point,
+ * whatever LC_NUMERIC says), which `eval --json` and the value syntax need.
+ */
+static void
+main_locale(void)
+{
+	if (setlocale(LC_ALL, "") == NULL ||
+	    strcmp(nl_langinfo(CODESET), "UTF-8") != 0) {
+		if (setlocale(LC_CTYPE, "C.UTF-8") == NULL)
+			setlocale(LC_CTYPE, "C.utf8");
+	}
+	setlocale(LC_NUMERIC, "C");
+}
 
 static void
 usage(void)
@@ -155,7 +175,7 @@ main(int argc, char **argv)
 	const char	*dump = NULL, *lesson = NULL, *nc;
 	int		 rc;
 
-	setlocale(LC_ALL, "");
+	main_locale();
 	memset(&app, 0, sizeof app);
 	nc = getenv("NO_COLOR");
 	app.no_color = nc != NULL && *nc != '\0';
