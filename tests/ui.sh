@@ -504,6 +504,37 @@ else
 	for i in 1 2 3 4; do skip "gnuplot is not installed"; done
 fi
 
+# --- gnuplot is not run on every keystroke; the mark follows the input --------------
+# A gnuplot wrapper that counts its runs.
+if command -v gnuplot >/dev/null 2>&1 && [ $have_python -eq 1 ]; then
+	mkdir -p "$tmp/gp"
+	cat >"$tmp/gp/gnuplot" <<EOF
+#!/bin/sh
+echo run >>"$tmp/gp.log"
+exec $(command -v gnuplot) "\$@"
+EOF
+	chmod +x "$tmp/gp/gnuplot"
+	: >"$tmp/gp.log"
+	start 100 32 PATH="$tmp/gp:$PATH" -- uitest
+	wait_for "z = 2"
+	ok $? "the plot marks the selected input (z = 2)"
+	before=$(wc -l <"$tmp/gp.log")
+	keys + + + + + + + + + + + + + + + + + + + +
+	want=$(value bce-logits --input 4,-1,0.5 --target 1,0,1)
+	wait_for "L = mean of 3 = $want"
+	ok $? "20 nudges in a burst: input[0] = 4, $want"
+	wait_for "z = 4"
+	ok $? "the mark moved to z = 4"
+	after=$(wc -l <"$tmp/gp.log")
+	runs=$((after - before))
+	[ "$runs" -le 3 ]
+	ok $? "gnuplot ran $runs times for 20 keystrokes (cached, refreshed when idle)"
+	keys q
+	wait_exit
+else
+	for i in 1 2 3 4; do skip "gnuplot or python3 missing"; done
+fi
+
 # --- the plot pane without gnuplot ------------------------------------------------
 mkdir -p "$tmp/bin"
 for p in sh env stty sleep cat; do
