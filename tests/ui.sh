@@ -404,6 +404,54 @@ wait_exit
 [ "$status" = 0 ]
 ok $? "q after resizing exits 0"
 
+# --- the smallest size, presenter mode, autoplay, Chinese -------------------------
+start 40 12 -- uitest
+wait_for "Step 1/3"
+ok $? "40x12 (the minimum) still shows the lesson"
+keys Enter 1 Enter
+wait_for "L = mean of 3 = 0.36"
+ok $? "40x12: editing works"
+keys q
+wait_exit
+[ "$status" = 0 ]
+ok $? "40x12: q exits 0"
+
+start 100 32 -- --present uitest
+wait_for "The mean of the 3 element losses"
+ok $? "presenter mode shows the lesson"
+! screen | grep -qF "? help"
+ok $? "presenter mode: no hint bar"
+screen | grep -qF "█"
+ok $? "presenter mode: the value in large figures"
+keys Space
+wait_for "Is the loss above 0.5?"
+ok $? "presenter mode: Space steps"
+keys q
+wait_exit
+
+start 100 32 -- --autoplay 1 uitest
+wait_for "Step 1/3"
+wait_for "Step 2/3"
+ok $? "--autoplay 1 steps by itself"
+keys q
+wait_exit
+
+zhfile=$(ls "$top_srcdir"/lessons/*.zh.lesson 2>/dev/null | head -1)
+if [ -n "$zhfile" ]; then
+	zhid=$(sed -n 's/^id:[[:space:]]*//p' "$zhfile" | head -1)
+	zhtitle=$(sed -n 's/^title:[[:space:]]*//p' "$zhfile" | head -1)
+	start 160 32 -- --lang zh "$zhid"
+	wait_for "$zhtitle"
+	ok $? "--lang zh: the Chinese lesson $zhid opens with its title"
+	keys q
+	wait_exit
+	[ "$status" = 0 ]
+	ok $? "--lang zh: q exits 0"
+else
+	skip "no Chinese lessons"
+	skip "no Chinese lessons"
+fi
+
 # --- colour and NO_COLOR ---------------------------------------------------------
 start 100 32 -- uitest
 wait_for "L = mean of 3"
