@@ -24,7 +24,6 @@
 #include <sys/stat.h>
 
 #include <math.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -43,6 +42,7 @@
 #include "ui/draw.h"
 #include "ui/edit.h"
 #include "ui/plotpane.h"
+#include "ui/pycode.h"
 #include "ui/sidebyside.h"
 #include "ui/ui.h"
 
@@ -657,142 +657,6 @@ lv_plot_req(struct ui *u, struct lv_step *ls, struct plot_req *req)
 	return 0;
 }
 
-/* ----------------------------------------------------- the PyTorch line -- */
-
-#define LV_CODE_MAX_VALUES	48	/* larger tensors are not spelled out */
-
-/* Append to buf (always NUL-terminated, truncated at len). */
-static void
-lv_cat(char *buf, size_t len, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-static void
-lv_cat(char *buf, size_t len, const char *fmt, ...)
-{
-	va_list	ap;
-	size_t	n = strlen(buf);
-
-	if (n + 1 >= len)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(buf + n, len - n, fmt, ap);
-	va_end(ap);
-}
-
-/* A Python float literal that reads back as v. */
-static void
-lv_pyfloat(double v, int integer, char *out, size_t len)
-{
-	char	*end;
-
-	if (isnan(v)) {
-		snprintf(out, len, "float('nan')");
-		return;
-	}
-	if (isinf(v)) {
-		snprintf(out, len, "float('%sinf')", v < 0 ? "-" : "");
-		return;
-	}
-	if (integer && v == floor(v) && fabs(v) < 1e15) {
-		snprintf(out, len, "%.0f", v);
-		return;
-	}
-	snprintf(out, len, "%.15g", v);
-	if (strtod(out, &end) != v)
-		snprintf(out, len, "%.17g", v);
-	if (strpbrk(out, ".en") == NULL)
-		snprintf(out + strlen(out), len - strlen(out), ".");
-}
-
-/* "torch.tensor([...])" of m, or a comment when it is too large. */
-static void
-lv_pytensor(char *buf, size_t len, const struct mat *m, int integer)
-{
-	char	 v[64];
-	size_t	 r, c;
-
-	if (mat_numel(m) > LV_CODE_MAX_VALUES) {
-		lv_cat(buf, len, "torch.tensor(...)  # %zu values", mat_numel(m));
-		return;
-	}
-	lv_cat(buf, len, "torch.tensor(");
-	if (m->ndim == 2)
-		lv_cat(buf, len, "[");
-	for (r = 0; r < m->rows; r++) {
-		if (r > 0)
-			lv_cat(buf, len, ", ");
-		lv_cat(buf, len, "[");
-		for (c = 0; c < m->cols; c++) {
-			lv_pyfloat(MAT_AT(m, r, c), integer, v, sizeof v);
-			lv_cat(buf, len, "%s%s", c > 0 ? ", " : "", v);
-		}
-		lv_cat(buf, len, "]");
-	}
-	if (m->ndim == 2)
-		lv_cat(buf, len, "]");
-	lv_cat(buf, len, integer ? ")" : ", dtype=torch.float64)");
-}
-
-/* The PyTorch lines computing what the screen shows, with the learner's
-   current values and options. */
-static void
-lv_torch_code(const struct step *s, char *buf, size_t len)
-{
-	const char	*x = loss_input_kind(s->loss) == LOSS_INPUT_LOGITS ?
-			    "z" : loss_input_kind(s->loss) ==
-			    LOSS_INPUT_PROBABILITIES ? "p" : "logp";
-	const struct loss_opts *o = &s->opts;
-	char		 v[64];
-	int		 n = 0;
-
-	buf[0] = '\0';
-	lv_cat(buf, len, "%s = ", x);
-	lv_pytensor(buf, len, &s->input, 0);
-	lv_cat(buf, len, "\ny = ");
-	lv_pytensor(buf, len, &s->target, step_index_target(s));
-	lv_cat(buf, len, "\n");
-	if (s->loss == LOSS_FOCAL) {
-		lv_pyfloat(o->alpha, 0, v, sizeof v);
-		lv_cat(buf, len, "%s(%s, y, alpha=%s", loss_torch_name(s->loss),
-		    x, v);
-		lv_pyfloat(o->gamma, 0, v, sizeof v);
-		lv_cat(buf, len, ", gamma=%s, reduction='%s')", v,
-		    loss_reduction_name(o->reduction));
-		return;
-	}
-	lv_cat(buf, len, "%s(", loss_torch_name(s->loss));
-#define LV_ARG(...) do {					\
-		lv_cat(buf, len, "%s", n++ ? ", " : "");	\
-		lv_cat(buf, len, __VA_ARGS__);			\
-	} while (0)
-	if (o->reduction != LOSS_REDUCTION_MEAN)
-		LV_ARG("reduction='%s'", loss_reduction_name(o->reduction));
-	if (s->weight.ndim != 0 && loss_has_option(s->loss, "weight")) {
-		LV_ARG("weight=");
-		lv_pytensor(buf, len, &s->weight, 0);
-	}
-	if (s->pos_weight.ndim != 0 && loss_has_option(s->loss, "pos-weight")) {
-		LV_ARG("pos_weight=");
-		lv_pytensor(buf, len, &s->pos_weight, 0);
-	}
-	if (loss_has_option(s->loss, "ignore-index") && o->ignore_index != -100)
-		LV_ARG("ignore_index=%ld", o->ignore_index);
-	if (loss_has_option(s->loss, "label-smoothing") &&
-	    o->label_smoothing != 0) {
-		lv_pyfloat(o->label_smoothing, 0, v, sizeof v);
-		LV_ARG("label_smoothing=%s", v);
-	}
-	if (loss_has_option(s->loss, "margin") && o->margin != 1) {
-		lv_pyfloat(o->margin, 0, v, sizeof v);
-		LV_ARG("margin=%s", v);
-	}
-	if (loss_has_option(s->loss, "p") && o->p != 1)
-		LV_ARG("p=%d", o->p);
-	if (loss_has_option(s->loss, "log-target") && o->log_target)
-		LV_ARG("log_target=True");
-#undef LV_ARG
-	lv_cat(buf, len, ")(%s, y)", x);
-}
-
 /* ---------------------------------------------------------------- draw -- */
 
 /* Where the pieces go on this terminal. */
@@ -1300,7 +1164,7 @@ lv_draw_body(struct ui *u, WINDOW *w, int width, struct lv_step *ls,
 	{
 		char	code[4096];
 
-		lv_torch_code(s, code, sizeof code);
+		pycode_format(s, code, sizeof code);
 		draw_str(w, y++, 0, width, ROLE_LABEL,
 		    _("PyTorch, with the values above (float64):"));
 		y += draw_wrapped(w, y, 2, width - 2, -1, ROLE_CODE, code);
@@ -1951,7 +1815,7 @@ lv_tab(struct ui *u, struct lv_step *ls, int dir)
 		ls->c = ls->ic;
 	} else if (ls->focus == LV_TARGET) {
 		/* The target of the selected sample. */
-		ls->r = step_index_target(&ls->st) ? ls->ir : ls->ir;
+		ls->r = ls->ir;
 		ls->c = step_index_target(&ls->st) ? 0 : ls->ic;
 	}
 	lv_clamp(ls);
