@@ -718,6 +718,7 @@ struct lv_table {
 	int		 hidden;	/* numbers shown as "?" */
 	int		 coloff;	/* first column drawn */
 	int		 rowlab;	/* draw sample labels */
+	const char	*colhead;	/* header of a one-column view */
 };
 
 /* Columns a table needs to show ncols columns. */
@@ -768,7 +769,8 @@ lv_table_draw(WINDOW *w, int y, int x, int maxw, struct lv_table *t)
 	for (c = c0; c < c1; c++) {
 		cx = x + lab + (int)(c - c0) * LV_CELLW;
 		if (t->g.column)
-			snprintf(buf, sizeof buf, "%s", "");
+			snprintf(buf, sizeof buf, "%s",
+			    t->colhead != NULL ? t->colhead : "");
 		else if (t->g.m->ndim == 2)
 			snprintf(buf, sizeof buf, "c%zu", c);
 		else
@@ -1101,6 +1103,7 @@ lv_draw_body(struct ui *u, WINDOW *w, int width, struct lv_step *ls,
 	t[1].sr = ls->r;
 	t[1].sc = ls->c;
 	t[1].rowlab = s->target.ndim == 2 || t[1].g.column;
+	t[1].colhead = _("class");
 	t[1].coloff = t[1].g.cols == t[0].g.cols ? (int)ls->ic : 0;
 	y += lv_flow(w, y, width, t, 2, &lv.sel_y0, &lv.sel_y1);
 	y++;
@@ -1127,6 +1130,7 @@ lv_draw_body(struct ui *u, WINDOW *w, int width, struct lv_step *ls,
 		t[nt].role = ROLE_VALUE;
 		t[nt].hidden = hidden;
 		t[nt].rowlab = s->res.elem.ndim == 2 || t[nt].g.column;
+		t[nt].colhead = "ℓ";
 		t[nt].coloff = t[nt].g.cols == t[0].g.cols ? (int)ls->ic : 0;
 		nt++;
 		snprintf(name, sizeof name, "%s%s", lv_grad_name(s->loss),
@@ -1339,7 +1343,7 @@ lessonview_draw(struct ui *u)
 	struct lv_step		*ls = lv_step_cur();
 	struct plot_req		 req;
 	char			 buf[512];
-	int			 h, plot_rows = 0, inpad, ph, x;
+	int			 h, plot_rows = 0, inpad, ph, x, has_plot;
 
 	erase();
 	if (LL == NULL || ls == NULL) {
@@ -1367,8 +1371,14 @@ lessonview_draw(struct ui *u)
 	}
 
 	/* The plot: its own pane, or at the end of the pad. */
+	has_plot = lv_plot_req(u, ls, &req) == 0 && !u->bench;
+	if (!has_plot) {
+		/* No plot: the text gets the whole width. */
+		L.plotw = 0;
+		L.leftw = COLS;
+	}
 	inpad = L.plotw == 0;
-	if (lv_plot_req(u, ls, &req) == 0 && !u->bench) {
+	if (has_plot) {
 		if (inpad) {
 			plot_rows = L.body - 2;
 			if (plot_rows > 22)
@@ -1382,7 +1392,7 @@ lessonview_draw(struct ui *u)
 		}
 	} else {
 		plotpane_want(NULL, 0, 0);
-		plot_rows = inpad ? 2 : 0;
+		plot_rows = 0;
 	}
 	u->timeout_ms = plotpane_stale() ? 40 : -1;
 	if (lv.auto_on && u->app != NULL && u->app->autoplay > 0) {
