@@ -44,9 +44,10 @@
 #include "ui/plotpane.h"
 #include "ui/pycode.h"
 #include "ui/sidebyside.h"
+#include "ui/table.h"
 #include "ui/ui.h"
 
-#define LV_CELLW	9	/* a table cell, with its leading blank */
+#define TABLE_CELLW	9	/* a table cell, with its leading blank */
 #define LV_NUDGE_SMALL	0.1
 #define LV_NUDGE_LARGE	1.0
 #define LV_PLOT_MIN_W	40	/* narrower: the plot goes under the text */
@@ -213,85 +214,16 @@ lv_autoplay_arm(struct ui *u)
 	lv.next_auto.tv_nsec = (long)((t - (double)(time_t)t) * 1e9);
 }
 
-/* A display grid over a mat: 1-D values as one row, or as one column when
-   column != 0 (class-index targets beside a 2-D input). */
-struct lv_grid {
-	const struct mat *m;
-	size_t	 rows, cols;
-	int	 column;
-};
-
-static void
-lv_grid(struct lv_grid *g, const struct mat *m, int column)
-{
-	size_t	n = m != NULL ? mat_numel(m) : 0;
-
-	g->m = m;
-	g->column = 0;
-	if (m == NULL || n == 0) {
-		g->rows = g->cols = 0;
-		return;
-	}
-	if (m->ndim == 2) {
-		g->rows = m->rows;
-		g->cols = m->cols;
-	} else if (column) {
-		g->rows = n;
-		g->cols = 1;
-		g->column = 1;
-	} else {
-		g->rows = 1;
-		g->cols = n;
-	}
-}
-
-/* The mat coordinates (for step_set_cell) of grid cell (r, c). */
-static void
-lv_grid_coord(const struct lv_grid *g, size_t r, size_t c, size_t *mr,
-    size_t *mc)
-{
-	if (g->m->ndim == 2) {
-		*mr = r;
-		*mc = c;
-	} else {
-		*mr = 0;
-		*mc = g->column ? r : c;
-	}
-}
-
-static double
-lv_grid_at(const struct lv_grid *g, size_t r, size_t c)
-{
-	size_t	i = g->m->ndim == 2 ? r * g->m->cols + c :
-	    (g->column ? r : c);
-
-	return i < mat_numel(g->m) ? g->m->v[i] : NAN;
-}
-
 /* The grid of a step field as the screen shows it. */
 static void
-lv_field_grid(struct step *s, enum step_field f, struct lv_grid *g)
+lv_field_grid(struct step *s, enum step_field f, struct table_grid *g)
 {
 	struct mat	*m = step_field_mat(s, f);
 	int		 column;
 
 	column = f == STEP_TARGET && step_index_target(s) &&
 	    s->input.ndim == 2;
-	lv_grid(g, m, column);
-}
-
-/* A number in at most w columns: the most significant digits that fit. */
-static const char *
-lv_fmt_fit(double v, int w, char *buf, size_t len)
-{
-	int	prec;
-
-	for (prec = 5; prec >= 1; prec--) {
-		step_fmt(v, prec, buf, len);
-		if ((int)strlen(buf) <= w)
-			return buf;
-	}
-	return buf;
+	table_grid(g, m, column);
 }
 
 /* The input's name by what the loss expects. */
@@ -387,7 +319,7 @@ static void
 lv_clamp(struct lv_step *ls)
 {
 	const struct lv_opt	*opts[LV_NOPTS];
-	struct lv_grid		 g;
+	struct table_grid		 g;
 	struct mat		*m;
 	size_t			 nopt;
 
@@ -708,134 +640,6 @@ lv_layout(struct ui *u, struct lv_layout *L)
 		L->leftw = cols;
 }
 
-/* A table block: its title, a grid, and how to draw it. */
-struct lv_table {
-	const char	*title;
-	struct lv_grid	 g;
-	int		 role;
-	int		 focused;	/* draw the selection */
-	size_t		 sr, sc;
-	int		 hidden;	/* numbers shown as "?" */
-	int		 coloff;	/* first column drawn */
-	int		 rowlab;	/* draw sample labels */
-	const char	*colhead;	/* header of a one-column view */
-};
-
-/* Columns a table needs to show ncols columns. */
-static int
-lv_table_width(const struct lv_table *t, size_t ncols)
-{
-	int	w = (t->rowlab ? 5 : 0) + (int)ncols * LV_CELLW;
-	int	tw = (int)text_width(t->title);
-
-	return w > tw ? w : tw;
-}
-
-/* Lines a table takes (title, column header, rows). */
-static int
-lv_table_height(const struct lv_table *t)
-{
-	return 2 + (int)(t->g.rows > 0 ? t->g.rows : 1);
-}
-
-/* Draw table t at (y, x) in at most maxw columns; returns the width. */
-static int
-lv_table_draw(WINDOW *w, int y, int x, int maxw, struct lv_table *t)
-{
-	char	 buf[64];
-	int	 lab = t->rowlab ? 5 : 0, fit, cx, role;
-	size_t	 r, c, c0, c1;
-
-	draw_str(w, y, x, maxw, t->focused ? ROLE_HEADING : ROLE_LABEL,
-	    t->title);
-	if (t->g.rows == 0) {
-		draw_str(w, y + 2, x, maxw, ROLE_LABEL, _("(empty)"));
-		return maxw < 10 ? maxw : 10;
-	}
-	fit = (maxw - lab) / LV_CELLW;
-	if (fit < 1)
-		fit = 1;
-	c0 = (size_t)t->coloff;
-	if (c0 + (size_t)fit > t->g.cols)
-		c0 = t->g.cols > (size_t)fit ? t->g.cols - (size_t)fit : 0;
-	if (t->focused && t->sc < c0)
-		c0 = t->sc;
-	if (t->focused && t->sc >= c0 + (size_t)fit)
-		c0 = t->sc - (size_t)fit + 1;
-	c1 = c0 + (size_t)fit;
-	if (c1 > t->g.cols)
-		c1 = t->g.cols;
-	/* Column header: class or element index. */
-	for (c = c0; c < c1; c++) {
-		cx = x + lab + (int)(c - c0) * LV_CELLW;
-		if (t->g.column)
-			snprintf(buf, sizeof buf, "%s",
-			    t->colhead != NULL ? t->colhead : "");
-		else if (t->g.m->ndim == 2)
-			snprintf(buf, sizeof buf, "c%zu", c);
-		else
-			snprintf(buf, sizeof buf, "[%zu]", c);
-		draw_right(w, y + 1, cx, LV_CELLW, ROLE_LABEL, buf);
-	}
-	if (c0 > 0)
-		draw_str(w, y + 1, x, lab, ROLE_LABEL, "◀");
-	if (c1 < t->g.cols)
-		draw_str(w, y + 1, x + lab + (int)(c1 - c0) * LV_CELLW, 1,
-		    ROLE_LABEL, "▶");
-	for (r = 0; r < t->g.rows; r++) {
-		if (t->rowlab) {
-			snprintf(buf, sizeof buf, "s%zu", r);
-			draw_str(w, y + 2 + (int)r, x, lab, ROLE_LABEL, buf);
-		}
-		for (c = c0; c < c1; c++) {
-			cx = x + lab + (int)(c - c0) * LV_CELLW;
-			if (t->hidden)
-				snprintf(buf, sizeof buf, "?");
-			else
-				lv_fmt_fit(lv_grid_at(&t->g, r, c),
-				    LV_CELLW - 1, buf, sizeof buf);
-			role = t->role;
-			if (t->focused && r == t->sr && c == t->sc) {
-				role = ROLE_SELECTION;
-				draw_fill(w, y + 2 + (int)r, cx + 1,
-				    LV_CELLW - 1, role);
-			}
-			draw_right(w, y + 2 + (int)r, cx + 1, LV_CELLW - 1,
-			    role, buf);
-		}
-	}
-	return lv_table_width(t, c1 - c0);
-}
-
-/* Lay out tables left to right, wrapping; returns the lines used. */
-static int
-lv_flow(WINDOW *w, int y, int width, struct lv_table *t, int n,
-    int *sel_y0, int *sel_y1)
-{
-	int	i, x = 0, rowh = 0, used = 0, tw, th;
-
-	for (i = 0; i < n; i++) {
-		tw = lv_table_width(&t[i], t[i].g.cols);
-		if (tw > width)
-			tw = width;
-		th = lv_table_height(&t[i]);
-		if (x > 0 && x + tw > width) {
-			used += rowh + 1;
-			x = 0;
-			rowh = 0;
-		}
-		lv_table_draw(w, y + used, x, width - x, &t[i]);
-		if (t[i].focused && sel_y0 != NULL) {
-			*sel_y0 = y + used + 2 + (int)t[i].sr;
-			*sel_y1 = *sel_y0;
-		}
-		if (th > rowh)
-			rowh = th;
-		x += tw + 2;
-	}
-	return used + rowh;
-}
-
 /* The reduced value, said in words. */
 static void
 lv_value_text(const struct step *s, char *buf, size_t len, int hidden,
@@ -1050,7 +854,7 @@ lv_draw_body(struct ui *u, WINDOW *w, int width, struct lv_step *ls,
 	struct step		*s = &ls->st;
 	const struct lesson	*l = s->lesson;
 	const struct lesson_step *src = s->src;
-	struct lv_table		 t[4];
+	struct table		 t[4];
 	char			*txt, buf[1024], name[128];
 	int			 y = 0, nt, hidden = lv_hidden(ls), i;
 	size_t			 k;
@@ -1105,7 +909,7 @@ lv_draw_body(struct ui *u, WINDOW *w, int width, struct lv_step *ls,
 	t[1].rowlab = s->target.ndim == 2 || t[1].g.column;
 	t[1].colhead = _("class");
 	t[1].coloff = t[1].g.cols == t[0].g.cols ? (int)ls->ic : 0;
-	y += lv_flow(w, y, width, t, 2, &lv.sel_y0, &lv.sel_y1);
+	y += table_flow(w, y, width, t, 2, &lv.sel_y0, &lv.sel_y1);
 	y++;
 
 	/* Options. */
@@ -1125,7 +929,7 @@ lv_draw_body(struct ui *u, WINDOW *w, int width, struct lv_step *ls,
 		if (mat_numel(&s->res.elem) == s->input.rows &&
 		    s->input.ndim == 2)
 			t[nt].title = _("loss ℓ per sample");
-		lv_grid(&t[nt].g, &s->res.elem, s->res.elem.ndim == 1 &&
+		table_grid(&t[nt].g, &s->res.elem, s->res.elem.ndim == 1 &&
 		    s->input.ndim == 2);
 		t[nt].role = ROLE_VALUE;
 		t[nt].hidden = hidden;
@@ -1137,13 +941,13 @@ lv_draw_body(struct ui *u, WINDOW *w, int width, struct lv_step *ls,
 		    s->opts.reduction == LOSS_REDUCTION_NONE ?
 		    _(" (of Σℓ)") : "");
 		t[nt].title = name;
-		lv_grid(&t[nt].g, &s->res.grad, 0);
+		table_grid(&t[nt].g, &s->res.grad, 0);
 		t[nt].role = ROLE_GRADIENT;
 		t[nt].hidden = hidden;
 		t[nt].rowlab = s->res.grad.ndim == 2;
 		t[nt].coloff = (int)ls->ic;
 		nt++;
-		y += lv_flow(w, y, width, t, nt, NULL, NULL);
+		y += table_flow(w, y, width, t, nt, NULL, NULL);
 	}
 	/* Warnings from the core, in their own colour. */
 	for (i = 0; i < s->diags.n && i < DIAG_MAX; i++) {
@@ -1549,7 +1353,7 @@ static void
 lv_set_cell(struct ui *u, struct lv_step *ls, enum step_field f, size_t r,
     size_t c, double v)
 {
-	struct lv_grid	g;
+	struct table_grid	g;
 	struct err	e;
 	size_t		mr, mc;
 
@@ -1557,7 +1361,7 @@ lv_set_cell(struct ui *u, struct lv_step *ls, enum step_field f, size_t r,
 	lv_field_grid(&ls->st, f, &g);
 	if (g.rows == 0 || r >= g.rows || c >= g.cols)
 		return;
-	lv_grid_coord(&g, r, c, &mr, &mc);
+	table_grid_coord(&g, r, c, &mr, &mc);
 	if (step_set_cell(&ls->st, f, mr, mc, v, &e) == -1)
 		ui_message(u, ROLE_ERROR, "%s", e.msg);
 	lv_clamp(ls);
@@ -1614,7 +1418,7 @@ lv_nudge(struct ui *u, struct lv_step *ls, int dir, int large)
 {
 	const struct lv_opt	*opts[LV_NOPTS];
 	const struct lv_opt	*o;
-	struct lv_grid		 g;
+	struct table_grid		 g;
 	struct mat		*m;
 	double			 v, d;
 	size_t			 nopt;
@@ -1652,7 +1456,7 @@ lv_nudge(struct ui *u, struct lv_step *ls, int dir, int large)
 	    STEP_INPUT, &g);
 	if (g.rows == 0)
 		return;
-	v = lv_grid_at(&g, ls->r, ls->c);
+	v = table_grid_at(&g, ls->r, ls->c);
 	if (ls->focus == LV_TARGET && step_index_target(&ls->st))
 		d = dir;		/* class indices move by one */
 	else
@@ -1671,7 +1475,7 @@ lv_edit_begin(struct ui *u, struct lv_step *ls)
 {
 	const struct lv_opt	*opts[LV_NOPTS];
 	const struct lv_opt	*o;
-	struct lv_grid		 g;
+	struct table_grid		 g;
 	struct mat		*m;
 	char			 prompt[128], val[64];
 	size_t			 nopt;
@@ -1724,7 +1528,7 @@ lv_edit_begin(struct ui *u, struct lv_step *ls)
 		snprintf(prompt, sizeof prompt, "%s[%zu] =",
 		    lv.ed_field == STEP_TARGET ? "target" : "input",
 		    g.column ? ls->r : ls->c);
-	step_fmt(lv_grid_at(&g, ls->r, ls->c), 17, val, sizeof val);
+	step_fmt(table_grid_at(&g, ls->r, ls->c), 17, val, sizeof val);
 	edit_begin(&lv.ed, prompt, val);
 }
 
@@ -1759,7 +1563,7 @@ static void
 lv_move(struct ui *u, struct lv_step *ls, int dr, int dc)
 {
 	const struct lv_opt	*opts[LV_NOPTS];
-	struct lv_grid		 g;
+	struct table_grid		 g;
 	struct mat		*m;
 	size_t			 nopt, n;
 
