@@ -237,7 +237,7 @@ sidebyside_draw(WINDOW *w, int y, int x, int cols, const struct step *s,
 		return b.n;
 	if (!hidden && isfinite(s->pitfall_floor)) {
 		step_fmt(s->pitfall_floor, 6, r, sizeof r);
-		sbs_row(&b, _("floor"), ROLE_LABEL, "0", ROLE_CORRECT, r,
+		sbs_row(&b, _("lowest possible"), ROLE_LABEL, "0", ROLE_CORRECT, r,
 		    ROLE_PITFALL);
 	}
 
