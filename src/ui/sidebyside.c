@@ -237,8 +237,10 @@ sidebyside_draw(WINDOW *w, int y, int x, int cols, const struct step *s,
 		return b.n;
 	if (!hidden && isfinite(s->pitfall_floor)) {
 		step_fmt(s->pitfall_floor, 6, r, sizeof r);
-		sbs_row(&b, _("lowest possible"), ROLE_LABEL, "0", ROLE_CORRECT, r,
-		    ROLE_PITFALL);
+		/* Only the pitfall's floor is computed (by step.c); the
+		   correct column is left empty rather than guessed. */
+		sbs_row(&b, _("lowest possible"), ROLE_LABEL, "", ROLE_CORRECT,
+		    r, ROLE_PITFALL);
 	}
 
 	pe = &s->pres.elem;
