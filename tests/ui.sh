@@ -305,6 +305,33 @@ keys p
 wait_gone "Pitfall: double-sigmoid"
 ok $? "p again hides it"
 golden lesson-100x32-top
+
+# Right at the last column is the next step, Left at the first the previous.
+keys Left Left Left
+wait_for "This is the first step."
+keys Right Right Right
+wait_for "Step 2/3: Predict first"
+ok $? "Right at the last input column goes to the next step"
+keys Left
+wait_for "Step 1/3: Plain values"
+ok $? "Left at the first column goes back"
+
+# Edits survive moving between lessons.
+if [ $have_python -eq 1 ]; then
+	want=$(value bce-logits --input 2,-1,3 --target 1,0,1)
+	keys Enter 3 Enter
+	wait_for "L = mean of 3 = $want"
+	ok $? "edited a cell: $want"
+	keys n
+	wait_for "UI test lesson, cross-entropy"
+	ok $? "n opens the next lesson"
+	keys N
+	wait_for "Step 1/3: Plain values"
+	wait_for "L = mean of 3 = $want"
+	ok $? "N comes back, and the edit is still there"
+else
+	for i in 1 2 3; do skip "python3 missing"; done
+fi
 keys q
 wait_exit
 
