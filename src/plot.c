@@ -36,6 +36,7 @@
 
 #include "core/curve.h"
 #include "plot.h"
+#include "strbuf.h"
 
 #ifndef GNUPLOT_PROGRAM
 #define GNUPLOT_PROGRAM	"gnuplot"
@@ -295,62 +296,15 @@ plot_available(void)
 
 /* --------------------------------------------------------------- buffer -- */
 
-struct buf {
-	char	*p;
-	size_t	 len, cap;
-	int	 oom;
-};
-
-static void
-buf_add(struct buf *b, const char *s, size_t n)
-{
-	char	*np;
-	size_t	 ncap;
-
-	if (b->oom)
-		return;
-	if (b->len + n + 1 > b->cap) {
-		ncap = b->cap ? b->cap : 4096;
-		while (ncap < b->len + n + 1)
-			ncap *= 2;
-		if ((np = realloc(b->p, ncap)) == NULL) {
-			b->oom = 1;
-			return;
-		}
-		b->p = np;
-		b->cap = ncap;
-	}
-	memcpy(b->p + b->len, s, n);
-	b->len += n;
-	b->p[b->len] = '\0';
-}
-
-static void __attribute__((format(printf, 2, 3)))
-buf_printf(struct buf *b, const char *fmt, ...)
-{
-	char	 tmp[1024];
-	va_list	 ap;
-	int	 n;
-
-	va_start(ap, fmt);
-	n = vsnprintf(tmp, sizeof tmp, fmt, ap);
-	va_end(ap);
-	if (n < 0)
-		return;
-	if ((size_t)n >= sizeof tmp)
-		n = sizeof tmp - 1;
-	buf_add(b, tmp, (size_t)n);
-}
-
 /* A number as gnuplot reads it: '.' whatever the locale, NaN if not finite. */
 static void
-buf_num(struct buf *b, double v)
+buf_num(struct strbuf *b, double v)
 {
 	const char	*dp = localeconv()->decimal_point;
 	char		 tmp[64], *c;
 
 	if (!isfinite(v)) {
-		buf_add(b, "NaN", 3);
+		strbuf_add(b, "NaN", 3);
 		return;
 	}
 	snprintf(tmp, sizeof tmp, "%.10g", v);
@@ -359,24 +313,24 @@ buf_num(struct buf *b, double v)
 			if (*c == dp[0])
 				*c = '.';
 	}
-	buf_add(b, tmp, strlen(tmp));
+	strbuf_add(b, tmp, strlen(tmp));
 }
 
 /* Text as a single-quoted gnuplot string, sanitised first. */
 static void
-buf_quote(struct buf *b, const char *text)
+buf_quote(struct strbuf *b, const char *text)
 {
 	char	clean[PLOT_TEXT_MAX];
 
 	plot_sanitize(text, clean, sizeof clean);
-	buf_add(b, "'", 1);
-	buf_add(b, clean, strlen(clean));
-	buf_add(b, "'", 1);
+	strbuf_add(b, "'", 1);
+	strbuf_add(b, clean, strlen(clean));
+	strbuf_add(b, "'", 1);
 }
 
 /* A key entry's title; text keys (reverse) need a blank after the sample. */
 static void
-buf_key_title(struct buf *b, const char *text, int dumb)
+buf_key_title(struct strbuf *b, const char *text, int dumb)
 {
 	char	tmp[PLOT_TEXT_MAX + 1];
 
@@ -672,7 +626,7 @@ req_params(const struct plot_req *req, struct curve_params *p)
  * padded by 8% of the span so no curve lands on a border line.
  */
 static void
-dumb_range(struct buf *b, const struct curve_set *s, int grad,
+dumb_range(struct strbuf *b, const struct curve_set *s, int grad,
     const char *axis)
 {
 	double	lo = INFINITY, hi = -INFINITY, v, pad;
@@ -699,11 +653,11 @@ dumb_range(struct buf *b, const struct curve_set *s, int grad,
 	pad = (hi - lo) * 0.08;
 	if (pad <= 0)
 		pad = fabs(hi) > 0 ? fabs(hi) * 0.1 : 1;
-	buf_printf(b, "set %s [", axis);
+	strbuf_printf(b, "set %s [", axis);
 	buf_num(b, lo - pad);
-	buf_printf(b, ":");
+	strbuf_printf(b, ":");
 	buf_num(b, hi + pad);
-	buf_printf(b, "]\n");
+	strbuf_printf(b, "]\n");
 }
 
 /*
@@ -712,7 +666,7 @@ dumb_range(struct buf *b, const struct curve_set *s, int grad,
  */
 static int
 plot_script(const struct plot_req *req, enum plot_format fmt, int w, int h,
-    struct buf *b, struct plot_text *keys, struct err *e)
+    struct strbuf *b, struct plot_text *keys, struct err *e)
 {
 	struct curve_params	 p;
 	struct curve_set	 s = CURVE_SET_INIT, m = CURVE_SET_INIT;
@@ -774,41 +728,41 @@ plot_script(const struct plot_req *req, enum plot_format fmt, int w, int h,
 
 	switch (fmt) {
 	case PLOT_FORMAT_DUMB:
-		buf_printf(b, "set terminal dumb size %d,%d mono noenhanced\n",
+		strbuf_printf(b, "set terminal dumb size %d,%d mono noenhanced\n",
 		    w, h);
 		break;
 	case PLOT_FORMAT_PNG:
-		buf_printf(b, "set terminal pngcairo size %d,%d noenhanced "
+		strbuf_printf(b, "set terminal pngcairo size %d,%d noenhanced "
 		    "font 'Sans,11' background rgb 'white'\n", w, h);
 		break;
 	case PLOT_FORMAT_SVG:
-		buf_printf(b, "set terminal svg size %d,%d noenhanced "
+		strbuf_printf(b, "set terminal svg size %d,%d noenhanced "
 		    "font 'Sans,13' background rgb 'white'\n", w, h);
 		break;
 	case PLOT_FORMAT_PDF:
 		/* 1/150 inch a unit: the default 960x540 is a 6.4in x 3.6in
 		   figure, in proportion with the PNG */
-		buf_printf(b, "set terminal pdfcairo size %d.%03din,%d.%03din "
+		strbuf_printf(b, "set terminal pdfcairo size %d.%03din,%d.%03din "
 		    "noenhanced font 'Sans,4.5' fontscale 1 linewidth 0.7\n",
 		    w / 150, w % 150 * 1000 / 150, h / 150,
 		    h % 150 * 1000 / 150);
 		break;
 	}
-	buf_printf(b, "set encoding utf8\n");
+	strbuf_printf(b, "set encoding utf8\n");
 	if (!dumb && (style = plot_style_path()) != NULL) {
 		/* a fixed path, checked: no quotes, no control characters */
-		buf_printf(b, "load '%s'\n", style);
+		strbuf_printf(b, "load '%s'\n", style);
 	} else if (!dumb) {
-		buf_printf(b, "set grid\nset style line 20 lc rgb '#555555' "
+		strbuf_printf(b, "set grid\nset style line 20 lc rgb '#555555' "
 		    "lw 1.5 dt 3\n");
 		for (k = 0; k < 8; k++)
-			buf_printf(b, "set style line %d lt %d lw 2\n"
+			strbuf_printf(b, "set style line %d lt %d lw 2\n"
 			    "set style line %d lt %d lw 2 dt 2\n", k + 1,
 			    k + 1, k + 11, k + 1);
 	}
 	/* the border behind the curves (the mark may sit on it), and a
 	   little air above and below them */
-	buf_printf(b, "set border back\n");
+	strbuf_printf(b, "set border back\n");
 	if (dumb) {
 		/* text: keep every curve off the border lines, which are
 		   what the explorer finds the plot area by */
@@ -816,34 +770,34 @@ plot_script(const struct plot_req *req, enum plot_format fmt, int w, int h,
 		if (ngrad > 0)
 			dumb_range(b, &s, 1, "y2range");
 	} else {
-		buf_printf(b, "set offsets 0, 0, graph 0.05, graph %s\n",
+		strbuf_printf(b, "set offsets 0, 0, graph 0.05, graph %s\n",
 		    loss_min >= 0 ? "0" : "0.05");
 		if (loss_min >= 0)
-			buf_printf(b, "set yrange [0:*]\n");
+			strbuf_printf(b, "set yrange [0:*]\n");
 	}
-	buf_printf(b, "set key outside bottom center horizontal\n");
+	strbuf_printf(b, "set key outside bottom center horizontal\n");
 	/* images: a correct/pitfall pair or a loss and its gradient keep
 	   their key entries in columns of two */
 	if (!dumb && ngrad > 0)
-		buf_printf(b, "set key maxrows 2\n");
+		strbuf_printf(b, "set key maxrows 2\n");
 	/* images: a little air between the x label and the key */
 	if (!dumb)
-		buf_printf(b, "set key height 1\n");
+		strbuf_printf(b, "set key height 1\n");
 	/* text: sample first, then the label, left-justified, so a wide
 	   (CJK) label only eats into its own padding (see fix_wide()) */
 	if (dumb)
-		buf_printf(b, "set key reverse Left\n");
+		strbuf_printf(b, "set key reverse Left\n");
 	/* the title a little larger than the terminal's font */
 	if (fmt == PLOT_FORMAT_PNG)
-		buf_printf(b, "set title font ',14'\n");
+		strbuf_printf(b, "set title font ',14'\n");
 	else if (fmt == PLOT_FORMAT_SVG)
-		buf_printf(b, "set title font ',16'\n");
+		strbuf_printf(b, "set title font ',16'\n");
 	else if (fmt == PLOT_FORMAT_PDF)
-		buf_printf(b, "set title font ',5.8'\n");
+		strbuf_printf(b, "set title font ',5.8'\n");
 	/* a small text plot (an explorer pane) keeps its rows for the
 	   curves: no title or x label under 20 lines, no key under 14 */
 	if (!dumb || h >= 20) {
-		buf_printf(b, "set title ");
+		strbuf_printf(b, "set title ");
 		if (req->title != NULL)
 			buf_quote(b, req->title);
 		else {
@@ -852,55 +806,55 @@ plot_script(const struct plot_req *req, enum plot_format fmt, int w, int h,
 			snprintf(label, sizeof label, "%s%s", l.title, tmp);
 			buf_quote(b, label);
 		}
-		buf_printf(b, "\nset xlabel ");
+		strbuf_printf(b, "\nset xlabel ");
 		buf_quote(b, l.xlabel);
-		buf_printf(b, "\n");
+		strbuf_printf(b, "\n");
 	}
 	if (dumb && h < 14)
-		buf_printf(b, "unset key\n");
+		strbuf_printf(b, "unset key\n");
 	if (!dumb) {
-		buf_printf(b, "set ylabel ");
+		strbuf_printf(b, "set ylabel ");
 		buf_quote(b, l.ylabel);
-		buf_printf(b, "\n");
+		strbuf_printf(b, "\n");
 	}
 	if (ngrad > 0) {
-		buf_printf(b, "set ytics nomirror\nset y2tics\n");
+		strbuf_printf(b, "set ytics nomirror\nset y2tics\n");
 		if (!dumb) {
-			buf_printf(b, "set y2label ");
+			strbuf_printf(b, "set y2label ");
 			buf_quote(b, l.y2label);
-			buf_printf(b, "\n");
+			strbuf_printf(b, "\n");
 		}
 	}
 	pad = dumb ? (s.x[s.n - 1] - s.x[0]) * 0.02 : 0;
-	buf_printf(b, "set xrange [");
+	strbuf_printf(b, "set xrange [");
 	buf_num(b, s.x[0] - pad);
-	buf_printf(b, ":");
+	strbuf_printf(b, ":");
 	buf_num(b, s.x[s.n - 1] + pad);
-	buf_printf(b, "]\n");
+	strbuf_printf(b, "]\n");
 
 	/* the data: x, then one column per curve */
-	buf_printf(b, "$d << EOD\n");
+	strbuf_printf(b, "$d << EOD\n");
 	for (i = 0; i < s.n; i++) {
 		buf_num(b, s.x[i]);
 		for (k = 0; k < s.ncurves; k++) {
-			buf_add(b, " ", 1);
+			strbuf_add(b, " ", 1);
 			buf_num(b, s.c[k].v[i]);
 		}
-		buf_add(b, "\n", 1);
+		strbuf_add(b, "\n", 1);
 	}
-	buf_printf(b, "EOD\n");
+	strbuf_printf(b, "EOD\n");
 	if (req->has_mark) {
-		buf_printf(b, "$m << EOD\n");
+		strbuf_printf(b, "$m << EOD\n");
 		for (k = 0; k < m.ncurves; k++) {
 			if (m.c[k].gradient || !isfinite(m.c[k].v[0]))
 				continue;
 			buf_num(b, m.x[0]);
-			buf_add(b, " ", 1);
+			strbuf_add(b, " ", 1);
 			buf_num(b, m.c[k].v[0]);
-			buf_add(b, "\n", 1);
+			strbuf_add(b, "\n", 1);
 			nmark++;
 		}
-		buf_printf(b, "EOD\n");
+		strbuf_printf(b, "EOD\n");
 	}
 
 	/* reference lines, drawn as curves with key entries: the floor of
@@ -914,15 +868,15 @@ plot_script(const struct plot_req *req, enum plot_format fmt, int w, int h,
 		else
 			snprintf(ref_label[nref], sizeof ref_label[nref], zh ?
 			    "下限 = %.4f" : "floor = %.4f", s.floor);
-		buf_printf(b, "$f << EOD\n");
+		strbuf_printf(b, "$f << EOD\n");
 		buf_num(b, s.x[0]);
-		buf_add(b, " ", 1);
+		strbuf_add(b, " ", 1);
 		buf_num(b, s.floor);
-		buf_add(b, "\n", 1);
+		strbuf_add(b, "\n", 1);
 		buf_num(b, s.x[s.n - 1]);
-		buf_add(b, " ", 1);
+		strbuf_add(b, " ", 1);
 		buf_num(b, s.floor);
-		buf_printf(b, "\nEOD\n");
+		strbuf_printf(b, "\nEOD\n");
 		ref_block[nref++] = "$f";
 	}
 	if (!isnan(s.edge)) {
@@ -932,18 +886,18 @@ plot_script(const struct plot_req *req, enum plot_format fmt, int w, int h,
 		    "float32 中 σ(z) 取整为 %s：z %s %.4f" :
 		    "float32 σ(z) rounds to %s: z %s %.4f", down ? "0" : "1",
 		    down ? "≤" : "≥", s.edge);
-		buf_printf(b, "$e << EOD\n");
+		strbuf_printf(b, "$e << EOD\n");
 		buf_num(b, s.edge);
-		buf_printf(b, " 0\n");
+		strbuf_printf(b, " 0\n");
 		buf_num(b, s.edge);
-		buf_add(b, " ", 1);
+		strbuf_add(b, " ", 1);
 		buf_num(b, loss_max);
-		buf_printf(b, "\nEOD\n");
+		strbuf_printf(b, "\nEOD\n");
 		ref_block[nref++] = "$e";
 	}
 
 	/* the plot command: loss curves on y1, gradients on y2 */
-	buf_printf(b, "plot ");
+	strbuf_printf(b, "plot ");
 	for (k = 0; k < s.ncurves; k++) {
 		int	colour;
 
@@ -953,18 +907,18 @@ plot_script(const struct plot_req *req, enum plot_format fmt, int w, int h,
 		else
 			colour = iloss++;
 		curve_label(&s, c, zh, label, sizeof label);
-		buf_printf(b, "%s$d using 1:%d with lines ", k ? ", \\\n  " :
+		strbuf_printf(b, "%s$d using 1:%d with lines ", k ? ", \\\n  " :
 		    "", k + 2);
 		if (dumb)
-			buf_printf(b, "lt %d", k + 1);
+			strbuf_printf(b, "lt %d", k + 1);
 		else
-			buf_printf(b, "ls %d", (c->gradient ? 11 : 1) +
+			strbuf_printf(b, "ls %d", (c->gradient ? 11 : 1) +
 			    colour % 8);
 		/* compare: losses may coincide (soft-margin and bce-logits
 		   for y=1), so the earlier ones are drawn wider */
 		if (!dumb && s.kind == CURVE_COMPARE)
-			buf_printf(b, " lw %d", 2 + (s.ncurves - 1 - k));
-		buf_printf(b, " axes x1y%d title ", c->gradient ? 2 : 1);
+			strbuf_printf(b, " lw %d", 2 + (s.ncurves - 1 - k));
+		strbuf_printf(b, " axes x1y%d title ", c->gradient ? 2 : 1);
 		buf_key_title(b, label, dumb);
 		if (keys != NULL && k < PLOT_MAX_CURVES) {
 			keys->curves[k].point = dumb_pens[k % 7];
@@ -975,12 +929,12 @@ plot_script(const struct plot_req *req, enum plot_format fmt, int w, int h,
 		}
 	}
 	for (r = 0; r < nref; r++) {
-		buf_printf(b, ", \\\n  %s using 1:2 with lines ", ref_block[r]);
+		strbuf_printf(b, ", \\\n  %s using 1:2 with lines ", ref_block[r]);
 		if (dumb)
-			buf_printf(b, "lt %d", s.ncurves + r + 1);
+			strbuf_printf(b, "lt %d", s.ncurves + r + 1);
 		else
-			buf_printf(b, "ls 20");
-		buf_printf(b, " axes x1y1 title ");
+			strbuf_printf(b, "ls 20");
+		strbuf_printf(b, " axes x1y1 title ");
 		buf_key_title(b, ref_label[r], dumb);
 		k = s.ncurves + r;
 		if (keys != NULL && k < PLOT_MAX_CURVES) {
@@ -997,17 +951,17 @@ plot_script(const struct plot_req *req, enum plot_format fmt, int w, int h,
 		    s.xaxis == CURVE_X_PROB ? "p" : s.xaxis == CURVE_X_MARGIN ?
 		    "m" : "z", short_num(req->mark, tmp, sizeof tmp));
 		if (dumb)
-			buf_printf(b, ", \\\n  $m using 1:2 with points pt "
+			strbuf_printf(b, ", \\\n  $m using 1:2 with points pt "
 			    "'%c' title ", PLOT_MARK_CHAR);
 		else
-			buf_printf(b, ", \\\n  $m using 1:2 with points pt 7 "
+			strbuf_printf(b, ", \\\n  $m using 1:2 with points pt 7 "
 			    "ps %s lc rgb '#000000' title ",
 			    fmt == PLOT_FORMAT_PDF ? "0.7" : "1.6");
 		buf_key_title(b, label, dumb);
 		if (keys != NULL)
 			keys->mark_point = PLOT_MARK_CHAR;
 	}
-	buf_printf(b, "\nunset output\n");
+	strbuf_printf(b, "\nunset output\n");
 	if (b->oom) {
 		err_set(e, "out of memory");
 		goto out;
@@ -1089,11 +1043,11 @@ gnuplot_error_line(const char *err, char *out, size_t len)
  * 0 if it exited 0, else -1 with e set.  The child is always reaped.
  */
 static int
-plot_run(const char *script, size_t len, struct buf *out, struct err *e)
+plot_run(const char *script, size_t len, struct strbuf *out, struct err *e)
 {
 	struct sigaction	 ign, oldpipe;
 	struct pollfd		 pfd[3];
-	struct buf		 err = { NULL, 0, 0, 0 };
+	struct strbuf		 err = STRBUF_INIT;
 	char			 chunk[65536], line[200];
 	int			 in[2] = { -1, -1 }, so[2] = { -1, -1 };
 	int			 se[2] = { -1, -1 }, status, nfd, i, rc = -1;
@@ -1207,9 +1161,9 @@ plot_run(const char *script, size_t len, struct buf *out, struct err *e)
 				if (out->len + (size_t)n > PLOT_OUT_MAX)
 					toolarge = 1;
 				else
-					buf_add(out, chunk, (size_t)n);
+					strbuf_add(out, chunk, (size_t)n);
 			} else if (err.len < PLOT_ERR_MAX)
-				buf_add(&err, chunk, (size_t)n);
+				strbuf_add(&err, chunk, (size_t)n);
 		}
 		if (toolarge)
 			break;
@@ -1372,7 +1326,7 @@ int
 plot_dumb(const struct plot_req *req, int width, int height,
     struct plot_text *out, struct err *e)
 {
-	struct buf	 b = { NULL, 0, 0, 0 }, o = { NULL, 0, 0, 0 };
+	struct strbuf	 b = STRBUF_INIT, o = STRBUF_INIT;
 	char		*p, *q, **lines;
 	int		 n, rc = -1;
 
@@ -1453,7 +1407,7 @@ int
 plot_export(const struct plot_req *req, const char *path, int width,
     int height, struct err *e)
 {
-	struct buf		 b = { NULL, 0, 0, 0 }, o = { NULL, 0, 0, 0 };
+	struct strbuf		 b = STRBUF_INIT, o = STRBUF_INIT;
 	enum plot_format	 fmt;
 	char			*tmp = NULL;
 	size_t			 off;

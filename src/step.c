@@ -18,6 +18,7 @@
 
 #include "core/activation.h"
 #include "step.h"
+#include "strbuf.h"
 
 struct step_snapshot {
 	enum loss_id	 loss;
@@ -638,36 +639,6 @@ step_fmt(double v, int prec, char *buf, size_t len)
 	return buf;
 }
 
-struct rbuf {
-	char	*p;
-	size_t	 len, cap;
-	int	 oom;
-};
-
-static void
-rb_put(struct rbuf *b, const char *s, size_t n)
-{
-	char	*np;
-	size_t	 ncap;
-
-	if (b->oom)
-		return;
-	if (b->len + n + 1 > b->cap) {
-		ncap = b->cap ? b->cap : 256;
-		while (ncap < b->len + n + 1)
-			ncap *= 2;
-		if ((np = realloc(b->p, ncap)) == NULL) {
-			b->oom = 1;
-			return;
-		}
-		b->p = np;
-		b->cap = ncap;
-	}
-	memcpy(b->p + b->len, s, n);
-	b->len += n;
-	b->p[b->len] = '\0';
-}
-
 /* Element [i] or [i][j] of m (a NULL m or bad index: -1). */
 static int
 step_elem(const struct mat *m, int nidx, const long *idx, double *out)
@@ -923,7 +894,7 @@ char *
 step_render(const struct step *s, const char *tmpl, int *nbad, char *bad,
     size_t badlen)
 {
-	struct rbuf	 b = { NULL, 0, 0, 0 };
+	struct strbuf	 b = STRBUF_INIT;
 	const char	*p, *q, *str;
 	char		 ph[128], copy[128], num[64], *name;
 	long		 idx[2];
@@ -933,20 +904,20 @@ step_render(const struct step *s, const char *tmpl, int *nbad, char *bad,
 
 	if (bad != NULL && badlen > 0)
 		bad[0] = '\0';
-	rb_put(&b, "", 0);
+	strbuf_add(&b, "", 0);
 	for (p = tmpl ? tmpl : ""; *p != '\0'; p++) {
 		if (p[0] == '{' && p[1] == '{') {
-			rb_put(&b, "{", 1);
+			strbuf_add(&b, "{", 1);
 			p++;
 			continue;
 		}
 		if (p[0] == '}' && p[1] == '}') {
-			rb_put(&b, "}", 1);
+			strbuf_add(&b, "}", 1);
 			p++;
 			continue;
 		}
 		if (*p != '{') {
-			rb_put(&b, p, 1);
+			strbuf_add(&b, p, 1);
 			continue;
 		}
 		q = strchr(p + 1, '}');
@@ -954,7 +925,7 @@ step_render(const struct step *s, const char *tmpl, int *nbad, char *bad,
 		if (q == NULL || n == 0 || n >= sizeof ph ||
 		    memchr(p + 1, '{', n) != NULL || memchr(p + 1, '\n', n)) {
 			/* not a placeholder: a lone brace */
-			rb_put(&b, "{?}", 3);
+			strbuf_add(&b, "{?}", 3);
 			nb++;
 			if (nb == 1 && bad != NULL)
 				snprintf(bad, badlen, "%s", "{");
@@ -965,16 +936,16 @@ step_render(const struct step *s, const char *tmpl, int *nbad, char *bad,
 		memcpy(copy, ph, n + 1);
 		if (step_parse_ph(copy, &name, &nidx, idx, &prec) != 0 ||
 		    step_lookup(s, name, nidx, idx, &v, &str, &isnum) != 0) {
-			rb_put(&b, "{?", 2);
-			rb_put(&b, ph, n);
-			rb_put(&b, "}", 1);
+			strbuf_add(&b, "{?", 2);
+			strbuf_add(&b, ph, n);
+			strbuf_add(&b, "}", 1);
 			if (nb++ == 0 && bad != NULL)
 				snprintf(bad, badlen, "%s", ph);
 		} else if (isnum) {
 			step_fmt(v, prec, num, sizeof num);
-			rb_put(&b, num, strlen(num));
+			strbuf_add(&b, num, strlen(num));
 		} else
-			rb_put(&b, str, strlen(str));
+			strbuf_add(&b, str, strlen(str));
 		p = q;
 	}
 	if (nbad != NULL)

@@ -15,6 +15,7 @@
 #include <wchar.h>
 
 #include "text.h"
+#include "strbuf.h"
 
 int
 text_utf8_valid(const char *s, size_t len)
@@ -242,37 +243,6 @@ text_pad(const char *s, int cols, int right)
 	return out;
 }
 
-/* A growing output buffer. */
-struct text_buf {
-	char	*p;
-	size_t	 len, cap;
-	int	 oom;
-};
-
-static void
-text_put(struct text_buf *b, const char *s, size_t n)
-{
-	char	*np;
-	size_t	 ncap;
-
-	if (b->oom)
-		return;
-	if (b->len + n + 1 > b->cap) {
-		ncap = b->cap ? b->cap : 256;
-		while (ncap < b->len + n + 1)
-			ncap *= 2;
-		if ((np = realloc(b->p, ncap)) == NULL) {
-			b->oom = 1;
-			return;
-		}
-		b->p = np;
-		b->cap = ncap;
-	}
-	memcpy(b->p + b->len, s, n);
-	b->len += n;
-	b->p[b->len] = '\0';
-}
-
 /* Whether a code point may be broken before or after (CJK and fullwidth). */
 static int
 text_breakable(unsigned int cp)
@@ -295,7 +265,7 @@ text_no_start(unsigned int cp)
 
 /* Wrap one source line (no '\n') of len bytes into b. */
 static void
-text_wrap_line(struct text_buf *b, const char *s, size_t len, int cols)
+text_wrap_line(struct strbuf *b, const char *s, size_t len, int cols)
 {
 	size_t	 indent = 0, i, n, lw, start, brk, brkw;
 	size_t	 nn;
@@ -310,8 +280,8 @@ text_wrap_line(struct text_buf *b, const char *s, size_t len, int cols)
 	while (i < len || first) {
 		/* one output line: indent + as much as fits */
 		if (!first)
-			text_put(b, "\n", 1);
-		text_put(b, s, indent);
+			strbuf_add(b, "\n", 1);
+		strbuf_add(b, s, indent);
 		if (!first)
 			while (i < len && s[i] == ' ')
 				i++;
@@ -346,18 +316,18 @@ text_wrap_line(struct text_buf *b, const char *s, size_t len, int cols)
 			i += n;
 		}
 		if (i >= len) {
-			text_put(b, s + start, len - start);
+			strbuf_add(b, s + start, len - start);
 			break;
 		}
 		/* i is the first char that does not fit */
 		if (s[i] == ' ') {
-			text_put(b, s + start, i - start);
+			strbuf_add(b, s + start, i - start);
 		} else if (brk > start) {
-			text_put(b, s + start, brk - start);
+			strbuf_add(b, s + start, brk - start);
 			i = brk;
 		} else {
 			/* a word longer than the line: cut it */
-			text_put(b, s + start, i - start);
+			strbuf_add(b, s + start, i - start);
 		}
 		(void)brkw;
 	}
@@ -366,13 +336,13 @@ text_wrap_line(struct text_buf *b, const char *s, size_t len, int cols)
 char *
 text_wrap(const char *s, int cols)
 {
-	struct text_buf	 b = { NULL, 0, 0, 0 };
+	struct strbuf	 b = STRBUF_INIT;
 	const char	*nl;
 	size_t		 len;
 
 	if (cols < 1)
 		cols = 1;
-	text_put(&b, "", 0);
+	strbuf_add(&b, "", 0);
 	for (;;) {
 		nl = strchr(s, '\n');
 		len = nl ? (size_t)(nl - s) : strlen(s);
@@ -382,7 +352,7 @@ text_wrap(const char *s, int cols)
 		text_wrap_line(&b, s, len, cols);
 		if (nl == NULL)
 			break;
-		text_put(&b, "\n", 1);
+		strbuf_add(&b, "\n", 1);
 		s = nl + 1;
 	}
 	if (b.oom) {
