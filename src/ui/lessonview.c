@@ -2,16 +2,20 @@
  * lessonview.c -- the lesson screen: one step of one lesson, live.
  *
  * What it shows, top to bottom (in a pad that scrolls to keep the
- * selection in view): the step's narrative with its {placeholders} filled
- * by step_render(); a predict-first question when the step has one (the
- * results stay hidden until it is answered or `v` is pressed); the editable
- * input table (rows are samples, columns classes) and the targets; the
- * options the lesson exposes; the results -- the reduced value saying what
- * it is ("mean of 3 = ..."), the per-element loss and the gradient labelled
- * by what the input is (dL/dz, dL/dp); the core's warnings; the pitfall
- * pane (sidebyside.c); the PyTorch line; and the plot (plotpane.c), on the
- * right when the terminal is wide enough, else at the end of the pad.  A
- * fixed strip above the status line always shows the reduced value.
+ * selection in view): a predict-first question when the step has one (the
+ * results and the narrative stay hidden until it is answered or `v` is
+ * pressed); the step's narrative with its {placeholders} filled by
+ * step_render(); the editable input table (rows are samples, columns
+ * classes) and the targets (table.c); the options the lesson exposes; the
+ * results -- the reduced value saying what it is ("mean of 3 = ..."), the
+ * per-element loss and the gradient labelled by what the input is (dL/dz,
+ * dL/dp); the core's warnings; the pitfall pane (sidebyside.c); the
+ * lesson's PyTorch lines and the same computation with the learner's values
+ * (pycode.c); and the plot (plotpane.c), on the right when the terminal is
+ * wide enough, else at the end of the pad.  A fixed strip above the status
+ * line always shows the reduced value (and the pitfall's).  Presenter mode
+ * drops the title and hint bars, shows the value in large figures and gives
+ * the plot more room; autoplay steps on a timer.
  *
  * Every number comes from the live step (step.h), which calls the loss
  * core; a key edits the step through the step_* helpers (which recompute
@@ -47,7 +51,6 @@
 #include "ui/table.h"
 #include "ui/ui.h"
 
-#define TABLE_CELLW	9	/* a table cell, with its leading blank */
 #define LV_NUDGE_SMALL	0.1
 #define LV_NUDGE_LARGE	1.0
 #define LV_PLOT_MIN_W	40	/* narrower: the plot goes under the text */
