@@ -11,11 +11,11 @@
 
 #include <getopt.h>
 #include <math.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "cli.h"
 #include "cmd_eval.h"
 #include "core/diag.h"
 #include "core/loss.h"
@@ -102,19 +102,6 @@ cmd_eval_usage(void *out)
 "  losslab eval ce --input '2,1,0.1;0.2,0.3,2.5' --target 0,2 --json\n"), fp);
 }
 
-static int __attribute__((format(printf, 1, 2)))
-fail(const char *fmt, ...)
-{
-	va_list ap;
-
-	fputs("losslab: ", stderr);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-	return 2;
-}
-
 /* Parse a value option (which may read stdin once) into m. */
 static int
 value_arg(struct eval_args *a, const char *opt, const char *arg,
@@ -123,15 +110,15 @@ value_arg(struct eval_args *a, const char *opt, const char *arg,
 	struct err	 e;
 
 	if (*have)
-		return fail("%s given twice", opt);
+		return cli_fail("%s given twice", opt);
 	if (strcmp(arg, "-") == 0) {
 		if (a->stdin_used)
-			return fail("%s: standard input is already read by "
+			return cli_fail("%s: standard input is already read by "
 			    "another option", opt);
 		a->stdin_used = 1;
 	}
 	if (parse_value_arg(arg, opt, m, &e) != 0)
-		return fail("%s", e.msg);
+		return cli_fail("%s", e.msg);
 	*have = 1;
 	return 0;
 }
@@ -140,7 +127,7 @@ static int
 number_arg(const char *opt, const char *arg, double *out)
 {
 	if (parse_double(arg, out) != 0)
-		return fail("%s: '%s' is not a number", opt, arg);
+		return cli_fail("%s: '%s' is not a number", opt, arg);
 	return 0;
 }
 
@@ -149,7 +136,7 @@ static int
 check_applies(const struct eval_args *a, const char *opt, int given)
 {
 	if (given && !loss_has_option(a->loss, opt))
-		return fail("--%s does not apply to %s (%s)", opt,
+		return cli_fail("--%s does not apply to %s (%s)", opt,
 		    loss_name(a->loss), loss_torch_name(a->loss));
 	return 0;
 }
@@ -191,12 +178,12 @@ parse_args(int argc, char **argv, struct eval_args *a)
 		case OPT_REDUCTION:
 			if (loss_reduction_parse(optarg,
 			    &a->opts.reduction) != 0)
-				rc = fail("--reduction: %s is not a valid "
+				rc = cli_fail("--reduction: %s is not a valid "
 				    "value for reduction", optarg);
 			break;
 		case OPT_IGNORE_INDEX:
 			if (parse_long(optarg, &l) != 0)
-				rc = fail("--ignore-index: '%s' is not an "
+				rc = cli_fail("--ignore-index: '%s' is not an "
 				    "integer", optarg);
 			else
 				a->opts.ignore_index = l;
@@ -210,7 +197,7 @@ parse_args(int argc, char **argv, struct eval_args *a)
 			break;
 		case OPT_P:
 			if (parse_long(optarg, &l) != 0 || (l != 1 && l != 2))
-				rc = fail("--p: only p == 1 and p == 2 "
+				rc = cli_fail("--p: only p == 1 and p == 2 "
 				    "supported (got '%s')", optarg);
 			else
 				a->opts.p = (int)l;
@@ -227,7 +214,7 @@ parse_args(int argc, char **argv, struct eval_args *a)
 		case OPT_PITFALL:
 			if (pitfall_parse(optarg, &a->pitfall) != 0 ||
 			    a->pitfall == PITFALL_NONE)
-				rc = fail("--pitfall: unknown pitfall '%s' "
+				rc = cli_fail("--pitfall: unknown pitfall '%s' "
 				    "(double-sigmoid, softmax-then-ce, "
 				    "log-softmax-then-ce, bce-on-logits, "
 				    "naive-float32)", optarg);
@@ -239,10 +226,10 @@ parse_args(int argc, char **argv, struct eval_args *a)
 			cmd_eval_usage(stdout);
 			return 1;
 		case ':':
-			return fail("option '%s' needs a value",
+			return cli_fail("option '%s' needs a value",
 			    argv[optind - 1]);
 		default:
-			return fail("unknown option '%s' (see 'losslab eval "
+			return cli_fail("unknown option '%s' (see 'losslab eval "
 			    "--help')", argv[optind - 1]);
 		}
 		if (rc != 0)
@@ -250,19 +237,19 @@ parse_args(int argc, char **argv, struct eval_args *a)
 	}
 	for (; optind < argc; optind++) {
 		if (loss_arg != NULL)
-			return fail("unexpected argument '%s' (the loss is "
+			return cli_fail("unexpected argument '%s' (the loss is "
 			    "already '%s')", argv[optind], loss_arg);
 		loss_arg = argv[optind];
 	}
 	if (loss_arg == NULL)
-		return fail("eval needs a loss (see 'losslab eval --help')");
+		return cli_fail("eval needs a loss (see 'losslab eval --help')");
 	if (loss_parse(loss_arg, &a->loss) != 0)
-		return fail("unknown loss '%s' (see 'losslab eval --help')",
+		return cli_fail("unknown loss '%s' (see 'losslab eval --help')",
 		    loss_arg);
 	if (!a->have_input)
-		return fail("eval %s needs --input", loss_arg);
+		return cli_fail("eval %s needs --input", loss_arg);
 	if (!a->have_target)
-		return fail("eval %s needs --target", loss_arg);
+		return cli_fail("eval %s needs --target", loss_arg);
 	if ((rc = check_applies(a, "weight", given[OPT_WEIGHT])) != 0 ||
 	    (rc = check_applies(a, "pos-weight", given[OPT_POS_WEIGHT])) != 0 ||
 	    (rc = check_applies(a, "ignore-index",
@@ -276,7 +263,7 @@ parse_args(int argc, char **argv, struct eval_args *a)
 	    (rc = check_applies(a, "log-target", given[OPT_LOG_TARGET])) != 0)
 		return rc;
 	if (a->pitfall != PITFALL_NONE && pitfall_loss(a->pitfall) != a->loss)
-		return fail("--pitfall %s imitates %s, not %s",
+		return cli_fail("--pitfall %s imitates %s, not %s",
 		    pitfall_name(a->pitfall),
 		    loss_name(pitfall_loss(a->pitfall)), loss_name(a->loss));
 	return 0;
@@ -472,7 +459,7 @@ cmd_eval_main(int argc, char **argv)
 		goto out;
 	}
 	if (loss_eval(a.loss, &a.input, &a.target, &a.opts, &r, &e) != 0) {
-		rc = fail("%s: %s", loss_name(a.loss), e.msg);
+		rc = cli_fail("%s: %s", loss_name(a.loss), e.msg);
 		goto out;
 	}
 	diag_check(a.loss, &a.input, &a.target, &a.opts, &r, &dl);
@@ -484,7 +471,7 @@ cmd_eval_main(int argc, char **argv)
 	else
 		print_report(&a, &r, &dl, pok ? &pr : NULL, &perr);
 	if (fflush(stdout) != 0 || ferror(stdout))
-		rc = fail("write error on standard output");
+		rc = cli_fail("write error on standard output");
 out:
 	loss_result_free(&r);
 	loss_result_free(&pr);

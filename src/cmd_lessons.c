@@ -13,6 +13,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "cli.h"
 #include "cmd_lessons.h"
 #include "i18n.h"
 #include "lesson.h"
@@ -21,7 +22,7 @@
 static void
 cl_usage(FILE *f)
 {
-	fprintf(f, "%s", _("usage: losslab lessons [--check [FILE|DIR]...]\n"
+	fprintf(f, "%s", _("Usage: losslab lessons [--check [FILE|DIR]...]\n"
 	    "  (no option)   list the lessons: id, language, title, where from\n"
 	    "  --check       validate lesson files (default: every lesson on the\n"
 	    "                search path); problems are printed as\n"
@@ -141,11 +142,9 @@ cl_check(const struct app_opts *app, int argc, char **argv)
 	} else {
 		for (a = 0; a < argc; a++) {
 			if (stat(argv[a], &st) != 0) {
-				fprintf(stderr, "losslab: lessons --check: "
-				    "%s: no such file or directory\n",
-				    argv[a]);
 				lesson_catalog_free(&cat);
-				return 2;
+				return cli_fail("lessons --check: %s: no such "
+				    "file or directory", argv[a]);
 			}
 			/* each argument on its own: nothing shadows */
 			if (cl_add(&cat, argv[a]) != 0)
@@ -153,10 +152,8 @@ cl_check(const struct app_opts *app, int argc, char **argv)
 		}
 	}
 	if (cat.n == 0) {
-		fprintf(stderr, "losslab: lessons --check: no lesson files "
-		    "found\n");
 		lesson_catalog_free(&cat);
-		return 2;
+		return cli_fail("lessons --check: no lesson files found");
 	}
 	for (i = 0; i < cat.n; i++) {
 		if (cat.v[i].broken) {
@@ -175,8 +172,7 @@ cl_check(const struct app_opts *app, int argc, char **argv)
 	return nerr ? 2 : 0;
 oom:
 	lesson_catalog_free(&cat);
-	fprintf(stderr, "losslab: lessons: out of memory\n");
-	return 2;
+	return cli_fail("lessons: out of memory");
 }
 
 static int
@@ -188,8 +184,7 @@ cl_list(const struct app_opts *app)
 
 	if (lesson_catalog_load(&cat, app) != 0) {
 		lesson_catalog_free(&cat);
-		fprintf(stderr, "losslab: lessons: out of memory\n");
-		return 2;
+		return cli_fail("lessons: out of memory");
 	}
 	for (i = 0; i < cat.n; i++)
 		if (strlen(cat.v[i].id) > idw)
@@ -224,9 +219,8 @@ cmd_lessons_main(const struct app_opts *app, int argc, char **argv)
 			return cl_check(app, argc - i - 1, argv + i + 1);
 		if (strncmp(argv[i], "--lessons", 9) == 0)
 			continue;
-		fprintf(stderr, "losslab: lessons: unknown argument '%s' "
-		    "(try 'losslab lessons --help')\n", argv[i]);
-		return 2;
+		return cli_fail("lessons: unknown argument '%s' (try "
+		    "'losslab lessons --help')", argv[i]);
 	}
 	return cl_list(app);
 }

@@ -14,12 +14,12 @@
 
 #include <getopt.h>
 #include <math.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "cli.h"
 #include "cmd_plot.h"
 #include "core/loss.h"
 #include "i18n.h"
@@ -94,19 +94,6 @@ cmd_plot_usage(void *fp)
 "error.\n", (FILE *)fp);
 }
 
-static int __attribute__((format(printf, 1, 2)))
-fail(const char *fmt, ...)
-{
-	va_list	ap;
-
-	fputs("losslab: ", stderr);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-	return (2);
-}
-
 /* A finite number for option `opt`; 0, or -1 after the message. */
 static int
 num_arg(const char *opt, const char *s, double *v)
@@ -114,7 +101,7 @@ num_arg(const char *opt, const char *s, double *v)
 	char	clean[64];
 
 	if (parse_double(s, v) == -1 || !isfinite(*v)) {
-		fail("plot: %s: '%s' is not a finite number", opt,
+		cli_fail("plot: %s: '%s' is not a finite number", opt,
 		    plot_sanitize(s, clean, sizeof clean));
 		return (-1);
 	}
@@ -154,18 +141,18 @@ losses_arg(const char *s, struct plot_req *req)
 		q = strchr(p, ',');
 		n = q == NULL ? strlen(p) : (size_t)(q - p);
 		if (n == 0 || n >= sizeof name) {
-			fail("plot: --losses: empty or too long loss name");
+			cli_fail("plot: --losses: empty or too long loss name");
 			return (-1);
 		}
 		memcpy(name, p, n);
 		name[n] = '\0';
 		if (req->nlosses >= PLOT_MAX_LOSSES) {
-			fail("plot: --losses: at most %d losses",
+			cli_fail("plot: --losses: at most %d losses",
 			    PLOT_MAX_LOSSES);
 			return (-1);
 		}
 		if (loss_parse(name, &req->losses[req->nlosses]) == -1) {
-			fail("plot: --losses: unknown loss '%s'",
+			cli_fail("plot: --losses: unknown loss '%s'",
 			    plot_sanitize(name, clean, sizeof clean));
 			return (-1);
 		}
@@ -254,7 +241,7 @@ cmd_plot_main(int argc, char **argv)
 			if (num_arg("--classes", optarg, &v) == -1)
 				return (2);
 			if (v != floor(v) || v < 2 || v > 100000)
-				return (fail("plot: --classes: must be an "
+				return (cli_fail("plot: --classes: must be an "
 				    "integer from 2 to 100000"));
 			req.classes = (int)v;
 			break;
@@ -267,20 +254,20 @@ cmd_plot_main(int argc, char **argv)
 			if (num_arg("--target", optarg, &req.target) == -1)
 				return (2);
 			if (req.target < 0 || req.target > 1)
-				return (fail("plot: --target: must be in "
+				return (cli_fail("plot: --target: must be in "
 				    "[0, 1]"));
 			break;
 		case OPT_LANG:
 			if (strcmp(optarg, "en") != 0 &&
 			    strcmp(optarg, "zh") != 0)
-				return (fail("plot: --lang: unknown language "
+				return (cli_fail("plot: --lang: unknown language "
 				    "'%s' (en or zh)", plot_sanitize(optarg,
 				    clean, sizeof clean)));
 			lang = optarg;
 			break;
 		case OPT_SIZE:
 			if (size_arg(optarg, &w, &h) == -1)
-				return (fail("plot: --size: expected WxH, "
+				return (cli_fail("plot: --size: expected WxH, "
 				    "got '%s'", plot_sanitize(optarg, clean,
 				    sizeof clean)));
 			have_size = 1;
@@ -311,14 +298,14 @@ cmd_plot_main(int argc, char **argv)
 				return (2);
 			if (req.label_smoothing < 0 ||
 			    req.label_smoothing > 1)
-				return (fail("plot: --label-smoothing: must "
+				return (cli_fail("plot: --label-smoothing: must "
 				    "be in [0, 1]"));
 			break;
 		case OPT_POINTS:
 			if (num_arg("--points", optarg, &v) == -1)
 				return (2);
 			if (v != floor(v) || v < 2 || v > 100000)
-				return (fail("plot: --points: must be an "
+				return (cli_fail("plot: --points: must be an "
 				    "integer from 2 to 100000"));
 			req.points = (int)v;
 			break;
@@ -326,18 +313,18 @@ cmd_plot_main(int argc, char **argv)
 			cmd_plot_usage(stdout);
 			return (0);
 		case ':':
-			return (fail("plot: %s needs a value",
+			return (cli_fail("plot: %s needs a value",
 			    plot_sanitize(argv[optind - 1], clean,
 			    sizeof clean)));
 		default:
-			return (fail("plot: unknown option '%s' (see "
+			return (cli_fail("plot: unknown option '%s' (see "
 			    "'losslab plot --help')", plot_sanitize(
 			    argv[optind - 1], clean, sizeof clean)));
 		}
 	}
 	if (list) {
 		if (optind < argc)
-			return (fail("plot: --list takes no plot id"));
+			return (cli_fail("plot: --list takes no plot id"));
 		for (i = 0; i < PLOT_KIND_COUNT; i++)
 			printf("%-16s %s\n", plot_kind_name(i),
 			    plot_kind_desc(i));
@@ -345,63 +332,63 @@ cmd_plot_main(int argc, char **argv)
 	}
 	for (; optind < argc; optind++) {
 		if (id != NULL)
-			return (fail("plot: one plot id only (got '%s' "
+			return (cli_fail("plot: one plot id only (got '%s' "
 			    "after '%s')", plot_sanitize(argv[optind], clean,
 			    sizeof clean), id));
 		id = argv[optind];
 	}
 	if (id == NULL)
-		return (fail("plot: which plot? (see 'losslab plot --list')"));
+		return (cli_fail("plot: which plot? (see 'losslab plot --list')"));
 	if (plot_kind_parse(id, &kind) == -1)
-		return (fail("plot: unknown plot '%s' (see 'losslab plot "
+		return (cli_fail("plot: unknown plot '%s' (see 'losslab plot "
 		    "--list')", plot_sanitize(id, clean, sizeof clean)));
 	req.kind = kind;
 	req.lang = lang;
 	if (req.nlosses > 0 && kind != PLOT_COMPARE)
-		return (fail("plot: --losses is for 'compare' only"));
+		return (cli_fail("plot: --losses is for 'compare' only"));
 	/* the per-kind settings, where they mean something */
 	if ((!isnan(req.gamma) || !isnan(req.alpha)) && kind != PLOT_FOCAL &&
 	    kind != PLOT_COMPARE)
-		return (fail("plot: --gamma and --alpha are for 'focal' and "
+		return (cli_fail("plot: --gamma and --alpha are for 'focal' and "
 		    "'compare' only"));
 	if (!isnan(req.pos_weight) && kind != PLOT_POS_WEIGHT &&
 	    kind != PLOT_COMPARE)
-		return (fail("plot: --pos-weight is for 'pos-weight' and "
+		return (cli_fail("plot: --pos-weight is for 'pos-weight' and "
 		    "'compare' only"));
 	if (!isnan(req.label_smoothing) && kind != PLOT_LABEL_SMOOTHING &&
 	    kind != PLOT_COMPARE)
-		return (fail("plot: --label-smoothing is for "
+		return (cli_fail("plot: --label-smoothing is for "
 		    "'label-smoothing' and 'compare' only"));
 	if (req.classes != 0 && kind != PLOT_CE_CURVE &&
 	    kind != PLOT_SOFTMAX_THEN_CE && kind != PLOT_LABEL_SMOOTHING &&
 	    kind != PLOT_COMPARE)
-		return (fail("plot: --classes is for ce-curve, "
+		return (cli_fail("plot: --classes is for ce-curve, "
 		    "softmax-then-ce, label-smoothing and compare only"));
 
 	if (out != NULL) {
 		if (plot_check_path(out, &e) == -1)
-			return (fail("plot: --out: %s", e.msg));
+			return (cli_fail("plot: --out: %s", e.msg));
 		if (plot_format_from_path(out, &fmt) == -1)
-			return (fail("plot: --out: unknown format (use .png, "
+			return (cli_fail("plot: --out: unknown format (use .png, "
 			    ".svg, .pdf or .txt)"));
 		if (!plot_available())
-			return (fail("gnuplot not found (install "
+			return (cli_fail("gnuplot not found (install "
 			    "gnuplot-nox)"));
 		if (plot_export(&req, out, have_size ? w : 0,
 		    have_size ? h : 0, &e) == -1)
-			return (fail("plot: %s", e.msg));
+			return (cli_fail("plot: %s", e.msg));
 		return (0);
 	}
 	if (!plot_available())
-		return (fail("gnuplot not found (install gnuplot-nox)"));
+		return (cli_fail("gnuplot not found (install gnuplot-nox)"));
 	if (!have_size)
 		term_size(&w, &h);
 	if (plot_dumb(&req, w, h, &txt, &e) == -1)
-		return (fail("plot: %s", e.msg));
+		return (cli_fail("plot: %s", e.msg));
 	for (i = 0; i < txt.nlines; i++)
 		printf("%s\n", txt.lines[i]);
 	plot_text_free(&txt);
 	if (fflush(stdout) != 0 || ferror(stdout))
-		return (fail("plot: cannot write to standard output"));
+		return (cli_fail("plot: cannot write to standard output"));
 	return (0);
 }

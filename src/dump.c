@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cli.h"
 #include "dump.h"
 #include "i18n.h"
 #include "text.h"
@@ -624,8 +625,7 @@ dump_main(const struct app_opts *app, const char *what)
 
 	if ((l = lesson_find(app, what, app ? app->lang : NULL, err,
 	    sizeof err)) == NULL) {
-		fprintf(stderr, "losslab: %s\n", err);
-		return 2;
+		return cli_fail("%s", err);
 	}
 	if ((c = getenv("COLUMNS")) != NULL) {
 		v = strtol(c, &end, 10);
@@ -635,8 +635,7 @@ dump_main(const struct app_opts *app, const char *what)
 	rc = dump_lesson(stdout, l, cols);
 	lesson_free(l);
 	if (fflush(stdout) != 0 || rc != 0) {
-		fprintf(stderr, "losslab: --dump: write error\n");
-		return 2;
+		return cli_fail("--dump: write error");
 	}
 	return 0;
 }

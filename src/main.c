@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "app.h"
+#include "cli.h"
 #include "cmd_eval.h"
 #include "cmd_lessons.h"
 #include "cmd_plot.h"
@@ -103,13 +104,14 @@ version(void)
 	    "it.\nThere is NO WARRANTY, to the extent permitted by law.\n"));
 }
 
+/* The one-line error for the global options, with a pointer to --help. */
 static int
 fail_usage(const char *fmt, const char *arg)
 {
-	fputs("losslab: ", stderr);
-	fprintf(stderr, fmt, arg);
-	fputs(" (see 'losslab --help')\n", stderr);
-	return 2;
+	char	 msg[512];
+
+	snprintf(msg, sizeof msg, fmt, arg);
+	return cli_fail("%s (see 'losslab --help')", msg);
 }
 
 /*
@@ -220,10 +222,9 @@ main(int argc, char **argv)
 		goto out;
 	}
 	if (!isatty(STDOUT_FILENO) || !isatty(STDIN_FILENO)) {
-		fputs(_("losslab: the explorer needs a terminal; for numbers "
-		    "use 'losslab eval', for a lesson as text 'losslab --dump "
-		    "LESSON'\n"), stderr);
-		rc = 2;
+		rc = cli_fail("%s", _("the explorer needs a terminal; for "
+		    "numbers use 'losslab eval', for a lesson as text "
+		    "'losslab --dump LESSON'"));
 		goto out;
 	}
 	rc = ui_main(&app, lesson);
