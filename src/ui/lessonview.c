@@ -1247,8 +1247,21 @@ lessonview_draw(struct ui *u)
 	}
 
 	/* The fixed result strip, or the big figure in presenter mode. */
-	if (L.strip >= 0)
-		lv_draw_strip(L.strip, COLS, ls);
+	if (L.strip >= 0) {
+		const char	*more = NULL;
+
+		/* Say when the text goes on below or above the window. */
+		if (ls->scroll + L.body < h)
+			more = ls->scroll > 0 ? _("↑↓ Ctrl-U/D") :
+			    _("↓ more: Ctrl-D");
+		else if (ls->scroll > 0)
+			more = _("↑ Ctrl-U");
+		lv_draw_strip(L.strip, more != NULL ? COLS -
+		    (int)text_width(more) - 2 : COLS, ls);
+		if (more != NULL)
+			draw_right(stdscr, L.strip, COLS - (int)text_width(more) -
+			    1, (int)text_width(more), ROLE_LABEL, more);
+	}
 	if (L.bigh > 0) {
 		int	y0 = L.top + L.body;
 
