@@ -269,20 +269,6 @@ parse_args(int argc, char **argv, struct eval_args *a)
 	return 0;
 }
 
-/* The symbol of the input for gradient labels: z, p or log p. */
-static const char *
-input_symbol(enum loss_id id)
-{
-	switch (loss_input_kind(id)) {
-	case LOSS_INPUT_PROBABILITIES:
-		return "p";
-	case LOSS_INPUT_LOG_PROBABILITIES:
-		return "(log p)";
-	default:
-		return "z";
-	}
-}
-
 static const char *
 input_kind_name(enum loss_id id)
 {
@@ -352,7 +338,6 @@ print_report(const struct eval_args *a, const struct loss_result *r,
     const struct diag_list *dl, const struct loss_result *pr,
     const struct err *perr)
 {
-	const char	*sym = input_symbol(a->loss);
 	int		 i;
 
 	printf("%s (%s), reduction=%s\n", loss_name(a->loss),
@@ -365,7 +350,7 @@ print_report(const struct eval_args *a, const struct loss_result *r,
 	printf("%s:\n", _("per-element loss (reduction='none')"));
 	print_mat(&r->elem);
 	print_value_line(_("loss"), r, a->opts.reduction);
-	printf("%s dL/d%s (%s):\n", _("gradient"), sym,
+	printf("%s %s (%s):\n", _("gradient"), loss_grad_label(a->loss),
 	    _("w.r.t. the input"));
 	print_mat(&r->grad);
 	if (dl->n > 0) {
@@ -386,7 +371,8 @@ print_report(const struct eval_args *a, const struct loss_result *r,
 	print_value_line(_("pitfall loss"), pr, a->opts.reduction);
 	printf("%s: %.17g\n", _("difference (pitfall - correct)"),
 	    pr->value - r->value);
-	printf("%s dL/dz (%s):\n", _("pitfall gradient"),
+	printf("%s %s (%s):\n", _("pitfall gradient"),
+	    loss_grad_label(pitfall_loss(a->pitfall)),
 	    _("w.r.t. the raw logits"));
 	print_mat(&pr->grad);
 }

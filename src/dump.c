@@ -100,35 +100,6 @@ dump_template(FILE *out, const struct step *s, const char *tmpl, int cols,
 	return rc;
 }
 
-const char *
-dump_grad_label(enum loss_id id)
-{
-	switch (loss_input_kind(id)) {
-	case LOSS_INPUT_LOGITS:
-		return "\xe2\x88\x82L/\xe2\x88\x82z";		/* ∂L/∂z */
-	case LOSS_INPUT_PROBABILITIES:
-		return "\xe2\x88\x82L/\xe2\x88\x82p";		/* ∂L/∂p */
-	case LOSS_INPUT_LOG_PROBABILITIES:
-		return "\xe2\x88\x82L/\xe2\x88\x82(log p)";
-	}
-	return "dL/dx";
-}
-
-/* The input's symbol: z (logits), p (probabilities), log p. */
-static const char *
-dump_input_symbol(enum loss_id id)
-{
-	switch (loss_input_kind(id)) {
-	case LOSS_INPUT_LOGITS:
-		return "z";
-	case LOSS_INPUT_PROBABILITIES:
-		return "p";
-	case LOSS_INPUT_LOG_PROBABILITIES:
-		return "log p";
-	}
-	return "x";
-}
-
 static const char *
 dump_kind_name(enum loss_id id)
 {
@@ -306,7 +277,7 @@ dump_elementwise(FILE *out, const struct step *s)
 		return;
 	c = 0;
 	dt_set(&t, 0, c++, "i");
-	snprintf(h, sizeof h, "%s (%s)", _("input"), dump_input_symbol(s->loss));
+	snprintf(h, sizeof h, "%s (%s)", _("input"), loss_input_symbol(s->loss));
 	dt_set(&t, 0, c++, h);
 	dt_set(&t, 0, c++, _("target y"));
 	if (wcol)
@@ -314,7 +285,7 @@ dump_elementwise(FILE *out, const struct step *s)
 	if (pcol)
 		dt_set(&t, 0, c++, "pos_weight");
 	dt_set(&t, 0, c++, _("loss"));
-	dt_set(&t, 0, c++, dump_grad_label(s->loss));
+	dt_set(&t, 0, c++, loss_grad_label(s->loss));
 	for (i = 0; i < n; i++) {
 		c = 0;
 		snprintf(h, sizeof h, "%zu", i);
@@ -379,7 +350,7 @@ dump_samples(FILE *out, const struct step *s)
 
 	if (elemwise) {
 		snprintf(h, sizeof h, "%s %s (%s)", _("input"),
-		    dump_input_symbol(s->loss), dump_kind_name(s->loss));
+		    loss_input_symbol(s->loss), dump_kind_name(s->loss));
 		dump_matrix(out, h, &s->input);
 		dump_matrix(out, _("target y"), &s->target);
 		dump_matrix(out, _("weight"), &s->weight);
@@ -394,7 +365,7 @@ dump_samples(FILE *out, const struct step *s)
 		dt_set(&t, 0, 0, "n");
 		for (c = 0; c < C; c++) {
 			snprintf(h, sizeof h, "%s[%zu]",
-			    dump_input_symbol(s->loss), c);
+			    loss_input_symbol(s->loss), c);
 			dt_set(&t, 0, 1 + c, h);
 		}
 		if (idx)
@@ -463,11 +434,11 @@ dump_pitfall(FILE *out, const struct step *s, int cols)
 	for (i = 0; i < n; i++) {
 		if (g->ndim == 2)
 			snprintf(h, sizeof h, "%s [%zu][%zu]",
-			    dump_grad_label(pitfall_loss(s->pitfall)),
+			    loss_grad_label(pitfall_loss(s->pitfall)),
 			    i / g->cols, i % g->cols);
 		else
 			snprintf(h, sizeof h, "%s [%zu]",
-			    dump_grad_label(pitfall_loss(s->pitfall)), i);
+			    loss_grad_label(pitfall_loss(s->pitfall)), i);
 		dt_set(&t, i + 2, 0, h);
 		if (s->ok && i < mat_numel(&s->res.grad))
 			dt_num(&t, i + 2, 1, s->res.grad.v[i]);
@@ -560,7 +531,7 @@ dump_step(FILE *out, const struct step *s, int cols)
 		strncat(what, ")", sizeof what - strlen(what) - 1);
 		dump_hanging(out, buf, what, cols, 4);
 		if (s->input.ndim != 1 || dump_per_sample(s->loss))
-			dump_matrix(out, dump_grad_label(s->loss),
+			dump_matrix(out, loss_grad_label(s->loss),
 			    &s->res.grad);
 	} else {
 		snprintf(buf, sizeof buf, "  %s: ", _("Error"));

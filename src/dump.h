@@ -20,9 +20,6 @@ int	 dump_main(const struct app_opts *app, const char *lesson);
 int	 dump_lesson(FILE *out, const struct lesson *l, int cols);
 /* Print one live step (heading "Step n/N: title" included); 0 or -1. */
 int	 dump_step(FILE *out, const struct step *s, int cols);
-/* The gradient's label for a loss: "dL/dz", "dL/dp" or "dL/d(log p)", in
-   the mathematical spelling (∂L/∂z ...). */
-const char *dump_grad_label(enum loss_id id);
 /* One line saying what the reduced value is, e.g. "mean over 3 elements";
    written into buf. */
 const char *dump_value_what(const struct step *s, char *buf, size_t len);

@@ -121,13 +121,13 @@ check "blanks around numbers are fine" "$out" 'close(j["value"], 0.3047555609137
 # --- the readable report ------------------------------------------------------
 out=$("$LOSSLAB" eval bce --input 0.9,0.1,0.5 --target 1,0,1)
 ok $? "report exits 0"
-echo "$out" | grep -q 'dL/dp' && echo "$out" | grep -q 'nn.BCELoss' &&
+echo "$out" | grep -q '∂L/∂p' && echo "$out" | grep -q 'nn.BCELoss' &&
     echo "$out" | grep -q 'per-element loss' && echo "$out" | grep -q '0.30128940395853'
-ok $? "report names the loss, the per-element losses, the value and dL/dp"
+ok $? "report names the loss, the per-element losses, the value and ∂L/∂p"
 out=$("$LOSSLAB" eval bce-logits --input 0.9,0.1,0.5 --target 1,0,1 --pitfall double-sigmoid)
-echo "$out" | grep -q 'dL/dz' && echo "$out" | grep -q 'input-looks-like-probabilities' &&
+echo "$out" | grep -q '∂L/∂z' && echo "$out" | grep -q 'input-looks-like-probabilities' &&
     echo "$out" | grep -q 'double-sigmoid'
-ok $? "report shows dL/dz, warnings and the pitfall"
+ok $? "report shows ∂L/∂z, warnings and the pitfall"
 
 # --- bad input: exit 2, one line -------------------------------------------------
 expect_fail "unknown loss" "unknown loss 'hinge'" eval hinge --input 1 --target 1

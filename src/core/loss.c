@@ -129,6 +129,32 @@ loss_input_kind(enum loss_id id)
 	}
 }
 
+const char *
+loss_input_symbol(enum loss_id id)
+{
+	switch (loss_input_kind(id)) {
+	case LOSS_INPUT_PROBABILITIES:
+		return "p";
+	case LOSS_INPUT_LOG_PROBABILITIES:
+		return "log p";
+	default:
+		return "z";
+	}
+}
+
+const char *
+loss_grad_label(enum loss_id id)
+{
+	switch (loss_input_kind(id)) {
+	case LOSS_INPUT_PROBABILITIES:
+		return "\u2202L/\u2202p";
+	case LOSS_INPUT_LOG_PROBABILITIES:
+		return "\u2202L/\u2202(log p)";
+	default:
+		return "\u2202L/\u2202z";
+	}
+}
+
 int
 loss_has_option(enum loss_id id, const char *option)
 {

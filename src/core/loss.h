@@ -107,6 +107,10 @@ int	 loss_parse(const char *name, enum loss_id *id);
 /* The PyTorch spelling, e.g. "nn.BCEWithLogitsLoss". */
 const char *loss_torch_name(enum loss_id id);
 enum loss_input_kind loss_input_kind(enum loss_id id);
+/* The input's symbol for labels: "z" (logits), "p", "log p". */
+const char *loss_input_symbol(enum loss_id id);
+/* The gradient's label, UTF-8: "∂L/∂z", "∂L/∂p" or "∂L/∂(log p)". */
+const char *loss_grad_label(enum loss_id id);
 /* Whether the loss reads an option ("weight", "pos-weight", "ignore-index",
    "label-smoothing", "margin", "p", "alpha", "gamma", "log-target"). */
 int	 loss_has_option(enum loss_id id, const char *option);
