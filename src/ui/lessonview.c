@@ -1104,12 +1104,10 @@ lv_draw_strip(int y, int cols, struct lv_step *ls)
 		if (s->pitfall_ok) {
 			step_fmt(s->pres.value, 8, v, sizeof v);
 			step_fmt(s->pres.value - s->res.value, 4, d, sizeof d);
-			if (cols >= 90)
-				snprintf(buf, sizeof buf, "   %s %s = %s (Δ %s%s)",
-				    _("pitfall"), pitfall_name(s->pitfall), v,
-				    s->pres.value >= s->res.value ? "+" : "",
-				    d);
-			else
+			snprintf(buf, sizeof buf, "   %s %s = %s (Δ %s%s)",
+			    _("pitfall"), pitfall_name(s->pitfall), v,
+			    s->pres.value >= s->res.value ? "+" : "", d);
+			if (x + (int)text_width(buf) > cols)	/* shorter */
 				snprintf(buf, sizeof buf, "  %s %s (Δ%s%s)",
 				    _("pitfall"), v, s->pres.value >=
 				    s->res.value ? "+" : "", d);
