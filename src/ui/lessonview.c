@@ -243,19 +243,6 @@ lv_input_name(enum loss_id loss)
 	}
 }
 
-static const char *
-lv_grad_name(enum loss_id loss)
-{
-	switch (loss_input_kind(loss)) {
-	case LOSS_INPUT_PROBABILITIES:
-		return "∂L/∂p";
-	case LOSS_INPUT_LOG_PROBABILITIES:
-		return "∂L/∂(log p)";
-	default:
-		return "∂L/∂z";
-	}
-}
-
 /* Whether the results are hidden behind an unanswered question. */
 static int
 lv_hidden(const struct lv_step *ls)
@@ -940,7 +927,7 @@ lv_draw_body(struct ui *u, WINDOW *w, int width, struct lv_step *ls,
 		t[nt].colhead = "ℓ";
 		t[nt].coloff = t[nt].g.cols == t[0].g.cols ? (int)ls->ic : 0;
 		nt++;
-		snprintf(name, sizeof name, "%s%s", lv_grad_name(s->loss),
+		snprintf(name, sizeof name, "%s%s", loss_grad_label(s->loss),
 		    s->opts.reduction == LOSS_REDUCTION_NONE ?
 		    _(" (of Σℓ)") : "");
 		t[nt].title = name;

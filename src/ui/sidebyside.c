@@ -28,20 +28,6 @@ sidebyside_differ(double a, double b)
 	return strcmp(x, y) != 0;
 }
 
-/* The gradient's label for an input kind. */
-static const char *
-sidebyside_dlabel(enum loss_input_kind k)
-{
-	switch (k) {
-	case LOSS_INPUT_PROBABILITIES:
-		return "∂L/∂p";
-	case LOSS_INPUT_LOG_PROBABILITIES:
-		return "∂L/∂(log p)";
-	default:
-		return "∂L/∂z";
-	}
-}
-
 struct sbs {
 	WINDOW	*w;
 	int	 y, x, cols;
@@ -268,8 +254,7 @@ sidebyside_draw(WINDOW *w, int y, int x, int cols, const struct step *s,
 		first = 0;
 		count = mat_numel(&s->res.grad);
 	}
-	snprintf(head, sizeof head, "%s",
-	    sidebyside_dlabel(loss_input_kind(s->loss)));
+	snprintf(head, sizeof head, "%s", loss_grad_label(s->loss));
 	sbs_elems(&b, head, &s->res.grad,
 	    mat_same_shape(pg, &s->res.grad) ? pg : NULL, first, count, two_d,
 	    row, hidden, pitfall_loss(s->pitfall) == s->loss, ROLE_GRADIENT);
