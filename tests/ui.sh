@@ -21,6 +21,7 @@ if ! command -v tmux >/dev/null 2>&1; then
 	exit 0
 fi
 
+unset TMUX	# the tests may themselves run inside tmux
 UI_WAIT=${UI_WAIT:-5}
 screens="$top_srcdir/tests/screens"
 sock="losslab-test-$$"
