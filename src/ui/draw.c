@@ -3,10 +3,12 @@
  *
  * Widths come from text.h (a Chinese character is two columns), so that a
  * line never overflows its pane: curses itself would wrap it onto the next
- * line.  Control characters are replaced by spaces before output.
+ * line.  Control characters are replaced by spaces before output; outside
+ * a UTF-8 locale, characters beyond ASCII by '?'s of their width.
  */
 #include "config.h"
 
+#include <langinfo.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,6 +17,44 @@
 #include "text.h"
 #include "ui/colors.h"
 #include "ui/draw.h"
+
+/* Whether the locale's character set is UTF-8 (else curses cannot show
+   anything beyond ASCII, and each other character is drawn as '?'s of its
+   width, so that the layout holds). */
+static int
+draw_utf8(void)
+{
+	static int	utf8 = -1;
+	const char	*cs;
+
+	if (utf8 == -1) {
+		cs = nl_langinfo(CODESET);
+		utf8 = cs != NULL && (strcmp(cs, "UTF-8") == 0 ||
+		    strcmp(cs, "utf8") == 0);
+	}
+	return utf8;
+}
+
+/* Copy n bytes of s as ASCII: other characters become '?' per column. */
+static size_t
+draw_ascii(const char *s, size_t n, char *out)
+{
+	size_t		i = 0, o = 0, len;
+	unsigned int	cp;
+	int		w;
+
+	while (i < n) {
+		len = text_decode(s + i, n - i, &cp);
+		if (cp < 0x80)
+			out[o++] = (char)cp;
+		else
+			for (w = text_cp_width(cp); w > 0; w--)
+				out[o++] = '?';
+		i += len;
+	}
+	out[o] = '\0';
+	return o;
+}
 
 int
 draw_str(WINDOW *w, int y, int x, int cols, int role, const char *s)
@@ -27,11 +67,15 @@ draw_str(WINDOW *w, int y, int x, int cols, int role, const char *s)
 	n = text_fit(s, cols, &width);
 	if (n == 0)
 		return 0;
-	buf = n < sizeof small ? small : malloc(n + 1);
+	/* ASCII output is never longer than width + n bytes. */
+	buf = n + width < sizeof small ? small : malloc(n + width + 1);
 	if (buf == NULL)
 		return 0;
-	memcpy(buf, s, n);
-	buf[n] = '\0';
+	if (draw_utf8()) {
+		memcpy(buf, s, n);
+		buf[n] = '\0';
+	} else
+		n = draw_ascii(s, n, buf);
 	for (i = 0; i < n; i++) {
 		if ((unsigned char)buf[i] < 0x20 || buf[i] == 0x7f)
 			buf[i] = ' ';
