@@ -552,6 +552,13 @@ ok $? "a broken lesson named on the command line: exit status 2"
 wait_for "zz-broken.en.lesson:4:"
 ok $? "... with its file:line: message"
 
+start 100 32 TERM=no-such-terminal -- uitest
+wait_exit
+[ "$status" = 2 ]
+ok $? "an unknown TERM: exit status 2"
+wait_for "losslab: cannot start the terminal interface"
+ok $? "... with a one-line losslab: message"
+
 start 100 32 -- no-such-lesson
 wait_exit
 [ "$status" = 2 ]

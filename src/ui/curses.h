@@ -27,4 +27,14 @@
 #include <curses.h>
 #endif
 
+/* The terminfo level (setupterm), for the one file that asks for it: its
+   macros (lines, columns, ...) must not leak into the others. */
+#ifdef UI_WANT_TERM_H
+#if defined(HAVE_NCURSESW_CURSES_H)
+#include <ncursesw/term.h>
+#else
+#include <term.h>
+#endif
+#endif
+
 #endif

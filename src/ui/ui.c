@@ -30,6 +30,7 @@
 #include "ui/colors.h"
 #include "ui/curses.h"
 #include "ui/draw.h"
+#include "ui/term.h"
 #include "ui/ui.h"
 
 /* Longest wait in getch before the loop looks at the signal flag. */
@@ -37,6 +38,7 @@
 
 static volatile sig_atomic_t	ui_signal;
 static int			ui_active;	/* curses is running */
+static SCREEN			*ui_screen;
 static struct sigaction		ui_old_int, ui_old_term, ui_old_hup;
 
 static void
@@ -53,15 +55,25 @@ ui_init(const struct app_opts *app)
 
 	if (ui_active)
 		return 0;
-	if (initscr() == NULL)
+#if !defined(HAVE_SET_ESCDELAY) && !defined(NCURSES_VERSION)
+	setenv("ESCDELAY", "25", 0);
+#endif
+	/* newterm, not initscr: initscr exits the program on an unknown
+	   TERM, newterm returns NULL and lets us say so our way. */
+	if (!term_usable() ||
+	    (ui_screen = newterm(NULL, stdout, stdin)) == NULL)
 		return -1;
+	set_term(ui_screen);
 	ui_active = 1;
 	cbreak();
 	noecho();
 	nonl();
 	keypad(stdscr, TRUE);
 	intrflush(stdscr, FALSE);
-#ifdef HAVE_SET_ESCDELAY
+	/* A lone Esc after 25 ms, not curses' default of a second.
+	   (configure's set_escdelay check runs without the curses library,
+	   so ncurses, which always has it, is recognised by its version.) */
+#if defined(HAVE_SET_ESCDELAY) || defined(NCURSES_VERSION)
 	set_escdelay(25);
 #endif
 	curs_set(0);
@@ -86,6 +98,8 @@ ui_done(void)
 	ui_active = 0;
 	curs_set(1);
 	endwin();
+	delscreen(ui_screen);
+	ui_screen = NULL;
 	sigaction(SIGINT, &ui_old_int, NULL);
 	sigaction(SIGTERM, &ui_old_term, NULL);
 	sigaction(SIGHUP, &ui_old_hup, NULL);
@@ -317,17 +331,18 @@ static int
 ui_bench(struct ui *u, int n)
 {
 	double	med = 0, max = 0;
-	int	r;
+	int	r, cols = COLS, lines = LINES;
 
 	u->bench = 1;
 	r = lessonview_bench(u, n, &med, &max);
+	lessonview_free(u);	/* its pad goes before the screen */
 	ui_done();
 	if (r == -1) {
 		fprintf(stderr, "losslab: benchmark failed\n");
 		return 2;
 	}
 	printf("keystroke to redrawn screen (32x10 table, %d keys, "
-	    "%dx%d): median %.3f ms, max %.3f ms\n", n, COLS, LINES, med,
+	    "%dx%d): median %.3f ms, max %.3f ms\n", n, cols, lines, med,
 	    max);
 	return 0;
 }
@@ -444,8 +459,8 @@ ui_main(const struct app_opts *app, const char *lesson)
 			ui_draw(&u);
 	}
 out:
+	lessonview_free(&u);	/* windows first, then the screen */
 	ui_done();
-	lessonview_free(&u);
 	lesson_catalog_free(&cat);
 	free(u.shown);
 	return u.status;
