@@ -160,7 +160,17 @@ sidebyside_draw(WINDOW *w, int y, int x, int cols, const struct step *s,
 	b.y = y;
 	b.x = x;
 	b.cols = cols;
-	b.lw = cols >= 70 ? 16 : 11;
+	/* The label column fits the longest label, within a third. */
+	snprintf(head, sizeof head, "%s[%zu][%zu]", loss_grad_label(s->loss),
+	    s->input.rows, s->input.cols);
+	b.lw = (int)text_width(head);
+	if ((int)text_width(_("lowest possible")) > b.lw)
+		b.lw = (int)text_width(_("lowest possible"));
+	if (b.lw < 12)
+		b.lw = 12;
+	b.lw++;
+	if (b.lw > cols / 3)
+		b.lw = cols / 3;
 	b.cw = (cols - b.lw) / 2;
 	if (b.cw < 8)
 		b.cw = 8;
