@@ -147,11 +147,12 @@ normalise() {
 	sed -e 's/│.*$//' -e 's/[[:space:]]*$//' | awk '/^plot$/ { exit } { print }'
 }
 
-# golden NAME: compare the screen with tests/screens/NAME.txt.
+# golden NAME: compare the screen with tests/screens/NAME.txt, polling
+# until they agree (the screen may still be redrawing, e.g. after a resize).
 golden() {
-	screen | normalise >"$tmp/$1.txt"
 	if [ -n "$GENERATE" ]; then
-		cp "$tmp/$1.txt" "$screens/$1.txt"
+		sleep 0.5
+		screen | normalise >"$screens/$1.txt"
 		ok 0 "golden $1 (regenerated)"
 		return
 	fi
@@ -159,6 +160,13 @@ golden() {
 		ok 1 "golden $1: tests/screens/$1.txt is missing (GENERATE=1)"
 		return
 	fi
+	i=0
+	while [ $i -lt $((UI_WAIT * 20)) ]; do
+		screen | normalise >"$tmp/$1.txt"
+		cmp -s "$screens/$1.txt" "$tmp/$1.txt" && break
+		sleep 0.05
+		i=$((i + 1))
+	done
 	if diff -u "$screens/$1.txt" "$tmp/$1.txt" >"$tmp/diff"; then
 		ok 0 "golden $1"
 	else
