@@ -1462,10 +1462,15 @@ lv_nudge(struct ui *u, struct lv_step *ls, int dir, int large)
 		d = dir;		/* class indices move by one */
 	else
 		d = (large ? LV_NUDGE_LARGE : LV_NUDGE_SMALL) * dir;
-	/* Round to the step so that 0.1 + 0.2 shows as 0.3. */
+	/* 0.1 + 0.2 is 0.30000000000000004: snap such a sum to the short
+	   decimal it is meant to be, but leave real precision alone. */
 	v = v + d;
-	if (fabs(v) < 1e12)
-		v = round(v * 1e9) / 1e9;
+	if (fabs(v) < 1e6) {
+		double	r = round(v * 1e9) / 1e9;
+
+		if (fabs(r - v) < 1e-12 * fmax(1, fabs(v)))
+			v = r;
+	}
 	lv_set_cell(u, ls, ls->focus == LV_TARGET ? STEP_TARGET : STEP_INPUT,
 	    ls->r, ls->c, v);
 }
