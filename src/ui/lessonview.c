@@ -1386,6 +1386,19 @@ lv_set_option(struct ui *u, struct lv_step *ls, const struct lv_opt *o,
 	lv_clamp(ls);
 }
 
+/* 0.1 + 0.2 is 0.30000000000000004: snap such a sum of nudges to the
+   short decimal it is meant to be, but leave real precision alone. */
+static double
+lv_snap(double v)
+{
+	double	r;
+
+	if (!(fabs(v) < 1e6))
+		return v;
+	r = round(v * 1e9) / 1e9;
+	return fabs(r - v) < 1e-12 * fmax(1, fabs(v)) ? r : v;
+}
+
 /* Give the step a weight or pos_weight of ones (one per class, the input's
    last dimension) when the lesson exposes it but the step has none. */
 static int
@@ -1443,13 +1456,13 @@ lv_nudge(struct ui *u, struct lv_step *ls, int dir, int large)
 			if (ls->optel >= mat_numel(m))
 				return;
 			lv_set_option(u, ls, o, ls->optel,
-			    m->v[ls->optel] + d);
+			    lv_snap(m->v[ls->optel] + d));
 			return;
 		}
 		if (strcmp(o->name, "log_target") == 0)
 			v = lv_opt_value(&ls->st, o) != 0 ? 0 : 1;
 		else
-			v = lv_opt_value(&ls->st, o) + d;
+			v = lv_snap(lv_opt_value(&ls->st, o) + d);
 		lv_set_option(u, ls, o, 0, v);
 		return;
 	}
@@ -1462,15 +1475,7 @@ lv_nudge(struct ui *u, struct lv_step *ls, int dir, int large)
 		d = dir;		/* class indices move by one */
 	else
 		d = (large ? LV_NUDGE_LARGE : LV_NUDGE_SMALL) * dir;
-	/* 0.1 + 0.2 is 0.30000000000000004: snap such a sum to the short
-	   decimal it is meant to be, but leave real precision alone. */
-	v = v + d;
-	if (fabs(v) < 1e6) {
-		double	r = round(v * 1e9) / 1e9;
-
-		if (fabs(r - v) < 1e-12 * fmax(1, fabs(v)))
-			v = r;
-	}
+	v = lv_snap(v + d);
 	lv_set_cell(u, ls, ls->focus == LV_TARGET ? STEP_TARGET : STEP_INPUT,
 	    ls->r, ls->c, v);
 }
