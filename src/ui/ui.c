@@ -461,6 +461,8 @@ ui_main(const struct app_opts *app, const char *lesson)
 out:
 	lessonview_free(&u);	/* windows first, then the screen */
 	ui_done();
+	if (lost)
+		fprintf(stderr, "losslab: the terminal went away\n");
 	lesson_catalog_free(&cat);
 	free(u.shown);
 	return u.status;
