@@ -9,6 +9,7 @@
 
 #include "i18n.h"
 #include "lesson.h"
+#include "text.h"
 #include "ui/colors.h"
 #include "ui/curses.h"
 #include "ui/draw.h"
@@ -25,7 +26,8 @@ list_draw(struct ui *u)
 	const struct lesson_entry *e;
 	int	 rows = LINES, cols = COLS, body, per, i, y, sel;
 	size_t	 k;
-	char	 num[16];
+	char	 num[16], info[64];
+	int	 iw;
 
 	erase();
 	draw_fill(stdscr, 0, 0, cols, ROLE_TITLE);
@@ -63,7 +65,16 @@ list_draw(struct ui *u)
 			    e->error != NULL ? e->error : "");
 			continue;
 		}
-		draw_trunc(stdscr, y, 5, cols - 6,
+		/* The loss and the number of steps, right-aligned. */
+		snprintf(info, sizeof info, _("%s, %zu steps"),
+		    loss_name(e->lesson->loss), e->lesson->nsteps);
+		iw = (int)text_width(info);
+		if (iw + 20 > cols - 6)
+			iw = 0;
+		else
+			draw_right(stdscr, y, cols - 1 - iw, iw,
+			    sel ? ROLE_SELECTION : ROLE_LABEL, info);
+		draw_trunc(stdscr, y, 5, cols - 6 - (iw > 0 ? iw + 2 : 0),
 		    sel ? ROLE_SELECTION : ROLE_HEADING, e->lesson->title);
 		draw_trunc(stdscr, y + 1, 5, cols - 6, ROLE_NORMAL,
 		    e->lesson->summary);
