@@ -66,8 +66,12 @@ list_draw(struct ui *u)
 			continue;
 		}
 		/* The loss and the number of steps, right-aligned. */
-		snprintf(info, sizeof info, _("%s, %zu steps"),
-		    loss_name(e->lesson->loss), e->lesson->nsteps);
+		if (e->lesson->nsteps == 1)
+			snprintf(info, sizeof info, _("%s, 1 step"),
+			    loss_name(e->lesson->loss));
+		else
+			snprintf(info, sizeof info, _("%s, %zu steps"),
+			    loss_name(e->lesson->loss), e->lesson->nsteps);
 		iw = (int)text_width(info);
 		if (iw + 20 > cols - 6)
 			iw = 0;
