@@ -1090,14 +1090,12 @@ lv_draw_strip(int y, int cols, struct lv_step *ls)
 	if (s->show_pitfall && s->pitfall != PITFALL_NONE) {
 		if (s->pitfall_ok) {
 			step_fmt(s->pres.value, 8, v, sizeof v);
-			step_fmt(s->pres.value - s->res.value, 4, d, sizeof d);
-			snprintf(buf, sizeof buf, "   %s %s = %s (Δ %s%s)",
-			    _("pitfall"), pitfall_name(s->pitfall), v,
-			    s->pres.value >= s->res.value ? "+" : "", d);
+			sidebyside_diff(s, d, sizeof d);
+			snprintf(buf, sizeof buf, "   %s %s = %s (Δ %s)",
+			    _("pitfall"), pitfall_name(s->pitfall), v, d);
 			if (x + (int)text_width(buf) > cols)	/* shorter */
-				snprintf(buf, sizeof buf, "  %s %s (Δ%s%s)",
-				    _("pitfall"), v, s->pres.value >=
-				    s->res.value ? "+" : "", d);
+				snprintf(buf, sizeof buf, "  %s %s (Δ%s)",
+				    _("pitfall"), v, d);
 			draw_str(stdscr, y, x, cols - x,
 			    sidebyside_differ(s->pres.value, s->res.value) ?
 			    ROLE_DIFF : ROLE_PITFALL, buf);

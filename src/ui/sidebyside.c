@@ -7,7 +7,9 @@
 #include "config.h"
 
 #include <math.h>
+#include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "i18n.h"
@@ -28,7 +30,44 @@ sidebyside_differ(double a, double b)
 	return strcmp(x, y) != 0;
 }
 
+/* Render a step template (placeholders computed by step.c) into out. */
+static void
+sbs_tmpl(const struct step *s, char *out, size_t len, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+static void
+sbs_tmpl(const struct step *s, char *out, size_t len, const char *fmt, ...)
+{
+	char	 t[96], *r;
+	va_list	 ap;
+
+	va_start(ap, fmt);
+	vsnprintf(t, sizeof t, fmt, ap);
+	va_end(ap);
+	r = step_render(s, t, NULL, NULL, 0);
+	snprintf(out, len, "%s", r != NULL ? r : "");
+	free(r);
+}
+
+void
+sidebyside_diff(const struct step *s, char *buf, size_t len)
+{
+	char	d[64];
+	size_t	o = 0, n;
+
+	if (len == 0)
+		return;
+	sbs_tmpl(s, d, sizeof d, "{diff:4}");
+	if (d[0] != '-' && len > 1)
+		buf[o++] = '+';
+	n = strlen(d);
+	if (n > len - 1 - o)
+		n = len - 1 - o;
+	memcpy(buf + o, d, n);
+	buf[o + n] = '\0';
+}
+
 struct sbs {
+	const struct step *s;
 	WINDOW	*w;
 	int	 y, x, cols;
 	int	 lw, cw;	/* label column, each value column */
@@ -128,7 +167,9 @@ sbs_elems(struct sbs *b, const char *label, const struct mat *a,
 			sbs_num(vp, hidden, r, sizeof r);
 			if (ratio && !hidden && va != 0 && isfinite(va) &&
 			    isfinite(vp)) {
-				step_fmt(vp / va, 2, ra, sizeof ra);
+				/* pitfall / correct, from step.c */
+				sbs_tmpl(b->s, ra, sizeof ra,
+				    "{ratio.grad[%zu]:2}", first + i);
 				snprintf(r + strlen(r), sizeof r - strlen(r),
 				    "  ×%s", ra);
 			}
@@ -156,6 +197,7 @@ sidebyside_draw(WINDOW *w, int y, int x, int cols, const struct step *s,
 	if (s->pitfall == PITFALL_NONE)
 		return 0;
 	memset(&b, 0, sizeof b);
+	b.s = s;
 	b.w = w;
 	b.y = y;
 	b.x = x;
@@ -214,10 +256,9 @@ sidebyside_draw(WINDOW *w, int y, int x, int cols, const struct step *s,
 		if (s->ok && !hidden) {
 			differ = sidebyside_differ(s->res.value,
 			    s->pres.value);
-			step_fmt(s->pres.value - s->res.value, 4, d, sizeof d);
+			sidebyside_diff(s, d, sizeof d);
 			snprintf(r + strlen(r), sizeof r - strlen(r),
-			    "  Δ %s%s", s->pres.value >= s->res.value ? "+" :
-			    "", d);
+			    "  Δ %s", d);
 		}
 	} else
 		snprintf(r, sizeof r, "%s", _("error"));

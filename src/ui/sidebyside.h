@@ -24,6 +24,10 @@
 int	 sidebyside_draw(WINDOW *w, int y, int x, int cols,
 	    const struct step *s, size_t row, int hidden);
 
+/* The pitfall's value minus the correct one, signed ("+0.2329"), as
+   step.c's {diff} renders it. */
+void	 sidebyside_diff(const struct step *s, char *buf, size_t len);
+
 /* Whether two results differ where it shows: their 6-significant-digit
    forms (as displayed) are not the same. */
 int	 sidebyside_differ(double a, double b);
