@@ -1260,6 +1260,11 @@ lessonview_draw(struct ui *u)
 				step_fmt(ls->st.pres.value, 6, v, sizeof v);
 				lv_big(y0 + 1, x + 8, COLS - x - 8,
 				    ROLE_PITFALL, v);
+				/* Its label above it, where the line is free. */
+				if ((int)text_width(buf) < x + 6)
+					draw_fmt(stdscr, y0, x + 8, COLS - x - 8,
+					    ROLE_PITFALL, "%s %s", _("pitfall"),
+					    pitfall_name(ls->st.pitfall));
 			}
 		}
 	}
