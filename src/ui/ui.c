@@ -281,7 +281,7 @@ ui_resolve(struct ui *u, const char *what, size_t *index)
 			lesson_free(l);
 			if (lesson_catalog_add(u->cat, what,
 			    LESSON_ORIGIN_FILE) == -1) {
-				fprintf(stderr, "losslab: out of memory\n");
+				fprintf(stderr, "losslab: %s\n", _("out of memory"));
 				return -1;
 			}
 			lesson_catalog_sort(u->cat);
@@ -304,7 +304,7 @@ ui_resolve(struct ui *u, const char *what, size_t *index)
 		return -1;
 	}
 	if (ui_build_shown(u, e) == -1) {
-		fprintf(stderr, "losslab: out of memory\n");
+		fprintf(stderr, "losslab: %s\n", _("out of memory"));
 		return -1;
 	}
 	for (i = 0; i < u->nshown; i++) {
@@ -313,7 +313,8 @@ ui_resolve(struct ui *u, const char *what, size_t *index)
 			return 0;
 		}
 	}
-	fprintf(stderr, "losslab: %s: not in the lesson catalogue\n", what);
+	fprintf(stderr, "losslab: %s: %s\n", what,
+	    _("not in the lesson catalogue"));
 	return -1;
 }
 
@@ -373,7 +374,7 @@ ui_main(const struct app_opts *app, const char *lesson)
 	u.timeout_ms = -1;
 
 	if (lesson_catalog_load(&cat, app) == -1) {
-		fprintf(stderr, "losslab: out of memory\n");
+		fprintf(stderr, "losslab: %s\n", _("out of memory"));
 		return 2;
 	}
 	if (lesson != NULL) {
@@ -383,16 +384,16 @@ ui_main(const struct app_opts *app, const char *lesson)
 			return 2;
 		}
 	} else if (ui_build_shown(&u, NULL) == -1) {
-		fprintf(stderr, "losslab: out of memory\n");
+		fprintf(stderr, "losslab: %s\n", _("out of memory"));
 		lesson_catalog_free(&cat);
 		return 2;
 	}
 
 	atexit(ui_done);
 	if (ui_init(app) == -1) {
-		fprintf(stderr, "losslab: cannot start the terminal "
-		    "interface (TERM=%s)\n", getenv("TERM") != NULL ?
-		    getenv("TERM") : "");
+		fprintf(stderr, "losslab: %s (TERM=%s)\n",
+		    _("cannot start the terminal interface"),
+		    getenv("TERM") != NULL ? getenv("TERM") : "");
 		lesson_catalog_free(&cat);
 		free(u.shown);
 		return 2;
@@ -462,7 +463,7 @@ out:
 	lessonview_free(&u);	/* windows first, then the screen */
 	ui_done();
 	if (lost)
-		fprintf(stderr, "losslab: the terminal went away\n");
+		fprintf(stderr, "losslab: %s\n", _("the terminal went away"));
 	lesson_catalog_free(&cat);
 	free(u.shown);
 	return u.status;
