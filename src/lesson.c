@@ -22,6 +22,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "lesson.h"
 #include "text.h"
@@ -1280,4 +1281,287 @@ lesson_find(const struct app_opts *app, const char *what, const char *lang,
 	}
 	lesson_catalog_free(&cat);
 	return l;
+}
+
+/* ---- writing a lesson back ----------------------------------------------- */
+
+/* A tensor in the lesson value syntax; 17 digits so values survive exactly. */
+static void
+lw_mat(FILE *fp, const char *key, const struct mat *m)
+{
+	size_t	 r, c;
+	double	 v;
+
+	fprintf(fp, "%s: ", key);
+	for (r = 0; r < m->rows; r++) {
+		for (c = 0; c < m->cols; c++) {
+			v = MAT_AT(m, r, c);
+			if (c > 0)
+				fputs(", ", fp);
+			if (isnan(v))
+				fputs("nan", fp);
+			else if (isinf(v))
+				fputs(v > 0 ? "inf" : "-inf", fp);
+			else
+				fprintf(fp, "%.17g", v);
+		}
+		if (m->ndim == 2)
+			fputs(r + 1 < m->rows || m->rows == 1 ? "; " : "", fp);
+	}
+	fputc('\n', fp);
+}
+
+/* Whether text can be written as a <<< block that reads back the same. */
+static int
+lw_block_ok(const char *text)
+{
+	const char	*s = text, *nl;
+	char		 line[8];
+	size_t		 n, i, j;
+
+	for (;;) {
+		nl = strchr(s, '\n');
+		n = nl ? (size_t)(nl - s) : strlen(s);
+		if (n > LESSON_LINE_MAX)
+			return 0;
+		/* a line that trims to ">>>" would end the block */
+		for (i = 0, j = 0; i < n && j < sizeof line - 1; i++)
+			if (s[i] != ' ' && s[i] != '\t')
+				line[j++] = s[i];
+		line[j] = '\0';
+		if (strcmp(line, ">>>") == 0)
+			return 0;
+		if (nl == NULL)
+			return 1;
+		s = nl + 1;
+	}
+}
+
+static void
+lw_block(FILE *fp, const char *key, const char *text)
+{
+	if (text != NULL)
+		fprintf(fp, "%s: <<<\n%s\n>>>\n", key, text);
+}
+
+/* Write one step with every value spelled out (nothing inherited). */
+static void
+lw_step(FILE *fp, const struct lesson_step *s)
+{
+	struct loss_opts	 d;
+	const struct lesson_predict *q = &s->predict;
+	int			 i;
+
+	loss_opts_init(&d);
+	fprintf(fp, "\nstep: %s\n", s->title);
+	fprintf(fp, "loss: %s\n", loss_name(s->loss));
+	lw_mat(fp, "input", &s->input);
+	lw_mat(fp, "target", &s->target);
+	fprintf(fp, "reduction: %s\n",
+	    loss_reduction_name(s->opts.reduction));
+	if (s->weight.ndim != 0)
+		lw_mat(fp, "weight", &s->weight);
+	if (s->pos_weight.ndim != 0)
+		lw_mat(fp, "pos_weight", &s->pos_weight);
+	if (s->opts.ignore_index != d.ignore_index)
+		fprintf(fp, "ignore_index: %ld\n", s->opts.ignore_index);
+	if (s->opts.label_smoothing != d.label_smoothing)
+		fprintf(fp, "label_smoothing: %.17g\n",
+		    s->opts.label_smoothing);
+	if (s->opts.margin != d.margin)
+		fprintf(fp, "margin: %.17g\n", s->opts.margin);
+	if (s->opts.p != d.p)
+		fprintf(fp, "p: %d\n", s->opts.p);
+	if (s->opts.alpha != d.alpha)
+		fprintf(fp, "alpha: %.17g\n", s->opts.alpha);
+	if (s->opts.gamma != d.gamma)
+		fprintf(fp, "gamma: %.17g\n", s->opts.gamma);
+	if (s->opts.log_target)
+		fputs("log_target: true\n", fp);
+	fprintf(fp, "pitfall: %s\n", s->pitfall == PITFALL_NONE ? "none" :
+	    pitfall_name(s->pitfall));
+	fprintf(fp, "plot: %s\n", s->plot != NULL ? s->plot : "none");
+	lw_block(fp, "text", s->text);
+	if (q->question != NULL) {
+		lw_block(fp, "predict", q->question);
+		if (q->nchoices > 0) {
+			fputs("choices: <<<\n", fp);
+			for (i = 0; i < q->nchoices; i++)
+				fprintf(fp, "%s\n", q->choices[i]);
+			fputs(">>>\n", fp);
+			fprintf(fp, "answer: %d\n", q->correct + 1);
+		} else if (q->answer != NULL)
+			lw_block(fp, "answer", q->answer);
+		if (q->prompt != NULL)
+			fprintf(fp, "prompt: %s\n", q->prompt);
+		lw_block(fp, "explain", q->explain);
+	}
+	lw_block(fp, "code", s->code);
+}
+
+/* mkdir -p for an absolute path; 0 or -1 (errno set). */
+static int
+lw_mkdirs(const char *path)
+{
+	char	 buf[PATH_MAX];
+	char	*p;
+
+	if (strlen(path) >= sizeof buf) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	strcpy(buf, path);
+	for (p = buf + 1; *p != '\0'; p++) {
+		if (*p != '/')
+			continue;
+		*p = '\0';
+		if (mkdir(buf, 0755) != 0 && errno != EEXIST)
+			return -1;
+		*p = '/';
+	}
+	if (mkdir(buf, 0755) != 0 && errno != EEXIST)
+		return -1;
+	return 0;
+}
+
+/* The user's lesson directory into buf; 0, or -1 without HOME. */
+static int
+lw_user_dir(char *buf, size_t len)
+{
+	const char	*xdg = getenv("XDG_DATA_HOME"), *home = getenv("HOME");
+	int		 n;
+
+	if (xdg != NULL && xdg[0] == '/')
+		n = snprintf(buf, len, "%s/losslab/lessons", xdg);
+	else if (home != NULL && home[0] != '\0')
+		n = snprintf(buf, len, "%s/.local/share/losslab/lessons", home);
+	else
+		return -1;
+	return n < 0 || (size_t)n >= len ? -1 : 0;
+}
+
+/* Write the lesson under id into a new temporary file in dir; 0 with its
+   name in tmp, or -1 with err set. */
+static int
+lw_write_tmp(const struct lesson *l, const struct lesson_step *steps,
+    const char *dir, const char *id, const char *title_suffix, char *tmp,
+    size_t tmplen, char *err, size_t errlen)
+{
+	FILE	*fp;
+	size_t	 i;
+	int	 fd, n, saved;
+
+	n = snprintf(tmp, tmplen, "%s/.losslab-XXXXXX", dir);
+	if (n < 0 || (size_t)n >= tmplen || (fd = mkstemp(tmp)) < 0) {
+		snprintf(err, errlen, "cannot write in %s: %s", dir,
+		    strerror(errno));
+		return -1;
+	}
+	if ((fp = fdopen(fd, "w")) == NULL) {
+		saved = errno;
+		close(fd);
+		unlink(tmp);
+		snprintf(err, errlen, "cannot write in %s: %s", dir,
+		    strerror(saved));
+		return -1;
+	}
+	fprintf(fp, "# Written by losslab from lesson '%s' with edited "
+	    "values.\n", l->id);
+	fprintf(fp, "id: %s\nlang: %s\ntitle: %s%s\n", id, l->lang, l->title,
+	    title_suffix != NULL ? title_suffix : "");
+	fprintf(fp, "summary: %s\nloss: %s\noptions:", l->summary ?
+	    l->summary : "", loss_name(l->loss));
+	for (i = 0; i < LESSON_OPT_COUNT; i++)
+		if (l->options & (1u << i))
+			fprintf(fp, " %s", lesson_option_name(1u << i));
+	fputc('\n', fp);
+	for (i = 0; i < l->nsteps; i++)
+		lw_step(fp, &steps[i]);
+	if (fflush(fp) != 0 || fsync(fileno(fp)) != 0 || ferror(fp)) {
+		saved = errno;
+		fclose(fp);
+		unlink(tmp);
+		snprintf(err, errlen, "cannot write %s: %s", tmp,
+		    strerror(saved));
+		return -1;
+	}
+	if (fclose(fp) != 0) {
+		saved = errno;
+		unlink(tmp);
+		snprintf(err, errlen, "cannot write %s: %s", tmp,
+		    strerror(saved));
+		return -1;
+	}
+	return 0;
+}
+
+int
+lesson_write(const struct lesson *l, const struct lesson_step *steps,
+    const char *dir, const char *title_suffix, char *path, size_t pathlen,
+    char *err, size_t errlen)
+{
+	char	 udir[PATH_MAX], tmp[PATH_MAX], id[256], final[PATH_MAX];
+	size_t	 i;
+	int	 n, k, saved;
+
+	for (i = 0; i < l->nsteps; i++) {
+		if (!lw_block_ok(steps[i].text ? steps[i].text : "") ||
+		    !lw_block_ok(steps[i].code ? steps[i].code : "") ||
+		    strchr(steps[i].title, '\n') != NULL) {
+			snprintf(err, errlen, "step %zu's text cannot be "
+			    "written as a lesson block", i + 1);
+			return -1;
+		}
+	}
+	if (dir == NULL) {
+		if (lw_user_dir(udir, sizeof udir) != 0) {
+			snprintf(err, errlen, "no lesson directory: neither "
+			    "XDG_DATA_HOME nor HOME is set");
+			return -1;
+		}
+		dir = udir;
+	}
+	if (lw_mkdirs(dir) != 0) {
+		snprintf(err, errlen, "cannot create %s: %s", dir,
+		    strerror(errno));
+		return -1;
+	}
+	/*
+	 * The first free name ID-mine, ID-mine-2, ...: the lesson is written
+	 * whole to a temporary file, then named with link(2), which never
+	 * replaces an existing file -- a name taken meanwhile (another losslab)
+	 * moves on to the next.  A reader sees no file or a complete one.
+	 */
+	for (k = 1; k < 1000; k++) {
+		if (k == 1)
+			n = snprintf(id, sizeof id, "%s-mine", l->id);
+		else
+			n = snprintf(id, sizeof id, "%s-mine-%d", l->id, k);
+		if (n < 0 || (size_t)n >= sizeof id)
+			break;
+		n = snprintf(final, sizeof final, "%s/%s.%s.lesson", dir, id,
+		    l->lang);
+		if (n < 0 || (size_t)n >= sizeof final)
+			break;
+		if (access(final, F_OK) == 0)
+			continue;
+		if (lw_write_tmp(l, steps, dir, id, title_suffix, tmp,
+		    sizeof tmp, err, errlen) != 0)
+			return -1;
+		if (link(tmp, final) == 0) {
+			unlink(tmp);
+			snprintf(path, pathlen, "%s", final);
+			return 0;
+		}
+		saved = errno;
+		unlink(tmp);
+		if (saved != EEXIST) {
+			snprintf(err, errlen, "cannot create %s: %s", final,
+			    strerror(saved));
+			return -1;
+		}
+	}
+	snprintf(err, errlen, "no free name for a copy of '%s' in %s", l->id,
+	    dir);
+	return -1;
 }

@@ -105,6 +105,21 @@ const char	*lesson_option_name(unsigned opt);
 /* Whether s names a plot kind in lesson_plot_kinds. */
 int		 lesson_plot_valid(const char *s);
 
+/*
+ * Save lesson l with the values of `steps` (l->nsteps entries, e.g. the
+ * lesson's steps with the learner's edited tensors, options, loss and pitfall
+ * put in) as a new lesson file in dir (NULL: the user's lesson directory,
+ * $XDG_DATA_HOME/losslab/lessons, created if missing).  The copy gets the id
+ * ID-mine (then ID-mine-2, ...), the file name ID-mine.LANG.lesson and the
+ * title plus title_suffix; every step spells out all its values.  The file
+ * appears atomically and never replaces an existing one.  Returns 0 with the
+ * new file's path in path, or -1 with err set to one line.
+ */
+int		 lesson_write(const struct lesson *l,
+		    const struct lesson_step *steps, const char *dir,
+		    const char *title_suffix, char *path, size_t pathlen,
+		    char *err, size_t errlen);
+
 /* ---- the catalogue ------------------------------------------------------ */
 
 /* Where a catalogue entry was found. */

@@ -411,6 +411,156 @@ test_catalog(void)
 	rmdir(dir);
 }
 
+/* Whether two optional strings are equal (both NULL counts). */
+static int
+same_str(const char *a, const char *b)
+{
+	if (a == NULL || b == NULL)
+		return a == b;
+	return strcmp(a, b) == 0;
+}
+
+static int
+same_mat(const struct mat *a, const struct mat *b)
+{
+	size_t i;
+
+	if (!mat_same_shape(a, b))
+		return 0;
+	for (i = 0; i < mat_numel(a); i++)
+		if (!(a->v[i] == b->v[i] || (isnan(a->v[i]) &&
+		    isnan(b->v[i]))))
+			return 0;
+	return 1;
+}
+
+/* Every field of two steps that lesson_write promises to keep. */
+static int
+same_step(const struct lesson_step *a, const struct lesson_step *b)
+{
+	int i;
+
+	if (!same_str(a->title, b->title) || !same_str(a->text, b->text) ||
+	    !same_str(a->code, b->code) || !same_str(a->plot, b->plot) ||
+	    a->loss != b->loss || a->pitfall != b->pitfall ||
+	    !same_mat(&a->input, &b->input) ||
+	    !same_mat(&a->target, &b->target) ||
+	    a->weight.ndim != b->weight.ndim ||
+	    (a->weight.ndim && !same_mat(&a->weight, &b->weight)) ||
+	    a->pos_weight.ndim != b->pos_weight.ndim ||
+	    (a->pos_weight.ndim && !same_mat(&a->pos_weight, &b->pos_weight)) ||
+	    a->opts.reduction != b->opts.reduction ||
+	    a->opts.ignore_index != b->opts.ignore_index ||
+	    a->opts.label_smoothing != b->opts.label_smoothing ||
+	    a->opts.margin != b->opts.margin || a->opts.p != b->opts.p ||
+	    a->opts.alpha != b->opts.alpha || a->opts.gamma != b->opts.gamma ||
+	    a->opts.log_target != b->opts.log_target ||
+	    !same_str(a->predict.question, b->predict.question) ||
+	    !same_str(a->predict.answer, b->predict.answer) ||
+	    !same_str(a->predict.prompt, b->predict.prompt) ||
+	    !same_str(a->predict.explain, b->predict.explain) ||
+	    a->predict.nchoices != b->predict.nchoices ||
+	    a->predict.correct != b->predict.correct)
+		return 0;
+	for (i = 0; i < a->predict.nchoices; i++)
+		if (!same_str(a->predict.choices[i], b->predict.choices[i]))
+			return 0;
+	return 1;
+}
+
+/*
+ * lesson_write (the explorer's `w`): every shipped lesson written back reads
+ * the same, step for step; an edited value is kept exactly; a second save
+ * never replaces the first; a bad directory is an error, not a crash.
+ */
+static void
+test_write(void)
+{
+	char		 dir[] = "/tmp/losslab-writeXXXXXX", path[1024];
+	char		 path2[1024], err[512], lp[1024];
+	struct lesson	*l, *w;
+	struct lesson_step *steps;
+	DIR		*d;
+	struct dirent	*de;
+	size_t		 i;
+	int		 nfiles = 0, nsame = 0, ok;
+	double		 edited = 0.123456789012345678;
+
+	if (mkdtemp(dir) == NULL) {
+		tap_ok(0, "mkdtemp");
+		return;
+	}
+	snprintf(lp, sizeof lp, "%s/lessons", srcdir);
+	if ((d = opendir(lp)) == NULL) {
+		tap_ok(0, "open %s", lp);
+		return;
+	}
+	while ((de = readdir(d)) != NULL) {
+		size_t n = strlen(de->d_name);
+
+		if (n < 8 || strcmp(de->d_name + n - 7, ".lesson") != 0)
+			continue;
+		snprintf(lp, sizeof lp, "%s/lessons/%s", srcdir, de->d_name);
+		if ((l = lesson_load(lp, err, sizeof err)) == NULL)
+			continue;
+		nfiles++;
+		ok = lesson_write(l, l->steps, dir, "", path, sizeof path,
+		    err, sizeof err) == 0;
+		w = ok ? lesson_load(path, err, sizeof err) : NULL;
+		ok = w != NULL && w->nsteps == l->nsteps &&
+		    same_str(w->title, l->title) && same_str(w->lang, l->lang) &&
+		    w->options == l->options;
+		for (i = 0; ok && i < l->nsteps; i++)
+			ok = same_step(&l->steps[i], &w->steps[i]);
+		if (ok)
+			nsame++;
+		else
+			tap_diag("%s: %s", de->d_name, w ? "differs" : err);
+		if (w != NULL)
+			unlink(path);
+		lesson_free(w);
+		lesson_free(l);
+	}
+	closedir(d);
+	tap_ok(nfiles >= 32 && nsame == nfiles, "every shipped lesson written "
+	    "back reads the same (%d of %d)", nsame, nfiles);
+
+	snprintf(lp, sizeof lp, "%s/lessons/bce.en.lesson", srcdir);
+	if ((l = lesson_load(lp, err, sizeof err)) == NULL) {
+		tap_ok(0, "load bce: %s", err);
+		return;
+	}
+	steps = calloc(l->nsteps, sizeof *steps);
+	memcpy(steps, l->steps, l->nsteps * sizeof *steps);
+	steps[0].input.v[0] = edited;	/* shares l's storage: an edit */
+	ok = lesson_write(l, steps, dir, " (edited)", path, sizeof path, err,
+	    sizeof err) == 0;
+	tap_ok(ok && strstr(path, "/bce-mine.en.lesson") != NULL,
+	    "the copy is named bce-mine.en.lesson (%s)", ok ? path : err);
+	w = ok ? lesson_load(path, err, sizeof err) : NULL;
+	tap_ok(w != NULL && strcmp(w->id, "bce-mine") == 0 &&
+	    strstr(w->title, "(edited)") != NULL &&
+	    w->steps[0].input.v[0] == edited, "the copy has its own id, the "
+	    "title suffix and the edited value to the last bit");
+	lesson_free(w);
+	ok = lesson_write(l, steps, dir, "", path2, sizeof path2, err,
+	    sizeof err) == 0;
+	tap_ok(ok && strstr(path2, "/bce-mine-2.en.lesson") != NULL,
+	    "a second save is bce-mine-2, the first is not replaced");
+	w = lesson_load(path, err, sizeof err);
+	tap_ok(w != NULL && w->steps[0].input.v[0] == edited,
+	    "the first copy is intact");
+	lesson_free(w);
+	unlink(path);
+	unlink(path2);
+	tap_ok(lesson_write(l, steps, "/proc/losslab/no", "", path,
+	    sizeof path, err, sizeof err) == -1 && strstr(err, "cannot"),
+	    "an unwritable directory is an error: %s", err);
+	free(steps);
+	lesson_free(l);
+	rmdir(dir);
+}
+
 int
 main(void)
 {
@@ -422,5 +572,6 @@ main(void)
 	test_text();
 	test_render();
 	test_catalog();
+	test_write();
 	return tap_done();
 }
