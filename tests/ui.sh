@@ -574,6 +574,32 @@ ok $? "an unknown lesson: exit status 2"
 wait_for "losslab: "
 ok $? "... with a one-line losslab: message"
 
+# --- w: the lesson with the learner's values, saved as a new lesson ------------------
+if [ $have_python -eq 1 ]; then
+	start 100 32 -- uitest
+	wait_for "L = mean of 3 = 0.30475556"
+	want=$(value bce-logits --input 3,-1,0.5 --target 1,0,1)
+	keys Enter 3 Enter
+	wait_for "L = mean of 3 = $want"
+	keys w
+	wait_for "lesson saved to"
+	ok $? "w saves the lesson"
+	saved="$tmp/xdg/losslab/lessons/uitest-mine.en.lesson"
+	[ -s "$saved" ]
+	ok $? "... as uitest-mine.en.lesson in the user's lesson directory"
+	keys q
+	wait_exit
+	start 100 32 -- "$saved"
+	wait_for "UI test lesson"
+	wait_for "L = mean of 3 = $want"
+	ok $? "the saved lesson opens with the edited value: $want"
+	keys q
+	wait_exit
+	rm -f "$saved"
+else
+	for i in 1 2 3; do skip "python3 missing"; done
+fi
+
 # --- export -------------------------------------------------------------------------
 if command -v gnuplot >/dev/null 2>&1; then
 	start 100 32 -- uitest

@@ -1694,6 +1694,55 @@ lv_export(struct ui *u, int svg)
 	ui_message(u, ROLE_CORRECT, _("plot written to %s/%s"), cwd, path);
 }
 
+/* w: save the lesson with the learner's values (every step: its edited
+   tensors, options, loss and the pitfall as shown) as a new lesson file in
+   the user's lesson directory, through lesson_write(). */
+static void
+lv_write(struct ui *u)
+{
+	struct lv_lesson	*L = lv_lesson_cur();
+	struct lesson_step	*steps;
+	struct step		*s;
+	char			 path[4096], err[512];
+	size_t			 i;
+
+	if (L == NULL || L->lesson == NULL) {
+		ui_message(u, ROLE_ERROR, "%s", _("nothing to save here"));
+		return;
+	}
+	steps = calloc(L->nsteps + 1, sizeof *steps);
+	if (steps == NULL) {
+		ui_message(u, ROLE_ERROR, "%s", _("out of memory"));
+		return;
+	}
+	for (i = 0; i < L->nsteps; i++) {
+		/* Shallow copies: lesson_write only reads them. */
+		steps[i] = L->lesson->steps[i];
+		if (!L->steps[i].inited)
+			continue;
+		s = &L->steps[i].st;
+		steps[i].loss = s->loss;
+		steps[i].input = s->input;
+		steps[i].target = s->target;
+		steps[i].weight = s->weight;
+		steps[i].pos_weight = s->pos_weight;
+		steps[i].opts = s->opts;
+		steps[i].opts.weight = NULL;
+		steps[i].opts.pos_weight = NULL;
+		/* What is on screen: a pitfall shown with p is kept, one
+		   hidden with p is dropped. */
+		steps[i].pitfall = s->show_pitfall ? s->pitfall : PITFALL_NONE;
+	}
+	memset(path, 0, sizeof path);
+	if (lesson_write(L->lesson, steps, NULL, _(" (my values)"), path,
+	    sizeof path, err, sizeof err) == -1)
+		ui_message(u, ROLE_ERROR, "%s: %s", _("not saved"), err);
+	else
+		ui_message(u, ROLE_CORRECT, _("lesson saved to %s (it is in "
+		    "the lesson list from the next start)"), path);
+	free(steps);
+}
+
 /* A predict-first answer: choice (0-based) or -1 for "reveal". */
 static void
 lv_answer(struct ui *u, struct lv_step *ls, int choice)
@@ -1908,8 +1957,7 @@ lessonview_key(struct ui *u, int key)
 		lv_export(u, key == 'E');
 		break;
 	case 'w':
-		ui_message(u, ROLE_LABEL, "%s", _("saving lessons is not "
-		    "available in this version"));
+		lv_write(u);
 		break;
 	case 4:		/* ^D */
 		ls->scroll += LINES / 2;
