@@ -68,18 +68,18 @@ main_locale(void)
 static void
 usage(void)
 {
-	printf(_("Usage: losslab [OPTION]... [LESSON]\n"
+	fputs(_("Usage: losslab [OPTION]... [LESSON]\n"
 	    "  or:  losslab eval LOSS --input V --target V [OPTION]...\n"
 	    "  or:  losslab plot ID [--out FILE] [OPTION]...\n"
 	    "  or:  losslab lessons [--check [FILE|DIR]]\n"
 	    "Explore classification losses -- BCE, cross-entropy and their "
 	    "relatives --\nwith editable inputs, live values and gradients, "
 	    "and the classic mistakes\nbeside the right way.  Every number "
-	    "equals PyTorch's (float64).\n\n"));
-	printf(_("With no LESSON, the explorer opens on the lesson list; "
+	    "equals PyTorch's (float64).\n\n"), stdout);
+	fputs(_("With no LESSON, the explorer opens on the lesson list; "
 	    "LESSON is a lesson id\n(such as bce or softmax-then-ce) or a "
-	    "lesson file.\n\n"));
-	printf(_(
+	    "lesson file.\n\n"), stdout);
+	fputs(_(
 "      --dump LESSON     print every step of LESSON as plain text and exit\n"
 "      --lang en|zh      language of lessons and interface (default: from\n"
 "                        LC_ALL/LC_MESSAGES/LANG; zh_* selects Chinese)\n"
@@ -88,20 +88,20 @@ usage(void)
 "      --present         presenter mode: large figures, no chrome\n"
 "      --autoplay SECS   step through the lesson by itself every SECS seconds\n"
 "      --help            display this help and exit\n"
-"      --version         output version information and exit\n\n"));
-	printf(_("Subcommands: 'losslab eval --help', 'losslab plot --help', "
-	    "'losslab lessons --help'.\nThe manual: man losslab.\n"));
+"      --version         output version information and exit\n\n"), stdout);
+	fputs(_("Subcommands: 'losslab eval --help', 'losslab plot --help', "
+	    "'losslab lessons --help'.\nThe manual: man losslab.\n"), stdout);
 }
 
 static void
 version(void)
 {
 	printf("losslab %s\n", PACKAGE_VERSION);
-	printf(_("Copyright (C) 2026 the losslab developers.\n"
+	fputs(_("Copyright (C) 2026 the losslab developers.\n"
 	    "License GPLv3+: GNU GPL version 3 or later "
 	    "<https://gnu.org/licenses/gpl.html>.\n"
 	    "This is free software: you are free to change and redistribute "
-	    "it.\nThere is NO WARRANTY, to the extent permitted by law.\n"));
+	    "it.\nThere is NO WARRANTY, to the extent permitted by law.\n"), stdout);
 }
 
 /* The one-line error for the global options, with a pointer to --help. */
