@@ -410,6 +410,56 @@ test_hang(void)
 	rmdir(dir);
 }
 
+/* curve_ce_margin: the margin m whose logits [m, 0, ..., 0] (class 0) have
+   the cross-entropy of the row -- checked through loss_eval itself. */
+static void
+test_ce_margin(void)
+{
+	static const double rows[][4] = {
+		{ 2, 1, 0.1, -3 }, { -20, 0, 20, 1 }, { 0.3, 0.3, 0.3, 0.3 },
+		{ 1e4, -1e4, 0, 5 }
+	};
+	struct loss_opts	 o;
+	struct loss_result	 r1 = LOSS_RESULT_INIT, r2 = LOSS_RESULT_INIT;
+	struct err		 e;
+	struct mat		 x = MAT_INIT, t = MAT_INIT, xm = MAT_INIT;
+	double			 m, in[4], tv = 0, tm = 0, y;
+	size_t			 i, C;
+	int			 ok = 1;
+
+	loss_opts_init(&o);
+	for (C = 2; C <= 4; C++) {
+		for (i = 0; i < sizeof rows / sizeof rows[0]; i++) {
+			for (y = 0; y < (double)C; y++) {
+				memcpy(in, rows[i], C * sizeof *in);
+				m = curve_ce_margin(in, C, (size_t)y);
+				x = (struct mat){ 1, 1, C, in };
+				tv = y;
+				t = (struct mat){ 1, 1, 1, &tv };
+				double z[4] = { m, 0, 0, 0 };
+				xm = (struct mat){ 1, 1, C, z };
+				tm = 0;
+				struct mat t0 = { 1, 1, 1, &tm };
+				if (loss_eval(LOSS_CE, &x, &t, &o, &r1, &e) != 0 ||
+				    loss_eval(LOSS_CE, &xm, &t0, &o, &r2,
+				    &e) != 0 || fabs(r2.value - r1.value) >
+				    1e-9 * fmax(1, fabs(r1.value))) {
+					ok = 0;
+					tap_diag("C=%zu row %zu y=%g: m=%g, CE %g "
+					    "vs %g", C, i, y, m, r2.value,
+					    r1.value);
+				}
+				loss_result_free(&r1);
+				loss_result_free(&r2);
+			}
+		}
+	}
+	tap_ok(ok, "curve_ce_margin: CE([m,0,..]) equals CE of the row");
+	tap_ok(isnan(curve_ce_margin(in, 1, 0)) &&
+	    isnan(curve_ce_margin(in, 3, 3)), "curve_ce_margin: NaN for C < 2 "
+	    "or y >= C");
+}
+
 int
 main(void)
 {
@@ -419,5 +469,6 @@ main(void)
 	test_curves();
 	test_dumb();
 	test_hang();
+	test_ce_margin();
 	return (tap_done());
 }

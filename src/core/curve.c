@@ -654,3 +654,26 @@ curve_compute_at(const struct curve_params *p, double x, struct curve_set *s,
 {
 	return (compute(p, x, x, 1, 1, s, e));
 }
+
+double
+curve_ce_margin(const double *z, size_t C, size_t y)
+{
+	double	 others[64], *o = others, m;
+	size_t	 i, j;
+
+	if (C < 2 || y >= C)
+		return NAN;
+	if (C - 1 > sizeof others / sizeof others[0] &&
+	    (o = malloc((C - 1) * sizeof *o)) == NULL)
+		return NAN;
+	for (i = 0, j = 0; i < C; i++)
+		if (i != y)
+			o[j++] = z[i];
+	/* CE([m, 0, ..., 0], 0) = log(e^m + C - 1) - m equals
+	   CE(z, y) = logsumexp(z) - z_y exactly when e^-m (C - 1) =
+	   sum_{j != y} e^(z_j - z_y), i.e. at the m below. */
+	m = z[y] - (activation_logsumexp(o, C - 1) - log((double)C - 1));
+	if (o != others)
+		free(o);
+	return m;
+}

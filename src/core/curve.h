@@ -129,4 +129,13 @@ int	 curve_compute_at(const struct curve_params *p, double x,
 
 void	 curve_set_free(struct curve_set *s);
 
+/*
+ * Where one row of C logits z with true class y sits on the x axis of the
+ * margin kinds (ce-curve, softmax-then-ce, label-smoothing), whose inputs are
+ * [m, 0, ..., 0]: the margin m with the same cross-entropy,
+ *   m = z_y - (logsumexp_{j != y} z_j - log(C - 1)).
+ * NaN when C < 2 or y >= C.
+ */
+double	 curve_ce_margin(const double *z, size_t C, size_t y);
+
 #endif

@@ -443,7 +443,7 @@ lv_plot_req(struct ui *u, struct lv_step *ls, struct plot_req *req)
 	enum pitfall_id	 pf;
 	enum loss_input_kind ik;
 	size_t		 r, c, i, C, y, j, n;
-	double		 v, others[64], t;
+	double		 v, t;
 	int		 kind_ok = 0;
 
 	if (s->src != NULL && s->src->plot != NULL &&
@@ -520,10 +520,9 @@ lv_plot_req(struct ui *u, struct lv_step *ls, struct plot_req *req)
 	case PLOT_CE_CURVE:
 	case PLOT_SOFTMAX_THEN_CE:
 	case PLOT_LABEL_SMOOTHING:
-		/* The margin m for which logits [m, 0, ..., 0] give this row's
-		   loss: m = z_y - (logsumexp(z_j, j != y) - log(C - 1)). */
+		/* The margin with this row's loss (the core's curve_ce_margin). */
 		C = s->input.cols;
-		if (ik != LOSS_INPUT_LOGITS || C < 2 || C > 64)
+		if (ik != LOSS_INPUT_LOGITS || C < 2)
 			break;
 		req->classes = (int)C;
 		if (step_index_target(s)) {
@@ -541,13 +540,8 @@ lv_plot_req(struct ui *u, struct lv_step *ls, struct plot_req *req)
 					y = j;
 		} else
 			break;
-		for (j = 0, i = 0; j < C; j++) {
-			if (j != y)
-				others[i++] = s->input.v[r * C + j];
-		}
 		req->has_mark = 1;
-		req->mark = s->input.v[r * C + y] -
-		    (activation_logsumexp(others, C - 1) - log((double)C - 1));
+		req->mark = curve_ce_margin(&s->input.v[r * C], C, y);
 		break;
 	default:
 		if (ik == LOSS_INPUT_LOGITS) {
