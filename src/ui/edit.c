@@ -3,8 +3,6 @@
  */
 #include "config.h"
 
-#include <ctype.h>
-#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -113,24 +111,3 @@ edit_draw(struct edit *ed, WINDOW *w, int y, int x, int cols)
 	wmove(w, y, x + pw + ed->cur - start);
 }
 
-int
-edit_number(const char *buf, double *v)
-{
-	char	*end;
-	double	 d;
-
-	while (isspace((unsigned char)*buf))
-		buf++;
-	if (*buf == '\0')
-		return -1;
-	errno = 0;
-	d = strtod(buf, &end);
-	if (end == buf)
-		return -1;
-	while (isspace((unsigned char)*end))
-		end++;
-	if (*end != '\0')
-		return -1;
-	*v = d;
-	return 0;
-}

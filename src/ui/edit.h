@@ -35,8 +35,5 @@ enum edit_result edit_key(struct edit *ed, int key);
 /* Draw the prompt and the text at (y, x) in cols columns; places the
    cursor. */
 void	 edit_draw(struct edit *ed, WINDOW *w, int y, int x, int cols);
-/* Parse a complete number (what strtod accepts, blanks around allowed);
-   0, or -1 if buf is empty or has anything else. */
-int	 edit_number(const char *buf, double *v);
 
 #endif

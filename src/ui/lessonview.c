@@ -38,6 +38,7 @@
 #include "core/curve.h"
 #include "i18n.h"
 #include "lesson.h"
+#include "parse.h"
 #include "plot.h"
 #include "step.h"
 #include "text.h"
@@ -1552,7 +1553,7 @@ lv_edit_commit(struct ui *u, struct lv_step *ls)
 		ls->answered = 1;
 		return;
 	}
-	if (edit_number(lv.ed.buf, &v) == -1) {
+	if (parse_double(lv.ed.buf, &v) == -1) {
 		ui_message(u, ROLE_ERROR, _("'%s' is not a number; the old "
 		    "value is kept"), lv.ed.buf);
 		return;
