@@ -495,8 +495,9 @@ dump_answer(FILE *out, const struct step *s, int cols)
 int
 dump_step(FILE *out, const struct step *s, int cols)
 {
-	char		 buf[256], shape[32], what[256];
+	char		 buf[256], shape[32], what[256], args[512];
 	const struct lesson_step *src = s->src;
+	struct plot_req	 req;
 	size_t		 nsteps = s->lesson ? s->lesson->nsteps : 1;
 	int		 i;
 
@@ -546,9 +547,11 @@ dump_step(FILE *out, const struct step *s, int cols)
 		dump_pitfall(out, s, cols);
 	if (src != NULL && src->predict.question != NULL)
 		dump_answer(out, s, cols);
-	if (src != NULL && src->plot != NULL)
+	if (step_plot_req(s, 0, 0, &req) == 0) {
+		plot_req_args(&req, args, sizeof args);
 		fprintf(out, "\n%s: %s  (losslab plot %s)\n", _("Plot"),
-		    src->plot, src->plot);
+		    plot_kind_name(req.kind), args);
+	}
 	if (src != NULL && src->code != NULL && src->code[0] != '\0') {
 		fprintf(out, "\n%s:\n", _("PyTorch"));
 		dump_wrapped(out, src->code, 1000, 4);

@@ -133,6 +133,42 @@ plot_req_init(struct plot_req *r, enum plot_kind k)
 	r->points = 0;
 }
 
+void
+plot_req_args(const struct plot_req *r, char *buf, size_t len)
+{
+	struct strbuf	 b = STRBUF_INIT;
+	int		 i;
+
+	strbuf_printf(&b, "%s", plot_kind_name(r->kind));
+	if (r->nlosses > 0) {
+		strbuf_printf(&b, " --losses ");
+		for (i = 0; i < r->nlosses; i++)
+			strbuf_printf(&b, "%s%s", i ? "," : "",
+			    loss_name(r->losses[i]));
+	}
+	if (r->classes > 0)
+		strbuf_printf(&b, " --classes %d", r->classes);
+	if (!isnan(r->xmin))
+		strbuf_printf(&b, " --xmin %.6g", r->xmin);
+	if (!isnan(r->xmax))
+		strbuf_printf(&b, " --xmax %.6g", r->xmax);
+	if (r->has_mark)
+		strbuf_printf(&b, " --mark %.6g", r->mark);
+	if (!isnan(r->target))
+		strbuf_printf(&b, " --target %.6g", r->target);
+	if (!isnan(r->gamma))
+		strbuf_printf(&b, " --gamma %.6g", r->gamma);
+	if (!isnan(r->alpha))
+		strbuf_printf(&b, " --alpha %.6g", r->alpha);
+	if (!isnan(r->pos_weight))
+		strbuf_printf(&b, " --pos-weight %.6g", r->pos_weight);
+	if (!isnan(r->label_smoothing))
+		strbuf_printf(&b, " --label-smoothing %.6g",
+		    r->label_smoothing);
+	snprintf(buf, len, "%s", b.oom || b.p == NULL ? "" : b.p);
+	strbuf_free(&b);
+}
+
 /* ------------------------------------------------------------ sanitiser -- */
 
 /*

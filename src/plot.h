@@ -104,6 +104,11 @@ struct plot_text {
 /* Fill r with the defaults for kind k (NaN overrides, y=1, lang "en"). */
 void	 plot_req_init(struct plot_req *r, enum plot_kind k);
 
+/* The `losslab plot` arguments that draw req (kind id first, then the
+   options it sets), e.g. "compare --losses kl-div,bce-logits --mark 0.5";
+   truncated to len. */
+void	 plot_req_args(const struct plot_req *req, char *buf, size_t len);
+
 /* The id of a kind ("bce-curve", ...), and its one-line description. */
 const char *plot_kind_name(enum plot_kind k);
 const char *plot_kind_desc(enum plot_kind k);

@@ -51,6 +51,7 @@
 #include "core/loss.h"
 #include "core/pitfall.h"
 #include "lesson.h"
+#include "plot.h"
 
 /* Which tensor an edit addresses. */
 enum step_field {
@@ -172,5 +173,17 @@ char		*step_render(const struct step *s, const char *tmpl, int *nbad,
 /* Format a number compactly: %.6g (or prec significant digits if > 0),
    "nan", "inf", "-inf"; -0 prints as 0. */
 const char	*step_fmt(double v, int prec, char *buf, size_t len);
+
+/*
+ * The plot of step s: its lesson's `plot:` kind, or one that fits its loss
+ * and shown pitfall (bce-curve, logits-curve, ce-curve, focal, the pitfall's
+ * own kind, compare for the margin losses), with the options that shape the
+ * curves (classes, alpha, pos_weight, label smoothing) and a mark where the
+ * input cell (row, col) sits on the curve (a ce row at the margin with the
+ * same loss, curve_ce_margin()); the x range widens to keep the mark in view.
+ * req->lang is left at "en" for the caller.  0, or -1 when no plot fits.
+ */
+int		 step_plot_req(const struct step *s, size_t row, size_t col,
+		    struct plot_req *req);
 
 #endif

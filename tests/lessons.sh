@@ -134,4 +134,31 @@ ok $? "lessons with an unknown argument exits 2 with one line"
 COLUMNS=40 "$LOSSLAB" --lang en --dump bce >"$tmp/dump" 2>&1
 ok $? "--dump with COLUMNS=40"
 
+# every step names a plot, and the `losslab plot ...` command --dump prints for
+# it draws (the same request the explorer's plot pane sends to gnuplot)
+: >"$tmp/plots"
+for f in "$ldir"/*.en.lesson; do
+	"$LOSSLAB" --lang en --dump "$f" >"$tmp/dump" 2>/dev/null
+	n=$(grep -c '^step:' "$f")
+	np=$(grep -c '^Plot: .*(losslab plot ' "$tmp/dump")
+	[ "$np" -eq "$n" ] || diag "$(basename "$f"): $np plots for $n steps"
+	[ "$np" -eq "$n" ]
+	ok $? "--dump $(basename "$f") names a plot for each of its $n steps"
+	sed -n 's/^Plot: .*(losslab plot \(.*\))$/\1/p' "$tmp/dump" >>"$tmp/plots"
+done
+if command -v gnuplot >/dev/null 2>&1; then
+	bad=0 total=0
+	sort -u "$tmp/plots" >"$tmp/plots.u"
+	while IFS= read -r args; do
+		total=$((total + 1))
+		# shellcheck disable=SC2086
+		"$LOSSLAB" plot $args --size 80x24 >/dev/null 2>"$tmp/err" ||
+		    { bad=$((bad + 1)); diag "losslab plot $args: $(cat "$tmp/err")"; }
+	done <"$tmp/plots.u"
+	[ $bad -eq 0 ] && [ $total -gt 10 ]
+	ok $? "every plot command in the dumps draws ($total distinct, $bad failed)"
+else
+	echo "ok $((tap_n += 1)) # SKIP gnuplot missing"
+fi
+
 done_testing

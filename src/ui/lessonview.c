@@ -34,8 +34,6 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "core/activation.h"
-#include "core/curve.h"
 #include "i18n.h"
 #include "lesson.h"
 #include "parse.h"
@@ -434,143 +432,14 @@ lessonview_free(struct ui *u)
 
 /* ---------------------------------------------------------------- plot -- */
 
-/* The plot a step wants, with its mark at the current input; 0, or -1 if
-   the step has no plot. */
+/* The plot a step wants (step_plot_req), marked at the selected input
+   cell, labelled in the interface's language; 0, or -1 if none fits. */
 static int
 lv_plot_req(struct ui *u, struct lv_step *ls, struct plot_req *req)
 {
-	struct step	*s = &ls->st;
-	enum plot_kind	 k;
-	enum pitfall_id	 pf;
-	enum loss_input_kind ik;
-	size_t		 r, c, i, C, y, j, n;
-	double		 v, t;
-	int		 kind_ok = 0;
-
-	if (s->src != NULL && s->src->plot != NULL &&
-	    plot_kind_parse(s->src->plot, &k) == 0)
-		kind_ok = 1;
-	if (!kind_ok) {
-		pf = s->show_pitfall ? s->pitfall : PITFALL_NONE;
-		kind_ok = 1;
-		if (pf == PITFALL_DOUBLE_SIGMOID)
-			k = PLOT_DOUBLE_SIGMOID;
-		else if (pf == PITFALL_SOFTMAX_THEN_CE)
-			k = PLOT_SOFTMAX_THEN_CE;
-		else if (pf == PITFALL_NAIVE_FLOAT32)
-			k = PLOT_NAIVE_FLOAT32;
-		else if (s->loss == LOSS_BCE)
-			k = PLOT_BCE_CURVE;
-		else if (s->loss == LOSS_BCE_LOGITS)
-			k = PLOT_LOGITS_CURVE;
-		else if (s->loss == LOSS_CE)
-			k = PLOT_CE_CURVE;
-		else if (s->loss == LOSS_FOCAL)
-			k = PLOT_FOCAL;
-		else if (s->loss == LOSS_SOFT_MARGIN ||
-		    s->loss == LOSS_MULTILABEL_SOFT_MARGIN) {
-			k = PLOT_COMPARE;
-		} else
-			kind_ok = 0;
-	}
-	if (!kind_ok)
+	if (step_plot_req(&ls->st, ls->ir, ls->ic, req) != 0)
 		return -1;
-	plot_req_init(req, k);
 	req->lang = u->lang;
-	if (k == PLOT_COMPARE) {
-		req->nlosses = 2;
-		req->losses[0] = s->loss;
-		req->losses[1] = LOSS_BCE_LOGITS;
-		if (s->loss == LOSS_BCE_LOGITS)
-			req->nlosses = 1;
-	}
-	if (s->loss == LOSS_FOCAL) {
-		if (s->opts.alpha >= 0)
-			req->alpha = s->opts.alpha;
-	}
-	if (k == PLOT_POS_WEIGHT && mat_numel(&s->pos_weight) > 0)
-		req->pos_weight = s->pos_weight.v[0];
-	if (k == PLOT_LABEL_SMOOTHING && s->opts.label_smoothing > 0)
-		req->label_smoothing = s->opts.label_smoothing;
-
-	/* The mark: the last input cell selected. */
-	n = mat_numel(&s->input);
-	if (n == 0)
-		return 0;
-	r = ls->ir;
-	c = ls->ic;
-	if (s->input.ndim != 2) {
-		i = c;
-		r = 0;
-	} else
-		i = r * s->input.cols + c;
-	if (i >= n)
-		return 0;
-	v = s->input.v[i];
-	ik = loss_input_kind(s->loss);
-	switch (k) {
-	case PLOT_BCE_CURVE:
-		if (ik == LOSS_INPUT_PROBABILITIES) {
-			req->has_mark = 1;
-			req->mark = v;
-		} else if (ik == LOSS_INPUT_LOGITS) {
-			req->has_mark = 1;
-			req->mark = activation_sigmoid(v);
-		}
-		break;
-	case PLOT_CE_CURVE:
-	case PLOT_SOFTMAX_THEN_CE:
-	case PLOT_LABEL_SMOOTHING:
-		/* The margin with this row's loss (the core's curve_ce_margin). */
-		C = s->input.cols;
-		if (ik != LOSS_INPUT_LOGITS || C < 2)
-			break;
-		req->classes = (int)C;
-		if (step_index_target(s)) {
-			if (r >= mat_numel(&s->target))
-				break;
-			t = s->target.v[r];
-			if (!(t >= 0 && t < (double)C))
-				break;
-			y = (size_t)t;
-		} else if (mat_same_shape(&s->input, &s->target)) {
-			/* Class probabilities: the most probable class. */
-			for (y = 0, j = 1; j < C; j++)
-				if (s->target.v[r * C + j] >
-				    s->target.v[r * C + y])
-					y = j;
-		} else
-			break;
-		req->has_mark = 1;
-		req->mark = curve_ce_margin(&s->input.v[r * C], C, y);
-		break;
-	default:
-		if (ik == LOSS_INPUT_LOGITS) {
-			req->has_mark = 1;
-			req->mark = v;
-		}
-		if (mat_same_shape(&s->input, &s->target)) {
-			t = s->target.v[r * (s->input.ndim == 2 ?
-			    s->input.cols : 0) + c];
-			if (t == 0 || t == 1)
-				req->target = t;
-		}
-		break;
-	}
-	if (req->has_mark && !isfinite(req->mark))
-		req->has_mark = 0;
-	/* Widen a logit or margin axis so that the mark stays on the plot
-	   (curve kinds are in plot kind order, see core/curve.h). */
-	if (req->has_mark && k != PLOT_BCE_CURVE && (int)k < CURVE_KIND_COUNT) {
-		double	lo, hi, pad;
-
-		curve_default_range((enum curve_kind)k, &lo, &hi);
-		pad = (hi - lo) * 0.1;
-		if (req->mark < lo || req->mark > hi) {
-			req->xmin = req->mark < lo ? req->mark - pad : lo;
-			req->xmax = req->mark > hi ? req->mark + pad : hi;
-		}
-	}
 	return 0;
 }
 
