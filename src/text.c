@@ -263,13 +263,25 @@ text_no_start(unsigned int cp)
 	return 0;
 }
 
+/* CJK opening brackets and quotes that must not end a line. */
+static int
+text_no_end(unsigned int cp)
+{
+	switch (cp) {
+	case 0xff08: case 0x300c: case 0x300e: case 0x3010: case 0x300a:
+	case 0x3008: case 0x201c: case 0x2018: case 0xff3b: case 0xff5b:
+		return 1;
+	}
+	return 0;
+}
+
 /* Wrap one source line (no '\n') of len bytes into b. */
 static void
 text_wrap_line(struct strbuf *b, const char *s, size_t len, int cols)
 {
 	size_t	 indent = 0, i, n, lw, start, brk, brkw;
 	size_t	 nn;
-	unsigned int cp, ncp;
+	unsigned int cp, ncp, pcp;
 	int	 cw, first = 1;
 
 	while (indent < len && s[indent] == ' ')
@@ -290,6 +302,7 @@ text_wrap_line(struct strbuf *b, const char *s, size_t len, int cols)
 		lw = indent;
 		brk = 0;	/* byte offset after which to break; 0: none */
 		brkw = 0;
+		pcp = 0;
 		while (i < len) {
 			cw = text_char(s + i, len - i, &n, &cp);
 			if (cp == ' ') {
@@ -298,14 +311,17 @@ text_wrap_line(struct strbuf *b, const char *s, size_t len, int cols)
 			}
 			if (lw + (size_t)cw > (size_t)cols && i > start)
 				break;
-			/* a break before a CJK character ... */
+			/* a break before a CJK character (not after an opening
+			   bracket) ... */
 			if (text_breakable(cp) && i > start &&
-			    !text_no_start(cp)) {
+			    !text_no_start(cp) && !text_no_end(pcp)) {
 				brk = i;
 				brkw = lw;
 			}
-			/* ... and after one (unless punctuation follows) */
-			if (text_breakable(cp) && i + n < len) {
+			/* ... and after one (unless it opens a bracket or
+			   closing punctuation follows) */
+			if (text_breakable(cp) && !text_no_end(cp) &&
+			    i + n < len) {
 				text_char(s + i + n, len - i - n, &nn, &ncp);
 				if (!text_no_start(ncp)) {
 					brk = i + n;
@@ -314,6 +330,7 @@ text_wrap_line(struct strbuf *b, const char *s, size_t len, int cols)
 			}
 			lw += (size_t)cw;
 			i += n;
+			pcp = cp;
 		}
 		if (i >= len) {
 			strbuf_add(b, s + start, len - start);

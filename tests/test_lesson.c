@@ -213,6 +213,13 @@ test_text(void)
 	tap_ok(w && strncmp(w, "\xe4\xb8\xad\n", 4) == 0,
 	    "。 stays with the character before it");
 	free(w);
+	/* an opening full-width bracket never ends a line: "ab损失（BCE）" at 8
+	   columns breaks before （, not after it */
+	w = text_wrap("ab\xe6\x8d\x9f\xe5\xa4\xb1\xef\xbc\x88"
+	    "BCE\xef\xbc\x89", 8);
+	tap_ok(w && strncmp(w, "ab\xe6\x8d\x9f\xe5\xa4\xb1\n\xef\xbc\x88",
+	    12) == 0, "（ stays with the word after it (%s)", w ? w : "");
+	free(w);
 	w = text_wrap("a\n\n  indented line that is long", 12);
 	tap_ok(w && strcmp(w, "a\n\n  indented\n  line that\n  is long") == 0,
 	    "blank lines and indent kept");
