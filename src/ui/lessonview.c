@@ -503,7 +503,7 @@ lv_value_text(const struct step *s, char *buf, size_t len, int hidden,
 	size_t	n = mat_numel(&s->res.elem);
 
 	if (!s->ok) {
-		snprintf(buf, len, "%s: %s", _("error"), s->error);
+		snprintf(buf, len, _("%s: %s"), _("error"), s->error);
 		return;
 	}
 	if (hidden)
@@ -580,13 +580,13 @@ lv_draw_predict(WINDOW *w, int y, int width, struct lv_step *ls)
 		return n;
 	}
 	if (p->nchoices == 0 && ls->guess[0] != '\0') {
-		snprintf(line, sizeof line, "%s: %s", _("your guess"),
+		snprintf(line, sizeof line, _("%s: %s"), _("your guess"),
 		    ls->guess);
 		n += draw_wrapped(w, y + n, 0, width, -1, ROLE_NORMAL, line);
 	}
 	if (p->answer != NULL) {
 		t = lv_render(&ls->st, p->answer);
-		snprintf(line, sizeof line, "%s: %s", _("answer"), t);
+		snprintf(line, sizeof line, _("%s: %s"), _("answer"), t);
 		n += draw_wrapped(w, y + n, 0, width, -1, ROLE_VALUE, line);
 		free(t);
 	}
@@ -940,7 +940,7 @@ lv_draw_strip(int y, int cols, struct lv_step *ls)
 
 	draw_fill(stdscr, y, 0, cols, ROLE_NORMAL);
 	if (!s->ok) {
-		snprintf(buf, sizeof buf, "%s: %s", _("error"), s->error);
+		snprintf(buf, sizeof buf, _("%s: %s"), _("error"), s->error);
 		draw_str(stdscr, y, 0, cols, ROLE_ERROR, buf);
 		return;
 	}
@@ -1086,7 +1086,7 @@ lessonview_draw(struct ui *u)
 			draw_str(stdscr, x, L.leftw, 1, ROLE_AXIS, "│");
 		snprintf(buf, sizeof buf, "%s", _("plot"));
 		if (plotpane_request() != NULL)
-			snprintf(buf, sizeof buf, "%s: %s", _("plot"),
+			snprintf(buf, sizeof buf, _("%s: %s"), _("plot"),
 			    plot_kind_name(plotpane_request()->kind));
 		draw_str(stdscr, L.top, L.plotx + 1, L.plotw - 1, ROLE_HEADING,
 		    buf);
@@ -1550,7 +1550,7 @@ lv_export(struct ui *u, int svg)
 	lv_export_path(L, svg ? "svg" : "png", path, sizeof path);
 	memset(&e, 0, sizeof e);
 	if (plot_export(req, path, 0, 0, &e) == -1) {
-		ui_message(u, ROLE_ERROR, "%s: %s", _("export failed"), e.msg);
+		ui_message(u, ROLE_ERROR, _("%s: %s"), _("export failed"), e.msg);
 		return;
 	}
 	if (getcwd(cwd, sizeof cwd) == NULL)
@@ -1600,7 +1600,7 @@ lv_write(struct ui *u)
 	memset(path, 0, sizeof path);
 	if (lesson_write(L->lesson, steps, NULL, _(" (my values)"), path,
 	    sizeof path, err, sizeof err) == -1)
-		ui_message(u, ROLE_ERROR, "%s: %s", _("not saved"), err);
+		ui_message(u, ROLE_ERROR, _("%s: %s"), _("not saved"), err);
 	else
 		ui_message(u, ROLE_CORRECT, _("lesson saved to %s (it is in "
 		    "the lesson list from the next start)"), path);

@@ -228,7 +228,7 @@ sidebyside_draw(WINDOW *w, int y, int x, int cols, const struct step *s,
 	    loss_torch_name(s->loss),
 	    loss_input_kind(s->loss) == LOSS_INPUT_PROBABILITIES ? "p" : "z");
 	sbs_line(&b, code, ROLE_CODE);
-	snprintf(code, sizeof code, "%s: %s", _("pitfall"),
+	snprintf(code, sizeof code, _("%s: %s"), _("pitfall"),
 	    pitfall_torch_code(s->pitfall));
 	sbs_line(&b, code, ROLE_PITFALL);
 	if (pitfall_loss(s->pitfall) != s->loss)
