@@ -43,6 +43,11 @@
 #define LESSON_LINE_MAX			4096
 /* Most choices a predict-first question may offer. */
 #define LESSON_CHOICES_MAX		8
+/* Most plot marks a step may ask for (`mark:`). */
+#define LESSON_MARKS_MAX		8
+/* lesson_step.nmarks for `mark: all`: every element (element-wise losses)
+   or sample (per-sample losses). */
+#define LESSON_MARK_ALL			(-1)
 
 /* The plot kinds a step may name (src/plot.h draws them). */
 extern const char *const lesson_plot_kinds[];	/* NULL-terminated */
@@ -56,6 +61,23 @@ struct lesson_predict {
 	char	*prompt;	/* free-form: the prompt, e.g. "your guess"; or NULL */
 	char	*answer;	/* template revealed afterwards, e.g. "{value}"; or NULL */
 	char	*explain;	/* template: why, shown with the answer; or NULL */
+	double	 tolerance;	/* `tolerance:` for numeric guesses at a
+				   free-form question: a relative tolerance
+				   ("10%" -> 0.1, the default) or, when
+				   tolerance_abs, an absolute one ("0.05") */
+	int	 tolerance_abs;
+};
+
+/*
+ * One plot mark a step asks for (`mark:`).  "mark: I" is element I
+ * (row-major) of an element-wise loss, or sample I of a per-sample loss
+ * (ce, nll, multi-margin, multilabel-soft-margin), stored as r = I, c = -1;
+ * "mark: [R][C]" is the input cell (R, C), stored as r = R, c = C.  The
+ * session resolves them against the live shapes (src/session.h).
+ */
+struct lesson_mark {
+	long	 r;
+	long	 c;
 };
 
 struct lesson_step {
@@ -73,6 +95,10 @@ struct lesson_step {
 					   here: use the mats above */
 	enum pitfall_id	 pitfall;	/* PITFALL_NONE: none */
 	char		*plot;		/* a lesson_plot_kinds entry, or NULL */
+	int		 nmarks;	/* `mark:` entries; 0: none given (the
+					   session's default), LESSON_MARK_ALL:
+					   `mark: all` */
+	struct lesson_mark marks[LESSON_MARKS_MAX];
 	struct lesson_predict predict;
 };
 
@@ -106,19 +132,40 @@ const char	*lesson_option_name(unsigned opt);
 int		 lesson_plot_valid(const char *s);
 
 /*
- * Save lesson l with the values of `steps` (l->nsteps entries, e.g. the
- * lesson's steps with the learner's edited tensors, options, loss and pitfall
- * put in) as a new lesson file in dir (NULL: the user's lesson directory,
- * $XDG_DATA_HOME/losslab/lessons, created if missing).  The copy gets the id
- * ID-mine (then ID-mine-2, ...), the file name ID-mine.LANG.lesson and the
- * title plus title_suffix; every step spells out all its values.  The file
- * appears atomically and never replaces an existing one.  Returns 0 with the
- * new file's path in path, or -1 with err set to one line.
+ * Save lesson l with the learner's values as a new lesson file in dir (NULL:
+ * the user's lesson directory, $XDG_DATA_HOME/losslab/lessons, created if
+ * missing).  steps has l->nsteps entries: the lesson's steps with the
+ * learner's loss, tensors, options and pitfall put in (everything else --
+ * texts, code, questions -- is taken from l).
+ *
+ * The file is l's own source text with as little changed as possible: every
+ * comment, blank line, block, paragraph break and line ending the teacher
+ * wrote is kept; the header's id and title lines are replaced (id ID-mine,
+ * then ID-mine-2, ...; the title is `title`, one line of any text, written
+ * as a block when it has to be), and a step's value lines are replaced in
+ * place, or inserted after its "step:" line when the step used to inherit
+ * the value, only where its value differs from what the new file would
+ * give it otherwise.  Numbers are written in the shortest form that reads
+ * back exactly (parse_fmt_exact).  The new file is parsed back before it
+ * is named: it always loads, with exactly the values of `steps`.  It
+ * appears atomically as ID-mine.LANG.lesson and never replaces a file.
+ * Returns 0 with its path in path, or -1 with err set to one line.
  */
 int		 lesson_write(const struct lesson *l,
 		    const struct lesson_step *steps, const char *dir,
-		    const char *title_suffix, char *path, size_t pathlen,
+		    const char *title, char *path, size_t pathlen,
 		    char *err, size_t errlen);
+
+/*
+ * Parse the lesson file at path like lesson_load(), but report every
+ * problem of the file instead of stopping at the first: each is passed to
+ * report(ctx, msg) as one "path:line: message" line, in file order.
+ * Returns the lesson (free with lesson_free) when the file has no problem,
+ * else NULL; *nproblems (if not NULL) gets the number reported.
+ */
+struct lesson	*lesson_load_report(const char *path,
+		    void (*report)(void *ctx, const char *msg), void *ctx,
+		    int *nproblems);
 
 /* ---- the catalogue ------------------------------------------------------ */
 

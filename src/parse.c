@@ -322,3 +322,22 @@ parse_fmt(double v, char *buf, size_t len)
 		snprintf(buf, len, "%.6g", v);
 	return buf;
 }
+
+const char *
+parse_fmt_exact(double v, char *buf, size_t len)
+{
+	int	prec;
+
+	if (isnan(v) || isinf(v))
+		return parse_fmt(v, buf, len);
+	if (v == 0)
+		v = 0;		/* -0 reads back as 0: the same loss */
+	/* The fewest significant digits that strtod reads back as v (at
+	   most 17, which always does): 0.1, not 0.10000000000000001. */
+	for (prec = 1; prec <= 17; prec++) {
+		snprintf(buf, len, "%.*g", prec, v);
+		if (strtod(buf, NULL) == v)
+			break;
+	}
+	return buf;
+}

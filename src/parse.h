@@ -36,5 +36,9 @@ int	 parse_value_arg(const char *arg, const char *what, struct mat *m,
 	    struct err *e);
 /* Format a double compactly for people ("%.6g", with inf/-inf/nan). */
 const char *parse_fmt(double v, char *buf, size_t len);
+/* Format a double in the shortest form that parse_double() reads back as
+   exactly the same double: "0.1", "1e-310", "3", "inf", "nan" (-0 as "0").
+   buf should hold at least 32 bytes.  Returns buf. */
+const char *parse_fmt_exact(double v, char *buf, size_t len);
 
 #endif

@@ -22,6 +22,7 @@
 
 #include <stddef.h>
 
+#include "core/curve.h"
 #include "core/mat.h"
 #include "core/loss.h"
 
@@ -71,6 +72,14 @@ struct plot_req {
 	int		 nlosses;	/* compare: the losses to overlay */
 	enum loss_id	 losses[PLOT_MAX_LOSSES];
 	int		 points;	/* samples per curve (0: the default) */
+	/* Cell mode (core/curve.h, struct curve_cells): the curves of these
+	   values, one group per cell, each marked at the cell's own value
+	   with the loss the explorer's tables show; NULL: the kind's
+	   canonical curves (classes, target, gamma, alpha, pos_weight,
+	   label_smoothing and losses above apply only then; has_mark and
+	   mark are ignored in cell mode).  Borrowed: it must outlive every
+	   call that gets req. */
+	const struct curve_cells *cells;
 };
 
 /* One curve of a drawn plot, as the explorer needs it to colour it. */
@@ -106,7 +115,10 @@ void	 plot_req_init(struct plot_req *r, enum plot_kind k);
 
 /* The `losslab plot` arguments that draw req (kind id first, then the
    options it sets), e.g. "compare --losses kl-div,bce-logits --mark 0.5";
-   truncated to len. */
+   in cell mode the values too ("ce-curve --loss ce --input '2,1,0.1;'
+   --target 0 --cell 0,0 ..."), every number in the shortest form that
+   reads back exactly, each argument quoted for a POSIX shell where it
+   needs it, so that the command draws the same plot; truncated to len. */
 void	 plot_req_args(const struct plot_req *req, char *buf, size_t len);
 
 /* The id of a kind ("bce-curve", ...), and its one-line description. */

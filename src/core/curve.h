@@ -55,6 +55,8 @@ enum curve_xaxis {
 
 #define CURVE_MAX	8
 #define CURVE_POINTS_MAX 100000
+/* Most input cells one cell-mode plot follows (struct curve_cells). */
+#define CURVE_CELLS_MAX	8
 
 /* Which option a family of curves varies (see struct curve.param). */
 enum curve_param {
@@ -62,6 +64,20 @@ enum curve_param {
 	CURVE_PARAM_GAMMA,		/* focal gamma */
 	CURVE_PARAM_LABEL_SMOOTHING,	/* ce epsilon */
 	CURVE_PARAM_POS_WEIGHT		/* bce-logits pos_weight */
+};
+
+/* What a curve is, in cell mode (struct curve_cells); canonical kinds leave
+   it CURVE_ROLE_MAIN. */
+enum curve_role {
+	CURVE_ROLE_MAIN,	/* the step's loss (the correct pipeline) */
+	CURVE_ROLE_PITFALL,	/* the mistaken pipeline on the same values */
+	CURVE_ROLE_FAMILY,	/* the same with another gamma / eps /
+				   pos_weight (struct curve.param, .value) */
+	CURVE_ROLE_BRANCH,	/* the same element with the other 0/1 label
+				   (bce-curve: both branches of the loss) */
+	CURVE_ROLE_COMPANION	/* a related loss on the same values
+				   (compare: bce-logits beside soft-margin,
+				   ce beside multi-margin) */
 };
 
 struct curve {
@@ -73,7 +89,52 @@ struct curve {
 	enum curve_param param;
 	double		 value;		/* the parameter's value */
 	double		*v;		/* n values; NaN where undefined */
+	enum curve_role	 role;		/* cell mode: what the curve is */
+	int		 group;		/* cell mode: index into
+					   curve_cells.cells of the cell it
+					   follows; -1 otherwise */
 };
+
+/*
+ * Cell mode: the curves of the learner's own values.  Each cell (r, c) of
+ * the input is varied over the x grid while every other value (the rest of
+ * the input, the target, the weights, the options) stays as it is, and a
+ * curve is the loss of the output element that cell feeds:
+ *   per-sample losses (ce, nll, multi-margin, multilabel-soft-margin):
+ *     sample r's loss (elem[r]; the single value of a 1-D input);
+ *   element-wise losses (bce, bce-logits, focal, soft-margin, kl-div):
+ *     element (r, c)'s loss (elem[r][c]; kl-div, whose target may
+ *     broadcast the input: the sum of the elem entries the cell feeds).
+ * This is the reduction='none' value that the explorer's tables show as
+ * "loss per element/sample"; a gradient curve is d L / d input[r][c] of
+ * the *reduced* loss with the step's own reduction (what the gradient table
+ * shows), so that at x = input[r][c] both curves pass through the numbers
+ * on screen.  With a pitfall set, the main curves use `loss` and the
+ * pitfall curves pitfall_eval() on the same values.
+ */
+struct curve_cells {
+	enum loss_id	 loss;		/* the main curves' loss */
+	enum pitfall_id	 pitfall;	/* PITFALL_NONE: no pitfall curves */
+	const struct mat *input;	/* borrowed */
+	const struct mat *target;	/* borrowed */
+	const struct loss_opts *opts;	/* borrowed: reduction, weight,
+					   pos_weight, ignore_index, ... */
+	size_t		 ncells;	/* 1 .. CURVE_CELLS_MAX */
+	struct {
+		size_t	 r, c;		/* a cell of input (r = 0 for 1-D) */
+	}		 cells[CURVE_CELLS_MAX];
+};
+
+/* A marked point of a cell-mode plot: the value on screen, on its curve. */
+struct curve_mark {
+	int		 group;		/* the cell (index into cells) */
+	int		 curve;		/* the curve it sits on (index into
+					   curve_set.c) */
+	double		 x;		/* input[r][c] itself */
+	double		 y;		/* that curve's value at x: the loss
+					   (or gradient) the tables show */
+};
+#define CURVE_MARKS_MAX	(2 * CURVE_CELLS_MAX)
 
 struct curve_params {
 	enum curve_kind	 kind;
@@ -87,6 +148,19 @@ struct curve_params {
 	int		 nlosses;	/* compare */
 	enum loss_id	 losses[CURVE_MAX];
 	size_t		 points;	/* >= 1 (0: 401) */
+	const struct curve_cells *cells; /* non-NULL: cell mode (above); the
+					   kind then only chooses what goes
+					   beside the main curve: gradients
+					   (logits-curve, ce-curve and the
+					   pitfall kinds), the other label
+					   (bce-curve), a family (focal: gamma,
+					   label-smoothing: eps, pos-weight:
+					   pos_weight, each with the step's
+					   own value among them), a companion
+					   loss (compare); classes, target,
+					   gamma, alpha, pos_weight,
+					   label_smoothing and losses are then
+					   taken from the cells' values */
 };
 
 struct curve_set {
@@ -101,9 +175,16 @@ struct curve_set {
 					   pitfall's floor), NaN if none */
 	double		 edge;		/* an x where the pitfall breaks (float32
 					   saturation), NaN if none */
+	/* Cell mode only (else ncells 0, nmarks 0): */
+	size_t		 ncells;
+	int		 nmarks;	/* one per main loss curve and cell, and
+					   one per pitfall loss curve and cell */
+	struct curve_mark marks[CURVE_MARKS_MAX];
 };
 
-#define CURVE_SET_INIT	{ 0, 0, 0, 0, NULL, 0, { { 0, 0, 0, 0, 0, 0, NULL } }, 0, 0 }
+#define CURVE_SET_INIT	{ 0, 0, 0, 0, NULL, 0, \
+	{ { 0, 0, 0, 0, 0, 0, NULL, CURVE_ROLE_MAIN, -1 } }, 0, 0, 0, 0, \
+	{ { 0, 0, 0, 0 } } }
 
 /* Fill p with the defaults for kind k (every override NaN). */
 void	 curve_params_init(struct curve_params *p, enum curve_kind k);
@@ -118,6 +199,16 @@ void	 curve_default_range(enum curve_kind k, double *xmin, double *xmax);
  * outside [0, 1], an unsupported loss for compare) or the core's own error.
  */
 int	 curve_compute(const struct curve_params *p, struct curve_set *s,
+	    struct err *e);
+
+/*
+ * Cell mode, for the first cell: the lowest value the pitfall's loss of that
+ * element or sample can reach over all values of its inputs (the other
+ * logits free too), for its target: softmax-then-ce and double-sigmoid
+ * (the floor the plot draws as a line); NaN for other pitfalls.  0, or -1
+ * with e set.
+ */
+int	 curve_cells_floor(const struct curve_cells *cc, double *floor,
 	    struct err *e);
 
 /*
