@@ -1,12 +1,15 @@
 /*
  * dump.c -- a lesson as plain text: title, then for every step its heading,
- * the narrative (placeholders filled), the values table, the per-element
- * loss, the reduced value and what it is, the gradient, the core's warnings,
- * the pitfall pipeline beside the correct one, the predict-first question
- * with its answer, the plot kind and the PyTorch code.
+ * the predict-first question, the narrative (rendered by the session, with
+ * what does not hold for the values marked), the values table, the
+ * per-element loss, the reduced value and what it is, the gradient, the
+ * core's warnings, the pitfall pipeline beside the correct one, the answer,
+ * the `losslab plot` command that draws the step's plot and the PyTorch
+ * code (wrapped so that it stays Python).
  *
- * All numbers come from struct step (i.e. from the core); this file only lays
- * them out, measuring text with text.h so Chinese lines up too.
+ * Everything comes from the session (session.h, i.e. from the core); this
+ * file only lays it out, measuring text with text.h so Chinese lines up
+ * too.
  */
 #include "config.h"
 
@@ -18,6 +21,8 @@
 #include "cli.h"
 #include "dump.h"
 #include "i18n.h"
+#include "pycode.h"
+#include "session.h"
 #include "text.h"
 
 /* Print s wrapped to cols columns; the first line as is, the others
@@ -84,16 +89,21 @@ dump_hanging(FILE *out, const char *prefix, const char *s, int cols, int hang)
 	return rc;
 }
 
-/* Render a template and print it wrapped; unknown placeholders stay
-   visible as {?name}. */
+/* Render a template through the session and print it wrapped, each
+   paragraph's note after it ("  ! ..." lines). */
 static int
-dump_template(FILE *out, const struct step *s, const char *tmpl, int cols,
-    int indent)
+dump_template(FILE *out, const struct session *ss, const char *tmpl,
+    int cols, int indent)
 {
-	char	*r;
-	int	 rc;
+	struct session_text	 t = SESSION_TEXT_INIT;
+	char			*r;
+	int			 rc;
 
-	if ((r = step_render(s, tmpl, NULL, NULL, 0)) == NULL)
+	if (session_render(ss, tmpl, &t) != 0)
+		return -1;
+	r = session_text_join(&t, "! ");
+	session_text_free(&t);
+	if (r == NULL)
 		return -1;
 	rc = dump_wrapped(out, r, cols, indent);
 	free(r);
@@ -400,119 +410,145 @@ dump_samples(FILE *out, const struct step *s)
 
 /* The pitfall beside the correct loss: value, gradient, difference. */
 static void
-dump_pitfall(FILE *out, const struct step *s, int cols)
+dump_pitfall(FILE *out, const struct session *ss, int cols)
 {
-	struct dtable	 t;
-	size_t		 n, i;
-	char		 h[96], b[64];
-	const struct mat *g;
+	struct session_cmp	 c;
+	struct dtable		 t;
+	size_t			 n, i;
+	char			 h[160], b[64];
+	const struct mat	*g, *cg;
 
-	fprintf(out, "\n%s: %s\n", _("Pitfall"), pitfall_name(s->pitfall));
-	fprintf(out, "  %s: %s\n", _("the mistake"),
-	    pitfall_torch_code(s->pitfall));
-	if (!s->pitfall_ok) {
-		snprintf(h, sizeof h, "  %s: ", _("the mistaken pipeline "
-		    "fails"));
-		dump_hanging(out, h, s->pitfall_error, cols, 4);
+	if (session_cmp(ss, &c) != 0)
+		return;
+	fprintf(out, "\n%s: %s\n", _("Pitfall"), pitfall_name(c.pitfall));
+	snprintf(h, sizeof h, "  %s: ", _("correct"));
+	snprintf(b, sizeof b, "%s()(z, y)", loss_torch_name(c.loss));
+	dump_hanging(out, h, b, cols, 4);
+	snprintf(h, sizeof h, "  %s: ", _("the mistake"));
+	dump_hanging(out, h, pitfall_torch_code(c.pitfall), cols, 4);
+	if (c.as_logits)
+		dump_wrapped(out, _("(both read the inputs as logits z)"), cols,
+		    2);
+	if (c.wrong == NULL || c.correct == NULL) {
+		snprintf(h, sizeof h, "  %s: ", c.wrong == NULL ?
+		    _("the mistaken pipeline fails") :
+		    _("the correct pipeline fails"));
+		dump_hanging(out, h, c.wrong == NULL ? c.wrong_error :
+		    c.correct_error, cols, 4);
 		return;
 	}
-	n = mat_numel(&s->pres.grad);
+	g = &c.wrong->grad;
+	cg = &c.correct->grad;
+	n = mat_numel(g);
 	if (dt_init(&t, n + 2, 4) != 0)
 		return;
-	snprintf(h, sizeof h, "%s (%s)", _("correct"), loss_name(s->loss));
+	snprintf(h, sizeof h, "%s (%s)", _("correct"), loss_name(c.loss));
 	dt_set(&t, 0, 1, h);
 	dt_set(&t, 0, 2, _("pitfall"));
 	dt_set(&t, 0, 3, _("difference"));
 	dt_set(&t, 1, 0, _("value"));
-	if (s->ok)
-		dt_num(&t, 1, 1, s->res.value);
-	dt_num(&t, 1, 2, s->pres.value);
-	if (s->ok) {
-		dt_num(&t, 1, 3, s->pres.value - s->res.value);
-	}
-	g = &s->pres.grad;
+	dt_num(&t, 1, 1, c.correct->value);
+	dt_num(&t, 1, 2, c.wrong->value);
+	dt_num(&t, 1, 3, c.wrong->value - c.correct->value);
 	for (i = 0; i < n; i++) {
 		if (g->ndim == 2)
 			snprintf(h, sizeof h, "%s [%zu][%zu]",
-			    loss_grad_label(pitfall_loss(s->pitfall)),
-			    i / g->cols, i % g->cols);
+			    loss_grad_label(c.loss), i / g->cols, i % g->cols);
 		else
 			snprintf(h, sizeof h, "%s [%zu]",
-			    loss_grad_label(pitfall_loss(s->pitfall)), i);
+			    loss_grad_label(c.loss), i);
 		dt_set(&t, i + 2, 0, h);
-		if (s->ok && i < mat_numel(&s->res.grad))
-			dt_num(&t, i + 2, 1, s->res.grad.v[i]);
+		if (i < mat_numel(cg)) {
+			dt_num(&t, i + 2, 1, cg->v[i]);
+			dt_num(&t, i + 2, 3, g->v[i] - cg->v[i]);
+		}
 		dt_num(&t, i + 2, 2, g->v[i]);
-		if (s->ok && i < mat_numel(&s->res.grad))
-			dt_num(&t, i + 2, 3, g->v[i] - s->res.grad.v[i]);
 	}
 	dt_print(out, &t, 2);
 	dt_free(&t);
-	if (!isnan(s->pitfall_floor))
+	if (!isnan(c.floor))
 		fprintf(out, "  %s: %s\n", _("lowest value the mistake can "
 		    "reach for these targets"),
-		    step_fmt(s->pitfall_floor, 0, b, sizeof b));
+		    step_fmt(c.floor, 0, b, sizeof b));
 }
 
 static void
-dump_predict(FILE *out, const struct step *s, int cols)
+dump_predict(FILE *out, const struct session *ss, int cols)
 {
-	const struct lesson_predict *q = &s->src->predict;
-	char	 lead[16];
-	int	 i;
+	const struct lesson_predict *q = &session_cur_const(ss)->st.src->predict;
+	struct session_quiz	 z;
+	char			 lead[16];
+	int			 i;
 
+	session_quiz(ss, &z);
 	fprintf(out, "%s\n", _("Predict first:"));
-	dump_template(out, s, q->question, cols, 2);
+	if (z.tied)
+		dump_wrapped(out, _("(This question is about the lesson's "
+		    "values; yours differ: R restores them.)"), cols, 2);
+	dump_template(out, ss, q->question, cols, 2);
 	for (i = 0; i < q->nchoices; i++) {
 		snprintf(lead, sizeof lead, "  %d) ", i + 1);
 		fputs(lead, out);
-		dump_template(out, s, q->choices[i], cols - 5, 0);
+		dump_template(out, ss, q->choices[i], cols - 5, 0);
 	}
 	if (q->nchoices == 0 && q->prompt != NULL) {
 		fprintf(out, "  > ");
-		dump_template(out, s, q->prompt, cols - 4, 0);
+		dump_template(out, ss, q->prompt, cols - 4, 0);
 	}
 }
 
 /* The answer to the predict-first question, shown after the numbers. */
 static void
-dump_answer(FILE *out, const struct step *s, int cols)
+dump_answer(FILE *out, const struct session *ss, int cols)
 {
-	const struct lesson_predict *q = &s->src->predict;
+	const struct lesson_predict *q = &session_cur_const(ss)->st.src->predict;
+	struct session_quiz	 z;
 
+	session_quiz(ss, &z);
 	fprintf(out, "\n%s\n", _("Predict first: the answer"));
-	if (q->answer != NULL) {
-		if (q->correct >= 0)
-			fprintf(out, "  %s %d) ", _("Answer:"), q->correct + 1);
-		else
-			fprintf(out, "  %s ", _("Answer:"));
-		dump_template(out, s, q->answer, cols - 12, 0);
+	if (q->nchoices > 0 && z.correct < 0)
+		dump_wrapped(out, _("  None of the choices fits these values "
+		    "exactly."), cols, 0);
+	else if (q->nchoices > 0) {
+		fprintf(out, "  %s %d) ", _("Answer:"), z.correct + 1);
+		dump_template(out, ss, q->choices[z.correct], cols - 12, 0);
+	} else if (q->answer != NULL) {
+		fprintf(out, "  %s ", _("Answer:"));
+		dump_template(out, ss, q->answer, cols - 12, 0);
 	}
 	if (q->explain != NULL)
-		dump_template(out, s, q->explain, cols, 2);
+		dump_template(out, ss, q->explain, cols, 2);
 }
 
 int
-dump_step(FILE *out, const struct step *s, int cols)
+dump_step(FILE *out, struct session *ss, int cols, unsigned flags)
 {
-	char		 buf[256], shape[32], what[256], args[512];
+	char		 buf[256], shape[32], what[256], args[4096];
+	const struct step *s = &session_cur_const(ss)->st;
 	const struct lesson_step *src = s->src;
 	struct plot_req	 req;
-	size_t		 nsteps = s->lesson ? s->lesson->nsteps : 1;
+	struct curve_cells cells;
+	size_t		 nsteps = ss->nsteps;
+	char		*code, *w;
 	int		 i;
 
-	snprintf(buf, sizeof buf, _("Step %zu/%zu: %s"), s->index + 1, nsteps,
+	snprintf(buf, sizeof buf, _("Step %zu/%zu: %s"), ss->cur + 1, nsteps,
 	    src ? src->title : "");
 	fprintf(out, "%s\n", buf);
 	for (i = (int)text_width(buf); i > 0; i--)
 		fputc('-', out);
 	fputc('\n', out);
+	if ((flags & DUMP_EDITS) && session_edited(ss, ss->cur))
+		dump_wrapped(out, _("(With your values; R restores the "
+		    "lesson's.)"), cols, 0);
 	if (src != NULL && src->predict.question != NULL) {
-		dump_predict(out, s, cols);
+		dump_predict(out, ss, cols);
 		fputc('\n', out);
 	}
+	/* A handout shows everything after the question. */
+	(void)session_reveal(ss);
 	if (src != NULL && src->text != NULL) {
-		if (dump_template(out, s, src->text, cols, 0) != 0)
+		if (dump_template(out, ss, src->text, cols, 0) != 0)
 			return -1;
 		fputc('\n', out);
 	}
@@ -535,7 +571,8 @@ dump_step(FILE *out, const struct step *s, int cols)
 			dump_matrix(out, loss_grad_label(s->loss),
 			    &s->res.grad);
 	} else {
-		snprintf(buf, sizeof buf, "  %s: ", _("Error"));
+		snprintf(buf, sizeof buf, "  %s: ", _("torch refuses these "
+		    "values"));
 		dump_hanging(out, buf, s->error, cols, 4);
 	}
 	for (i = 0; i < s->diags.n; i++) {
@@ -543,47 +580,82 @@ dump_step(FILE *out, const struct step *s, int cols)
 		    s->diags.d[i].id);
 		dump_hanging(out, buf, s->diags.d[i].msg, cols, 4);
 	}
-	if (s->pitfall != PITFALL_NONE && s->show_pitfall)
-		dump_pitfall(out, s, cols);
+	dump_pitfall(out, ss, cols);
 	if (src != NULL && src->predict.question != NULL)
-		dump_answer(out, s, cols);
-	if (step_plot_req(s, 0, 0, &req) == 0) {
+		dump_answer(out, ss, cols);
+	switch (session_plot(ss, &req, &cells)) {
+	case SESSION_PLOT_OK:
 		plot_req_args(&req, args, sizeof args);
-		fprintf(out, "\n%s: %s  (losslab plot %s)\n", _("Plot"),
-		    plot_kind_name(req.kind), args);
+		snprintf(buf, sizeof buf, "%s: ", _("Plot"));
+		w = NULL;
+		if (asprintf(&w, "%s  (losslab plot %s)",
+		    plot_kind_name(req.kind), args) < 0)
+			return -1;
+		fprintf(out, "\n");
+		/* one line, however long: it is a command to copy */
+		fprintf(out, "%s%s\n", buf, w);
+		free(w);
+		break;
+	case SESSION_PLOT_REFUSED:
+		fprintf(out, "\n%s: %s\n", _("Plot"), _("none (torch refuses "
+		    "these values)"));
+		break;
+	default:
+		break;
 	}
 	if (src != NULL && src->code != NULL && src->code[0] != '\0') {
-		fprintf(out, "\n%s:\n", _("PyTorch"));
-		dump_wrapped(out, src->code, 1000, 4);
+		fprintf(out, "\n%s:\n", (flags & DUMP_EDITS) &&
+		    session_edited(ss, ss->cur) ? _("PyTorch (as written for "
+		    "the lesson's values)") : _("PyTorch"));
+		if ((code = pycode_wrap(src->code, cols - 4)) == NULL)
+			return -1;
+		dump_wrapped(out, code, 100000, 4);
+		free(code);
 	}
 	return ferror(out) ? -1 : 0;
 }
 
 int
-dump_lesson(FILE *out, const struct lesson *l, int cols)
+dump_session(FILE *out, struct session *ss, int cols, unsigned flags)
 {
-	struct step	 s;
+	const struct lesson *l = ss->lesson;
 	struct err	 e;
 	size_t		 i;
 	int		 k, rc = 0;
 
-	fprintf(out, "%s\n", l->title);
-	for (k = (int)text_width(l->title); k > 0; k--)
-		fputc('=', out);
-	fputc('\n', out);
-	if (l->summary[0] != '\0')
-		dump_wrapped(out, l->summary, cols, 0);
-	for (i = 0; i < l->nsteps && rc == 0; i++) {
+	if (l != NULL) {
+		fprintf(out, "%s\n", l->title);
+		for (k = (int)text_width(l->title); k > 0; k--)
+			fputc('=', out);
 		fputc('\n', out);
-		if (step_init(&s, l, i, &e) != 0) {
-			fprintf(out, "%s\n", e.msg);
-			step_free(&s);
-			rc = -1;
-			break;
-		}
-		rc = dump_step(out, &s, cols);
-		step_free(&s);
+		if (l->summary[0] != '\0')
+			dump_wrapped(out, l->summary, cols, 0);
 	}
+	for (i = 0; i < ss->nsteps && rc == 0; i++) {
+		fputc('\n', out);
+		if (session_goto(ss, i, &e) != 0) {
+			fprintf(out, "%s\n", e.msg);
+			return -1;
+		}
+		rc = dump_step(out, ss, cols, flags);
+	}
+	return rc;
+}
+
+int
+dump_lesson(FILE *out, const struct lesson *l, int cols)
+{
+	struct session	 ss;
+	struct err	 e;
+	int		 rc;
+
+	if (session_init(&ss, l, &e) != 0) {
+		fprintf(out, "%s\n", e.msg);
+		session_free(&ss);
+		return -1;
+	}
+	rc = dump_session(out, &ss, cols, 0);
+	session_free(&ss);
 	return rc;
 }
 

@@ -10,16 +10,26 @@
 
 #include "app.h"
 #include "lesson.h"
+#include "session.h"
 #include "step.h"
+
+/* dump flags */
+#define DUMP_EDITS	0x1	/* say where the values are the learner's */
 
 /* Print lesson `lesson` (an id or a path) to stdout; returns the exit
    status: 0, or 2 after "losslab: ..." on stderr (unknown or broken
    lesson). */
 int	 dump_main(const struct app_opts *app, const char *lesson);
-/* Print a whole lesson wrapped to cols columns; 0, or -1 when out of memory. */
+/* Print a whole lesson, with its own values, wrapped to cols columns; 0,
+   or -1 when out of memory or a step cannot be set up. */
 int	 dump_lesson(FILE *out, const struct lesson *l, int cols);
-/* Print one live step (heading "Step n/N: title" included); 0 or -1. */
-int	 dump_step(FILE *out, const struct step *s, int cols);
+/* Print every step of a live session as it stands (its current step
+   changes; questions are revealed, as a handout shows answers); 0 or -1. */
+int	 dump_session(FILE *out, struct session *ss, int cols,
+	    unsigned flags);
+/* Print the session's current step (heading "Step n/N: title" included);
+   its question is revealed.  0 or -1. */
+int	 dump_step(FILE *out, struct session *ss, int cols, unsigned flags);
 /* One line saying what the reduced value is, e.g. "mean over 3 elements";
    written into buf. */
 const char *dump_value_what(const struct step *s, char *buf, size_t len);

@@ -21,6 +21,7 @@
 #include "plot.h"
 #include "step.h"
 #include "strbuf.h"
+#include "template.h"
 
 struct step_snapshot {
 	enum loss_id	 loss;
@@ -35,8 +36,9 @@ step_clear_results(struct step *s)
 {
 	loss_result_free(&s->res);
 	loss_result_free(&s->pres);
-	s->ok = s->pitfall_ok = 0;
-	s->error[0] = s->pitfall_error[0] = '\0';
+	loss_result_free(&s->cres);
+	s->ok = s->pitfall_ok = s->cmp_ok = 0;
+	s->error[0] = s->pitfall_error[0] = s->cmp_error[0] = '\0';
 	s->pitfall_floor = NAN;
 	s->diags.n = 0;
 }
@@ -71,6 +73,7 @@ step_zero(struct step *s)
 	memset(s, 0, sizeof *s);
 	s->res = r;
 	s->pres = r;
+	s->cres = r;
 	s->pitfall = PITFALL_NONE;
 	s->pitfall_floor = NAN;
 	loss_opts_init(&s->opts);
@@ -202,6 +205,9 @@ step_perfect_logits(const struct step *s, struct mat *x)
 				continue;	/* ignored: any logits */
 			best = (size_t)t;
 		} else {
+			/* class probabilities: the target's shape, or no floor */
+			if (!mat_same_shape(&s->input, &s->target))
+				return -1;
 			best = 0;
 			for (c = 1; c < x->cols; c++)
 				if (MAT_AT(&s->target, r, c) >
@@ -242,6 +248,17 @@ step_compute(struct step *s)
 		snprintf(s->pitfall_error, sizeof s->pitfall_error, "%s",
 		    e.msg);
 	}
+	/* The comparison's correct side, when it is another loss. */
+	if (pitfall_loss(s->pitfall) != s->loss) {
+		if (loss_eval(pitfall_loss(s->pitfall), &s->input, &s->target,
+		    &s->opts, &s->cres, &e) == 0)
+			s->cmp_ok = 1;
+		else {
+			loss_result_free(&s->cres);
+			snprintf(s->cmp_error, sizeof s->cmp_error, "%s",
+			    e.msg);
+		}
+	}
 	if ((s->pitfall == PITFALL_SOFTMAX_THEN_CE ||
 	    s->pitfall == PITFALL_DOUBLE_SIGMOID) &&
 	    step_perfect_logits(s, &x) == 0 &&
@@ -251,38 +268,88 @@ step_compute(struct step *s)
 	mat_free(&x);
 }
 
-enum pitfall_id
-step_matching_pitfall(enum loss_id loss)
+int
+step_pitfalls(const struct step *s, enum pitfall_id *out)
 {
-	switch (loss) {
-	case LOSS_BCE_LOGITS:
-		return PITFALL_DOUBLE_SIGMOID;
-	case LOSS_CE:
-		return PITFALL_SOFTMAX_THEN_CE;
-	case LOSS_BCE:
-		return PITFALL_NAIVE_FLOAT32;
-	default:
-		return PITFALL_NONE;
+	static const struct {
+		enum loss_id	 loss;
+		enum pitfall_id	 pf[3];
+	} fits[] = {
+		{ LOSS_BCE, { PITFALL_BCE_ON_LOGITS } },
+		{ LOSS_BCE_LOGITS, { PITFALL_DOUBLE_SIGMOID,
+		    PITFALL_NAIVE_FLOAT32, PITFALL_BCE_ON_LOGITS } },
+		{ LOSS_CE, { PITFALL_SOFTMAX_THEN_CE,
+		    PITFALL_LOG_SOFTMAX_THEN_CE } },
+	};
+	enum pitfall_id	 own;
+	size_t		 i, k;
+	int		 n = 0;
+
+	own = s->src != NULL ? s->src->pitfall : PITFALL_NONE;
+	if (own != PITFALL_NONE)
+		out[n++] = own;
+	for (i = 0; i < sizeof fits / sizeof fits[0]; i++) {
+		if (fits[i].loss != s->loss)
+			continue;
+		for (k = 0; k < 3 && fits[i].pf[k] != PITFALL_NONE; k++)
+			if (fits[i].pf[k] != own)
+				out[n++] = fits[i].pf[k];
 	}
+	return n;
 }
 
 int
 step_toggle_pitfall(struct step *s)
 {
+	enum pitfall_id	fit[PITFALL_COUNT];
+
+	if (step_pitfalls(s, fit) == 0)
+		return 0;
 	step_save(s);
-	if (s->show_pitfall) {
+	if (s->show_pitfall)
 		s->show_pitfall = 0;
-		if (s->src == NULL || s->src->pitfall == PITFALL_NONE)
-			s->pitfall = PITFALL_NONE;
-	} else {
-		if (s->src != NULL && s->src->pitfall != PITFALL_NONE)
-			s->pitfall = s->src->pitfall;
-		else
-			s->pitfall = step_matching_pitfall(s->loss);
-		s->show_pitfall = s->pitfall != PITFALL_NONE;
+	else {
+		if (s->pitfall == PITFALL_NONE)
+			s->pitfall = fit[0];
+		s->show_pitfall = 1;
 	}
 	step_compute(s);
 	return s->show_pitfall;
+}
+
+int
+step_next_pitfall(struct step *s)
+{
+	enum pitfall_id	fit[PITFALL_COUNT];
+	int		n, i;
+
+	if ((n = step_pitfalls(s, fit)) < 2)
+		return -1;
+	for (i = 0; i < n && fit[i] != s->pitfall; i++)
+		continue;
+	step_save(s);
+	s->pitfall = fit[i < n ? (i + 1) % n : 0];
+	s->show_pitfall = 1;
+	step_compute(s);
+	return 0;
+}
+
+const struct loss_result *
+step_cmp_result(const struct step *s)
+{
+	if (s->pitfall == PITFALL_NONE)
+		return NULL;
+	if (pitfall_loss(s->pitfall) == s->loss)
+		return s->ok ? &s->res : NULL;
+	return s->cmp_ok ? &s->cres : NULL;
+}
+
+const char *
+step_cmp_error(const struct step *s)
+{
+	if (s->pitfall != PITFALL_NONE && pitfall_loss(s->pitfall) != s->loss)
+		return s->cmp_error;
+	return s->error;
 }
 
 struct mat *
@@ -330,6 +397,7 @@ step_save(struct step *s)
 {
 	struct step_snapshot *sn;
 
+	s->note[0] = '\0';	/* every edit starts here */
 	if ((sn = snap_take(s)) == NULL)
 		return;		/* out of memory: the edit is not undoable */
 	if (s->nundo == STEP_UNDO_MAX) {
@@ -403,7 +471,6 @@ step_set_cell(struct step *s, enum step_field f, size_t r, size_t c,
 			return err_set(e, "class %g is out of range (0 to %zu, "
 			    "or ignore_index %ld)", k, s->input.cols - 1,
 			    s->opts.ignore_index);
-		v = k;
 	}
 	step_save(s);
 	MAT_AT(m, r, c) = v;
@@ -423,6 +490,8 @@ mat_edit(struct mat *m, int dim, int add, size_t at, int copy, double fill,
 	struct mat	 n = MAT_INIT;
 	size_t		 rows = m->rows, cols = m->cols, r, c, sr, sc;
 
+	if (dim == 0 && m->ndim != 2)
+		return err_set(e, "a 1-D value has no rows to change");
 	if (dim == 0)
 		rows = add ? rows + 1 : rows - 1;
 	else
@@ -480,13 +549,31 @@ step_follow(struct mat *w, const struct mat *in_before, int dim, int add,
 	return 0;
 }
 
+/* Whether target t follows the input's rows (dim 0 edits) or columns (dim
+   1 edits) as a tensor of the input's shape would; a target that
+   broadcasts (fewer rows or columns) is left alone. */
+static int
+step_target_follows(const struct mat *t, const struct mat *in, int dim)
+{
+	if (t->ndim == 0)
+		return 0;
+	if (dim == 1)
+		return t->cols == in->cols &&
+		    (t->ndim == 1 ? in->ndim == 1 || in->rows == 1 :
+		    t->rows == in->rows);
+	/* a 1-D target of a one-row input is that row's target */
+	if (t->ndim == 1)
+		return in->ndim == 2 && in->rows == 1 && t->cols == in->cols;
+	return in->ndim == 2 && t->rows == in->rows;
+}
+
 /* Change the number of elements/classes (dim 1) or samples (dim 0). */
 static int
 step_resize(struct step *s, int dim, int add, size_t at, struct err *e)
 {
 	struct mat	 before = s->input;	/* shape only */
-	int		 idx = step_index_target(s);
-	size_t		 i, C;
+	int		 idx = step_index_target(s), follows, moved = 0;
+	size_t		 i, n;
 	double		*t;
 
 	if (!add) {
@@ -498,13 +585,23 @@ step_resize(struct step *s, int dim, int add, size_t at, struct err *e)
 		if (at >= (dim == 0 ? s->input.rows : s->input.cols))
 			return err_set(e, "no %s %zu", dim == 0 ? "row" :
 			    "column", at + 1);
+		/* A class that a sample's index target names stays. */
+		n = mat_numel(&s->target);
+		for (i = 0; idx && dim == 1 && i < n; i++)
+			if (s->target.v[i] == (double)at &&
+			    s->target.v[i] != (double)s->opts.ignore_index)
+				return err_set(e, "class %zu is the target of "
+				    "sample %zu: give that sample another "
+				    "class first", at, i);
 	}
+	follows = !idx && step_target_follows(&s->target, &s->input,
+	    dim == 0 && s->input.ndim == 1 ? 1 : dim);
 	step_save(s);
 	if (dim == 0 && s->input.ndim == 1) {
 		/* a second sample: the unbatched sample becomes a batch */
 		mat_promote(&s->input);
 		/* a class index [k] stays 1-D: it now reads as N = 1 */
-		if (!idx)
+		if (follows)
 			mat_promote(&s->target);
 		before = s->input;
 	}
@@ -514,23 +611,30 @@ step_resize(struct step *s, int dim, int add, size_t at, struct err *e)
 		if (dim == 0) {
 			if (mat_edit(&s->target, 1, add, at, 0, 0.0, e) != 0)
 				goto fail;
-		} else {
-			C = s->input.cols;
+		} else if (!add) {
+			/* the classes above `at` keep their names */
 			t = s->target.v;
-			for (i = 0; !add && i < mat_numel(&s->target); i++) {
+			for (i = 0; i < mat_numel(&s->target); i++) {
 				if (t[i] == (double)s->opts.ignore_index)
 					continue;
-				if (t[i] > (double)at)
+				if (t[i] > (double)at) {
 					t[i] -= 1;
-				if (t[i] >= (double)C)
-					t[i] = (double)C - 1;
+					moved = 1;
+				}
 			}
 		}
-	} else if (mat_edit(&s->target, dim, add, at, dim == 0, 0.0, e) != 0)
-		goto fail;
+	} else if (follows) {
+		if (dim == 0)
+			mat_promote(&s->target);
+		if (mat_edit(&s->target, dim, add, at, dim == 0, 0.0, e) != 0)
+			goto fail;
+	}
 	if (step_follow(&s->weight, &before, dim, add, at, 1.0, e) != 0 ||
 	    step_follow(&s->pos_weight, &before, dim, add, at, 1.0, e) != 0)
 		goto fail;
+	if (moved)
+		snprintf(s->note, sizeof s->note, "the class indices above %zu "
+		    "moved down by one, so they name the same classes", at);
 	step_compute(s);
 	return 0;
 fail:
@@ -609,8 +713,10 @@ step_set_option(struct step *s, const char *name, double v, struct err *e)
 			return err_set(e, "p must be 1 or 2");
 		o.p = (int)v;
 	} else if (strcmp(name, "ignore_index") == 0) {
-		if (!isfinite(v) || v != floor(v))
-			return err_set(e, "ignore_index is a whole number");
+		/* within 2^53: every such double is a whole long */
+		if (!isfinite(v) || v != floor(v) || fabs(v) > 9007199254740992.0)
+			return err_set(e, "ignore_index is a whole number "
+			    "between -2^53 and 2^53");
 		o.ignore_index = (long)v;
 	} else if (strcmp(name, "log_target") == 0)
 		o.log_target = v != 0;
@@ -641,459 +747,19 @@ step_fmt(double v, int prec, char *buf, size_t len)
 	return buf;
 }
 
-/* Element [i] or [i][j] of m (a NULL m or bad index: -1). */
-static int
-step_elem(const struct mat *m, int nidx, const long *idx, double *out)
-{
-	if (m == NULL || m->ndim == 0 || m->v == NULL)
-		return -1;
-	if (nidx == 1) {
-		if (idx[0] < 0 || (size_t)idx[0] >= mat_numel(m))
-			return -1;
-		*out = m->v[idx[0]];
-		return 0;
-	}
-	if (nidx == 2) {
-		if (m->ndim != 2 || idx[0] < 0 || idx[1] < 0 ||
-		    (size_t)idx[0] >= m->rows || (size_t)idx[1] >= m->cols)
-			return -1;
-		*out = MAT_AT(m, idx[0], idx[1]);
-		return 0;
-	}
-	return -1;
-}
-
-/* The activation of the input at an index: which 0 sigmoid, 1 sigmoid of
-   sigmoid, 2 softmax, 3 log_softmax, 4 softmax of softmax. */
-static int
-step_act(const struct step *s, int which, int nidx, const long *idx,
-    double *out)
-{
-	const struct mat *m = &s->input;
-	size_t		 r, c, C = m->cols;
-	double		*row;
-	double		 x;
-
-	if (m->v == NULL || nidx < 1 || nidx > 2)
-		return -1;
-	if (nidx == 1) {
-		if (idx[0] < 0 || (size_t)idx[0] >= mat_numel(m))
-			return -1;
-		r = (size_t)idx[0] / C;
-		c = (size_t)idx[0] % C;
-	} else {
-		if (m->ndim != 2 || idx[0] < 0 || idx[1] < 0 ||
-		    (size_t)idx[0] >= m->rows || (size_t)idx[1] >= C)
-			return -1;
-		r = (size_t)idx[0];
-		c = (size_t)idx[1];
-	}
-	x = MAT_AT(m, r, c);
-	if (which == 0) {
-		*out = activation_sigmoid(x);
-		return 0;
-	}
-	if (which == 1) {
-		*out = activation_sigmoid(activation_sigmoid(x));
-		return 0;
-	}
-	if ((row = malloc(C * sizeof *row)) == NULL)
-		return -1;
-	if (which == 2)
-		activation_softmax(&MAT_AT(m, r, 0), row, C);
-	else if (which == 3)
-		activation_log_softmax(&MAT_AT(m, r, 0), row, C);
-	else {
-		activation_softmax(&MAT_AT(m, r, 0), row, C);
-		activation_softmax(row, row, C);
-	}
-	*out = row[c];
-	free(row);
-	return 0;
-}
-
-/*
- * Evaluate one placeholder name (with its [..] indices parsed) into a
- * number (*isnum = 1) or a string.  Returns 0, or -1 if unknown.
- */
-static int
-step_lookup(const struct step *s, const char *name, int nidx, const long *idx,
-    double *num, const char **str, int *isnum)
-{
-	const struct loss_result *r = s->ok ? &s->res : NULL;
-	const struct loss_result *pr = s->pitfall_ok ? &s->pres : NULL;
-	double	 a, b;
-
-	*isnum = 1;
-	*str = NULL;
-	if (nidx == 0) {
-		if (strcmp(name, "value") == 0 && r) {
-			*num = r->value;
-			return 0;
-		}
-		if (strcmp(name, "denom") == 0 && r) {
-			*num = r->denom;
-			return 0;
-		}
-		if (strcmp(name, "C") == 0 && s->input.ndim) {
-			*num = (double)s->input.cols;
-			return 0;
-		}
-		if (strcmp(name, "N") == 0 && s->input.ndim) {
-			*num = s->input.ndim == 2 ? (double)s->input.rows : 1;
-			return 0;
-		}
-		if (strcmp(name, "numel") == 0 && s->input.ndim) {
-			*num = (double)mat_numel(&s->input);
-			return 0;
-		}
-		if (strcmp(name, "label_smoothing") == 0) {
-			*num = s->opts.label_smoothing;
-			return 0;
-		}
-		if (strcmp(name, "ignore_index") == 0) {
-			*num = (double)s->opts.ignore_index;
-			return 0;
-		}
-		if (strcmp(name, "margin") == 0) {
-			*num = s->opts.margin;
-			return 0;
-		}
-		if (strcmp(name, "p") == 0) {
-			*num = s->opts.p;
-			return 0;
-		}
-		if (strcmp(name, "alpha") == 0) {
-			*num = s->opts.alpha;
-			return 0;
-		}
-		if (strcmp(name, "gamma") == 0) {
-			*num = s->opts.gamma;
-			return 0;
-		}
-		if (strcmp(name, "pitfall.value") == 0 && pr) {
-			*num = pr->value;
-			return 0;
-		}
-		if (strcmp(name, "pitfall.denom") == 0 && pr) {
-			*num = pr->denom;
-			return 0;
-		}
-		if (strcmp(name, "pitfall.floor") == 0 &&
-		    !isnan(s->pitfall_floor)) {
-			*num = s->pitfall_floor;
-			return 0;
-		}
-		if (strcmp(name, "diff") == 0 && r && pr) {
-			*num = pr->value - r->value;
-			return 0;
-		}
-		if (strcmp(name, "ratio") == 0 && r && pr) {
-			*num = pr->value / r->value;
-			return 0;
-		}
-		*isnum = 0;
-		if (strcmp(name, "loss") == 0)
-			*str = loss_name(s->loss);
-		else if (strcmp(name, "torch") == 0)
-			*str = loss_torch_name(s->loss);
-		else if (strcmp(name, "reduction") == 0)
-			*str = loss_reduction_name(s->opts.reduction);
-		else if (strcmp(name, "kind") == 0) {
-			switch (loss_input_kind(s->loss)) {
-			case LOSS_INPUT_LOGITS:
-				*str = "logits";
-				break;
-			case LOSS_INPUT_PROBABILITIES:
-				*str = "probabilities";
-				break;
-			case LOSS_INPUT_LOG_PROBABILITIES:
-				*str = "log-probabilities";
-				break;
-			}
-		} else if (strcmp(name, "pitfall") == 0)
-			*str = pitfall_name(s->pitfall);
-		else if (strcmp(name, "pitfall.code") == 0 &&
-		    s->pitfall != PITFALL_NONE)
-			*str = pitfall_torch_code(s->pitfall);
-		else if (strcmp(name, "error") == 0)
-			*str = s->error;
-		else if (strcmp(name, "pitfall.error") == 0)
-			*str = s->pitfall_error;
-		return *str == NULL ? -1 : 0;
-	}
-	if (strcmp(name, "elem") == 0)
-		return r ? step_elem(&r->elem, nidx, idx, num) : -1;
-	if (strcmp(name, "grad") == 0)
-		return r ? step_elem(&r->grad, nidx, idx, num) : -1;
-	if (strcmp(name, "input") == 0)
-		return step_elem(&s->input, nidx, idx, num);
-	if (strcmp(name, "target") == 0)
-		return step_elem(&s->target, nidx, idx, num);
-	if (strcmp(name, "weight") == 0)
-		return step_elem(&s->weight, nidx, idx, num);
-	if (strcmp(name, "pos_weight") == 0)
-		return step_elem(&s->pos_weight, nidx, idx, num);
-	if (strcmp(name, "sigmoid") == 0)
-		return step_act(s, 0, nidx, idx, num);
-	if (strcmp(name, "sigmoid2") == 0)
-		return step_act(s, 1, nidx, idx, num);
-	if (strcmp(name, "softmax") == 0)
-		return step_act(s, 2, nidx, idx, num);
-	if (strcmp(name, "log_softmax") == 0)
-		return step_act(s, 3, nidx, idx, num);
-	if (strcmp(name, "softmax2") == 0)
-		return step_act(s, 4, nidx, idx, num);
-	if (strcmp(name, "pitfall.elem") == 0)
-		return pr ? step_elem(&pr->elem, nidx, idx, num) : -1;
-	if (strcmp(name, "pitfall.grad") == 0)
-		return pr ? step_elem(&pr->grad, nidx, idx, num) : -1;
-	if (strcmp(name, "ratio.grad") == 0) {
-		if (!r || !pr || step_elem(&pr->grad, nidx, idx, &a) != 0 ||
-		    step_elem(&r->grad, nidx, idx, &b) != 0)
-			return -1;
-		*num = a / b;
-		return 0;
-	}
-	return -1;
-}
-
-/* Parse "name[i][j]:prec" (the text between braces); 0 or -1. */
-static int
-step_parse_ph(char *ph, char **name, int *nidx, long *idx, int *prec)
-{
-	char	*p, *colon, *end;
-
-	*prec = 0;
-	*nidx = 0;
-	if ((colon = strrchr(ph, ':')) != NULL) {
-		*colon = '\0';
-		*prec = (int)strtol(colon + 1, &end, 10);
-		if (*end != '\0' || *prec < 1 || *prec > 17)
-			return -1;
-	}
-	*name = ph;
-	for (p = ph; *p != '\0' && *p != '['; p++)
-		if (!isalnum((unsigned char)*p) && *p != '_' && *p != '.')
-			return -1;
-	if (p == ph)
-		return -1;
-	while (*p == '[') {
-		*p++ = '\0';
-		if (*nidx == 2)
-			return -1;
-		if (!isdigit((unsigned char)*p))
-			return -1;
-		idx[(*nidx)++] = strtol(p, &end, 10);
-		if (*end != ']')
-			return -1;
-		p = end + 1;
-	}
-	return *p == '\0' ? 0 : -1;
-}
-
 char *
 step_render(const struct step *s, const char *tmpl, int *nbad, char *bad,
     size_t badlen)
 {
-	struct strbuf	 b = STRBUF_INIT;
-	const char	*p, *q, *str;
-	char		 ph[128], copy[128], num[64], *name;
-	long		 idx[2];
-	int		 nidx, prec, isnum, nb = 0;
-	double		 v;
-	size_t		 n;
+	struct template_info	 info;
+	char			*r;
 
-	if (bad != NULL && badlen > 0)
-		bad[0] = '\0';
-	strbuf_add(&b, "", 0);
-	for (p = tmpl ? tmpl : ""; *p != '\0'; p++) {
-		if (p[0] == '{' && p[1] == '{') {
-			strbuf_add(&b, "{", 1);
-			p++;
-			continue;
-		}
-		if (p[0] == '}' && p[1] == '}') {
-			strbuf_add(&b, "}", 1);
-			p++;
-			continue;
-		}
-		if (*p != '{') {
-			strbuf_add(&b, p, 1);
-			continue;
-		}
-		q = strchr(p + 1, '}');
-		n = q ? (size_t)(q - p - 1) : 0;
-		if (q == NULL || n == 0 || n >= sizeof ph ||
-		    memchr(p + 1, '{', n) != NULL || memchr(p + 1, '\n', n)) {
-			/* not a placeholder: a lone brace */
-			strbuf_add(&b, "{?}", 3);
-			nb++;
-			if (nb == 1 && bad != NULL)
-				snprintf(bad, badlen, "%s", "{");
-			continue;
-		}
-		memcpy(ph, p + 1, n);
-		ph[n] = '\0';
-		memcpy(copy, ph, n + 1);
-		if (step_parse_ph(copy, &name, &nidx, idx, &prec) != 0 ||
-		    step_lookup(s, name, nidx, idx, &v, &str, &isnum) != 0) {
-			strbuf_add(&b, "{?", 2);
-			strbuf_add(&b, ph, n);
-			strbuf_add(&b, "}", 1);
-			if (nb++ == 0 && bad != NULL)
-				snprintf(bad, badlen, "%s", ph);
-		} else if (isnum) {
-			step_fmt(v, prec, num, sizeof num);
-			strbuf_add(&b, num, strlen(num));
-		} else
-			strbuf_add(&b, str, strlen(str));
-		p = q;
-	}
+	r = template_render(s, tmpl, &info);
 	if (nbad != NULL)
-		*nbad = nb;
-	if (b.oom) {
-		free(b.p);
-		return NULL;
-	}
-	return b.p;
-}
-
-/* ---- the plot of a step -------------------------------------------------- */
-
-int
-step_plot_req(const struct step *s, size_t row, size_t col,
-    struct plot_req *req)
-{
-	enum plot_kind	 k;
-	enum pitfall_id	 pf;
-	enum loss_input_kind ik;
-	size_t		 r, c, i, C, y, j, n;
-	double		 v, t;
-	int		 kind_ok = 0;
-
-	if (s->src != NULL && s->src->plot != NULL &&
-	    plot_kind_parse(s->src->plot, &k) == 0)
-		kind_ok = 1;
-	if (!kind_ok) {
-		pf = s->show_pitfall ? s->pitfall : PITFALL_NONE;
-		kind_ok = 1;
-		if (pf == PITFALL_DOUBLE_SIGMOID)
-			k = PLOT_DOUBLE_SIGMOID;
-		else if (pf == PITFALL_SOFTMAX_THEN_CE)
-			k = PLOT_SOFTMAX_THEN_CE;
-		else if (pf == PITFALL_NAIVE_FLOAT32)
-			k = PLOT_NAIVE_FLOAT32;
-		else if (s->loss == LOSS_BCE)
-			k = PLOT_BCE_CURVE;
-		else if (s->loss == LOSS_BCE_LOGITS)
-			k = PLOT_LOGITS_CURVE;
-		else if (s->loss == LOSS_CE)
-			k = PLOT_CE_CURVE;
-		else if (s->loss == LOSS_FOCAL)
-			k = PLOT_FOCAL;
-		else if (s->loss == LOSS_SOFT_MARGIN ||
-		    s->loss == LOSS_MULTILABEL_SOFT_MARGIN) {
-			k = PLOT_COMPARE;
-		} else
-			kind_ok = 0;
-	}
-	if (!kind_ok)
-		return -1;
-	plot_req_init(req, k);
-	if (k == PLOT_COMPARE) {
-		req->nlosses = 2;
-		req->losses[0] = s->loss;
-		req->losses[1] = LOSS_BCE_LOGITS;
-		if (s->loss == LOSS_BCE_LOGITS)
-			req->nlosses = 1;
-	}
-	if (s->loss == LOSS_FOCAL) {
-		if (s->opts.alpha >= 0)
-			req->alpha = s->opts.alpha;
-	}
-	if (k == PLOT_POS_WEIGHT && mat_numel(&s->pos_weight) > 0)
-		req->pos_weight = s->pos_weight.v[0];
-	if (k == PLOT_LABEL_SMOOTHING && s->opts.label_smoothing > 0)
-		req->label_smoothing = s->opts.label_smoothing;
-
-	/* The mark: the last input cell selected. */
-	n = mat_numel(&s->input);
-	if (n == 0)
-		return 0;
-	r = row;
-	c = col;
-	if (s->input.ndim != 2) {
-		i = c;
-		r = 0;
-	} else
-		i = r * s->input.cols + c;
-	if (i >= n)
-		return 0;
-	v = s->input.v[i];
-	ik = loss_input_kind(s->loss);
-	switch (k) {
-	case PLOT_BCE_CURVE:
-		if (ik == LOSS_INPUT_PROBABILITIES) {
-			req->has_mark = 1;
-			req->mark = v;
-		} else if (ik == LOSS_INPUT_LOGITS) {
-			req->has_mark = 1;
-			req->mark = activation_sigmoid(v);
-		}
-		break;
-	case PLOT_CE_CURVE:
-	case PLOT_SOFTMAX_THEN_CE:
-	case PLOT_LABEL_SMOOTHING:
-		/* The margin with this row's loss (the core's curve_ce_margin). */
-		C = s->input.cols;
-		if (ik != LOSS_INPUT_LOGITS || C < 2)
-			break;
-		req->classes = (int)C;
-		if (step_index_target(s)) {
-			if (r >= mat_numel(&s->target))
-				break;
-			t = s->target.v[r];
-			if (!(t >= 0 && t < (double)C))
-				break;
-			y = (size_t)t;
-		} else if (mat_same_shape(&s->input, &s->target)) {
-			/* Class probabilities: the most probable class. */
-			for (y = 0, j = 1; j < C; j++)
-				if (s->target.v[r * C + j] >
-				    s->target.v[r * C + y])
-					y = j;
-		} else
-			break;
-		req->has_mark = 1;
-		req->mark = curve_ce_margin(&s->input.v[r * C], C, y);
-		break;
-	default:
-		if (ik == LOSS_INPUT_LOGITS) {
-			req->has_mark = 1;
-			req->mark = v;
-		}
-		if (mat_same_shape(&s->input, &s->target)) {
-			t = s->target.v[r * (s->input.ndim == 2 ?
-			    s->input.cols : 0) + c];
-			if (t == 0 || t == 1)
-				req->target = t;
-		}
-		break;
-	}
-	if (req->has_mark && !isfinite(req->mark))
-		req->has_mark = 0;
-	/* Widen a logit or margin axis so that the mark stays on the plot
-	   (curve kinds are in plot kind order, see core/curve.h). */
-	if (req->has_mark && k != PLOT_BCE_CURVE && (int)k < CURVE_KIND_COUNT) {
-		double	lo, hi, pad;
-
-		curve_default_range((enum curve_kind)k, &lo, &hi);
-		pad = (hi - lo) * 0.1;
-		if (req->mark < lo || req->mark > hi) {
-			req->xmin = req->mark < lo ? req->mark - pad : lo;
-			req->xmax = req->mark > hi ? req->mark + pad : hi;
-		}
-	}
-	return 0;
+		*nbad = info.nbad + info.nmissing;
+	if (bad != NULL && badlen > 0)
+		snprintf(bad, badlen, "%s", info.nbad > 0 ? info.bad :
+		    info.nmissing > 0 ? "an index the values do not have" :
+		    "");
+	return r;
 }

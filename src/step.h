@@ -11,36 +11,17 @@
  * fills a template's {placeholders} from the results, so the narrative never
  * disagrees with the numbers.  No curses, no output.
  *
- * Placeholders (indices are 0-based; a 1-D value takes one index, a 2-D
- * value one or two: [i] on a 2-D value means row-major element i):
- *   {value} {denom} {C} {N} {numel}      reduced loss, 'mean' denominator,
- *                                        classes (last dim), samples (rows)
- *   {elem[i]} {grad[i]} {grad[i][j]}     per-element loss, d value/d input
- *   {input[..]} {target[..]} {weight[..]} {pos_weight[..]}
- *   {sigmoid[..]} {softmax[..]} {log_softmax[..]}   of the input (softmax
- *                                        along the last dim; core functions)
- *   {sigmoid2[..]} {softmax2[..]}        sigmoid(sigmoid(x)), softmax(softmax
- *                                        (x)): what the pitfalls compute
- *   {pitfall.value} {pitfall.denom} {pitfall.elem[..]} {pitfall.grad[..]}
- *   {pitfall.floor}                      softmax-then-ce, double-sigmoid:
- *                                        the pitfall's value at perfectly
- *                                        confident logits for the current
- *                                        targets (+-40), i.e. the lowest it
- *                                        can reach (softmax-then-ce: log(1 +
- *                                        (C-1)/e) per sample), computed by
- *                                        pitfall_eval()
- *   {label_smoothing} {ignore_index} {margin} {p} {alpha} {gamma}
- *                                        the step's current options
- *   {diff}                               pitfall.value - value
- *   {ratio}                              pitfall.value / value
- *   {ratio.grad[..]}                     pitfall.grad / grad, element-wise
- *   {loss} {torch} {reduction} {kind}    names: "bce", "nn.BCELoss", "mean",
- *                                        "logits"/"probabilities"/...
- *   {pitfall} {pitfall.code}             the pitfall's name and PyTorch line
- *   {error} {pitfall.error}              the core's error text ("" if none)
- * A number may take a precision: {value:3} prints 3 significant digits
- * (default %.6g).  {{ and }} are literal braces.  Anything else renders as
- * {?name} and is counted as a problem.
+ * The pitfall comparison.  A pitfall pipeline takes the inputs as logits z
+ * (core/pitfall.h) and imitates a mistake with one loss, pitfall_loss();
+ * its correct side is that loss on the same values: the step's own results
+ * when the step's loss is that loss, else a second computation (a `bce`
+ * step shown with bce-on-logits compares BCELoss(z) with
+ * BCEWithLogitsLoss(z), the inputs read as logits).  {pitfall.floor} is
+ * the pitfall's value at perfectly confident logits for the current
+ * targets (+-40), i.e. the lowest it can reach (softmax-then-ce: log(1 +
+ * (C-1)/e) per sample), for softmax-then-ce and double-sigmoid.
+ *
+ * The lesson text language (placeholders, conditions) is template.h's.
  */
 #ifndef LOSSLAB_STEP_H
 #define LOSSLAB_STEP_H
@@ -51,7 +32,6 @@
 #include "core/loss.h"
 #include "core/pitfall.h"
 #include "lesson.h"
-#include "plot.h"
 
 /* Which tensor an edit addresses. */
 enum step_field {
@@ -88,7 +68,15 @@ struct step {
 	struct loss_result	 pres;
 	char			 pitfall_error[256];
 	double			 pitfall_floor;	/* see {pitfall.floor}; NaN if n/a */
+	/* The correct side of the pitfall comparison when it is not the
+	   step's own loss (see above): cmp_ok, cres, cmp_error. */
+	int			 cmp_ok;
+	struct loss_result	 cres;
+	char			 cmp_error[256];
 	struct diag_list	 diags;
+	/* What the last edit also changed, said in a sentence for the
+	   learner ("the class indices above 1 moved down by one"), or "". */
+	char			 note[160];
 
 	/* Undo stack (oldest first), private to step.c. */
 	struct step_snapshot	*undo[STEP_UNDO_MAX];
@@ -113,14 +101,27 @@ void		 step_free(struct step *s);
    Never fails: errors land in s->error / s->pitfall_error. */
 void		 step_compute(struct step *s);
 
-/* The pitfall that imitates a mistake with this loss: bce-logits ->
-   double-sigmoid, ce -> softmax-then-ce, bce -> naive-float32 (the inputs are
-   then read as logits); PITFALL_NONE for the others. */
-enum pitfall_id	 step_matching_pitfall(enum loss_id loss);
-/* Toggle the pitfall pane: show the step's own pitfall, or the matching one
-   for its loss if it has none.  Returns the new show_pitfall (0 when no
-   pitfall fits).  Recomputes. */
+/*
+ * The pitfalls that fit the step's loss and the kind of its input, in the
+ * order the explorer offers them, the lesson step's own first: bce
+ * (probabilities) -> bce-on-logits (what BCELoss does to logits: the
+ * values read as logits); bce-logits -> double-sigmoid, naive-float32,
+ * bce-on-logits; ce -> softmax-then-ce, log-softmax-then-ce; none for the
+ * others.  Fills out (PITFALL_COUNT entries) and returns how many.
+ */
+int		 step_pitfalls(const struct step *s, enum pitfall_id *out);
+/* Toggle the pitfall pane: show the step's current pitfall (its lesson's,
+   else the first that fits), or hide it.  Returns the new show_pitfall (0
+   when no pitfall fits).  Undoable; recomputes. */
 int		 step_toggle_pitfall(struct step *s);
+/* Show the next pitfall that fits (after the one shown, wrapping around).
+   Returns 0, or -1 when fewer than two fit.  Undoable; recomputes. */
+int		 step_next_pitfall(struct step *s);
+/* The correct side of the pitfall comparison (see above): the step's
+   results or cres; NULL when no pitfall is set or that computation failed
+   (its message: step_cmp_error). */
+const struct loss_result *step_cmp_result(const struct step *s);
+const char	*step_cmp_error(const struct step *s);
 
 /* The tensor behind a field (NULL for weight/pos_weight when absent). */
 struct mat	*step_field_mat(struct step *s, enum step_field f);
@@ -132,16 +133,19 @@ int		 step_index_target(const struct step *s);
  * Editing.  Each saves an undo snapshot, changes the values and recomputes;
  * returns 0, or -1 with e set when the edit is impossible (cell out of
  * range, last row/column, out of memory), leaving s unchanged.
- *   set_cell: for index targets the value is rounded and must be in [0, C)
- *     or equal ignore_index.
+ *   set_cell: for index targets the value must be a whole number in
+ *     [0, C) or equal ignore_index; a scalar option must be finite.
  *   add_row: appends a sample (input row copied from the last one, target 0
  *     for index targets, the last target row copied otherwise); a 1-D input
  *     of an element-wise loss grows by one element instead.
  *   remove_row(r): removes sample r (element r for 1-D element-wise input).
  *   add_col / remove_col(c): a class (an element for a 1-D element-wise
- *     input); targets, weight and pos_weight follow; index targets above c
- *     shift down by one so they keep naming the same class, a target equal
- *     to c stays in range (clamped to C-1), ignore_index is kept.
+ *     input); targets, weight and pos_weight follow.  Removing a class that
+ *     an index target names is refused (the message says which sample);
+ *     index targets above c shift down by one so that they keep naming the
+ *     same class, and s->note says so; ignore_index is kept.
+ * A target that does not follow the input's rows (one that broadcasts)
+ * is left as it is.
  */
 int		 step_set_cell(struct step *s, enum step_field f, size_t r,
 		    size_t c, double v, struct err *e);
@@ -152,7 +156,9 @@ int		 step_remove_col(struct step *s, size_t c, struct err *e);
 /* Next reduction valid for the loss (none -> mean -> sum [-> batchmean]). */
 void		 step_cycle_reduction(struct step *s);
 /* Set a scalar option ("label_smoothing", "margin", "p", "alpha", "gamma",
-   "ignore_index", "log_target") with undo; -1 with e set if invalid. */
+   "ignore_index", "log_target") with undo; -1 with e set if invalid (not
+   finite; p not 1 or 2; ignore_index not a whole number of at most 2^53 in
+   magnitude). */
 int		 step_set_option(struct step *s, const char *name, double v,
 		    struct err *e);
 /* Save the current state for undo (the helpers above call it themselves). */
@@ -163,27 +169,14 @@ int		 step_undo(struct step *s);
 void		 step_reset(struct step *s);
 
 /*
- * Render template tmpl with the placeholders filled (see above).  Returns a
- * new string (free it), or NULL only when out of memory.  If nbad is not
- * NULL it receives the number of unknown or out-of-range placeholders, and
- * bad (if not NULL) the first one's name.  tmpl NULL renders as "".
+ * template_render() (template.h) with a simpler report: nbad (if not NULL)
+ * receives the number of unknown names, syntax errors and indices the
+ * values do not have, bad (if not NULL) a description of the first.
  */
 char		*step_render(const struct step *s, const char *tmpl, int *nbad,
 		    char *bad, size_t badlen);
 /* Format a number compactly: %.6g (or prec significant digits if > 0),
    "nan", "inf", "-inf"; -0 prints as 0. */
 const char	*step_fmt(double v, int prec, char *buf, size_t len);
-
-/*
- * The plot of step s: its lesson's `plot:` kind, or one that fits its loss
- * and shown pitfall (bce-curve, logits-curve, ce-curve, focal, the pitfall's
- * own kind, compare for the margin losses), with the options that shape the
- * curves (classes, alpha, pos_weight, label smoothing) and a mark where the
- * input cell (row, col) sits on the curve (a ce row at the margin with the
- * same loss, curve_ce_margin()); the x range widens to keep the mark in view.
- * req->lang is left at "en" for the caller.  0, or -1 when no plot fits.
- */
-int		 step_plot_req(const struct step *s, size_t row, size_t col,
-		    struct plot_req *req);
 
 #endif

@@ -1,5 +1,6 @@
 /*
- * edit.c -- the cell editor line (see edit.h).
+ * edit.c -- the editor line (see edit.h).  The text is UTF-8; the cursor
+ * is a byte offset that always sits at a character boundary.
  */
 #include "config.h"
 
@@ -8,7 +9,9 @@
 
 #include "ui/colors.h"
 #include "ui/draw.h"
+#include "text.h"
 #include "ui/edit.h"
+#include "ui/ui.h"
 
 void
 edit_begin(struct edit *ed, const char *prompt, const char *initial)
@@ -22,9 +25,64 @@ edit_begin(struct edit *ed, const char *prompt, const char *initial)
 	ed->fresh = 1;
 }
 
+/* The start of the character before byte offset i. */
+static int
+edit_prev(const struct edit *ed, int i)
+{
+	if (i <= 0)
+		return 0;
+	i--;
+	while (i > 0 && ((unsigned char)ed->buf[i] & 0xc0) == 0x80)
+		i--;
+	return i;
+}
+
+/* The offset after the character at byte offset i. */
+static int
+edit_next(const struct edit *ed, int i)
+{
+	if (i >= ed->len)
+		return ed->len;
+	i++;
+	while (i < ed->len && ((unsigned char)ed->buf[i] & 0xc0) == 0x80)
+		i++;
+	return i;
+}
+
+/* UTF-8 of code point cp into out (at least 4 bytes); its length. */
+static int
+edit_utf8(unsigned int cp, char *out)
+{
+	if (cp < 0x80) {
+		out[0] = (char)cp;
+		return 1;
+	}
+	if (cp < 0x800) {
+		out[0] = (char)(0xc0 | (cp >> 6));
+		out[1] = (char)(0x80 | (cp & 0x3f));
+		return 2;
+	}
+	if (cp < 0x10000) {
+		if (cp >= 0xd800 && cp < 0xe000)
+			return 0;
+		out[0] = (char)(0xe0 | (cp >> 12));
+		out[1] = (char)(0x80 | ((cp >> 6) & 0x3f));
+		out[2] = (char)(0x80 | (cp & 0x3f));
+		return 3;
+	}
+	out[0] = (char)(0xf0 | (cp >> 18));
+	out[1] = (char)(0x80 | ((cp >> 12) & 0x3f));
+	out[2] = (char)(0x80 | ((cp >> 6) & 0x3f));
+	out[3] = (char)(0x80 | (cp & 0x3f));
+	return 4;
+}
+
 enum edit_result
 edit_key(struct edit *ed, int key)
 {
+	char	u8[4];
+	int	n, p;
+
 	switch (key) {
 	case '\n':
 	case '\r':
@@ -36,12 +94,10 @@ edit_key(struct edit *ed, int key)
 		ed->active = 0;
 		return EDIT_CANCEL;
 	case KEY_LEFT:
-		if (ed->cur > 0)
-			ed->cur--;
+		ed->cur = edit_prev(ed, ed->cur);
 		break;
 	case KEY_RIGHT:
-		if (ed->cur < ed->len)
-			ed->cur++;
+		ed->cur = edit_next(ed, ed->cur);
 		break;
 	case KEY_HOME:
 	case 1:			/* ^A */
@@ -55,17 +111,19 @@ edit_key(struct edit *ed, int key)
 	case 127:
 	case 8:
 		if (ed->cur > 0) {
-			memmove(ed->buf + ed->cur - 1, ed->buf + ed->cur,
+			p = edit_prev(ed, ed->cur);
+			memmove(ed->buf + p, ed->buf + ed->cur,
 			    (size_t)(ed->len - ed->cur + 1));
-			ed->cur--;
-			ed->len--;
+			ed->len -= ed->cur - p;
+			ed->cur = p;
 		}
 		break;
 	case KEY_DC:
 		if (ed->cur < ed->len) {
-			memmove(ed->buf + ed->cur, ed->buf + ed->cur + 1,
-			    (size_t)(ed->len - ed->cur));
-			ed->len--;
+			p = edit_next(ed, ed->cur);
+			memmove(ed->buf + ed->cur, ed->buf + p,
+			    (size_t)(ed->len - p + 1));
+			ed->len -= p - ed->cur;
 		}
 		break;
 	case 21:		/* ^U */
@@ -73,18 +131,27 @@ edit_key(struct edit *ed, int key)
 		ed->len = ed->cur = 0;
 		break;
 	default:
-		if (key < 0x20 || key > 0x7e)
+		if (UI_KEY_IS_CHAR(key))
+			n = edit_utf8((unsigned int)(key & ~UI_KEY_CHARBIT), u8);
+		else if (key >= 0x20 && key <= 0x7e)
+			n = edit_utf8((unsigned int)key, u8);
+		else
 			return EDIT_CONTINUE;	/* ignored */
+		/* no controls, no combining marks on their own */
+		if (n == 0 || (n > 1 && text_cp_width((unsigned int)(key &
+		    ~UI_KEY_CHARBIT)) == 0))
+			return EDIT_CONTINUE;
 		if (ed->fresh) {
 			ed->buf[0] = '\0';
 			ed->len = ed->cur = 0;
 		}
-		if (ed->len + 1 >= EDIT_MAX)
+		if (ed->len + n >= EDIT_MAX)
 			break;
-		memmove(ed->buf + ed->cur + 1, ed->buf + ed->cur,
+		memmove(ed->buf + ed->cur + n, ed->buf + ed->cur,
 		    (size_t)(ed->len - ed->cur + 1));
-		ed->buf[ed->cur++] = (char)key;
-		ed->len++;
+		memcpy(ed->buf + ed->cur, u8, (size_t)n);
+		ed->cur += n;
+		ed->len += n;
 		break;
 	}
 	ed->fresh = 0;
@@ -103,11 +170,16 @@ edit_draw(struct edit *ed, WINDOW *w, int y, int x, int cols)
 	avail = cols - pw - 1;
 	if (avail < 1)
 		return;
-	/* Scroll the text so that the cursor stays visible. */
-	start = ed->cur > avail ? ed->cur - avail : 0;
+	/* Scroll the text (by characters) so that the cursor stays
+	   visible. */
+	start = 0;
+	while ((int)text_width_n(ed->buf + start, (size_t)(ed->cur - start)) >
+	    avail)
+		start = edit_next(ed, start);
 	draw_fill(w, y, x + pw, avail + 1, ROLE_EDIT);
 	draw_str(w, y, x + pw, avail, ed->fresh ? ROLE_SELECTION : ROLE_EDIT,
 	    ed->buf + start);
-	wmove(w, y, x + pw + ed->cur - start);
+	wmove(w, y, x + pw + (int)text_width_n(ed->buf + start,
+	    (size_t)(ed->cur - start)));
 }
 

@@ -1,18 +1,19 @@
 /*
- * edit.h -- the one-line editor used to type a cell's value (and a guess
- * for a predict-first question) on the status line.
+ * edit.h -- the one-line editor on the status line: a cell's value, a
+ * guess for a predict-first question, the title of a saved lesson.
  *
  * It behaves like a spreadsheet cell: it opens showing the old value, and
  * the first character typed replaces it (arrows, Home/End or Backspace first
- * keep it for editing instead).  Enter commits, Esc cancels.  Only printable
- * ASCII is accepted: numbers are all it is for.
+ * keep it for editing instead).  Enter commits, Esc cancels.  Printable
+ * text in UTF-8 is accepted (characters beyond ASCII arrive as
+ * UI_KEY_CHAR(code point)); control characters never enter it.
  */
 #ifndef LOSSLAB_UI_EDIT_H
 #define LOSSLAB_UI_EDIT_H
 
 #include "ui/curses.h"
 
-#define EDIT_MAX	64
+#define EDIT_MAX	256	/* bytes, with the NUL */
 
 enum edit_result {
 	EDIT_CONTINUE,	/* key consumed, still editing */

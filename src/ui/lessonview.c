@@ -3,25 +3,28 @@
  *
  * What it shows, top to bottom (in a pad that scrolls to keep the
  * selection in view): a predict-first question when the step has one (the
- * results and the narrative stay hidden until it is answered or `v` is
- * pressed); the step's narrative with its {placeholders} filled by
- * step_render(); the editable input table (rows are samples, columns
- * classes) and the targets (table.c); the options the lesson exposes; the
- * results -- the reduced value saying what it is ("mean of 3 = ..."), the
- * per-element loss and the gradient labelled by what the input is (dL/dz,
- * dL/dp); the core's warnings; the pitfall pane (sidebyside.c); the
- * lesson's PyTorch lines and the same computation with the learner's values
- * (pycode.c); and the plot (plotpane.c), on the right when the terminal is
- * wide enough, else at the end of the pad.  A fixed strip above the status
- * line always shows the reduced value (and the pitfall's).  Presenter mode
- * drops the title and hint bars, shows the value in large figures and gives
- * the plot more room; autoplay steps on a timer.
+ * results, the narrative and the plot stay hidden until it is answered or
+ * `v` is pressed); the step's narrative, paragraph by paragraph, with a
+ * note under every paragraph that no longer holds for the learner's values
+ * or whose numbers torch refuses to compute; the editable input table (rows
+ * are samples, columns classes) and the targets (table.c); the options the
+ * lesson exposes; the results -- the reduced value saying what it is ("mean
+ * of 3 = ..."), the per-element loss and the gradient labelled by what the
+ * input is (dL/dz, dL/dp); the core's warnings; the pitfall pane
+ * (sidebyside.c); the lesson's PyTorch lines and the same computation with
+ * the learner's values (pycode.c), wrapped so that they stay Python; and
+ * the plot (plotpane.c), on the right when the terminal is wide enough,
+ * else at the end of the pad.  A fixed strip above the status line always
+ * shows the reduced value (and the pitfall's).  Presenter mode drops the
+ * title and hint bars, shows the value in large figures and gives the plot
+ * more room; autoplay steps on a timer.
  *
- * Every number comes from the live step (step.h), which calls the loss
- * core; a key edits the step through the step_* helpers (which recompute
- * at once) and the screen is drawn from the new results.  The step states
- * of every lesson and step are kept while the program runs, so edits
- * survive moving between steps and lessons.
+ * Everything shown comes from the lesson's session (session.h): a key is
+ * one session call, then the screen is drawn from what the session derives.
+ * This file keeps only what is about the screen: the focused table, the
+ * selected cell, the scroll position, the editor line.  Sessions of every
+ * lesson opened are kept while the program runs, so edits survive moving
+ * between steps and lessons.
  */
 #include "config.h"
 
@@ -38,6 +41,8 @@
 #include "lesson.h"
 #include "parse.h"
 #include "plot.h"
+#include "pycode.h"
+#include "session.h"
 #include "step.h"
 #include "text.h"
 #include "ui/colors.h"
@@ -45,15 +50,13 @@
 #include "ui/draw.h"
 #include "ui/edit.h"
 #include "ui/plotpane.h"
-#include "ui/pycode.h"
 #include "ui/sidebyside.h"
 #include "ui/table.h"
 #include "ui/ui.h"
 
-#define LV_NUDGE_SMALL	0.1
-#define LV_NUDGE_LARGE	1.0
 #define LV_PLOT_MIN_W	40	/* narrower: the plot goes under the text */
 #define LV_WIDE		96	/* from here the plot is a right-hand pane */
+#define LV_NOPTS	16	/* more than the option table has */
 
 enum lv_focus {
 	LV_INPUT,
@@ -61,52 +64,8 @@ enum lv_focus {
 	LV_OPTIONS
 };
 
-/* One editable option line. */
-enum lv_optkind {
-	LV_OPT_REDUCTION,
-	LV_OPT_SCALAR,
-	LV_OPT_VECTOR
-};
-
-struct lv_opt {
-	enum lv_optkind	 kind;
-	unsigned	 bit;		/* LESSON_OPT_* */
-	const char	*name;		/* step_set_option's name */
-	const char	*cli;		/* loss_has_option's name */
-	enum step_field	 field;		/* vectors */
-	double		 small, large;	/* nudge steps */
-};
-
-static const struct lv_opt lv_opts[] = {
-	{ LV_OPT_REDUCTION, LESSON_OPT_REDUCTION, "reduction", NULL,
-	    STEP_INPUT, 0, 0 },
-	{ LV_OPT_VECTOR, LESSON_OPT_WEIGHT, "weight", "weight", STEP_WEIGHT,
-	    0.1, 1 },
-	{ LV_OPT_VECTOR, LESSON_OPT_POS_WEIGHT, "pos_weight", "pos-weight",
-	    STEP_POS_WEIGHT, 0.1, 1 },
-	{ LV_OPT_SCALAR, LESSON_OPT_IGNORE_INDEX, "ignore_index",
-	    "ignore-index", STEP_INPUT, 1, 1 },
-	{ LV_OPT_SCALAR, LESSON_OPT_LABEL_SMOOTHING, "label_smoothing",
-	    "label-smoothing", STEP_INPUT, 0.1, 1 },
-	{ LV_OPT_SCALAR, LESSON_OPT_MARGIN, "margin", "margin", STEP_INPUT,
-	    0.1, 1 },
-	{ LV_OPT_SCALAR, LESSON_OPT_P, "p", "p", STEP_INPUT, 1, 1 },
-	{ LV_OPT_SCALAR, LESSON_OPT_ALPHA, "alpha", "alpha", STEP_INPUT,
-	    0.1, 1 },
-	{ LV_OPT_SCALAR, LESSON_OPT_GAMMA, "gamma", "gamma", STEP_INPUT, 0.1,
-	    1 },
-	{ LV_OPT_SCALAR, LESSON_OPT_LOG_TARGET, "log_target", "log-target",
-	    STEP_INPUT, 1, 1 },
-};
-#define LV_NOPTS	(sizeof lv_opts / sizeof lv_opts[0])
-
-/* The live state of one step of one shown lesson. */
+/* The screen's state of one step: what is focused and selected. */
 struct lv_step {
-	int		 inited;
-	struct step	 st;
-	int		 answered;	/* predict-first: revealed */
-	int		 choice;	/* the learner's choice, -1 none */
-	char		 guess[EDIT_MAX];
 	enum lv_focus	 focus;
 	size_t		 r, c;		/* selection in the input/target */
 	size_t		 ir, ic;	/* the last input cell selected */
@@ -114,18 +73,20 @@ struct lv_step {
 	int		 scroll;	/* first pad line shown */
 };
 
+/* One lesson as the screen keeps it: its session, and per step the above. */
 struct lv_lesson {
 	const struct lesson *lesson;
-	size_t		 nsteps;
+	int		 live;		/* ss is set up */
+	struct session	 ss;
 	struct lv_step	*steps;
-	size_t		 cur;
 };
 
 /* What the editor line is editing. */
 enum lv_editing {
 	LV_EDIT_CELL,
 	LV_EDIT_OPTION,
-	LV_EDIT_GUESS
+	LV_EDIT_GUESS,
+	LV_EDIT_TITLE
 };
 
 static struct {
@@ -141,6 +102,8 @@ static struct {
 	enum step_field	 ed_field;
 	size_t		 ed_r, ed_c;
 	size_t		 ed_opt;
+
+	struct curve_cells cells;	/* the plot request's cells */
 
 	WINDOW		*pad;
 	int		 padw, padh;
@@ -163,36 +126,31 @@ lv_lesson_cur(void)
 	return &lv.lessons[lv.cur];
 }
 
-static struct lv_step *
-lv_step_cur(void)
+/* The open lesson's session, or NULL. */
+static struct session *
+lv_ss(void)
 {
 	struct lv_lesson *L = lv_lesson_cur();
 
-	if (L == NULL || L->steps == NULL || L->cur >= L->nsteps)
-		return NULL;
-	return &L->steps[L->cur];
+	return L != NULL && L->live ? &L->ss : NULL;
 }
 
-/* Make sure step i of L is initialised; 0 or -1 (message set). */
-static int
-lv_step_ensure(struct ui *u, struct lv_lesson *L, size_t i)
+/* The screen state of the current step. */
+static struct lv_step *
+lv_ui(void)
 {
-	struct lv_step	*ls = &L->steps[i];
-	struct err	 e;
+	struct lv_lesson *L = lv_lesson_cur();
 
-	if (ls->inited)
-		return 0;
-	memset(&e, 0, sizeof e);
-	memset(ls, 0, sizeof *ls);
-	if (step_init(&ls->st, L->lesson, i, &e) == -1) {
-		step_free(&ls->st);
-		ui_message(u, ROLE_ERROR, "%s", e.msg);
-		return -1;
-	}
-	ls->inited = 1;
-	ls->choice = -1;
-	ls->focus = LV_INPUT;
-	return 0;
+	return L != NULL && L->live ? &L->steps[L->ss.cur] : NULL;
+}
+
+/* The current step's live values and results. */
+static struct step *
+lv_st(void)
+{
+	struct session *ss = lv_ss();
+
+	return ss != NULL ? &session_cur(ss)->st : NULL;
 }
 
 static double
@@ -244,84 +202,51 @@ lv_input_name(enum loss_id loss)
 
 /* Whether the results are hidden behind an unanswered question. */
 static int
-lv_hidden(const struct lv_step *ls)
+lv_hidden(void)
 {
-	const struct lesson_step *src = ls->st.src;
+	struct session_quiz	 q;
+	struct session		*ss = lv_ss();
 
-	return src != NULL && src->predict.question != NULL && !ls->answered;
+	if (ss == NULL)
+		return 0;
+	session_quiz(ss, &q);
+	return q.hidden;
 }
 
-/* Render a template; returns a new string ("" when tmpl is NULL). */
-static char *
-lv_render(const struct step *s, const char *tmpl)
+/* Tell the learner what an edit did: its error, or what else it changed. */
+static void
+lv_report(struct ui *u, int rc, const struct err *e)
 {
-	char	*r;
+	struct step	*s = lv_st();
 
-	r = step_render(s, tmpl, NULL, NULL, 0);
-	if (r == NULL)
-		r = strdup("");
-	return r;
-}
-
-/* The editable options of the current lesson, in lv_opts order. */
-static size_t
-lv_options(const struct lv_step *ls, const struct lv_opt **out, size_t max)
-{
-	const struct lesson	*l = ls->st.lesson;
-	unsigned		 mask = l != NULL ? l->options : 0;
-	size_t			 i, n = 0;
-
-	for (i = 0; i < LV_NOPTS && n < max; i++) {
-		if (!(mask & lv_opts[i].bit))
-			continue;
-		if (lv_opts[i].cli != NULL &&
-		    !loss_has_option(ls->st.loss, lv_opts[i].cli))
-			continue;
-		out[n++] = &lv_opts[i];
-	}
-	return n;
-}
-
-/* The current value of a scalar option. */
-static double
-lv_opt_value(const struct step *s, const struct lv_opt *o)
-{
-	if (strcmp(o->name, "ignore_index") == 0)
-		return (double)s->opts.ignore_index;
-	if (strcmp(o->name, "label_smoothing") == 0)
-		return s->opts.label_smoothing;
-	if (strcmp(o->name, "margin") == 0)
-		return s->opts.margin;
-	if (strcmp(o->name, "p") == 0)
-		return s->opts.p;
-	if (strcmp(o->name, "alpha") == 0)
-		return s->opts.alpha;
-	if (strcmp(o->name, "gamma") == 0)
-		return s->opts.gamma;
-	if (strcmp(o->name, "log_target") == 0)
-		return s->opts.log_target;
-	return NAN;
+	if (rc != 0)
+		ui_message(u, ROLE_ERROR, "%s", e->msg);
+	else if (s != NULL && s->note[0] != '\0')
+		ui_message(u, ROLE_LABEL, "%s", _(s->note));
 }
 
 /* Keep the selection inside the tables after an edit changed shapes. */
 static void
-lv_clamp(struct lv_step *ls)
+lv_clamp(void)
 {
-	const struct lv_opt	*opts[LV_NOPTS];
-	struct table_grid		 g;
+	const struct session_opt *opts[LV_NOPTS];
+	struct lv_step		*ls = lv_ui();
+	struct step		*s = lv_st();
+	struct table_grid	 g;
 	struct mat		*m;
 	size_t			 nopt;
 
+	if (ls == NULL)
+		return;
 	if (ls->focus == LV_OPTIONS) {
-		nopt = lv_options(ls, opts, LV_NOPTS);
+		nopt = session_options(lv_ss(), opts, LV_NOPTS);
 		if (nopt == 0) {
 			ls->focus = LV_INPUT;
 		} else {
 			if (ls->opt >= nopt)
 				ls->opt = nopt - 1;
-			m = opts[ls->opt]->kind == LV_OPT_VECTOR ?
-			    step_field_mat(&ls->st, opts[ls->opt]->field) :
-			    NULL;
+			m = opts[ls->opt]->kind == SESSION_OPT_VECTOR ?
+			    step_field_mat(s, opts[ls->opt]->field) : NULL;
 			if (m == NULL || mat_numel(m) == 0)
 				ls->optel = 0;
 			else if (ls->optel >= mat_numel(m))
@@ -330,8 +255,8 @@ lv_clamp(struct lv_step *ls)
 	}
 	if (ls->focus == LV_OPTIONS)
 		return;
-	lv_field_grid(&ls->st, ls->focus == LV_TARGET ? STEP_TARGET :
-	    STEP_INPUT, &g);
+	lv_field_grid(s, ls->focus == LV_TARGET ? STEP_TARGET : STEP_INPUT,
+	    &g);
 	if (g.rows == 0) {
 		ls->r = ls->c = 0;
 		return;
@@ -344,10 +269,16 @@ lv_clamp(struct lv_step *ls)
 		ls->ir = ls->r;
 		ls->ic = ls->c;
 	}
+	lv_field_grid(s, STEP_INPUT, &g);
+	if (ls->ir >= g.rows)
+		ls->ir = g.rows > 0 ? g.rows - 1 : 0;
+	if (ls->ic >= g.cols)
+		ls->ic = g.cols > 0 ? g.cols - 1 : 0;
 }
 
 /* ---------------------------------------------------------- open/close -- */
 
+/* The lesson array for the shown lessons (one entry each). */
 static int
 lv_alloc(struct ui *u)
 {
@@ -361,6 +292,31 @@ lv_alloc(struct ui *u)
 	lv.n = u->nshown;
 	for (i = 0; i < u->nshown; i++)
 		lv.lessons[i].lesson = u->cat->v[u->shown[i]].lesson;
+	return 0;
+}
+
+/* Set up L's session on its first opening; 0 or -1 (message set). */
+static int
+lv_live(struct ui *u, struct lv_lesson *L)
+{
+	struct err	e;
+
+	if (L->live)
+		return 0;
+	memset(&e, 0, sizeof e);
+	if ((L->steps = calloc(L->lesson->nsteps + 1,
+	    sizeof *L->steps)) == NULL) {
+		ui_message(u, ROLE_ERROR, "%s", _("out of memory"));
+		return -1;
+	}
+	if (session_init(&L->ss, L->lesson, &e) != 0) {
+		session_free(&L->ss);
+		free(L->steps);
+		L->steps = NULL;
+		ui_message(u, ROLE_ERROR, "%s", e.msg);
+		return -1;
+	}
+	L->live = 1;
 	return 0;
 }
 
@@ -378,15 +334,7 @@ lessonview_open(struct ui *u, size_t shown)
 		ui_message(u, ROLE_ERROR, "%s", _("this lesson file is broken"));
 		return -1;
 	}
-	if (L->steps == NULL) {
-		L->nsteps = L->lesson->nsteps;
-		L->steps = calloc(L->nsteps + 1, sizeof *L->steps);
-		if (L->steps == NULL) {
-			ui_message(u, ROLE_ERROR, "%s", _("out of memory"));
-			return -1;
-		}
-	}
-	if (lv_step_ensure(u, L, L->cur) == -1)
+	if (lv_live(u, L) == -1)
 		return -1;
 	lv.cur = shown;
 	u->cur = shown;
@@ -400,14 +348,9 @@ lessonview_open(struct ui *u, size_t shown)
 static void
 lv_lesson_free(struct lv_lesson *L)
 {
-	size_t	i;
-
-	if (L->steps == NULL)
-		return;
-	for (i = 0; i < L->nsteps; i++) {
-		if (L->steps[i].inited)
-			step_free(&L->steps[i].st);
-	}
+	if (L->live)
+		session_free(&L->ss);
+	L->live = 0;
 	free(L->steps);
 	L->steps = NULL;
 }
@@ -430,17 +373,36 @@ lessonview_free(struct ui *u)
 	plotpane_free();
 }
 
-/* ---------------------------------------------------------------- plot -- */
-
-/* The plot a step wants (step_plot_req), marked at the selected input
-   cell, labelled in the interface's language; 0, or -1 if none fits. */
-static int
-lv_plot_req(struct ui *u, struct lv_step *ls, struct plot_req *req)
+void
+lessonview_catalog_changed(struct ui *u)
 {
-	if (step_plot_req(&ls->st, ls->ir, ls->ic, req) != 0)
-		return -1;
-	req->lang = u->lang;
-	return 0;
+	struct lv_lesson	*nl;
+	size_t			 i, j, cur = lv.cur;
+
+	if (lv.lessons == NULL)
+		return;
+	/* Keep every lesson's state under its new index. */
+	if ((nl = calloc(u->nshown + 1, sizeof *nl)) == NULL)
+		return;
+	for (i = 0; i < u->nshown; i++) {
+		nl[i].lesson = u->cat->v[u->shown[i]].lesson;
+		for (j = 0; j < lv.n; j++)
+			if (lv.lessons[j].lesson == nl[i].lesson &&
+			    nl[i].lesson != NULL) {
+				nl[i] = lv.lessons[j];
+				memset(&lv.lessons[j], 0, sizeof lv.lessons[j]);
+				if (j == cur)
+					lv.cur = i;
+				break;
+			}
+	}
+	for (j = 0; j < lv.n; j++)
+		lv_lesson_free(&lv.lessons[j]);
+	free(lv.lessons);
+	lv.lessons = nl;
+	lv.n = u->nshown;
+	if (u->screen == UI_SCREEN_LESSON)
+		u->cur = lv.cur;
 }
 
 /* ---------------------------------------------------------------- draw -- */
@@ -503,7 +465,8 @@ lv_value_text(const struct step *s, char *buf, size_t len, int hidden,
 	size_t	n = mat_numel(&s->res.elem);
 
 	if (!s->ok) {
-		snprintf(buf, len, _("%s: %s"), _("error"), s->error);
+		snprintf(buf, len, _("%s: %s"), _("torch refuses these values"),
+		    s->error);
 		return;
 	}
 	if (hidden)
@@ -538,28 +501,95 @@ lv_value_text(const struct step *s, char *buf, size_t len, int hidden,
 	}
 }
 
+/* Draw rendered text: each paragraph, its note under it ("⚠" when it no
+   longer holds, "✗" when torch refuses its numbers); returns lines. */
+static int
+lv_draw_text(WINDOW *w, int y, int x, int width, int role,
+    const struct session_text *t)
+{
+	const struct session_para *p;
+	const char	*l, *nl;
+	char		 line[600];
+	size_t		 i;
+	int		 n = 0, bad;
+
+	for (i = 0; i < t->n; i++) {
+		p = &t->p[i];
+		if (i > 0)
+			n++;
+		bad = p->flags & (SESSION_PARA_REFUSED | SESSION_PARA_PREFUSED);
+		n += draw_wrapped(w, y + n, x, width, -1, p->flags &
+		    (SESSION_PARA_STALE | SESSION_PARA_SWAPPED) ? ROLE_LABEL :
+		    role, p->text);
+		for (l = p->note; l != NULL; l = nl ? nl + 1 : NULL) {
+			nl = strchr(l, '\n');
+			snprintf(line, sizeof line, "%s %.*s", bad ? "✗" : "⚠",
+			    (int)(nl ? (size_t)(nl - l) : strlen(l)), l);
+			n += draw_wrapped(w, y + n, x + 2, width - 2, -1,
+			    bad ? ROLE_ERROR : ROLE_WARNING, line);
+		}
+	}
+	return n;
+}
+
+/* Render a template and draw it; returns lines. */
+static int
+lv_draw_template(WINDOW *w, int y, int x, int width, int role,
+    const char *tmpl)
+{
+	struct session_text	 t = SESSION_TEXT_INIT;
+	int			 n;
+
+	if (session_render(lv_ss(), tmpl, &t) != 0)
+		return 0;
+	n = lv_draw_text(w, y, x, width, role, &t);
+	session_text_free(&t);
+	return n;
+}
+
+/* A choice rendered as one line of text (its paragraphs joined). */
+static char *
+lv_choice_text(const char *tmpl)
+{
+	struct session_text	 t = SESSION_TEXT_INIT;
+	char			*r;
+
+	if (session_render(lv_ss(), tmpl, &t) != 0)
+		return strdup("");
+	r = session_text_join(&t, "⚠ ");
+	session_text_free(&t);
+	return r != NULL ? r : strdup("");
+}
+
 /* The predict-first block; returns lines used. */
 static int
-lv_draw_predict(WINDOW *w, int y, int width, struct lv_step *ls)
+lv_draw_predict(WINDOW *w, int y, int width)
 {
-	const struct lesson_predict *p = &ls->st.src->predict;
-	char	*t, line[512];
-	int	 n = 0, i, role;
+	const struct step	*s = lv_st();
+	const struct session_step *sp = session_cur_const(lv_ss());
+	const struct lesson_predict *p = &s->src->predict;
+	struct session_quiz	 q;
+	char			*t, line[768], v[64];
+	int			 n = 0, i, role;
 
-	t = lv_render(&ls->st, p->question);
-	n += draw_wrapped(w, y + n, 0, width, -1, ROLE_QUESTION, t);
-	free(t);
+	session_quiz(lv_ss(), &q);
+	if (q.tied)
+		n += draw_wrapped(w, y + n, 0, width, -1, ROLE_WARNING,
+		    _("⚠ This question is about the lesson's values and you "
+		    "have changed them: its answer is the lesson's (R "
+		    "restores the values)."));
+	n += lv_draw_template(w, y + n, 0, width, ROLE_QUESTION, p->question);
 	for (i = 0; i < p->nchoices && i < LESSON_CHOICES_MAX; i++) {
-		t = lv_render(&ls->st, p->choices[i]);
+		t = lv_choice_text(p->choices[i]);
 		role = ROLE_NORMAL;
 		snprintf(line, sizeof line, "  %d) %s", i + 1, t);
-		if (ls->answered && i == p->correct) {
+		if (!q.hidden && i == q.correct) {
 			role = ROLE_CORRECT;
 			snprintf(line + strlen(line), sizeof line -
 			    strlen(line), "  ✓");
 		}
-		if (ls->answered && i == ls->choice) {
-			if (i != p->correct)
+		if (!q.hidden && i == q.choice) {
+			if (i != q.correct)
 				role = ROLE_PITFALL;
 			snprintf(line + strlen(line), sizeof line -
 			    strlen(line), "  ← %s", _("your answer"));
@@ -567,7 +597,7 @@ lv_draw_predict(WINDOW *w, int y, int width, struct lv_step *ls)
 		n += draw_wrapped(w, y + n, 0, width, -1, role, line);
 		free(t);
 	}
-	if (!ls->answered) {
+	if (q.hidden) {
 		if (p->nchoices > 0)
 			snprintf(line, sizeof line, _("Predict first: press "
 			    "1-%d to answer (v reveals without answering)."),
@@ -579,22 +609,47 @@ lv_draw_predict(WINDOW *w, int y, int width, struct lv_step *ls)
 		n += draw_wrapped(w, y + n, 0, width, -1, ROLE_HINTKEY, line);
 		return n;
 	}
-	if (p->nchoices == 0 && ls->guess[0] != '\0') {
+	switch (q.verdict) {
+	case SESSION_RIGHT:
+		snprintf(line, sizeof line, "%s", q.tied ? _("Right, for the "
+		    "lesson's values.") : _("Right!"));
+		n += draw_wrapped(w, y + n, 0, width, -1, ROLE_CORRECT, line);
+		break;
+	case SESSION_WRONG:
+		snprintf(line, sizeof line, "%s", q.tied ? _("Not quite, for "
+		    "the lesson's values -- see the answer.") :
+		    _("Not quite -- see the answer."));
+		n += draw_wrapped(w, y + n, 0, width, -1, ROLE_PITFALL, line);
+		break;
+	case SESSION_NO_FIT:
+		n += draw_wrapped(w, y + n, 0, width, -1, ROLE_WARNING,
+		    _("With your values none of the choices fits exactly: "
+		    "see the numbers below."));
+		break;
+	default:
+		break;
+	}
+	if (p->nchoices == 0 && sp->guess[0] != '\0') {
 		snprintf(line, sizeof line, _("%s: %s"), _("your guess"),
-		    ls->guess);
+		    sp->guess);
+		if (q.verdict == SESSION_RIGHT || q.verdict == SESSION_WRONG) {
+			step_fmt(q.tolerance * (q.tolerance_abs ? 1 : 100), 3,
+			    v, sizeof v);
+			snprintf(line + strlen(line), sizeof line -
+			    strlen(line), q.tolerance_abs ? _(" (within ±%s "
+			    "counts)") : _(" (within ±%s%% counts)"), v);
+		}
 		n += draw_wrapped(w, y + n, 0, width, -1, ROLE_NORMAL, line);
 	}
-	if (p->answer != NULL) {
-		t = lv_render(&ls->st, p->answer);
+	if (p->answer != NULL && p->nchoices == 0) {
+		t = lv_choice_text(p->answer);
 		snprintf(line, sizeof line, _("%s: %s"), _("answer"), t);
 		n += draw_wrapped(w, y + n, 0, width, -1, ROLE_VALUE, line);
 		free(t);
 	}
-	if (p->explain != NULL) {
-		t = lv_render(&ls->st, p->explain);
-		n += draw_wrapped(w, y + n, 0, width, -1, ROLE_NORMAL, t);
-		free(t);
-	}
+	if (p->explain != NULL)
+		n += lv_draw_template(w, y + n, 0, width, ROLE_NORMAL,
+		    p->explain);
 	return n;
 }
 
@@ -602,14 +657,15 @@ lv_draw_predict(WINDOW *w, int y, int width, struct lv_step *ls)
 static int
 lv_draw_options(WINDOW *w, int y, int width, struct lv_step *ls)
 {
-	const struct lv_opt	*opts[LV_NOPTS];
-	struct step		*s = &ls->st;
+	const struct session_opt *opts[LV_NOPTS];
+	struct session		*ss = lv_ss();
+	struct step		*s = lv_st();
 	struct mat		*m;
 	size_t			 nopt, i, k;
 	int			 n = 0, x, sel, role;
-	char			 buf[128];
+	char			 buf[128], line[512];
 
-	nopt = lv_options(ls, opts, LV_NOPTS);
+	nopt = session_options(ss, opts, LV_NOPTS);
 	draw_str(w, y + n++, 0, width, ls->focus == LV_OPTIONS ?
 	    ROLE_HEADING : ROLE_LABEL, nopt > 0 ? _("options (Tab to edit)") :
 	    _("options"));
@@ -618,16 +674,17 @@ lv_draw_options(WINDOW *w, int y, int width, struct lv_step *ls)
 		x = draw_fmt(w, y + n, 2, width - 2, ROLE_LABEL, "%s = ",
 		    opts[i]->name) + 2;
 		switch (opts[i]->kind) {
-		case LV_OPT_REDUCTION:
+		case SESSION_OPT_REDUCTION:
 			draw_str(w, y + n, x, width - x, sel ? ROLE_SELECTION :
 			    ROLE_INPUT, loss_reduction_name(s->opts.reduction));
 			break;
-		case LV_OPT_SCALAR:
-			step_fmt(lv_opt_value(s, opts[i]), 6, buf, sizeof buf);
+		case SESSION_OPT_SCALAR:
+			step_fmt(session_option_value(ss, opts[i]), 6, buf,
+			    sizeof buf);
 			draw_str(w, y + n, x, width - x, sel ? ROLE_SELECTION :
 			    ROLE_INPUT, buf);
 			break;
-		case LV_OPT_VECTOR:
+		case SESSION_OPT_VECTOR:
 			m = step_field_mat(s, opts[i]->field);
 			if (m == NULL || mat_numel(m) == 0) {
 				draw_str(w, y + n, x, width - x, sel ?
@@ -648,55 +705,35 @@ lv_draw_options(WINDOW *w, int y, int width, struct lv_step *ls)
 			draw_str(w, y + n, x, width - x, ROLE_LABEL, "]");
 			break;
 		}
-		if (sel) {
+		if (sel)
 			lv.sel_y0 = lv.sel_y1 = y + n;
-		}
 		n++;
 	}
 	/* Options the loss reads but the lesson keeps fixed. */
-	{
-		char	 line[512] = "";
-		size_t	 j, len;
-		int	 shown;
-
-		for (j = 0; j < LV_NOPTS; j++) {
-			if (lv_opts[j].cli == NULL ||
-			    !loss_has_option(s->loss, lv_opts[j].cli))
-				continue;
-			shown = 0;
-			for (i = 0; i < nopt; i++)
-				if (opts[i] == &lv_opts[j])
-					shown = 1;
-			if (shown)
-				continue;
-			len = strlen(line);
-			if (lv_opts[j].kind == LV_OPT_VECTOR) {
-				m = step_field_mat(s, lv_opts[j].field);
-				snprintf(line + len, sizeof line - len,
-				    "%s%s=%s", len ? ", " : "", lv_opts[j].name,
-				    m == NULL ? "none" : "[...]");
-			} else {
-				step_fmt(lv_opt_value(s, &lv_opts[j]), 6, buf,
-				    sizeof buf);
-				snprintf(line + len, sizeof line - len,
-				    "%s%s=%s", len ? ", " : "", lv_opts[j].name,
-				    buf);
-			}
-		}
-		if (!(s->lesson != NULL &&
-		    (s->lesson->options & LESSON_OPT_REDUCTION))) {
-			len = strlen(line);
-			snprintf(line + len, sizeof line - len, "%sreduction=%s",
-			    len ? ", " : "",
-			    loss_reduction_name(s->opts.reduction));
-		}
-		if (line[0] != '\0') {
-			snprintf(buf, sizeof buf, "%s ", _("fixed:"));
-			x = draw_str(w, y + n, 2, width - 2, ROLE_LABEL, buf);
-			n += draw_wrapped(w, y + n, 2 + x, width - 2 - x, -1,
-			    ROLE_LABEL, line);
-		}
+	session_fixed_options(ss, line, sizeof line);
+	if (line[0] != '\0') {
+		snprintf(buf, sizeof buf, "%s ", _("fixed:"));
+		x = draw_str(w, y + n, 2, width - 2, ROLE_LABEL, buf);
+		n += draw_wrapped(w, y + n, 2 + x, width - 2 - x, -1,
+		    ROLE_LABEL, line);
 	}
+	return n;
+}
+
+/* Draw Python lines wrapped so that they stay Python; long unbreakable
+   lines are clipped with a visible "…". */
+static int
+lv_draw_code(WINDOW *w, int y, int x, int width, const char *code)
+{
+	char		*wr, *line, *save = NULL;
+	int		 n = 0;
+
+	if ((wr = pycode_wrap(code, width)) == NULL)
+		return 0;
+	for (line = strtok_r(wr, "\n", &save); line != NULL;
+	    line = strtok_r(NULL, "\n", &save))
+		draw_trunc(w, y + n++, x, width, ROLE_CODE, line);
+	free(wr);
 	return n;
 }
 
@@ -705,26 +742,31 @@ static int
 lv_draw_body(struct ui *u, WINDOW *w, int width, struct lv_step *ls,
     int with_plot, int plot_rows)
 {
-	struct step		*s = &ls->st;
+	struct session		*ss = lv_ss();
+	struct step		*s = lv_st();
 	const struct lesson	*l = s->lesson;
 	const struct lesson_step *src = s->src;
 	struct table		 t[4];
-	char			*txt, buf[1024], name[128];
-	int			 y = 0, nt, hidden = lv_hidden(ls), i;
+	char			 buf[1024], name[128];
+	char			*code;
+	int			 y = 0, nt, hidden = lv_hidden(), i;
 	size_t			 k;
 
 	lv.sel_y0 = lv.sel_y1 = 0;
-	/* Step title. */
+	/* Step title, and whose values these are. */
 	if (l != NULL) {
-		snprintf(buf, sizeof buf, _("Step %zu/%zu: %s"), s->index + 1,
-		    l->nsteps, src != NULL && src->title != NULL ? src->title :
-		    "");
+		snprintf(buf, sizeof buf, _("Step %zu/%zu: %s"), ss->cur + 1,
+		    l->nsteps, src != NULL && src->title != NULL ?
+		    src->title : "");
 		y += draw_wrapped(w, y, 0, width, -1, ROLE_HEADING, buf);
+		if (session_edited(ss, ss->cur))
+			y += draw_wrapped(w, y, 0, width, -1, ROLE_LABEL,
+			    _("With your values (R restores the lesson's)."));
 	}
 	/* Predict first: the question comes first, and the narrative (which
 	   explains, with the live numbers) only once it is answered. */
 	if (src != NULL && src->predict.question != NULL) {
-		y += lv_draw_predict(w, y, width, ls);
+		y += lv_draw_predict(w, y, width);
 		y++;
 	}
 	if (src != NULL && src->text != NULL && src->text[0] != '\0') {
@@ -732,12 +774,9 @@ lv_draw_body(struct ui *u, WINDOW *w, int width, struct lv_step *ls,
 			y += draw_wrapped(w, y, 0, width, -1, ROLE_LABEL,
 			    _("(The explanation appears once you have "
 			    "answered.)"));
-		else {
-			txt = lv_render(s, src->text);
-			y += draw_wrapped(w, y, 0, width, -1, ROLE_NORMAL,
-			    txt);
-			free(txt);
-		}
+		else
+			y += lv_draw_template(w, y, 0, width, ROLE_NORMAL,
+			    src->text);
 		y++;
 	}
 
@@ -803,8 +842,12 @@ lv_draw_body(struct ui *u, WINDOW *w, int width, struct lv_step *ls,
 		nt++;
 		y += table_flow(w, y, width, t, nt, NULL, NULL);
 	}
-	/* Warnings from the core, in their own colour. */
-	for (i = 0; i < s->diags.n && i < DIAG_MAX; i++) {
+	/* Warnings from the core, in their own colour (they could tell the
+	   answer, so they wait for it too). */
+	if (hidden && s->diags.n > 0)
+		y += draw_wrapped(w, y, 0, width, -1, ROLE_LABEL,
+		    _("(warnings appear with the answer)"));
+	for (i = 0; !hidden && i < s->diags.n && i < DIAG_MAX; i++) {
 		snprintf(buf, sizeof buf, "⚠ %s", s->diags.d[i].msg);
 		y += draw_wrapped(w, y, 0, width, -1, ROLE_WARNING, buf);
 	}
@@ -813,23 +856,30 @@ lv_draw_body(struct ui *u, WINDOW *w, int width, struct lv_step *ls,
 	/* The pitfall, side by side. */
 	if (s->show_pitfall && s->pitfall != PITFALL_NONE) {
 		k = ls->ir < s->input.rows ? ls->ir : 0;
-		y += sidebyside_draw(w, y, 0, width, s, k, hidden);
+		y += sidebyside_draw(w, y, 0, width, ss, k, hidden);
 		y++;
 	}
 
-	/* The PyTorch line(s). */
+	/* The PyTorch line(s), as the lesson wrote them; their comments
+	   could give the answer away. */
 	if (src != NULL && src->code != NULL && src->code[0] != '\0') {
-		draw_str(w, y++, 0, width, ROLE_LABEL, _("PyTorch:"));
-		y += draw_wrapped(w, y, 2, width - 2, -1, ROLE_CODE, src->code);
+		draw_str(w, y++, 0, width, ROLE_LABEL,
+		    session_edited(ss, ss->cur) ? _("PyTorch (as written for "
+		    "the lesson's values):") : _("PyTorch:"));
+		code = hidden ? pycode_hide_comments(src->code) :
+		    strdup(src->code);
+		if (code != NULL)
+			y += lv_draw_code(w, y, 2, width - 2, code);
+		free(code);
 	}
 	/* The same computation with the learner's current values. */
 	{
-		char	code[4096];
+		char	live[4096];
 
-		pycode_format(s, code, sizeof code);
+		pycode_format(s, !hidden, live, sizeof live);
 		draw_str(w, y++, 0, width, ROLE_LABEL,
 		    _("PyTorch, with the values above (float64):"));
-		y += draw_wrapped(w, y, 2, width - 2, -1, ROLE_CODE, code);
+		y += lv_draw_code(w, y, 2, width - 2, live);
 	}
 
 	/* The plot, when it has no pane of its own. */
@@ -898,6 +948,24 @@ lv_big(int y, int x, int cols, int role, const char *s)
 	return w;
 }
 
+/* Make sure the pad exists, at least w x h. */
+static int
+lv_pad(int w, int h)
+{
+	if (lv.pad != NULL && lv.padw == w && lv.padh >= h)
+		return 0;
+	if (lv.pad != NULL)
+		delwin(lv.pad);
+	if (h < lv.padh)
+		h = lv.padh;
+	lv.pad = newpad(h, w);
+	if (lv.pad == NULL)
+		return -1;
+	lv.padw = w;
+	lv.padh = h;
+	return 0;
+}
+
 /* The hint bar. */
 static void
 lv_draw_hint(int y, int cols)
@@ -932,15 +1000,17 @@ lv_draw_hint(int y, int cols)
 
 /* The fixed one-line result strip. */
 static void
-lv_draw_strip(int y, int cols, struct lv_step *ls)
+lv_draw_strip(int y, int cols)
 {
-	struct step	*s = &ls->st;
-	char		 buf[512], v[64], d[64];
-	int		 x, hidden = lv_hidden(ls);
+	struct step		*s = lv_st();
+	struct session_cmp	 c;
+	char			 buf[512], v[64], d[64];
+	int			 x, hidden = lv_hidden();
 
 	draw_fill(stdscr, y, 0, cols, ROLE_NORMAL);
 	if (!s->ok) {
-		snprintf(buf, sizeof buf, _("%s: %s"), _("error"), s->error);
+		snprintf(buf, sizeof buf, _("%s: %s"), _("torch refuses these "
+		    "values"), s->error);
 		draw_str(stdscr, y, 0, cols, ROLE_ERROR, buf);
 		return;
 	}
@@ -951,42 +1021,41 @@ lv_draw_strip(int y, int cols, struct lv_step *ls)
 		    _("  (predict first: answer, or v to reveal)"));
 		return;
 	}
-	if (s->show_pitfall && s->pitfall != PITFALL_NONE) {
-		if (s->pitfall_ok) {
-			step_fmt(s->pres.value, 8, v, sizeof v);
-			sidebyside_diff(s, d, sizeof d);
-			snprintf(buf, sizeof buf, "   %s %s = %s (Δ %s)",
-			    _("pitfall"), pitfall_name(s->pitfall), v, d);
-			if (x + (int)text_width(buf) > cols)	/* shorter */
-				snprintf(buf, sizeof buf, "  %s %s (Δ%s)",
-				    _("pitfall"), v, d);
-			draw_str(stdscr, y, x, cols - x,
-			    sidebyside_differ(s->pres.value, s->res.value) ?
-			    ROLE_DIFF : ROLE_PITFALL, buf);
-		} else {
-			snprintf(buf, sizeof buf, "   %s: %s", _("pitfall"),
-			    s->pitfall_error);
-			draw_str(stdscr, y, x, cols - x, ROLE_ERROR, buf);
-		}
+	if (session_cmp(lv_ss(), &c) != 0)
+		return;
+	if (c.wrong != NULL) {
+		step_fmt(c.wrong->value, 8, v, sizeof v);
+		sidebyside_diff(s, d, sizeof d);
+		snprintf(buf, sizeof buf, "   %s %s = %s (Δ %s)", _("pitfall"),
+		    pitfall_name(c.pitfall), v, d);
+		if (x + (int)text_width(buf) > cols)	/* shorter */
+			snprintf(buf, sizeof buf, "  %s %s (Δ%s)",
+			    _("pitfall"), v, d);
+		draw_str(stdscr, y, x, cols - x, c.correct != NULL &&
+		    sidebyside_differ(c.wrong->value, c.correct->value) ?
+		    ROLE_DIFF : ROLE_PITFALL, buf);
+	} else {
+		snprintf(buf, sizeof buf, "   %s: %s", _("pitfall"),
+		    c.wrong_error);
+		draw_str(stdscr, y, x, cols - x, ROLE_ERROR, buf);
 	}
 }
 
-/* Make sure the pad exists, at least w x h. */
-static int
-lv_pad(int w, int h)
+/* What the plot pane says instead of a plot; NULL when there is one. */
+static const char *
+lv_plot_message(enum session_plot_state st)
 {
-	if (lv.pad != NULL && lv.padw == w && lv.padh >= h)
-		return 0;
-	if (lv.pad != NULL)
-		delwin(lv.pad);
-	if (h < lv.padh)
-		h = lv.padh;
-	lv.pad = newpad(h, w);
-	if (lv.pad == NULL)
-		return -1;
-	lv.padw = w;
-	lv.padh = h;
-	return 0;
+	switch (st) {
+	case SESSION_PLOT_HIDDEN:
+		return _("(the plot appears once you have answered)");
+	case SESSION_PLOT_REFUSED:
+		return _("(no plot: torch refuses these values, see the "
+		    "results)");
+	case SESSION_PLOT_NONE:
+		return _("(no plot for this step)");
+	default:
+		return NULL;
+	}
 }
 
 void
@@ -994,8 +1063,12 @@ lessonview_draw(struct ui *u)
 {
 	struct lv_layout	 L;
 	struct lv_lesson	*LL = lv_lesson_cur();
-	struct lv_step		*ls = lv_step_cur();
+	struct lv_step		*ls = lv_ui();
+	struct session		*ss = lv_ss();
+	struct step		*s = lv_st();
 	struct plot_req		 req;
+	enum session_plot_state	 pst;
+	const char		*pmsg;
 	char			 buf[512];
 	int			 h, plot_rows = 0, inpad, ph, x, has_plot;
 
@@ -1013,19 +1086,23 @@ lessonview_draw(struct ui *u)
 		draw_fill(stdscr, 0, 0, COLS, ROLE_TITLE);
 		if (LL->lesson != NULL)
 			snprintf(buf, sizeof buf, "losslab · %s · %s %zu/%zu",
-			    LL->lesson->title, _("step"), LL->cur + 1,
-			    LL->nsteps);
+			    LL->lesson->title, _("step"), ss->cur + 1,
+			    ss->nsteps);
 		else
 			snprintf(buf, sizeof buf, "losslab · %s",
 			    _("benchmark"));
-		x = (int)text_width(loss_name(ls->st.loss)) + 3;
+		x = (int)text_width(loss_name(s->loss)) + 3;
 		draw_trunc(stdscr, 0, 1, COLS - 1 - x, ROLE_TITLE, buf);
 		draw_right(stdscr, 0, COLS - x + 1, x - 2, ROLE_TITLE,
-		    loss_name(ls->st.loss));
+		    loss_name(s->loss));
 	}
 
 	/* The plot: its own pane, or at the end of the pad. */
-	has_plot = lv_plot_req(u, ls, &req) == 0 && !u->bench;
+	pst = u->bench ? SESSION_PLOT_NONE : session_plot(ss, &req, &lv.cells);
+	pmsg = lv_plot_message(pst);
+	has_plot = pst != SESSION_PLOT_NONE;
+	if (has_plot)
+		req.lang = u->lang;
 	if (!has_plot) {
 		/* No plot: the text gets the whole width. */
 		L.plotw = 0;
@@ -1039,13 +1116,17 @@ lessonview_draw(struct ui *u)
 				plot_rows = 22;
 			if (plot_rows < 10)
 				plot_rows = 10;
-			plotpane_want(&req, L.leftw, plot_rows);
+			if (pmsg != NULL)
+				plot_rows = 2;
+			plotpane_want(pmsg == NULL ? &req : NULL, L.leftw,
+			    plot_rows, pmsg);
 		} else {
 			ph = L.body - 1;
-			plotpane_want(&req, L.plotw, ph);
+			plotpane_want(pmsg == NULL ? &req : NULL, L.plotw, ph,
+			    pmsg);
 		}
 	} else {
-		plotpane_want(NULL, 0, 0);
+		plotpane_want(NULL, 0, 0, NULL);
 		plot_rows = 0;
 	}
 	u->timeout_ms = plotpane_stale() ? 40 : -1;
@@ -1085,9 +1166,9 @@ lessonview_draw(struct ui *u)
 		for (x = L.top; x < L.top + L.body; x++)
 			draw_str(stdscr, x, L.leftw, 1, ROLE_AXIS, "│");
 		snprintf(buf, sizeof buf, "%s", _("plot"));
-		if (plotpane_request() != NULL)
+		if (pmsg == NULL)
 			snprintf(buf, sizeof buf, _("%s: %s"), _("plot"),
-			    plot_kind_name(plotpane_request()->kind));
+			    plot_kind_name(req.kind));
 		draw_str(stdscr, L.top, L.plotx + 1, L.plotw - 1, ROLE_HEADING,
 		    buf);
 		plotpane_draw(stdscr, L.top + 1, L.plotx, L.plotw, L.body - 1);
@@ -1104,31 +1185,32 @@ lessonview_draw(struct ui *u)
 		else if (ls->scroll > 0)
 			more = _("↑ Ctrl-U");
 		lv_draw_strip(L.strip, more != NULL ? COLS -
-		    (int)text_width(more) - 2 : COLS, ls);
+		    (int)text_width(more) - 2 : COLS);
 		if (more != NULL)
 			draw_right(stdscr, L.strip, COLS - (int)text_width(more) -
 			    1, (int)text_width(more), ROLE_LABEL, more);
 	}
 	if (L.bigh > 0) {
-		int	y0 = L.top + L.body;
+		int			y0 = L.top + L.body;
+		struct session_cmp	c;
 
-		lv_value_text(&ls->st, buf, sizeof buf, lv_hidden(ls), 1);
-		draw_str(stdscr, y0, 0, COLS, ls->st.ok ? ROLE_HEADING :
+		lv_value_text(s, buf, sizeof buf, lv_hidden(), 1);
+		draw_str(stdscr, y0, 0, COLS, s->ok ? ROLE_HEADING :
 		    ROLE_ERROR, buf);
-		if (ls->st.ok && !lv_hidden(ls)) {
+		if (s->ok && !lv_hidden()) {
 			char	v[64];
 
-			step_fmt(ls->st.res.value, 6, v, sizeof v);
+			step_fmt(s->res.value, 6, v, sizeof v);
 			x = lv_big(y0 + 1, 2, COLS - 2, ROLE_VALUE, v);
-			if (ls->st.show_pitfall && ls->st.pitfall_ok) {
-				step_fmt(ls->st.pres.value, 6, v, sizeof v);
+			if (session_cmp(ss, &c) == 0 && c.wrong != NULL) {
+				step_fmt(c.wrong->value, 6, v, sizeof v);
 				lv_big(y0 + 1, x + 8, COLS - x - 8,
 				    ROLE_PITFALL, v);
 				/* Its label above it, where the line is free. */
 				if ((int)text_width(buf) < x + 6)
 					draw_fmt(stdscr, y0, x + 8, COLS - x - 8,
 					    ROLE_PITFALL, "%s %s", _("pitfall"),
-					    pitfall_name(ls->st.pitfall));
+					    pitfall_name(c.pitfall));
 			}
 		}
 	}
@@ -1157,13 +1239,16 @@ lessonview_draw(struct ui *u)
 static void
 lv_goto_step(struct ui *u, size_t i)
 {
-	struct lv_lesson	*L = lv_lesson_cur();
+	struct session	*ss = lv_ss();
+	struct err	 e;
 
-	if (L == NULL || i >= L->nsteps || i == L->cur)
+	if (ss == NULL || i >= ss->nsteps || i == ss->cur)
 		return;
-	if (lv_step_ensure(u, L, i) == -1)
+	memset(&e, 0, sizeof e);
+	if (session_goto(ss, i, &e) != 0) {
+		ui_message(u, ROLE_ERROR, "%s", e.msg);
 		return;
-	L->cur = i;
+	}
 	lv.follow = 0;	/* a new step shows its narrative from the top */
 	lv_autoplay_arm(u);
 }
@@ -1171,20 +1256,20 @@ lv_goto_step(struct ui *u, size_t i)
 static void
 lv_next_step(struct ui *u, int dir)
 {
-	struct lv_lesson	*L = lv_lesson_cur();
+	struct session	*ss = lv_ss();
 
-	if (L == NULL)
+	if (ss == NULL)
 		return;
-	if (dir > 0 && L->cur + 1 >= L->nsteps) {
+	if (dir > 0 && ss->cur + 1 >= ss->nsteps) {
 		ui_message(u, ROLE_LABEL, "%s", _("This is the last step; "
 		    "n opens the next lesson."));
 		return;
 	}
-	if (dir < 0 && L->cur == 0) {
+	if (dir < 0 && ss->cur == 0) {
 		ui_message(u, ROLE_LABEL, "%s", _("This is the first step."));
 		return;
 	}
-	lv_goto_step(u, dir > 0 ? L->cur + 1 : L->cur - 1);
+	lv_goto_step(u, dir > 0 ? ss->cur + 1 : ss->cur - 1);
 }
 
 static void
@@ -1216,173 +1301,93 @@ lv_next_lesson(struct ui *u, int dir)
 	lessonview_open(u, i);
 }
 
-/* Apply v to the selected cell. */
+/* Apply v to grid cell (r, c) of field f. */
 static void
-lv_set_cell(struct ui *u, struct lv_step *ls, enum step_field f, size_t r,
-    size_t c, double v)
+lv_set_cell(struct ui *u, enum step_field f, size_t r, size_t c, double v)
 {
 	struct table_grid	g;
-	struct err	e;
-	size_t		mr, mc;
+	struct err		e;
+	size_t			mr, mc;
 
 	memset(&e, 0, sizeof e);
-	lv_field_grid(&ls->st, f, &g);
+	lv_field_grid(lv_st(), f, &g);
 	if (g.rows == 0 || r >= g.rows || c >= g.cols)
 		return;
 	table_grid_coord(&g, r, c, &mr, &mc);
-	if (step_set_cell(&ls->st, f, mr, mc, v, &e) == -1)
-		ui_message(u, ROLE_ERROR, "%s", e.msg);
-	lv_clamp(ls);
-}
-
-/* Apply v to a vector option element or a scalar option. */
-static void
-lv_set_option(struct ui *u, struct lv_step *ls, const struct lv_opt *o,
-    size_t el, double v)
-{
-	struct err	e;
-
-	memset(&e, 0, sizeof e);
-	if (o->kind == LV_OPT_VECTOR) {
-		if (step_set_cell(&ls->st, o->field, 0, el, v, &e) == -1)
-			ui_message(u, ROLE_ERROR, "%s", e.msg);
-	} else if (o->kind == LV_OPT_SCALAR) {
-		if (step_set_option(&ls->st, o->name, v, &e) == -1)
-			ui_message(u, ROLE_ERROR, "%s", e.msg);
-	}
-	lv_clamp(ls);
-}
-
-/* 0.1 + 0.2 is 0.30000000000000004: snap such a sum of nudges to the
-   short decimal it is meant to be, but leave real precision alone. */
-static double
-lv_snap(double v)
-{
-	double	r;
-
-	if (!(fabs(v) < 1e6))
-		return v;
-	r = round(v * 1e9) / 1e9;
-	return fabs(r - v) < 1e-12 * fmax(1, fabs(v)) ? r : v;
-}
-
-/* Give the step a weight or pos_weight of ones (one per class, the input's
-   last dimension) when the lesson exposes it but the step has none. */
-static int
-lv_create_vector(struct ui *u, struct lv_step *ls, const struct lv_opt *o)
-{
-	struct step	*s = &ls->st;
-	struct mat	*m = o->field == STEP_WEIGHT ? &s->weight :
-			    &s->pos_weight;
-	struct err	 e;
-	size_t		 i, C = s->input.cols;
-
-	if (C == 0)
-		return -1;
-	step_save(s);
-	if (mat_alloc(m, 1, 1, C, &e) == -1) {
-		ui_message(u, ROLE_ERROR, "%s", e.msg);
-		step_undo(s);
-		return -1;
-	}
-	for (i = 0; i < C; i++)
-		m->v[i] = 1;
-	step_compute(s);
-	ui_message(u, ROLE_LABEL, _("%s set to ones, one per class (u undoes)"),
-	    o->name);
-	return 0;
+	lv_report(u, session_set_cell(lv_ss(), f, mr, mc, v, &e), &e);
+	lv_clamp();
 }
 
 /* +/- (small) and >/< (large) on the selection. */
 static void
 lv_nudge(struct ui *u, struct lv_step *ls, int dir, int large)
 {
-	const struct lv_opt	*opts[LV_NOPTS];
-	const struct lv_opt	*o;
-	struct table_grid		 g;
-	struct mat		*m;
-	double			 v, d;
-	size_t			 nopt;
+	const struct session_opt *opts[LV_NOPTS];
+	struct table_grid	 g;
+	struct err		 e;
+	size_t			 nopt, mr, mc;
+	enum step_field		 f;
 
+	memset(&e, 0, sizeof e);
 	if (ls->focus == LV_OPTIONS) {
-		nopt = lv_options(ls, opts, LV_NOPTS);
+		nopt = session_options(lv_ss(), opts, LV_NOPTS);
 		if (ls->opt >= nopt)
 			return;
-		o = opts[ls->opt];
-		if (o->kind == LV_OPT_REDUCTION) {
-			step_cycle_reduction(&ls->st);
-			return;
-		}
-		d = (large ? o->large : o->small) * dir;
-		if (o->kind == LV_OPT_VECTOR) {
-			m = step_field_mat(&ls->st, o->field);
-			if (m == NULL || mat_numel(m) == 0) {
-				lv_create_vector(u, ls, o);
-				return;
-			}
-			if (ls->optel >= mat_numel(m))
-				return;
-			lv_set_option(u, ls, o, ls->optel,
-			    lv_snap(m->v[ls->optel] + d));
-			return;
-		}
-		if (strcmp(o->name, "log_target") == 0)
-			v = lv_opt_value(&ls->st, o) != 0 ? 0 : 1;
-		else
-			v = lv_snap(lv_opt_value(&ls->st, o) + d);
-		lv_set_option(u, ls, o, 0, v);
+		lv_report(u, session_nudge_option(lv_ss(), opts[ls->opt],
+		    ls->optel, dir, large, &e), &e);
+		lv_clamp();
 		return;
 	}
-	lv_field_grid(&ls->st, ls->focus == LV_TARGET ? STEP_TARGET :
-	    STEP_INPUT, &g);
+	f = ls->focus == LV_TARGET ? STEP_TARGET : STEP_INPUT;
+	lv_field_grid(lv_st(), f, &g);
 	if (g.rows == 0)
 		return;
-	v = table_grid_at(&g, ls->r, ls->c);
-	if (ls->focus == LV_TARGET && step_index_target(&ls->st))
-		d = dir;		/* class indices move by one */
-	else
-		d = (large ? LV_NUDGE_LARGE : LV_NUDGE_SMALL) * dir;
-	v = lv_snap(v + d);
-	lv_set_cell(u, ls, ls->focus == LV_TARGET ? STEP_TARGET : STEP_INPUT,
-	    ls->r, ls->c, v);
+	table_grid_coord(&g, ls->r, ls->c, &mr, &mc);
+	lv_report(u, session_nudge_cell(lv_ss(), f, mr, mc, dir, large, &e),
+	    &e);
+	lv_clamp();
 }
 
 /* Enter: open the editor on the selection. */
 static void
 lv_edit_begin(struct ui *u, struct lv_step *ls)
 {
-	const struct lv_opt	*opts[LV_NOPTS];
-	const struct lv_opt	*o;
-	struct table_grid		 g;
+	const struct session_opt *opts[LV_NOPTS];
+	const struct session_opt *o;
+	struct step		*s = lv_st();
+	struct table_grid	 g;
 	struct mat		*m;
+	struct err		 e;
 	char			 prompt[128], val[64];
 	size_t			 nopt;
 
+	memset(&e, 0, sizeof e);
 	if (ls->focus == LV_OPTIONS) {
-		nopt = lv_options(ls, opts, LV_NOPTS);
+		nopt = session_options(lv_ss(), opts, LV_NOPTS);
 		if (ls->opt >= nopt)
 			return;
 		o = opts[ls->opt];
-		if (o->kind == LV_OPT_REDUCTION) {
-			step_cycle_reduction(&ls->st);
+		if (o->kind == SESSION_OPT_REDUCTION) {
+			session_cycle_reduction(lv_ss());
 			ui_message(u, ROLE_LABEL, "reduction = %s",
-			    loss_reduction_name(ls->st.opts.reduction));
+			    loss_reduction_name(s->opts.reduction));
 			return;
 		}
-		if (o->kind == LV_OPT_VECTOR) {
-			m = step_field_mat(&ls->st, o->field);
+		if (o->kind == SESSION_OPT_VECTOR) {
+			m = step_field_mat(s, o->field);
 			if (m == NULL || mat_numel(m) == 0) {
-				lv_create_vector(u, ls, o);
+				lv_report(u, session_create_vector(lv_ss(), o,
+				    &e), &e);
 				return;
 			}
 			if (ls->optel >= mat_numel(m))
 				return;
 			snprintf(prompt, sizeof prompt, "%s[%zu] =", o->name,
 			    ls->optel);
-			step_fmt(m->v[ls->optel], 17, val, sizeof val);
+			parse_fmt_exact(m->v[ls->optel], val, sizeof val);
 		} else {
 			snprintf(prompt, sizeof prompt, "%s =", o->name);
-			step_fmt(lv_opt_value(&ls->st, o), 17, val,
+			parse_fmt_exact(session_option_value(lv_ss(), o), val,
 			    sizeof val);
 		}
 		lv.editing = LV_EDIT_OPTION;
@@ -1392,7 +1397,7 @@ lv_edit_begin(struct ui *u, struct lv_step *ls)
 		return;
 	}
 	lv.ed_field = ls->focus == LV_TARGET ? STEP_TARGET : STEP_INPUT;
-	lv_field_grid(&ls->st, lv.ed_field, &g);
+	lv_field_grid(s, lv.ed_field, &g);
 	if (g.rows == 0)
 		return;
 	lv.editing = LV_EDIT_CELL;
@@ -1406,21 +1411,53 @@ lv_edit_begin(struct ui *u, struct lv_step *ls)
 		snprintf(prompt, sizeof prompt, "%s[%zu] =",
 		    lv.ed_field == STEP_TARGET ? "target" : "input",
 		    g.column ? ls->r : ls->c);
-	step_fmt(table_grid_at(&g, ls->r, ls->c), 17, val, sizeof val);
+	parse_fmt_exact(table_grid_at(&g, ls->r, ls->c), val, sizeof val);
 	edit_begin(&lv.ed, prompt, val);
 }
 
+/* The editor line's Enter. */
 static void
-lv_edit_commit(struct ui *u, struct lv_step *ls)
+lv_edit_commit(struct ui *u)
 {
-	const struct lv_opt	*opts[LV_NOPTS];
+	const struct session_opt *opts[LV_NOPTS];
+	struct session		*ss = lv_ss();
+	struct session_quiz	 q;
+	struct err		 e;
+	char			 path[4096], err[512];
 	double			 v;
 	size_t			 nopt;
 
-	if (lv.editing == LV_EDIT_GUESS) {
-		snprintf(ls->guess, sizeof ls->guess, "%s", lv.ed.buf);
-		ls->answered = 1;
+	memset(&e, 0, sizeof e);
+	switch (lv.editing) {
+	case LV_EDIT_GUESS:
+		if (session_guess(ss, lv.ed.buf, &e) != 0) {
+			ui_message(u, ROLE_ERROR, "%s", e.msg);
+			return;
+		}
+		session_quiz(ss, &q);
+		if (q.verdict == SESSION_RIGHT)
+			ui_message(u, ROLE_CORRECT, "%s", _("Right!"));
+		else if (q.verdict == SESSION_WRONG)
+			ui_message(u, ROLE_PITFALL, "%s", _("Not quite -- "
+			    "see the answer."));
 		return;
+	case LV_EDIT_TITLE:
+		if (session_save(ss, lv.ed.buf, NULL, path, sizeof path, err,
+		    sizeof err) != 0) {
+			ui_message(u, ROLE_ERROR, _("%s: %s"), _("not saved"),
+			    err);
+			return;
+		}
+		if (ui_catalog_add(u, path) == 0)
+			ui_message(u, ROLE_CORRECT, _("lesson saved to %s; it "
+			    "is in the lesson list"), path);
+		else
+			ui_message(u, ROLE_CORRECT, _("lesson saved to %s (it "
+			    "is in the lesson list from the next start)"),
+			    path);
+		return;
+	default:
+		break;
 	}
 	if (parse_double(lv.ed.buf, &v) == -1) {
 		ui_message(u, ROLE_ERROR, _("'%s' is not a number; the old "
@@ -1428,26 +1465,42 @@ lv_edit_commit(struct ui *u, struct lv_step *ls)
 		return;
 	}
 	if (lv.editing == LV_EDIT_CELL) {
-		lv_set_cell(u, ls, lv.ed_field, lv.ed_r, lv.ed_c, v);
+		lv_set_cell(u, lv.ed_field, lv.ed_r, lv.ed_c, v);
 		return;
 	}
-	nopt = lv_options(ls, opts, LV_NOPTS);
+	nopt = session_options(ss, opts, LV_NOPTS);
 	if (lv.ed_opt < nopt)
-		lv_set_option(u, ls, opts[lv.ed_opt], lv.ed_c, v);
+		lv_report(u, session_set_option(ss, opts[lv.ed_opt], lv.ed_c,
+		    v, &e), &e);
+	lv_clamp();
+}
+
+/* The plot follows the input cell the learner selects. */
+static void
+lv_select_input(struct lv_step *ls)
+{
+	struct table_grid	g;
+	size_t			mr, mc;
+
+	lv_field_grid(lv_st(), STEP_INPUT, &g);
+	if (g.rows == 0)
+		return;
+	table_grid_coord(&g, ls->ir, ls->ic, &mr, &mc);
+	session_select(lv_ss(), mr, mc);
 }
 
 /* Arrow keys: move in a table, or change step outside one. */
 static void
 lv_move(struct ui *u, struct lv_step *ls, int dr, int dc)
 {
-	const struct lv_opt	*opts[LV_NOPTS];
-	struct table_grid		 g;
+	const struct session_opt *opts[LV_NOPTS];
+	struct table_grid	 g;
 	struct mat		*m;
 	size_t			 nopt, n;
 
 	lv.follow = 1;
 	if (ls->focus == LV_OPTIONS) {
-		nopt = lv_options(ls, opts, LV_NOPTS);
+		nopt = session_options(lv_ss(), opts, LV_NOPTS);
 		if (dr != 0) {
 			if (dr < 0 && ls->opt > 0)
 				ls->opt--;
@@ -1456,8 +1509,8 @@ lv_move(struct ui *u, struct lv_step *ls, int dr, int dc)
 			ls->optel = 0;
 			return;
 		}
-		m = ls->opt < nopt && opts[ls->opt]->kind == LV_OPT_VECTOR ?
-		    step_field_mat(&ls->st, opts[ls->opt]->field) : NULL;
+		m = ls->opt < nopt && opts[ls->opt]->kind == SESSION_OPT_VECTOR ?
+		    step_field_mat(lv_st(), opts[ls->opt]->field) : NULL;
 		n = m != NULL ? mat_numel(m) : 0;
 		if (dc > 0 && ls->optel + 1 < n)
 			ls->optel++;
@@ -1467,7 +1520,7 @@ lv_move(struct ui *u, struct lv_step *ls, int dr, int dc)
 			lv_next_step(u, dc);
 		return;
 	}
-	lv_field_grid(&ls->st, ls->focus == LV_TARGET ? STEP_TARGET :
+	lv_field_grid(lv_st(), ls->focus == LV_TARGET ? STEP_TARGET :
 	    STEP_INPUT, &g);
 	if (g.rows == 0) {
 		if (dc != 0)
@@ -1481,22 +1534,29 @@ lv_move(struct ui *u, struct lv_step *ls, int dr, int dc)
 	if (dc > 0) {
 		if (ls->c + 1 < g.cols)
 			ls->c++;
-		else
+		else {
 			lv_next_step(u, 1);
+			return;
+		}
 	} else if (dc < 0) {
 		if (ls->c > 0)
 			ls->c--;
-		else
+		else {
 			lv_next_step(u, -1);
+			return;
+		}
 	}
-	lv_clamp(ls);
+	lv_clamp();
+	if (ls->focus == LV_INPUT)
+		lv_select_input(ls);
 }
 
 static void
 lv_tab(struct ui *u, struct lv_step *ls, int dir)
 {
-	const struct lv_opt	*opts[LV_NOPTS];
-	size_t			 nopt = lv_options(ls, opts, LV_NOPTS);
+	const struct session_opt *opts[LV_NOPTS];
+	size_t			 nopt = session_options(lv_ss(), opts,
+				    LV_NOPTS);
 	int			 f = (int)ls->focus, n = nopt > 0 ? 3 : 2;
 
 	(void)u;
@@ -1508,9 +1568,9 @@ lv_tab(struct ui *u, struct lv_step *ls, int dir)
 	} else if (ls->focus == LV_TARGET) {
 		/* The target of the selected sample. */
 		ls->r = ls->ir;
-		ls->c = step_index_target(&ls->st) ? 0 : ls->ic;
+		ls->c = step_index_target(lv_st()) ? 0 : ls->ic;
 	}
-	lv_clamp(ls);
+	lv_clamp();
 	lv.follow = 1;
 }
 
@@ -1521,27 +1581,41 @@ lv_export_path(const struct lv_lesson *L, const char *ext, char *buf,
 {
 	struct stat	 sb;
 	const char	*id = L->lesson != NULL ? L->lesson->id : "bench";
+	size_t		 step = L->live ? L->ss.cur + 1 : 1;
 	int		 i;
 
-	snprintf(buf, len, "losslab-%s-%zu.%s", id, L->cur + 1, ext);
+	snprintf(buf, len, "losslab-%s-%zu.%s", id, step, ext);
 	for (i = 2; i < 1000 && stat(buf, &sb) == 0; i++)
-		snprintf(buf, len, "losslab-%s-%zu-%d.%s", id, L->cur + 1, i,
-		    ext);
+		snprintf(buf, len, "losslab-%s-%zu-%d.%s", id, step, i, ext);
 }
 
 static void
 lv_export(struct ui *u, int svg)
 {
-	const struct plot_req	*req = plotpane_request();
 	struct lv_lesson	*L = lv_lesson_cur();
+	struct plot_req		 req;
+	struct curve_cells	 cells;
 	char			 path[512], cwd[1024];
 	struct err		 e;
 
-	if (req == NULL || L == NULL) {
+	if (L == NULL || !L->live) {
 		ui_message(u, ROLE_ERROR, "%s", _("this step has no plot to "
 		    "export"));
 		return;
 	}
+	switch (session_plot(&L->ss, &req, &cells)) {
+	case SESSION_PLOT_OK:
+		break;
+	case SESSION_PLOT_HIDDEN:
+		ui_message(u, ROLE_LABEL, "%s", _("the plot appears once you "
+		    "have answered"));
+		return;
+	default:
+		ui_message(u, ROLE_ERROR, "%s", _("this step has no plot to "
+		    "export"));
+		return;
+	}
+	req.lang = u->lang;
 	if (!plot_available()) {
 		ui_message(u, ROLE_ERROR, "%s", _("gnuplot is not installed "
 		    "(install gnuplot-nox)"));
@@ -1549,7 +1623,7 @@ lv_export(struct ui *u, int svg)
 	}
 	lv_export_path(L, svg ? "svg" : "png", path, sizeof path);
 	memset(&e, 0, sizeof e);
-	if (plot_export(req, path, 0, 0, &e) == -1) {
+	if (plot_export(&req, path, 0, 0, &e) == -1) {
 		ui_message(u, ROLE_ERROR, _("%s: %s"), _("export failed"), e.msg);
 		return;
 	}
@@ -1558,103 +1632,161 @@ lv_export(struct ui *u, int svg)
 	ui_message(u, ROLE_CORRECT, _("plot written to %s/%s"), cwd, path);
 }
 
-/* w: save the lesson with the learner's values (every step: its edited
-   tensors, options, loss and the pitfall as shown) as a new lesson file in
-   the user's lesson directory, through lesson_write(). */
+/* w: ask for the title of the copy, proposing one. */
 static void
 lv_write(struct ui *u)
 {
 	struct lv_lesson	*L = lv_lesson_cur();
-	struct lesson_step	*steps;
-	struct step		*s;
-	char			 path[4096], err[512];
-	size_t			 i;
+	char			 title[512];
 
-	if (L == NULL || L->lesson == NULL) {
+	if (L == NULL || L->lesson == NULL || lv.in_bench) {
 		ui_message(u, ROLE_ERROR, "%s", _("nothing to save here"));
 		return;
 	}
-	steps = calloc(L->nsteps + 1, sizeof *steps);
-	if (steps == NULL) {
-		ui_message(u, ROLE_ERROR, "%s", _("out of memory"));
-		return;
-	}
-	for (i = 0; i < L->nsteps; i++) {
-		/* Shallow copies: lesson_write only reads them. */
-		steps[i] = L->lesson->steps[i];
-		if (!L->steps[i].inited)
-			continue;
-		s = &L->steps[i].st;
-		steps[i].loss = s->loss;
-		steps[i].input = s->input;
-		steps[i].target = s->target;
-		steps[i].weight = s->weight;
-		steps[i].pos_weight = s->pos_weight;
-		steps[i].opts = s->opts;
-		steps[i].opts.weight = NULL;
-		steps[i].opts.pos_weight = NULL;
-		/* What is on screen: a pitfall shown with p is kept, one
-		   hidden with p is dropped. */
-		steps[i].pitfall = s->show_pitfall ? s->pitfall : PITFALL_NONE;
-	}
-	memset(path, 0, sizeof path);
-	if (lesson_write(L->lesson, steps, NULL, _(" (my values)"), path,
-	    sizeof path, err, sizeof err) == -1)
-		ui_message(u, ROLE_ERROR, _("%s: %s"), _("not saved"), err);
-	else
-		ui_message(u, ROLE_CORRECT, _("lesson saved to %s (it is in "
-		    "the lesson list from the next start)"), path);
-	free(steps);
+	session_save_title(&L->ss, title, sizeof title);
+	lv.editing = LV_EDIT_TITLE;
+	edit_begin(&lv.ed, _("save as a lesson titled:"), title);
 }
 
-/* A predict-first answer: choice (0-based) or -1 for "reveal". */
+/* A digit or v on the question. */
 static void
-lv_answer(struct ui *u, struct lv_step *ls, int choice)
+lv_answer(struct ui *u, int choice)
 {
-	const struct lesson_predict *p;
+	struct session		*ss = lv_ss();
+	struct session_quiz	 q;
+	struct err		 e;
 
-	if (ls->st.src == NULL || ls->st.src->predict.question == NULL) {
-		if (choice >= 0)
-			ui_message(u, ROLE_LABEL, "%s", _("no question in this "
-			    "step"));
+	memset(&e, 0, sizeof e);
+	if (choice < 0) {
+		if (session_reveal(ss) != 0) {
+			session_quiz(ss, &q);
+			ui_message(u, ROLE_LABEL, "%s", q.has ?
+			    _("already answered (R asks again)") :
+			    _("no question in this step"));
+		}
 		return;
 	}
-	p = &ls->st.src->predict;
-	if (ls->answered) {
-		ui_message(u, ROLE_LABEL, "%s", _("already answered"));
+	if (session_answer(ss, choice, &e) != 0) {
+		ui_message(u, ROLE_LABEL, "%s", e.msg);
 		return;
 	}
-	if (choice >= 0) {
-		if (p->nchoices == 0 || choice >= p->nchoices)
+	session_quiz(ss, &q);
+	switch (q.verdict) {
+	case SESSION_RIGHT:
+		ui_message(u, ROLE_CORRECT, "%s", q.tied ? _("Right, for the "
+		    "lesson's values.") : _("Right!"));
+		break;
+	case SESSION_WRONG:
+		ui_message(u, ROLE_PITFALL, "%s", _("Not quite -- see the "
+		    "answer."));
+		break;
+	case SESSION_NO_FIT:
+		ui_message(u, ROLE_LABEL, "%s", _("With your values none of "
+		    "the choices fits exactly."));
+		break;
+	default:
+		break;
+	}
+}
+
+/* p, P: the pitfall pane. */
+static void
+lv_pitfall(struct ui *u, int next)
+{
+	struct step	*s = lv_st();
+	enum pitfall_id	 fit[PITFALL_COUNT];
+	char		 others[256] = "";
+	int		 n, i;
+
+	n = step_pitfalls(s, fit);
+	if (n == 0) {
+		ui_message(u, ROLE_LABEL, _("no pitfall applies to %s with "
+		    "%s"), loss_name(s->loss), loss_input_kind(s->loss) ==
+		    LOSS_INPUT_LOGITS ? _("logits") : loss_input_kind(s->loss) ==
+		    LOSS_INPUT_PROBABILITIES ? _("probabilities") :
+		    _("log-probabilities"));
+		return;
+	}
+	if (next) {
+		if (session_next_pitfall(lv_ss()) != 0) {
+			ui_message(u, ROLE_LABEL, _("%s is the only pitfall "
+			    "for %s"), pitfall_name(fit[0]),
+			    loss_name(s->loss));
 			return;
-		ls->choice = choice;
-		ls->answered = 1;
-		if (p->correct >= 0)
-			ui_message(u, choice == p->correct ? ROLE_CORRECT :
-			    ROLE_PITFALL, "%s", choice == p->correct ?
-			    _("Right!") : _("Not quite -- see the answer."));
+		}
+	} else if (!session_toggle_pitfall(lv_ss())) {
+		ui_message(u, ROLE_LABEL, "%s", _("pitfall hidden"));
 		return;
 	}
-	ls->answered = 1;
+	for (i = 0; i < n; i++)
+		if (fit[i] != s->pitfall)
+			snprintf(others + strlen(others), sizeof others -
+			    strlen(others), "%s%s", others[0] ? ", " : "",
+			    pitfall_name(fit[i]));
+	if (others[0] != '\0')
+		ui_message(u, ROLE_PITFALL, _("pitfall %s on your inputs (p "
+		    "hides it; P shows %s)"), pitfall_name(s->pitfall), others);
+	else
+		ui_message(u, ROLE_PITFALL, _("pitfall %s on your inputs (p "
+		    "hides it)"), pitfall_name(s->pitfall));
+}
+
+/* o O c C: samples and classes. */
+static void
+lv_shape(struct ui *u, struct lv_step *ls, int key)
+{
+	struct session	*ss = lv_ss();
+	struct step	*s = lv_st();
+	struct err	 e;
+	struct table_grid g;
+	size_t		 mr, mc, row, col;
+	int		 r;
+
+	memset(&e, 0, sizeof e);
+	lv_field_grid(s, STEP_INPUT, &g);
+	table_grid_coord(&g, ls->focus == LV_INPUT ? ls->r : ls->ir,
+	    ls->focus == LV_INPUT ? ls->c : ls->ic, &mr, &mc);
+	row = s->input.ndim == 2 ? mr : mc;
+	col = mc;
+	if (key == 'o')
+		r = session_add_row(ss, &e);
+	else if (key == 'O')
+		r = session_remove_row(ss, row, &e);
+	else if (key == 'c')
+		r = session_add_col(ss, &e);
+	else
+		r = session_remove_col(ss, col, &e);
+	lv_report(u, r, &e);
+	if (r == 0 && key == 'o' && ls->focus != LV_OPTIONS) {
+		/* Select the new sample (or element). */
+		if (s->input.ndim == 2)
+			ls->r = s->input.rows - 1;
+		else if (ls->focus == LV_INPUT || !step_index_target(s))
+			ls->c = s->input.cols - 1;
+	} else if (r == 0 && key == 'c' && ls->focus == LV_INPUT)
+		ls->c = s->input.cols - 1;
+	lv_clamp();
 }
 
 void
 lessonview_key(struct ui *u, int key)
 {
-	struct lv_step	*ls = lv_step_cur();
-	struct lv_lesson *L = lv_lesson_cur();
+	struct lv_step	*ls = lv_ui();
+	struct session	*ss = lv_ss();
 
-	if (ls == NULL || L == NULL) {
+	if (ls == NULL || ss == NULL) {
 		u->screen = UI_SCREEN_LIST;
 		return;
 	}
 	if (lv.ed.active) {
 		switch (edit_key(&lv.ed, key)) {
 		case EDIT_COMMIT:
-			lv_edit_commit(u, ls);
+			lv_edit_commit(u);
 			break;
 		case EDIT_CANCEL:
-			ui_message(u, ROLE_LABEL, "%s", _("edit cancelled"));
+			ui_message(u, ROLE_LABEL, "%s",
+			    lv.editing == LV_EDIT_TITLE ? _("not saved") :
+			    _("edit cancelled"));
 			break;
 		default:
 			break;
@@ -1691,7 +1823,7 @@ lessonview_key(struct ui *u, int key)
 		lv_goto_step(u, 0);
 		break;
 	case KEY_END:
-		lv_goto_step(u, L->nsteps - 1);
+		lv_goto_step(u, ss->nsteps - 1);
 		break;
 	case 'n':
 		lv_next_lesson(u, 1);
@@ -1743,79 +1875,59 @@ lessonview_key(struct ui *u, int key)
 	case 'o':
 	case 'O':
 	case 'c':
-	case 'C': {
-		struct err	e;
-		int		r;
-		size_t		row = ls->focus == LV_INPUT ? ls->r : ls->ir;
-		size_t		col = ls->focus == LV_INPUT ? ls->c : ls->ic;
-
-		memset(&e, 0, sizeof e);
-		if (key == 'o')
-			r = step_add_row(&ls->st, &e);
-		else if (key == 'O')
-			r = step_remove_row(&ls->st, ls->st.input.ndim == 2 ?
-			    row : col, &e);
-		else if (key == 'c')
-			r = step_add_col(&ls->st, &e);
-		else
-			r = step_remove_col(&ls->st, col, &e);
-		if (r == -1)
-			ui_message(u, ROLE_ERROR, "%s", e.msg);
-		else if (key == 'o' && ls->focus != LV_OPTIONS) {
-			/* Select the new sample (or element). */
-			if (ls->st.input.ndim == 2)
-				ls->r = ls->st.input.rows - 1;
-			else if (ls->focus == LV_INPUT ||
-			    !step_index_target(&ls->st))
-				ls->c = ls->st.input.cols - 1;
-		} else if (key == 'c' && ls->focus == LV_INPUT)
-			ls->c = ls->st.input.cols - 1;
-		lv_clamp(ls);
+	case 'C':
+		lv_shape(u, ls, key);
 		break;
-	}
 	case 'r':
-		step_cycle_reduction(&ls->st);
+		session_cycle_reduction(ss);
 		ui_message(u, ROLE_LABEL, "reduction = %s",
-		    loss_reduction_name(ls->st.opts.reduction));
+		    loss_reduction_name(lv_st()->opts.reduction));
 		break;
 	case 'u':
-		if (step_undo(&ls->st) == -1)
+		if (session_undo(ss) == -1)
 			ui_message(u, ROLE_LABEL, "%s", _("nothing to undo"));
-		lv_clamp(ls);
+		lv_clamp();
 		break;
 	case 'R':
-		step_reset(&ls->st);
-		lv_clamp(ls);
+		session_reset(ss);
+		lv_clamp();
 		ui_message(u, ROLE_LABEL, "%s", _("step reset to the lesson's "
-		    "values (u undoes)"));
+		    "values, its question unanswered (u undoes the values)"));
 		break;
 	case 'p':
-		if (step_toggle_pitfall(&ls->st))
-			ui_message(u, ROLE_PITFALL, _("pitfall %s on your "
-			    "inputs (p hides it)"), pitfall_name(ls->st.pitfall));
-		else if (step_matching_pitfall(ls->st.loss) == PITFALL_NONE &&
-		    (ls->st.src == NULL || ls->st.src->pitfall == PITFALL_NONE))
-			ui_message(u, ROLE_LABEL, _("no pitfall applies to %s"),
-			    loss_name(ls->st.loss));
-		else
-			ui_message(u, ROLE_LABEL, "%s", _("pitfall hidden"));
+	case 'P':
+		lv_pitfall(u, key == 'P');
 		lv.follow = 0;
 		break;
 	case '1': case '2': case '3': case '4': case '5':
 	case '6': case '7': case '8': case '9':
-		lv_answer(u, ls, key - '1');
+		lv_answer(u, key - '1');
 		break;
 	case 'v':
-		lv_answer(u, ls, -1);
+		lv_answer(u, -1);
 		break;
-	case 'g':
-		if (ls->st.src != NULL && ls->st.src->predict.question != NULL &&
-		    !ls->answered) {
+	case 'g': {
+		struct session_quiz	q;
+
+		session_quiz(ss, &q);
+		if (!q.has)
+			ui_message(u, ROLE_LABEL, "%s", _("no question in "
+			    "this step"));
+		else if (!q.hidden)
+			ui_message(u, ROLE_LABEL, "%s", _("already answered "
+			    "(R asks again)"));
+		else if (lv_st()->src->predict.nchoices > 0)
+			ui_message(u, ROLE_LABEL, _("choose one of the "
+			    "choices: 1 to %d"),
+			    lv_st()->src->predict.nchoices);
+		else {
 			lv.editing = LV_EDIT_GUESS;
-			edit_begin(&lv.ed, ls->st.src->predict.prompt != NULL ?
-			    ls->st.src->predict.prompt : _("your guess:"), "");
+			edit_begin(&lv.ed, lv_st()->src->predict.prompt !=
+			    NULL ? lv_st()->src->predict.prompt :
+			    _("your guess:"), "");
 		}
 		break;
+	}
 	case 'e':
 	case 'E':
 		lv_export(u, key == 'E');
@@ -1843,16 +1955,16 @@ lessonview_editing(void)
 int
 lessonview_idle(struct ui *u)
 {
-	struct lv_lesson	*L = lv_lesson_cur();
-	int			 redraw = 0;
+	struct session	*ss = lv_ss();
+	int		 redraw = 0;
 
 	if (!u->bench && plotpane_stale())
 		redraw |= plotpane_refresh();
 	if (lv.auto_on && u->app != NULL && u->app->autoplay > 0 &&
-	    L != NULL && lv_now() >= (double)lv.next_auto.tv_sec +
+	    ss != NULL && lv_now() >= (double)lv.next_auto.tv_sec +
 	    (double)lv.next_auto.tv_nsec / 1e9) {
-		if (L->cur + 1 < L->nsteps)
-			lv_goto_step(u, L->cur + 1);
+		if (ss->cur + 1 < ss->nsteps)
+			lv_goto_step(u, ss->cur + 1);
 		else if (lv.cur + 1 < lv.n)
 			lv_next_lesson(u, 1);
 		else
@@ -1887,17 +1999,14 @@ lessonview_bench(struct ui *u, int n, double *median_ms, double *max_ms)
 		tg.v[r] = (double)(r % 10);
 	}
 	loss_opts_init(&o);
-	lv.bench.nsteps = 1;
-	lv.bench.steps = calloc(1, sizeof *lv.bench.steps);
-	if (lv.bench.steps == NULL)
+	if ((lv.bench.steps = calloc(1, sizeof *lv.bench.steps)) == NULL)
 		goto out;
-	if (step_init_values(&lv.bench.steps[0].st, LOSS_CE, &in, &tg, &o,
+	if (session_init_values(&lv.bench.ss, LOSS_CE, &in, &tg, &o,
 	    PITFALL_SOFTMAX_THEN_CE, &e) == -1) {
-		step_free(&lv.bench.steps[0].st);
+		session_free(&lv.bench.ss);
 		goto out;
 	}
-	lv.bench.steps[0].inited = 1;
-	lv.bench.steps[0].choice = -1;
+	lv.bench.live = 1;
 	lv.in_bench = 1;
 	u->screen = UI_SCREEN_LESSON;
 	ms = calloc((size_t)n, sizeof *ms);

@@ -20,14 +20,20 @@
 #include "ui/draw.h"
 #include "ui/plotpane.h"
 
+/* The key a plot is cached by: every argument that draws it, the size
+   and the language. */
+#define PP_KEY_MAX	16384
+
 static struct {
 	int		 have_want;	/* a plot is wanted */
-	struct plot_req	 want;
+	struct plot_req	 want;		/* borrowed cells: valid until the
+					   next key, which draws again */
 	int		 want_w, want_h;
+	char		 want_msg[256];	/* shown instead of a plot */
+	char		 want_key[PP_KEY_MAX];
 
 	int		 have_cache;	/* cache holds a plot or an error */
-	struct plot_req	 req;		/* what the cache was made from */
-	int		 w, h;
+	char		 key[PP_KEY_MAX]; /* what the cache was made from */
 	struct plot_text txt;
 	int		 ok;
 	char		 error[256];
@@ -35,51 +41,16 @@ static struct {
 	int		 avail;		/* -1 unknown, 0 no gnuplot, 1 yes */
 } pp = { .avail = -1, .txt = PLOT_TEXT_INIT };
 
-/* Two doubles equal, NaN equal to NaN. */
-static int
-plotpane_same_double(double a, double b)
-{
-	if (isnan(a) || isnan(b))
-		return isnan(a) && isnan(b);
-	return a == b;
-}
-
-static int
-plotpane_same_req(const struct plot_req *a, const struct plot_req *b)
-{
-	int	i;
-
-	if (a->kind != b->kind || a->classes != b->classes ||
-	    a->has_mark != b->has_mark || a->nlosses != b->nlosses ||
-	    a->points != b->points)
-		return 0;
-	if (a->has_mark && !plotpane_same_double(a->mark, b->mark))
-		return 0;
-	if (!plotpane_same_double(a->xmin, b->xmin) ||
-	    !plotpane_same_double(a->xmax, b->xmax) ||
-	    !plotpane_same_double(a->target, b->target) ||
-	    !plotpane_same_double(a->gamma, b->gamma) ||
-	    !plotpane_same_double(a->alpha, b->alpha) ||
-	    !plotpane_same_double(a->pos_weight, b->pos_weight) ||
-	    !plotpane_same_double(a->label_smoothing, b->label_smoothing))
-		return 0;
-	if ((a->lang == NULL) != (b->lang == NULL) ||
-	    (a->lang != NULL && strcmp(a->lang, b->lang) != 0))
-		return 0;
-	if ((a->title == NULL) != (b->title == NULL) ||
-	    (a->title != NULL && strcmp(a->title, b->title) != 0))
-		return 0;
-	for (i = 0; i < a->nlosses && i < PLOT_MAX_LOSSES; i++)
-		if (a->losses[i] != b->losses[i])
-			return 0;
-	return 1;
-}
-
 void
-plotpane_want(const struct plot_req *req, int w, int h)
+plotpane_want(const struct plot_req *req, int w, int h, const char *msg)
 {
+	char	args[PP_KEY_MAX - 64];
+
+	pp.want_msg[0] = '\0';
 	if (req == NULL) {
 		pp.have_want = 0;
+		if (msg != NULL)
+			snprintf(pp.want_msg, sizeof pp.want_msg, "%s", msg);
 		return;
 	}
 	pp.have_want = 1;
@@ -87,6 +58,9 @@ plotpane_want(const struct plot_req *req, int w, int h)
 	pp.want.title = NULL;	/* titles are drawn by the pane itself */
 	pp.want_w = w;
 	pp.want_h = h;
+	plot_req_args(&pp.want, args, sizeof args);
+	snprintf(pp.want_key, sizeof pp.want_key, "%dx%d %s %s", w, h,
+	    req->lang != NULL ? req->lang : "en", args);
 }
 
 int
@@ -98,8 +72,7 @@ plotpane_stale(void)
 		return 0;
 	if (!pp.have_cache)
 		return 1;
-	return !plotpane_same_req(&pp.want, &pp.req) || pp.w != pp.want_w ||
-	    pp.h != pp.want_h;
+	return strcmp(pp.key, pp.want_key) != 0;
 }
 
 int
@@ -113,17 +86,15 @@ plotpane_refresh(void)
 		return 0;
 	plot_text_free(&pp.txt);
 	pp.have_cache = 1;
-	pp.req = pp.want;
-	pp.w = pp.want_w;
-	pp.h = pp.want_h;
+	memcpy(pp.key, pp.want_key, sizeof pp.key);
 	memset(&e, 0, sizeof e);
-	if (pp.w < 20 || pp.h < 8) {
+	if (pp.want_w < 20 || pp.want_h < 8) {
 		pp.ok = 0;
 		snprintf(pp.error, sizeof pp.error, "%s",
 		    _("(the plot needs a larger window)"));
 		return 1;
 	}
-	pp.ok = plot_dumb(&pp.req, pp.w, pp.h, &pp.txt, &e) == 0;
+	pp.ok = plot_dumb(&pp.want, pp.want_w, pp.want_h, &pp.txt, &e) == 0;
 	if (!pp.ok)
 		snprintf(pp.error, sizeof pp.error, "%s", e.msg);
 	return 1;
@@ -212,6 +183,7 @@ plotpane_draw(WINDOW *w, int y, int x, int cols, int rows)
 		pp.avail = plot_available();
 	if (!pp.have_want) {
 		draw_wrapped(w, y, x, cols, rows, ROLE_LABEL,
+		    pp.want_msg[0] != '\0' ? pp.want_msg :
 		    _("(no plot for this step)"));
 		return;
 	}

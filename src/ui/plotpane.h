@@ -4,7 +4,7 @@
  * passed through), with the current input marked.
  *
  * gnuplot is not run on every keystroke: the pane caches the last plot by
- * request and size.  plotpane_want() only records what should be shown;
+ * request (its `losslab plot` arguments, plot_req_args) and size.  plotpane_want() only records what should be shown;
  * plotpane_refresh() runs gnuplot when the wanted plot differs from the
  * cached one, and the main loop calls it when no key is pending, so typing
  * never waits for gnuplot.  Meanwhile the old plot stays on screen.
@@ -15,8 +15,12 @@
 #include "plot.h"
 #include "ui/curses.h"
 
-/* Record the plot wanted at w x h characters (req NULL: no plot). */
-void	 plotpane_want(const struct plot_req *req, int w, int h);
+/* Record the plot wanted at w x h characters (req NULL: no plot, and msg,
+   if not NULL, says why).  req's cells must stay valid until the next
+   plotpane_want(): the main loop draws, hence wants again, after every
+   key, before it refreshes. */
+void	 plotpane_want(const struct plot_req *req, int w, int h,
+	    const char *msg);
 /* 1 if the wanted plot is not the cached one (a refresh would run gnuplot). */
 int	 plotpane_stale(void);
 /* Run gnuplot for the wanted plot if stale; returns 1 if the pane changed. */

@@ -1,8 +1,8 @@
 /*
  * sidebyside.c -- the correct and the pitfall pipelines side by side (see
- * sidebyside.h).  Every number comes from the step's two results
- * (s->res from loss_eval, s->pres from pitfall_eval); the pane only lays
- * them out, labels them and marks where they differ.
+ * sidebyside.h).  Every number comes from the session's comparison
+ * (session_cmp: the correct loss and pitfall_eval on the same values); the
+ * pane only lays them out, labels them and marks where they differ.
  */
 #include "config.h"
 
@@ -14,6 +14,7 @@
 
 #include "i18n.h"
 #include "step.h"
+#include "template.h"
 #include "text.h"
 #include "ui/colors.h"
 #include "ui/draw.h"
@@ -43,7 +44,7 @@ sbs_tmpl(const struct step *s, char *out, size_t len, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(t, sizeof t, fmt, ap);
 	va_end(ap);
-	r = step_render(s, t, NULL, NULL, 0);
+	r = template_render(s, t, NULL);
 	snprintf(out, len, "%s", r != NULL ? r : "");
 	free(r);
 }
@@ -184,17 +185,19 @@ sbs_elems(struct sbs *b, const char *label, const struct mat *a,
 }
 
 int
-sidebyside_draw(WINDOW *w, int y, int x, int cols, const struct step *s,
+sidebyside_draw(WINDOW *w, int y, int x, int cols, const struct session *ss,
     size_t row, int hidden)
 {
-	struct sbs	 b;
-	char		 head[256], code[256], l[64], r[96], d[64];
-	const struct mat *pe, *pg;
-	size_t		 first, count, n;
-	int		 two_d, differ;
-	const char	*red;
+	const struct step	*s = &session_cur_const(ss)->st;
+	struct session_cmp	 c;
+	struct sbs		 b;
+	char			 head[256], code[256], l[64], r[96], d[64];
+	const struct mat	*pe, *pg, *ce, *cg;
+	size_t			 first, count, n;
+	int			 two_d, differ;
+	const char		*red;
 
-	if (s->pitfall == PITFALL_NONE)
+	if (session_cmp(ss, &c) != 0)
 		return 0;
 	memset(&b, 0, sizeof b);
 	b.s = s;
@@ -203,11 +206,11 @@ sidebyside_draw(WINDOW *w, int y, int x, int cols, const struct step *s,
 	b.x = x;
 	b.cols = cols;
 	/* The label column fits the longest label, within a third. */
-	snprintf(head, sizeof head, "%s[%zu][%zu]", loss_grad_label(s->loss),
+	snprintf(head, sizeof head, "%s[%zu][%zu]", loss_grad_label(c.loss),
 	    s->input.rows, s->input.cols);
 	b.lw = (int)text_width(head);
-	if ((int)text_width(_("lowest possible")) > b.lw)
-		b.lw = (int)text_width(_("lowest possible"));
+	if ((int)text_width(_("lowest possible L")) > b.lw)
+		b.lw = (int)text_width(_("lowest possible L"));
 	if (b.lw < 12)
 		b.lw = 12;
 	b.lw++;
@@ -218,27 +221,26 @@ sidebyside_draw(WINDOW *w, int y, int x, int cols, const struct step *s,
 		b.cw = 8;
 
 	snprintf(head, sizeof head, _("Pitfall: %s — the correct pipeline "
-	    "and the mistake, on your inputs"), pitfall_name(s->pitfall));
+	    "and the mistake, on your inputs"), pitfall_name(c.pitfall));
 	if (w != NULL)
 		b.n += draw_wrapped(w, y, x, cols, -1, ROLE_PITFALL, head);
 	else
 		b.n += draw_wrapped_lines(head, cols);
 	/* The two PyTorch lines, full width: they are too long for a column. */
-	snprintf(code, sizeof code, "%s: %s()(%s, y)", _("correct"),
-	    loss_torch_name(s->loss),
-	    loss_input_kind(s->loss) == LOSS_INPUT_PROBABILITIES ? "p" : "z");
+	snprintf(code, sizeof code, "%s: %s()(z, y)", _("correct"),
+	    loss_torch_name(c.loss));
 	sbs_line(&b, code, ROLE_CODE);
 	snprintf(code, sizeof code, _("%s: %s"), _("pitfall"),
-	    pitfall_torch_code(s->pitfall));
+	    pitfall_torch_code(c.pitfall));
 	sbs_line(&b, code, ROLE_PITFALL);
-	if (pitfall_loss(s->pitfall) != s->loss)
-		sbs_line(&b, _("(the pitfall reads your inputs as logits z)"),
-		    ROLE_LABEL);
+	if (c.as_logits)
+		sbs_line(&b, _("(both read your inputs as logits z: what if "
+		    "these numbers were the model's raw output?)"), ROLE_LABEL);
 	sbs_row(&b, "", ROLE_LABEL, _("correct"), ROLE_CORRECT,
 	    _("pitfall"), ROLE_PITFALL);
 
-	if (!s->ok && !s->pitfall_ok) {
-		sbs_wrapped(&b, _("error"), s->error, s->pitfall_error,
+	if (c.correct == NULL && c.wrong == NULL) {
+		sbs_wrapped(&b, _("error"), c.correct_error, c.wrong_error,
 		    ROLE_ERROR);
 		return b.n;
 	}
@@ -246,16 +248,16 @@ sidebyside_draw(WINDOW *w, int y, int x, int cols, const struct step *s,
 	/* The reduced value. */
 	red = loss_reduction_name(s->opts.reduction);
 	snprintf(head, sizeof head, "L (%s)", red);
-	if (s->ok)
-		sbs_num(s->res.value, hidden, l, sizeof l);
+	if (c.correct != NULL)
+		sbs_num(c.correct->value, hidden, l, sizeof l);
 	else
 		snprintf(l, sizeof l, "%s", _("error"));
 	differ = 0;
-	if (s->pitfall_ok) {
-		sbs_num(s->pres.value, hidden, r, sizeof r);
-		if (s->ok && !hidden) {
-			differ = sidebyside_differ(s->res.value,
-			    s->pres.value);
+	if (c.wrong != NULL) {
+		sbs_num(c.wrong->value, hidden, r, sizeof r);
+		if (c.correct != NULL && !hidden) {
+			differ = sidebyside_differ(c.correct->value,
+			    c.wrong->value);
 			sidebyside_diff(s, d, sizeof d);
 			snprintf(r + strlen(r), sizeof r - strlen(r),
 			    "  Δ %s", d);
@@ -264,50 +266,50 @@ sidebyside_draw(WINDOW *w, int y, int x, int cols, const struct step *s,
 		snprintf(r, sizeof r, "%s", _("error"));
 	sbs_row(&b, head, ROLE_LABEL, l, ROLE_VALUE, r,
 	    differ ? ROLE_DIFF : ROLE_PITFALL);
-	if (!s->ok)
-		sbs_wrapped(&b, "", s->error, "", ROLE_ERROR);
-	if (!s->pitfall_ok) {
-		sbs_wrapped(&b, "", "", s->pitfall_error, ROLE_ERROR);
+	if (c.correct == NULL)
+		sbs_wrapped(&b, "", c.correct_error, "", ROLE_ERROR);
+	if (c.wrong == NULL) {
+		sbs_wrapped(&b, "", "", c.wrong_error, ROLE_ERROR);
 		return b.n;
 	}
-	if (!s->ok)
+	if (c.correct == NULL)
 		return b.n;
-	if (!hidden && isfinite(s->pitfall_floor)) {
-		step_fmt(s->pitfall_floor, 6, r, sizeof r);
+	if (!hidden && isfinite(c.floor)) {
+		step_fmt(c.floor, 6, r, sizeof r);
 		/* Only the pitfall's floor is computed (by step.c); the
 		   correct column is left empty rather than guessed. */
-		sbs_row(&b, _("lowest possible"), ROLE_LABEL, "", ROLE_CORRECT,
-		    r, ROLE_PITFALL);
+		sbs_row(&b, _("lowest possible L"), ROLE_LABEL,
+		    _("(these targets)"), ROLE_LABEL, r, ROLE_PITFALL);
 	}
 
-	pe = &s->pres.elem;
-	pg = &s->pres.grad;
+	pe = &c.wrong->elem;
+	pg = &c.wrong->grad;
+	ce = &c.correct->elem;
+	cg = &c.correct->grad;
 	/* Per-element (or per-sample) losses. */
-	n = mat_numel(&s->res.elem);
-	two_d = s->res.elem.ndim == 2;
+	n = mat_numel(ce);
+	two_d = ce->ndim == 2;
 	if (two_d) {
-		first = row * s->res.elem.cols;
-		count = s->res.elem.cols;
+		first = row * ce->cols;
+		count = ce->cols;
 	} else {
 		first = 0;
 		count = n;
 	}
-	sbs_elems(&b, "ℓ", &s->res.elem,
-	    mat_same_shape(pe, &s->res.elem) ? pe : NULL, first, count, two_d,
-	    row, hidden, 0, ROLE_VALUE);
+	sbs_elems(&b, "ℓ", ce, mat_same_shape(pe, ce) ? pe : NULL, first,
+	    count, two_d, row, hidden, 0, ROLE_VALUE);
 
 	/* Gradients: the row's elements for a 2-D input. */
-	two_d = s->res.grad.ndim == 2;
+	two_d = cg->ndim == 2;
 	if (two_d) {
-		first = row * s->res.grad.cols;
-		count = s->res.grad.cols;
+		first = row * cg->cols;
+		count = cg->cols;
 	} else {
 		first = 0;
-		count = mat_numel(&s->res.grad);
+		count = mat_numel(cg);
 	}
-	snprintf(head, sizeof head, "%s", loss_grad_label(s->loss));
-	sbs_elems(&b, head, &s->res.grad,
-	    mat_same_shape(pg, &s->res.grad) ? pg : NULL, first, count, two_d,
-	    row, hidden, pitfall_loss(s->pitfall) == s->loss, ROLE_GRADIENT);
+	snprintf(head, sizeof head, "%s", loss_grad_label(c.loss));
+	sbs_elems(&b, head, cg, mat_same_shape(pg, cg) ? pg : NULL, first,
+	    count, two_d, row, hidden, 1, ROLE_GRADIENT);
 	return b.n;
 }

@@ -9,6 +9,7 @@
 
 #include <stddef.h>
 
+#include "session.h"
 #include "step.h"
 #include "ui/curses.h"
 
@@ -16,16 +17,17 @@
 #define SIDEBYSIDE_ROWS	12
 
 /*
- * Draw the pane for s (whose pitfall is set) at (y, x) in cols columns into
- * w; row is the input row whose elements are listed for a 2-D input; hidden
- * replaces the numbers by "?" (predict-first question not answered yet).
- * Returns the number of lines used.  w may be NULL to only count lines.
+ * Draw the pane for the session's current step (which shows a pitfall:
+ * session_cmp) at (y, x) in cols columns into w; row is the input row whose
+ * elements are listed for a 2-D input; hidden replaces the numbers by "?"
+ * (predict-first question not answered yet).  Returns the number of lines
+ * used (0 when no pitfall is shown).  w may be NULL to only count lines.
  */
 int	 sidebyside_draw(WINDOW *w, int y, int x, int cols,
-	    const struct step *s, size_t row, int hidden);
+	    const struct session *ss, size_t row, int hidden);
 
 /* The pitfall's value minus the correct one, signed ("+0.2329"), as
-   step.c's {diff} renders it. */
+   the template {diff} renders it. */
 void	 sidebyside_diff(const struct step *s, char *buf, size_t len);
 
 /* Whether two results differ where it shows: their 6-significant-digit

@@ -153,8 +153,8 @@ ui_getkey(int timeout_ms, int *lost)
 	fast_errors = 0;
 	if (r == KEY_CODE_YES)
 		return (int)wch;
-	if (wch > 0x7e)
-		return 0;	/* no binding uses a non-ASCII character */
+	if (wch > 0x7e)		/* text for the editor line; no key binding */
+		return wch > 0x10ffff ? 0 : UI_KEY_CHAR((int)wch);
 	return (int)wch;
 }
 
@@ -256,6 +256,30 @@ ui_build_shown(struct ui *u, const struct lesson_entry *force)
 			f = force;
 		u->shown[u->nshown++] = (size_t)(f - u->cat->v);
 	}
+	return 0;
+}
+
+int
+ui_catalog_add(struct ui *u, const char *path)
+{
+	const struct lesson	*open = NULL;
+	const struct lesson_entry *force = NULL;
+	size_t			 i;
+
+	if (u->cur < u->nshown)
+		open = u->cat->v[u->shown[u->cur]].lesson;
+	if (lesson_catalog_add(u->cat, path, LESSON_ORIGIN_USER) != 0)
+		return -1;
+	lesson_catalog_sort(u->cat);
+	for (i = 0; i < u->cat->n; i++)
+		if (open != NULL && u->cat->v[i].lesson == open)
+			force = &u->cat->v[i];
+	if (ui_build_shown(u, force) != 0)
+		return -1;
+	lessonview_catalog_changed(u);
+	for (i = 0; i < u->nshown; i++)
+		if (open != NULL && u->cat->v[u->shown[i]].lesson == open)
+			u->cur = i;
 	return 0;
 }
 

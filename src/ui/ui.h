@@ -48,6 +48,10 @@ enum ui_screen {
 
 /* Special key codes beyond curses' own (returned by the loop, not getch). */
 #define UI_KEY_TIMEOUT	(-2)	/* getch timed out (autoplay, plot refresh) */
+/* A character beyond ASCII (typed text: the editor line takes it). */
+#define UI_KEY_CHARBIT	0x1000000
+#define UI_KEY_CHAR(cp)	(UI_KEY_CHARBIT | (cp))
+#define UI_KEY_IS_CHAR(k) ((k) > 0 && ((k) & UI_KEY_CHARBIT) != 0)
 
 struct ui {
 	const struct app_opts	*app;
@@ -73,6 +77,10 @@ struct ui {
 	int			 bench;		/* benchmark mode: no plot */
 };
 
+/* Add the lesson file at path (just saved) to the catalogue and the list,
+   keeping the open lesson open.  0, or -1 when out of memory. */
+int	 ui_catalog_add(struct ui *u, const char *path);
+
 /* Set the status line message (role: a colors_role). */
 void	 ui_message(struct ui *u, int role, const char *fmt, ...)
 	    __attribute__((format(printf, 3, 4)));
@@ -90,6 +98,9 @@ int	 lessonview_editing(void);
 /* Idle work (plot refresh, autoplay); 1 if the screen must be redrawn. */
 int	 lessonview_idle(struct ui *u);
 void	 lessonview_free(struct ui *u);
+/* The list of shown lessons changed (a lesson was added): keep every
+   lesson's live state under its new index. */
+void	 lessonview_catalog_changed(struct ui *u);
 /* Benchmark: open a 32x10 cross-entropy table and time n keys. */
 int	 lessonview_bench(struct ui *u, int n, double *median_ms,
 	    double *max_ms);
