@@ -25,6 +25,7 @@
 #include <unistd.h>
 
 #include "lesson.h"
+#include "parse.h"
 #include "text.h"
 
 const char *const lesson_plot_kinds[] = {
@@ -253,32 +254,9 @@ static const struct {
 	{ "answer", K_STEP }, { "prompt", K_STEP }, { "explain", K_STEP }
 };
 
-/* Parse one number token; 0 or -1. */
-static int
-lp_number(const char *tok, double *v)
-{
-	char	*end;
-
-	if (strcasecmp(tok, "nan") == 0) {
-		*v = NAN;
-		return 0;
-	}
-	if (strcasecmp(tok, "inf") == 0 || strcasecmp(tok, "+inf") == 0) {
-		*v = INFINITY;
-		return 0;
-	}
-	if (strcasecmp(tok, "-inf") == 0) {
-		*v = -INFINITY;
-		return 0;
-	}
-	if (*tok == '\0' || strpbrk(tok, "xXpP") != NULL)
-		return -1;
-	errno = 0;
-	*v = strtod(tok, &end);
-	if (*end != '\0' || errno == ERANGE)
-		return -1;
-	return 0;
-}
+/* The largest integer magnitude a lesson may give (2^53: up to it every
+   integer is exactly a double, and it fits a long on LP64). */
+#define LP_INT_MAX	9007199254740992.0
 
 /*
  * Parse a tensor: numbers separated by commas and/or spaces, rows by ';' or
@@ -339,7 +317,7 @@ lp_mat(struct lparse *p, int kline, const char *key, const char *val,
 		}
 		for (tok = strtok_r(row, " ", &tsave); tok != NULL;
 		    tok = strtok_r(NULL, " ", &tsave)) {
-			if (lp_number(tok, &d) != 0) {
+			if (parse_double(tok, &d) != 0) {
 				lp_error(p, line, "bad number '%s' in %s", tok,
 				    key);
 				goto fail;
@@ -385,11 +363,13 @@ fail:
 	return -1;
 }
 
+/* Numbers, here and in tensors, have the value syntax of the command line
+   (parse_double): decimal or exponent notation, inf, -inf, nan. */
 static int
 lp_scalar(struct lparse *p, int line, const char *key, const char *val,
     double *out)
 {
-	if (lp_number(val, out) != 0)
+	if (parse_double(val, out) != 0)
 		return lp_error(p, line, "bad number '%s' for %s", val, key);
 	return 0;
 }
@@ -400,9 +380,16 @@ lp_integer(struct lparse *p, int line, const char *key, const char *val,
 {
 	double	d;
 
-	if (lp_number(val, &d) != 0 || d != floor(d) || fabs(d) > 1e15)
+	/* nan != floor(nan): refused here; inf is refused as too large */
+	if (parse_double(val, &d) != 0 || d != floor(d))
 		return lp_error(p, line, "bad number '%s' for %s (an integer "
 		    "is needed)", val, key);
+	/* 2^53 + 1 also reads as 2^53: at the bound, only its digits do */
+	if (fabs(d) > LP_INT_MAX || d > (double)LONG_MAX ||
+	    d < (double)LONG_MIN || (fabs(d) == LP_INT_MAX &&
+	    strcmp(val + (*val == '-' || *val == '+'), "9007199254740992") != 0))
+		return lp_error(p, line, "bad number '%s' for %s (an integer "
+		    "between -2^53 and 2^53 is needed)", val, key);
 	*out = (long)d;
 	return 0;
 }

@@ -182,6 +182,69 @@ test_parse_good(void)
 	lesson_free(l);
 }
 
+/* Parse a one-step bce lesson whose step has the given extra lines. */
+static struct lesson *
+parse_step(const char *extra, char *err, size_t errlen)
+{
+	char	buf[4096];
+
+	snprintf(buf, sizeof buf, "id: t\ntitle: T\nloss: ce\nstep: s\n"
+	    "input: 0.5, 0.5\ntarget: 0\n%s", extra);
+	return lesson_parse("t.lesson", buf, strlen(buf), err, errlen);
+}
+
+/*
+ * Lesson numbers have the value syntax of the command line (parse_double):
+ * a subnormal reads as itself, hex and overflow are refused; integers
+ * (ignore_index) are exact doubles of at most 2^53.
+ */
+static void
+test_numbers(void)
+{
+	static const char *const bad_int[] = { "1e-310", "0.1", "nan", "inf",
+	    "-inf", "1e19", "9007199254740993", "-9.007199254740993e15",
+	    "-1e300", "0x10", "1e999", "1.5", "" };
+	struct lesson	*l;
+	char		 err[512], line[128];
+	size_t		 i;
+
+	l = parse_step("weight: 1e-310, 0.1\nmargin: 5e-324\n", err, sizeof err);
+	tap_ok(l != NULL && l->steps[0].weight.v[0] == 1e-310 &&
+	    l->steps[0].weight.v[1] == 0.1 && l->steps[0].opts.margin ==
+	    5e-324, "1e-310 and 5e-324 (subnormals) read as themselves: %s",
+	    l ? "yes" : err);
+	lesson_free(l);
+	l = parse_step("weight: nan, -inf\nalpha: inf\n", err, sizeof err);
+	tap_ok(l != NULL && isnan(l->steps[0].weight.v[0]) &&
+	    l->steps[0].weight.v[1] == -INFINITY &&
+	    l->steps[0].opts.alpha == INFINITY, "nan, inf, -inf are accepted");
+	lesson_free(l);
+	l = parse_step("weight: 1e999, 1\n", err, sizeof err);
+	tap_ok(l == NULL && strcmp(err, "t.lesson:7: bad number '1e999' in "
+	    "weight") == 0, "1e999 (overflow) is refused: %s", err);
+	lesson_free(l);
+	l = parse_step("weight: 0x10, 1\n", err, sizeof err);
+	tap_ok(l == NULL && strstr(err, ":7: bad number '0x10'") != NULL,
+	    "hex is refused: %s", err);
+	lesson_free(l);
+	l = parse_step("ignore_index: -9007199254740992\n", err, sizeof err);
+	tap_ok(l != NULL && l->steps[0].opts.ignore_index ==
+	    -9007199254740992L, "ignore_index -2^53 is accepted");
+	lesson_free(l);
+	for (i = 0; i < sizeof bad_int / sizeof bad_int[0]; i++) {
+		snprintf(line, sizeof line, "ignore_index: %s\n", bad_int[i]);
+		l = parse_step(line, err, sizeof err);
+		tap_ok(l == NULL && strncmp(err, "t.lesson:7: bad number '", 24)
+		    == 0 && strstr(err, "for ignore_index (an integer") !=
+		    NULL, "ignore_index %s is refused: %s", bad_int[i], err);
+		lesson_free(l);
+	}
+	l = parse_step("ignore_index: 1e19\n", err, sizeof err);
+	tap_ok(l == NULL && strstr(err, "between -2^53 and 2^53") != NULL,
+	    "a huge ignore_index says the range: %s", err);
+	lesson_free(l);
+}
+
 static void
 test_text(void)
 {
@@ -576,6 +639,7 @@ main(void)
 	test_fixtures();
 	test_long_line();
 	test_parse_good();
+	test_numbers();
 	test_text();
 	test_render();
 	test_catalog();
