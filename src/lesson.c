@@ -85,6 +85,7 @@ struct lparse {
 	unsigned	 seen;		/* keys given in the current section */
 	int		 answer_line;	/* where "answer:" was, for checks */
 	char		*answer_raw;	/* the raw answer value */
+	int		 tolerance_line; /* where "tolerance:" was, or 0 */
 };
 
 static int __attribute__((format(printf, 3, 4)))
@@ -235,7 +236,7 @@ enum lkey {
 	K_INPUT, K_TARGET, K_WEIGHT, K_POS_WEIGHT, K_REDUCTION,
 	K_IGNORE_INDEX, K_LABEL_SMOOTHING, K_MARGIN, K_P, K_ALPHA, K_GAMMA,
 	K_LOG_TARGET, K_PITFALL, K_PLOT, K_TEXT, K_CODE, K_PREDICT, K_CHOICES,
-	K_ANSWER, K_PROMPT, K_EXPLAIN, K_COUNT
+	K_ANSWER, K_PROMPT, K_EXPLAIN, K_MARK, K_TOLERANCE, K_COUNT
 };
 
 static const struct {
@@ -251,8 +252,12 @@ static const struct {
 	{ "alpha", K_BOTH }, { "gamma", K_BOTH }, { "log_target", K_BOTH },
 	{ "pitfall", K_BOTH }, { "plot", K_STEP }, { "text", K_STEP },
 	{ "code", K_STEP }, { "predict", K_STEP }, { "choices", K_STEP },
-	{ "answer", K_STEP }, { "prompt", K_STEP }, { "explain", K_STEP }
+	{ "answer", K_STEP }, { "prompt", K_STEP }, { "explain", K_STEP },
+	{ "mark", K_STEP }, { "tolerance", K_STEP }
 };
+
+/* The tolerance of a guess when the step gives none: 10%. */
+#define LP_TOLERANCE	0.1
 
 /* The largest integer magnitude a lesson may give (2^53: up to it every
    integer is exactly a double, and it fits a long on LP64). */
@@ -394,6 +399,110 @@ lp_integer(struct lparse *p, int line, const char *key, const char *val,
 	return 0;
 }
 
+/* One mark index: decimal digits only, no sign; 0, or -1 (also on
+   overflow). */
+static int
+lp_mark_index(const char **cp, long *out)
+{
+	const char	*c = *cp;
+	long		 v = 0;
+
+	if (!isdigit((unsigned char)*c))
+		return -1;
+	for (; isdigit((unsigned char)*c); c++) {
+		if (v > (LONG_MAX - (*c - '0')) / 10)
+			return -1;
+		v = v * 10 + (*c - '0');
+	}
+	*cp = c;
+	*out = v;
+	return 0;
+}
+
+/* What separates marks. */
+#define LP_MARK_SEP	", \t\n"
+
+/*
+ * "mark:": "all", or up to LESSON_MARKS_MAX element/sample indices ("3")
+ * and input cells ("[1][2]"), separated by commas and/or blanks.  Stored
+ * unresolved: the session checks them against the live shapes.
+ */
+static int
+lp_marks(struct lparse *p, int line, const char *val, struct lesson_step *s)
+{
+	struct lesson_mark	 m[LESSON_MARKS_MAX];
+	const char		*c = val, *tok;
+	size_t			 len;
+	int			 n = 0, all = 0, ok;
+	long			 r = 0, col;
+
+	for (;;) {
+		tok = c + strspn(c, LP_MARK_SEP);
+		if (*tok == '\0')
+			break;
+		len = strcspn(tok, LP_MARK_SEP);
+		col = -1;
+		if (len == 3 && strncmp(tok, "all", 3) == 0) {
+			all = ok = 1;
+			r = 0;
+		} else if (*tok == '[') {
+			c = tok + 1;
+			ok = lp_mark_index(&c, &r) == 0 && *c++ == ']' &&
+			    *c++ == '[' && lp_mark_index(&c, &col) == 0 &&
+			    *c++ == ']' && c == tok + len;
+		} else {
+			c = tok;
+			ok = lp_mark_index(&c, &r) == 0 && c == tok + len;
+		}
+		if (!ok)
+			return lp_error(p, line, "bad mark '%.*s' (all, an "
+			    "element or sample index such as 3, or an input "
+			    "cell such as [1][2])", (int)len, tok);
+		if (n == LESSON_MARKS_MAX)
+			return lp_error(p, line, "more than %d marks",
+			    LESSON_MARKS_MAX);
+		m[n].r = r;
+		m[n].c = col;
+		n++;
+		c = tok + len;
+	}
+	if (n == 0)
+		return lp_error(p, line, "mark needs a value: all, an element "
+		    "or sample index such as 3, or an input cell such as "
+		    "[1][2]");
+	if (all && n > 1)
+		return lp_error(p, line, "'mark: all' cannot be combined with "
+		    "other marks");
+	s->nmarks = all ? LESSON_MARK_ALL : n;
+	if (!all)
+		memcpy(s->marks, m, (size_t)n * sizeof m[0]);
+	return 0;
+}
+
+/* "tolerance:": "10%" (relative) or "0.05" (absolute), finite, >= 0. */
+static int
+lp_tolerance(struct lparse *p, int line, const char *val,
+    struct lesson_predict *q)
+{
+	char	 num[64];
+	size_t	 n = strlen(val);
+	int	 rel = n > 0 && val[n - 1] == '%';
+	double	 d;
+
+	if (rel && n <= sizeof num) {
+		memcpy(num, val, n - 1);
+		num[n - 1] = '\0';
+	} else if (rel)
+		num[0] = '\0';		/* too long: not a number */
+	if (parse_double(rel ? num : val, &d) != 0 || !isfinite(d) || d < 0)
+		return lp_error(p, line, "bad tolerance '%s' (a relative one "
+		    "such as 10%% or an absolute one such as 0.05; not "
+		    "negative)", val);
+	q->tolerance = rel ? d / 100 : d;
+	q->tolerance_abs = !rel;
+	return 0;
+}
+
 static void
 lp_step_free(struct lesson_step *s)
 {
@@ -431,6 +540,7 @@ lp_inherit(struct lparse *p, struct lesson_step *dst,
 	dst->opts = hdr->opts;
 	dst->pitfall = hdr->pitfall;
 	dst->predict.correct = -1;
+	dst->predict.tolerance = LP_TOLERANCE;
 	if ((prev->input.ndim && mat_copy(&dst->input, &prev->input, &e)) ||
 	    (prev->target.ndim && mat_copy(&dst->target, &prev->target, &e)) ||
 	    (hdr->weight.ndim && mat_copy(&dst->weight, &hdr->weight, &e)) ||
@@ -480,6 +590,11 @@ lp_end_step(struct lparse *p)
 		q->answer = p->answer_raw;
 		p->answer_raw = NULL;
 	}
+	if (p->tolerance_line > 0 && (q->question == NULL || q->nchoices > 0))
+		return lp_error(p, p->tolerance_line, "step '%s': 'tolerance:' "
+		    "needs a 'predict:' question without 'choices:'",
+		    s->title);
+	p->tolerance_line = 0;
 	free(p->answer_raw);
 	p->answer_raw = NULL;
 	p->cur = NULL;
@@ -706,6 +821,11 @@ lp_key(struct lparse *p, int line, enum lkey k, const char *val, int block)
 		if ((q->explain = lp_reflow(val)) == NULL)
 			return lp_error(p, line, "out of memory");
 		return 0;
+	case K_MARK:
+		return lp_marks(p, line, val, s);
+	case K_TOLERANCE:
+		p->tolerance_line = line;
+		return lp_tolerance(p, line, val, q);
 	case K_COUNT:
 		break;
 	}

@@ -245,6 +245,52 @@ test_numbers(void)
 	lesson_free(l);
 }
 
+/* mark: and tolerance: (the step keys of the live plots and guesses). */
+static void
+test_marks(void)
+{
+	const char *src =
+	    "id: m\ntitle: Marks\nloss: ce\n"
+	    "step: a\ninput: 2, 1, 0.1; 0.5, 2.5, 0.3\ntarget: 0, 2\n"
+	    "mark: 0, 3 [1][2],[0][0]\n"
+	    "predict: Guess\nanswer: {value}\ntolerance: 5%\n"
+	    "step: b\nmark: all\n"
+	    "predict: Guess\nanswer: {value}\ntolerance: 0.05\n"
+	    "step: c\nmark: <<<\n7\n[10][20]\n>>>\n"
+	    "predict: Guess\nanswer: {value}\n"
+	    "step: d\n";
+	struct lesson		*l;
+	const struct lesson_step *s;
+	char			 err[512];
+
+	l = lesson_parse("m.lesson", src, strlen(src), err, sizeof err);
+	if (!tap_ok(l != NULL && l->nsteps == 4, "mark: and tolerance: parse"))
+		tap_diag("%s", err);
+	if (l == NULL)
+		return;
+	s = l->steps;
+	tap_ok(s[0].nmarks == 4 && s[0].marks[0].r == 0 &&
+	    s[0].marks[0].c == -1 && s[0].marks[1].r == 3 &&
+	    s[0].marks[1].c == -1 && s[0].marks[2].r == 1 &&
+	    s[0].marks[2].c == 2 && s[0].marks[3].r == 0 &&
+	    s[0].marks[3].c == 0, "mark: 0, 3 [1][2],[0][0] is two indices "
+	    "(c = -1) and two cells");
+	tap_ok(s[1].nmarks == LESSON_MARK_ALL, "mark: all");
+	tap_ok(s[2].nmarks == 2 && s[2].marks[0].r == 7 &&
+	    s[2].marks[1].r == 10 && s[2].marks[1].c == 20,
+	    "marks one a line in a block");
+	tap_ok(s[3].nmarks == 0, "no mark: (the session's default; marks are "
+	    "not inherited)");
+	tap_ok(s[0].predict.tolerance == 0.05 && !s[0].predict.tolerance_abs,
+	    "tolerance: 5%% is relative 0.05");
+	tap_ok(s[1].predict.tolerance == 0.05 && s[1].predict.tolerance_abs,
+	    "tolerance: 0.05 is absolute");
+	tap_ok(s[2].predict.tolerance == 0.1 && !s[2].predict.tolerance_abs &&
+	    s[3].predict.tolerance == 0.1 && !s[3].predict.tolerance_abs,
+	    "the default tolerance is relative 0.1, on every step");
+	lesson_free(l);
+}
+
 static void
 test_text(void)
 {
@@ -640,6 +686,7 @@ main(void)
 	test_long_line();
 	test_parse_good();
 	test_numbers();
+	test_marks();
 	test_text();
 	test_render();
 	test_catalog();
