@@ -108,9 +108,10 @@ lp_error(struct lparse *p, int line, const char *fmt, ...)
 }
 
 /*
- * Read the next line into a malloc'd string (without the newline, CR
- * stripped).  Returns 1, 0 at end of input, -1 on error (too long, NUL
- * byte, invalid UTF-8).
+ * Read the next line into a malloc'd string, without its line ending: the
+ * newline and any carriage returns before it (CRLF files read as LF ones).
+ * Returns 1, 0 at end of input, -1 on error (too long, NUL byte, invalid
+ * UTF-8).
  */
 static int
 lp_getline(struct lparse *p, char **out)
@@ -133,7 +134,7 @@ lp_getline(struct lparse *p, char **out)
 		return lp_error(p, p->lineno, "NUL byte in line");
 	if (!text_utf8_valid(s, n))
 		return lp_error(p, p->lineno, "invalid UTF-8");
-	if (n > 0 && s[n - 1] == '\r')
+	while (n > 0 && s[n - 1] == '\r')
 		n--;
 	if ((*out = strndup(s, n)) == NULL)
 		return lp_error(p, p->lineno, "out of memory");
@@ -832,13 +833,42 @@ lp_key(struct lparse *p, int line, enum lkey k, const char *val, int block)
 	return lp_error(p, line, "internal error");
 }
 
-/* Read a <<< block (the opening line is p->lineno) into *out. */
+/*
+ * What a block line is: 0 for content, 1 for the ">>>" that ends the block,
+ * 2 for an escaped line -- blanks, one or more backslashes, ">>>", blanks
+ * -- which reads as itself with its first backslash removed ("\>>>" is a
+ * literal ">>>" line, "\\>>>" is "\>>>").  *lead gets the number of
+ * leading blanks.
+ */
+static int
+lp_block_end(const char *line, size_t *lead)
+{
+	const char	*c, *e;
+
+	*lead = strspn(line, " \t");
+	c = line + *lead;
+	e = line + strlen(line);
+	while (e > c && (e[-1] == ' ' || e[-1] == '\t'))
+		e--;
+	if (e - c < 3 || strncmp(e - 3, ">>>", 3) != 0)
+		return 0;
+	if (e - c == 3)
+		return 1;
+	while (c < e - 3 && *c == '\\')
+		c++;
+	return c == e - 3 ? 2 : 0;
+}
+
+/*
+ * Read a <<< block (the opening line is p->lineno) into *out: its lines as
+ * written, blanks included, joined by newlines.
+ */
 static int
 lp_block(struct lparse *p, char **out)
 {
 	int	 open = p->lineno, r;
-	char	*line, *t, *buf = NULL, *nb;
-	size_t	 len = 0, n;
+	char	*line, *buf = NULL, *nb;
+	size_t	 len = 0, n, lead;
 
 	*out = NULL;
 	for (;;) {
@@ -851,9 +881,13 @@ lp_block(struct lparse *p, char **out)
 			return lp_error(p, open, "unterminated block (no '>>>' "
 			    "after this '<<<')");
 		}
-		t = lp_trim(line);
-		if (strcmp(t, ">>>") == 0) {
+		switch (lp_block_end(line, &lead)) {
+		case 1:
 			free(line);
+			goto done;
+		case 2:
+			memmove(line + lead, line + lead + 1,
+			    strlen(line + lead));
 			break;
 		}
 		n = strlen(line);
@@ -869,6 +903,7 @@ lp_block(struct lparse *p, char **out)
 		buf[len] = '\0';
 		free(line);
 	}
+done:
 	if (buf == NULL && (buf = strdup("")) == NULL)
 		return lp_error(p, open, "out of memory");
 	/* drop the final newline */
@@ -876,6 +911,27 @@ lp_block(struct lparse *p, char **out)
 		buf[len - 1] = '\0';
 	*out = buf;
 	return 0;
+}
+
+/* Whether key k's value is text kept as written (a block keeps its blanks);
+   the other values are words and numbers, whose blocks are trimmed. */
+static int
+lp_key_is_text(enum lkey k)
+{
+	switch (k) {
+	case K_TITLE:
+	case K_SUMMARY:
+	case K_TEXT:
+	case K_CODE:
+	case K_PREDICT:
+	case K_CHOICES:
+	case K_ANSWER:
+	case K_PROMPT:
+	case K_EXPLAIN:
+		return 1;
+	default:
+		return 0;
+	}
 }
 
 void
@@ -994,7 +1050,8 @@ lesson_parse(const char *name, const char *buf, size_t len, char *err,
 			}
 			if (lp_block(&p, &blk) != 0)
 				goto fail;
-			r = lp_key(&p, lineno, k, blk, 1);
+			r = lp_key(&p, lineno, k, lp_key_is_text(k) ? blk :
+			    lp_trim(blk), 1);
 			free(blk);
 		} else
 			r = lp_key(&p, lineno, k, val, 0);

@@ -291,6 +291,49 @@ test_marks(void)
 	lesson_free(l);
 }
 
+/*
+ * Quoting: in a block, blanks + backslashes + ">>>" loses one backslash (so
+ * any line can be written); a block keeps the blanks of text values; a
+ * carriage return before a newline is part of the line ending.
+ */
+static void
+test_quoting(void)
+{
+	const char *src =
+	    "id: q\r\ntitle: <<<\r\n  <<< spaced >>>  \r\n>>>\r\nloss: bce\r\n"
+	    "step: s\r\ninput: 0.5\r\r\ntarget: 1\r\n"
+	    "code: <<<\r\nx = 1   \r\n  \\>>>\r\n\\\\>>>\r\n \\\\\\>>>\r\n"
+	    "a\\>>>\r\n>>>\r\n"
+	    "predict: <<<\r\nWhich arrow?\r\n\\>>>\r\n>>>\r\n"
+	    "choices: <<<\r\n\\>>>\r\n<<<\r\n>>>\r\n"
+	    "answer: 1\r\n"
+	    "text: <<<\n>>>>\n  >>> \\\n>>>\n";
+	struct lesson	*l;
+	char		 err[512];
+
+	l = lesson_parse("q.lesson", src, strlen(src), err, sizeof err);
+	if (!tap_ok(l != NULL, "a lesson with escaped block lines parses"))
+		tap_diag("%s", err);
+	if (l == NULL)
+		return;
+	tap_ok(strcmp(l->title, "  <<< spaced >>>  ") == 0,
+	    "a title block keeps its blanks: '%s'", l->title);
+	tap_ok(strcmp(l->steps[0].code, "x = 1   \n  >>>\n\\>>>\n \\\\>>>\n"
+	    "a\\>>>") == 0, "\\>>> reads as >>>, \\\\>>> as \\>>>, blanks kept, "
+	    "a\\>>> as written: '%s'", l->steps[0].code);
+	tap_ok(strcmp(l->steps[0].predict.question, "Which arrow? >>>") == 0,
+	    "an escaped >>> in a predict block");
+	tap_ok(l->steps[0].predict.nchoices == 2 &&
+	    strcmp(l->steps[0].predict.choices[0], ">>>") == 0 &&
+	    strcmp(l->steps[0].predict.choices[1], "<<<") == 0,
+	    "choices '>>>' and '<<<' in a block");
+	tap_ok(l->steps[0].input.v[0] == 0.5, "CR CR LF is a line ending");
+	tap_ok(strcmp(l->steps[0].text, ">>>>\n  >>> \\") == 0,
+	    "'>>>>' and '  >>> \\' are content, not the end: '%s'",
+	    l->steps[0].text);
+	lesson_free(l);
+}
+
 static void
 test_text(void)
 {
@@ -687,6 +730,7 @@ main(void)
 	test_parse_good();
 	test_numbers();
 	test_marks();
+	test_quoting();
 	test_text();
 	test_render();
 	test_catalog();
