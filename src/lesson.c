@@ -7,7 +7,10 @@
  * Keys before the first step describe the lesson (and may give option
  * defaults); each step starts with a copy of the previous step's loss,
  * values and options, so a step only states what changes.  Parsing stops
- * at the first error, reported as "file:line: message".
+ * at the first problem, reported as "file:line: message"; for the teacher's
+ * validator the same parser can instead report every problem of a file.
+ * lesson_write saves a lesson with the learner's values by editing a copy
+ * of its source text, so that what the teacher wrote stays as written.
  */
 #include "config.h"
 
@@ -70,41 +73,158 @@ lesson_plot_valid(const char *s)
 
 /* ---- parser state ------------------------------------------------------- */
 
+/*
+ * The parser runs in one of two modes.  Stopping (lesson_parse, lesson_load)
+ * keeps the first problem in err and abandons the file.  Reporting
+ * (lesson_load_report) keeps every problem and goes on with the next line;
+ * only problems after which the file cannot be read on (a bad line ending,
+ * an unterminated block, no memory) stop it.  Checks that a broken line
+ * would make fail as well (a step "has no input" after its input line was
+ * refused) are skipped, so each problem is reported once, in the words the
+ * stopping mode would use.
+ */
+struct lprob {
+	int		 line;
+	int		 seq;		/* report order, for a stable sort */
+	char		*msg;		/* "path:line: message" */
+};
+
+/* Where a key's line (and block) lies in the source: for lesson_write. */
+struct lspan {
+	int		 step;		/* -1: the header */
+	int		 key;		/* enum lkey */
+	size_t		 beg, end;	/* byte offsets of the key line's start
+					   and just past the value's last line
+					   and its newline */
+};
+
 struct lparse {
 	const char	*name;		/* file name for messages */
 	const char	*buf;
 	size_t		 len, pos;
 	int		 lineno;	/* of the line last read */
-	char		*err;
+	char		*err;		/* stopping mode: the first problem */
 	size_t		 errlen;
-	int		 failed;
+	int		 failed;	/* a problem was found */
+	int		 fatal;		/* the rest of the file cannot be read */
+
+	int		 report;	/* reporting mode */
+	struct lprob	*probs;
+	size_t		 nprobs, probcap;
+	int		 nlost;		/* problems not kept (no memory) */
+
+	int		 want_spans;	/* record spans (lesson_write) */
+	struct lspan	*spans;
+	size_t		 nspans, spancap;
 
 	struct lesson	*l;
 	struct lesson_step *cur;	/* NULL: in the header */
 	struct lesson_step defaults;	/* header values steps start from */
 	unsigned	 seen;		/* keys given in the current section */
+	unsigned	 broken;	/* keys whose line failed in it */
+	unsigned	 anybroken;	/* keys whose line failed anywhere */
+	int		 input_broken;	/* the current input (own or inherited)
+					   is missing because a line failed */
+	int		 target_broken;	/* likewise */
 	int		 answer_line;	/* where "answer:" was, for checks */
 	char		*answer_raw;	/* the raw answer value */
 	int		 tolerance_line; /* where "tolerance:" was, or 0 */
 };
 
-static int __attribute__((format(printf, 3, 4)))
-lp_error(struct lparse *p, int line, const char *fmt, ...)
+#define LP_BIT(k)	(1U << (k))
+
+/* Whether parsing stops after a problem. */
+static int
+lp_stop(const struct lparse *p)
 {
-	va_list	ap;
+	return !p->report || p->fatal;
+}
+
+/* Keep one problem of the reporting mode; on no memory it is counted. */
+static void
+lp_keep(struct lparse *p, int line, const char *msg)
+{
+	struct lprob	*np;
+	char		*full;
+	int		 n;
+
+	if (line > 0)
+		n = asprintf(&full, "%s:%d: %s", p->name, line, msg);
+	else
+		n = asprintf(&full, "%s: %s", p->name, msg);
+	if (n < 0) {
+		p->nlost++;
+		p->fatal = 1;
+		return;
+	}
+	if (p->nprobs == p->probcap) {
+		np = realloc(p->probs, (p->probcap ? p->probcap * 2 : 8) *
+		    sizeof *np);
+		if (np == NULL) {
+			free(full);
+			p->nlost++;
+			p->fatal = 1;
+			return;
+		}
+		p->probs = np;
+		p->probcap = p->probcap ? p->probcap * 2 : 8;
+	}
+	p->probs[p->nprobs].line = line;
+	p->probs[p->nprobs].seq = (int)p->nprobs;
+	p->probs[p->nprobs].msg = full;
+	p->nprobs++;
+}
+
+/* Record one problem: the first into err, or every one in reporting mode.
+   Returns -1. */
+static int
+lp_verror(struct lparse *p, int fatal, int line, const char *fmt, va_list ap)
+{
 	char	msg[512];
 
-	if (p->failed)
+	if (fatal)
+		p->fatal = 1;
+	if (p->failed && !p->report)
 		return -1;
 	p->failed = 1;
-	va_start(ap, fmt);
 	vsnprintf(msg, sizeof msg, fmt, ap);
-	va_end(ap);
-	if (line > 0)
+	if (p->report)
+		lp_keep(p, line, msg);
+	else if (line > 0)
 		snprintf(p->err, p->errlen, "%s:%d: %s", p->name, line, msg);
 	else
 		snprintf(p->err, p->errlen, "%s: %s", p->name, msg);
 	return -1;
+}
+
+/* A problem of one line; parsing may go on with the next. */
+static int __attribute__((format(printf, 3, 4)))
+lp_error(struct lparse *p, int line, const char *fmt, ...)
+{
+	va_list	ap;
+
+	va_start(ap, fmt);
+	lp_verror(p, 0, line, fmt, ap);
+	va_end(ap);
+	return -1;
+}
+
+/* A problem after which the file cannot be read on. */
+static int __attribute__((format(printf, 3, 4)))
+lp_fatal(struct lparse *p, int line, const char *fmt, ...)
+{
+	va_list	ap;
+
+	va_start(ap, fmt);
+	lp_verror(p, 1, line, fmt, ap);
+	va_end(ap);
+	return -1;
+}
+
+static int
+lp_oom(struct lparse *p, int line)
+{
+	return lp_fatal(p, line, "out of memory");
 }
 
 /*
@@ -128,16 +248,16 @@ lp_getline(struct lparse *p, char **out)
 	p->pos += n + (nl ? 1 : 0);
 	p->lineno++;
 	if (n > LESSON_LINE_MAX)
-		return lp_error(p, p->lineno,
+		return lp_fatal(p, p->lineno,
 		    "line too long (%zu bytes; at most %d)", n, LESSON_LINE_MAX);
 	if (memchr(s, '\0', n) != NULL)
-		return lp_error(p, p->lineno, "NUL byte in line");
+		return lp_fatal(p, p->lineno, "NUL byte in line");
 	if (!text_utf8_valid(s, n))
-		return lp_error(p, p->lineno, "invalid UTF-8");
+		return lp_fatal(p, p->lineno, "invalid UTF-8");
 	while (n > 0 && s[n - 1] == '\r')
 		n--;
 	if ((*out = strndup(s, n)) == NULL)
-		return lp_error(p, p->lineno, "out of memory");
+		return lp_oom(p, p->lineno);
 	return 1;
 }
 
@@ -286,7 +406,7 @@ lp_mat(struct lparse *p, int kline, const char *key, const char *val,
 	if (strcmp(val, "none") == 0)
 		return 0;
 	if ((s = strdup(val)) == NULL)
-		return lp_error(p, line, "out of memory");
+		return lp_oom(p, line);
 	/* "[[a, b], [c, d]]": rows end at "]," */
 	if (strstr(s, "[[") != NULL)
 		nested = 1;
@@ -331,7 +451,7 @@ lp_mat(struct lparse *p, int kline, const char *key, const char *val,
 			if (n == cap) {
 				cap = cap ? cap * 2 : 16;
 				if ((nv = realloc(v, cap * sizeof *v)) == NULL) {
-					lp_error(p, line, "out of memory");
+					lp_oom(p, line);
 					goto fail;
 				}
 				v = nv;
@@ -547,87 +667,125 @@ lp_inherit(struct lparse *p, struct lesson_step *dst,
 	    (hdr->weight.ndim && mat_copy(&dst->weight, &hdr->weight, &e)) ||
 	    (hdr->pos_weight.ndim &&
 	    mat_copy(&dst->pos_weight, &hdr->pos_weight, &e)))
-		return lp_error(p, line, "out of memory");
+		return lp_oom(p, line);
 	return 0;
 }
 
-/* Checks when a step ends. */
+/*
+ * Checks when a step ends.  In reporting mode every check runs (those that
+ * a broken line would make fail too are skipped); 0, or -1 if one failed.
+ */
 static int
 lp_end_step(struct lparse *p)
 {
-	struct lesson_step *s = p->cur;
-	struct lesson_predict *q;
-	long	 k;
+	struct lesson_step	*s = p->cur;
+	struct lesson_predict	*q;
+	long			 k;
+	int			 rc = 0;
 
 	if (s == NULL)
 		return 0;
 	q = &s->predict;
-	if (s->input.ndim == 0)
-		return lp_error(p, s->line, "step '%s' has no input", s->title);
-	if (s->target.ndim == 0)
-		return lp_error(p, s->line, "step '%s' has no target",
+	if (s->input.ndim == 0 && !p->input_broken) {
+		rc = lp_error(p, s->line, "step '%s' has no input", s->title);
+		if (lp_stop(p))
+			goto out;
+	}
+	if (s->target.ndim == 0 && !p->target_broken) {
+		rc = lp_error(p, s->line, "step '%s' has no target",
 		    s->title);
-	if (s->code == NULL && (s->code = strdup("")) == NULL)
-		return lp_error(p, s->line, "out of memory");
+		if (lp_stop(p))
+			goto out;
+	}
+	if (s->code == NULL && (s->code = strdup("")) == NULL) {
+		rc = lp_oom(p, s->line);
+		goto out;
+	}
 	if (q->question == NULL && (q->nchoices > 0 || q->prompt != NULL ||
-	    p->answer_raw != NULL || q->explain != NULL))
-		return lp_error(p, s->line, "step '%s': choices/answer/prompt/"
+	    p->answer_raw != NULL || q->explain != NULL)) {
+		rc = lp_error(p, s->line, "step '%s': choices/answer/prompt/"
 		    "explain need a 'predict:' question", s->title);
-	if (q->nchoices > 0) {
-		if (p->answer_raw == NULL)
-			return lp_error(p, s->line, "step '%s': 'choices:' "
+		if (lp_stop(p))
+			goto out;
+	}
+	if (q->nchoices > 0 && (p->broken & LP_BIT(K_CHOICES)) == 0) {
+		if (p->answer_raw == NULL) {
+			rc = lp_error(p, s->line, "step '%s': 'choices:' "
 			    "needs 'answer:' (the number of the right choice)",
 			    s->title);
-		if (lp_integer(p, p->answer_line, "answer", p->answer_raw,
-		    &k) != 0)
-			return -1;
-		if (k < 1 || k > q->nchoices)
-			return lp_error(p, p->answer_line, "answer %ld is not "
+			if (lp_stop(p))
+				goto out;
+		} else if (lp_integer(p, p->answer_line, "answer",
+		    p->answer_raw, &k) != 0) {
+			rc = -1;
+			if (lp_stop(p))
+				goto out;
+		} else if (k < 1 || k > q->nchoices) {
+			rc = lp_error(p, p->answer_line, "answer %ld is not "
 			    "a choice (1 to %d)", k, q->nchoices);
-		q->correct = (int)k - 1;
-		if ((q->answer = strdup(q->choices[k - 1])) == NULL)
-			return lp_error(p, p->answer_line, "out of memory");
-	} else if (p->answer_raw != NULL) {
+			if (lp_stop(p))
+				goto out;
+		} else {
+			q->correct = (int)k - 1;
+			if ((q->answer = strdup(q->choices[k - 1])) == NULL) {
+				rc = lp_oom(p, p->answer_line);
+				goto out;
+			}
+		}
+	} else if (q->nchoices == 0 && p->answer_raw != NULL) {
 		q->answer = p->answer_raw;
 		p->answer_raw = NULL;
 	}
-	if (p->tolerance_line > 0 && (q->question == NULL || q->nchoices > 0))
-		return lp_error(p, p->tolerance_line, "step '%s': 'tolerance:' "
+	if (p->tolerance_line > 0 && (p->broken & LP_BIT(K_TOLERANCE)) == 0 &&
+	    (q->question == NULL || q->nchoices > 0))
+		rc = lp_error(p, p->tolerance_line, "step '%s': 'tolerance:' "
 		    "needs a 'predict:' question without 'choices:'",
 		    s->title);
+out:
 	p->tolerance_line = 0;
 	free(p->answer_raw);
 	p->answer_raw = NULL;
 	p->cur = NULL;
-	return 0;
+	return rc;
 }
 
-/* Start a new step (after checking the previous one). */
+/*
+ * Start a new step after checking the previous one.  title NULL: the step
+ * line was refused already (reporting mode goes on with an untitled step).
+ */
 static int
 lp_new_step(struct lparse *p, int line, const char *title)
 {
 	struct lesson		*l = p->l;
 	struct lesson_step	*ns, *prev;
+	int			 rc = 0;
 
-	if (lp_end_step(p) != 0)
-		return -1;
-	if (*title == '\0')
-		return lp_error(p, line, "step needs a title (step: TITLE)");
+	if (lp_end_step(p) != 0) {
+		rc = -1;
+		if (lp_stop(p))
+			return -1;
+	}
+	if (title != NULL && *title == '\0') {
+		rc = lp_error(p, line, "step needs a title (step: TITLE)");
+		if (lp_stop(p))
+			return -1;
+	}
 	if ((ns = realloc(l->steps, (l->nsteps + 1) * sizeof *ns)) == NULL)
-		return lp_error(p, line, "out of memory");
+		return lp_oom(p, line);
 	l->steps = ns;
-	prev = l->nsteps > 0 ? &l->steps[l->nsteps - 1] : &p->defaults;
 	if (l->nsteps == 0)
 		p->defaults.loss = l->loss;
-	if (lp_inherit(p, &l->steps[l->nsteps], prev, &p->defaults,
-	    line) != 0)
-		return -1;
+	prev = l->nsteps > 0 ? &l->steps[l->nsteps - 1] : &p->defaults;
+	/* counted first, so that lesson_free frees what it got */
 	p->cur = &l->steps[l->nsteps++];
+	if (lp_inherit(p, p->cur, prev, &p->defaults, line) != 0)
+		return -1;
 	p->cur->line = line;
 	p->seen = 0;
-	if ((p->cur->title = strdup(title)) == NULL)
-		return lp_error(p, line, "out of memory");
-	return 0;
+	p->broken = 0;
+	if ((p->cur->title = strdup(title != NULL ? title : "")) == NULL)
+		return lp_oom(p, line);
+	return rc;
 }
 
 static int
@@ -637,7 +795,7 @@ lp_options(struct lparse *p, int line, const char *val)
 	int	 i;
 
 	if ((s = strdup(val)) == NULL)
-		return lp_error(p, line, "out of memory");
+		return lp_oom(p, line);
 	for (q = s; *q; q++)
 		if (*q == ',')
 			*q = ' ';
@@ -667,7 +825,7 @@ lp_setstr(struct lparse *p, int line, char **dst, const char *val)
 {
 	free(*dst);
 	if ((*dst = strdup(val)) == NULL)
-		return lp_error(p, line, "out of memory");
+		return lp_oom(p, line);
 	return 0;
 }
 
@@ -779,18 +937,18 @@ lp_key(struct lparse *p, int line, enum lkey k, const char *val, int block)
 	case K_TEXT:
 		free(s->text);
 		if ((s->text = lp_reflow(val)) == NULL)
-			return lp_error(p, line, "out of memory");
+			return lp_oom(p, line);
 		return 0;
 	case K_CODE:
 		return lp_setstr(p, line, &s->code, val);
 	case K_PREDICT:
 		free(q->question);
 		if ((q->question = lp_reflow(val)) == NULL)
-			return lp_error(p, line, "out of memory");
+			return lp_oom(p, line);
 		return 0;
 	case K_CHOICES:
 		if ((t = strdup(val)) == NULL)
-			return lp_error(p, line, "out of memory");
+			return lp_oom(p, line);
 		for (c = strtok_r(t, block ? "\n" : "|", &save); c != NULL;
 		    c = strtok_r(NULL, block ? "\n" : "|", &save)) {
 			c = lp_trim(c);
@@ -803,7 +961,7 @@ lp_key(struct lparse *p, int line, enum lkey k, const char *val, int block)
 			}
 			if ((q->choices[q->nchoices] = strdup(c)) == NULL) {
 				free(t);
-				return lp_error(p, line, "out of memory");
+				return lp_oom(p, line);
 			}
 			q->nchoices++;
 		}
@@ -820,7 +978,7 @@ lp_key(struct lparse *p, int line, enum lkey k, const char *val, int block)
 	case K_EXPLAIN:
 		free(q->explain);
 		if ((q->explain = lp_reflow(val)) == NULL)
-			return lp_error(p, line, "out of memory");
+			return lp_oom(p, line);
 		return 0;
 	case K_MARK:
 		return lp_marks(p, line, val, s);
@@ -878,7 +1036,7 @@ lp_block(struct lparse *p, char **out)
 		}
 		if (r == 0) {
 			free(buf);
-			return lp_error(p, open, "unterminated block (no '>>>' "
+			return lp_fatal(p, open, "unterminated block (no '>>>' "
 			    "after this '<<<')");
 		}
 		switch (lp_block_end(line, &lead)) {
@@ -894,7 +1052,7 @@ lp_block(struct lparse *p, char **out)
 		if ((nb = realloc(buf, len + n + 2)) == NULL) {
 			free(line);
 			free(buf);
-			return lp_error(p, p->lineno, "out of memory");
+			return lp_oom(p, p->lineno);
 		}
 		buf = nb;
 		memcpy(buf + len, line, n);
@@ -905,7 +1063,7 @@ lp_block(struct lparse *p, char **out)
 	}
 done:
 	if (buf == NULL && (buf = strdup("")) == NULL)
-		return lp_error(p, open, "out of memory");
+		return lp_oom(p, open);
 	/* drop the final newline */
 	if (len > 0)
 		buf[len - 1] = '\0';
@@ -949,6 +1107,7 @@ lesson_free(struct lesson *l)
 	free(l->lang);
 	free(l->title);
 	free(l->summary);
+	free(l->src);
 	free(l);
 }
 
@@ -973,45 +1132,119 @@ lp_name_parts(const char *path, char *id, size_t idlen, char *lang,
 	snprintf(id, idlen, "%.*s", (int)n, b);
 }
 
-struct lesson *
-lesson_parse(const char *name, const char *buf, size_t len, char *err,
-    size_t errlen)
+/*
+ * Whether key k may stand on line `line` here; 0, or -1 with the problem
+ * recorded.  Position and repetition only: the value is lp_key's.
+ */
+static int
+lp_check_key(struct lparse *p, int line, int k, const char *key, int block)
 {
-	struct lparse	 p;
-	char		*line = NULL, *key, *val, *colon, *blk, *c;
-	int		 r, k, lineno;
-	char		 idbuf[256], langbuf[8];
+	if (k == K_COUNT)
+		return lp_error(p, line, "unknown key '%s'", key);
+	if (p->cur == NULL && !(lp_keys[k].where & K_HEADER))
+		return lp_error(p, line, "'%s' outside a step (add a "
+		    "'step: TITLE' line first)", key);
+	if (p->cur != NULL && !(lp_keys[k].where & K_STEP))
+		return lp_error(p, line, "'%s' belongs in the lesson "
+		    "header, before the first step", key);
+	if (k != K_STEPKEY && (p->seen & LP_BIT(k)))
+		return lp_error(p, line, "'%s' given twice", key);
+	if (k == K_STEPKEY && block)
+		return lp_error(p, line, "a step title is one line");
+	return 0;
+}
 
-	memset(&p, 0, sizeof p);
-	p.name = name;
-	p.buf = buf;
-	p.len = len;
-	p.err = err;
-	p.errlen = errlen;
+/* Note where key k's line and value lay: [beg, p->pos). */
+static int
+lp_span(struct lparse *p, int k, size_t beg)
+{
+	struct lspan	*ns;
+	size_t		 cap;
+
+	if (p->nspans == p->spancap) {
+		cap = p->spancap ? p->spancap * 2 : 64;
+		if ((ns = realloc(p->spans, cap * sizeof *ns)) == NULL)
+			return lp_oom(p, p->lineno);
+		p->spans = ns;
+		p->spancap = cap;
+	}
+	ns = &p->spans[p->nspans++];
+	ns->step = p->cur != NULL ? (int)(p->cur - p->l->steps) : -1;
+	ns->key = k;
+	ns->beg = beg;
+	ns->end = p->pos;
+	return 0;
+}
+
+static void
+lp_init(struct lparse *p, const char *name, const char *buf, size_t len,
+    char *err, size_t errlen)
+{
+	memset(p, 0, sizeof *p);
+	p->name = name;
+	p->buf = buf;
+	p->len = len;
+	p->err = err;
+	p->errlen = errlen;
 	if (errlen > 0)
 		err[0] = '\0';
-	if ((p.l = calloc(1, sizeof *p.l)) == NULL) {
-		snprintf(err, errlen, "%s: out of memory", name);
+	loss_opts_init(&p->defaults.opts);
+	p->defaults.loss = LOSS_BCE;
+	p->defaults.pitfall = PITFALL_NONE;
+	p->defaults.predict.correct = -1;
+	p->defaults.predict.tolerance = LP_TOLERANCE;
+}
+
+/* Free what the parser holds besides the lesson it returned. */
+static void
+lp_cleanup(struct lparse *p)
+{
+	size_t	i;
+
+	for (i = 0; i < p->nprobs; i++)
+		free(p->probs[i].msg);
+	free(p->probs);
+	free(p->spans);
+	free(p->answer_raw);
+	lp_step_free(&p->defaults);
+	memset(p, 0, sizeof *p);
+}
+
+/*
+ * The parser of both modes: a new lesson, or NULL after a problem.  The
+ * caller runs lp_cleanup (the header's values stay in p->defaults until
+ * then).
+ */
+static struct lesson *
+lp_run(struct lparse *p)
+{
+	char		*line = NULL, *key, *val, *colon, *blk = NULL, *c;
+	size_t		 beg;
+	int		 r, k, lineno, bad, block;
+	char		 idbuf[256], langbuf[8];
+
+	if ((p->l = calloc(1, sizeof *p->l)) == NULL) {
+		lp_oom(p, 0);
 		return NULL;
 	}
-	p.l->loss = LOSS_BCE;
-	loss_opts_init(&p.defaults.opts);
-	p.defaults.pitfall = PITFALL_NONE;
-	p.defaults.predict.correct = -1;
-	if ((p.l->path = strdup(name)) == NULL)
+	p->l->loss = LOSS_BCE;
+	if ((p->l->path = strdup(p->name)) == NULL)
 		goto oom;
 
-	while ((r = lp_getline(&p, &line)) > 0) {
-		lineno = p.lineno;
+	for (;;) {
+		beg = p->pos;
+		if ((r = lp_getline(p, &line)) <= 0)
+			break;
+		lineno = p->lineno;
 		key = lp_trim(line);
-		if (*key == '\0' || *key == '#') {
-			free(line);
-			continue;
-		}
+		if (*key == '\0' || *key == '#')
+			goto next;
 		if ((colon = strchr(key, ':')) == NULL) {
-			lp_error(&p, lineno, "expected 'key: value', got '%.40s'",
-			    key);
-			goto fail;
+			lp_error(p, lineno, "expected 'key: value', got "
+			    "'%.40s'", key);
+			if (lp_stop(p))
+				goto fail;
+			goto next;
 		}
 		*colon = '\0';
 		val = lp_trim(colon + 1);
@@ -1022,101 +1255,127 @@ lesson_parse(const char *name, const char *buf, size_t len, char *err,
 		for (k = 0; k < K_COUNT; k++)
 			if (strcmp(key, lp_keys[k].name) == 0)
 				break;
-		if (k == K_COUNT) {
-			lp_error(&p, lineno, "unknown key '%s'", key);
-			goto fail;
-		}
-		if (p.cur == NULL && !(lp_keys[k].where & K_HEADER)) {
-			lp_error(&p, lineno, "'%s' outside a step (add a "
-			    "'step: TITLE' line first)", key);
-			goto fail;
-		}
-		if (p.cur != NULL && !(lp_keys[k].where & K_STEP)) {
-			lp_error(&p, lineno, "'%s' belongs in the lesson "
-			    "header, before the first step", key);
-			goto fail;
-		}
-		if (k != K_STEPKEY && (p.seen & (1U << (k % 32))) &&
-		    k < 32) {
-			lp_error(&p, lineno, "'%s' given twice", key);
-			goto fail;
-		}
-		if (k != K_STEPKEY)
-			p.seen |= 1U << k;
-		if (strcmp(val, "<<<") == 0) {
-			if (k == K_STEPKEY) {
-				lp_error(&p, lineno, "a step title is one line");
+		block = strcmp(val, "<<<") == 0;
+		if ((bad = lp_check_key(p, lineno, k, key, block)) != 0) {
+			if (lp_stop(p))
 				goto fail;
-			}
-			if (lp_block(&p, &blk) != 0)
-				goto fail;
-			r = lp_key(&p, lineno, k, lp_key_is_text(k) ? blk :
-			    lp_trim(blk), 1);
-			free(blk);
-		} else
-			r = lp_key(&p, lineno, k, val, 0);
+			if (k < K_COUNT)
+				p->anybroken |= LP_BIT(k);
+		}
+		if (k != K_STEPKEY && k < K_COUNT)
+			p->seen |= LP_BIT(k);
+		/* a refused key's block is skipped, not read as keys */
+		if (block && lp_block(p, &blk) != 0)
+			goto fail;
+		if (block && !lp_key_is_text(k))
+			val = lp_trim(blk);
+		else if (block)
+			val = blk;
+		if (bad == 0)
+			r = lp_key(p, lineno, k, val, block);
+		else if (k == K_STEPKEY)
+			r = lp_new_step(p, lineno, NULL);
+		else
+			r = 0;
+		if (r != 0 && bad == 0) {
+			p->broken |= LP_BIT(k);
+			p->anybroken |= LP_BIT(k);
+		}
+		if (bad == 0 && k == K_INPUT)
+			p->input_broken = r != 0;
+		if (bad == 0 && k == K_TARGET)
+			p->target_broken = r != 0;
+		if (r != 0 && lp_stop(p))
+			goto fail;
+		if (r == 0 && bad == 0 && p->want_spans &&
+		    lp_span(p, k, beg) != 0)
+			goto fail;
+next:
+		free(blk);
+		blk = NULL;
 		free(line);
 		line = NULL;
-		if (r != 0)
-			goto fail;
 	}
 	if (r < 0)
 		goto fail;
-	if (lp_end_step(&p) != 0)
+	if (lp_end_step(p) != 0 && lp_stop(p))
 		goto fail;
-	if (p.l->id == NULL) {
-		lp_error(&p, 1, "missing id (add 'id: NAME')");
-		goto fail;
+	if (p->l->id == NULL && !(p->anybroken & LP_BIT(K_ID))) {
+		lp_error(p, 1, "missing id (add 'id: NAME')");
+		if (lp_stop(p))
+			goto fail;
 	}
-	if (p.l->title == NULL) {
-		lp_error(&p, 1, "missing title (add 'title: TEXT')");
-		goto fail;
+	if (p->l->title == NULL && !(p->anybroken & LP_BIT(K_TITLE))) {
+		lp_error(p, 1, "missing title (add 'title: TEXT')");
+		if (lp_stop(p))
+			goto fail;
 	}
-	if (p.l->nsteps == 0) {
-		lp_error(&p, p.lineno > 0 ? p.lineno : 1, "missing step (a "
+	if (p->l->nsteps == 0) {
+		lp_error(p, p->lineno > 0 ? p->lineno : 1, "missing step (a "
 		    "lesson needs at least one 'step: TITLE' section)");
-		goto fail;
+		if (lp_stop(p))
+			goto fail;
 	}
-	if (p.l->lang == NULL) {
-		lp_name_parts(name, idbuf, sizeof idbuf, langbuf,
+	if (p->failed)
+		goto fail;
+	if (p->l->lang == NULL) {
+		lp_name_parts(p->name, idbuf, sizeof idbuf, langbuf,
 		    sizeof langbuf);
 		if (strcmp(langbuf, "zh") != 0)
 			snprintf(langbuf, sizeof langbuf, "en");
-		if ((p.l->lang = strdup(langbuf)) == NULL)
+		if ((p->l->lang = strdup(langbuf)) == NULL)
 			goto oom;
 	}
-	if (p.l->summary == NULL && (p.l->summary = strdup("")) == NULL)
+	if (p->l->summary == NULL && (p->l->summary = strdup("")) == NULL)
 		goto oom;
-	lp_step_free(&p.defaults);
-	return p.l;
+	/* the text as read, for lesson_write */
+	if ((p->l->src = malloc(p->len + 1)) == NULL)
+		goto oom;
+	memcpy(p->l->src, p->buf, p->len);
+	p->l->src[p->len] = '\0';
+	p->l->srclen = p->len;
+	return p->l;
 oom:
-	lp_error(&p, 0, "out of memory");
+	lp_oom(p, 0);
 fail:
+	free(blk);
 	free(line);
-	free(p.answer_raw);
-	lp_step_free(&p.defaults);
-	lesson_free(p.l);
+	lesson_free(p->l);
+	p->l = NULL;
 	return NULL;
 }
 
 struct lesson *
-lesson_load(const char *path, char *err, size_t errlen)
+lesson_parse(const char *name, const char *buf, size_t len, char *err,
+    size_t errlen)
+{
+	struct lparse	 p;
+	struct lesson	*l;
+
+	lp_init(&p, name, buf, len, err, errlen);
+	l = lp_run(&p);
+	lp_cleanup(&p);
+	return l;
+}
+
+/* Read the file at path into a new buffer; 0, or -1 with err set to
+   "path: message". */
+static int
+lp_read(const char *path, char **bufp, size_t *lenp, char *err,
+    size_t errlen)
 {
 	FILE		*f;
 	char		*buf = NULL, *nb;
 	size_t		 len = 0, cap = 0, n;
-	struct lesson	*l;
 	struct stat	 st;
 
-	if (errlen > 0)
-		err[0] = '\0';
 	if (stat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
 		snprintf(err, errlen, "%s: is a directory", path);
-		return NULL;
+		return -1;
 	}
 	if ((f = fopen(path, "rb")) == NULL) {
 		snprintf(err, errlen, "%s: %s", path, strerror(errno));
-		return NULL;
+		return -1;
 	}
 	for (;;) {
 		if (cap - len < 65536) {
@@ -1141,13 +1400,78 @@ lesson_load(const char *path, char *err, size_t errlen)
 		goto fail;
 	}
 	fclose(f);
-	l = lesson_parse(path, buf, len, err, errlen);
-	free(buf);
-	return l;
+	*bufp = buf;
+	*lenp = len;
+	return 0;
 fail:
 	fclose(f);
 	free(buf);
-	return NULL;
+	return -1;
+}
+
+struct lesson *
+lesson_load(const char *path, char *err, size_t errlen)
+{
+	char		*buf;
+	size_t		 len;
+	struct lesson	*l;
+
+	if (errlen > 0)
+		err[0] = '\0';
+	if (lp_read(path, &buf, &len, err, errlen) != 0)
+		return NULL;
+	l = lesson_parse(path, buf, len, err, errlen);
+	free(buf);
+	return l;
+}
+
+/* Problems in file order (line, then as found); qsort is not stable. */
+static int
+lp_prob_cmp(const void *va, const void *vb)
+{
+	const struct lprob	*a = va, *b = vb;
+
+	if (a->line != b->line)
+		return a->line < b->line ? -1 : 1;
+	return a->seq < b->seq ? -1 : a->seq > b->seq;
+}
+
+struct lesson *
+lesson_load_report(const char *path,
+    void (*report)(void *ctx, const char *msg), void *ctx, int *nproblems)
+{
+	struct lparse	 p;
+	struct lesson	*l;
+	char		*buf, err[1024];
+	size_t		 len, i;
+	int		 n;
+
+	if (lp_read(path, &buf, &len, err, sizeof err) != 0) {
+		if (report != NULL)
+			report(ctx, err);
+		if (nproblems != NULL)
+			*nproblems = 1;
+		return NULL;
+	}
+	lp_init(&p, path, buf, len, NULL, 0);
+	p.report = 1;
+	l = lp_run(&p);
+	if (p.nprobs > 1)
+		qsort(p.probs, p.nprobs, sizeof *p.probs, lp_prob_cmp);
+	for (i = 0; report != NULL && i < p.nprobs; i++)
+		report(ctx, p.probs[i].msg);
+	if (p.nlost > 0 && report != NULL) {
+		snprintf(err, sizeof err, "%s: out of memory (%d more "
+		    "problem%s not shown)", path, p.nlost, p.nlost == 1 ? "" :
+		    "s");
+		report(ctx, err);
+	}
+	n = (int)p.nprobs + p.nlost;
+	lp_cleanup(&p);
+	free(buf);
+	if (nproblems != NULL)
+		*nproblems = n;
+	return l;
 }
 
 /* ---- the catalogue ------------------------------------------------------ */

@@ -30,6 +30,22 @@
 
 static const char *srcdir;
 
+/* Collects lesson_load_report's messages. */
+struct probs {
+	int	 n;
+	char	 msg[16][512];
+};
+
+static void
+probs_add(void *ctx, const char *msg)
+{
+	struct probs	*pr = ctx;
+
+	if (pr->n < 16)
+		snprintf(pr->msg[pr->n], sizeof pr->msg[0], "%s", msg);
+	pr->n++;
+}
+
 static void
 test_fixtures(void)
 {
@@ -39,7 +55,8 @@ test_fixtures(void)
 	struct dirent	*de;
 	FILE		*f;
 	struct lesson	*l;
-	int		 n = 0, line;
+	struct probs	 pr;
+	int		 n = 0, line, np, i;
 	size_t		 len;
 
 	snprintf(dir, sizeof dir, "%s/tests/lessons-bad", srcdir);
@@ -73,6 +90,16 @@ test_fixtures(void)
 		if (!tap_ok(l == NULL && strncmp(err, want, strlen(want)) == 0,
 		    "%s: error is '%s'", de->d_name, want + strlen(dir) + 1))
 			tap_diag("got: %s", l ? "(no error)" : err);
+		lesson_free(l);
+		/* the report of every problem has that one too */
+		memset(&pr, 0, sizeof pr);
+		l = lesson_load_report(path, probs_add, &pr, &np);
+		for (i = 0; i < pr.n && i < 16; i++)
+			if (strcmp(pr.msg[i], err) == 0)
+				break;
+		tap_ok(l == NULL && np >= 1 && np == pr.n && i < pr.n,
+		    "%s: lesson_load_report has it among its %d", de->d_name,
+		    np);
 		lesson_free(l);
 		n++;
 	}
@@ -331,6 +358,152 @@ test_quoting(void)
 	tap_ok(strcmp(l->steps[0].text, ">>>>\n  >>> \\") == 0,
 	    "'>>>>' and '  >>> \\' are content, not the end: '%s'",
 	    l->steps[0].text);
+	lesson_free(l);
+}
+
+/* Write text to a new temporary file; its name in path (PATH_MAX). */
+static int
+write_tmp(char *path, size_t len, const char *text)
+{
+	FILE	*f;
+	int	 fd;
+
+	snprintf(path, len, "/tmp/losslab-reportXXXXXX");
+	if ((fd = mkstemp(path)) < 0 || (f = fdopen(fd, "wb")) == NULL)
+		return -1;
+	fputs(text, f);
+	return fclose(f);
+}
+
+/*
+ * lesson_load_report: a file with eight independent problems reports eight
+ * messages, in file order, each exactly what lesson_load says when that
+ * line is the file's only problem; an unterminated block stops it; a
+ * refused key's block and a refused step title cause nothing more.
+ */
+static void
+test_report(void)
+{
+	static const char *const good[] = {
+		"id: r", "title: Report", "loss: ce", "options: reduction",
+		"step: one", "input: 2, 1, 0.1; 0.5, 2.5, 0.3", "target: 0, 2",
+		"mark: 0", "predict: Guess the loss", "answer: {value}",
+		"tolerance: 10%", "text: t", "code: c",
+		"step: two", "reduction: sum", "ignore_index: 1", "text: <<<",
+		"u", ">>>", "code: c",
+		"step: three", "predict: Which?", "choices: a | b",
+		"answer: 2", "code: c", NULL
+	};
+	static const struct {
+		int		 line;
+		const char	*text;
+	} mods[] = {
+		{ 2, "# no title" }, { 6, "input: 2, 1, x; 0.5, 2.5, 0.3" },
+		{ 8, "mark: [0]" }, { 13, "colour: red" },
+		{ 15, "reduction: often" }, { 16, "ignore_index: 1e19" },
+		{ 20, "text: again" }, { 24, "answer: 3" }
+	};
+	const size_t	 nmods = sizeof mods / sizeof mods[0];
+	char		 text[4096], path[256], one[512];
+	char		 err[sizeof mods / sizeof mods[0]][512];
+	struct probs	 pr;
+	struct lesson	*l;
+	FILE		*f;
+	size_t		 i, m, ok;
+	int		 n;
+
+	/* the good lesson, and each problem alone */
+	if (write_tmp(path, sizeof path, "") != 0) {
+		tap_ok(0, "mkstemp");
+		return;
+	}
+	for (m = 0; m <= nmods; m++) {
+		text[0] = '\0';
+		for (i = 0; good[i] != NULL; i++) {
+			strcat(text, m < nmods && (int)i + 1 == mods[m].line ?
+			    mods[m].text : good[i]);
+			strcat(text, "\n");
+		}
+		l = lesson_parse(path, text, strlen(text), m < nmods ? err[m] :
+		    one, sizeof one);
+		if (m == nmods)
+			tap_ok(l != NULL, "the report test's lesson is good: %s",
+			    l ? "yes" : one);
+		else
+			tap_ok(l == NULL, "problem %zu alone: %s", m + 1, err[m]);
+		lesson_free(l);
+	}
+	/* all of them at once */
+	text[0] = '\0';
+	for (i = 0, m = 0; good[i] != NULL; i++) {
+		if (m < nmods && (int)i + 1 == mods[m].line)
+			strcat(text, mods[m++].text);
+		else
+			strcat(text, good[i]);
+		strcat(text, "\n");
+	}
+	if ((f = fopen(path, "wb")) == NULL) {
+		tap_ok(0, "write %s", path);
+		return;
+	}
+	fputs(text, f);
+	fclose(f);
+	memset(&pr, 0, sizeof pr);
+	l = lesson_load_report(path, probs_add, &pr, &n);
+	for (i = 0, ok = 0; i < nmods && i < (size_t)pr.n; i++)
+		if (strcmp(pr.msg[i], err[i]) == 0)
+			ok++;
+		else
+			tap_diag("got %s, want %s", pr.msg[i], err[i]);
+	tap_ok(l == NULL && n == (int)nmods && pr.n == n && ok == nmods,
+	    "all %zu problems reported in file order, each as lesson_load "
+	    "says it (%d reported, %zu as expected)", nmods, pr.n, ok);
+	lesson_free(l);
+	l = lesson_load(path, one, sizeof one);
+	tap_ok(l == NULL && strcmp(one, err[1]) == 0, "lesson_load stops at "
+	    "the first it finds: %s", one);
+	lesson_free(l);
+	unlink(path);
+
+	/* an unterminated block ends the report; its lines are not keys */
+	write_tmp(path, sizeof path, "id: u\ntitle: U\nloss: bce\nstep: one\n"
+	    "input: x\ntarget: 1\ntext: <<<\nnever ends\ncolour: red\n");
+	memset(&pr, 0, sizeof pr);
+	l = lesson_load_report(path, probs_add, &pr, &n);
+	snprintf(one, sizeof one, "%s:7: unterminated block", path);
+	tap_ok(l == NULL && n == 2 && pr.n == 2 && strstr(pr.msg[0],
+	    ":5: bad number 'x' in input") != NULL && strncmp(pr.msg[1], one,
+	    strlen(one)) == 0, "an unterminated block is the last problem "
+	    "(%d: %s)", n, pr.msg[n > 0 ? n - 1 : 0]);
+	lesson_free(l);
+	unlink(path);
+
+	/* a refused key's block is skipped; a refused step title still
+	   starts a step, whose keys are in a step */
+	write_tmp(path, sizeof path, "id: k\ntitle: K\nloss: bce\n"
+	    "colour: <<<\nstep: not a step\n>>>\nstep: <<<\nA title\n>>>\n"
+	    "input: 0.5\ntarget: 1\nplot: bce-curve\n");
+	memset(&pr, 0, sizeof pr);
+	l = lesson_load_report(path, probs_add, &pr, &n);
+	tap_ok(l == NULL && n == 2 && strstr(pr.msg[0], ":4: unknown key "
+	    "'colour'") != NULL && strstr(pr.msg[1], ":7: a step title is "
+	    "one line") != NULL, "a refused block is skipped, a refused "
+	    "step title still starts a step (%d problems)", n);
+	lesson_free(l);
+	unlink(path);
+
+	/* a good file: the lesson, no problem; a missing one: one problem */
+	snprintf(one, sizeof one, "%s/lessons/ce.en.lesson", srcdir);
+	memset(&pr, 0, sizeof pr);
+	l = lesson_load_report(one, probs_add, &pr, &n);
+	tap_ok(l != NULL && n == 0 && pr.n == 0 && l->nsteps > 1,
+	    "a good file gives its lesson and no problem");
+	lesson_free(l);
+	memset(&pr, 0, sizeof pr);
+	l = lesson_load_report("/nonexistent/x.lesson", probs_add, &pr, &n);
+	tap_ok(l == NULL && n == 1 && strcmp(pr.msg[0], "/nonexistent/"
+	    "x.lesson: No such file or directory") == 0, "an unreadable file "
+	    "is one problem: %s", pr.msg[0]);
 	lesson_free(l);
 }
 
@@ -731,6 +904,7 @@ main(void)
 	test_numbers();
 	test_marks();
 	test_quoting();
+	test_report();
 	test_text();
 	test_render();
 	test_catalog();
