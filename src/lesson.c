@@ -29,6 +29,7 @@
 
 #include "lesson.h"
 #include "parse.h"
+#include "strbuf.h"
 #include "text.h"
 
 const char *const lesson_plot_kinds[] = {
@@ -106,7 +107,7 @@ struct lparse {
 	char		*err;		/* stopping mode: the first problem */
 	size_t		 errlen;
 	int		 failed;	/* a problem was found */
-	int		 fatal;		/* the rest of the file cannot be read */
+	int		 fatal;		/* the rest cannot be read */
 
 	int		 report;	/* reporting mode */
 	struct lprob	*probs;
@@ -513,7 +514,8 @@ lp_integer(struct lparse *p, int line, const char *key, const char *val,
 	/* 2^53 + 1 also reads as 2^53: at the bound, only its digits do */
 	if (fabs(d) > LP_INT_MAX || d > (double)LONG_MAX ||
 	    d < (double)LONG_MIN || (fabs(d) == LP_INT_MAX &&
-	    strcmp(val + (*val == '-' || *val == '+'), "9007199254740992") != 0))
+	    strcmp(val + (*val == '-' || *val == '+'),
+	    "9007199254740992") != 0))
 		return lp_error(p, line, "bad number '%s' for %s (an integer "
 		    "between -2^53 and 2^53 is needed)", val, key);
 	*out = (long)d;
@@ -1773,118 +1775,335 @@ lesson_find(const struct app_opts *app, const char *what, const char *lang,
 
 /* ---- writing a lesson back ----------------------------------------------- */
 
-/* A tensor in the lesson value syntax; 17 digits so values survive exactly. */
-static void
-lw_mat(FILE *fp, const char *key, const struct mat *m)
-{
-	size_t	 r, c;
-	double	 v;
+/*
+ * lesson_write edits a copy of the lesson's source text.  The source is
+ * parsed again to learn where each key's line (or block) is (struct lspan)
+ * and what the header gives the steps; then the copy is the source with
+ * the id and title lines replaced and, step by step, each value the new
+ * file would get wrong replaced in place or inserted after the "step:"
+ * line.  Everything else is copied byte for byte.
+ */
 
-	fprintf(fp, "%s: ", key);
-	for (r = 0; r < m->rows; r++) {
-		for (c = 0; c < m->cols; c++) {
-			v = MAT_AT(m, r, c);
-			if (c > 0)
-				fputs(", ", fp);
-			if (isnan(v))
-				fputs("nan", fp);
-			else if (isinf(v))
-				fputs(v > 0 ? "inf" : "-inf", fp);
-			else
-				fprintf(fp, "%.17g", v);
-		}
-		if (m->ndim == 2)
-			fputs(r + 1 < m->rows || m->rows == 1 ? "; " : "", fp);
-	}
-	fputc('\n', fp);
-}
+/* The step keys lesson_write may change, in the order it inserts them. */
+static const enum lkey lw_keys[] = {
+	K_LOSS, K_INPUT, K_TARGET, K_WEIGHT, K_POS_WEIGHT, K_REDUCTION,
+	K_IGNORE_INDEX, K_LABEL_SMOOTHING, K_MARGIN, K_P, K_ALPHA, K_GAMMA,
+	K_LOG_TARGET, K_PITFALL
+};
+#define LW_NKEYS	(sizeof lw_keys / sizeof lw_keys[0])
 
-/* Whether text can be written as a <<< block that reads back the same. */
+/* Doubles are the same value when equal, or both NaN. */
 static int
-lw_block_ok(const char *text)
+lw_same_double(double a, double b)
 {
-	const char	*s = text, *nl;
-	char		 line[8];
-	size_t		 n, i, j;
+	return a == b || (isnan(a) && isnan(b));
+}
 
-	for (;;) {
-		nl = strchr(s, '\n');
-		n = nl ? (size_t)(nl - s) : strlen(s);
-		if (n > LESSON_LINE_MAX)
+/* Tensors: both none, or the same shape and values. */
+static int
+lw_same_mat(const struct mat *a, const struct mat *b)
+{
+	size_t	i;
+
+	if (a->ndim == 0 || b->ndim == 0)
+		return a->ndim == b->ndim;
+	if (!mat_same_shape(a, b))
+		return 0;
+	for (i = 0; i < mat_numel(a); i++)
+		if (!lw_same_double(a->v[i], b->v[i]))
 			return 0;
-		/* a line that trims to ">>>" would end the block */
-		for (i = 0, j = 0; i < n && j < sizeof line - 1; i++)
-			if (s[i] != ' ' && s[i] != '\t')
-				line[j++] = s[i];
-		line[j] = '\0';
-		if (strcmp(line, ">>>") == 0)
-			return 0;
-		if (nl == NULL)
-			return 1;
-		s = nl + 1;
+	return 1;
+}
+
+/* Whether steps a and b have the same value for key k. */
+static int
+lw_same(enum lkey k, const struct lesson_step *a, const struct lesson_step *b)
+{
+	const struct loss_opts	*x = &a->opts, *y = &b->opts;
+
+	switch (k) {
+	case K_LOSS:
+		return a->loss == b->loss;
+	case K_INPUT:
+		return lw_same_mat(&a->input, &b->input);
+	case K_TARGET:
+		return lw_same_mat(&a->target, &b->target);
+	case K_WEIGHT:
+		return lw_same_mat(&a->weight, &b->weight);
+	case K_POS_WEIGHT:
+		return lw_same_mat(&a->pos_weight, &b->pos_weight);
+	case K_REDUCTION:
+		return x->reduction == y->reduction;
+	case K_IGNORE_INDEX:
+		return x->ignore_index == y->ignore_index;
+	case K_LABEL_SMOOTHING:
+		return lw_same_double(x->label_smoothing, y->label_smoothing);
+	case K_MARGIN:
+		return lw_same_double(x->margin, y->margin);
+	case K_P:
+		return x->p == y->p;
+	case K_ALPHA:
+		return lw_same_double(x->alpha, y->alpha);
+	case K_GAMMA:
+		return lw_same_double(x->gamma, y->gamma);
+	case K_LOG_TARGET:
+		return (x->log_target != 0) == (y->log_target != 0);
+	case K_PITFALL:
+		return a->pitfall == b->pitfall;
+	default:
+		return 1;
 	}
 }
 
+/* One row of a tensor: "a, b, c", numbers that read back exactly. */
 static void
-lw_block(FILE *fp, const char *key, const char *text)
+lw_row(struct strbuf *b, const struct mat *m, size_t r)
 {
-	if (text != NULL)
-		fprintf(fp, "%s: <<<\n%s\n>>>\n", key, text);
+	char	num[64];
+	size_t	c;
+
+	for (c = 0; c < m->cols; c++)
+		strbuf_printf(b, "%s%s", c > 0 ? ", " : "",
+		    parse_fmt_exact(MAT_AT(m, r, c), num, sizeof num));
 }
 
-/* Write one step with every value spelled out (nothing inherited). */
+/*
+ * Key k's line for step s, ending with eol: "input: a, b; c, d" (2-D of one
+ * row: "a, b;"), "weight: none", "reduction: sum", ...  A 2-D tensor too
+ * long for one line is a block with a row a line.
+ */
 static void
-lw_step(FILE *fp, const struct lesson_step *s)
+lw_value(struct strbuf *b, enum lkey k, const struct lesson_step *s,
+    const char *eol)
 {
-	struct loss_opts	 d;
-	const struct lesson_predict *q = &s->predict;
-	int			 i;
+	const struct mat	*m = NULL;
+	const struct loss_opts	*o = &s->opts;
+	struct strbuf		 one = STRBUF_INIT;
+	char			 num[64];
+	size_t			 r;
 
-	loss_opts_init(&d);
-	fprintf(fp, "\nstep: %s\n", s->title);
-	fprintf(fp, "loss: %s\n", loss_name(s->loss));
-	lw_mat(fp, "input", &s->input);
-	lw_mat(fp, "target", &s->target);
-	fprintf(fp, "reduction: %s\n",
-	    loss_reduction_name(s->opts.reduction));
-	if (s->weight.ndim != 0)
-		lw_mat(fp, "weight", &s->weight);
-	if (s->pos_weight.ndim != 0)
-		lw_mat(fp, "pos_weight", &s->pos_weight);
-	if (s->opts.ignore_index != d.ignore_index)
-		fprintf(fp, "ignore_index: %ld\n", s->opts.ignore_index);
-	if (s->opts.label_smoothing != d.label_smoothing)
-		fprintf(fp, "label_smoothing: %.17g\n",
-		    s->opts.label_smoothing);
-	if (s->opts.margin != d.margin)
-		fprintf(fp, "margin: %.17g\n", s->opts.margin);
-	if (s->opts.p != d.p)
-		fprintf(fp, "p: %d\n", s->opts.p);
-	if (s->opts.alpha != d.alpha)
-		fprintf(fp, "alpha: %.17g\n", s->opts.alpha);
-	if (s->opts.gamma != d.gamma)
-		fprintf(fp, "gamma: %.17g\n", s->opts.gamma);
-	if (s->opts.log_target)
-		fputs("log_target: true\n", fp);
-	fprintf(fp, "pitfall: %s\n", s->pitfall == PITFALL_NONE ? "none" :
-	    pitfall_name(s->pitfall));
-	fprintf(fp, "plot: %s\n", s->plot != NULL ? s->plot : "none");
-	lw_block(fp, "text", s->text);
-	if (q->question != NULL) {
-		lw_block(fp, "predict", q->question);
-		if (q->nchoices > 0) {
-			fputs("choices: <<<\n", fp);
-			for (i = 0; i < q->nchoices; i++)
-				fprintf(fp, "%s\n", q->choices[i]);
-			fputs(">>>\n", fp);
-			fprintf(fp, "answer: %d\n", q->correct + 1);
-		} else if (q->answer != NULL)
-			lw_block(fp, "answer", q->answer);
-		if (q->prompt != NULL)
-			fprintf(fp, "prompt: %s\n", q->prompt);
-		lw_block(fp, "explain", q->explain);
+	switch (k) {
+	case K_LOSS:
+		strbuf_printf(&one, "%s", loss_name(s->loss));
+		break;
+	case K_INPUT:
+		m = &s->input;
+		break;
+	case K_TARGET:
+		m = &s->target;
+		break;
+	case K_WEIGHT:
+		m = &s->weight;
+		break;
+	case K_POS_WEIGHT:
+		m = &s->pos_weight;
+		break;
+	case K_REDUCTION:
+		strbuf_printf(&one, "%s", loss_reduction_name(o->reduction));
+		break;
+	case K_IGNORE_INDEX:
+		strbuf_printf(&one, "%ld", o->ignore_index);
+		break;
+	case K_LABEL_SMOOTHING:
+		strbuf_printf(&one, "%s", parse_fmt_exact(o->label_smoothing,
+		    num, sizeof num));
+		break;
+	case K_MARGIN:
+		strbuf_printf(&one, "%s", parse_fmt_exact(o->margin, num,
+		    sizeof num));
+		break;
+	case K_P:
+		strbuf_printf(&one, "%d", o->p);
+		break;
+	case K_ALPHA:
+		strbuf_printf(&one, "%s", parse_fmt_exact(o->alpha, num,
+		    sizeof num));
+		break;
+	case K_GAMMA:
+		strbuf_printf(&one, "%s", parse_fmt_exact(o->gamma, num,
+		    sizeof num));
+		break;
+	case K_LOG_TARGET:
+		strbuf_printf(&one, "%s", o->log_target ? "true" : "false");
+		break;
+	case K_PITFALL:
+		strbuf_printf(&one, "%s", s->pitfall == PITFALL_NONE ? "none" :
+		    pitfall_name(s->pitfall));
+		break;
+	default:
+		break;
 	}
-	lw_block(fp, "code", s->code);
+	if (m != NULL && m->ndim == 0)
+		strbuf_printf(&one, "none");
+	else if (m != NULL) {
+		for (r = 0; r < m->rows; r++) {
+			if (r > 0)
+				strbuf_printf(&one, "; ");
+			lw_row(&one, m, r);
+		}
+		if (m->ndim == 2 && m->rows == 1)
+			strbuf_printf(&one, ";");
+	}
+	if (m != NULL && m->ndim == 2 && m->rows > 1 && one.len +
+	    strlen(lp_keys[k].name) + 2 > LESSON_LINE_MAX) {
+		strbuf_printf(b, "%s: <<<%s", lp_keys[k].name, eol);
+		for (r = 0; r < m->rows; r++) {
+			lw_row(b, m, r);
+			strbuf_printf(b, "%s", eol);
+		}
+		strbuf_printf(b, ">>>%s", eol);
+	} else
+		strbuf_printf(b, "%s: %s%s", lp_keys[k].name,
+		    one.p != NULL ? one.p : "", eol);
+	if (one.oom)
+		b->oom = 1;
+	strbuf_free(&one);
+}
+
+/*
+ * The title line: one line when it reads back as itself, else a block (it
+ * is "<<<", or starts or ends with a blank), whose line is escaped when it
+ * would end the block.
+ */
+static void
+lw_title(struct strbuf *b, const char *title, const char *eol)
+{
+	size_t	n = strlen(title), lead;
+
+	if (strcmp(title, "<<<") != 0 && title[0] != ' ' &&
+	    title[0] != '\t' && title[n - 1] != ' ' && title[n - 1] != '\t') {
+		strbuf_printf(b, "title: %s%s", title, eol);
+		return;
+	}
+	strbuf_printf(b, "title: <<<%s", eol);
+	if (lp_block_end(title, &lead) != 0) {
+		/* ">>>", "\>>>", ...: one more backslash */
+		strbuf_add(b, title, lead);
+		strbuf_printf(b, "\\%s%s", title + lead, eol);
+	} else
+		strbuf_printf(b, "%s%s", title, eol);
+	strbuf_printf(b, ">>>%s", eol);
+}
+
+/*
+ * Build the new file's text into out: src (parsed into sp: spans, the
+ * header's values in hdr, the steps in old) with id, title and the values
+ * of steps.  0, or -1 when out of memory.
+ */
+static int
+lw_text(struct strbuf *out, const struct lparse *sp,
+    const struct lesson *old, const struct lesson_step *steps,
+    const char *id, const char *title)
+{
+	const char		*src = sp->buf, *nl;
+	const char		*eol;
+	const struct lesson_step *base;
+	const struct lspan	*x;
+	size_t			 pos = 0, i, j, n = old->nsteps;
+	int			*own, *change;
+	int			 rc = -1;
+
+	/* new lines end as the file's first line does */
+	nl = memchr(src, '\n', sp->len);
+	eol = nl != NULL && nl > src && nl[-1] == '\r' ? "\r\n" : "\n";
+	own = malloc((n * K_COUNT + 1) * sizeof *own);
+	change = calloc(sp->nspans + 1, sizeof *change);
+	if (own == NULL || change == NULL)
+		goto out;
+	for (i = 0; i < n * K_COUNT; i++)
+		own[i] = -1;
+	for (i = 0; i < sp->nspans; i++)
+		if (sp->spans[i].step >= 0)
+			own[sp->spans[i].step * K_COUNT + sp->spans[i].key] =
+			    (int)i;
+	/* the step's own lines that say something else now */
+	for (i = 0; i < n; i++)
+		for (j = 0; j < LW_NKEYS; j++)
+			if (own[i * K_COUNT + lw_keys[j]] >= 0 &&
+			    !lw_same(lw_keys[j], &steps[i], &old->steps[i]))
+				change[own[i * K_COUNT + lw_keys[j]]] = 1;
+	for (i = 0; i < sp->nspans; i++) {
+		x = &sp->spans[i];
+		strbuf_add(out, src + pos, x->beg - pos);
+		pos = x->end;
+		if (x->step < 0 && x->key == K_ID)
+			strbuf_printf(out, "id: %s%s", id, eol);
+		else if (x->step < 0 && x->key == K_TITLE)
+			lw_title(out, title, eol);
+		else if (change[i])
+			lw_value(out, x->key, &steps[x->step], eol);
+		else
+			strbuf_add(out, src + x->beg, x->end - x->beg);
+		if (x->key != K_STEPKEY)
+			continue;
+		/*
+		 * After its "step:" line, what the step used to inherit and
+		 * would now get wrong: input and target come from the
+		 * previous step (as written: steps[] -- the header's for the
+		 * first), the rest from the header.
+		 */
+		for (j = 0; j < LW_NKEYS; j++) {
+			if (own[x->step * K_COUNT + lw_keys[j]] >= 0)
+				continue;
+			base = &sp->defaults;
+			if ((lw_keys[j] == K_INPUT || lw_keys[j] == K_TARGET) &&
+			    x->step > 0)
+				base = &steps[x->step - 1];
+			if (lw_same(lw_keys[j], &steps[x->step], base))
+				continue;
+			/* the step line was the last, without a newline */
+			if (out->len > 0 && out->p[out->len - 1] != '\n')
+				strbuf_printf(out, "%s", eol);
+			lw_value(out, lw_keys[j], &steps[x->step], eol);
+		}
+	}
+	strbuf_add(out, src + pos, sp->len - pos);
+	if (out->p == NULL)
+		strbuf_add(out, "", 0);
+	rc = out->oom || out->p == NULL ? -1 : 0;
+out:
+	free(own);
+	free(change);
+	return rc;
+}
+
+/*
+ * Parse text (as if it were the file `name`) and compare what it gives with
+ * what lesson_write promises; 0, or -1 with err set.
+ */
+static int
+lw_verify(const char *name, const struct strbuf *text,
+    const struct lesson *old, const struct lesson_step *steps,
+    const char *id, const char *title, char *err, size_t errlen)
+{
+	struct lesson	*w;
+	char		 perr[1024];
+	size_t		 i, j;
+	int		 rc = -1;
+
+	if ((w = lesson_parse(name, text->p, text->len, perr,
+	    sizeof perr)) == NULL) {
+		snprintf(err, errlen, "the copy would not load: %s", perr);
+		return -1;
+	}
+	if (w->nsteps != old->nsteps || strcmp(w->id, id) != 0 ||
+	    strcmp(w->title, title) != 0 || strcmp(w->lang, old->lang) != 0) {
+		snprintf(err, errlen, "the copy would not load as a copy of "
+		    "'%s' (its id, title, language or steps differ)", old->id);
+		goto out;
+	}
+	for (i = 0; i < w->nsteps; i++)
+		for (j = 0; j < LW_NKEYS; j++)
+			if (!lw_same(lw_keys[j], &w->steps[i], &steps[i])) {
+				snprintf(err, errlen, "step %zu's %s cannot be "
+				    "saved exactly", i + 1,
+				    lp_keys[lw_keys[j]].name);
+				goto out;
+			}
+	rc = 0;
+out:
+	lesson_free(w);
+	return rc;
 }
 
 /* mkdir -p for an absolute path; 0 or -1 (errno set). */
@@ -1928,15 +2147,13 @@ lw_user_dir(char *buf, size_t len)
 	return n < 0 || (size_t)n >= len ? -1 : 0;
 }
 
-/* Write the lesson under id into a new temporary file in dir; 0 with its
+/* Write len bytes of text into a new temporary file in dir; 0 with its
    name in tmp, or -1 with err set. */
 static int
-lw_write_tmp(const struct lesson *l, const struct lesson_step *steps,
-    const char *dir, const char *id, const char *title_suffix, char *tmp,
+lw_write_tmp(const char *dir, const char *text, size_t len, char *tmp,
     size_t tmplen, char *err, size_t errlen)
 {
 	FILE	*fp;
-	size_t	 i;
 	int	 fd, n, saved;
 
 	n = snprintf(tmp, tmplen, "%s/.losslab-XXXXXX", dir);
@@ -1953,19 +2170,8 @@ lw_write_tmp(const struct lesson *l, const struct lesson_step *steps,
 		    strerror(saved));
 		return -1;
 	}
-	fprintf(fp, "# Written by losslab from lesson '%s' with edited "
-	    "values.\n", l->id);
-	fprintf(fp, "id: %s\nlang: %s\ntitle: %s%s\n", id, l->lang, l->title,
-	    title_suffix != NULL ? title_suffix : "");
-	fprintf(fp, "summary: %s\nloss: %s\noptions:", l->summary ?
-	    l->summary : "", loss_name(l->loss));
-	for (i = 0; i < LESSON_OPT_COUNT; i++)
-		if (l->options & (1u << i))
-			fprintf(fp, " %s", lesson_option_name(1u << i));
-	fputc('\n', fp);
-	for (i = 0; i < l->nsteps; i++)
-		lw_step(fp, &steps[i]);
-	if (fflush(fp) != 0 || fsync(fileno(fp)) != 0 || ferror(fp)) {
+	if (fwrite(text, 1, len, fp) != len || fflush(fp) != 0 ||
+	    fsync(fileno(fp)) != 0 || ferror(fp)) {
 		saved = errno;
 		fclose(fp);
 		unlink(tmp);
@@ -1985,34 +2191,49 @@ lw_write_tmp(const struct lesson *l, const struct lesson_step *steps,
 
 int
 lesson_write(const struct lesson *l, const struct lesson_step *steps,
-    const char *dir, const char *title_suffix, char *path, size_t pathlen,
+    const char *dir, const char *title, char *path, size_t pathlen,
     char *err, size_t errlen)
 {
-	char	 udir[PATH_MAX], tmp[PATH_MAX], id[256], final[PATH_MAX];
-	size_t	 i;
-	int	 n, k, saved;
+	struct lparse	 sp;
+	struct lesson	*old;
+	struct strbuf	 text = STRBUF_INIT;
+	char		 udir[PATH_MAX], tmp[PATH_MAX], id[256], final[PATH_MAX];
+	char		 perr[1024];
+	int		 n, k, saved, rc = -1;
 
-	for (i = 0; i < l->nsteps; i++) {
-		if (!lw_block_ok(steps[i].text ? steps[i].text : "") ||
-		    !lw_block_ok(steps[i].code ? steps[i].code : "") ||
-		    strchr(steps[i].title, '\n') != NULL) {
-			snprintf(err, errlen, "step %zu's text cannot be "
-			    "written as a lesson block", i + 1);
-			return -1;
-		}
+	if (title == NULL || title[0] == '\0') {
+		snprintf(err, errlen, "the lesson needs a title");
+		return -1;
+	}
+	if (strpbrk(title, "\r\n") != NULL) {
+		snprintf(err, errlen, "the title must be one line");
+		return -1;
+	}
+	if (l->src == NULL) {
+		snprintf(err, errlen, "lesson '%s' has no source text to copy",
+		    l->id);
+		return -1;
+	}
+	/* where each line of the source is, and the header's values */
+	lp_init(&sp, l->path, l->src, l->srclen, perr, sizeof perr);
+	sp.want_spans = 1;
+	if ((old = lp_run(&sp)) == NULL || old->nsteps != l->nsteps) {
+		snprintf(err, errlen, "the lesson's source no longer parses: "
+		    "%s", old == NULL ? perr : "its steps differ");
+		goto out;
 	}
 	if (dir == NULL) {
 		if (lw_user_dir(udir, sizeof udir) != 0) {
 			snprintf(err, errlen, "no lesson directory: neither "
 			    "XDG_DATA_HOME nor HOME is set");
-			return -1;
+			goto out;
 		}
 		dir = udir;
 	}
 	if (lw_mkdirs(dir) != 0) {
 		snprintf(err, errlen, "cannot create %s: %s", dir,
 		    strerror(errno));
-		return -1;
+		goto out;
 	}
 	/*
 	 * The first free name ID-mine, ID-mine-2, ...: the lesson is written
@@ -2033,23 +2254,37 @@ lesson_write(const struct lesson *l, const struct lesson_step *steps,
 			break;
 		if (access(final, F_OK) == 0)
 			continue;
-		if (lw_write_tmp(l, steps, dir, id, title_suffix, tmp,
-		    sizeof tmp, err, errlen) != 0)
-			return -1;
+		strbuf_free(&text);
+		if (lw_text(&text, &sp, old, steps, id, title) != 0) {
+			snprintf(err, errlen, "out of memory");
+			goto out;
+		}
+		/* read back before it is named: exactly these values */
+		if (lw_verify(final, &text, old, steps, id, title, err,
+		    errlen) != 0)
+			goto out;
+		if (lw_write_tmp(dir, text.p, text.len, tmp, sizeof tmp, err,
+		    errlen) != 0)
+			goto out;
 		if (link(tmp, final) == 0) {
 			unlink(tmp);
 			snprintf(path, pathlen, "%s", final);
-			return 0;
+			rc = 0;
+			goto out;
 		}
 		saved = errno;
 		unlink(tmp);
 		if (saved != EEXIST) {
 			snprintf(err, errlen, "cannot create %s: %s", final,
 			    strerror(saved));
-			return -1;
+			goto out;
 		}
 	}
 	snprintf(err, errlen, "no free name for a copy of '%s' in %s", l->id,
 	    dir);
-	return -1;
+out:
+	strbuf_free(&text);
+	lesson_free(old);
+	lp_cleanup(&sp);
+	return rc;
 }

@@ -1567,16 +1567,23 @@ lv_write(struct ui *u)
 	struct lv_lesson	*L = lv_lesson_cur();
 	struct lesson_step	*steps;
 	struct step		*s;
-	char			 path[4096], err[512];
+	char			 path[4096], err[512], *title;
 	size_t			 i;
 
 	if (L == NULL || L->lesson == NULL) {
 		ui_message(u, ROLE_ERROR, "%s", _("nothing to save here"));
 		return;
 	}
+	/* the teacher's title, marked as the learner's copy */
+	if (asprintf(&title, "%s%s", L->lesson->title,
+	    _(" (my values)")) < 0) {
+		ui_message(u, ROLE_ERROR, "%s", _("out of memory"));
+		return;
+	}
 	steps = calloc(L->nsteps + 1, sizeof *steps);
 	if (steps == NULL) {
 		ui_message(u, ROLE_ERROR, "%s", _("out of memory"));
+		free(title);
 		return;
 	}
 	for (i = 0; i < L->nsteps; i++) {
@@ -1598,13 +1605,14 @@ lv_write(struct ui *u)
 		steps[i].pitfall = s->show_pitfall ? s->pitfall : PITFALL_NONE;
 	}
 	memset(path, 0, sizeof path);
-	if (lesson_write(L->lesson, steps, NULL, _(" (my values)"), path,
+	if (lesson_write(L->lesson, steps, NULL, title, path,
 	    sizeof path, err, sizeof err) == -1)
 		ui_message(u, ROLE_ERROR, _("%s: %s"), _("not saved"), err);
 	else
 		ui_message(u, ROLE_CORRECT, _("lesson saved to %s (it is in "
 		    "the lesson list from the next start)"), path);
 	free(steps);
+	free(title);
 }
 
 /* A predict-first answer: choice (0-based) or -1 for "reveal". */
