@@ -4,7 +4,8 @@
  * The list shows what the explorer's lesson list shows; --check is the
  * teacher's validator: a lesson passes when it parses, every step's loss
  * computes, every placeholder of its texts is known, and every step has
- * narrative text and PyTorch code.
+ * narrative text and PyTorch code.  A file that does not parse has all its
+ * problems listed, not only the first.
  */
 #include "config.h"
 
@@ -128,6 +129,14 @@ cl_add(struct lesson_catalog *cat, const char *path)
 	return 0;
 }
 
+/* lesson_load_report's callback: one problem, one line on stderr. */
+static void
+cl_report(void *ctx, const char *msg)
+{
+	(void)ctx;
+	fprintf(stderr, "%s\n", msg);
+}
+
 static int
 cl_check(const struct app_opts *app, int argc, char **argv)
 {
@@ -157,8 +166,15 @@ cl_check(const struct app_opts *app, int argc, char **argv)
 	}
 	for (i = 0; i < cat.n; i++) {
 		if (cat.v[i].broken) {
-			fprintf(stderr, "%s\n", cat.v[i].error);
-			nerr++;
+			/* every problem of the file, not only the first */
+			lesson_free(lesson_load_report(cat.v[i].path,
+			    cl_report, NULL, &a));
+			if (a == 0) {
+				/* it changed since the catalogue read it */
+				fprintf(stderr, "%s\n", cat.v[i].error);
+				a = 1;
+			}
+			nerr += a;
 			continue;
 		}
 		a = cmd_lessons_check_lesson(cat.v[i].lesson);

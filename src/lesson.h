@@ -112,6 +112,11 @@ struct lesson {
 	unsigned	 options;	/* LESSON_OPT_* the learner may edit */
 	size_t		 nsteps;	/* >= 1 */
 	struct lesson_step *steps;
+
+	/* Private to lesson.c: the file's text as it was parsed (srclen
+	   bytes and a NUL), which lesson_write copies. */
+	char		*src;
+	size_t		 srclen;
 };
 
 /*

@@ -84,13 +84,54 @@ rc=$?
 [ $rc -eq 2 ] && grep -q '^losslab: .*unknown-key.lesson:5: unknown key' "$tmp/err"
 ok $? "--dump of a broken lesson exits 2 with its file:line: error"
 
-# --check of the malformed fixtures: exit 2, one file:line: line per file
-"$LOSSLAB" lessons --check "$bad" >/dev/null 2>"$tmp/err"
+# --check of the malformed fixtures: exit 2; every problem is a file:line:
+# line, and each file's own (its '# expect: LINE: TEXT') is among them
+"$LOSSLAB" lessons --check "$bad" >"$tmp/out" 2>"$tmp/err"
 rc=$?
 nfiles=$(ls "$bad"/*.lesson | wc -l)
 nerr=$(grep -c '\.lesson:[0-9][0-9]*: ' "$tmp/err")
-[ $rc -eq 2 ] && [ "$nerr" -eq "$nfiles" ]
-ok $? "lessons --check on the bad fixtures exits 2 with $nfiles file:line: errors ($nerr)"
+miss=0
+for f in "$bad"/*.lesson; do
+	want=$(sed -n '1s/^# expect: //p' "$f")
+	grep -qF "$f:$want" "$tmp/err" || { miss=1; diag "not listed: $f:$want"; }
+done
+[ $rc -eq 2 ] && [ "$nerr" -ge "$nfiles" ] && [ $miss -eq 0 ] &&
+    [ "$nerr" -eq "$(wc -l <"$tmp/err")" ] &&
+    grep -qx "$nfiles lesson files checked: 0 ok, $nerr problems" "$tmp/out"
+ok $? "lessons --check on the bad fixtures exits 2 and lists the $nfiles expected file:line: errors among its $nerr"
+
+# a broken file has all its problems listed, in file order, each as
+# lesson_load words it; the step with broken lines is still a step (no
+# "has no input" for it, none for the next step, which inherits it)
+cat >"$tmp/many.en.lesson" <<'LESSON'
+id: many
+title: Many problems
+loss: bce
+step: One
+input: 0.5, x
+target: 1, y
+colour: red
+weight: <<<
+z, 1
+>>>
+text: t
+code: c
+step: Two
+reduction: often
+text: t
+code: c
+LESSON
+"$LOSSLAB" lessons --check "$tmp/many.en.lesson" >"$tmp/out" 2>"$tmp/err"
+rc=$?
+m=$tmp/many.en.lesson
+printf '%s\n' "$m:5: bad number 'x' in input" "$m:6: bad number 'y' in target" \
+    "$m:7: unknown key 'colour'" "$m:9: bad number 'z' in weight" \
+    "$m:14: unknown reduction 'often' (none, mean, sum, batchmean)" >"$tmp/want"
+[ $rc -eq 2 ] && cmp -s "$tmp/err" "$tmp/want" &&
+    grep -qx '1 lesson files checked: 0 ok, 5 problems' "$tmp/out"
+r=$?
+ok $r "lessons --check lists every problem of a broken file, in file order"
+[ $r -eq 0 ] || diag "$(cat "$tmp/err")"
 
 # an unknown placeholder is reported by --check
 mkdir -p "$tmp/mine"

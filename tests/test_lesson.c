@@ -30,6 +30,22 @@
 
 static const char *srcdir;
 
+/* Collects lesson_load_report's messages. */
+struct probs {
+	int	 n;
+	char	 msg[16][512];
+};
+
+static void
+probs_add(void *ctx, const char *msg)
+{
+	struct probs	*pr = ctx;
+
+	if (pr->n < 16)
+		snprintf(pr->msg[pr->n], sizeof pr->msg[0], "%s", msg);
+	pr->n++;
+}
+
 static void
 test_fixtures(void)
 {
@@ -39,7 +55,8 @@ test_fixtures(void)
 	struct dirent	*de;
 	FILE		*f;
 	struct lesson	*l;
-	int		 n = 0, line;
+	struct probs	 pr;
+	int		 n = 0, line, np, i;
 	size_t		 len;
 
 	snprintf(dir, sizeof dir, "%s/tests/lessons-bad", srcdir);
@@ -73,6 +90,16 @@ test_fixtures(void)
 		if (!tap_ok(l == NULL && strncmp(err, want, strlen(want)) == 0,
 		    "%s: error is '%s'", de->d_name, want + strlen(dir) + 1))
 			tap_diag("got: %s", l ? "(no error)" : err);
+		lesson_free(l);
+		/* the report of every problem has that one too */
+		memset(&pr, 0, sizeof pr);
+		l = lesson_load_report(path, probs_add, &pr, &np);
+		for (i = 0; i < pr.n && i < 16; i++)
+			if (strcmp(pr.msg[i], err) == 0)
+				break;
+		tap_ok(l == NULL && np >= 1 && np == pr.n && i < pr.n,
+		    "%s: lesson_load_report has it among its %d", de->d_name,
+		    np);
 		lesson_free(l);
 		n++;
 	}
@@ -179,6 +206,304 @@ test_parse_good(void)
 	tap_ok(l->steps[1].pitfall == PITFALL_SOFTMAX_THEN_CE &&
 	    strcmp(l->steps[1].plot, "ce-curve") == 0, "pitfall and plot");
 	tap_ok(l->steps[1].loss == LOSS_CE, "steps take the lesson's loss");
+	lesson_free(l);
+}
+
+/* Parse a one-step bce lesson whose step has the given extra lines. */
+static struct lesson *
+parse_step(const char *extra, char *err, size_t errlen)
+{
+	char	buf[4096];
+
+	snprintf(buf, sizeof buf, "id: t\ntitle: T\nloss: ce\nstep: s\n"
+	    "input: 0.5, 0.5\ntarget: 0\n%s", extra);
+	return lesson_parse("t.lesson", buf, strlen(buf), err, errlen);
+}
+
+/*
+ * Lesson numbers have the value syntax of the command line (parse_double):
+ * a subnormal reads as itself, hex and overflow are refused; integers
+ * (ignore_index) are exact doubles of at most 2^53.
+ */
+static void
+test_numbers(void)
+{
+	static const char *const bad_int[] = { "1e-310", "0.1", "nan", "inf",
+	    "-inf", "1e19", "9007199254740993", "-9.007199254740993e15",
+	    "-1e300", "0x10", "1e999", "1.5", "" };
+	struct lesson	*l;
+	char		 err[512], line[128];
+	size_t		 i;
+
+	l = parse_step("weight: 1e-310, 0.1\nmargin: 5e-324\n", err, sizeof err);
+	tap_ok(l != NULL && l->steps[0].weight.v[0] == 1e-310 &&
+	    l->steps[0].weight.v[1] == 0.1 && l->steps[0].opts.margin ==
+	    5e-324, "1e-310 and 5e-324 (subnormals) read as themselves: %s",
+	    l ? "yes" : err);
+	lesson_free(l);
+	l = parse_step("weight: nan, -inf\nalpha: inf\n", err, sizeof err);
+	tap_ok(l != NULL && isnan(l->steps[0].weight.v[0]) &&
+	    l->steps[0].weight.v[1] == -INFINITY &&
+	    l->steps[0].opts.alpha == INFINITY, "nan, inf, -inf are accepted");
+	lesson_free(l);
+	l = parse_step("weight: 1e999, 1\n", err, sizeof err);
+	tap_ok(l == NULL && strcmp(err, "t.lesson:7: bad number '1e999' in "
+	    "weight") == 0, "1e999 (overflow) is refused: %s", err);
+	lesson_free(l);
+	l = parse_step("weight: 0x10, 1\n", err, sizeof err);
+	tap_ok(l == NULL && strstr(err, ":7: bad number '0x10'") != NULL,
+	    "hex is refused: %s", err);
+	lesson_free(l);
+	l = parse_step("ignore_index: -9007199254740992\n", err, sizeof err);
+	tap_ok(l != NULL && l->steps[0].opts.ignore_index ==
+	    -9007199254740992L, "ignore_index -2^53 is accepted");
+	lesson_free(l);
+	for (i = 0; i < sizeof bad_int / sizeof bad_int[0]; i++) {
+		snprintf(line, sizeof line, "ignore_index: %s\n", bad_int[i]);
+		l = parse_step(line, err, sizeof err);
+		tap_ok(l == NULL && strncmp(err, "t.lesson:7: bad number '", 24)
+		    == 0 && strstr(err, "for ignore_index (an integer") !=
+		    NULL, "ignore_index %s is refused: %s", bad_int[i], err);
+		lesson_free(l);
+	}
+	l = parse_step("ignore_index: 1e19\n", err, sizeof err);
+	tap_ok(l == NULL && strstr(err, "between -2^53 and 2^53") != NULL,
+	    "a huge ignore_index says the range: %s", err);
+	lesson_free(l);
+}
+
+/* mark: and tolerance: (the step keys of the live plots and guesses). */
+static void
+test_marks(void)
+{
+	const char *src =
+	    "id: m\ntitle: Marks\nloss: ce\n"
+	    "step: a\ninput: 2, 1, 0.1; 0.5, 2.5, 0.3\ntarget: 0, 2\n"
+	    "mark: 0, 3 [1][2],[0][0]\n"
+	    "predict: Guess\nanswer: {value}\ntolerance: 5%\n"
+	    "step: b\nmark: all\n"
+	    "predict: Guess\nanswer: {value}\ntolerance: 0.05\n"
+	    "step: c\nmark: <<<\n7\n[10][20]\n>>>\n"
+	    "predict: Guess\nanswer: {value}\n"
+	    "step: d\n";
+	struct lesson		*l;
+	const struct lesson_step *s;
+	char			 err[512];
+
+	l = lesson_parse("m.lesson", src, strlen(src), err, sizeof err);
+	if (!tap_ok(l != NULL && l->nsteps == 4, "mark: and tolerance: parse"))
+		tap_diag("%s", err);
+	if (l == NULL)
+		return;
+	s = l->steps;
+	tap_ok(s[0].nmarks == 4 && s[0].marks[0].r == 0 &&
+	    s[0].marks[0].c == -1 && s[0].marks[1].r == 3 &&
+	    s[0].marks[1].c == -1 && s[0].marks[2].r == 1 &&
+	    s[0].marks[2].c == 2 && s[0].marks[3].r == 0 &&
+	    s[0].marks[3].c == 0, "mark: 0, 3 [1][2],[0][0] is two indices "
+	    "(c = -1) and two cells");
+	tap_ok(s[1].nmarks == LESSON_MARK_ALL, "mark: all");
+	tap_ok(s[2].nmarks == 2 && s[2].marks[0].r == 7 &&
+	    s[2].marks[1].r == 10 && s[2].marks[1].c == 20,
+	    "marks one a line in a block");
+	tap_ok(s[3].nmarks == 0, "no mark: (the session's default; marks are "
+	    "not inherited)");
+	tap_ok(s[0].predict.tolerance == 0.05 && !s[0].predict.tolerance_abs,
+	    "tolerance: 5%% is relative 0.05");
+	tap_ok(s[1].predict.tolerance == 0.05 && s[1].predict.tolerance_abs,
+	    "tolerance: 0.05 is absolute");
+	tap_ok(s[2].predict.tolerance == 0.1 && !s[2].predict.tolerance_abs &&
+	    s[3].predict.tolerance == 0.1 && !s[3].predict.tolerance_abs,
+	    "the default tolerance is relative 0.1, on every step");
+	lesson_free(l);
+}
+
+/*
+ * Quoting: in a block, blanks + backslashes + ">>>" loses one backslash (so
+ * any line can be written); a block keeps the blanks of text values; a
+ * carriage return before a newline is part of the line ending.
+ */
+static void
+test_quoting(void)
+{
+	const char *src =
+	    "id: q\r\ntitle: <<<\r\n  <<< spaced >>>  \r\n>>>\r\nloss: bce\r\n"
+	    "step: s\r\ninput: 0.5\r\r\ntarget: 1\r\n"
+	    "code: <<<\r\nx = 1   \r\n  \\>>>\r\n\\\\>>>\r\n \\\\\\>>>\r\n"
+	    "a\\>>>\r\n>>>\r\n"
+	    "predict: <<<\r\nWhich arrow?\r\n\\>>>\r\n>>>\r\n"
+	    "choices: <<<\r\n\\>>>\r\n<<<\r\n>>>\r\n"
+	    "answer: 1\r\n"
+	    "text: <<<\n>>>>\n  >>> \\\n>>>\n";
+	struct lesson	*l;
+	char		 err[512];
+
+	l = lesson_parse("q.lesson", src, strlen(src), err, sizeof err);
+	if (!tap_ok(l != NULL, "a lesson with escaped block lines parses"))
+		tap_diag("%s", err);
+	if (l == NULL)
+		return;
+	tap_ok(strcmp(l->title, "  <<< spaced >>>  ") == 0,
+	    "a title block keeps its blanks: '%s'", l->title);
+	tap_ok(strcmp(l->steps[0].code, "x = 1   \n  >>>\n\\>>>\n \\\\>>>\n"
+	    "a\\>>>") == 0, "\\>>> reads as >>>, \\\\>>> as \\>>>, blanks kept, "
+	    "a\\>>> as written: '%s'", l->steps[0].code);
+	tap_ok(strcmp(l->steps[0].predict.question, "Which arrow? >>>") == 0,
+	    "an escaped >>> in a predict block");
+	tap_ok(l->steps[0].predict.nchoices == 2 &&
+	    strcmp(l->steps[0].predict.choices[0], ">>>") == 0 &&
+	    strcmp(l->steps[0].predict.choices[1], "<<<") == 0,
+	    "choices '>>>' and '<<<' in a block");
+	tap_ok(l->steps[0].input.v[0] == 0.5, "CR CR LF is a line ending");
+	tap_ok(strcmp(l->steps[0].text, ">>>>\n  >>> \\") == 0,
+	    "'>>>>' and '  >>> \\' are content, not the end: '%s'",
+	    l->steps[0].text);
+	lesson_free(l);
+}
+
+/* Write text to a new temporary file; its name in path (PATH_MAX). */
+static int
+write_tmp(char *path, size_t len, const char *text)
+{
+	FILE	*f;
+	int	 fd;
+
+	snprintf(path, len, "/tmp/losslab-reportXXXXXX");
+	if ((fd = mkstemp(path)) < 0 || (f = fdopen(fd, "wb")) == NULL)
+		return -1;
+	fputs(text, f);
+	return fclose(f);
+}
+
+/*
+ * lesson_load_report: a file with eight independent problems reports eight
+ * messages, in file order, each exactly what lesson_load says when that
+ * line is the file's only problem; an unterminated block stops it; a
+ * refused key's block and a refused step title cause nothing more.
+ */
+static void
+test_report(void)
+{
+	static const char *const good[] = {
+		"id: r", "title: Report", "loss: ce", "options: reduction",
+		"step: one", "input: 2, 1, 0.1; 0.5, 2.5, 0.3", "target: 0, 2",
+		"mark: 0", "predict: Guess the loss", "answer: {value}",
+		"tolerance: 10%", "text: t", "code: c",
+		"step: two", "reduction: sum", "ignore_index: 1", "text: <<<",
+		"u", ">>>", "code: c",
+		"step: three", "predict: Which?", "choices: a | b",
+		"answer: 2", "code: c", NULL
+	};
+	static const struct {
+		int		 line;
+		const char	*text;
+	} mods[] = {
+		{ 2, "# no title" }, { 6, "input: 2, 1, x; 0.5, 2.5, 0.3" },
+		{ 8, "mark: [0]" }, { 13, "colour: red" },
+		{ 15, "reduction: often" }, { 16, "ignore_index: 1e19" },
+		{ 20, "text: again" }, { 24, "answer: 3" }
+	};
+	const size_t	 nmods = sizeof mods / sizeof mods[0];
+	char		 text[4096], path[256], one[512];
+	char		 err[sizeof mods / sizeof mods[0]][512];
+	struct probs	 pr;
+	struct lesson	*l;
+	FILE		*f;
+	size_t		 i, m, ok;
+	int		 n;
+
+	/* the good lesson, and each problem alone */
+	if (write_tmp(path, sizeof path, "") != 0) {
+		tap_ok(0, "mkstemp");
+		return;
+	}
+	for (m = 0; m <= nmods; m++) {
+		text[0] = '\0';
+		for (i = 0; good[i] != NULL; i++) {
+			strcat(text, m < nmods && (int)i + 1 == mods[m].line ?
+			    mods[m].text : good[i]);
+			strcat(text, "\n");
+		}
+		l = lesson_parse(path, text, strlen(text), m < nmods ? err[m] :
+		    one, sizeof one);
+		if (m == nmods)
+			tap_ok(l != NULL, "the report test's lesson is good: %s",
+			    l ? "yes" : one);
+		else
+			tap_ok(l == NULL, "problem %zu alone: %s", m + 1, err[m]);
+		lesson_free(l);
+	}
+	/* all of them at once */
+	text[0] = '\0';
+	for (i = 0, m = 0; good[i] != NULL; i++) {
+		if (m < nmods && (int)i + 1 == mods[m].line)
+			strcat(text, mods[m++].text);
+		else
+			strcat(text, good[i]);
+		strcat(text, "\n");
+	}
+	if ((f = fopen(path, "wb")) == NULL) {
+		tap_ok(0, "write %s", path);
+		return;
+	}
+	fputs(text, f);
+	fclose(f);
+	memset(&pr, 0, sizeof pr);
+	l = lesson_load_report(path, probs_add, &pr, &n);
+	for (i = 0, ok = 0; i < nmods && i < (size_t)pr.n; i++)
+		if (strcmp(pr.msg[i], err[i]) == 0)
+			ok++;
+		else
+			tap_diag("got %s, want %s", pr.msg[i], err[i]);
+	tap_ok(l == NULL && n == (int)nmods && pr.n == n && ok == nmods,
+	    "all %zu problems reported in file order, each as lesson_load "
+	    "says it (%d reported, %zu as expected)", nmods, pr.n, ok);
+	lesson_free(l);
+	l = lesson_load(path, one, sizeof one);
+	tap_ok(l == NULL && strcmp(one, err[1]) == 0, "lesson_load stops at "
+	    "the first it finds: %s", one);
+	lesson_free(l);
+	unlink(path);
+
+	/* an unterminated block ends the report; its lines are not keys */
+	write_tmp(path, sizeof path, "id: u\ntitle: U\nloss: bce\nstep: one\n"
+	    "input: x\ntarget: 1\ntext: <<<\nnever ends\ncolour: red\n");
+	memset(&pr, 0, sizeof pr);
+	l = lesson_load_report(path, probs_add, &pr, &n);
+	snprintf(one, sizeof one, "%s:7: unterminated block", path);
+	tap_ok(l == NULL && n == 2 && pr.n == 2 && strstr(pr.msg[0],
+	    ":5: bad number 'x' in input") != NULL && strncmp(pr.msg[1], one,
+	    strlen(one)) == 0, "an unterminated block is the last problem "
+	    "(%d: %s)", n, pr.msg[n > 0 ? n - 1 : 0]);
+	lesson_free(l);
+	unlink(path);
+
+	/* a refused key's block is skipped; a refused step title still
+	   starts a step, whose keys are in a step */
+	write_tmp(path, sizeof path, "id: k\ntitle: K\nloss: bce\n"
+	    "colour: <<<\nstep: not a step\n>>>\nstep: <<<\nA title\n>>>\n"
+	    "input: 0.5\ntarget: 1\nplot: bce-curve\n");
+	memset(&pr, 0, sizeof pr);
+	l = lesson_load_report(path, probs_add, &pr, &n);
+	tap_ok(l == NULL && n == 2 && strstr(pr.msg[0], ":4: unknown key "
+	    "'colour'") != NULL && strstr(pr.msg[1], ":7: a step title is "
+	    "one line") != NULL, "a refused block is skipped, a refused "
+	    "step title still starts a step (%d problems)", n);
+	lesson_free(l);
+	unlink(path);
+
+	/* a good file: the lesson, no problem; a missing one: one problem */
+	snprintf(one, sizeof one, "%s/lessons/ce.en.lesson", srcdir);
+	memset(&pr, 0, sizeof pr);
+	l = lesson_load_report(one, probs_add, &pr, &n);
+	tap_ok(l != NULL && n == 0 && pr.n == 0 && l->nsteps > 1,
+	    "a good file gives its lesson and no problem");
+	lesson_free(l);
+	memset(&pr, 0, sizeof pr);
+	l = lesson_load_report("/nonexistent/x.lesson", probs_add, &pr, &n);
+	tap_ok(l == NULL && n == 1 && strcmp(pr.msg[0], "/nonexistent/"
+	    "x.lesson: No such file or directory") == 0, "an unreadable file "
+	    "is one problem: %s", pr.msg[0]);
 	lesson_free(l);
 }
 
@@ -467,36 +792,130 @@ same_step(const struct lesson_step *a, const struct lesson_step *b)
 	    !same_str(a->predict.prompt, b->predict.prompt) ||
 	    !same_str(a->predict.explain, b->predict.explain) ||
 	    a->predict.nchoices != b->predict.nchoices ||
-	    a->predict.correct != b->predict.correct)
+	    a->predict.correct != b->predict.correct ||
+	    a->predict.tolerance != b->predict.tolerance ||
+	    a->predict.tolerance_abs != b->predict.tolerance_abs ||
+	    a->nmarks != b->nmarks)
 		return 0;
 	for (i = 0; i < a->predict.nchoices; i++)
 		if (!same_str(a->predict.choices[i], b->predict.choices[i]))
 			return 0;
+	for (i = 0; i < a->nmarks; i++)
+		if (a->marks[i].r != b->marks[i].r ||
+		    a->marks[i].c != b->marks[i].c)
+			return 0;
+	return 1;
+}
+
+/* The whole of a file, NUL-terminated, or NULL. */
+static char *
+slurp(const char *path, size_t *lenp)
+{
+	FILE	*f;
+	char	*buf;
+	size_t	 n;
+
+	if ((f = fopen(path, "rb")) == NULL)
+		return NULL;
+	if ((buf = malloc(1 << 20)) == NULL) {
+		fclose(f);
+		return NULL;
+	}
+	n = fread(buf, 1, (1 << 20) - 1, f);
+	fclose(f);
+	buf[n] = '\0';
+	if (lenp != NULL)
+		*lenp = n;
+	return buf;
+}
+
+/* The next line of *s (without its newline) into line; 0 at the end. */
+static int
+next_line(const char **s, char *line, size_t len)
+{
+	const char	*nl;
+	size_t		 n;
+
+	if (**s == '\0')
+		return 0;
+	nl = strchr(*s, '\n');
+	n = nl != NULL ? (size_t)(nl - *s) : strlen(*s);
+	snprintf(line, len, "%.*s", (int)n, *s);
+	*s += n + (nl != NULL);
 	return 1;
 }
 
 /*
- * lesson_write (the explorer's `w`): every shipped lesson written back reads
- * the same, step for step; an edited value is kept exactly; a second save
- * never replaces the first; a bad directory is an error, not a crash.
+ * Whether text b is text a with only its "id:" line made "id: ID" and its
+ * "title:" line made "title: TITLE" (both one-line here); diag if not.
+ */
+static int
+same_but_header(const char *a, const char *b, const char *id,
+    const char *title)
+{
+	char	la[8192], lb[8192], want[8192];
+	int	ra, rb, n = 0;
+
+	for (;;) {
+		n++;
+		ra = next_line(&a, la, sizeof la);
+		rb = next_line(&b, lb, sizeof lb);
+		if (!ra || !rb)
+			break;
+		if (strncmp(la, "id:", 3) == 0)
+			snprintf(want, sizeof want, "id: %s", id);
+		else if (strncmp(la, "title:", 6) == 0)
+			snprintf(want, sizeof want, "title: %s", title);
+		else
+			snprintf(want, sizeof want, "%s", la);
+		if (strcmp(want, lb) != 0) {
+			tap_diag("line %d: '%s', want '%s'", n, lb, want);
+			return 0;
+		}
+	}
+	if (ra != rb)
+		tap_diag("line %d: one text ends first", n);
+	return ra == rb;
+}
+
+/* A mkdtemp directory's files, removed; the count removed. */
+static int
+clean_dir(const char *dir)
+{
+	DIR		*d;
+	struct dirent	*de;
+	char		 p[2048];
+	int		 n = 0;
+
+	if ((d = opendir(dir)) == NULL)
+		return -1;
+	while ((de = readdir(d)) != NULL) {
+		if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
+			continue;
+		snprintf(p, sizeof p, "%s/%s", dir, de->d_name);
+		if (unlink(p) == 0)
+			n++;
+	}
+	closedir(d);
+	return n;
+}
+
+/*
+ * lesson_write (the explorer's `w`), on every shipped lesson: written back
+ * unedited it reads the same, and its text is the source's but for the id
+ * and title lines.
  */
 static void
-test_write(void)
+test_write_shipped(const char *dir)
 {
-	char		 dir[] = "/tmp/losslab-writeXXXXXX", path[1024];
-	char		 path2[1024], err[512], lp[1024];
+	char		 path[1024], err[512], lp[1024], title[1024];
+	char		*a, *b;
 	struct lesson	*l, *w;
-	struct lesson_step *steps;
 	DIR		*d;
 	struct dirent	*de;
 	size_t		 i;
-	int		 nfiles = 0, nsame = 0, ok;
-	double		 edited = 0.123456789012345678;
+	int		 nfiles = 0, nsame = 0, ntext = 0, ok;
 
-	if (mkdtemp(dir) == NULL) {
-		tap_ok(0, "mkdtemp");
-		return;
-	}
 	snprintf(lp, sizeof lp, "%s/lessons", srcdir);
 	if ((d = opendir(lp)) == NULL) {
 		tap_ok(0, "open %s", lp);
@@ -511,18 +930,29 @@ test_write(void)
 		if ((l = lesson_load(lp, err, sizeof err)) == NULL)
 			continue;
 		nfiles++;
-		ok = lesson_write(l, l->steps, dir, "", path, sizeof path,
+		snprintf(title, sizeof title, "%s (my values)", l->title);
+		ok = lesson_write(l, l->steps, dir, title, path, sizeof path,
 		    err, sizeof err) == 0;
 		w = ok ? lesson_load(path, err, sizeof err) : NULL;
 		ok = w != NULL && w->nsteps == l->nsteps &&
-		    same_str(w->title, l->title) && same_str(w->lang, l->lang) &&
-		    w->options == l->options;
+		    same_str(w->title, title) && same_str(w->lang, l->lang) &&
+		    same_str(w->summary, l->summary) &&
+		    w->options == l->options && w->loss == l->loss;
 		for (i = 0; ok && i < l->nsteps; i++)
 			ok = same_step(&l->steps[i], &w->steps[i]);
 		if (ok)
 			nsame++;
 		else
 			tap_diag("%s: %s", de->d_name, w ? "differs" : err);
+		a = slurp(lp, NULL);
+		b = w != NULL ? slurp(path, NULL) : NULL;
+		if (a != NULL && b != NULL && same_but_header(a, b, w->id,
+		    title))
+			ntext++;
+		else
+			tap_diag("%s: the text differs", de->d_name);
+		free(a);
+		free(b);
 		if (w != NULL)
 			unlink(path);
 		lesson_free(w);
@@ -530,7 +960,325 @@ test_write(void)
 	}
 	closedir(d);
 	tap_ok(nfiles >= 32 && nsame == nfiles, "every shipped lesson written "
-	    "back reads the same (%d of %d)", nsame, nfiles);
+	    "back unedited reads the same (%d of %d)", nsame, nfiles);
+	tap_ok(nfiles >= 32 && ntext == nfiles, "... and its text is the "
+	    "source's but for the id and title lines (%d of %d)", ntext,
+	    nfiles);
+}
+
+/* The lesson of the edit tests: a header weight-less ce lesson whose step
+   Two inherits everything, with comments, blanks and paragraph breaks. */
+static const char wsrc[] =
+    "# A lesson for lesson_write's tests.\n"
+    "id: w\n"
+    "lang: en\n"
+    "title: Writing back\n"
+    "summary: s\n"
+    "loss: ce\n"
+    "options: reduction weight ignore_index label_smoothing\n"
+    "\n"
+    "# step One states its values\n"
+    "step: One\n"
+    "input: <<<\n"
+    "2.0, 1.0, 0.1\n"
+    "0.5, 2.5, 0.3\n"
+    ">>>\n"
+    "target: 0, 2\n"
+    "mark: 0, [1][2]\n"
+    "text: <<<\n"
+    "First paragraph\n"
+    "continues here.\n"
+    "\n"
+    "Second paragraph.\n"
+    ">>>\n"
+    "code: loss = nn.CrossEntropyLoss()(z, y)\n"
+    "\n"
+    "step: Two\n"
+    "# inherits input and target from One\n"
+    "reduction: sum\n"
+    "predict: <<<\n"
+    "Which way does the arrow point?\n"
+    "\\>>>\n"
+    ">>>\n"
+    "answer: {value}\n"
+    "tolerance: 0.05\n"
+    "text: Two.\n"
+    "code: c2\n"
+    "\n"
+    "step: Three\n"
+    "input: 1, 2, 3;\n"
+    "target: 1\n"
+    "weight: 1, 2, 3\n"
+    "pitfall: softmax-then-ce\n"
+    "predict: Which?\n"
+    "choices: <<<\n"
+    "\\>>>\n"
+    "\\\\>>>\n"
+    ">>>\n"
+    "answer: 2\n"
+    "text: Three.\n"
+    "code: c3\n";
+
+/*
+ * Write l with steps under title into dir, read it back and compare every
+ * step with steps; the new file's text in *text (free it).  1 if all is
+ * as promised.
+ */
+static int
+write_back(const struct lesson *l, const struct lesson_step *steps,
+    const char *dir, const char *title, char **text, const char *what)
+{
+	char		 path[1024], err[512];
+	struct lesson	*w;
+	size_t		 i;
+	int		 ok;
+
+	*text = NULL;
+	if (lesson_write(l, steps, dir, title, path, sizeof path, err,
+	    sizeof err) != 0) {
+		tap_diag("%s: %s", what, err);
+		return 0;
+	}
+	*text = slurp(path, NULL);
+	w = lesson_load(path, err, sizeof err);
+	ok = w != NULL && w->nsteps == l->nsteps && strcmp(w->title, title)
+	    == 0 && strcmp(w->summary, l->summary) == 0;
+	for (i = 0; ok && i < l->nsteps; i++)
+		if (!(ok = same_step(&steps[i], &w->steps[i])))
+			tap_diag("%s: step %zu differs", what, i + 1);
+	if (w == NULL)
+		tap_diag("%s: %s", what, err);
+	lesson_free(w);
+	clean_dir(dir);
+	return ok && *text != NULL;
+}
+
+/* wsrc with its id and title lines as lesson_write writes them. */
+static void
+wsrc_as(char *buf, size_t len, const char *from, const char *to)
+{
+	const char	*p = strstr(wsrc, from);
+
+	snprintf(buf, len, "%.*sid: w-mine\n%.*s%s%s", (int)(strstr(wsrc,
+	    "id: w\n") - wsrc), wsrc, (int)(p - (strstr(wsrc, "id: w\n") +
+	    6)), strstr(wsrc, "id: w\n") + 6, to, p + strlen(from));
+}
+
+static void
+test_write_edits(const char *dir)
+{
+	struct lesson		*l;
+	struct lesson_step	 steps[3];
+	struct mat		 in = MAT_INIT, wt = MAT_INIT;
+	struct err		 e;
+	char			 err[512], want[8192], path[1024];
+	char			*t;
+	const char		*ttl = "Writing back (my values)";
+	double			 edited = 0.123456789012345678;
+	int			 ok;
+
+	l = lesson_parse("w.en.lesson", wsrc, strlen(wsrc), err, sizeof err);
+	if (!tap_ok(l != NULL && l->nsteps == 3, "the write test's lesson "
+	    "parses")) {
+		tap_diag("%s", err);
+		return;
+	}
+	tap_ok(l->steps[1].input.ndim == 2 && l->steps[1].input.rows == 2 &&
+	    strcmp(l->steps[1].predict.question, "Which way does the arrow "
+	    "point? >>>") == 0 && strcmp(l->steps[2].predict.choices[0],
+	    ">>>") == 0 && strcmp(l->steps[2].predict.choices[1], "\\>>>") ==
+	    0, "step Two inherits; escaped >>> in predict and choices blocks");
+
+	/* unedited: only the id and title lines change */
+	memcpy(steps, l->steps, sizeof steps);
+	ok = write_back(l, steps, dir, ttl, &t, "unedited");
+	wsrc_as(want, sizeof want, "title: Writing back\n",
+	    "title: Writing back (my values)\n");
+	tap_ok(ok && strcmp(t, want) == 0, "unedited: the source byte for "
+	    "byte but for id and title (comments, blank lines, blocks, "
+	    "paragraph breaks, escaped >>>, mark:, tolerance:)");
+	if (t != NULL && strcmp(t, want) != 0)
+		tap_diag("got:\n%s", t);
+	free(t);
+
+	/* a value step Two inherited (the header's label_smoothing 0) */
+	memcpy(steps, l->steps, sizeof steps);
+	steps[1].opts.label_smoothing = 0.1;
+	steps[1].loss = LOSS_NLL;
+	ok = write_back(l, steps, dir, ttl, &t, "inherited");
+	tap_ok(ok && strstr(t, "step: Two\nloss: nll\nlabel_smoothing: 0.1\n"
+	    "# inherits") != NULL && strstr(t, "0.10000") == NULL,
+	    "an inherited value edited: inserted after its step: line, as "
+	    "0.1");
+	free(t);
+
+	/* step One edited while Two inherits from it: Two keeps its own */
+	memcpy(steps, l->steps, sizeof steps);
+	if (mat_copy(&in, &l->steps[0].input, &e) != 0)
+		return;
+	in.v[0] = edited;
+	steps[0].input = in;
+	ok = write_back(l, steps, dir, ttl, &t, "step One");
+	snprintf(want, sizeof want, "step: One\ninput: 0.12345678901234568, "
+	    "1, 0.1; 0.5, 2.5, 0.3\ntarget: 0, 2\n");
+	tap_ok(ok && strstr(t, want) != NULL && strstr(t, "step: Two\ninput: "
+	    "2, 1, 0.1; 0.5, 2.5, 0.3\n# inherits") != NULL, "step One's "
+	    "block replaced in place; step Two, which inherited it, keeps its "
+	    "values through a line of its own");
+	free(t);
+
+	/* weight added (One, inserted) and removed (Three, replaced) */
+	memcpy(steps, l->steps, sizeof steps);
+	if (mat_copy(&wt, &l->steps[2].weight, &e) != 0)
+		return;
+	wt.v[0] = 0.5;
+	steps[0].weight = wt;
+	steps[2].weight.ndim = 0;
+	ok = write_back(l, steps, dir, ttl, &t, "weight");
+	tap_ok(ok && strstr(t, "step: One\nweight: 0.5, 2, 3\ninput: <<<\n") !=
+	    NULL && strstr(t, "target: 1\nweight: none\npitfall:") != NULL,
+	    "weight added and removed");
+	free(t);
+	steps[2].weight = l->steps[2].weight;
+
+	/* pitfall and reduction: replaced, inserted */
+	memcpy(steps, l->steps, sizeof steps);
+	steps[2].pitfall = PITFALL_NONE;
+	steps[1].pitfall = PITFALL_LOG_SOFTMAX_THEN_CE;
+	steps[1].opts.reduction = LOSS_REDUCTION_MEAN;
+	steps[0].opts.reduction = LOSS_REDUCTION_NONE;
+	ok = write_back(l, steps, dir, ttl, &t, "pitfall, reduction");
+	tap_ok(ok && strstr(t, "weight: 1, 2, 3\npitfall: none\npredict:") !=
+	    NULL && strstr(t, "step: Two\npitfall: log-softmax-then-ce\n"
+	    "# inherits input and target from One\nreduction: mean\n") != NULL,
+	    "pitfall changed and added, reduction changed");
+	tap_ok(ok && strstr(t, "step: One\nreduction: none\ninput:") != NULL,
+	    "a reduction added");
+	free(t);
+
+	/* numbers that must survive exactly */
+	memcpy(steps, l->steps, sizeof steps);
+	in.v[0] = 1e-310;
+	in.v[1] = 0.1;
+	in.v[2] = NAN;
+	in.v[3] = INFINITY;
+	in.v[4] = -INFINITY;
+	in.v[5] = -0.0;
+	steps[0].input = in;
+	steps[1].input = in;
+	steps[2].opts.ignore_index = -9007199254740992L;
+	steps[2].opts.label_smoothing = 5e-324;
+	ok = write_back(l, steps, dir, ttl, &t, "numbers");
+	tap_ok(ok && strstr(t, "input: 1e-310, 0.1, nan; inf, -inf, 0\n") !=
+	    NULL && strstr(t, "ignore_index: -9007199254740992\n") != NULL &&
+	    strstr(t, "label_smoothing: 5e-324\n") != NULL,
+	    "1e-310, 0.1, nan, inf, -inf, -0, 2^53 and the least subnormal "
+	    "are written so they read back exactly");
+	if (t != NULL && !ok)
+		tap_diag("%s", t);
+	free(t);
+	mat_free(&in);
+
+	/* what cannot be saved is refused, and nothing is written */
+	memcpy(steps, l->steps, sizeof steps);
+	steps[1].opts.ignore_index = 1L << 60;
+	tap_ok(lesson_write(l, steps, dir, ttl, path, sizeof path, err,
+	    sizeof err) == -1 && strstr(err, "ignore_index") != NULL &&
+	    clean_dir(dir) == 0, "a huge ignore_index is refused, no file: "
+	    "%s", err);
+	steps[1].opts.ignore_index = l->steps[1].opts.ignore_index;
+	steps[1].opts.p = 3;
+	tap_ok(lesson_write(l, steps, dir, ttl, path, sizeof path, err,
+	    sizeof err) == -1 && clean_dir(dir) == 0, "p = 3 is refused: %s",
+	    err);
+	memcpy(steps, l->steps, sizeof steps);
+	tap_ok(lesson_write(l, steps, dir, "a\nb", path, sizeof path, err,
+	    sizeof err) == -1 && lesson_write(l, steps, dir, "", path,
+	    sizeof path, err, sizeof err) == -1 && lesson_write(l, steps,
+	    dir, "a\r", path, sizeof path, err, sizeof err) == -1 &&
+	    clean_dir(dir) == 0, "an empty title or one of several lines is "
+	    "refused");
+
+	/* titles that must be blocks */
+	ok = write_back(l, steps, dir, "<<<", &t, "<<< title");
+	tap_ok(ok && strstr(t, "\ntitle: <<<\n<<<\n>>>\nsummary") != NULL,
+	    "a '<<<' title is a block");
+	free(t);
+	ok = write_back(l, steps, dir, "  >>> \\>>>", &t, ">>> title");
+	tap_ok(ok && strstr(t, "\ntitle: ") != NULL, "'  >>> \\>>>' reads "
+	    "back");
+	free(t);
+	ok = write_back(l, steps, dir, " \\>>>\t", &t, "\\>>> title");
+	tap_ok(ok && strstr(t, "\ntitle: <<<\n \\\\>>>\t\n>>>\n") != NULL,
+	    "' \\>>>\\t' is a block, escaped");
+	free(t);
+	ok = write_back(l, steps, dir, "  >>>", &t, ">>> title");
+	tap_ok(ok && strstr(t, "\ntitle: <<<\n  \\>>>\n>>>\n") != NULL,
+	    "'  >>>' is a block, escaped");
+	free(t);
+	ok = write_back(l, steps, dir, "# not a comment: <<<", &t, "# title");
+	tap_ok(ok && strstr(t, "\ntitle: # not a comment: <<<\n") != NULL,
+	    "'# not a comment: <<<' is one line");
+	free(t);
+	lesson_free(l);
+	mat_free(&wt);
+}
+
+/* A CRLF lesson stays CRLF; a last line without a newline is fine. */
+static void
+test_write_crlf(const char *dir)
+{
+	const char	*src = "id: c\r\ntitle: CRLF\r\nloss: bce\r\n"
+			    "# comment\r\n\r\nstep: One\r\ninput: 0.5\r\n"
+			    "target: 1\r\ntext: <<<\r\na\r\n\r\nb\r\n>>>\r\n"
+			    "step: Two\r\nreduction: sum";
+	struct lesson		*l;
+	struct lesson_step	 steps[2];
+	char			 err[512];
+	char			*t, *c;
+	int			 ok, bare = 0;
+
+	l = lesson_parse("c.en.lesson", src, strlen(src), err, sizeof err);
+	if (!tap_ok(l != NULL, "a CRLF lesson parses")) {
+		tap_diag("%s", err);
+		return;
+	}
+	memcpy(steps, l->steps, sizeof steps);
+	steps[1].opts.reduction = LOSS_REDUCTION_MEAN;
+	steps[1].pitfall = PITFALL_DOUBLE_SIGMOID;
+	steps[0].opts.reduction = LOSS_REDUCTION_NONE;
+	ok = write_back(l, steps, dir, "CRLF (mine)", &t, "crlf");
+	for (c = t; ok && (c = strchr(c, '\n')) != NULL; c++)
+		if (c == t || c[-1] != '\r')
+			bare++;
+	tap_ok(ok && bare == 0 && strstr(t, "id: c-mine\r\ntitle: CRLF (mine)"
+	    "\r\nloss: bce\r\n# comment\r\n\r\nstep: One\r\nreduction: none"
+	    "\r\ninput: 0.5\r\n") != NULL && strstr(t, "text: <<<\r\na\r\n\r\n"
+	    "b\r\n>>>\r\nstep: Two\r\npitfall: double-sigmoid\r\nreduction: "
+	    "mean\r\n") != NULL, "a CRLF file keeps CRLF, its new lines too");
+	if (t != NULL && !ok)
+		tap_diag("%s", t);
+	free(t);
+	/* the last line, without a newline, gets a line inserted after it */
+	memcpy(steps, l->steps, sizeof steps);
+	steps[1].opts.label_smoothing = 0.25;
+	ok = write_back(l, steps, dir, "CRLF", &t, "last line");
+	tap_ok(ok && strstr(t, "step: Two\r\nlabel_smoothing: 0.25\r\n"
+	    "reduction: sum") != NULL && t[strlen(t) - 1] == 'm',
+	    "after a last line without a newline");
+	free(t);
+	lesson_free(l);
+}
+
+/* The old contract's checks: names, no replacing, errors. */
+static void
+test_write_names(const char *dir)
+{
+	char		 path[1024], path2[1024], err[512], lp[1024];
+	struct lesson	*l, *w;
+	struct lesson_step *steps;
+	double		 edited = 0.123456789012345678;
+	int		 ok;
 
 	snprintf(lp, sizeof lp, "%s/lessons/bce.en.lesson", srcdir);
 	if ((l = lesson_load(lp, err, sizeof err)) == NULL) {
@@ -540,31 +1288,51 @@ test_write(void)
 	steps = calloc(l->nsteps, sizeof *steps);
 	memcpy(steps, l->steps, l->nsteps * sizeof *steps);
 	steps[0].input.v[0] = edited;	/* shares l's storage: an edit */
-	ok = lesson_write(l, steps, dir, " (edited)", path, sizeof path, err,
-	    sizeof err) == 0;
+	ok = lesson_write(l, steps, dir, "BCE (edited)", path, sizeof path,
+	    err, sizeof err) == 0;
 	tap_ok(ok && strstr(path, "/bce-mine.en.lesson") != NULL,
 	    "the copy is named bce-mine.en.lesson (%s)", ok ? path : err);
 	w = ok ? lesson_load(path, err, sizeof err) : NULL;
 	tap_ok(w != NULL && strcmp(w->id, "bce-mine") == 0 &&
-	    strstr(w->title, "(edited)") != NULL &&
+	    strcmp(w->title, "BCE (edited)") == 0 &&
 	    w->steps[0].input.v[0] == edited, "the copy has its own id, the "
-	    "title suffix and the edited value to the last bit");
+	    "given title and the edited value to the last bit");
 	lesson_free(w);
-	ok = lesson_write(l, steps, dir, "", path2, sizeof path2, err,
+	ok = lesson_write(l, steps, dir, "BCE", path2, sizeof path2, err,
 	    sizeof err) == 0;
 	tap_ok(ok && strstr(path2, "/bce-mine-2.en.lesson") != NULL,
 	    "a second save is bce-mine-2, the first is not replaced");
+	w = lesson_load(path2, err, sizeof err);
+	tap_ok(w != NULL && strcmp(w->id, "bce-mine-2") == 0,
+	    "bce-mine-2 has the id bce-mine-2");
+	lesson_free(w);
 	w = lesson_load(path, err, sizeof err);
 	tap_ok(w != NULL && w->steps[0].input.v[0] == edited,
 	    "the first copy is intact");
 	lesson_free(w);
 	unlink(path);
 	unlink(path2);
-	tap_ok(lesson_write(l, steps, "/proc/losslab/no", "", path,
+	tap_ok(lesson_write(l, steps, "/proc/losslab/no", "T", path,
 	    sizeof path, err, sizeof err) == -1 && strstr(err, "cannot"),
 	    "an unwritable directory is an error: %s", err);
 	free(steps);
 	lesson_free(l);
+}
+
+static void
+test_write(void)
+{
+	char	dir[] = "/tmp/losslab-writeXXXXXX";
+
+	if (mkdtemp(dir) == NULL) {
+		tap_ok(0, "mkdtemp");
+		return;
+	}
+	test_write_shipped(dir);
+	test_write_edits(dir);
+	test_write_crlf(dir);
+	test_write_names(dir);
+	clean_dir(dir);
 	rmdir(dir);
 }
 
@@ -576,6 +1344,10 @@ main(void)
 	test_fixtures();
 	test_long_line();
 	test_parse_good();
+	test_numbers();
+	test_marks();
+	test_quoting();
+	test_report();
 	test_text();
 	test_render();
 	test_catalog();
