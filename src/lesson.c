@@ -178,7 +178,7 @@ lp_keep(struct lparse *p, int line, const char *msg)
 
 /* Record one problem: the first into err, or every one in reporting mode.
    Returns -1. */
-static int
+static int __attribute__((format(printf, 4, 0)))
 lp_verror(struct lparse *p, int fatal, int line, const char *fmt, va_list ap)
 {
 	char	msg[512];

@@ -1,7 +1,10 @@
 /*
  * test_lesson.c -- the lesson parser (every malformed fixture of
  * tests/lessons-bad/ gives its expected "file:line: message"; a 1 MB line
- * is an error, not a crash), the catalogue (shadowing, language fallback),
+ * is an error, not a crash; numbers, mark:, tolerance:, quoting), the
+ * reporting of every problem of a file (lesson_load_report), lesson_write
+ * (an unedited copy differs from its source only in the id and title lines;
+ * edits read back exactly), the catalogue (shadowing, language fallback),
  * text wrapping by display width (CJK is 2 columns), the placeholder
  * renderer (compared with numbers computed directly by the loss core) and
  * the step editing helpers.
@@ -235,7 +238,8 @@ test_numbers(void)
 	char		 err[512], line[128];
 	size_t		 i;
 
-	l = parse_step("weight: 1e-310, 0.1\nmargin: 5e-324\n", err, sizeof err);
+	l = parse_step("weight: 1e-310, 0.1\nmargin: 5e-324\n", err,
+	    sizeof err);
 	tap_ok(l != NULL && l->steps[0].weight.v[0] == 1e-310 &&
 	    l->steps[0].weight.v[1] == 0.1 && l->steps[0].opts.margin ==
 	    5e-324, "1e-310 and 5e-324 (subnormals) read as themselves: %s",
@@ -346,8 +350,8 @@ test_quoting(void)
 	tap_ok(strcmp(l->title, "  <<< spaced >>>  ") == 0,
 	    "a title block keeps its blanks: '%s'", l->title);
 	tap_ok(strcmp(l->steps[0].code, "x = 1   \n  >>>\n\\>>>\n \\\\>>>\n"
-	    "a\\>>>") == 0, "\\>>> reads as >>>, \\\\>>> as \\>>>, blanks kept, "
-	    "a\\>>> as written: '%s'", l->steps[0].code);
+	    "a\\>>>") == 0, "\\>>> reads as >>>, \\\\>>> as \\>>>, blanks "
+	    "kept, a\\>>> as written: '%s'", l->steps[0].code);
 	tap_ok(strcmp(l->steps[0].predict.question, "Which arrow? >>>") == 0,
 	    "an escaped >>> in a predict block");
 	tap_ok(l->steps[0].predict.nchoices == 2 &&
@@ -427,10 +431,11 @@ test_report(void)
 		l = lesson_parse(path, text, strlen(text), m < nmods ? err[m] :
 		    one, sizeof one);
 		if (m == nmods)
-			tap_ok(l != NULL, "the report test's lesson is good: %s",
-			    l ? "yes" : one);
+			tap_ok(l != NULL, "the report test's lesson is good: "
+			    "%s", l ? "yes" : one);
 		else
-			tap_ok(l == NULL, "problem %zu alone: %s", m + 1, err[m]);
+			tap_ok(l == NULL, "problem %zu alone: %s", m + 1,
+			    err[m]);
 		lesson_free(l);
 	}
 	/* all of them at once */
@@ -890,7 +895,8 @@ clean_dir(const char *dir)
 	if ((d = opendir(dir)) == NULL)
 		return -1;
 	while ((de = readdir(d)) != NULL) {
-		if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
+		if (strcmp(de->d_name, ".") == 0 ||
+		    strcmp(de->d_name, "..") == 0)
 			continue;
 		snprintf(p, sizeof p, "%s/%s", dir, de->d_name);
 		if (unlink(p) == 0)
