@@ -1075,8 +1075,11 @@ test_write_edits(const char *dir)
 {
 	struct lesson		*l;
 	struct lesson_step	 steps[3];
-	struct mat		 in = MAT_INIT, wt = MAT_INIT;
+	struct mat		 in = MAT_INIT, wt = MAT_INIT, tg = MAT_INIT;
+	double			 bv[4] = { 1, 2, 3, 4 };
+	struct mat		 bad = { 1, 2, 2, bv };
 	struct err		 e;
+	size_t			 i;
 	char			 err[512], want[8192], path[1024];
 	char			*t;
 	const char		*ttl = "Writing back (my values)";
@@ -1185,7 +1188,40 @@ test_write_edits(const char *dir)
 	free(t);
 	mat_free(&in);
 
+	/* a one-row 2-D tensor stays 2-D; a long 2-D one becomes a block */
+	memcpy(steps, l->steps, sizeof steps);
+	if (mat_copy(&in, &l->steps[2].input, &e) != 0)
+		return;
+	in.v[2] = 9;
+	steps[2].input = in;
+	ok = write_back(l, steps, dir, ttl, &t, "one row");
+	tap_ok(ok && strstr(t, "\ninput: 1, 2, 9;\ntarget: 1\n") != NULL,
+	    "a one-row 2-D tensor is written 'a, b, c;'");
+	free(t);
+	mat_free(&in);
+	if (mat_alloc(&in, 2, 400, 3, &e) != 0)
+		return;
+	for (i = 0; i < 1200; i++)
+		in.v[i] = i % 3 == 0 ? 1.0 / (double)(i + 3) : (double)(i % 3);
+	steps[2].input = in;
+	if (mat_alloc(&tg, 1, 1, 400, &e) != 0)	/* class 0 for each row */
+		return;
+	steps[2].target = tg;
+	ok = write_back(l, steps, dir, ttl, &t, "long");
+	tap_ok(ok && strstr(t, "step: Three\ninput: <<<\n0.3333333333333333, "
+	    "1, 2\n0.16666666666666666, 1, 2\n") != NULL, "a 2-D tensor too "
+	    "long for a line is a block, a row a line");
+	free(t);
+	mat_free(&in);
+	mat_free(&tg);
+
 	/* what cannot be saved is refused, and nothing is written */
+	memcpy(steps, l->steps, sizeof steps);
+	steps[0].input = bad;
+	tap_ok(lesson_write(l, steps, dir, ttl, path, sizeof path, err,
+	    sizeof err) == -1 && strcmp(err, "step 1's input cannot be saved "
+	    "exactly") == 0 && clean_dir(dir) == 0, "a value that would read "
+	    "back otherwise (a 1-D tensor of 2 rows) is refused: %s", err);
 	memcpy(steps, l->steps, sizeof steps);
 	steps[1].opts.ignore_index = 1L << 60;
 	tap_ok(lesson_write(l, steps, dir, ttl, path, sizeof path, err,
