@@ -178,7 +178,7 @@ lp_keep(struct lparse *p, int line, const char *msg)
 
 /* Record one problem: the first into err, or every one in reporting mode.
    Returns -1. */
-static int
+static int __attribute__((format(printf, 4, 0)))
 lp_verror(struct lparse *p, int fatal, int line, const char *fmt, va_list ap)
 {
 	char	msg[512];
@@ -2078,12 +2078,23 @@ lw_verify(const char *name, const struct strbuf *text,
 {
 	struct lesson	*w;
 	char		 perr[1024];
+	const char	*m;
 	size_t		 i, j;
 	int		 rc = -1;
 
 	if ((w = lesson_parse(name, text->p, text->len, perr,
 	    sizeof perr)) == NULL) {
-		snprintf(err, errlen, "the copy would not load: %s", perr);
+		/* "name:26: msg": the file does not exist, say "line 26" */
+		m = perr;
+		if (strncmp(perr, name, strlen(name)) == 0 &&
+		    perr[strlen(name)] == ':')
+			m = perr + strlen(name) + 1;
+		if (isdigit((unsigned char)*m))
+			snprintf(err, errlen, "the copy would not load (its "
+			    "line %s)", m);
+		else
+			snprintf(err, errlen, "the copy would not load (%s)",
+			    m + strspn(m, " "));
 		return -1;
 	}
 	if (w->nsteps != old->nsteps || strcmp(w->id, id) != 0 ||

@@ -1,7 +1,10 @@
 /*
  * test_lesson.c -- the lesson parser (every malformed fixture of
  * tests/lessons-bad/ gives its expected "file:line: message"; a 1 MB line
- * is an error, not a crash), the catalogue (shadowing, language fallback),
+ * is an error, not a crash; numbers, mark:, tolerance:, quoting), the
+ * reporting of every problem of a file (lesson_load_report), lesson_write
+ * (an unedited copy differs from its source only in the id and title lines;
+ * edits read back exactly), the catalogue (shadowing, language fallback),
  * text wrapping by display width (CJK is 2 columns), the placeholder
  * renderer (compared with numbers computed directly by the loss core) and
  * the step editing helpers.
@@ -235,7 +238,8 @@ test_numbers(void)
 	char		 err[512], line[128];
 	size_t		 i;
 
-	l = parse_step("weight: 1e-310, 0.1\nmargin: 5e-324\n", err, sizeof err);
+	l = parse_step("weight: 1e-310, 0.1\nmargin: 5e-324\n", err,
+	    sizeof err);
 	tap_ok(l != NULL && l->steps[0].weight.v[0] == 1e-310 &&
 	    l->steps[0].weight.v[1] == 0.1 && l->steps[0].opts.margin ==
 	    5e-324, "1e-310 and 5e-324 (subnormals) read as themselves: %s",
@@ -346,8 +350,8 @@ test_quoting(void)
 	tap_ok(strcmp(l->title, "  <<< spaced >>>  ") == 0,
 	    "a title block keeps its blanks: '%s'", l->title);
 	tap_ok(strcmp(l->steps[0].code, "x = 1   \n  >>>\n\\>>>\n \\\\>>>\n"
-	    "a\\>>>") == 0, "\\>>> reads as >>>, \\\\>>> as \\>>>, blanks kept, "
-	    "a\\>>> as written: '%s'", l->steps[0].code);
+	    "a\\>>>") == 0, "\\>>> reads as >>>, \\\\>>> as \\>>>, blanks "
+	    "kept, a\\>>> as written: '%s'", l->steps[0].code);
 	tap_ok(strcmp(l->steps[0].predict.question, "Which arrow? >>>") == 0,
 	    "an escaped >>> in a predict block");
 	tap_ok(l->steps[0].predict.nchoices == 2 &&
@@ -427,10 +431,11 @@ test_report(void)
 		l = lesson_parse(path, text, strlen(text), m < nmods ? err[m] :
 		    one, sizeof one);
 		if (m == nmods)
-			tap_ok(l != NULL, "the report test's lesson is good: %s",
-			    l ? "yes" : one);
+			tap_ok(l != NULL, "the report test's lesson is good: "
+			    "%s", l ? "yes" : one);
 		else
-			tap_ok(l == NULL, "problem %zu alone: %s", m + 1, err[m]);
+			tap_ok(l == NULL, "problem %zu alone: %s", m + 1,
+			    err[m]);
 		lesson_free(l);
 	}
 	/* all of them at once */
@@ -890,7 +895,8 @@ clean_dir(const char *dir)
 	if ((d = opendir(dir)) == NULL)
 		return -1;
 	while ((de = readdir(d)) != NULL) {
-		if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
+		if (strcmp(de->d_name, ".") == 0 ||
+		    strcmp(de->d_name, "..") == 0)
 			continue;
 		snprintf(p, sizeof p, "%s/%s", dir, de->d_name);
 		if (unlink(p) == 0)
@@ -1069,8 +1075,11 @@ test_write_edits(const char *dir)
 {
 	struct lesson		*l;
 	struct lesson_step	 steps[3];
-	struct mat		 in = MAT_INIT, wt = MAT_INIT;
+	struct mat		 in = MAT_INIT, wt = MAT_INIT, tg = MAT_INIT;
+	double			 bv[4] = { 1, 2, 3, 4 };
+	struct mat		 bad = { 1, 2, 2, bv };
 	struct err		 e;
+	size_t			 i;
 	char			 err[512], want[8192], path[1024];
 	char			*t;
 	const char		*ttl = "Writing back (my values)";
@@ -1179,7 +1188,40 @@ test_write_edits(const char *dir)
 	free(t);
 	mat_free(&in);
 
+	/* a one-row 2-D tensor stays 2-D; a long 2-D one becomes a block */
+	memcpy(steps, l->steps, sizeof steps);
+	if (mat_copy(&in, &l->steps[2].input, &e) != 0)
+		return;
+	in.v[2] = 9;
+	steps[2].input = in;
+	ok = write_back(l, steps, dir, ttl, &t, "one row");
+	tap_ok(ok && strstr(t, "\ninput: 1, 2, 9;\ntarget: 1\n") != NULL,
+	    "a one-row 2-D tensor is written 'a, b, c;'");
+	free(t);
+	mat_free(&in);
+	if (mat_alloc(&in, 2, 400, 3, &e) != 0)
+		return;
+	for (i = 0; i < 1200; i++)
+		in.v[i] = i % 3 == 0 ? 1.0 / (double)(i + 3) : (double)(i % 3);
+	steps[2].input = in;
+	if (mat_alloc(&tg, 1, 1, 400, &e) != 0)	/* class 0 for each row */
+		return;
+	steps[2].target = tg;
+	ok = write_back(l, steps, dir, ttl, &t, "long");
+	tap_ok(ok && strstr(t, "step: Three\ninput: <<<\n0.3333333333333333, "
+	    "1, 2\n0.16666666666666666, 1, 2\n") != NULL, "a 2-D tensor too "
+	    "long for a line is a block, a row a line");
+	free(t);
+	mat_free(&in);
+	mat_free(&tg);
+
 	/* what cannot be saved is refused, and nothing is written */
+	memcpy(steps, l->steps, sizeof steps);
+	steps[0].input = bad;
+	tap_ok(lesson_write(l, steps, dir, ttl, path, sizeof path, err,
+	    sizeof err) == -1 && strcmp(err, "step 1's input cannot be saved "
+	    "exactly") == 0 && clean_dir(dir) == 0, "a value that would read "
+	    "back otherwise (a 1-D tensor of 2 rows) is refused: %s", err);
 	memcpy(steps, l->steps, sizeof steps);
 	steps[1].opts.ignore_index = 1L << 60;
 	tap_ok(lesson_write(l, steps, dir, ttl, path, sizeof path, err,
