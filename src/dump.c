@@ -473,7 +473,7 @@ dump_pitfall(FILE *out, const struct session *ss, int cols)
 }
 
 static void
-dump_predict(FILE *out, const struct session *ss, int cols)
+dump_predict(FILE *out, const struct session *ss, int cols, unsigned flags)
 {
 	const struct lesson_predict *q = &session_cur_const(ss)->st.src->predict;
 	struct session_quiz	 z;
@@ -482,7 +482,7 @@ dump_predict(FILE *out, const struct session *ss, int cols)
 
 	session_quiz(ss, &z);
 	fprintf(out, "%s\n", _("Predict first:"));
-	if (z.tied)
+	if (z.tied && (flags & DUMP_EDITS))
 		dump_wrapped(out, _("(This question is about the lesson's "
 		    "values; yours differ: R restores them.)"), cols, 2);
 	dump_template(out, ss, q->question, cols, 2);
@@ -542,11 +542,18 @@ dump_step(FILE *out, struct session *ss, int cols, unsigned flags)
 		dump_wrapped(out, _("(With your values; R restores the "
 		    "lesson's.)"), cols, 0);
 	if (src != NULL && src->predict.question != NULL) {
-		dump_predict(out, ss, cols);
+		dump_predict(out, ss, cols, flags);
 		fputc('\n', out);
 	}
-	/* A handout shows everything after the question. */
+	/* A handout shows everything after the question, and the step's
+	   own pitfall (the one its texts speak of) beside the right way,
+	   even where its pane was hidden or another pitfall shown. */
 	(void)session_reveal(ss);
+	if (src != NULL && src->pitfall != PITFALL_NONE &&
+	    s->pitfall != src->pitfall)
+		(void)session_toggle_pitfall(ss);	/* hides: its own again */
+	if (s->pitfall != PITFALL_NONE && !s->show_pitfall)
+		(void)session_toggle_pitfall(ss);
 	if (src != NULL && src->text != NULL) {
 		if (dump_template(out, ss, src->text, cols, 0) != 0)
 			return -1;

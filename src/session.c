@@ -1044,9 +1044,11 @@ session_save(const struct session *ss, const char *title, const char *dir,
 		steps[i].opts = s->opts;
 		steps[i].opts.weight = NULL;
 		steps[i].opts.pos_weight = NULL;
-		/* What is on screen: a pitfall shown is kept, one hidden is
-		   dropped. */
-		steps[i].pitfall = s->show_pitfall ? s->pitfall : PITFALL_NONE;
+		/* The step's own pitfall, which its texts speak of; a step
+		   without one keeps the pitfall shown. */
+		if (l->steps[i].pitfall == PITFALL_NONE)
+			steps[i].pitfall = s->show_pitfall ? s->pitfall :
+			    PITFALL_NONE;
 	}
 	rc = lesson_write(l, steps, dir, title, path, pathlen, err, errlen);
 	free(steps);

@@ -283,7 +283,9 @@ int		 session_cmp(const struct session *ss, struct session_cmp *c);
 void		 session_save_title(const struct session *ss, char *buf,
 		    size_t len);
 /* Save the lesson with the learner's values (every visited step: its
-   tensors, options, loss and the pitfall as shown) through lesson_write()
+   tensors, options and loss; its pitfall stays the lesson's, which its
+   texts speak of, and a step without one keeps the pitfall shown) through
+   lesson_write()
    into dir (NULL: the user's lesson directory) under title.  0 with the
    file's path, or -1 with err set. */
 int		 session_save(const struct session *ss, const char *title,

@@ -306,9 +306,11 @@ step_toggle_pitfall(struct step *s)
 	if (step_pitfalls(s, fit) == 0)
 		return 0;
 	step_save(s);
-	if (s->show_pitfall)
+	if (s->show_pitfall) {
+		/* hidden, the step's pitfall is its lesson's own again */
 		s->show_pitfall = 0;
-	else {
+		s->pitfall = s->src != NULL ? s->src->pitfall : PITFALL_NONE;
+	} else {
 		if (s->pitfall == PITFALL_NONE)
 			s->pitfall = fit[0];
 		s->show_pitfall = 1;

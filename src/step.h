@@ -111,8 +111,9 @@ void		 step_compute(struct step *s);
  */
 int		 step_pitfalls(const struct step *s, enum pitfall_id *out);
 /* Toggle the pitfall pane: show the step's current pitfall (its lesson's,
-   else the first that fits), or hide it.  Returns the new show_pitfall (0
-   when no pitfall fits).  Undoable; recomputes. */
+   else the first that fits), or hide it -- hidden, the step's pitfall is
+   its lesson's own again (PITFALL_NONE if it has none).  Returns the new
+   show_pitfall (0 when no pitfall fits).  Undoable; recomputes. */
 int		 step_toggle_pitfall(struct step *s);
 /* Show the next pitfall that fits (after the one shown, wrapping around).
    Returns 0, or -1 when fewer than two fit.  Undoable; recomputes. */
