@@ -3,12 +3,20 @@
  *
  * The list shows what the explorer's lesson list shows; --check is the
  * teacher's validator: a lesson passes when it parses, every step's loss
- * computes, every placeholder of its texts is known, and every step has
- * narrative text and PyTorch code.  A file that does not parse has all its
- * problems listed, not only the first.
+ * computes, every step has narrative text and PyTorch code, and every text
+ * renders for the lesson's own values (known names in every branch, no
+ * index the values lack, no {assume} that is false, {when} choices that
+ * select the lesson's answer, marks inside the input).  Warnings (printed,
+ * not failing) point at numbers typed in where a placeholder shows the
+ * same number, counts of 1 before a plural, and questions that show
+ * computed results before they are answered.  A file that does not parse
+ * has all its problems listed, not only the first.
  */
 #include "config.h"
 
+#include <ctype.h>
+#include <math.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,7 +26,10 @@
 #include "cmd_lessons.h"
 #include "i18n.h"
 #include "lesson.h"
+#include "parse.h"
+#include "session.h"
 #include "step.h"
+#include "template.h"
 
 static void
 cl_usage(FILE *f)
@@ -30,79 +41,376 @@ cl_usage(FILE *f)
 	    "                file:line: message and the exit status is 2\n"));
 }
 
-/* Render one template and report unknown placeholders. */
-static int
-cl_check_template(const struct lesson *l, const struct lesson_step *ls,
-    size_t i, const struct step *s, const char *what, const char *tmpl)
+/* Where a check is, and what it found. */
+struct cl_ctx {
+	const struct lesson	*l;
+	const struct lesson_step *ls;
+	size_t			 i;		/* the step */
+	const struct step	*s;
+	int			 nproblems;
+	int			 nwarnings;
+};
+
+static void __attribute__((format(printf, 3, 4)))
+cl_say(struct cl_ctx *c, int warning, const char *fmt, ...)
 {
-	char	*r, bad[128];
-	int	 nbad = 0;
+	va_list	ap;
+
+	fprintf(stderr, "%s:%d: step %zu: %s", c->l->path, c->ls->line,
+	    c->i + 1, warning ? "warning: " : "");
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	if (warning)
+		c->nwarnings++;
+	else
+		c->nproblems++;
+}
+
+/* A value of the step with the placeholder that shows it. */
+struct cl_value {
+	char	 name[40];
+	double	 v;
+};
+
+struct cl_values {
+	struct cl_value	*v;
+	size_t		 n, cap;
+};
+
+static void
+cl_value_add(struct cl_values *vs, const char *name, double v)
+{
+	struct cl_value	*nv;
+
+	if (!isfinite(v))
+		return;
+	if (vs->n == vs->cap) {
+		vs->cap = vs->cap ? vs->cap * 2 : 64;
+		if ((nv = realloc(vs->v, vs->cap * sizeof *nv)) == NULL) {
+			vs->cap = vs->n;
+			return;
+		}
+		vs->v = nv;
+	}
+	snprintf(vs->v[vs->n].name, sizeof vs->v[vs->n].name, "%s", name);
+	vs->v[vs->n++].v = v;
+}
+
+/* Every number of m as name[i]. */
+static void
+cl_values_mat(struct cl_values *vs, const char *name, const struct mat *m)
+{
+	char	n[40];
+	size_t	i;
+
+	for (i = 0; m != NULL && m->ndim != 0 && i < mat_numel(m); i++) {
+		snprintf(n, sizeof n, "%s[%zu]", name, i);
+		cl_value_add(vs, n, m->v[i]);
+	}
+}
+
+/* The numbers a step's placeholders show. */
+static void
+cl_values(const struct step *s, struct cl_values *vs)
+{
+	char	 n[40], *r;
+	double	 x;
+	size_t	 i;
+	static const char *const act[] = { "sigmoid", "softmax",
+	    "log_softmax" };
+	size_t	 k;
+
+	cl_values_mat(vs, "input", &s->input);
+	cl_values_mat(vs, "target", &s->target);
+	cl_values_mat(vs, "weight", &s->weight);
+	cl_values_mat(vs, "pos_weight", &s->pos_weight);
+	if (s->ok) {
+		cl_value_add(vs, "value", s->res.value);
+		cl_values_mat(vs, "elem", &s->res.elem);
+		cl_values_mat(vs, "grad", &s->res.grad);
+	}
+	if (s->pitfall_ok) {
+		cl_value_add(vs, "pitfall.value", s->pres.value);
+		cl_values_mat(vs, "pitfall.elem", &s->pres.elem);
+		cl_values_mat(vs, "pitfall.grad", &s->pres.grad);
+		cl_value_add(vs, "pitfall.floor", s->pitfall_floor);
+	}
+	for (k = 0; k < sizeof act / sizeof act[0]; k++)
+		for (i = 0; i < mat_numel(&s->input); i++) {
+			snprintf(n, sizeof n, "{%s[%zu]:17}", act[k], i);
+			if ((r = template_render(s, n, NULL)) == NULL)
+				continue;
+			if (parse_double(r, &x) == 0) {
+				snprintf(n, sizeof n, "%s[%zu]", act[k], i);
+				cl_value_add(vs, n, x);
+			}
+			free(r);
+		}
+}
+
+/*
+ * Numbers typed into a text where a placeholder shows the same number (at
+ * the digits typed): a warning each, as after an edit they would no
+ * longer agree with the screen.  Only decimals are looked at (integers are
+ * mostly indices, labels and counts).
+ */
+static void
+cl_typed_numbers(struct cl_ctx *c, const char *what, const char *tmpl,
+    const struct cl_values *vs)
+{
+	const char	*p = tmpl;
+	char		 num[64], fmt[64];
+	size_t		 n, k, digits;
+	double		 typed, shown;
+	int		 depth = 0;
+
+	for (; *p != '\0'; p++) {
+		if (*p == '{') {
+			depth++;
+			continue;
+		}
+		if (*p == '}') {
+			depth -= depth > 0;
+			continue;
+		}
+		if (depth > 0 || !(*p >= '0' && *p <= '9') ||
+		    (p > tmpl && (isalnum((unsigned char)p[-1]) ||
+		    p[-1] == '.' || p[-1] == '_' || p[-1] == '[')))
+			continue;
+		for (n = 0; (p[n] >= '0' && p[n] <= '9') || p[n] == '.'; n++)
+			continue;
+		while (n > 0 && p[n - 1] == '.')
+			n--;
+		if (n >= sizeof num || memchr(p, '.', n) == NULL) {
+			p += n > 0 ? n - 1 : 0;
+			continue;
+		}
+		memcpy(num, p, n);
+		num[n] = '\0';
+		typed = strtod(num, NULL);
+		if (p > tmpl && p[-1] == '-')
+			typed = -typed;
+		/* significant digits, trailing zeros not counted: one
+		   digit ("0.5", "1.0") matches too much by chance */
+		for (digits = 0, k = 0; k < n; k++)
+			if (num[k] >= '0' && num[k] <= '9' &&
+			    (digits > 0 || num[k] != '0'))
+				digits++;
+		for (k = n; k > 0 && (num[k - 1] == '0' || num[k - 1] == '.');
+		    k--)
+			if (num[k - 1] == '0' && digits > 0)
+				digits--;
+		for (k = 0; typed != 0 && digits >= 2 && k < vs->n; k++) {
+			snprintf(fmt, sizeof fmt, "%.*g", (int)digits,
+			    vs->v[k].v);
+			shown = strtod(fmt, NULL);
+			if (shown == typed && fabs(vs->v[k].v) >= 1e-12) {
+				cl_say(c, 1, "%s: '%s%s' is typed in; {%s} "
+				    "shows it and follows the values", what,
+				    p > tmpl && p[-1] == '-' ? "-" : "", num,
+				    vs->v[k].name);
+				break;
+			}
+		}
+		p += n - 1;
+	}
+}
+
+/* A count (N, C, numel, denom) of 1 before an English plural. */
+static void
+cl_plurals(struct cl_ctx *c, const char *what, const char *tmpl)
+{
+	static const char *const counts[] = { "{N}", "{C}", "{numel}",
+	    "{denom}" };
+	const char	*p, *w;
+	char		 name[16], *r;
+	size_t		 k, n;
+
+	for (k = 0; k < sizeof counts / sizeof counts[0]; k++) {
+		for (p = tmpl; (p = strstr(p, counts[k])) != NULL; p++) {
+			w = p + strlen(counts[k]);
+			if (*w != ' ')
+				continue;
+			for (w++, n = 0; isalpha((unsigned char)w[n]); n++)
+				continue;
+			if (n < 2 || w[n - 1] != 's')
+				continue;
+			snprintf(name, sizeof name, "%s", counts[k]);
+			if ((r = template_render(c->s, name, NULL)) == NULL)
+				continue;
+			if (strcmp(r, "1") == 0)
+				cl_say(c, 1, "%s: %s is 1 here: \"1 %.*s\" "
+				    "(write %.*s|%.*s|%.*s})", what, counts[k],
+				    (int)n, w, (int)strlen(counts[k]) - 1,
+				    counts[k], (int)n - 1, w, (int)n, w);
+			free(r);
+		}
+	}
+}
+
+/* Whether the step's question has choices with {when}. */
+static int
+cl_live(const struct lesson_step *ls)
+{
+	int	k;
+
+	for (k = 0; k < ls->predict.nchoices; k++)
+		if (strstr(ls->predict.choices[k], "{when ") != NULL)
+			return 1;
+	return 0;
+}
+
+/* One template of the step: names, values, what it gives away. */
+static void
+cl_template(struct cl_ctx *c, const char *what, const char *tmpl,
+    int before_answer, const struct cl_values *vs)
+{
+	struct template_info	 info;
+	char			 msg[128], *r;
 
 	if (tmpl == NULL)
-		return 0;
-	if ((r = step_render(s, tmpl, &nbad, bad, sizeof bad)) == NULL) {
-		fprintf(stderr, "%s:%d: out of memory\n", l->path, ls->line);
-		return 1;
+		return;
+	if (template_check(tmpl, msg, sizeof msg) > 0) {
+		cl_say(c, 0, "%s: unknown placeholder or bad syntax: {%s}",
+		    what, msg);
+		return;
 	}
+	if ((r = template_render(c->s, tmpl, &info)) == NULL)
+		return;
 	free(r);
-	if (nbad == 0)
-		return 0;
-	fprintf(stderr, "%s:%d: step %zu: %s: %d unknown or out-of-range "
-	    "placeholder%s, first {%s}\n", l->path, ls->line, i + 1, what,
-	    nbad, nbad == 1 ? "" : "s", bad);
-	return 1;
+	if (info.nmissing > 0)
+		cl_say(c, 0, "%s: %d placeholder%s name%s an index the "
+		    "lesson's own values do not have", what, info.nmissing,
+		    info.nmissing == 1 ? "" : "s", info.nmissing == 1 ? "s" :
+		    "");
+	if (info.nassume > 0)
+		cl_say(c, 0, "%s: an {assume} is false for the lesson's own "
+		    "values", what);
+	if (info.nprefused > 0)
+		cl_say(c, 0, "%s: it shows numbers of the pitfall pipeline, "
+		    "which fails here (%s)", what, c->s->pitfall_error);
+	if (before_answer && info.ncomputed > 0)
+		cl_say(c, 1, "%s: it shows computed results before the "
+		    "question is answered (they give the answer away)", what);
+	/* a live choice's number is a guess to choose, not a claim */
+	if (!cl_live(c->ls) || (strncmp(what, "choice", 6) != 0 &&
+	    strcmp(what, "answer") != 0))
+		cl_typed_numbers(c, what, tmpl, vs);
+	cl_plurals(c, what, tmpl);
+}
+
+/* A question's {when} choices select the lesson's answer. */
+static void
+cl_whens(struct cl_ctx *c)
+{
+	const struct lesson_predict *q = &c->ls->predict;
+	struct template_info	 info;
+	char			*r;
+	int			 k, nwhen = 0, nfit = 0, fit = -1;
+
+	for (k = 0; k < q->nchoices; k++) {
+		if ((r = template_render(c->s, q->choices[k], &info)) == NULL)
+			continue;
+		free(r);
+		if (info.when == -1)
+			continue;
+		nwhen++;
+		if (info.when == 1) {
+			nfit++;
+			fit = k;
+		}
+	}
+	if (nwhen == 0)
+		return;
+	if (nwhen != q->nchoices)
+		cl_say(c, 0, "choices: %d of %d carry {when}: all or none "
+		    "do", nwhen, q->nchoices);
+	else if (nfit != 1 || fit != q->correct)
+		cl_say(c, 0, "choices: with the lesson's values %d choice%s "
+		    "fit%s (the answer is %d)", nfit, nfit == 1 ? "" : "s",
+		    nfit == 1 ? "s" : "", q->correct + 1);
+}
+
+/* `mark:` entries name elements or samples the values have. */
+static void
+cl_marks(struct cl_ctx *c)
+{
+	const struct step	*s = c->s;
+	size_t			 rows = s->input.ndim == 2 ? s->input.rows : 1;
+	int			 k, per_sample;
+	long			 r, col;
+
+	per_sample = s->loss == LOSS_CE || s->loss == LOSS_NLL ||
+	    s->loss == LOSS_MULTI_MARGIN ||
+	    s->loss == LOSS_MULTILABEL_SOFT_MARGIN;
+	for (k = 0; k < c->ls->nmarks; k++) {
+		r = c->ls->marks[k].r;
+		col = c->ls->marks[k].c;
+		if (col < 0 ? (size_t)r >= (per_sample ? rows :
+		    mat_numel(&s->input)) : (size_t)r >= rows ||
+		    (size_t)col >= s->input.cols)
+			cl_say(c, 0, "mark: %ld%s is not in the input %s", r,
+			    col < 0 ? "" : " (a cell)", per_sample ?
+			    "(its samples)" : "(its elements)");
+	}
 }
 
 int
-cmd_lessons_check_lesson(const struct lesson *l)
+cmd_lessons_check_lesson(const struct lesson *l, int *nwarnings)
 {
-	struct step		 s;
+	struct session		 ss;
+	struct cl_ctx		 c;
+	struct cl_values	 vs;
 	struct err		 e;
 	const struct lesson_step *ls;
 	size_t			 i;
-	int			 n = 0, k;
+	int			 k, n = 0;
 	char			 what[32];
 
+	if (nwarnings != NULL)
+		*nwarnings = 0;
 	for (i = 0; i < l->nsteps; i++) {
 		ls = &l->steps[i];
-		if (step_init(&s, l, i, &e) != 0) {
-			fprintf(stderr, "%s:%d: step %zu: %s\n", l->path,
-			    ls->line, i + 1, e.msg);
-			step_free(&s);
-			n++;
+		memset(&c, 0, sizeof c);
+		c.l = l;
+		c.ls = ls;
+		c.i = i;
+		memset(&vs, 0, sizeof vs);
+		if (session_init(&ss, l, &e) != 0 ||
+		    session_goto(&ss, i, &e) != 0) {
+			cl_say(&c, 0, "%s", e.msg);
+			session_free(&ss);
+			n += c.nproblems;
 			continue;
 		}
-		if (!s.ok) {
-			fprintf(stderr, "%s:%d: step %zu: %s: %s\n", l->path,
-			    ls->line, i + 1, loss_name(s.loss), s.error);
-			n++;
-		}
-		if (ls->text == NULL || ls->text[0] == '\0') {
-			fprintf(stderr, "%s:%d: step %zu: no text\n", l->path,
-			    ls->line, i + 1);
-			n++;
-		}
-		if (ls->code == NULL || ls->code[0] == '\0') {
-			fprintf(stderr, "%s:%d: step %zu: no code (every step "
-			    "shows its PyTorch line)\n", l->path, ls->line,
-			    i + 1);
-			n++;
-		}
-		n += cl_check_template(l, ls, i, &s, "text", ls->text);
-		n += cl_check_template(l, ls, i, &s, "predict",
-		    ls->predict.question);
+		c.s = &session_cur(&ss)->st;
+		if (!c.s->ok)
+			cl_say(&c, 0, "%s: %s", loss_name(c.s->loss),
+			    c.s->error);
+		if (ls->text == NULL || ls->text[0] == '\0')
+			cl_say(&c, 0, "no text");
+		if (ls->code == NULL || ls->code[0] == '\0')
+			cl_say(&c, 0, "no code (every step shows its PyTorch "
+			    "line)");
+		cl_values(c.s, &vs);
+		cl_template(&c, "text", ls->text, 0, &vs);
+		cl_template(&c, "predict", ls->predict.question, 1, &vs);
 		for (k = 0; k < ls->predict.nchoices; k++) {
 			snprintf(what, sizeof what, "choice %d", k + 1);
-			n += cl_check_template(l, ls, i, &s, what,
-			    ls->predict.choices[k]);
+			cl_template(&c, what, ls->predict.choices[k], 1, &vs);
 		}
-		n += cl_check_template(l, ls, i, &s, "prompt",
-		    ls->predict.prompt);
-		n += cl_check_template(l, ls, i, &s, "answer",
-		    ls->predict.answer);
-		n += cl_check_template(l, ls, i, &s, "explain",
-		    ls->predict.explain);
-		step_free(&s);
+		cl_template(&c, "prompt", ls->predict.prompt, 1, &vs);
+		cl_template(&c, "answer", ls->predict.answer, 0, &vs);
+		cl_template(&c, "explain", ls->predict.explain, 0, &vs);
+		cl_whens(&c);
+		cl_marks(&c);
+		free(vs.v);
+		session_free(&ss);
+		n += c.nproblems;
+		if (nwarnings != NULL)
+			*nwarnings += c.nwarnings;
 	}
 	return n;
 }
@@ -143,7 +451,7 @@ cl_check(const struct app_opts *app, int argc, char **argv)
 	struct lesson_catalog	 cat = LESSON_CATALOG_INIT;
 	struct stat		 st;
 	size_t			 i;
-	int			 a, nerr = 0, nok = 0;
+	int			 a, w, nerr = 0, nok = 0, nwarn = 0;
 
 	if (argc == 0) {
 		if (lesson_catalog_load(&cat, app) != 0)
@@ -177,13 +485,18 @@ cl_check(const struct app_opts *app, int argc, char **argv)
 			nerr += a;
 			continue;
 		}
-		a = cmd_lessons_check_lesson(cat.v[i].lesson);
+		a = cmd_lessons_check_lesson(cat.v[i].lesson, &w);
 		nerr += a;
+		nwarn += w;
 		if (a == 0)
 			nok++;
 	}
-	printf(_("%zu lesson files checked: %d ok, %d problems\n"), cat.n,
-	    nok, nerr);
+	if (nwarn > 0)
+		printf(_("%zu lesson files checked: %d ok, %d problems, %d "
+		    "warnings\n"), cat.n, nok, nerr, nwarn);
+	else
+		printf(_("%zu lesson files checked: %d ok, %d problems\n"),
+		    cat.n, nok, nerr);
 	lesson_catalog_free(&cat);
 	return nerr ? 2 : 0;
 oom:

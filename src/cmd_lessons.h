@@ -18,8 +18,10 @@
  */
 int	 cmd_lessons_main(const struct app_opts *app, int argc, char **argv);
 
-/* Check one parsed lesson (compute + placeholders), printing each problem
-   as "file:line: message" to stderr; returns the number of problems. */
-int	 cmd_lessons_check_lesson(const struct lesson *l);
+/* Check one parsed lesson (every step computed and every text rendered for
+   its own values), printing each problem and warning as "file:line: step
+   N: ..." to stderr; returns the number of problems, and the number of
+   warnings in *nwarnings (if not NULL). */
+int	 cmd_lessons_check_lesson(const struct lesson *l, int *nwarnings);
 
 #endif

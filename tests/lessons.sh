@@ -175,6 +175,48 @@ ok $? "lessons with an unknown argument exits 2 with one line"
 COLUMNS=40 "$LOSSLAB" --lang en --dump bce >"$tmp/dump" 2>&1
 ok $? "--dump with COLUMNS=40"
 
+# --check renders every step for the lesson's own values: an index the
+# values lack, a false {assume}, {when} choices that do not select the
+# answer, a mark outside the input are problems; a typed number where a
+# placeholder shows it, "1 samples" and results shown before the answer
+# are warnings
+cat >"$tmp/mine/render.en.lesson" <<'LESSON'
+id: render
+title: Render
+loss: bce
+step: One
+input: 0.2, 0.9
+target: 0, 1
+mark: 5
+text: <<<
+Element 2 is {input[2]}. The mean is 0.164{assume input[0] == 0.3}.
+Over {N} samples the loss is {value}.
+>>>
+predict: Is it {value}?
+choices: <<<
+low {when value < 0.1}
+high {when value >= 10}
+>>>
+answer: 1
+code: nn.BCELoss()(p, y)
+LESSON
+"$LOSSLAB" lessons --check "$tmp/mine/render.en.lesson" >"$tmp/out" 2>"$tmp/err"
+rc=$?
+f="$tmp/mine/render.en.lesson:4: step 1"
+[ $rc -eq 2 ] &&
+    grep -qF "$f: text: 1 placeholder names an index the lesson's own values do not have" "$tmp/err" &&
+    grep -qF "$f: text: an {assume} is false for the lesson's own values" "$tmp/err" &&
+    grep -qF "$f: choices: with the lesson's values 0 choices fit (the answer is 1)" "$tmp/err" &&
+    grep -qF "$f: mark: 5 is not in the input" "$tmp/err" &&
+    grep -qF "$f: warning: text: {N} is 1 here: \"1 samples\" (write {N|sample|samples})" "$tmp/err" &&
+    grep -qF "$f: warning: predict: it shows computed results before the question is answered" "$tmp/err" &&
+    grep -qxF '1 lesson files checked: 0 ok, 4 problems, 3 warnings' "$tmp/out"
+r=$?
+ok $r "lessons --check renders every step: missing index, false assumption, when, mark; warnings"
+[ $r -eq 0 ] || diag "$(cat "$tmp/err" "$tmp/out")"
+grep -qF "$f: warning: text: '0.164' is typed in; {value} shows it" "$tmp/err"
+ok $? "... and a number typed in where a placeholder shows it is a warning"
+
 # every step names a plot, and the `losslab plot ...` command --dump prints for
 # it draws (the same request the explorer's plot pane sends to gnuplot)
 : >"$tmp/plots"
