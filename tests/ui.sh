@@ -582,15 +582,24 @@ if [ $have_python -eq 1 ]; then
 	keys Enter 3 Enter
 	wait_for "L = mean of 3 = $want"
 	keys w
-	wait_for "lesson saved to"
-	ok $? "w saves the lesson"
+	wait_for "save as a lesson titled: UI test lesson (my values)"
+	ok $? "w asks for a title, proposing one"
+	keys C-u
+	T send-keys -l "Class demo"
+	keys Enter
+	wait_for "lesson saved, and in the lesson list:"
+	ok $? "w saves the lesson, and says it is in the lesson list at once"
 	saved="$tmp/xdg/losslab/lessons/uitest-mine.en.lesson"
-	[ -s "$saved" ]
-	ok $? "... as uitest-mine.en.lesson in the user's lesson directory"
+	[ -s "$saved" ] && grep -qx 'title: Class demo' "$saved"
+	ok $? "... as uitest-mine.en.lesson in the user's lesson directory, titled as typed"
+	keys Escape
+	keys j j
+	wait_for "Class demo"
+	ok $? "the list shows it without a restart"
 	keys q
 	wait_exit
 	start 100 32 -- "$saved"
-	wait_for "UI test lesson"
+	wait_for "Class demo"
 	wait_for "L = mean of 3 = $want"
 	ok $? "the saved lesson opens with the edited value: $want"
 	keys q

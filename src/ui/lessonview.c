@@ -1449,8 +1449,8 @@ lv_edit_commit(struct ui *u)
 			return;
 		}
 		if (ui_catalog_add(u, path) == 0)
-			ui_message(u, ROLE_CORRECT, _("lesson saved to %s; it "
-			    "is in the lesson list"), path);
+			ui_message(u, ROLE_CORRECT, _("lesson saved, and in the "
+			    "lesson list: %s"), path);
 		else
 			ui_message(u, ROLE_CORRECT, _("lesson saved to %s (it "
 			    "is in the lesson list from the next start)"),
