@@ -343,7 +343,7 @@ session_set_option(struct session *ss, const struct session_opt *o,
 	case SESSION_OPT_SCALAR:
 		return step_set_option(s, o->name, v, e);
 	default:
-		return err_set(e, "reduction is chosen, not typed: r cycles it");
+		return err_set(e, "%s", _("reduction is chosen, not typed: r cycles it"));
 	}
 }
 
@@ -361,7 +361,7 @@ session_create_vector(struct session *ss, const struct session_opt *o,
 	if (m->ndim != 0)
 		return 0;
 	if (C == 0)
-		return err_set(e, "no classes to weight");
+		return err_set(e, "%s", _("no classes to weight"));
 	step_save(s);
 	if (mat_alloc(m, 1, 1, C, e) != 0) {
 		(void)step_undo(s);

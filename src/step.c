@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include "core/activation.h"
+#include "i18n.h"
 #include "core/curve.h"
 #include "plot.h"
 #include "step.h"
@@ -467,11 +468,11 @@ step_set_cell(struct step *s, enum step_field f, size_t r, size_t c,
 	if (f == STEP_TARGET && step_index_target(s)) {
 		k = nearbyint(v);
 		if (!isfinite(v) || k != v)
-			return err_set(e, "a class index is a whole number");
+			return err_set(e, "%s", _("a class index is a whole number"));
 		if ((k < 0 || k >= (double)s->input.cols) &&
 		    k != (double)s->opts.ignore_index)
-			return err_set(e, "class %g is out of range (0 to %zu, "
-			    "or ignore_index %ld)", k, s->input.cols - 1,
+			return err_set(e, _("class %g is out of range (0 to %zu, "
+			    "or ignore_index %ld)"), k, s->input.cols - 1,
 			    s->opts.ignore_index);
 	}
 	step_save(s);
@@ -580,10 +581,11 @@ step_resize(struct step *s, int dim, int add, size_t at, struct err *e)
 
 	if (!add) {
 		if (dim == 0 && s->input.rows <= 1)
-			return err_set(e, "cannot remove the last sample");
+			return err_set(e, "%s", _("cannot remove the last sample"));
 		if (dim == 1 && s->input.cols <= 1)
-			return err_set(e, "cannot remove the last %s",
-			    step_per_sample(s->loss) ? "class" : "element");
+			return err_set(e, "%s", step_per_sample(s->loss) ?
+			    _("cannot remove the last class") :
+			    _("cannot remove the last element"));
 		if (at >= (dim == 0 ? s->input.rows : s->input.cols))
 			return err_set(e, "no %s %zu", dim == 0 ? "row" :
 			    "column", at + 1);
@@ -592,9 +594,9 @@ step_resize(struct step *s, int dim, int add, size_t at, struct err *e)
 		for (i = 0; idx && dim == 1 && i < n; i++)
 			if (s->target.v[i] == (double)at &&
 			    s->target.v[i] != (double)s->opts.ignore_index)
-				return err_set(e, "class %zu is the target of "
+				return err_set(e, _("class %zu is the target of "
 				    "sample %zu: give that sample another "
-				    "class first", at, i);
+				    "class first"), at, i);
 	}
 	follows = !idx && step_target_follows(&s->target, &s->input,
 	    dim == 0 && s->input.ndim == 1 ? 1 : dim);
@@ -635,8 +637,8 @@ step_resize(struct step *s, int dim, int add, size_t at, struct err *e)
 	    step_follow(&s->pos_weight, &before, dim, add, at, 1.0, e) != 0)
 		goto fail;
 	if (moved)
-		snprintf(s->note, sizeof s->note, "the class indices above %zu "
-		    "moved down by one, so they name the same classes", at);
+		snprintf(s->note, sizeof s->note, _("the class indices above %zu "
+		    "moved down by one, so they name the same classes"), at);
 	step_compute(s);
 	return 0;
 fail:
@@ -659,7 +661,7 @@ step_remove_row(struct step *s, size_t r, struct err *e)
 	if (s->input.ndim == 1 && !step_per_sample(s->loss))
 		return step_resize(s, 1, 0, r, e);
 	if (s->input.ndim == 1)
-		return err_set(e, "cannot remove the only sample");
+		return err_set(e, "%s", _("cannot remove the only sample"));
 	return step_resize(s, 0, 0, r, e);
 }
 
@@ -712,20 +714,20 @@ step_set_option(struct step *s, const char *name, double v, struct err *e)
 		o.gamma = v;
 	else if (strcmp(name, "p") == 0) {
 		if (v != 1 && v != 2)
-			return err_set(e, "p must be 1 or 2");
+			return err_set(e, "%s", _("p must be 1 or 2"));
 		o.p = (int)v;
 	} else if (strcmp(name, "ignore_index") == 0) {
 		/* within 2^53: every such double is a whole long */
 		if (!isfinite(v) || v != floor(v) || fabs(v) > 9007199254740992.0)
-			return err_set(e, "ignore_index is a whole number "
-			    "between -2^53 and 2^53");
+			return err_set(e, "%s", _("ignore_index is a whole number "
+			    "between -2^53 and 2^53"));
 		o.ignore_index = (long)v;
 	} else if (strcmp(name, "log_target") == 0)
 		o.log_target = v != 0;
 	else
 		return err_set(e, "unknown option '%s'", name);
 	if (!isfinite(v))
-		return err_set(e, "%s must be a finite number", name);
+		return err_set(e, _("%s must be a finite number"), name);
 	step_save(s);
 	s->opts = o;
 	step_compute(s);

@@ -222,7 +222,7 @@ lv_report(struct ui *u, int rc, const struct err *e)
 	if (rc != 0)
 		ui_message(u, ROLE_ERROR, "%s", e->msg);
 	else if (s != NULL && s->note[0] != '\0')
-		ui_message(u, ROLE_LABEL, "%s", _(s->note));
+		ui_message(u, ROLE_LABEL, "%s", s->note);
 }
 
 /* Keep the selection inside the tables after an edit changed shapes. */
