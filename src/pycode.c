@@ -202,6 +202,24 @@ pycode_in_string(const char *line, size_t i)
 	return q != 0;
 }
 
+/* Whether byte i of text (n bytes) starts a wide (CJK) character that
+   follows another wide one: a comment may break there, as Chinese text
+   is wrapped. */
+static int
+pycode_wide_at(const char *text, size_t n, size_t i)
+{
+	unsigned int	a, b;
+	size_t		k;
+
+	if (i == 0 || ((unsigned char)text[i] & 0xc0) == 0x80)
+		return 0;
+	for (k = i - 1; k > 0 && ((unsigned char)text[k] & 0xc0) == 0x80; k--)
+		continue;
+	text_decode(text + k, n - k, &a);
+	text_decode(text + i, n - i, &b);
+	return text_cp_width(a) == 2 && text_cp_width(b) == 2;
+}
+
 /* Append a comment (text without its '#') as "# " lines at indent. */
 static void
 pycode_wrap_comment(struct strbuf *b, const char *text, size_t n,
@@ -222,7 +240,7 @@ pycode_wrap_comment(struct strbuf *b, const char *text, size_t n,
 		if ((int)(w0 + text_width_n(text + start, n - start)) > cols) {
 			last = 0;
 			for (i = start + 1; i < n; i++) {
-				if (text[i] != ' ')
+				if (text[i] != ' ' && !pycode_wide_at(text, n, i))
 					continue;
 				if ((int)(w0 + text_width_n(text + start,
 				    i - start)) > cols)
@@ -245,8 +263,13 @@ pycode_wrap_comment(struct strbuf *b, const char *text, size_t n,
 	} while (start < n);
 }
 
-/* The last blank of code (n bytes) that leaves room for " \\" within
-   cols and lies outside string literals; 0 when there is none. */
+/*
+ * Where code (n bytes) may be broken within cols, leaving room for " \\":
+ * the last place between two tokens outside string literals -- a blank
+ * (which is dropped), or just after an opening bracket or a comma.
+ * Returns the byte offset of the break (the first line is line[0..brk)),
+ * or 0 when there is none.
+ */
 static size_t
 pycode_break_at(const char *line, size_t n, int cols)
 {
@@ -255,7 +278,9 @@ pycode_break_at(const char *line, size_t n, int cols)
 	for (indent = 0; indent < n && line[indent] == ' '; indent++)
 		continue;
 	for (i = indent + 1; i < n; i++) {
-		if (line[i] != ' ' || line[i - 1] == ' ')
+		if (!(line[i] == ' ' && line[i - 1] != ' ') &&
+		    !(strchr("([,", line[i - 1]) != NULL && line[i] != ' ' &&
+		    line[i] != ')' && line[i] != ']'))
 			continue;
 		if ((int)text_width_n(line, i) + 2 > cols)
 			break;

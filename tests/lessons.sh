@@ -217,6 +217,67 @@ ok $r "lessons --check renders every step: missing index, false assumption, when
 grep -qF "$f: warning: text: '0.164' is typed in; {value} shows it" "$tmp/err"
 ok $? "... and a number typed in where a placeholder shows it is a warning"
 
+# code stays code: every lesson's PyTorch lines, wrapped by --dump at 40, 60
+# and 80 columns, are the same Python program as unwrapped (ast.dump equal)
+if command -v python3 >/dev/null 2>&1; then
+	cat >"$tmp/pyblocks.py" <<'PY'
+import ast, re, sys
+lines, out, i = sys.stdin.read().split('\n'), [], 0
+while i < len(lines):
+    if re.match(r'^PyTorch( \(.*\)|（.*）)?[:：]$', lines[i]):
+        i += 1
+        blk = []
+        while i < len(lines) and lines[i].startswith('    '):
+            blk.append(lines[i][4:])
+            i += 1
+        try:
+            out.append(ast.dump(ast.parse('\n'.join(blk))))
+        except SyntaxError:
+            out.append('SyntaxError')
+    else:
+        i += 1
+print('\n'.join(out))
+PY
+	bad=""
+	for f in "$ldir"/*.lesson; do
+		COLUMNS=1000 "$LOSSLAB" --dump "$f" 2>/dev/null |
+		    python3 "$tmp/pyblocks.py" >"$tmp/ast.wide"
+		grep -q SyntaxError "$tmp/ast.wide" && bad="$bad $(basename "$f"):unwrapped"
+		for c in 40 60 80; do
+			COLUMNS=$c "$LOSSLAB" --dump "$f" 2>/dev/null |
+			    python3 "$tmp/pyblocks.py" >"$tmp/ast.$c"
+			cmp -s "$tmp/ast.wide" "$tmp/ast.$c" || bad="$bad $(basename "$f"):$c"
+		done
+	done
+	[ -z "$bad" ]
+	ok $? "every lesson's PyTorch lines wrapped at 40, 60, 80 columns are the same Python"
+	[ -n "$bad" ] && diag "differs:$bad"
+	# ... and they are wrapped: at 40 columns hardly a code line is longer
+	cat >"$tmp/pylong.py" <<'PY'
+import re, sys, unicodedata
+n, code = 0, False
+for l in sys.stdin.read().split('\n'):
+    if re.match(r'^PyTorch', l):
+        code = True
+    elif code and l.startswith('    '):
+        w = sum(2 if unicodedata.east_asian_width(c) in 'WF' else 1 for c in l)
+        n += w > 44
+    else:
+        code = False
+print(n)
+PY
+	long() {
+		for f in "$ldir"/*.lesson; do
+			COLUMNS=$1 "$LOSSLAB" --dump "$f" 2>/dev/null
+		done | python3 "$tmp/pylong.py"
+	}
+	wide=$(long 1000) narrow=$(long 40)
+	[ "$narrow" -lt $((wide / 10)) ]
+	ok $? "... wrapped: code lines over 40 columns: $wide unwrapped, $narrow at 40"
+else
+	echo "ok $((tap_n += 1)) # SKIP python3 missing"
+fi
+
 # every step names a plot, and the `losslab plot ...` command --dump prints for
 # it draws (the same request the explorer's plot pane sends to gnuplot)
 : >"$tmp/plots"
