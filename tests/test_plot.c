@@ -9,7 +9,8 @@
  * value loss_eval() (or pitfall_eval()) gives the explorer's tables, sits
  * on its curve and inside the range; gradient curves at the cell are
  * loss_eval's gradient of the reduced loss; the pitfall floors against
- * closed forms and torch.
+ * closed forms and torch; the labels of a text plot; the arguments
+ * plot_req_args() writes.
  */
 #include "config.h"
 
@@ -1078,6 +1079,87 @@ test_cells_floor(void)
 	cell_step_free(&st);
 }
 
+/* plot_req_args in cell mode: the values, exactly, and quoted. */
+static void
+test_cells_args(void)
+{
+	struct cell_step	 st;
+	struct plot_req		 req;
+	char			 args[4096];
+
+	plot_req_init(&req, PLOT_COMPARE);
+	req.nlosses = 2;
+	req.losses[0] = LOSS_KL_DIV;
+	req.losses[1] = LOSS_BCE_LOGITS;
+	req.has_mark = 1;
+	req.mark = 0.5;
+	plot_req_args(&req, args, sizeof args);
+	tap_ok(strcmp(args, "compare --losses kl-div,bce-logits --mark 0.5") ==
+	    0, "args: canonical requests as before (%s)", args);
+
+	cell_step(&cell_cases[1], &st);
+	plot_req_init(&req, PLOT_CE_CURVE);
+	req.cells = &st.cc;
+	st.in.v[0] = 0.1;
+	st.in.v[1] = 1.0 / 3;
+	plot_req_args(&req, args, sizeof args);
+	tap_ok(strcmp(args, "ce-curve --loss ce --input "
+	    "'0.1,0.3333333333333333,0.1;0.5,2,0.3;1,1,1' --target 0,2,1 "
+	    "--cell 0,0 --cell 1,2 --cell 2,1 --weight 1,2,0.5 "
+	    "--ignore-index 1") == 0, "args: cell mode, exact numbers, "
+	    "quoted rows (%s)", args);
+	cell_step_free(&st);
+}
+
+/* The text plot of a ce step says what every curve is. */
+static void
+test_cells_dumb(void)
+{
+	struct cell_step	 st;
+	struct plot_req		 req;
+	struct plot_text	 t = PLOT_TEXT_INIT;
+	struct err		 e;
+	const char		*want[] = {
+		"CrossEntropyLoss of sample 1 as z[1][2] varies (C = 3)",
+		"z[1][2]: class 2’s logit, the target (other values fixed)",
+		"ℓ[1], pitfall CE(softmax(z))", "∂L/∂z[1][2] (mean)",
+		"floor of ℓ[1] for this target = 0.5514",
+		"ℓ[1] = 2.041, pitfall 1.34 at z = 0.3",
+	};
+	size_t			 i;
+	int			 j, found, ok = 1;
+
+	if (!plot_available()) {
+		tap_ok(1, "# SKIP cells dumb: gnuplot not installed");
+		return;
+	}
+	cell_step(&cell_cases[0], &st);
+	st.cc.pitfall = PITFALL_SOFTMAX_THEN_CE;
+	plot_req_init(&req, PLOT_SOFTMAX_THEN_CE);
+	req.cells = &st.cc;
+	if (plot_dumb(&req, 110, 34, &t, &e) == -1) {
+		tap_ok(0, "cells dumb: %s", e.msg);
+		cell_step_free(&st);
+		return;
+	}
+	for (i = 0; i < sizeof want / sizeof want[0]; i++) {
+		for (found = 0, j = 0; j < t.nlines; j++)
+			if (strstr(t.lines[j], want[i]) != NULL)
+				found = 1;
+		if (!found) {
+			tap_diag("missing: %s", want[i]);
+			ok = 0;
+		}
+	}
+	tap_ok(ok, "cells dumb: the title, x label, legends, floor and mark "
+	    "say what they are");
+	tap_ok(t.ncurves == 5 && t.curves[4].reference &&
+	    t.mark_point == 'O' && t.curves[1].gradient,
+	    "cells dumb: 4 curves and the floor in the key, the mark 'O'");
+	plot_text_free(&t);
+	cell_step_free(&st);
+}
+
 int
 main(void)
 {
@@ -1090,5 +1172,7 @@ main(void)
 	test_ce_margin();
 	test_cells();
 	test_cells_floor();
+	test_cells_args();
+	test_cells_dumb();
 	return (tap_done());
 }
