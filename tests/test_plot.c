@@ -9,8 +9,8 @@
  * value loss_eval() (or pitfall_eval()) gives the explorer's tables, sits
  * on its curve and inside the range; gradient curves at the cell are
  * loss_eval's gradient of the reduced loss; the pitfall floors against
- * closed forms and torch; the labels of a text plot; the arguments
- * plot_req_args() writes.
+ * closed forms and torch; and the `losslab plot` command plot_req_args()
+ * writes draws the same text plot as the request.
  */
 #include "config.h"
 
@@ -1079,13 +1079,56 @@ test_cells_floor(void)
 	cell_step_free(&st);
 }
 
-/* plot_req_args in cell mode: the values, exactly, and quoted. */
+/* Run cmd through the shell; its output into buf.  0 if it exited 0. */
+static int
+run_shell(const char *cmd, char *buf, size_t len)
+{
+	FILE	*fp;
+	size_t	 n = 0, k;
+
+	if ((fp = popen(cmd, "r")) == NULL)
+		return (-1);
+	while (n + 1 < len && (k = fread(buf + n, 1, len - 1 - n, fp)) > 0)
+		n += k;
+	buf[n] = '\0';
+	return (pclose(fp) == 0 ? 0 : -1);
+}
+
+/*
+ * plot_req_args in cell mode: `losslab plot ARGS` (through sh, so the
+ * quoting is tested too) draws the text plot plot_dumb() draws for the
+ * request itself.
+ */
 static void
 test_cells_args(void)
 {
+	static const struct {
+		int	 ccase;
+		enum curve_kind kind;
+		const char *lang;
+		double	 xmin;
+	} rt[] = {
+		{ 0, CURVE_CE, "en", NAN },
+		{ 2, CURVE_SOFTMAX_THEN_CE, "zh", NAN },
+		{ 2, CURVE_CE, "en", NAN },		/* --pitfall given */
+		{ 4, CURVE_LABEL_SMOOTHING, "en", NAN },
+		{ 5, CURVE_CE, "en", NAN },		/* 1-D */
+		{ 7, CURVE_COMPARE, "en", NAN },
+		{ 10, CURVE_POS_WEIGHT, "en", NAN },
+		{ 12, CURVE_DOUBLE_SIGMOID, "zh", NAN },
+		{ 12, CURVE_LOGITS, "en", -3.25 },	/* no pitfall kind */
+		{ 14, CURVE_FOCAL, "en", NAN },
+		{ 17, CURVE_COMPARE, "en", -1.0 / 3 },
+		{ 19, CURVE_BCE, "en", NAN },
+	};
+	const char		*losslab = getenv("LOSSLAB");
 	struct cell_step	 st;
 	struct plot_req		 req;
-	char			 args[4096];
+	struct plot_text	 t = PLOT_TEXT_INIT;
+	struct err		 e;
+	char			 args[4096], cmd[4600], *out, *want;
+	size_t			 i, off;
+	int			 j, ok;
 
 	plot_req_init(&req, PLOT_COMPARE);
 	req.nlosses = 2;
@@ -1109,6 +1152,41 @@ test_cells_args(void)
 	    "--ignore-index 1") == 0, "args: cell mode, exact numbers, "
 	    "quoted rows (%s)", args);
 	cell_step_free(&st);
+
+	if (losslab == NULL || !plot_available()) {
+		tap_ok(1, "# SKIP args round trip: no LOSSLAB or gnuplot");
+		return;
+	}
+	if ((out = malloc(1 << 20)) == NULL || (want = malloc(1 << 20)) ==
+	    NULL)
+		return;
+	for (i = 0; i < sizeof rt / sizeof rt[0]; i++) {
+		cell_step(&cell_cases[rt[i].ccase], &st);
+		plot_req_init(&req, (enum plot_kind)rt[i].kind);
+		req.cells = &st.cc;
+		req.lang = rt[i].lang;
+		req.xmin = rt[i].xmin;
+		plot_req_args(&req, args, sizeof args);
+		snprintf(cmd, sizeof cmd, "LC_ALL=C.UTF-8 '%s' plot %s "
+		    "--size 90x30 2>&1", losslab, args);
+		ok = run_shell(cmd, out, 1 << 20) == 0;
+		if (plot_dumb(&req, 90, 30, &t, &e) == -1) {
+			tap_diag("%s", e.msg);
+			ok = 0;
+		}
+		for (j = 0, off = 0; j < t.nlines && off < (1 << 19); j++)
+			off += (size_t)snprintf(want + off, (1 << 20) - off,
+			    "%s\n", t.lines[j]);
+		want[off] = '\0';
+		ok = ok && strcmp(out, want) == 0;
+		if (!tap_ok(ok, "args: losslab plot %s draws the request's "
+		    "plot", args))
+			tap_diag("got:\n%s", out);
+		plot_text_free(&t);
+		cell_step_free(&st);
+	}
+	free(out);
+	free(want);
 }
 
 /* The text plot of a ce step says what every curve is. */
