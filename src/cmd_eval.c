@@ -25,25 +25,11 @@
 #include "parse.h"
 
 enum {
-	OPT_INPUT = 256, OPT_TARGET, OPT_REDUCTION, OPT_WEIGHT, OPT_POS_WEIGHT,
-	OPT_IGNORE_INDEX, OPT_LABEL_SMOOTHING, OPT_MARGIN, OPT_P, OPT_ALPHA,
-	OPT_GAMMA, OPT_LOG_TARGET, OPT_PITFALL, OPT_JSON, OPT_HELP
+	OPT_JSON = CLI_OPT_END, OPT_HELP
 };
 
 static const struct option eval_options[] = {
-	{ "input",		required_argument, NULL, OPT_INPUT },
-	{ "target",		required_argument, NULL, OPT_TARGET },
-	{ "reduction",		required_argument, NULL, OPT_REDUCTION },
-	{ "weight",		required_argument, NULL, OPT_WEIGHT },
-	{ "pos-weight",		required_argument, NULL, OPT_POS_WEIGHT },
-	{ "ignore-index",	required_argument, NULL, OPT_IGNORE_INDEX },
-	{ "label-smoothing",	required_argument, NULL, OPT_LABEL_SMOOTHING },
-	{ "margin",		required_argument, NULL, OPT_MARGIN },
-	{ "p",			required_argument, NULL, OPT_P },
-	{ "alpha",		required_argument, NULL, OPT_ALPHA },
-	{ "gamma",		required_argument, NULL, OPT_GAMMA },
-	{ "log-target",		no_argument,	   NULL, OPT_LOG_TARGET },
-	{ "pitfall",		required_argument, NULL, OPT_PITFALL },
+	CLI_LOSS_OPTION_TABLE,
 	{ "json",		no_argument,	   NULL, OPT_JSON },
 	{ "help",		no_argument,	   NULL, OPT_HELP },
 	{ NULL, 0, NULL, 0 }
@@ -52,12 +38,8 @@ static const struct option eval_options[] = {
 /* Everything one invocation owns, freed in one place. */
 struct eval_args {
 	enum loss_id		 loss;
-	struct mat		 input, target, weight, pos_weight;
-	int			 have_input, have_target;
-	struct loss_opts	 opts;
-	enum pitfall_id		 pitfall;
+	struct cli_loss		 l;	/* the values and loss options */
 	int			 json;
-	int			 stdin_used;
 };
 
 void
@@ -102,123 +84,18 @@ cmd_eval_usage(void *out)
 "  losslab eval ce --input '2,1,0.1;0.2,0.3,2.5' --target 0,2 --json\n"), fp);
 }
 
-/* Parse a value option (which may read stdin once) into m. */
-static int
-value_arg(struct eval_args *a, const char *opt, const char *arg,
-    struct mat *m, int *have)
-{
-	struct err	 e;
-
-	if (*have)
-		return cli_fail("%s given twice", opt);
-	if (strcmp(arg, "-") == 0) {
-		if (a->stdin_used)
-			return cli_fail("%s: standard input is already read by "
-			    "another option", opt);
-		a->stdin_used = 1;
-	}
-	if (parse_value_arg(arg, opt, m, &e) != 0)
-		return cli_fail("%s", e.msg);
-	*have = 1;
-	return 0;
-}
-
-static int
-number_arg(const char *opt, const char *arg, double *out)
-{
-	if (parse_double(arg, out) != 0)
-		return cli_fail("%s: '%s' is not a number", opt, arg);
-	return 0;
-}
-
-/* Refuse an option that the chosen loss (or pitfall) never reads. */
-static int
-check_applies(const struct eval_args *a, const char *opt, int given)
-{
-	if (given && !loss_has_option(a->loss, opt))
-		return cli_fail("--%s does not apply to %s (%s)", opt,
-		    loss_name(a->loss), loss_torch_name(a->loss));
-	return 0;
-}
-
 static int
 parse_args(int argc, char **argv, struct eval_args *a)
 {
 	const char	*loss_arg = NULL;
-	int		 c, have_w = 0, have_pw = 0, rc;
-	int		 given[OPT_HELP + 1] = { 0 };
-	long		 l;
+	int		 c, rc;
 
-	loss_opts_init(&a->opts);
+	cli_loss_init(&a->l);
 	opterr = 0;
 	optind = 0;	/* 0: GNU getopt re-initialises (main used "+") */
 	while ((c = getopt_long(argc, argv, ":", eval_options, NULL)) != -1) {
-		if (c >= OPT_INPUT && c <= OPT_HELP)
-			given[c]++;
 		rc = 0;
 		switch (c) {
-		case OPT_INPUT:
-			rc = value_arg(a, "--input", optarg, &a->input,
-			    &a->have_input);
-			break;
-		case OPT_TARGET:
-			rc = value_arg(a, "--target", optarg, &a->target,
-			    &a->have_target);
-			break;
-		case OPT_WEIGHT:
-			rc = value_arg(a, "--weight", optarg, &a->weight,
-			    &have_w);
-			a->opts.weight = &a->weight;
-			break;
-		case OPT_POS_WEIGHT:
-			rc = value_arg(a, "--pos-weight", optarg,
-			    &a->pos_weight, &have_pw);
-			a->opts.pos_weight = &a->pos_weight;
-			break;
-		case OPT_REDUCTION:
-			if (loss_reduction_parse(optarg,
-			    &a->opts.reduction) != 0)
-				rc = cli_fail("--reduction: %s is not a valid "
-				    "value for reduction", optarg);
-			break;
-		case OPT_IGNORE_INDEX:
-			if (parse_long(optarg, &l) != 0)
-				rc = cli_fail("--ignore-index: '%s' is not an "
-				    "integer", optarg);
-			else
-				a->opts.ignore_index = l;
-			break;
-		case OPT_LABEL_SMOOTHING:
-			rc = number_arg("--label-smoothing", optarg,
-			    &a->opts.label_smoothing);
-			break;
-		case OPT_MARGIN:
-			rc = number_arg("--margin", optarg, &a->opts.margin);
-			break;
-		case OPT_P:
-			if (parse_long(optarg, &l) != 0 || (l != 1 && l != 2))
-				rc = cli_fail("--p: only p == 1 and p == 2 "
-				    "supported (got '%s')", optarg);
-			else
-				a->opts.p = (int)l;
-			break;
-		case OPT_ALPHA:
-			rc = number_arg("--alpha", optarg, &a->opts.alpha);
-			break;
-		case OPT_GAMMA:
-			rc = number_arg("--gamma", optarg, &a->opts.gamma);
-			break;
-		case OPT_LOG_TARGET:
-			a->opts.log_target = 1;
-			break;
-		case OPT_PITFALL:
-			if (pitfall_parse(optarg, &a->pitfall) != 0 ||
-			    a->pitfall == PITFALL_NONE)
-				rc = cli_fail("--pitfall: unknown pitfall '%s' "
-				    "(double-sigmoid, softmax-then-ce, "
-				    "log-softmax-then-ce, bce-on-logits, "
-				    "naive-float32)", optarg);
-			break;
 		case OPT_JSON:
 			a->json = 1;
 			break;
@@ -229,6 +106,10 @@ parse_args(int argc, char **argv, struct eval_args *a)
 			return cli_fail("option '%s' needs a value",
 			    argv[optind - 1]);
 		default:
+			if (c >= CLI_OPT_INPUT && c < CLI_OPT_END) {
+				rc = cli_loss_option(&a->l, c, optarg, "");
+				break;
+			}
 			return cli_fail("unknown option '%s' (see 'losslab eval "
 			    "--help')", argv[optind - 1]);
 		}
@@ -246,26 +127,17 @@ parse_args(int argc, char **argv, struct eval_args *a)
 	if (loss_parse(loss_arg, &a->loss) != 0)
 		return cli_fail("unknown loss '%s' (see 'losslab eval --help')",
 		    loss_arg);
-	if (!a->have_input)
+	if (!a->l.have_input)
 		return cli_fail("eval %s needs --input", loss_arg);
-	if (!a->have_target)
+	if (!a->l.have_target)
 		return cli_fail("eval %s needs --target", loss_arg);
-	if ((rc = check_applies(a, "weight", given[OPT_WEIGHT])) != 0 ||
-	    (rc = check_applies(a, "pos-weight", given[OPT_POS_WEIGHT])) != 0 ||
-	    (rc = check_applies(a, "ignore-index",
-	    given[OPT_IGNORE_INDEX])) != 0 ||
-	    (rc = check_applies(a, "label-smoothing",
-	    given[OPT_LABEL_SMOOTHING])) != 0 ||
-	    (rc = check_applies(a, "margin", given[OPT_MARGIN])) != 0 ||
-	    (rc = check_applies(a, "p", given[OPT_P])) != 0 ||
-	    (rc = check_applies(a, "alpha", given[OPT_ALPHA])) != 0 ||
-	    (rc = check_applies(a, "gamma", given[OPT_GAMMA])) != 0 ||
-	    (rc = check_applies(a, "log-target", given[OPT_LOG_TARGET])) != 0)
+	if ((rc = cli_loss_check(&a->l, a->loss, LOSS_COUNT, "")) != 0)
 		return rc;
-	if (a->pitfall != PITFALL_NONE && pitfall_loss(a->pitfall) != a->loss)
+	if (a->l.pitfall != PITFALL_NONE &&
+	    pitfall_loss(a->l.pitfall) != a->loss)
 		return cli_fail("--pitfall %s imitates %s, not %s",
-		    pitfall_name(a->pitfall),
-		    loss_name(pitfall_loss(a->pitfall)), loss_name(a->loss));
+		    pitfall_name(a->l.pitfall),
+		    loss_name(pitfall_loss(a->l.pitfall)), loss_name(a->loss));
 	return 0;
 }
 
@@ -341,15 +213,15 @@ print_report(const struct eval_args *a, const struct loss_result *r,
 	int		 i;
 
 	printf("%s (%s), reduction=%s\n", loss_name(a->loss),
-	    loss_torch_name(a->loss), loss_reduction_name(a->opts.reduction));
+	    loss_torch_name(a->loss), loss_reduction_name(a->l.opts.reduction));
 	printf("%s, %s:\n", _("input"), input_kind_name(a->loss));
-	print_mat(&a->input);
+	print_mat(&a->l.input);
 	printf("%s%s:\n", _("target"), r->index_target ?
 	    _(" (class indices)") : "");
-	print_mat(&a->target);
+	print_mat(&a->l.target);
 	printf("%s:\n", _("per-element loss (reduction='none')"));
 	print_mat(&r->elem);
-	print_value_line(_("loss"), r, a->opts.reduction);
+	print_value_line(_("loss"), r, a->l.opts.reduction);
 	printf("%s %s (%s):\n", _("gradient"), loss_grad_label(a->loss),
 	    _("w.r.t. the input"));
 	print_mat(&r->grad);
@@ -358,21 +230,21 @@ print_report(const struct eval_args *a, const struct loss_result *r,
 		for (i = 0; i < dl->n; i++)
 			printf("  [%s] %s\n", dl->d[i].id, dl->d[i].msg);
 	}
-	if (a->pitfall == PITFALL_NONE)
+	if (a->l.pitfall == PITFALL_NONE)
 		return;
-	printf("\n%s %s: %s\n", _("pitfall"), pitfall_name(a->pitfall),
-	    pitfall_torch_code(a->pitfall));
+	printf("\n%s %s: %s\n", _("pitfall"), pitfall_name(a->l.pitfall),
+	    pitfall_torch_code(a->l.pitfall));
 	if (pr == NULL) {
 		printf("  %s: %s\n", _("PyTorch raises"), perr->msg);
 		return;
 	}
 	printf("%s:\n", _("per-element loss (reduction='none')"));
 	print_mat(&pr->elem);
-	print_value_line(_("pitfall loss"), pr, a->opts.reduction);
+	print_value_line(_("pitfall loss"), pr, a->l.opts.reduction);
 	printf("%s: %.17g\n", _("difference (pitfall - correct)"),
 	    pr->value - r->value);
 	printf("%s %s (%s):\n", _("pitfall gradient"),
-	    loss_grad_label(pitfall_loss(a->pitfall)),
+	    loss_grad_label(pitfall_loss(a->l.pitfall)),
 	    _("w.r.t. the raw logits"));
 	print_mat(&pr->grad);
 }
@@ -398,9 +270,9 @@ print_json(const struct eval_args *a, const struct loss_result *r,
 	fputs("{\"loss\": ", stdout);
 	json_string(stdout, loss_name(a->loss));
 	fputs(", \"reduction\": ", stdout);
-	json_string(stdout, loss_reduction_name(a->opts.reduction));
+	json_string(stdout, loss_reduction_name(a->l.opts.reduction));
 	fputs(", \"value\": ", stdout);
-	json_value(r, a->opts.reduction);
+	json_value(r, a->l.opts.reduction);
 	fputs(", \"grad\": ", stdout);
 	json_mat(stdout, &r->grad);
 	fputs(", \"warnings\": [", stdout);
@@ -412,12 +284,12 @@ print_json(const struct eval_args *a, const struct loss_result *r,
 		fputc('}', stdout);
 	}
 	fputc(']', stdout);
-	if (a->pitfall != PITFALL_NONE) {
+	if (a->l.pitfall != PITFALL_NONE) {
 		fputs(", \"pitfall\": {\"id\": ", stdout);
-		json_string(stdout, pitfall_name(a->pitfall));
+		json_string(stdout, pitfall_name(a->l.pitfall));
 		if (pr != NULL) {
 			fputs(", \"value\": ", stdout);
-			json_value(pr, a->opts.reduction);
+			json_value(pr, a->l.opts.reduction);
 			fputs(", \"grad\": ", stdout);
 			json_mat(stdout, &pr->grad);
 		} else {
@@ -444,14 +316,15 @@ cmd_eval_main(int argc, char **argv)
 		rc = rc == 1 ? 0 : rc;
 		goto out;
 	}
-	if (loss_eval(a.loss, &a.input, &a.target, &a.opts, &r, &e) != 0) {
+	if (loss_eval(a.loss, &a.l.input, &a.l.target, &a.l.opts, &r,
+	    &e) != 0) {
 		rc = cli_fail("%s: %s", loss_name(a.loss), e.msg);
 		goto out;
 	}
-	diag_check(a.loss, &a.input, &a.target, &a.opts, &r, &dl);
-	if (a.pitfall != PITFALL_NONE)
-		pok = pitfall_eval(a.pitfall, &a.input, &a.target, &a.opts,
-		    &pr, &perr) == 0;
+	diag_check(a.loss, &a.l.input, &a.l.target, &a.l.opts, &r, &dl);
+	if (a.l.pitfall != PITFALL_NONE)
+		pok = pitfall_eval(a.l.pitfall, &a.l.input, &a.l.target,
+		    &a.l.opts, &pr, &perr) == 0;
 	if (a.json)
 		print_json(&a, &r, &dl, pok ? &pr : NULL, &perr);
 	else
@@ -461,9 +334,6 @@ cmd_eval_main(int argc, char **argv)
 out:
 	loss_result_free(&r);
 	loss_result_free(&pr);
-	mat_free(&a.input);
-	mat_free(&a.target);
-	mat_free(&a.weight);
-	mat_free(&a.pos_weight);
+	cli_loss_free(&a.l);
 	return rc;
 }

@@ -1,12 +1,20 @@
 /*
  * cmd_plot.c -- `losslab plot ID [--out FILE] [options]`, `losslab plot
- * --list`.
+ * --list`, and cell mode: `losslab plot ID --input V --target V [--loss L]
+ * [--pitfall P] [--cell I | --cell R,C]... [loss options]`.
  *
  * Parses the options into a struct plot_req and hands it to plot.c: with
  * --out, plot_export() writes the file (format from its extension); without,
  * plot_dumb() draws text sized to the terminal (--size, else COLUMNS/LINES,
  * else the terminal's own size, else 80x24) and it is printed on stdout.
  * Every failure is one "losslab: ..." line on stderr and exit status 2.
+ *
+ * --input switches to cell mode, where --target, --pos-weight,
+ * --label-smoothing, --gamma and --alpha are the loss's own values and
+ * options, read as `losslab eval` reads them (cli.c).  The arguments are
+ * scanned twice: once to see whether --input is there, then with the
+ * table of that mode, so that the canonical plots parse exactly as they
+ * always have (abbreviations included).
  */
 #include "config.h"
 
@@ -26,12 +34,19 @@
 #include "parse.h"
 #include "plot.h"
 
+/* The options that mean the same in both modes share the codes of the
+   loss options (cli.h): --target, --gamma, --alpha, --pos-weight,
+   --label-smoothing. */
 enum {
-	OPT_OUT = 256, OPT_LIST, OPT_XMIN, OPT_XMAX, OPT_CLASSES, OPT_MARK,
-	OPT_TARGET, OPT_LANG, OPT_SIZE, OPT_TITLE, OPT_LOSSES, OPT_GAMMA,
-	OPT_ALPHA, OPT_POS_WEIGHT, OPT_LABEL_SMOOTHING, OPT_POINTS, OPT_HELP
+	OPT_OUT = CLI_OPT_END, OPT_LIST, OPT_XMIN, OPT_XMAX, OPT_CLASSES,
+	OPT_MARK, OPT_LANG, OPT_SIZE, OPT_TITLE, OPT_LOSSES, OPT_POINTS,
+	OPT_HELP, OPT_LOSS, OPT_CELL,
+	OPT_TARGET = CLI_OPT_TARGET, OPT_GAMMA = CLI_OPT_GAMMA,
+	OPT_ALPHA = CLI_OPT_ALPHA, OPT_POS_WEIGHT = CLI_OPT_POS_WEIGHT,
+	OPT_LABEL_SMOOTHING = CLI_OPT_LABEL_SMOOTHING
 };
 
+/* The canonical curves' options, as they always were. */
 static const struct option plot_options[] = {
 	{ "out",		required_argument, NULL, OPT_OUT },
 	{ "list",		no_argument,	   NULL, OPT_LIST },
@@ -48,6 +63,26 @@ static const struct option plot_options[] = {
 	{ "alpha",		required_argument, NULL, OPT_ALPHA },
 	{ "pos-weight",		required_argument, NULL, OPT_POS_WEIGHT },
 	{ "label-smoothing",	required_argument, NULL, OPT_LABEL_SMOOTHING },
+	{ "points",		required_argument, NULL, OPT_POINTS },
+	{ "help",		no_argument,	   NULL, OPT_HELP },
+	{ NULL, 0, NULL, 0 }
+};
+
+/* Cell mode's: the loss options of `losslab eval` beside the plot's. */
+static const struct option cell_options[] = {
+	CLI_LOSS_OPTION_TABLE,
+	{ "loss",		required_argument, NULL, OPT_LOSS },
+	{ "cell",		required_argument, NULL, OPT_CELL },
+	{ "out",		required_argument, NULL, OPT_OUT },
+	{ "list",		no_argument,	   NULL, OPT_LIST },
+	{ "xmin",		required_argument, NULL, OPT_XMIN },
+	{ "xmax",		required_argument, NULL, OPT_XMAX },
+	{ "classes",		required_argument, NULL, OPT_CLASSES },
+	{ "mark",		required_argument, NULL, OPT_MARK },
+	{ "lang",		required_argument, NULL, OPT_LANG },
+	{ "size",		required_argument, NULL, OPT_SIZE },
+	{ "title",		required_argument, NULL, OPT_TITLE },
+	{ "losses",		required_argument, NULL, OPT_LOSSES },
 	{ "points",		required_argument, NULL, OPT_POINTS },
 	{ "help",		no_argument,	   NULL, OPT_HELP },
 	{ NULL, 0, NULL, 0 }
@@ -89,6 +124,34 @@ cmd_plot_usage(void *fp)
 "  --points N             samples per curve (default 401; text: two a\n"
 "                         column, at most 241)\n"
 "  --help                 show this help\n"
+"\n"
+"Cell mode: the curves of your own values.\n"
+"  losslab plot ID --input V --target V [--loss L] [--pitfall P]\n"
+"               [--cell I | --cell R,C]... [loss options]\n"
+"Each cell's input value is varied over x while every other value stays;\n"
+"the curve is the reduction='none' loss of the sample or element that\n"
+"cell feeds (what `losslab eval --reduction none` prints), its mark the\n"
+"cell's own value.  ID chooses what is drawn beside it: gradients of the\n"
+"reduced loss (logits-curve, ce-curve and the pitfall plots), the other\n"
+"label (bce-curve), a gamma, epsilon or pos_weight family (focal,\n"
+"label-smoothing, pos-weight), a companion loss (compare).\n"
+"  --input V, --target V  the values, as for `losslab eval` (a,b;c,d)\n"
+"  --loss L               the loss (default: the plot's own, e.g. ce for\n"
+"                         ce-curve; compare needs it)\n"
+"  --pitfall P            also the mistaken pipeline on the same values\n"
+"                         (default: the pitfall plots' own; none: off)\n"
+"  --cell R,C, --cell I   a cell of the input (I: element I of a 1-D input,\n"
+"                         row-major element I of a 2-D one); up to 8 of\n"
+"                         them (default: --cell 0)\n"
+"  --reduction, --weight, --pos-weight, --ignore-index, --label-smoothing,\n"
+"  --margin, --p, --alpha, --gamma, --log-target\n"
+"                         the loss's options, as for `losslab eval` (in\n"
+"                         cell mode --pos-weight, --label-smoothing,\n"
+"                         --gamma and --alpha are these, not the extra\n"
+"                         curve above; --mark, --classes, --losses do not\n"
+"                         apply)\n"
+"  e.g. losslab plot ce-curve --input '2,1,0.1;0.5,2,0.3' --target 0,2 \\\n"
+"           --cell 1,2\n"
 "\n"
 "Needs gnuplot in PATH (Debian: gnuplot-nox).  Exit status 0, or 2 on any\n"
 "error.\n", (FILE *)fp);
@@ -194,35 +257,162 @@ term_size(int *w, int *h)
 		(*h)--;
 }
 
-int
-cmd_plot_main(int argc, char **argv)
+/* main() scanned its own options with getopt_long() first: glibc re-reads
+   its ordering ("+" in main's optstring would stop us at the plot id) only
+   when optind is 0. */
+static void
+getopt_restart(void)
 {
-	struct plot_req		 req;
-	struct plot_text	 txt = PLOT_TEXT_INIT;
-	struct err		 e;
-	enum plot_kind		 kind = PLOT_BCE_CURVE;
-	enum plot_format	 fmt;
-	const char		*out = NULL, *id = NULL, *lang;
-	char			 clean[64];
-	double			 v;
-	int			 c, i, list = 0, w = 0, h = 0, have_size = 0;
-
-	plot_req_init(&req, PLOT_BCE_CURVE);
-	lang = i18n_lang();
-	if (lang == NULL || strcmp(lang, "zh") != 0)
-		lang = "en";
-
-	/* main() scanned its own options with getopt_long() first: glibc
-	   re-reads its ordering ("+" in main's optstring would stop us at
-	   the plot id) only when optind is 0 */
 #ifdef __GLIBC__
 	optind = 0;
 #else
 	optind = 1;
 #endif
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":", plot_options, NULL)) != -1) {
+}
+
+/*
+ * "--cell I" or "--cell R,C" as a cell of the input in (I: element I of a
+ * 1-D input, row-major element I of a 2-D one).  0, or 2 after the message.
+ */
+static int
+cell_arg(const char *s, const struct mat *in, size_t *r, size_t *c)
+{
+	char		 a[32], clean[64], sh[64];
+	const char	*comma = strchr(s, ',');
+	long		 lr = 0, lc;
+	size_t		 rows = in->ndim == 2 ? in->rows : 1;
+
+	if (comma != NULL) {
+		if ((size_t)(comma - s) >= sizeof a)
+			goto bad;
+		memcpy(a, s, (size_t)(comma - s));
+		a[comma - s] = '\0';
+		if (parse_long(a, &lr) == -1 || parse_long(comma + 1,
+		    &lc) == -1)
+			goto bad;
+	} else if (parse_long(s, &lc) == -1)
+		goto bad;
+	if (lr < 0 || lc < 0)
+		goto bad;
+	if (comma == NULL && in->ndim == 2 && in->cols > 0) {
+		/* row-major element I */
+		lr = lc / (long)in->cols;
+		lc = lc % (long)in->cols;
+	}
+	if ((size_t)lr >= rows || (size_t)lc >= in->cols)
+		return (cli_fail("plot: --cell %s: outside the input of shape "
+		    "%s", plot_sanitize(s, clean, sizeof clean),
+		    mat_shape_str(in, sh, sizeof sh)));
+	*r = (size_t)lr;
+	*c = (size_t)lc;
+	return (0);
+bad:
+	return (cli_fail("plot: --cell: expected I or R,C (integers >= 0), got "
+	    "'%s'", plot_sanitize(s, clean, sizeof clean)));
+}
+
+/*
+ * Cell mode, after the options: the loss, the pitfall and the cells into
+ * cc, which req then points at.  0, or 2 after the message.
+ */
+static int
+cell_setup(struct plot_req *req, struct curve_cells *cc, struct cli_loss *cl,
+    const char *loss_arg, const char **cells, int ncells)
+{
+	enum loss_id	 loss;
+	char		 clean[64];
+	int		 i, rc;
+
+	memset(cc, 0, sizeof *cc);
+	if (loss_arg != NULL) {
+		if (loss_parse(loss_arg, &loss) == -1)
+			return (cli_fail("plot: --loss: unknown loss '%s'",
+			    plot_sanitize(loss_arg, clean, sizeof clean)));
+	} else if ((loss = plot_kind_loss(req->kind)) == LOSS_COUNT)
+		return (cli_fail("plot: %s with --input needs --loss",
+		    plot_kind_name(req->kind)));
+	if (!cl->given[CLI_OPT_PITFALL - CLI_OPT_INPUT])
+		cl->pitfall = plot_kind_pitfall(req->kind);
+	if (!cl->have_target)
+		return (cli_fail("plot: cell mode (--input) needs --target"));
+	if ((rc = cli_loss_check(cl, loss, cl->pitfall != PITFALL_NONE ?
+	    pitfall_loss(cl->pitfall) : LOSS_COUNT, "plot: ")) != 0)
+		return (rc);
+	if (mat_numel(&cl->input) == 0)
+		return (cli_fail("plot: --input: no values to plot"));
+	cc->loss = loss;
+	cc->pitfall = cl->pitfall;
+	cc->input = &cl->input;
+	cc->target = &cl->target;
+	cc->opts = &cl->opts;
+	cc->ncells = ncells > 0 ? (size_t)ncells : 1;
+	for (i = 0; i < ncells; i++)
+		if ((rc = cell_arg(cells[i], &cl->input, &cc->cells[i].r,
+		    &cc->cells[i].c)) != 0)
+			return (rc);
+	req->cells = cc;
+	return (0);
+}
+
+/* Cell mode: an option of the canonical curves only. */
+static int
+canonical_only(const char *opt)
+{
+	return (cli_fail("plot: %s does not apply with --input (cell mode "
+	    "marks the cells' own values)", opt));
+}
+
+static int
+plot_main(int argc, char **argv, struct cli_loss *cl)
+{
+	struct plot_req		 req;
+	struct plot_text	 txt = PLOT_TEXT_INIT;
+	struct curve_cells	 cc;
+	struct err		 e;
+	enum plot_kind		 kind = PLOT_BCE_CURVE;
+	enum plot_format	 fmt;
+	const char		*out = NULL, *id = NULL, *lang, *loss = NULL;
+	const char		*cells[CURVE_CELLS_MAX];
+	char			 clean[64], **scan;
+	double			 v;
+	int			 c, i, list = 0, w = 0, h = 0, have_size = 0;
+	int			 cell = 0, ncells = 0, rc;
+
+	plot_req_init(&req, PLOT_BCE_CURVE);
+	lang = i18n_lang();
+	if (lang == NULL || strcmp(lang, "zh") != 0)
+		lang = "en";
+
+	/* first pass, on a copy (GNU getopt permutes what it scans): is it
+	   cell mode, --input given? */
+	if ((scan = calloc((size_t)argc + 1, sizeof *scan)) == NULL)
+		return (cli_fail("plot: out of memory"));
+	memcpy(scan, argv, (size_t)argc * sizeof *scan);
+	getopt_restart();
+	while ((c = getopt_long(argc, scan, ":", cell_options, NULL)) != -1)
+		if (c == CLI_OPT_INPUT)
+			cell = 1;
+	free(scan);
+	getopt_restart();
+	while ((c = getopt_long(argc, argv, ":", cell ? cell_options :
+	    plot_options, NULL)) != -1) {
+		if (cell && c >= CLI_OPT_INPUT && c < CLI_OPT_END) {
+			if ((rc = cli_loss_option(cl, c, optarg,
+			    "plot: ")) != 0)
+				return (rc);
+			continue;
+		}
 		switch (c) {
+		case OPT_LOSS:
+			loss = optarg;
+			break;
+		case OPT_CELL:
+			if (ncells >= CURVE_CELLS_MAX)
+				return (cli_fail("plot: --cell: at most %d "
+				    "cells", CURVE_CELLS_MAX));
+			cells[ncells++] = optarg;
+			break;
 		case OPT_OUT:
 			out = optarg;
 			break;
@@ -238,6 +428,8 @@ cmd_plot_main(int argc, char **argv)
 				return (2);
 			break;
 		case OPT_CLASSES:
+			if (cell)
+				return (canonical_only("--classes"));
 			if (num_arg("--classes", optarg, &v) == -1)
 				return (2);
 			if (v != floor(v) || v < 2 || v > 100000)
@@ -246,6 +438,8 @@ cmd_plot_main(int argc, char **argv)
 			req.classes = (int)v;
 			break;
 		case OPT_MARK:
+			if (cell)
+				return (canonical_only("--mark"));
 			if (num_arg("--mark", optarg, &req.mark) == -1)
 				return (2);
 			req.has_mark = 1;
@@ -276,6 +470,8 @@ cmd_plot_main(int argc, char **argv)
 			req.title = optarg;
 			break;
 		case OPT_LOSSES:
+			if (cell)
+				return (canonical_only("--losses"));
 			if (losses_arg(optarg, &req) == -1)
 				return (2);
 			break;
@@ -344,6 +540,9 @@ cmd_plot_main(int argc, char **argv)
 		    "--list')", plot_sanitize(id, clean, sizeof clean)));
 	req.kind = kind;
 	req.lang = lang;
+	if (cell && (rc = cell_setup(&req, &cc, cl, loss, cells,
+	    ncells)) != 0)
+		return (rc);
 	if (req.nlosses > 0 && kind != PLOT_COMPARE)
 		return (cli_fail("plot: --losses is for 'compare' only"));
 	/* the per-kind settings, where they mean something */
@@ -391,4 +590,17 @@ cmd_plot_main(int argc, char **argv)
 	if (fflush(stdout) != 0 || ferror(stdout))
 		return (cli_fail("plot: cannot write to standard output"));
 	return (0);
+}
+
+int
+cmd_plot_main(int argc, char **argv)
+{
+	struct cli_loss	 cl;
+	int		 rc;
+
+	cli_loss_init(&cl);
+	cl.pitfall_none = 1;
+	rc = plot_main(argc, argv, &cl);
+	cli_loss_free(&cl);
+	return (rc);
 }

@@ -35,6 +35,7 @@
 #include <unistd.h>
 
 #include "core/curve.h"
+#include "parse.h"
 #include "plot.h"
 #include "strbuf.h"
 
@@ -86,6 +87,12 @@ static const struct {
 
 /* ---------------------------------------------------------------- names -- */
 
+static int
+is_zh(const char *lang)
+{
+	return (lang != NULL && strcmp(lang, "zh") == 0);
+}
+
 const char *
 plot_kind_name(enum plot_kind k)
 {
@@ -133,6 +140,168 @@ plot_req_init(struct plot_req *r, enum plot_kind k)
 	r->points = 0;
 }
 
+enum loss_id
+plot_kind_loss(enum plot_kind k)
+{
+	static const enum loss_id loss[PLOT_KIND_COUNT] = {
+		[PLOT_BCE_CURVE] = LOSS_BCE,
+		[PLOT_LOGITS_CURVE] = LOSS_BCE_LOGITS,
+		[PLOT_CE_CURVE] = LOSS_CE,
+		[PLOT_DOUBLE_SIGMOID] = LOSS_BCE_LOGITS,
+		[PLOT_SOFTMAX_THEN_CE] = LOSS_CE,
+		[PLOT_NAIVE_FLOAT32] = LOSS_BCE_LOGITS,
+		[PLOT_FOCAL] = LOSS_FOCAL,
+		[PLOT_LABEL_SMOOTHING] = LOSS_CE,
+		[PLOT_POS_WEIGHT] = LOSS_BCE_LOGITS,
+		[PLOT_COMPARE] = LOSS_COUNT,
+	};
+
+	if ((int)k < 0 || k >= PLOT_KIND_COUNT)
+		return (LOSS_COUNT);
+	return (loss[k]);
+}
+
+enum pitfall_id
+plot_kind_pitfall(enum plot_kind k)
+{
+	switch (k) {
+	case PLOT_DOUBLE_SIGMOID:
+		return (PITFALL_DOUBLE_SIGMOID);
+	case PLOT_SOFTMAX_THEN_CE:
+		return (PITFALL_SOFTMAX_THEN_CE);
+	case PLOT_NAIVE_FLOAT32:
+		return (PITFALL_NAIVE_FLOAT32);
+	default:
+		return (PITFALL_NONE);
+	}
+}
+
+/* One argument for a POSIX shell: as is when it holds only characters no
+   shell treats specially, else in single quotes ('\'' for a quote). */
+static void
+args_word(struct strbuf *b, const char *w)
+{
+	const char	*p;
+
+	strbuf_add(b, " ", 1);
+	if (*w != '\0' && strspn(w, "abcdefghijklmnopqrstuvwxyz"
+	    "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789,._+-=/:@%^") == strlen(w)) {
+		strbuf_add(b, w, strlen(w));
+		return;
+	}
+	strbuf_add(b, "'", 1);
+	for (p = w; *p != '\0'; p++) {
+		if (*p == '\'')
+			strbuf_add(b, "'\\''", 4);
+		else
+			strbuf_add(b, p, 1);
+	}
+	strbuf_add(b, "'", 1);
+}
+
+/* A number that reads back exactly. */
+static void
+args_num(struct strbuf *b, const char *opt, double v)
+{
+	char	num[64];
+
+	strbuf_printf(b, " %s", opt);
+	args_word(b, parse_fmt_exact(v, num, sizeof num));
+}
+
+/* A value in the CLI syntax (parse.h): "a,b,c", "a,b;c,d", "a,b;". */
+static void
+args_mat(struct strbuf *b, const char *opt, const struct mat *m)
+{
+	struct strbuf	 v = STRBUF_INIT;
+	char		 num[64];
+	size_t		 i, j, rows = m->ndim == 2 ? m->rows : 1;
+
+	for (i = 0; i < rows; i++) {
+		for (j = 0; j < m->cols; j++)
+			strbuf_printf(&v, "%s%s", j ? "," : "",
+			    parse_fmt_exact(MAT_AT(m, i, j), num, sizeof num));
+		if (m->ndim == 2 && (i + 1 < rows || rows == 1))
+			strbuf_add(&v, ";", 1);
+	}
+	strbuf_printf(b, " %s", opt);
+	args_word(b, v.p != NULL ? v.p : "");
+	if (v.oom)
+		b->oom = 1;
+	strbuf_free(&v);
+}
+
+/* Whether the loss or the pitfall's loss reads an option. */
+static int
+args_reads(const struct curve_cells *cc, const char *opt)
+{
+	return (loss_has_option(cc->loss, opt) ||
+	    (cc->pitfall != PITFALL_NONE &&
+	    loss_has_option(pitfall_loss(cc->pitfall), opt)));
+}
+
+/* Cell mode: the loss, the values, the cells and every option that
+   differs from torch's default. */
+static void
+args_cells(const struct plot_req *r, struct strbuf *b)
+{
+	const struct curve_cells *cc = r->cells;
+	struct loss_opts	 d, o;
+	size_t			 g;
+
+	loss_opts_init(&d);
+	if (cc->opts != NULL)
+		o = *cc->opts;
+	else
+		o = d;
+	strbuf_printf(b, " --loss %s", loss_name(cc->loss));
+	if (cc->pitfall != plot_kind_pitfall(r->kind))
+		strbuf_printf(b, " --pitfall %s", pitfall_name(cc->pitfall));
+	args_mat(b, "--input", cc->input);
+	args_mat(b, "--target", cc->target);
+	for (g = 0; g < cc->ncells; g++) {
+		if (cc->input->ndim == 2)
+			strbuf_printf(b, " --cell %zu,%zu", cc->cells[g].r,
+			    cc->cells[g].c);
+		else
+			strbuf_printf(b, " --cell %zu", cc->cells[g].c);
+	}
+	if (o.reduction != d.reduction)
+		strbuf_printf(b, " --reduction %s",
+		    loss_reduction_name(o.reduction));
+	if (o.weight != NULL && args_reads(cc, "weight"))
+		args_mat(b, "--weight", o.weight);
+	if (o.pos_weight != NULL && args_reads(cc, "pos-weight"))
+		args_mat(b, "--pos-weight", o.pos_weight);
+	if (o.ignore_index != d.ignore_index && args_reads(cc, "ignore-index"))
+		strbuf_printf(b, " --ignore-index %ld", o.ignore_index);
+	if (o.label_smoothing != d.label_smoothing &&
+	    args_reads(cc, "label-smoothing"))
+		args_num(b, "--label-smoothing", o.label_smoothing);
+	if (o.margin != d.margin && args_reads(cc, "margin"))
+		args_num(b, "--margin", o.margin);
+	if (o.p != d.p && args_reads(cc, "p"))
+		strbuf_printf(b, " --p %d", o.p);
+	if (o.alpha != d.alpha && args_reads(cc, "alpha"))
+		args_num(b, "--alpha", o.alpha);
+	if (o.gamma != d.gamma && args_reads(cc, "gamma"))
+		args_num(b, "--gamma", o.gamma);
+	if (o.log_target && args_reads(cc, "log-target"))
+		strbuf_printf(b, " --log-target");
+	if (!isnan(r->xmin))
+		args_num(b, "--xmin", r->xmin);
+	if (!isnan(r->xmax))
+		args_num(b, "--xmax", r->xmax);
+	if (r->points > 0)
+		strbuf_printf(b, " --points %d", r->points);
+	if (is_zh(r->lang))
+		strbuf_printf(b, " --lang zh");
+	if (r->title != NULL) {
+		strbuf_printf(b, " --title");
+		args_word(b, r->title);
+	}
+}
+
 void
 plot_req_args(const struct plot_req *r, char *buf, size_t len)
 {
@@ -140,6 +309,10 @@ plot_req_args(const struct plot_req *r, char *buf, size_t len)
 	int		 i;
 
 	strbuf_printf(&b, "%s", plot_kind_name(r->kind));
+	if (r->cells != NULL) {
+		args_cells(r, &b);
+		goto done;
+	}
 	if (r->nlosses > 0) {
 		strbuf_printf(&b, " --losses ");
 		for (i = 0; i < r->nlosses; i++)
@@ -165,6 +338,7 @@ plot_req_args(const struct plot_req *r, char *buf, size_t len)
 	if (!isnan(r->label_smoothing))
 		strbuf_printf(&b, " --label-smoothing %.6g",
 		    r->label_smoothing);
+done:
 	snprintf(buf, len, "%s", b.oom || b.p == NULL ? "" : b.p);
 	strbuf_free(&b);
 }
@@ -384,12 +558,6 @@ struct labels {
 	const char	*title, *xlabel, *ylabel, *y2label;
 };
 
-static int
-is_zh(const char *lang)
-{
-	return (lang != NULL && strcmp(lang, "zh") == 0);
-}
-
 /* A number for a label: "0.1", "3", "-2.5". */
 static const char *
 short_num(double v, char *tmp, size_t len)
@@ -580,6 +748,474 @@ title_suffix(const struct curve_set *s, char *out, size_t len)
 	}
 }
 
+/* ---------------------------------------------------------- cell labels -- */
+
+/*
+ * Cell mode (struct curve_cells): the labels say exactly what each curve
+ * is -- the torch loss, the output element or sample (ℓ[r], ℓ[r][c], the
+ * 'none' value the explorer's tables show), the varied cell (z[r][c], p or
+ * log p), the target it is compared with, and for the gradient the
+ * reduction of the loss it differentiates.
+ */
+
+/* snprintf for labels: a label too long for its buffer is cut (and a cut
+   UTF-8 sequence is dropped later by plot_sanitize()). */
+static void __attribute__((format(printf, 3, 4)))
+label_printf(char *out, size_t len, const char *fmt, ...)
+{
+	va_list	ap;
+
+	va_start(ap, fmt);
+	vsnprintf(out, len, fmt, ap);
+	va_end(ap);
+}
+
+/* The mistaken pipeline in a few characters. */
+static const char *
+pitfall_short(enum pitfall_id pf)
+{
+	switch (pf) {
+	case PITFALL_DOUBLE_SIGMOID:
+		return ("BCEWithLogits(σ(z))");
+	case PITFALL_SOFTMAX_THEN_CE:
+		return ("CE(softmax(z))");
+	case PITFALL_LOG_SOFTMAX_THEN_CE:
+		return ("CE(log_softmax(z))");
+	case PITFALL_BCE_ON_LOGITS:
+		return ("BCELoss(z)");
+	case PITFALL_NAIVE_FLOAT32:
+		return ("float32 BCELoss(σ(z))");
+	default:
+		return ("?");
+	}
+}
+
+/* The torch class name without its module: "CrossEntropyLoss". */
+static const char *
+torch_short(enum loss_id id)
+{
+	const char	*n = loss_torch_name(id), *dot = strrchr(n, '.');
+
+	return (dot != NULL ? dot + 1 : n);
+}
+
+static int
+cell_per_sample(enum loss_id id)
+{
+	return (id == LOSS_CE || id == LOSS_NLL || id == LOSS_MULTI_MARGIN ||
+	    id == LOSS_MULTILABEL_SOFT_MARGIN);
+}
+
+/* "[1][2]" for a 2-D input, "[2]" for a 1-D one. */
+static const char *
+cell_idx(const struct curve_cells *cc, size_t g, char *buf, size_t len)
+{
+	if (cc->input->ndim == 2)
+		snprintf(buf, len, "[%zu][%zu]", cc->cells[g].r,
+		    cc->cells[g].c);
+	else
+		snprintf(buf, len, "[%zu]", cc->cells[g].c);
+	return (buf);
+}
+
+/* The varied value: "z[1][2]", "p[0]", "log p[1][2]". */
+static const char *
+cell_var(const struct curve_cells *cc, size_t g, char *buf, size_t len)
+{
+	char	idx[48];
+
+	snprintf(buf, len, "%s%s", loss_input_symbol(cc->loss),
+	    cell_idx(cc, g, idx, sizeof idx));
+	return (buf);
+}
+
+/*
+ * The output element cell g feeds: "ℓ[1]" (sample 1), "ℓ" (an unbatched
+ * sample), "ℓ[0][2]" (an element); kl-div, whose input may broadcast
+ * against the target: "Σℓ[·][2]", the sum over the broadcast dimension.
+ */
+static const char *
+cell_elem(const struct curve_cells *cc, size_t g, char *buf, size_t len)
+{
+	const struct mat	*in = cc->input, *t = cc->target;
+	size_t			 r = cc->cells[g].r, c = cc->cells[g].c;
+	size_t			 irows = in->ndim == 2 ? in->rows : 1;
+	size_t			 trows = t->ndim == 2 ? t->rows : 1;
+	int			 nd = in->ndim > t->ndim ? in->ndim : t->ndim;
+	int			 brow, bcol;
+	char			 rs[24], cs[24];
+
+	if (cell_per_sample(cc->loss)) {
+		if (in->ndim == 2)
+			snprintf(buf, len, "ℓ[%zu]", r);
+		else
+			snprintf(buf, len, "ℓ");
+		return (buf);
+	}
+	/* kl-div: the entries of the broadcast output this cell feeds */
+	brow = cc->loss == LOSS_KL_DIV && nd == 2 && irows == 1 && trows > 1;
+	bcol = cc->loss == LOSS_KL_DIV && in->cols == 1 && t->cols > 1;
+	if (!brow && !bcol) {
+		if (nd == 2)
+			snprintf(buf, len, "ℓ[%zu][%zu]", in->ndim == 2 ? r : 0,
+			    c);
+		else
+			snprintf(buf, len, "ℓ[%zu]", c);
+		return (buf);
+	}
+	snprintf(rs, sizeof rs, "%zu", in->ndim == 2 ? r : 0);
+	snprintf(cs, sizeof cs, "%zu", c);
+	if (nd == 2)
+		snprintf(buf, len, "Σℓ[%s][%s]", brow ? "·" : rs,
+		    bcol ? "·" : cs);
+	else
+		snprintf(buf, len, "Σℓ[·]");
+	return (buf);
+}
+
+/* The element of cell g as a legend names it: with several cells of a
+   per-sample loss, the varied value too ("ℓ[1] (z[1][0])"). */
+static const char *
+cell_name(const struct curve_cells *cc, size_t g, int zh, char *buf,
+    size_t len)
+{
+	char	el[64], var[64];
+
+	cell_elem(cc, g, el, sizeof el);
+	if (cc->ncells > 1 && cell_per_sample(cc->loss))
+		snprintf(buf, len, zh ? "%s（%s）" : "%s (%s)", el,
+		    cell_var(cc, g, var, sizeof var));
+	else
+		snprintf(buf, len, "%s", el);
+	return (buf);
+}
+
+/* The names of every cell curve k stands for: its own, and those of the
+   cells whose marks sit on its cell's main curve ("ℓ[0][0], ℓ[0][1]" when
+   several cells are one function and share the curves). */
+static void
+cell_names(const struct curve_cells *cc, const struct curve_set *s, int k,
+    int zh, char *out, size_t len)
+{
+	char	 one[128];
+	size_t	 g, h, n = 0;
+	int	 i, km = k, on, dup;
+
+	for (i = 0; i < s->ncurves; i++)
+		if (s->c[i].group == s->c[k].group && !s->c[i].gradient &&
+		    s->c[i].role == CURVE_ROLE_MAIN)
+			km = i;
+	out[0] = '\0';
+	for (g = 0; g < cc->ncells; g++) {
+		on = (int)g == s->c[k].group;
+		for (i = 0; i < s->nmarks; i++)
+			if (s->marks[i].group == (int)g &&
+			    s->marks[i].curve == km)
+				on = 1;
+		if (!on)
+			continue;
+		/* the same cell listed twice is named once */
+		for (dup = 0, h = 0; h < g && !dup; h++)
+			dup = cc->cells[h].r == cc->cells[g].r &&
+			    cc->cells[h].c == cc->cells[g].c;
+		if (dup && n > 0)
+			continue;
+		cell_name(cc, g, zh, one, sizeof one);
+		label_printf(out + strlen(out), len - strlen(out), "%s%s",
+		    n ? (zh ? "，" : ", ") : "", one);
+		n++;
+	}
+}
+
+/* "… (C = 4)": the live class count, where the input has classes. */
+static void
+cell_classes(const struct curve_set *s, int zh, char *out, size_t len)
+{
+	if (s->classes > 0)
+		label_printf(out, len, zh ? "（C = %d）" : " (C = %d)",
+		    s->classes);
+	else
+		out[0] = '\0';
+}
+
+static void
+cell_title(const struct curve_cells *cc, const struct curve_set *s, int zh,
+    char *out, size_t len)
+{
+	const char	*name = torch_short(cc->loss);
+	char		 cls[32], var[64], idx[48], el[64], what[80];
+	size_t		 g, r0 = cc->cells[0].r;
+	int		 one_row = 1;
+
+	cell_classes(s, zh, cls, sizeof cls);
+	cell_var(cc, 0, var, sizeof var);
+	for (g = 1; g < cc->ncells; g++)
+		if (cc->cells[g].r != r0)
+			one_row = 0;
+	/* what varies: "z[1][2]", or "each marked z" */
+	if (cc->ncells > 1)
+		label_printf(what, sizeof what, zh ? "各标记的 %s" :
+		    "each marked %s", loss_input_symbol(cc->loss));
+	else
+		label_printf(what, sizeof what, "%s", var);
+	if (cell_per_sample(cc->loss)) {
+		if (cc->input->ndim != 2)
+			label_printf(out, len, zh ? "%s：该样本的损失随 %s "
+			    "变化%s" : "%s of the sample as %s varies%s", name,
+			    what, cls);
+		else if (one_row)
+			label_printf(out, len, zh ? "%s：样本 %zu 的损失随 %s "
+			    "变化%s" : "%s of sample %zu as %s varies%s", name,
+			    r0, what, cls);
+		else
+			label_printf(out, len, zh ? "%s：各标记单元所在样本的"
+			    "损失随该值变化%s" : "%s of each marked cell’s "
+			    "sample as that value varies%s", name, cls);
+		return;
+	}
+	if (cc->ncells > 1) {
+		label_printf(out, len, zh ? "%s：各标记元素的损失随其自身的值"
+		    "变化%s" : "%s of each marked element as its own value "
+		    "varies%s", name, cls);
+		return;
+	}
+	cell_elem(cc, 0, el, sizeof el);
+	if (strncmp(el, "Σ", strlen("Σ")) == 0) {
+		/* kl-div: a broadcast input feeds several entries */
+		if (zh)
+			label_printf(out, len, "%s：%s 所影响的各元素损失之和 "
+			    "%s 随 %s 变化%s", name, var, el, var, cls);
+		else
+			label_printf(out, len, "%s: %s, summed over the "
+			    "entries %s feeds, as %s varies%s", name, el, var,
+			    var, cls);
+	} else
+		label_printf(out, len, zh ? "%s：元素 %s 的损失随 %s 变化%s" :
+		    "%s of element %s as %s varies%s", name,
+		    cell_idx(cc, 0, idx, sizeof idx), var, cls);
+}
+
+/* The target of cell 0's element as the core read it (curve.y). */
+static double
+cell_y(const struct curve_set *s)
+{
+	int	k;
+
+	for (k = 0; k < s->ncurves; k++)
+		if (s->c[k].group == 0 && s->c[k].role == CURVE_ROLE_MAIN)
+			return (s->c[k].y);
+	return (NAN);
+}
+
+/* Whether the float32 edge is where sigma rounds to 0 (the first cell's
+   pitfall curve has a label >= 0.5). */
+static int
+edge_down(const struct curve_set *s)
+{
+	int	k;
+
+	for (k = 0; k < s->ncurves; k++)
+		if (s->c[k].group == 0 && s->c[k].role == CURVE_ROLE_PITFALL)
+			return (s->c[k].y >= 0.5);
+	return (0);
+}
+
+static void
+cell_xlabel(const struct curve_cells *cc, const struct curve_set *s, int zh,
+    char *out, size_t len)
+{
+	const struct mat	*t = cc->target;
+	const struct loss_opts	*o = cc->opts;
+	size_t			 r = cc->cells[0].r, c = cc->cells[0].c, n;
+	char			 var[64], what[128], tv[32], cv[32];
+	double			 y = cell_y(s), tc;
+	long			 ign = o != NULL ? o->ignore_index : -100;
+
+	if (cc->ncells > 1) {
+		label_printf(out, len, "%s", zh ?
+		    "各标记的输入值（其余值不变）" :
+		    "each marked input value (other values fixed)");
+		return;
+	}
+	cell_var(cc, 0, var, sizeof var);
+	short_num(y, tv, sizeof tv);
+	switch (cc->loss) {
+	case LOSS_CE:
+	case LOSS_NLL:
+	case LOSS_MULTI_MARGIN:
+		if (cc->loss == LOSS_NLL)
+			label_printf(what, sizeof what, zh ? "类别 %zu 的对数"
+			    "概率" : "class %zu’s log-probability", c);
+		else
+			label_printf(what, sizeof what, zh ? "类别 %zu 的 "
+			    "logit" : "class %zu’s logit", c);
+		n = strlen(what);
+		if (cc->loss == LOSS_CE && mat_same_shape(cc->input, t)) {
+			/* class probabilities */
+			short_num(MAT_AT(t, r, c), cv, sizeof cv);
+			label_printf(what + n, sizeof what - n, zh ?
+			    "，目标概率 %s" : ", target probability %s", cv);
+			break;
+		}
+		if (r >= mat_numel(t))
+			break;
+		tc = t->v[r];
+		if (cc->loss != LOSS_MULTI_MARGIN && tc == (double)ign)
+			label_printf(what + n, sizeof what - n, "%s", zh ?
+			    "，该样本被 ignore_index 忽略" :
+			    ", sample ignored (ignore_index)");
+		else if (tc == (double)c)
+			label_printf(what + n, sizeof what - n, "%s", zh ?
+			    "，即目标类别" : ", the target");
+		else
+			label_printf(what + n, sizeof what - n, zh ?
+			    "，目标类别为 %s" : ", target class %s",
+			    short_num(tc, cv, sizeof cv));
+		break;
+	case LOSS_MULTILABEL_SOFT_MARGIN:
+		label_printf(what, sizeof what, zh ? "类别 %zu 的 logit，标签 "
+		    "%s" : "class %zu’s logit, label %s", c, tv);
+		break;
+	case LOSS_KL_DIV:
+		label_printf(what, sizeof what, zh ? "类别 %zu 的对数概率" :
+		    "class %zu’s log-probability", c);
+		break;
+	case LOSS_BCE:
+		label_printf(what, sizeof what, zh ? "预测概率，目标 y = %s" :
+		    "the predicted probability, target y = %s", tv);
+		break;
+	case LOSS_SOFT_MARGIN:
+		label_printf(what, sizeof what, zh ? "得分，标签 y = %s" :
+		    "the score, label y = %s", tv);
+		break;
+	default:
+		label_printf(what, sizeof what, zh ? "logit，目标 y = %s" :
+		    "the logit, target y = %s", tv);
+		break;
+	}
+	label_printf(out, len, zh ? "%s：%s（其余值不变）" :
+	    "%s: %s (other values fixed)", var, what);
+}
+
+/* The legend entry of curve k of a cell-mode set. */
+static void
+cell_curve_label(const struct curve_cells *cc, const struct curve_set *s,
+    int k, int zh, char *out, size_t len)
+{
+	const struct curve	*c = &s->c[k];
+	const char		*red = loss_reduction_name(cc->opts != NULL ?
+				    cc->opts->reduction : LOSS_REDUCTION_MEAN);
+	char			 names[PLOT_TEXT_MAX], pre[PLOT_TEXT_MAX + 8];
+	char			 var[64], v[32], d[80];
+	const char		*mine = zh ? "（本步）" : " (this step)";
+	size_t			 g = c->group >= 0 ? (size_t)c->group : 0;
+
+	cell_names(cc, s, k, zh, names, sizeof names);
+	cell_var(cc, g, var, sizeof var);
+	if (strncmp(var, "log p", 5) == 0)
+		snprintf(d, sizeof d, "∂L/∂(%s)", var);
+	else
+		snprintf(d, sizeof d, "∂L/∂%s", var);
+	/* the cell's name in front where several cells share the plot */
+	if (cc->ncells > 1)
+		snprintf(pre, sizeof pre, zh ? "%s，" : "%s, ", names);
+	else
+		pre[0] = '\0';
+	short_num(c->value, v, sizeof v);
+	switch (c->role) {
+	case CURVE_ROLE_PITFALL:
+		if (c->gradient)
+			label_printf(out, len, zh ? "%s，陷阱（%s）" :
+			    "%s, pitfall (%s)", d, red);
+		else
+			label_printf(out, len, zh ? "%s，陷阱 %s" :
+			    "%s, pitfall %s", names, pitfall_short(c->pitfall));
+		return;
+	case CURVE_ROLE_BRANCH:
+		short_num(c->y, v, sizeof v);
+		label_printf(out, len, zh ? "%sy = %s（另一个标签）" :
+		    "%sy = %s (other label)", pre, v);
+		return;
+	case CURVE_ROLE_COMPANION:
+		if (cc->loss == LOSS_SOFT_MARGIN)
+			label_printf(out, len, zh ? "%sBCEWithLogits，目标 "
+			    "(y+1)/2" : "%sBCEWithLogits, target (y+1)/2", pre);
+		else if (cc->loss == LOSS_MULTILABEL_SOFT_MARGIN)
+			label_printf(out, len, zh ? "%s该样本各类别 "
+			    "BCEWithLogits 的平均" : "%smean over the sample’s "
+			    "classes of BCEWithLogits", pre);
+		else
+			label_printf(out, len, zh ? "%s%s，同一目标" :
+			    "%s%s, same target", pre, torch_short(c->loss));
+		return;
+	case CURVE_ROLE_FAMILY:
+	case CURVE_ROLE_MAIN:
+	default:
+		break;
+	}
+	if (c->gradient) {
+		label_printf(out, len, zh ? "%s（%s）" : "%s (%s)", d, red);
+		return;
+	}
+	switch (c->param) {
+	case CURVE_PARAM_GAMMA:
+		label_printf(out, len, "%sγ = %s%s", pre, v,
+		    c->role == CURVE_ROLE_MAIN ? mine : c->value == 0 &&
+		    cc->opts != NULL && cc->opts->alpha < 0 ? " (BCE)" : "");
+		break;
+	case CURVE_PARAM_LABEL_SMOOTHING:
+		label_printf(out, len, "%sε = %s%s", pre, v,
+		    c->role == CURVE_ROLE_MAIN ? mine : "");
+		break;
+	case CURVE_PARAM_POS_WEIGHT:
+		label_printf(out, len, "%spos_weight = %s%s", pre, v,
+		    c->role == CURVE_ROLE_MAIN ? mine : "");
+		break;
+	default:
+		label_printf(out, len, "%s", names);
+		break;
+	}
+}
+
+/* The key entry of the marks: "ℓ[1] = 0.417 at z = 2". */
+static void
+cell_mark_label(const struct curve_cells *cc, const struct curve_set *s,
+    int zh, char *out, size_t len)
+{
+	char	el[64], xs[32], ys[32], ps[32];
+	int	i, main = -1, pf = -1;
+
+	for (i = 0; i < s->nmarks; i++) {
+		if (s->marks[i].group != 0) {
+			label_printf(out, len, "%s", zh ?
+			    "各单元自身的值（与表格一致）" :
+			    "each cell’s own value (as in the tables)");
+			return;
+		}
+		if (s->c[s->marks[i].curve].role == CURVE_ROLE_PITFALL)
+			pf = i;
+		else
+			main = i;
+	}
+	if (main < 0) {
+		out[0] = '\0';
+		return;
+	}
+	cell_elem(cc, 0, el, sizeof el);
+	short_num(s->marks[main].x, xs, sizeof xs);
+	snprintf(ys, sizeof ys, "%.4g", s->marks[main].y);
+	if (pf >= 0)
+		snprintf(ps, sizeof ps, "%.4g", s->marks[pf].y);
+	if (zh)
+		label_printf(out, len, "%s = %s 处 %s = %s%s%s",
+		    loss_input_symbol(cc->loss), xs, el, ys,
+		    pf >= 0 ? "，陷阱 " : "", pf >= 0 ? ps : "");
+	else
+		label_printf(out, len, "%s = %s%s%s at %s = %s", el, ys,
+		    pf >= 0 ? ", pitfall " : "", pf >= 0 ? ps : "",
+		    loss_input_symbol(cc->loss), xs);
+}
+
 /* ---------------------------------------------------------------- fonts -- */
 
 /* Whether a CJK font is installed (PNG and PDF need one for Chinese). */
@@ -655,6 +1291,7 @@ req_params(const struct plot_req *req, struct curve_params *p)
 	for (i = 0; i < p->nlosses; i++)
 		p->losses[i] = req->losses[i];
 	p->points = req->points > 0 ? (size_t)req->points : 0;
+	p->cells = req->cells;
 }
 
 /*
@@ -704,6 +1341,7 @@ static int
 plot_script(const struct plot_req *req, enum plot_format fmt, int w, int h,
     struct strbuf *b, struct plot_text *keys, struct err *e)
 {
+	const struct curve_cells *cc = req->cells;
 	struct curve_params	 p;
 	struct curve_set	 s = CURVE_SET_INIT, m = CURVE_SET_INIT;
 	struct labels		 l;
@@ -712,6 +1350,8 @@ plot_script(const struct plot_req *req, enum plot_format fmt, int w, int h,
 	const char		*ref_block[2];
 	char			 label[PLOT_TEXT_MAX], tmp[64];
 	char			 ref_label[2][PLOT_TEXT_MAX];
+	char			 ctitle[PLOT_TEXT_MAX], cx[PLOT_TEXT_MAX];
+	char			 cy2[PLOT_TEXT_MAX], el[64];
 	double			 loss_min = 0, loss_max = 0, pad;
 	size_t			 i;
 	int			 k, r, nref, zh, dumb = fmt == PLOT_FORMAT_DUMB;
@@ -729,7 +1369,8 @@ plot_script(const struct plot_req *req, enum plot_format fmt, int w, int h,
 		p.points = (size_t)(2 * w + 1 < 241 ? 2 * w + 1 : 241);
 	if (curve_compute(&p, &s, e) == -1)
 		return (-1);
-	if (req->has_mark) {
+	/* cell mode marks the cells' own values (s.marks) instead */
+	if (req->has_mark && cc == NULL) {
 		if (!isfinite(req->mark)) {
 			err_set(e, "the mark must be a finite number");
 			goto out;
@@ -748,6 +1389,20 @@ plot_script(const struct plot_req *req, enum plot_format fmt, int w, int h,
 	zh = is_zh(req->lang) && (fmt == PLOT_FORMAT_SVG ||
 	    fmt == PLOT_FORMAT_DUMB || plot_have_cjk_font());
 	kind_labels(req->kind, zh, &l);
+	if (cc != NULL) {
+		cell_title(cc, &s, zh, ctitle, sizeof ctitle);
+		cell_xlabel(cc, &s, zh, cx, sizeof cx);
+		snprintf(cy2, sizeof cy2, zh ? "约化后损失的梯度 ∂L/∂%s（%s）" :
+		    "∂L/∂%s of the reduced loss (%s)",
+		    loss_input_symbol(cc->loss), loss_reduction_name(
+		    cc->opts != NULL ? cc->opts->reduction :
+		    LOSS_REDUCTION_MEAN));
+		l.title = ctitle;
+		l.xlabel = cx;
+		l.ylabel = zh ? "损失 ℓ（reduction=none，即表格中的值）" :
+		    "loss ℓ (reduction=none, as in the tables)";
+		l.y2label = cy2;
+	}
 	for (k = 0; k < s.ncurves; k++) {
 		if (s.c[k].gradient) {
 			ngrad++;
@@ -838,7 +1493,10 @@ plot_script(const struct plot_req *req, enum plot_format fmt, int w, int h,
 			buf_quote(b, req->title);
 		else {
 			/* what every curve shares goes into the title */
-			title_suffix(&s, tmp, sizeof tmp);
+			if (cc != NULL)
+				tmp[0] = '\0';
+			else
+				title_suffix(&s, tmp, sizeof tmp);
 			snprintf(label, sizeof label, "%s%s", l.title, tmp);
 			buf_quote(b, label);
 		}
@@ -879,7 +1537,20 @@ plot_script(const struct plot_req *req, enum plot_format fmt, int w, int h,
 		strbuf_add(b, "\n", 1);
 	}
 	strbuf_printf(b, "EOD\n");
-	if (req->has_mark) {
+	if (cc != NULL && s.nmarks > 0) {
+		/* cell mode: each cell's value and the loss the tables show */
+		strbuf_printf(b, "$m << EOD\n");
+		for (k = 0; k < s.nmarks; k++) {
+			if (!isfinite(s.marks[k].x) || !isfinite(s.marks[k].y))
+				continue;
+			buf_num(b, s.marks[k].x);
+			strbuf_add(b, " ", 1);
+			buf_num(b, s.marks[k].y);
+			strbuf_add(b, "\n", 1);
+			nmark++;
+		}
+		strbuf_printf(b, "EOD\n");
+	} else if (req->has_mark) {
 		strbuf_printf(b, "$m << EOD\n");
 		for (k = 0; k < m.ncurves; k++) {
 			if (m.c[k].gradient || !isfinite(m.c[k].v[0]))
@@ -897,7 +1568,12 @@ plot_script(const struct plot_req *req, enum plot_format fmt, int w, int h,
 	   a pitfall, and where float32 saturates (a vertical line) */
 	nref = 0;
 	if (!isnan(s.floor)) {
-		if (s.kind == CURVE_SOFTMAX_THEN_CE)
+		if (cc != NULL)
+			snprintf(ref_label[nref], sizeof ref_label[nref], zh ?
+			    "此目标下 %s 的下限 = %.4f" :
+			    "floor of %s for this target = %.4f",
+			    cell_elem(cc, 0, el, sizeof el), s.floor);
+		else if (s.kind == CURVE_SOFTMAX_THEN_CE)
 			snprintf(ref_label[nref], sizeof ref_label[nref], zh ?
 			    "下限 log(1+(C-1)/e) = %.4f" :
 			    "floor log(1+(C-1)/e) = %.4f", s.floor);
@@ -916,7 +1592,7 @@ plot_script(const struct plot_req *req, enum plot_format fmt, int w, int h,
 		ref_block[nref++] = "$f";
 	}
 	if (!isnan(s.edge)) {
-		int	 down = s.c[2].y >= 0.5;
+		int	 down = cc != NULL ? edge_down(&s) : s.c[2].y >= 0.5;
 
 		snprintf(ref_label[nref], sizeof ref_label[nref], zh ?
 		    "float32 中 σ(z) 取整为 %s：z %s %.4f" :
@@ -942,7 +1618,10 @@ plot_script(const struct plot_req *req, enum plot_format fmt, int w, int h,
 			colour = igrad++ + (nloss == 1 ? 1 : 0);
 		else
 			colour = iloss++;
-		curve_label(&s, c, zh, label, sizeof label);
+		if (cc != NULL)
+			cell_curve_label(cc, &s, k, zh, label, sizeof label);
+		else
+			curve_label(&s, c, zh, label, sizeof label);
 		strbuf_printf(b, "%s$d using 1:%d with lines ", k ? ", \\\n  " :
 		    "", k + 2);
 		if (dumb)
@@ -983,9 +1662,13 @@ plot_script(const struct plot_req *req, enum plot_format fmt, int w, int h,
 		}
 	}
 	if (nmark > 0) {
-		snprintf(label, sizeof label, "%s = %s",
-		    s.xaxis == CURVE_X_PROB ? "p" : s.xaxis == CURVE_X_MARGIN ?
-		    "m" : "z", short_num(req->mark, tmp, sizeof tmp));
+		if (cc != NULL)
+			cell_mark_label(cc, &s, zh, label, sizeof label);
+		else
+			snprintf(label, sizeof label, "%s = %s",
+			    s.xaxis == CURVE_X_PROB ? "p" :
+			    s.xaxis == CURVE_X_MARGIN ? "m" : "z",
+			    short_num(req->mark, tmp, sizeof tmp));
 		if (dumb)
 			strbuf_printf(b, ", \\\n  $m using 1:2 with points pt "
 			    "'%c' title ", PLOT_MARK_CHAR);

@@ -118,8 +118,20 @@ void	 plot_req_init(struct plot_req *r, enum plot_kind k);
    in cell mode the values too ("ce-curve --loss ce --input '2,1,0.1;'
    --target 0 --cell 0,0 ..."), every number in the shortest form that
    reads back exactly, each argument quoted for a POSIX shell where it
-   needs it, so that the command draws the same plot; truncated to len. */
+   needs it, so that the command draws the same plot; truncated to len.
+   Cell mode writes --loss always, --pitfall when it is not the kind's own
+   (plot_kind_pitfall(); "--pitfall none" to turn that off), the options
+   that differ from torch's defaults and that the loss or the pitfall
+   reads, and --xmin, --xmax, --points, --lang zh and --title when set.
+   The words need a shell (eval "losslab plot $args"): a 2-D value holds
+   ';'. */
 void	 plot_req_args(const struct plot_req *req, char *buf, size_t len);
+
+/* Cell mode on the command line: the loss and the pitfall `losslab plot ID
+   --input ...` draws when --loss or --pitfall is not given (LOSS_COUNT for
+   compare, which needs --loss; PITFALL_NONE for the kinds without one). */
+enum loss_id	 plot_kind_loss(enum plot_kind k);
+enum pitfall_id	 plot_kind_pitfall(enum plot_kind k);
 
 /* The id of a kind ("bce-curve", ...), and its one-line description. */
 const char *plot_kind_name(enum plot_kind k);

@@ -45,6 +45,77 @@ ok $? "--gamma on bce-curve: exit 2"
 [ $rc -eq 2 ] && grep -q "^losslab: plot: bce-curve: p must lie in \[0, 1\]" "$tmp/err"
 ok $? "bce-curve with p < 0: exit 2"
 
+# --- cell mode: bad values ---------------------------------------------------
+"$LOSSLAB" plot --help | grep -q -- '--cell R,C' &&
+    "$LOSSLAB" plot --help | grep -q 'Cell mode'
+ok $? "plot --help describes cell mode"
+ce_in='2,1,0.1;0.5,2,0.3'
+# fails ARGS... -- "message": exit 2, one line, "losslab: plot: message..."
+fails() {
+	want=$1
+	shift
+	"$LOSSLAB" plot "$@" --size 80x24 >"$tmp/out" 2>"$tmp/err"
+	rc=$?
+	[ $rc -eq 2 ] && [ "$(wc -l < "$tmp/err")" -eq 1 ] &&
+	    grep -qF -- "losslab: plot: $want" "$tmp/err" && [ ! -s "$tmp/out" ]
+	r=$?
+	[ $r -eq 0 ] || diag "exit $rc: $(cat "$tmp/err")"
+	return $r
+}
+fails "cell mode (--input) needs --target" ce-curve --input "$ce_in"
+ok $? "cell mode without --target: exit 2"
+fails "--cell 2,0: outside the input of shape [2, 3]" ce-curve \
+    --input "$ce_in" --target 0,2 --cell 2,0
+ok $? "--cell outside the input: exit 2"
+fails "--cell 6: outside the input of shape [2, 3]" ce-curve \
+    --input "$ce_in" --target 0,2 --cell 6
+ok $? "--cell I beyond the last element: exit 2"
+fails "--cell: expected I or R,C (integers >= 0), got 'x'" ce-curve \
+    --input "$ce_in" --target 0,2 --cell x
+ok $? "--cell x: exit 2"
+fails "--cell: expected I or R,C (integers >= 0), got '-1'" ce-curve \
+    --input "$ce_in" --target 0,2 --cell -1
+ok $? "--cell -1: exit 2"
+fails "--cell: at most 8 cells" ce-curve --input "$ce_in" --target 0,2 \
+    --cell 0 --cell 1 --cell 2 --cell 3 --cell 4 --cell 5 --cell 0 --cell 1 \
+    --cell 2
+ok $? "nine --cell: exit 2"
+fails "--loss: unknown loss 'nope'" ce-curve --input "$ce_in" --target 0,2 \
+    --loss nope
+ok $? "--loss nope: exit 2"
+fails "compare with --input needs --loss" compare --input 1,2 --target 1,0
+ok $? "compare in cell mode needs --loss"
+fails "--mark does not apply with --input" ce-curve --input "$ce_in" \
+    --target 0,2 --mark 1
+ok $? "--mark in cell mode: exit 2"
+fails "--classes does not apply with --input" ce-curve --input "$ce_in" \
+    --target 0,2 --classes 4
+ok $? "--classes in cell mode: exit 2"
+fails "--margin does not apply to ce (nn.CrossEntropyLoss)" ce-curve \
+    --input "$ce_in" --target 0,2 --margin 2
+ok $? "an option the loss does not read: exit 2"
+fails "--target: 'a' is not a number (row 1, value 1)" ce-curve \
+    --input "$ce_in" --target a
+ok $? "a target that does not parse: exit 2"
+fails "--pitfall: unknown pitfall 'bogus' (none, double-sigmoid" ce-curve \
+    --input "$ce_in" --target 0,2 --pitfall bogus
+ok $? "--pitfall bogus: exit 2"
+fails "--input given twice" ce-curve --input "$ce_in" --input 1 --target 0
+ok $? "--input twice: exit 2"
+fails "--p: only p == 1 and p == 2 supported (got '3')" compare \
+    --loss multi-margin --input "$ce_in" --target 0,2 --p 3
+ok $? "--p 3: exit 2"
+fails "--reduction: avg is not a valid value for reduction" ce-curve \
+    --input "$ce_in" --target 0,2 --reduction avg
+ok $? "--reduction avg: exit 2"
+fails "--gamma: 'x' is not a number" focal --input 1,2 --target 1,0 \
+    --gamma x
+ok $? "--gamma x in cell mode: exit 2"
+fails "--input: no values to plot" ce-curve --input '' --target ''
+ok $? "an empty input: exit 2"
+fails "unknown option '--cell'" ce-curve --cell 0
+ok $? "--cell without --input: an unknown option, as before"
+
 # --- gnuplot missing -----------------------------------------------------------
 for args in "logits-curve" "logits-curve --out $tmp/x.png"; do
 	# shellcheck disable=SC2086
@@ -128,6 +199,101 @@ ok $? "compare --losses with five losses"
 "$LOSSLAB" plot focal --size 300x200 --out "$tmp/small.png" 2>/dev/null &&
     python3 -c 'import struct,sys; d=open(sys.argv[1],"rb").read(24); sys.exit(struct.unpack(">II", d[16:24]) != (300, 200))' "$tmp/small.png"
 ok $? "--size 300x200 gives a 300x200 PNG"
+
+# --- cell mode: the curves of the step's own values ------------------------
+# The labels of a ce step, and the mark's value is the one `losslab eval`
+# prints for the sample (reduction='none').
+"$LOSSLAB" plot softmax-then-ce --input "$ce_in" --target 0,2 --cell 1,2 \
+    --size 110x34 >"$tmp/cell.txt" 2>"$tmp/err"
+r=$?
+if [ $have_python = 1 ]; then
+	v=$("$LOSSLAB" eval ce --input "$ce_in" --target 0,2 --reduction none \
+	    --json | python3 -c 'import json,sys; print("%.4g" % json.load(sys.stdin)["value"][1])')
+else
+	v=2.041
+fi
+[ $r -eq 0 ] &&
+    grep -qF "CrossEntropyLoss of sample 1 as z[1][2] varies (C = 3)" "$tmp/cell.txt" &&
+    grep -qF "z[1][2]: class 2’s logit, the target (other values fixed)" "$tmp/cell.txt" &&
+    grep -qF "ℓ[1], pitfall CE(softmax(z))" "$tmp/cell.txt" &&
+    grep -qF "∂L/∂z[1][2] (mean)" "$tmp/cell.txt" &&
+    grep -qF "floor of ℓ[1] for this target = 0.5514" "$tmp/cell.txt" &&
+    grep -qF "ℓ[1] = $v, pitfall 1.34 at z = 0.3" "$tmp/cell.txt"
+ok $? "cell mode: title, x label, legends, floor and the mark (ℓ[1] = $v as eval says)"
+[ $r -eq 0 ] || diag "$(cat "$tmp/err")"
+"$LOSSLAB" plot softmax-then-ce --input "$ce_in" --target 0,2 --cell 1,2 \
+    --lang zh --size 110x34 >"$tmp/cellzh.txt" &&
+    grep -qF "CrossEntropyLoss：样本 1 的损失随 z[1][2] 变化（C = 3）" "$tmp/cellzh.txt" &&
+    grep -qF "z[1][2]：类别 2 的 logit，即目标类别（其余值不变）" "$tmp/cellzh.txt" &&
+    grep -qF "此目标下 ℓ[1] 的下限 = 0.5514" "$tmp/cellzh.txt"
+ok $? "cell mode: Chinese labels"
+"$LOSSLAB" plot softmax-then-ce --input "$ce_in" --target 0,2 --cell 1,2 \
+    --pitfall none --size 110x34 >"$tmp/cell.txt" &&
+    ! grep -q "pitfall" "$tmp/cell.txt" && grep -qF "∂L/∂z[1][2] (mean)" "$tmp/cell.txt"
+ok $? "cell mode: --pitfall none leaves the correct curves only"
+printf '%s\n' "$ce_in" | "$LOSSLAB" plot ce-curve --input - --target 0,2 \
+    --cell 0 --size 100x30 >"$tmp/cell.txt" &&
+    grep -qF "CrossEntropyLoss of sample 0 as z[0][0] varies" "$tmp/cell.txt"
+ok $? "cell mode: --input - reads standard input, --cell 0 is z[0][0]"
+"$LOSSLAB" plot ce-curve --input "$ce_in" --target 0,5 --size 80x24 \
+    >/dev/null 2>"$tmp/err"
+[ $? -eq 2 ] && [ "$(cat "$tmp/err")" = "losslab: plot: ce: Target 5 is out of bounds." ]
+ok $? "cell mode: the loss's own error, exit 2"
+"$LOSSLAB" plot bce-curve --input 0.3,0.9 --target 1,0 --xmin -1 \
+    --size 80x24 >/dev/null 2>"$tmp/err"
+[ $? -eq 2 ] && grep -q "^losslab: plot: bce: p must lie in \[0, 1\]" "$tmp/err"
+ok $? "cell mode: bce probabilities outside [0, 1] refused"
+
+# every kind in cell mode, with what it adds beside the main curve
+cell_label() {
+	case $1 in
+	bce-curve) echo "y = 0 (other label)" ;;
+	logits-curve) echo "∂L/∂z[0][1] (sum)" ;;
+	ce-curve) echo "ℓ[1] = " ;;
+	double-sigmoid) echo "ℓ[0][1], pitfall BCEWithLogits(σ(z))" ;;
+	softmax-then-ce) echo "floor of ℓ[1] for this target" ;;
+	naive-float32) echo "float32 σ(z) rounds to 1: z ≥ 16.6355" ;;
+	focal) echo "γ = 1.5 (this step)" ;;
+	label-smoothing) echo "ε = 0.1 (this step)" ;;
+	pos-weight) echo "pos_weight = 3" ;;
+	compare) echo "BCEWithLogits, target (y+1)/2" ;;
+	esac
+}
+cell_args() {
+	case $1 in
+	bce-curve) echo "--input 0.3,0.9;0.6,0.2 --target 0,1;1,0 --cell 0,1" ;;
+	logits-curve) echo "--input 0.3,18;0.6,0.2 --target 0,0;1,0 --cell 0,1 --reduction sum" ;;
+	ce-curve|softmax-then-ce) echo "--input $ce_in --target 0,2 --cell 1,0" ;;
+	double-sigmoid) echo "--input 0.3,-2;0.6,0.2 --target 0,1;1,0 --cell 0,1" ;;
+	naive-float32) echo "--input 0.3,18;0.6,0.2 --target 0,0;1,0 --cell 0,1" ;;
+	focal) echo "--input 1,-2 --target 1,0 --gamma 1.5 --alpha 0.3 --cell 1" ;;
+	label-smoothing) echo "--input $ce_in --target 0,2 --label-smoothing 0.1" ;;
+	pos-weight) echo "--input 1,-2 --target 1,0 --pos-weight 2,1" ;;
+	compare) echo "--loss soft-margin --input 1,-2 --target 1,-1" ;;
+	esac
+}
+for kind in $kinds; do
+	# shellcheck disable=SC2046
+	"$LOSSLAB" plot "$kind" $(cell_args "$kind") --size 110x34 \
+	    >"$tmp/c-$kind.txt" 2>"$tmp/err" &&
+	    grep -qF -- "$(cell_label "$kind")" "$tmp/c-$kind.txt" &&
+	    grep -q "other values fixed" "$tmp/c-$kind.txt" &&
+	    [ "$(wc -l < "$tmp/c-$kind.txt")" -le 34 ]
+	ok $? "$kind in cell mode: '$(cell_label "$kind")'"
+	[ -s "$tmp/err" ] && diag "$(cat "$tmp/err")"
+done
+"$LOSSLAB" plot softmax-then-ce --input "$ce_in" --target 0,2 --cell 1,2 \
+    --cell 0,0 --out "$tmp/cell.png" 2>"$tmp/err" &&
+    [ "$(head -c 4 "$tmp/cell.png" | od -An -tx1 | tr -d ' \n')" = 89504e47 ] &&
+    "$LOSSLAB" plot softmax-then-ce --input "$ce_in" --target 0,2 --cell 1,2 \
+    --lang zh --out "$tmp/cell.svg" && grep -q "样本 1" "$tmp/cell.svg"
+ok $? "cell mode: PNG, and SVG with Chinese labels"
+"$LOSSLAB" plot bce-curve --input '0.9,0.2,0.5;0.4,0.7,0.01' \
+    --target '1,0,1;1,0,1' --cell 0 --cell 1 --cell 2 --cell 3 --cell 4 \
+    --cell 5 --size 110x34 >"$tmp/cell.txt" &&
+    grep -qF "ℓ[0][0], ℓ[0][2], ℓ[1][0], ℓ[1][2]" "$tmp/cell.txt" &&
+    grep -qF "each marked input value (other values fixed)" "$tmp/cell.txt"
+ok $? "cell mode: six cells, those with the same target on one curve"
 
 # --- injection: nothing any option carries runs a command -------------------
 i=0

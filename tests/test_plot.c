@@ -4,6 +4,13 @@
  * output-path checks, the kind table, and the curve numbers against values
  * from the reference document (shared/reference/pytorch-losses.md) and
  * closed forms written out here, independently of the core.
+ *
+ * Cell mode: for every loss and plot kind on small steps, each mark is the
+ * value loss_eval() (or pitfall_eval()) gives the explorer's tables, sits
+ * on its curve and inside the range; gradient curves at the cell are
+ * loss_eval's gradient of the reduced loss; the pitfall floors against
+ * closed forms and torch; and the `losslab plot` command plot_req_args()
+ * writes draws the same text plot as the request.
  */
 #include "config.h"
 
@@ -20,6 +27,7 @@
 #include <unistd.h>
 
 #include "core/curve.h"
+#include "parse.h"
 #include "plot.h"
 #include "tap.h"
 
@@ -460,6 +468,776 @@ test_ce_margin(void)
 	    "or y >= C");
 }
 
+/* ------------------------------------------------------------ cell mode -- */
+
+/*
+ * A step as the explorer holds it: values in the CLI syntax, options as
+ * "key=value" words (red, ii, ls, margin, p, alpha, gamma, logt), cells as
+ * "r,c" words.
+ */
+struct cell_case {
+	const char	*name;
+	enum curve_kind	 kind;
+	enum loss_id	 loss;
+	enum pitfall_id	 pf;
+	const char	*input, *target, *weight, *pos_weight;
+	const char	*opts;
+	const char	*cells;
+};
+
+struct cell_step {
+	struct mat		 in, tg, w, pw;
+	struct loss_opts	 o;
+	struct curve_cells	 cc;
+};
+
+static void
+cell_step_free(struct cell_step *st)
+{
+	mat_free(&st->in);
+	mat_free(&st->tg);
+	mat_free(&st->w);
+	mat_free(&st->pw);
+}
+
+static int
+cell_step(const struct cell_case *k, struct cell_step *st)
+{
+	static const struct mat	 empty = MAT_INIT;
+	struct err		 e;
+	char			 key[32], val[64];
+	const char		*p;
+	size_t			 r, c;
+	int			 n;
+
+	memset(st, 0, sizeof *st);
+	st->in = st->tg = st->w = st->pw = empty;
+	loss_opts_init(&st->o);
+	if (parse_matrix(k->input, "input", &st->in, &e) == -1 ||
+	    parse_matrix(k->target, "target", &st->tg, &e) == -1 ||
+	    (k->weight != NULL && parse_matrix(k->weight, "weight", &st->w,
+	    &e) == -1) || (k->pos_weight != NULL && parse_matrix(
+	    k->pos_weight, "pos_weight", &st->pw, &e) == -1)) {
+		tap_diag("%s: %s", k->name, e.msg);
+		return (-1);
+	}
+	if (k->weight != NULL)
+		st->o.weight = &st->w;
+	if (k->pos_weight != NULL)
+		st->o.pos_weight = &st->pw;
+	for (p = k->opts != NULL ? k->opts : ""; sscanf(p,
+	    " %31[a-z]=%63s%n", key, val, &n) == 2; p += n) {
+		if (strcmp(key, "red") == 0)
+			loss_reduction_parse(val, &st->o.reduction);
+		else if (strcmp(key, "ii") == 0)
+			st->o.ignore_index = atol(val);
+		else if (strcmp(key, "ls") == 0)
+			st->o.label_smoothing = atof(val);
+		else if (strcmp(key, "margin") == 0)
+			st->o.margin = atof(val);
+		else if (strcmp(key, "p") == 0)
+			st->o.p = atoi(val);
+		else if (strcmp(key, "alpha") == 0)
+			st->o.alpha = atof(val);
+		else if (strcmp(key, "gamma") == 0)
+			st->o.gamma = atof(val);
+		else if (strcmp(key, "logt") == 0)
+			st->o.log_target = atoi(val);
+	}
+	st->cc.loss = k->loss;
+	st->cc.pitfall = k->pf;
+	st->cc.input = &st->in;
+	st->cc.target = &st->tg;
+	st->cc.opts = &st->o;
+	for (p = k->cells; sscanf(p, " %zu,%zu%n", &r, &c, &n) == 2 &&
+	    st->cc.ncells < CURVE_CELLS_MAX; p += n) {
+		st->cc.cells[st->cc.ncells].r = r;
+		st->cc.cells[st->cc.ncells++].c = c;
+	}
+	return (0);
+}
+
+/*
+ * What the explorer's "loss per element/sample" table shows for cell
+ * (r, c), written out here from the 'none' output: sample r's value for
+ * the per-sample layouts, element (r, c)'s otherwise, and for kl-div the
+ * sum over the output entries a broadcast input cell reaches.
+ */
+static double
+table_elem(const struct loss_result *res, int per_sample,
+    const struct mat *in, size_t r, size_t c)
+{
+	const struct mat	*el = &res->elem;
+	size_t			 i, j, er = el->ndim == 2 ? el->rows : 1;
+	size_t			 ir = in->ndim == 2 ? in->rows : 1;
+	double			 sum = 0;
+
+	if (per_sample)
+		return (el->v[r]);
+	for (i = 0; i < er; i++)
+		for (j = 0; j < el->cols; j++)
+			if ((ir == 1 || i == r) && (in->cols == 1 || j == c))
+				sum += el->v[i * el->cols + j];
+	return (sum);
+}
+
+static int
+layout_per_sample(enum loss_id id, enum pitfall_id pf)
+{
+	if (pf == PITFALL_SOFTMAX_THEN_CE || pf == PITFALL_LOG_SOFTMAX_THEN_CE)
+		return (1);
+	if (pf != PITFALL_NONE)
+		return (0);
+	return (id == LOSS_CE || id == LOSS_NLL || id == LOSS_MULTI_MARGIN ||
+	    id == LOSS_MULTILABEL_SOFT_MARGIN);
+}
+
+/* The curves of p at the single x (each cell set to x). */
+static int
+cells_at(const struct curve_params *p, double x, struct curve_set *s)
+{
+	struct err	e;
+
+	if (curve_compute_at(p, x, s, &e) == -1) {
+		tap_diag("curve_compute_at(%g): %s", x, e.msg);
+		return (-1);
+	}
+	return (0);
+}
+
+static const struct cell_case cell_cases[] = {
+	{ "ce 2-D, index target", CURVE_CE, LOSS_CE, PITFALL_NONE,
+	    "2,1,0.1;0.5,2,0.3", "0,2", NULL, NULL, NULL, "1,2" },
+	{ "ce weighted, ignore_index, 3 cells", CURVE_CE, LOSS_CE,
+	    PITFALL_NONE, "2,1,0.1;0.5,2,0.3;1,1,1", "0,2,1", "1,2,0.5",
+	    NULL, "ii=1", "0,0 1,2 2,1" },
+	{ "ce with softmax-then-ce", CURVE_SOFTMAX_THEN_CE, LOSS_CE,
+	    PITFALL_SOFTMAX_THEN_CE, "2,1,0.1;0.5,2,0.3", "0,2", "1,1,2",
+	    NULL, NULL, "1,2 0,1" },
+	{ "ce probabilities, smoothing family", CURVE_LABEL_SMOOTHING,
+	    LOSS_CE, PITFALL_NONE, "2,1,0.1;0.5,2,0.3",
+	    "0.7,0.2,0.1;0.1,0.1,0.8", NULL, NULL, "ls=0.2", "0,0" },
+	{ "ce smoothing 0.1 with the pitfall", CURVE_LABEL_SMOOTHING,
+	    LOSS_CE, PITFALL_SOFTMAX_THEN_CE, "2,1,0.1;0.5,2,0.3", "0,2",
+	    NULL, NULL, "ls=0.1 red=sum", "1,0" },
+	{ "ce 1-D unbatched", CURVE_CE, LOSS_CE, PITFALL_NONE,
+	    "2,1,0.1,-1", "3", NULL, NULL, NULL, "0,3 0,0" },
+	{ "nll weight, ignored sample", CURVE_COMPARE, LOSS_NLL, PITFALL_NONE,
+	    "-0.5,-1.2,-2;-1,-0.3,-3", "1,-100", "1,2,3", NULL, NULL,
+	    "0,1 1,1" },
+	{ "multi-margin margin 0.5, p 2, weight, sum", CURVE_COMPARE,
+	    LOSS_MULTI_MARGIN, PITFALL_NONE, "1,-2,0.5;0.3,0.2,0", "1,0",
+	    "1,2,0.5", NULL, "margin=0.5 p=2 red=sum", "1,0 0,2" },
+	{ "multilabel-soft-margin, weight", CURVE_COMPARE,
+	    LOSS_MULTILABEL_SOFT_MARGIN, PITFALL_NONE, "1,-2,0.5;0.3,0.2,0",
+	    "1,0,1;0,1,0", "1,2,0.5", NULL, NULL, "1,0" },
+	{ "bce, weight, the other label", CURVE_BCE, LOSS_BCE, PITFALL_NONE,
+	    "0.9,0.2,0.5;0.4,0.7,0.01", "1,0,1;0,1,0", "1,2,3", NULL, NULL,
+	    "0,1" },
+	{ "bce-logits pos_weight family", CURVE_POS_WEIGHT, LOSS_BCE_LOGITS,
+	    PITFALL_NONE, "1,-2,0.5;0.3,0.2,0", "1,0,1;0,1,1", NULL, "2,1,0.5",
+	    NULL, "0,0" },
+	{ "bce-logits pos_weight, weight, gradients", CURVE_LOGITS,
+	    LOSS_BCE_LOGITS, PITFALL_NONE, "1,-2,0.5;0.3,0.2,0",
+	    "1,0,1;0,1,1", "1,1,2", "2,1,0.5", NULL, "1,2 0,0" },
+	{ "bce-logits with double-sigmoid", CURVE_DOUBLE_SIGMOID,
+	    LOSS_BCE_LOGITS, PITFALL_DOUBLE_SIGMOID, "3,-2,0.5", "1,0,1", NULL,
+	    NULL, NULL, "0,0 0,2" },
+	{ "bce-logits with naive-float32", CURVE_NAIVE_FLOAT32,
+	    LOSS_BCE_LOGITS, PITFALL_NAIVE_FLOAT32, "3,20", "0,0", NULL, NULL,
+	    NULL, "0,1" },
+	{ "focal alpha 0.3, gamma 1.5, sum", CURVE_FOCAL, LOSS_FOCAL,
+	    PITFALL_NONE, "1,-2;0.5,3", "1,0;0,1", NULL, NULL,
+	    "alpha=0.3 gamma=1.5 red=sum", "0,1" },
+	{ "focal no alpha, gamma 2", CURVE_FOCAL, LOSS_FOCAL, PITFALL_NONE,
+	    "1,-2;0.5,3", "1,0;0,1", NULL, NULL, "alpha=-1", "1,1" },
+	{ "soft-margin, broadcast target", CURVE_COMPARE, LOSS_SOFT_MARGIN,
+	    PITFALL_NONE, "1,-2;0.5,3", "1,-1", NULL, NULL, NULL, "1,1" },
+	{ "kl-div broadcast input, log_target, batchmean", CURVE_COMPARE,
+	    LOSS_KL_DIV, PITFALL_NONE, "-1,-2", "-0.5,-1;-2,-0.1", NULL, NULL,
+	    "logt=1 red=batchmean", "0,1" },
+	{ "kl-div 2-D, gradients", CURVE_LOGITS, LOSS_KL_DIV, PITFALL_NONE,
+	    "-1,-2;-0.5,-0.7", "0.3,0.7;0.5,0.5", NULL, NULL, NULL, "0,1" },
+	{ "bce, 6 cells merged by target", CURVE_BCE, LOSS_BCE, PITFALL_NONE,
+	    "0.9,0.2,0.5;0.4,0.7,0.01", "1,0,1;1,0,1", NULL, NULL, NULL,
+	    "0,0 0,1 0,2 1,0 1,1 1,2" },
+	{ "ce, 8 cells with the pitfall", CURVE_SOFTMAX_THEN_CE, LOSS_CE,
+	    PITFALL_SOFTMAX_THEN_CE, "2,1,0.1;0.5,2,0.3;1,-1,0", "0,2,1",
+	    NULL, NULL, NULL, "0,0 0,1 0,2 1,0 1,1 1,2 2,0 2,1" },
+};
+
+/* Every property of one case; returns the number of failures. */
+static int
+cell_case_check(const struct cell_case *k)
+{
+	struct cell_step	 st;
+	struct curve_params	 p;
+	struct curve_set	 s = CURVE_SET_INIT, a = CURVE_SET_INIT;
+	struct loss_result	 res = LOSS_RESULT_INIT;
+	struct loss_result	 pres = LOSS_RESULT_INIT;
+	struct err		 e;
+	const struct curve	*c;
+	double			 want, x;
+	size_t			 r, cc, g;
+	int			 i, j, bad = 0, nmain = 0, pok = 0, nfam = 0;
+
+	if (cell_step(k, &st) == -1)
+		return (1);
+	curve_params_init(&p, k->kind);
+	p.cells = &st.cc;
+	p.points = 101;
+	if (curve_compute(&p, &s, &e) == -1) {
+		tap_diag("%s: %s", k->name, e.msg);
+		cell_step_free(&st);
+		return (1);
+	}
+	if (loss_eval(k->loss, &st.in, &st.tg, &st.o, &res, &e) == -1) {
+		tap_diag("%s: loss_eval: %s", k->name, e.msg);
+		bad++;
+	}
+	if (k->pf != PITFALL_NONE)
+		pok = pitfall_eval(k->pf, &st.in, &st.tg, &st.o, &pres,
+		    &e) == 0;
+
+	if (!tap_ok(s.ncurves <= CURVE_MAX && s.ncells == st.cc.ncells,
+	    "cells: %s: %d curves (at most %d)", k->name, s.ncurves,
+	    CURVE_MAX))
+		bad++;
+	/* every mark is the number on screen, inside the x range */
+	for (i = 0; i < s.nmarks; i++) {
+		const struct curve_mark *m = &s.marks[i];
+
+		g = (size_t)m->group;
+		r = st.cc.cells[g].r;
+		cc = st.cc.cells[g].c;
+		c = &s.c[m->curve];
+		if (c->role == CURVE_ROLE_MAIN) {
+			nmain++;
+			want = table_elem(&res, layout_per_sample(k->loss,
+			    PITFALL_NONE), &st.in, r, cc);
+		} else if (c->role == CURVE_ROLE_PITFALL && pok)
+			want = table_elem(&pres, layout_per_sample(k->loss,
+			    k->pf), &st.in, r, cc);
+		else {
+			tap_diag("%s: mark %d on a curve of role %d", k->name,
+			    i, c->role);
+			bad++;
+			continue;
+		}
+		x = MAT_AT(&st.in, r, cc);
+		if (!tap_close(m->y, want, 1e-12) || m->x != x ||
+		    m->x < s.x[0] || m->x > s.x[s.n - 1]) {
+			tap_diag("%s: mark %d at %g: %.17g, table %.17g, range "
+			    "[%g, %g]", k->name, i, m->x, m->y, want, s.x[0],
+			    s.x[s.n - 1]);
+			bad++;
+		}
+		/* the mark lies on its curve: that curve at the mark's x */
+		if (cells_at(&p, m->x, &a) == -1) {
+			bad++;
+			continue;
+		}
+		if (a.ncurves != s.ncurves ||
+		    !tap_close(a.c[m->curve].v[0], m->y, 1e-12)) {
+			tap_diag("%s: mark %d: its curve at x = %g is %.17g, "
+			    "not %.17g", k->name, i, m->x, a.ncurves ==
+			    s.ncurves ? a.c[m->curve].v[0] : NAN, m->y);
+			bad++;
+		}
+		curve_set_free(&a);
+	}
+	if (nmain != (int)st.cc.ncells) {
+		tap_diag("%s: %d main marks for %zu cells", k->name, nmain,
+		    st.cc.ncells);
+		bad++;
+	}
+	/* gradient curves at their cell: loss_eval's grad of the reduced
+	   loss (the pitfall's for the pitfall curves) */
+	for (g = 0; g < st.cc.ncells; g++) {
+		r = st.cc.cells[g].r;
+		cc = st.cc.cells[g].c;
+		if (cells_at(&p, MAT_AT(&st.in, r, cc), &a) == -1) {
+			bad++;
+			continue;
+		}
+		for (j = 0; j < a.ncurves; j++) {
+			c = &a.c[j];
+			if (c->group != (int)g || !c->gradient)
+				continue;
+			if (c->role == CURVE_ROLE_PITFALL && !pok)
+				continue;
+			want = MAT_AT(c->role == CURVE_ROLE_PITFALL ?
+			    &pres.grad : &res.grad, r, cc);
+			if (!tap_close(c->v[0], want, 1e-12)) {
+				tap_diag("%s: gradient curve %d at cell %zu: "
+				    "%.17g, want %.17g", k->name, j, g,
+				    c->v[0], want);
+				bad++;
+			}
+		}
+		/* a compare companion gives the same numbers */
+		for (j = 0; j < a.ncurves; j++) {
+			c = &a.c[j];
+			if (c->group != (int)g ||
+			    c->role != CURVE_ROLE_COMPANION ||
+			    k->loss == LOSS_MULTI_MARGIN)
+				continue;
+			want = table_elem(&res, layout_per_sample(k->loss,
+			    PITFALL_NONE), &st.in, r, cc);
+			if (!tap_close(c->v[0], want, 1e-12)) {
+				tap_diag("%s: companion %.17g, loss %.17g",
+				    k->name, c->v[0], want);
+				bad++;
+			}
+		}
+		curve_set_free(&a);
+	}
+	/* families hold the step's own value (the main curve) once */
+	for (j = 0; j < s.ncurves; j++) {
+		c = &s.c[j];
+		if (c->role == CURVE_ROLE_FAMILY) {
+			nfam++;
+			if (c->param == s.c[0].param &&
+			    c->value == s.c[0].value)
+				bad++;
+		}
+	}
+	if (k->kind == CURVE_FOCAL || k->kind == CURVE_LABEL_SMOOTHING ||
+	    k->kind == CURVE_POS_WEIGHT) {
+		double own = k->kind == CURVE_FOCAL ? st.o.gamma :
+		    k->kind == CURVE_LABEL_SMOOTHING ? st.o.label_smoothing :
+		    st.pw.v[0];
+
+		if (s.c[0].role != CURVE_ROLE_MAIN || s.c[0].value != own ||
+		    nfam < 2) {
+			tap_diag("%s: main curve value %g (own %g), %d family "
+			    "curves", k->name, s.c[0].value, own, nfam);
+			bad++;
+		}
+	}
+	tap_ok(bad == 0, "cells: %s: %d marks are the tables' values, on "
+	    "their curves, in the range; gradients are loss_eval's",
+	    k->name, s.nmarks);
+	curve_set_free(&s);
+	loss_result_free(&res);
+	loss_result_free(&pres);
+	cell_step_free(&st);
+	return (bad);
+}
+
+static void
+test_cells(void)
+{
+	struct cell_step	 st;
+	struct curve_params	 p;
+	struct curve_set	 s = CURVE_SET_INIT;
+	struct err		 e;
+	size_t			 i;
+	int			 k, nbranch = 0, ncomp = 0;
+
+	for (i = 0; i < sizeof cell_cases / sizeof cell_cases[0]; i++)
+		cell_case_check(&cell_cases[i]);
+
+	/* what each kind adds beside the main curve */
+	cell_step(&cell_cases[9], &st);		/* bce, the other label */
+	curve_params_init(&p, CURVE_BCE);
+	p.cells = &st.cc;
+	if (curve_compute(&p, &s, &e) == 0) {
+		for (k = 0; k < s.ncurves; k++)
+			if (s.c[k].role == CURVE_ROLE_BRANCH && s.c[k].y == 1)
+				nbranch++;
+	}
+	tap_ok(nbranch == 1 && s.ncurves == 2 && s.c[0].y == 0,
+	    "cells: bce-curve draws the element with y = 0 and y = 1");
+	curve_set_free(&s);
+	cell_step_free(&st);
+	cell_step(&cell_cases[16], &st);	/* soft-margin */
+	p.kind = CURVE_COMPARE;
+	p.cells = &st.cc;
+	if (curve_compute(&p, &s, &e) == 0) {
+		for (k = 0; k < s.ncurves; k++)
+			if (s.c[k].role == CURVE_ROLE_COMPANION &&
+			    s.c[k].loss == LOSS_BCE_LOGITS)
+				ncomp++;
+	}
+	tap_ok(ncomp == 1, "cells: compare draws bce-logits beside "
+	    "soft-margin");
+	curve_set_free(&s);
+	cell_step_free(&st);
+
+	/* the 6 bce cells: targets 1, 0, 1 in both rows, no weight: the
+	   four y = 1 cells are one function, the two y = 0 cells another;
+	   12 curves become 2 main curves and their 2 other labels */
+	cell_step(&cell_cases[19], &st);
+	curve_params_init(&p, CURVE_BCE);
+	p.cells = &st.cc;
+	if (curve_compute(&p, &s, &e) == -1)
+		tap_diag("%s", e.msg);
+	tap_ok(s.ncurves == 4 && s.nmarks == 6 && s.marks[3].group == 3 &&
+	    s.marks[2].curve == s.marks[0].curve && s.marks[3].curve ==
+	    s.marks[0].curve && s.marks[5].curve == s.marks[0].curve &&
+	    s.marks[4].curve == s.marks[1].curve && s.marks[1].curve !=
+	    s.marks[0].curve, "cells: 6 bce cells: cells with the same target "
+	    "share curves (%d curves for 6 marks)", s.ncurves);
+	curve_set_free(&s);
+	cell_step_free(&st);
+
+	/* 8 ce cells with the pitfall: the gradients, then the pitfall
+	   curves from the last cell back, leave 8 main curves */
+	cell_step(&cell_cases[20], &st);
+	curve_params_init(&p, CURVE_SOFTMAX_THEN_CE);
+	p.cells = &st.cc;
+	if (curve_compute(&p, &s, &e) == -1)
+		tap_diag("%s", e.msg);
+	for (k = 0, i = 0; k < s.ncurves; k++)
+		if (s.c[k].role == CURVE_ROLE_MAIN && !s.c[k].gradient)
+			i++;
+	tap_ok(s.ncurves <= CURVE_MAX && i == 8 && s.nmarks >= 8,
+	    "cells: 8 ce cells keep their 8 main curves within %d",
+	    CURVE_MAX);
+	curve_set_free(&s);
+
+	/* an explicit range overrides; bce probabilities stay in [0, 1] */
+	curve_params_init(&p, CURVE_CE);
+	p.cells = &st.cc;
+	p.xmin = -1;
+	p.xmax = 1;
+	tap_ok(curve_compute(&p, &s, &e) == 0 && s.x[0] == -1 &&
+	    s.x[s.n - 1] == 1, "cells: --xmin/--xmax override the range");
+	curve_set_free(&s);
+	cell_step_free(&st);
+	cell_step(&cell_cases[9], &st);
+	curve_params_init(&p, CURVE_NAIVE_FLOAT32);
+	p.cells = &st.cc;
+	tap_ok(curve_compute(&p, &s, &e) == 0 && s.x[0] >= 0 &&
+	    s.x[s.n - 1] <= 1 && s.xaxis == CURVE_X_PROB,
+	    "cells: bce inputs keep the x range within [0, 1]");
+	curve_set_free(&s);
+	p.xmin = -0.5;
+	tap_ok(curve_compute(&p, &s, &e) == -1 && strstr(e.msg, "[0, 1]"),
+	    "cells: a bce range below 0 is refused (%s)", e.msg);
+	cell_step_free(&st);
+
+	/* a mark far out widens the range */
+	cell_step(&cell_cases[0], &st);
+	st.in.v[5] = 30;
+	curve_params_init(&p, CURVE_CE);
+	p.cells = &st.cc;
+	if (curve_compute(&p, &s, &e) == -1)
+		tap_diag("%s", e.msg);
+	tap_ok(s.n > 0 && s.x[0] == -6 && s.x[s.n - 1] > 30 + 0.1 * 36,
+	    "cells: z = 30 widens [-6, 6] to [-6, %g]", s.n > 0 ?
+	    s.x[s.n - 1] : NAN);
+	curve_set_free(&s);
+
+	/* errors: the step's own loss, a cell outside the input */
+	st.tg.v[1] = 5;
+	tap_ok(curve_compute(&p, &s, &e) == -1 &&
+	    strcmp(e.msg, "ce: Target 5 is out of bounds.") == 0,
+	    "cells: the step's loss error is the plot's (%s)", e.msg);
+	st.tg.v[1] = 2;
+	st.cc.cells[0].c = 3;
+	tap_ok(curve_compute(&p, &s, &e) == -1 && strstr(e.msg, "outside"),
+	    "cells: a cell outside the input is refused (%s)", e.msg);
+	st.cc.cells[0].c = 2;
+	st.cc.ncells = 0;
+	tap_ok(curve_compute(&p, &s, &e) == -1, "cells: no cell refused");
+	cell_step_free(&st);
+
+	/* a pitfall that raises (bce-on-logits on logits outside [0, 1]):
+	   the correct curves only */
+	cell_step(&cell_cases[11], &st);
+	st.cc.pitfall = PITFALL_BCE_ON_LOGITS;
+	st.o.pos_weight = NULL;
+	curve_params_init(&p, CURVE_LOGITS);
+	p.cells = &st.cc;
+	tap_ok(curve_compute(&p, &s, &e) == 0 && s.ncurves == 4 &&
+	    s.nmarks == 2, "cells: a pitfall that raises is left out");
+	curve_set_free(&s);
+	cell_step_free(&st);
+}
+
+/* The lowest value of a pitfall's element or sample loss. */
+static double
+floor_of(const char *in, const char *tg, const char *w, const char *pw,
+    enum pitfall_id pf, const char *cells, const char *opts)
+{
+	struct cell_case	 k;
+	struct cell_step	 st;
+	struct err		 e;
+	double			 v = -1;
+
+	memset(&k, 0, sizeof k);
+	k.name = "floor";
+	k.loss = pitfall_loss(pf);
+	k.pf = pf;
+	k.input = in;
+	k.target = tg;
+	k.weight = w;
+	k.pos_weight = pw;
+	k.opts = opts;
+	k.cells = cells;
+	if (cell_step(&k, &st) == -1)
+		return (-1);
+	if (curve_cells_floor(&st.cc, &v, &e) == -1) {
+		tap_diag("curve_cells_floor: %s", e.msg);
+		v = -1;
+	}
+	cell_step_free(&st);
+	return (v);
+}
+
+static void
+test_cells_floor(void)
+{
+	struct cell_step	 st;
+	struct curve_params	 p;
+	struct curve_set	 s = CURVE_SET_INIT;
+	struct err		 e;
+	double			 v, e1 = exp(1), s40 = 1 / (1 + exp(-40.0));
+
+	/* softmax-then-ce with a one-hot index target: p = e_y at best,
+	   CE = log(e + C - 1) - 1 = log(1 + (C-1)/e); torch 1.13:
+	   F.cross_entropy(torch.softmax(torch.tensor([[40., 0, 0]]), 1),
+	   torch.tensor([0])) = 0.5514447139320511 */
+	v = floor_of("2,1,0.1;0.5,2,0.3", "0,2", NULL, NULL,
+	    PITFALL_SOFTMAX_THEN_CE, "1,0", NULL);
+	tap_ok(tap_close(v, log(1 + 2 / e1), 1e-12) &&
+	    fabs(v - 0.551444713932051) < 1e-14,
+	    "floor: softmax-then-ce, C = 3: log(1+2/e) = %.15f", v);
+	v = floor_of("1,2,3,4", "3", NULL, NULL, PITFALL_SOFTMAX_THEN_CE,
+	    "0,0", NULL);
+	tap_ok(tap_close(v, log(1 + 3 / e1), 1e-12),
+	    "floor: softmax-then-ce, C = 4, 1-D: log(1+3/e) = %.6f", v);
+	v = floor_of("2,1,0.1;0.5,2,0.3", "0,2", "1,1,2", NULL,
+	    PITFALL_SOFTMAX_THEN_CE, "1,1", NULL);
+	tap_ok(tap_close(v, 2 * log(1 + 2 / e1), 1e-12),
+	    "floor: a target-class weight of 2 doubles it");
+	v = floor_of("2,1,0.1;0.5,2,0.3", "0,-100", NULL, NULL,
+	    PITFALL_SOFTMAX_THEN_CE, "1,1", NULL);
+	tap_ok(v == 0, "floor: an ignored sample's floor is 0");
+	/* probabilities (0.3, 0.3, 0.4): the lowest CE(p, t) over the
+	   simplex is inside it, at p = (a, a, 1 - 2a), a = 0.2374; a scan
+	   of a in steps of 1e-6 (python) gives 1.0888999753453268 */
+	v = floor_of("2,1,0.1;0.5,2,0.3", "0.7,0.2,0.1;0.3,0.3,0.4", NULL,
+	    NULL, PITFALL_SOFTMAX_THEN_CE, "1,0", NULL);
+	tap_ok(fabs(v - 1.0888999753453268) < 1e-9 &&
+	    v < log(exp(1) + 2) - 0.4, "floor: probability target (0.3, 0.3, "
+	    "0.4): %.13f, below every vertex", v);
+	/* label smoothing on an index target: the vertex stays lowest for
+	   eps <= C/(e + C - 1) (0.1: the smoothed vertex value), above it
+	   the floor is inside; eps = 0.8: torch gives 1.0847780472653843 at
+	   the vertex, a scan (python, step 1e-6) 1.0606018056125328 */
+	v = floor_of("2,1,0.1", "0", NULL, NULL, PITFALL_SOFTMAX_THEN_CE,
+	    "0,0", "ls=0.1");
+	tap_ok(tap_close(v, 0.9 * log(1 + 2 / e1) + 0.1 / 3 *
+	    (3 * log(e1 + 2) - 1), 1e-12), "floor: label smoothing 0.1: the "
+	    "smoothed vertex (%.6f)", v);
+	v = floor_of("2,1,0.1", "0", NULL, NULL, PITFALL_SOFTMAX_THEN_CE,
+	    "0,0", "ls=0.8");
+	tap_ok(fabs(v - 1.0606018056125328) < 1e-9, "floor: label smoothing "
+	    "0.8: inside the simplex (%.13f)", v);
+
+	/* double sigmoid: BCEWithLogits(sigmoid(z), y), z -> +-inf */
+	v = floor_of("3,-2,0.5", "1,0,1", NULL, NULL, PITFALL_DOUBLE_SIGMOID,
+	    "0,0", NULL);
+	tap_ok(tap_close(v, log(1 + exp(-s40)), 1e-12),
+	    "floor: double-sigmoid, y = 1: log(1+exp(-sigmoid(40))) = %.6f",
+	    v);
+	v = floor_of("3,-2,0.5", "1,0,1", NULL, NULL, PITFALL_DOUBLE_SIGMOID,
+	    "0,1", NULL);
+	tap_ok(tap_close(v, log(1 + exp(1 / (1 + exp(40.0)))), 1e-12),
+	    "floor: double-sigmoid, y = 0: log 2 (%.6f)", v);
+	v = floor_of("3,-2,0.5", "1,0,1", NULL, "3", PITFALL_DOUBLE_SIGMOID,
+	    "0,2", NULL);
+	tap_ok(tap_close(v, 3 * log(1 + exp(-s40)), 1e-12),
+	    "floor: double-sigmoid with pos_weight 3: 3 log(1+1/e)");
+	v = floor_of("3,-2,0.5", "1,0,1", NULL, NULL, PITFALL_NAIVE_FLOAT32,
+	    "0,2", NULL);
+	tap_ok(isnan(v), "floor: none for naive-float32");
+
+	/* the set's floor is the first cell's; the float32 edge */
+	cell_step(&cell_cases[2], &st);
+	curve_params_init(&p, CURVE_SOFTMAX_THEN_CE);
+	p.cells = &st.cc;
+	curve_cells_floor(&st.cc, &v, &e);
+	if (curve_compute(&p, &s, &e) == -1)
+		tap_diag("%s", e.msg);
+	tap_ok(s.n > 0 && s.floor == v && tap_close(v, 2 * log(1 + 2 / e1),
+	    1e-12), "floor: the set's floor is the first cell's (sample 1, "
+	    "weight 2: %.4f)", v);
+	curve_set_free(&s);
+	cell_step_free(&st);
+	cell_step(&cell_cases[13], &st);
+	curve_params_init(&p, CURVE_NAIVE_FLOAT32);
+	p.cells = &st.cc;
+	if (curve_compute(&p, &s, &e) == -1)
+		tap_diag("%s", e.msg);
+	tap_ok(fabs(s.edge - 16.63553237915039) < 3e-6,
+	    "floor: naive-float32 edge of the cell's curve at %.7f", s.edge);
+	curve_set_free(&s);
+	cell_step_free(&st);
+}
+
+/* Run cmd through the shell; its output into buf.  0 if it exited 0. */
+static int
+run_shell(const char *cmd, char *buf, size_t len)
+{
+	FILE	*fp;
+	size_t	 n = 0, k;
+
+	if ((fp = popen(cmd, "r")) == NULL)
+		return (-1);
+	while (n + 1 < len && (k = fread(buf + n, 1, len - 1 - n, fp)) > 0)
+		n += k;
+	buf[n] = '\0';
+	return (pclose(fp) == 0 ? 0 : -1);
+}
+
+/*
+ * plot_req_args in cell mode: `losslab plot ARGS` (through sh, so the
+ * quoting is tested too) draws the text plot plot_dumb() draws for the
+ * request itself.
+ */
+static void
+test_cells_args(void)
+{
+	static const struct {
+		int	 ccase;
+		enum curve_kind kind;
+		const char *lang;
+		double	 xmin;
+	} rt[] = {
+		{ 0, CURVE_CE, "en", NAN },
+		{ 2, CURVE_SOFTMAX_THEN_CE, "zh", NAN },
+		{ 2, CURVE_CE, "en", NAN },		/* --pitfall given */
+		{ 4, CURVE_LABEL_SMOOTHING, "en", NAN },
+		{ 5, CURVE_CE, "en", NAN },		/* 1-D */
+		{ 7, CURVE_COMPARE, "en", NAN },
+		{ 10, CURVE_POS_WEIGHT, "en", NAN },
+		{ 12, CURVE_DOUBLE_SIGMOID, "zh", NAN },
+		{ 12, CURVE_LOGITS, "en", -3.25 },	/* no pitfall kind */
+		{ 14, CURVE_FOCAL, "en", NAN },
+		{ 17, CURVE_COMPARE, "en", -1.0 / 3 },
+		{ 19, CURVE_BCE, "en", NAN },
+	};
+	const char		*losslab = getenv("LOSSLAB");
+	struct cell_step	 st;
+	struct plot_req		 req;
+	struct plot_text	 t = PLOT_TEXT_INIT;
+	struct err		 e;
+	char			 args[4096], cmd[4600], *out, *want;
+	size_t			 i, off;
+	int			 j, ok;
+
+	plot_req_init(&req, PLOT_COMPARE);
+	req.nlosses = 2;
+	req.losses[0] = LOSS_KL_DIV;
+	req.losses[1] = LOSS_BCE_LOGITS;
+	req.has_mark = 1;
+	req.mark = 0.5;
+	plot_req_args(&req, args, sizeof args);
+	tap_ok(strcmp(args, "compare --losses kl-div,bce-logits --mark 0.5") ==
+	    0, "args: canonical requests as before (%s)", args);
+
+	cell_step(&cell_cases[1], &st);
+	plot_req_init(&req, PLOT_CE_CURVE);
+	req.cells = &st.cc;
+	st.in.v[0] = 0.1;
+	st.in.v[1] = 1.0 / 3;
+	plot_req_args(&req, args, sizeof args);
+	tap_ok(strcmp(args, "ce-curve --loss ce --input "
+	    "'0.1,0.3333333333333333,0.1;0.5,2,0.3;1,1,1' --target 0,2,1 "
+	    "--cell 0,0 --cell 1,2 --cell 2,1 --weight 1,2,0.5 "
+	    "--ignore-index 1") == 0, "args: cell mode, exact numbers, "
+	    "quoted rows (%s)", args);
+	cell_step_free(&st);
+
+	if (losslab == NULL || !plot_available()) {
+		tap_ok(1, "# SKIP args round trip: no LOSSLAB or gnuplot");
+		return;
+	}
+	if ((out = malloc(1 << 20)) == NULL || (want = malloc(1 << 20)) ==
+	    NULL)
+		return;
+	for (i = 0; i < sizeof rt / sizeof rt[0]; i++) {
+		cell_step(&cell_cases[rt[i].ccase], &st);
+		plot_req_init(&req, (enum plot_kind)rt[i].kind);
+		req.cells = &st.cc;
+		req.lang = rt[i].lang;
+		req.xmin = rt[i].xmin;
+		plot_req_args(&req, args, sizeof args);
+		snprintf(cmd, sizeof cmd, "LC_ALL=C.UTF-8 '%s' plot %s "
+		    "--size 90x30 2>&1", losslab, args);
+		ok = run_shell(cmd, out, 1 << 20) == 0;
+		if (plot_dumb(&req, 90, 30, &t, &e) == -1) {
+			tap_diag("%s", e.msg);
+			ok = 0;
+		}
+		for (j = 0, off = 0; j < t.nlines && off < (1 << 19); j++)
+			off += (size_t)snprintf(want + off, (1 << 20) - off,
+			    "%s\n", t.lines[j]);
+		want[off] = '\0';
+		ok = ok && strcmp(out, want) == 0;
+		if (!tap_ok(ok, "args: losslab plot %s draws the request's "
+		    "plot", args))
+			tap_diag("got:\n%s", out);
+		plot_text_free(&t);
+		cell_step_free(&st);
+	}
+	free(out);
+	free(want);
+}
+
+/* The text plot of a ce step says what every curve is. */
+static void
+test_cells_dumb(void)
+{
+	struct cell_step	 st;
+	struct plot_req		 req;
+	struct plot_text	 t = PLOT_TEXT_INIT;
+	struct err		 e;
+	const char		*want[] = {
+		"CrossEntropyLoss of sample 1 as z[1][2] varies (C = 3)",
+		"z[1][2]: class 2’s logit, the target (other values fixed)",
+		"ℓ[1], pitfall CE(softmax(z))", "∂L/∂z[1][2] (mean)",
+		"floor of ℓ[1] for this target = 0.5514",
+		"ℓ[1] = 2.041, pitfall 1.34 at z = 0.3",
+	};
+	size_t			 i;
+	int			 j, found, ok = 1;
+
+	if (!plot_available()) {
+		tap_ok(1, "# SKIP cells dumb: gnuplot not installed");
+		return;
+	}
+	cell_step(&cell_cases[0], &st);
+	st.cc.pitfall = PITFALL_SOFTMAX_THEN_CE;
+	plot_req_init(&req, PLOT_SOFTMAX_THEN_CE);
+	req.cells = &st.cc;
+	if (plot_dumb(&req, 110, 34, &t, &e) == -1) {
+		tap_ok(0, "cells dumb: %s", e.msg);
+		cell_step_free(&st);
+		return;
+	}
+	for (i = 0; i < sizeof want / sizeof want[0]; i++) {
+		for (found = 0, j = 0; j < t.nlines; j++)
+			if (strstr(t.lines[j], want[i]) != NULL)
+				found = 1;
+		if (!found) {
+			tap_diag("missing: %s", want[i]);
+			ok = 0;
+		}
+	}
+	tap_ok(ok, "cells dumb: the title, x label, legends, floor and mark "
+	    "say what they are");
+	tap_ok(t.ncurves == 5 && t.curves[4].reference &&
+	    t.mark_point == 'O' && t.curves[1].gradient,
+	    "cells dumb: 4 curves and the floor in the key, the mark 'O'");
+	plot_text_free(&t);
+	cell_step_free(&st);
+}
+
 int
 main(void)
 {
@@ -470,5 +1248,9 @@ main(void)
 	test_dumb();
 	test_hang();
 	test_ce_margin();
+	test_cells();
+	test_cells_floor();
+	test_cells_args();
+	test_cells_dumb();
 	return (tap_done());
 }

@@ -23,6 +23,8 @@
  *                     multi-margin get logits [z, 0, ..., 0] (C classes) and
  *                     nll/kl-div their log_softmax, true class 0 when y=1 and
  *                     class 1 when y=0 (kl-div: the one-hot distribution).
+ * In cell mode (struct curve_cells below) x is instead one value of the
+ * learner's own input, every other value staying as it is.
  */
 #ifndef LOSSLAB_CORE_CURVE_H
 #define LOSSLAB_CORE_CURVE_H
@@ -50,7 +52,9 @@ enum curve_kind {
 enum curve_xaxis {
 	CURVE_X_PROB,		/* p in [0, 1] */
 	CURVE_X_LOGIT,		/* z, a logit */
-	CURVE_X_MARGIN		/* m, the true-class logit minus the others */
+	CURVE_X_MARGIN,		/* m, the true-class logit minus the others */
+	CURVE_X_LOG_PROB	/* log p, a log-probability (cell mode: nll,
+				   kl-div) */
 };
 
 #define CURVE_MAX	8
@@ -111,6 +115,39 @@ struct curve {
  * shows), so that at x = input[r][c] both curves pass through the numbers
  * on screen.  With a pitfall set, the main curves use `loss` and the
  * pitfall curves pitfall_eval() on the same values.
+ *
+ * Every point is one loss_eval()/pitfall_eval() call on the whole input
+ * with the cell replaced, so broadcasting, weights, ignore_index and the
+ * 'mean' denominator are exactly the step's.  What goes beside each cell's
+ * main curve, by plot kind:
+ *   logits-curve, ce-curve, double-sigmoid, softmax-then-ce, naive-float32
+ *             the gradient of each loss curve (main, pitfall);
+ *   bce-curve the element with the other label (BRANCH; bce, bce-logits,
+ *             focal, multilabel-soft-margin, when the label is 0 or 1);
+ *   focal, label-smoothing, pos-weight
+ *             a FAMILY when the loss reads the option (focal: gamma 0, 1,
+ *             2, 5 with the step's alpha; ce: eps 0, 0.1, 0.3; bce-logits:
+ *             the element's pos_weight as 1, 3, 10); the step's own value
+ *             is the main curve (param and value set), never repeated;
+ *   compare   a COMPANION: soft-margin -> bce-logits with target (y+1)/2,
+ *             multi-margin -> ce with the same target and weight,
+ *             multilabel-soft-margin -> the mean over the sample's classes
+ *             of bce-logits (the same numbers); none for the others.
+ * A pitfall or variant that the core refuses at the step's own values
+ * (bce-on-logits on logits outside [0, 1], naive-float32 with pos_weight)
+ * is left out; the step's own loss failing is the plot's error.
+ *
+ * The x range is the kind's default widened to hold every cell's value
+ * with 15% of the span to spare (bce's probabilities: [0.005, 0.995] and
+ * the cells' values, within [0, 1]); xmin/xmax override it.  The set holds at
+ * most CURVE_MAX curves, one slot kept for the reference line while the
+ * first cell's softmax-then-ce, double-sigmoid or naive-float32 curve is
+ * drawn; with several cells and too many curves the gradients and the
+ * families go first, then cells whose curves are the same function (equal
+ * bit for bit at 17 points of the range and at every cell's value, e.g.
+ * elements with the same target, weights and options) share them, then
+ * the other labels and companions go, then the pitfall curves from the
+ * last cell back.  Each cell keeps its main curve and its marks.
  */
 struct curve_cells {
 	enum loss_id	 loss;		/* the main curves' loss */
@@ -125,7 +162,8 @@ struct curve_cells {
 	}		 cells[CURVE_CELLS_MAX];
 };
 
-/* A marked point of a cell-mode plot: the value on screen, on its curve. */
+/* A marked point of a cell-mode plot: the value on screen, on its curve
+   (which may be another cell's, when the two are the same function). */
 struct curve_mark {
 	int		 group;		/* the cell (index into cells) */
 	int		 curve;		/* the curve it sits on (index into
@@ -160,21 +198,30 @@ struct curve_params {
 					   loss (compare); classes, target,
 					   gamma, alpha, pos_weight,
 					   label_smoothing and losses are then
-					   taken from the cells' values */
+					   taken from the cells' values;
+					   borrowed */
 };
 
 struct curve_set {
 	enum curve_kind	 kind;
 	enum curve_xaxis xaxis;
-	int		 classes;	/* C used (multi-class kinds), else 0 */
+	int		 classes;	/* C used (multi-class kinds), else 0;
+					   cell mode: the input's last
+					   dimension for per-sample losses and
+					   2-D inputs */
 	size_t		 n;		/* points */
 	double		*x;		/* n grid values, ascending */
 	int		 ncurves;
 	struct curve	 c[CURVE_MAX];
 	double		 floor;		/* a loss no input can go below (the
-					   pitfall's floor), NaN if none */
+					   pitfall's floor), NaN if none; cell
+					   mode: curve_cells_floor() of the
+					   first cell while its pitfall curve
+					   is drawn */
 	double		 edge;		/* an x where the pitfall breaks (float32
-					   saturation), NaN if none */
+					   saturation), NaN if none; cell mode:
+					   on the first cell's naive-float32
+					   curve */
 	/* Cell mode only (else ncells 0, nmarks 0): */
 	size_t		 ncells;
 	int		 nmarks;	/* one per main loss curve and cell, and
@@ -196,7 +243,10 @@ void	 curve_default_range(enum curve_kind k, double *xmin, double *xmax);
  * Sample the curves of p->kind on an even grid from xmin to xmax into *s
  * (overwritten; free with curve_set_free()).  Returns 0, or -1 with e set:
  * a bad parameter (range empty or not finite, C < 2, a probability range
- * outside [0, 1], an unsupported loss for compare) or the core's own error.
+ * outside [0, 1], an unsupported loss for compare) or the core's own error;
+ * in cell mode also no cell or more than CURVE_CELLS_MAX, a cell outside
+ * the input, or the step's loss failing on its own values ("ce: Target 5
+ * is out of bounds.").
  */
 int	 curve_compute(const struct curve_params *p, struct curve_set *s,
 	    struct err *e);
@@ -205,15 +255,24 @@ int	 curve_compute(const struct curve_params *p, struct curve_set *s,
  * Cell mode, for the first cell: the lowest value the pitfall's loss of that
  * element or sample can reach over all values of its inputs (the other
  * logits free too), for its target: softmax-then-ce and double-sigmoid
- * (the floor the plot draws as a line); NaN for other pitfalls.  0, or -1
- * with e set.
+ * (the floor the plot draws as a line); NaN for other pitfalls.  Every
+ * value is pitfall_eval()'s: softmax-then-ce at the "perfect" logits (40 at
+ * one class, 0 elsewhere; the floor for a class-index target, log(1 +
+ * (C-1)/e) unweighted) and, for probabilities or label smoothing, at the
+ * lowest point of CE(p, y) on the simplex (projected gradient descent);
+ * double-sigmoid at the lowest point of the element's loss over z in
+ * [-40, 40] (y = 1: log(1 + exp(-sigmoid(40)))).  Weights, pos_weight and
+ * ignore_index are the step's.  0, or -1 with e set: bad cells (as
+ * curve_compute) or the pitfall failing on the step's values.
  */
 int	 curve_cells_floor(const struct curve_cells *cc, double *floor,
 	    struct err *e);
 
 /*
  * The same curves at the single point x (s->n == 1): the values a plot marks
- * for the current input.  0 or -1 as curve_compute().
+ * for the current input; in cell mode the same curves as curve_compute()
+ * (index for index) with every cell set to x, and the same marks, no floor
+ * or edge.  0 or -1 as curve_compute().
  */
 int	 curve_compute_at(const struct curve_params *p, double x,
 	    struct curve_set *s, struct err *e);
