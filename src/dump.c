@@ -549,6 +549,7 @@ dump_step(FILE *out, struct session *ss, int cols, unsigned flags)
 	   own pitfall (the one its texts speak of) beside the right way,
 	   even where its pane was hidden or another pitfall shown. */
 	(void)session_reveal(ss);
+	session_unselect(ss);	/* the step's own marks */
 	if (src != NULL && src->pitfall != PITFALL_NONE &&
 	    s->pitfall != src->pitfall)
 		(void)session_toggle_pitfall(ss);	/* hides: its own again */
@@ -606,6 +607,10 @@ dump_step(FILE *out, struct session *ss, int cols, unsigned flags)
 	case SESSION_PLOT_REFUSED:
 		fprintf(out, "\n%s: %s\n", _("Plot"), _("none (torch refuses "
 		    "these values)"));
+		break;
+	case SESSION_PLOT_NONFINITE:
+		fprintf(out, "\n%s: %s\n", _("Plot"), _("none (an input is "
+		    "nan or inf)"));
 		break;
 	default:
 		break;

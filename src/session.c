@@ -476,6 +476,12 @@ session_next_pitfall(struct session *ss)
 }
 
 void
+session_unselect(struct session *ss)
+{
+	session_cur(ss)->has_sel = 0;
+}
+
+void
 session_select(struct session *ss, size_t r, size_t c)
 {
 	struct session_step *sp = session_cur(ss);
@@ -926,6 +932,9 @@ session_plot(const struct session *ss, struct plot_req *req,
 	    s->loss;
 	if (cc->pitfall != PITFALL_NONE ? step_cmp_result(s) == NULL : !s->ok)
 		return SESSION_PLOT_REFUSED;
+	for (i = 0; i < n; i++)
+		if (!isfinite(s->input.v[i]))
+			return SESSION_PLOT_NONFINITE;
 	cc->input = &s->input;
 	cc->target = &s->target;
 	cc->opts = &s->opts;

@@ -140,8 +140,10 @@ void		 session_reset(struct session *ss);
 int		 session_toggle_pitfall(struct session *ss);
 /* Show the next pitfall that fits; 0, or -1 when there is no other. */
 int		 session_next_pitfall(struct session *ss);
-/* The input cell the plot follows, chosen by the learner. */
+/* The input cell the plot follows, chosen by the learner; _unselect goes
+   back to the step's own marks. */
 void		 session_select(struct session *ss, size_t r, size_t c);
+void		 session_unselect(struct session *ss);
 
 /* ---- the narrative -------------------------------------------------------- */
 
@@ -238,6 +240,8 @@ enum session_plot_state {
 	SESSION_PLOT_REFUSED,	/* the loss fails on these values (torch
 				   refuses them: step.error), so there is
 				   no curve through them */
+	SESSION_PLOT_NONFINITE,	/* an input is nan or inf: no curve can
+				   pass through it */
 	SESSION_PLOT_OK
 };
 

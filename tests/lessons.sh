@@ -296,7 +296,7 @@ if command -v gnuplot >/dev/null 2>&1; then
 	while IFS= read -r args; do
 		total=$((total + 1))
 		# shellcheck disable=SC2086
-		"$LOSSLAB" plot $args --size 80x24 >/dev/null 2>"$tmp/err" ||
+		eval "\"\$LOSSLAB\" plot $args --size 80x24" >/dev/null 2>"$tmp/err" ||
 		    { bad=$((bad + 1)); diag "losslab plot $args: $(cat "$tmp/err")"; }
 	done <"$tmp/plots.u"
 	[ $bad -eq 0 ] && [ $total -gt 10 ]

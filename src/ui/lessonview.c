@@ -1051,6 +1051,8 @@ lv_plot_message(enum session_plot_state st)
 	case SESSION_PLOT_REFUSED:
 		return _("(no plot: torch refuses these values, see the "
 		    "results)");
+	case SESSION_PLOT_NONFINITE:
+		return _("(no plot: an input is nan or inf)");
 	case SESSION_PLOT_NONE:
 		return _("(no plot for this step)");
 	default:
