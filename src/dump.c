@@ -89,6 +89,34 @@ dump_hanging(FILE *out, const char *prefix, const char *s, int cols, int hang)
 	return rc;
 }
 
+/* A shell command, indented by 2, broken between its arguments with
+   " \\" so that what is printed can be pasted into a shell as it is. */
+static void
+dump_command(FILE *out, const char *cmd, int cols)
+{
+	const char	*p = cmd, *brk, *q;
+	int		 width = cols - 2, first = 1;
+
+	while (*p != '\0') {
+		/* the longest run of arguments that fits with " \\" */
+		brk = NULL;
+		for (q = p; *q != '\0'; q++)
+			if (*q == ' ' && (int)text_width_n(p, (size_t)(q - p)) +
+			    2 <= width)
+				brk = q;
+		if ((int)text_width(p) <= width || brk == NULL) {
+			fprintf(out, "%*s%s\n", first ? 2 : 6, "", p);
+			return;
+		}
+		fprintf(out, "%*s%.*s \\\n", first ? 2 : 6, "", (int)(brk - p),
+		    p);
+		p = brk + 1;
+		if (first)
+			width -= 4;
+		first = 0;
+	}
+}
+
 /* Render a template through the session and print it wrapped, each
    paragraph's note after it ("  ! ..." lines). */
 static int
@@ -594,14 +622,10 @@ dump_step(FILE *out, struct session *ss, int cols, unsigned flags)
 	switch (session_plot(ss, &req, &cells)) {
 	case SESSION_PLOT_OK:
 		plot_req_args(&req, args, sizeof args);
-		snprintf(buf, sizeof buf, "%s: ", _("Plot"));
-		w = NULL;
-		if (asprintf(&w, "%s  (losslab plot %s)",
-		    plot_kind_name(req.kind), args) < 0)
+		fprintf(out, "\n%s: %s\n", _("Plot"), plot_kind_name(req.kind));
+		if (asprintf(&w, "losslab plot %s", args) < 0)
 			return -1;
-		fprintf(out, "\n");
-		/* one line, however long: it is a command to copy */
-		fprintf(out, "%s%s\n", buf, w);
+		dump_command(out, w, cols);
 		free(w);
 		break;
 	case SESSION_PLOT_REFUSED:

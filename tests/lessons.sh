@@ -284,11 +284,14 @@ fi
 for f in "$ldir"/*.en.lesson; do
 	"$LOSSLAB" --lang en --dump "$f" >"$tmp/dump" 2>/dev/null
 	n=$(grep -c '^step:' "$f")
-	np=$(grep -c '^Plot: .*(losslab plot ' "$tmp/dump")
+	np=$(grep -c '^  losslab plot ' "$tmp/dump")
 	[ "$np" -eq "$n" ] || diag "$(basename "$f"): $np plots for $n steps"
 	[ "$np" -eq "$n" ]
 	ok $? "--dump $(basename "$f") names a plot for each of its $n steps"
-	sed -n 's/^Plot: .*(losslab plot \(.*\))$/\1/p' "$tmp/dump" >>"$tmp/plots"
+	# the command, its continued lines joined
+	awk '/^  losslab plot / { c = $0; while (c ~ / \\$/) {
+	    sub(/ \\$/, "", c); getline l; sub(/^ +/, " ", l); c = c l }
+	    sub(/^  losslab plot /, "", c); print c }' "$tmp/dump" >>"$tmp/plots"
 done
 if command -v gnuplot >/dev/null 2>&1; then
 	bad=0 total=0
