@@ -1188,8 +1188,8 @@ cell_mark_label(const struct curve_cells *cc, const struct curve_set *s,
 	for (i = 0; i < s->nmarks; i++) {
 		if (s->marks[i].group != 0) {
 			label_printf(out, len, "%s", zh ?
-			    "各单元自身的值（与表格一致）" :
-			    "each cell’s own value (as in the tables)");
+			    "各在其自身的值（同表格）" :
+			    "each at its value (as in the tables)");
 			return;
 		}
 		if (s->c[s->marks[i].curve].role == CURVE_ROLE_PITFALL)

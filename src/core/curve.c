@@ -1244,10 +1244,10 @@ cells_same(struct cells *cx, int gi, int gj, const double *xs, size_t np)
 }
 
 /*
- * Keep the set within CURVE_MAX curves.  With several cells: first no
- * gradient and family curves, then cells whose curves are the same
- * function share them (their marks sit on the first one's), then no other
- * label or companion, then no pitfall curves, from the last cell back.
+ * Cells whose curves are the same function share them (their marks sit on
+ * the first one's).  Then keep the set within CURVE_MAX curves: with
+ * several cells, first no gradient and family curves, then no other label
+ * or companion, then no pitfall curves, from the last cell back.
  * Each cell's main curve (at most CURVE_CELLS_MAX <= CURVE_MAX) always
  * stays.  The probes are spread over [lo, hi] plus every cell's value.
  */
@@ -1259,18 +1259,8 @@ cells_fit(struct cells *cx, double lo, double hi)
 	size_t			 np = 0, k;
 	int			 i, g, h;
 
-	if (cells_ncurves(cx) <= cells_budget(cx))
-		return;
-	if (cc->ncells > 1) {
-		for (i = 0; i < cx->nfn; i++) {
-			cx->fn[i].grad = 0;
-			if (cx->fn[i].role == CURVE_ROLE_FAMILY)
-				cx->fn[i].drop = 1;
-		}
-	}
-	if (cells_ncurves(cx) <= cells_budget(cx))
-		return;
-
+	/* Cells whose curves are one function always share them: two
+	   curves on top of each other would hide one. */
 	for (k = 0; k < CELLS_PROBES; k++)
 		xs[np++] = lo + (hi - lo) * (double)k / (CELLS_PROBES - 1);
 	for (g = 0; g < (int)cc->ncells; g++)
@@ -1285,6 +1275,15 @@ cells_fit(struct cells *cx, double lo, double hi)
 				if (cx->fn[i].group == g)
 					cx->fn[i].drop = 1;
 			break;
+		}
+	}
+	if (cells_ncurves(cx) <= cells_budget(cx))
+		return;
+	if (cc->ncells > 1) {
+		for (i = 0; i < cx->nfn; i++) {
+			cx->fn[i].grad = 0;
+			if (cx->fn[i].role == CURVE_ROLE_FAMILY)
+				cx->fn[i].drop = 1;
 		}
 	}
 	if (cells_ncurves(cx) <= cells_budget(cx))
