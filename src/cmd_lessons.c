@@ -395,6 +395,7 @@ cmd_lessons_check_lesson(const struct lesson *l, int *nwarnings)
 			cl_say(&c, 0, "no code (every step shows its PyTorch "
 			    "line)");
 		cl_values(c.s, &vs);
+		cl_template(&c, "title", ls->title, 0, &vs);
 		cl_template(&c, "text", ls->text, 0, &vs);
 		cl_template(&c, "predict", ls->predict.question, 1, &vs);
 		for (k = 0; k < ls->predict.nchoices; k++) {

@@ -23,6 +23,7 @@
 #include "i18n.h"
 #include "pycode.h"
 #include "session.h"
+#include "template.h"
 #include "text.h"
 
 /* Print s wrapped to cols columns; the first line as is, the others
@@ -560,8 +561,12 @@ dump_step(FILE *out, struct session *ss, int cols, unsigned flags)
 	char		*code, *w;
 	int		 i;
 
+	/* a title may follow the values too */
+	w = template_render(s, src != NULL ? src->title : NULL, NULL);
 	snprintf(buf, sizeof buf, _("Step %zu/%zu: %s"), ss->cur + 1, nsteps,
-	    src ? src->title : "");
+	    w != NULL ? w : "");
+	free(w);
+	w = NULL;
 	fprintf(out, "%s\n", buf);
 	for (i = (int)text_width(buf); i > 0; i--)
 		fputc('-', out);

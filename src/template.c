@@ -77,6 +77,14 @@ enum tn_form {
 	X(GAMMA,	"gamma",		TN_SCALAR,  0)		\
 	X(LOG_TARGET,	"log_target",		TN_SCALAR,  0)		\
 	X(P_SHOWN,	"pitfall.shown",	TN_SCALAR,  0)		\
+	X(HAS_WEIGHT,	"has.weight",		TN_SCALAR,  0)		\
+	X(HAS_POS_WEIGHT, "has.pos_weight",	TN_SCALAR,  0)		\
+	X(INPUT_MIN,	"input.min",		TN_SCALAR,  0)		\
+	X(INPUT_MAX,	"input.max",		TN_SCALAR,  0)		\
+	X(TARGET_MIN,	"target.min",		TN_SCALAR,  0)		\
+	X(TARGET_MAX,	"target.max",		TN_SCALAR,  0)		\
+	X(TARGET_SUM,	"target.sum",		TN_SCALAR,  0)		\
+	X(RATIO_ELEM,	"ratio.elem",		TN_INDEXED, 3)		\
 	X(LOSS,		"loss",			TN_TEXT,    0)		\
 	X(TORCH,	"torch",		TN_TEXT,    0)		\
 	X(REDUCTION,	"reduction",		TN_TEXT,    0)		\
@@ -234,6 +242,21 @@ tv_row(const struct mat *m, const struct tref *r, size_t *row)
 	return TV_OK;
 }
 
+/* The smallest (max: largest) value of m; TV_MISSING when it is empty. */
+static enum tv_status
+tv_extreme(const struct mat *m, int max, double *out)
+{
+	size_t	i, n = mat_numel(m);
+
+	if (m->v == NULL || n == 0)
+		return TV_MISSING;
+	*out = m->v[0];
+	for (i = 1; i < n; i++)
+		if (max ? m->v[i] > *out : m->v[i] < *out)
+			*out = m->v[i];
+	return TV_OK;
+}
+
 static const char *
 tv_kind(enum loss_id id)
 {
@@ -340,6 +363,7 @@ tv_lookup(const struct step *s, const struct tref *r)
 	case TN_DIFF:
 	case TN_RATIO:
 	case TN_RATIO_GRAD:
+	case TN_RATIO_ELEM:
 		if ((v.st = pst) != TV_OK)
 			break;
 		if (cr == NULL) {
@@ -350,7 +374,11 @@ tv_lookup(const struct step *s, const struct tref *r)
 			v.num = pr->value - cr->value;
 		else if (r->id == TN_RATIO)
 			v.num = pr->value / cr->value;
-		else if ((v.st = tv_elem(&pr->grad, r, &a)) == TV_OK &&
+		else if (r->id == TN_RATIO_ELEM) {
+			if ((v.st = tv_elem(&pr->elem, r, &a)) == TV_OK &&
+			    (v.st = tv_elem(&cr->elem, r, &b)) == TV_OK)
+				v.num = a / b;
+		} else if ((v.st = tv_elem(&pr->grad, r, &a)) == TV_OK &&
 		    (v.st = tv_elem(&cr->grad, r, &b)) == TV_OK)
 			v.num = a / b;
 		break;
@@ -377,6 +405,25 @@ tv_lookup(const struct step *s, const struct tref *r)
 		break;
 	case TN_P_SHOWN:
 		v.num = s->show_pitfall && s->pitfall != PITFALL_NONE;
+		break;
+	case TN_HAS_WEIGHT:
+		v.num = s->weight.ndim != 0;
+		break;
+	case TN_HAS_POS_WEIGHT:
+		v.num = s->pos_weight.ndim != 0;
+		break;
+	case TN_INPUT_MIN:
+	case TN_INPUT_MAX:
+		v.st = tv_extreme(&s->input, r->id == TN_INPUT_MAX, &v.num);
+		break;
+	case TN_TARGET_MIN:
+	case TN_TARGET_MAX:
+		v.st = tv_extreme(&s->target, r->id == TN_TARGET_MAX, &v.num);
+		break;
+	case TN_TARGET_SUM:
+		v.num = 0;
+		for (row = 0; row < mat_numel(&s->target); row++)
+			v.num += s->target.v[row];
 		break;
 	default:
 		v.isnum = 0;
@@ -474,7 +521,8 @@ skip_blanks(const char **pp)
 
 /* Parse and evaluate one operand (s NULL: syntax only).  0 or -1. */
 static int
-toper_parse(const struct step *s, const char **pp, struct toper *o)
+toper_parse(const struct step *s, const char **pp, struct toper *o,
+    int *npitfall)
 {
 	const char	*p = *pp, *q;
 	struct tref	 r;
@@ -509,6 +557,8 @@ toper_parse(const struct step *s, const char **pp, struct toper *o)
 		return -1;
 	*pp = p;
 	o->isnum = tn_table[r.id].form != TN_TEXT;
+	if (tn_table[r.id].computed & TC_PITFALL)
+		(*npitfall)++;
 	if (s == NULL)
 		return 0;
 	v = tv_lookup(s, &r);
@@ -538,21 +588,43 @@ top_parse(const char **pp, int *op)
 	return -1;
 }
 
-/* Evaluation state: the first reason a condition could not be decided. */
+/* Evaluation state: the first reason a condition could not be decided,
+   and whether it looked at the pitfall. */
 struct teval {
 	const struct step *s;		/* NULL: check syntax only */
 	enum tv_status	 why;
+	int		 npitfall;
 };
 
-/* One comparison: 1, 0, -1 undecided, -2 malformed. */
+static int texpr_at(struct teval *, const char **);
+
+/* One comparison, `true`, `false` or a parenthesised EXPR: 1, 0, -1
+   undecided, -2 malformed. */
 static int
 tcmp(struct teval *ev, const char **pp)
 {
 	struct toper	 a, b;
 	int		 op, c;
 
-	if (toper_parse(ev->s, pp, &a) != 0 || top_parse(pp, &op) != 0 ||
-	    toper_parse(ev->s, pp, &b) != 0)
+	skip_blanks(pp);
+	if (**pp == '(') {
+		(*pp)++;
+		c = texpr_at(ev, pp);
+		skip_blanks(pp);
+		if (c == -2 || **pp != ')')
+			return -2;
+		(*pp)++;
+		return c;
+	}
+	if ((strncmp(*pp, "true", 4) == 0 || strncmp(*pp, "false", 5) == 0) &&
+	    !tn_char((unsigned char)(*pp)[**pp == 't' ? 4 : 5])) {
+		c = **pp == 't';
+		*pp += c ? 4 : 5;
+		return c;
+	}
+	if (toper_parse(ev->s, pp, &a, &ev->npitfall) != 0 ||
+	    top_parse(pp, &op) != 0 ||
+	    toper_parse(ev->s, pp, &b, &ev->npitfall) != 0)
 		return -2;
 	if (a.isnum != b.isnum || (!a.isnum && op > 1))
 		return -2;
@@ -598,11 +670,12 @@ tword(const char **pp, const char *w)
 	return 0;
 }
 
-/* EXPR: comparisons joined by `and` (tighter) and `or`; three-valued. */
+/* EXPR at *pp, up to its end or a closing parenthesis: comparisons
+   joined by `and` (tighter) and `or`; three-valued. */
 static int
-texpr(struct teval *ev, const char *expr)
+texpr_at(struct teval *ev, const char **pp)
 {
-	const char	*p = expr;
+	const char	*p = *pp;
 	int		 any = 0, conj, c;
 
 	for (;;) {
@@ -625,13 +698,24 @@ texpr(struct teval *ev, const char *expr)
 			break;
 	}
 	skip_blanks(&p);
-	return *p == '\0' ? any : -2;
+	*pp = p;
+	return any;
+}
+
+static int
+texpr(struct teval *ev, const char *expr)
+{
+	const char	*p = expr;
+	int		 c;
+
+	c = texpr_at(ev, &p);
+	return c == -2 || *p != '\0' ? -2 : c;
 }
 
 int
 template_cond(const struct step *s, const char *expr)
 {
-	struct teval	 ev = { s, TV_OK };
+	struct teval	 ev = { s, TV_OK, 0 };
 
 	return texpr(&ev, expr);
 }
@@ -772,12 +856,13 @@ tr_status(struct trender *t, enum tv_status st)
 static int
 tr_cond(struct trender *t, const char *expr)
 {
-	struct teval	ev = { t->s, TV_OK };
+	struct teval	ev = { t->s, TV_OK, 0 };
 	int		c;
 
 	c = texpr(&ev, expr);
 	if (c == -1)
 		tr_status(t, ev.why);
+	t->info->npitfall += ev.npitfall;
 	return c;
 }
 

@@ -23,8 +23,9 @@
  *   {{ and }}                       literal braces.
  *
  * EXPR compares numbers and names: `target[0] == 0`, `elem[3] > 2.5`,
- * `reduction == 'mean'`, joined by `and` / `or` (and binds tighter), with
- * ==, !=, <, <=, >, >= (exact comparison of doubles).
+ * `reduction == 'mean'`, joined by `and` / `or` (and binds tighter; use
+ * parentheses for the other grouping), with ==, !=, <, <=, >, >= (exact
+ * comparison of doubles); `true` and `false` are conditions too.
  *
  * Names (indices are 0-based; [i] on a 2-D value counts row by row):
  *   value denom                  the reduced loss, what 'mean' divided by
@@ -42,7 +43,10 @@
  *   pitfall.floor diff ratio ratio.grad[..]
  *                                the mistaken pipeline (see step.h)
  *   label_smoothing ignore_index margin p alpha gamma log_target
+ *   ratio.elem[..]               pitfall.elem / elem of the comparison
  *   pitfall.shown                1 while the pitfall pane is shown, else 0
+ *   has.weight has.pos_weight    1 when the step has that tensor, else 0
+ *   input.min input.max target.min target.max target.sum
  *   loss torch reduction kind pitfall pitfall.code error pitfall.error
  *                                names and messages (text)
  *
@@ -72,7 +76,8 @@ struct template_info {
 	int	 ncomputed;	/* computed numbers shown (value, elem, grad,
 				   denom, pitfall.*, diff, ratio...) */
 	int	 npitfall;	/* references to the pitfall (pitfall.*,
-				   diff, ratio, the name {pitfall}) */
+				   diff, ratio, the name {pitfall}), in
+				   placeholders and conditions */
 	int	 when;		/* {when}: -1 none, 0 false, 1 true, 2 could
 				   not be decided (missing or refused) */
 };

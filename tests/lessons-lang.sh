@@ -97,7 +97,7 @@ values() {
 }
 
 # placeholders FILE: per step, its sorted unique {placeholders} (outside
-# comments and code, which is shown as written).
+# comments and code, which is shown as written; a plural's words left out).
 placeholders() {
 	awk '
 	incode { if ($0 ~ /^[ \t]*>>>[ \t]*$/) incode = 0; next }
@@ -109,7 +109,12 @@ placeholders() {
 		s = $0
 		gsub(/\{\{|\}\}/, "", s)
 		while (match(s, /\{[^{}]*\}/)) {
-			print n, substr(s, RSTART, RLENGTH)
+			p = substr(s, RSTART, RLENGTH)
+			# {N|sample|samples}: the words are English grammar,
+			# the Chinese file writes {N}
+			if (p !~ /^\{(if|elif|assume|when) /)
+				sub(/\|[^}]*\}$/, "}", p)
+			print n, p
 			s = substr(s, RSTART + RLENGTH)
 		}
 	}' "$1" | sort -u

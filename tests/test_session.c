@@ -101,6 +101,22 @@ test_template(void)
 	    "{else}c{end}", &ti);
 	tap_ok(out != NULL && strcmp(out, "b") == 0, "nested conditions");
 	free(out);
+	out = render(&ss, "{if N == 2 and (C == 3 or C == 4)}a{else}b{end}"
+	    "{if (N == 1 or C == 9) and true}c{end}{if false}d{end}"
+	    "{if has.weight == 0 and input.min == -1 and input.max == 2 and "
+	    "target.sum == 2 and target.min == 0 and target.max == 1}e{end}",
+	    &ti);
+	tap_ok(out != NULL && strcmp(out, "bce") == 0 && ti.nbad == 0,
+	    "parentheses, true, false, has.weight, input.min/max, target.*: "
+	    "'%s'", out);
+	free(out);
+	out = render(&ss, "{if (N == 1}a{end}{if N == 1)}b{end}", &ti);
+	tap_ok(ti.nbad == 2, "unbalanced parentheses are bad syntax");
+	free(out);
+	out = render(&ss, "{if pitfall == 'none'}x{end}", &ti);
+	tap_ok(ti.npitfall == 1, "a condition on the pitfall counts as "
+	    "speaking of it");
+	free(out);
 	out = render(&ss, "x{assume input[0] == 2}y", &ti);
 	tap_ok(out != NULL && strcmp(out, "xy") == 0 && ti.nassume == 0,
 	    "an assumption that holds shows nothing");
@@ -441,12 +457,13 @@ static void
 check_texts(struct session *ss, struct ptotals *t, const char *file)
 {
 	const struct lesson_step *src = session_cur(ss)->st.src;
-	const char	*tmpl[4 + LESSON_CHOICES_MAX];
+	const char	*tmpl[5 + LESSON_CHOICES_MAX];
 	struct session_text tx = SESSION_TEXT_INIT;
 	size_t		 i, k, n = 0;
 
 	if (src == NULL)
 		return;
+	tmpl[n++] = src->title;
 	tmpl[n++] = src->text;
 	tmpl[n++] = src->predict.question;
 	tmpl[n++] = src->predict.answer;

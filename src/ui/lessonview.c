@@ -44,6 +44,7 @@
 #include "pycode.h"
 #include "session.h"
 #include "step.h"
+#include "template.h"
 #include "text.h"
 #include "ui/colors.h"
 #include "ui/curses.h"
@@ -755,9 +756,12 @@ lv_draw_body(struct ui *u, WINDOW *w, int width, struct lv_step *ls,
 	lv.sel_y0 = lv.sel_y1 = 0;
 	/* Step title, and whose values these are. */
 	if (l != NULL) {
+		/* a title may follow the values too */
+		code = template_render(s, src != NULL ? src->title : NULL,
+		    NULL);
 		snprintf(buf, sizeof buf, _("Step %zu/%zu: %s"), ss->cur + 1,
-		    l->nsteps, src != NULL && src->title != NULL ?
-		    src->title : "");
+		    l->nsteps, code != NULL ? code : "");
+		free(code);
 		y += draw_wrapped(w, y, 0, width, -1, ROLE_HEADING, buf);
 		if (session_edited(ss, ss->cur))
 			y += draw_wrapped(w, y, 0, width, -1, ROLE_LABEL,
