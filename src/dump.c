@@ -561,6 +561,15 @@ dump_step(FILE *out, struct session *ss, int cols, unsigned flags)
 	char		*code, *w;
 	int		 i;
 
+	/* A handout shows the step's own pitfall (the one its texts speak
+	   of) beside the right way, even where its pane was hidden or
+	   another pitfall shown, and the plot at the step's own marks. */
+	if (src != NULL && src->pitfall != PITFALL_NONE &&
+	    s->pitfall != src->pitfall)
+		(void)session_toggle_pitfall(ss);	/* hides: its own again */
+	if (s->pitfall != PITFALL_NONE && !s->show_pitfall)
+		(void)session_toggle_pitfall(ss);
+	session_unselect(ss);
 	/* a title may follow the values too */
 	w = template_render(s, src != NULL ? src->title : NULL, NULL);
 	snprintf(buf, sizeof buf, _("Step %zu/%zu: %s"), ss->cur + 1, nsteps,
@@ -578,16 +587,8 @@ dump_step(FILE *out, struct session *ss, int cols, unsigned flags)
 		dump_predict(out, ss, cols, flags);
 		fputc('\n', out);
 	}
-	/* A handout shows everything after the question, and the step's
-	   own pitfall (the one its texts speak of) beside the right way,
-	   even where its pane was hidden or another pitfall shown. */
+	/* A handout shows everything after the question. */
 	(void)session_reveal(ss);
-	session_unselect(ss);	/* the step's own marks */
-	if (src != NULL && src->pitfall != PITFALL_NONE &&
-	    s->pitfall != src->pitfall)
-		(void)session_toggle_pitfall(ss);	/* hides: its own again */
-	if (s->pitfall != PITFALL_NONE && !s->show_pitfall)
-		(void)session_toggle_pitfall(ss);
 	if (src != NULL && src->text != NULL) {
 		if (dump_template(out, ss, src->text, cols, 0) != 0)
 			return -1;

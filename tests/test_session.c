@@ -607,6 +607,24 @@ dump_text(struct session *ss)
 	return buf;
 }
 
+static void
+keep_dumps(const char *dir, const char *file, const char *a, const char *b)
+{
+	char	 path[4096];
+	FILE	*f;
+
+	snprintf(path, sizeof path, "%s/%s.live", dir, file);
+	if ((f = fopen(path, "w")) != NULL) {
+		fputs(a, f);
+		fclose(f);
+	}
+	snprintf(path, sizeof path, "%s/%s.saved", dir, file);
+	if ((f = fopen(path, "w")) != NULL) {
+		fputs(b, f);
+		fclose(f);
+	}
+}
+
 /* save -> load -> dump gives what the session dumps. */
 static void
 check_roundtrip(struct session *ss, struct ptotals *t, const char *file,
@@ -647,6 +665,9 @@ check_roundtrip(struct session *ss, struct ptotals *t, const char *file,
 		    a + (i > 60 ? i - 60 : 0) : "(none)");
 		if (a && b && t->failures < 30)
 			tap_diag("reloaded: %.160s", b + (i > 60 ? i - 60 : 0));
+		/* SESSION_KEEP=DIR keeps both dumps for a diff */
+		if (a && b && getenv("SESSION_KEEP") != NULL)
+			keep_dumps(getenv("SESSION_KEEP"), file, a, b);
 	}
 	free(a);
 	free(b);
