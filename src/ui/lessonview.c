@@ -1440,6 +1440,7 @@ lv_edit_commit(struct ui *u)
 			ui_message(u, ROLE_ERROR, "%s", e.msg);
 			return;
 		}
+		lv_ui()->scroll = 0;	/* the verdict, from the top */
 		session_quiz(ss, &q);
 		if (q.verdict == SESSION_RIGHT)
 			ui_message(u, ROLE_CORRECT, "%s", _("Right!"));
@@ -1907,10 +1908,11 @@ lessonview_key(struct ui *u, int key)
 		break;
 	case '1': case '2': case '3': case '4': case '5':
 	case '6': case '7': case '8': case '9':
-		lv_answer(u, key - '1');
-		break;
 	case 'v':
-		lv_answer(u, -1);
+		/* the verdict and the explanation, from the top */
+		lv_answer(u, key == 'v' ? -1 : key - '1');
+		lv.follow = 0;
+		ls->scroll = 0;
 		break;
 	case 'g': {
 		struct session_quiz	q;
