@@ -150,6 +150,18 @@ cl_values(const struct step *s, struct cl_values *vs)
 		}
 }
 
+/* Whether p follows "≈" (and blanks) in tmpl. */
+static int
+cl_after_approx(const char *tmpl, const char *p)
+{
+	static const char approx[] = "≈";
+	size_t		  n = sizeof approx - 1;
+
+	while (p > tmpl && p[-1] == ' ')
+		p--;
+	return (size_t)(p - tmpl) >= n && memcmp(p - n, approx, n) == 0;
+}
+
 /*
  * Numbers typed into a text where a placeholder shows the same number (at
  * the digits typed): a warning each, as after an edit they would no
@@ -179,6 +191,12 @@ cl_typed_numbers(struct cl_ctx *c, const char *what, const char *tmpl,
 		    (p > tmpl && (isalnum((unsigned char)p[-1]) ||
 		    p[-1] == '.' || p[-1] == '_' || p[-1] == '[')))
 			continue;
+		/* "≈ 0.693": a constant worked out, not a value */
+		if (cl_after_approx(tmpl, p)) {
+			while ((p[1] >= '0' && p[1] <= '9') || p[1] == '.')
+				p++;
+			continue;
+		}
 		for (n = 0; (p[n] >= '0' && p[n] <= '9') || p[n] == '.'; n++)
 			continue;
 		while (n > 0 && p[n - 1] == '.')
@@ -218,38 +236,6 @@ cl_typed_numbers(struct cl_ctx *c, const char *what, const char *tmpl,
 	}
 }
 
-/* A count (N, C, numel, denom) of 1 before an English plural. */
-static void
-cl_plurals(struct cl_ctx *c, const char *what, const char *tmpl)
-{
-	static const char *const counts[] = { "{N}", "{C}", "{numel}",
-	    "{denom}" };
-	const char	*p, *w;
-	char		 name[16], *r;
-	size_t		 k, n;
-
-	for (k = 0; k < sizeof counts / sizeof counts[0]; k++) {
-		for (p = tmpl; (p = strstr(p, counts[k])) != NULL; p++) {
-			w = p + strlen(counts[k]);
-			if (*w != ' ')
-				continue;
-			for (w++, n = 0; isalpha((unsigned char)w[n]); n++)
-				continue;
-			if (n < 2 || w[n - 1] != 's')
-				continue;
-			snprintf(name, sizeof name, "%s", counts[k]);
-			if ((r = template_render(c->s, name, NULL)) == NULL)
-				continue;
-			if (strcmp(r, "1") == 0)
-				cl_say(c, 1, "%s: %s is 1 here: \"1 %.*s\" "
-				    "(write %.*s|%.*s|%.*s})", what, counts[k],
-				    (int)n, w, (int)strlen(counts[k]) - 1,
-				    counts[k], (int)n - 1, w, (int)n, w);
-			free(r);
-		}
-	}
-}
-
 /* Whether the step's question has choices with {when}. */
 static int
 cl_live(const struct lesson_step *ls)
@@ -268,14 +254,27 @@ cl_template(struct cl_ctx *c, const char *what, const char *tmpl,
     int before_answer, const struct cl_values *vs)
 {
 	struct template_info	 info;
-	char			 msg[128], *r;
+	char			 msg[128], *r, *para;
+	const char		*p, *q;
+	int			 bad;
 
 	if (tmpl == NULL)
 		return;
-	if (template_check(tmpl, msg, sizeof msg) > 0) {
-		cl_say(c, 0, "%s: unknown placeholder or bad syntax: {%s}",
-		    what, msg);
-		return;
+	/* paragraph by paragraph, as the screen renders it: an {if} must
+	   end in its paragraph */
+	for (p = tmpl; ; p = q + 2) {
+		q = strstr(p, "\n\n");
+		if ((para = strndup(p, q ? (size_t)(q - p) : strlen(p))) == NULL)
+			return;
+		bad = template_check(para, msg, sizeof msg);
+		free(para);
+		if (bad > 0) {
+			cl_say(c, 0, "%s: unknown placeholder or bad syntax: "
+			    "{%s}", what, msg);
+			return;
+		}
+		if (q == NULL)
+			break;
 	}
 	if ((r = template_render(c->s, tmpl, &info)) == NULL)
 		return;
@@ -298,7 +297,9 @@ cl_template(struct cl_ctx *c, const char *what, const char *tmpl,
 	if (!cl_live(c->ls) || (strncmp(what, "choice", 6) != 0 &&
 	    strcmp(what, "answer") != 0))
 		cl_typed_numbers(c, what, tmpl, vs);
-	cl_plurals(c, what, tmpl);
+	if (info.nplural > 0)
+		cl_say(c, 1, "%s: %s with 1 (write {N|sample|samples}, or "
+		    "{if})", what, info.plural);
 }
 
 /* A question's {when} choices select the lesson's answer. */

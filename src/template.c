@@ -866,6 +866,24 @@ tr_cond(struct trender *t, const char *expr)
 	return c;
 }
 
+/* A count shown as 1: is the next word an English plural ("1 samples")? */
+static void
+tr_plural(struct trender *t, const char *raw, size_t n)
+{
+	const char	*w = raw + n + 1;	/* after the '}' */
+	size_t		 k;
+
+	if (*w != ' ')
+		return;
+	for (w++, k = 0; isalpha((unsigned char)w[k]); k++)
+		continue;
+	if (k < 3 || w[k - 1] != 's' || w[k - 2] == 's')
+		return;
+	if (t->info->nplural++ == 0)
+		snprintf(t->info->plural, sizeof t->info->plural, "{%.*s} %.*s",
+		    (int)n, raw, (int)k, w);
+}
+
 /* Output one placeholder. */
 static void
 tr_placeholder(struct trender *t, const char *raw, size_t n)
@@ -908,13 +926,16 @@ tr_placeholder(struct trender *t, const char *raw, size_t n)
 	if (p.one != NULL)
 		strbuf_printf(&t->out, " %s", v.st == TV_OK && v.num == 1 ?
 		    p.one : p.many);
+	else if (v.st == TV_OK && v.num == 1 && (p.ref.id == TN_N ||
+	    p.ref.id == TN_C || p.ref.id == TN_NUMEL || p.ref.id == TN_DENOM))
+		tr_plural(t, raw, n);
 }
 
 /* Handle the text between one pair of braces. */
 static void
 tr_directive(struct trender *t, const char *raw, size_t n)
 {
-	char		 ph[256];
+	char		 ph[1024];
 	const char	*arg;
 	struct tframe	*f;
 	enum tdir	 d;

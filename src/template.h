@@ -80,6 +80,9 @@ struct template_info {
 				   placeholders and conditions */
 	int	 when;		/* {when}: -1 none, 0 false, 1 true, 2 could
 				   not be decided (missing or refused) */
+	int	 nplural;	/* a count ({N}, {C}, {numel}, {denom}) shown
+				   as 1 before a word ending in "s" */
+	char	 plural[48];	/* the first: "{N} samples" */
 };
 
 /*

@@ -208,7 +208,7 @@ f="$tmp/mine/render.en.lesson:4: step 1"
     grep -qF "$f: text: an {assume} is false for the lesson's own values" "$tmp/err" &&
     grep -qF "$f: choices: with the lesson's values 0 choices fit (the answer is 1)" "$tmp/err" &&
     grep -qF "$f: mark: 5 is not in the input" "$tmp/err" &&
-    grep -qF "$f: warning: text: {N} is 1 here: \"1 samples\" (write {N|sample|samples})" "$tmp/err" &&
+    grep -qF "$f: warning: text: {N} samples with 1 (write {N|sample|samples}, or {if})" "$tmp/err" &&
     grep -qF "$f: warning: predict: it shows computed results before the question is answered" "$tmp/err" &&
     grep -qxF '1 lesson files checked: 0 ok, 4 problems, 3 warnings' "$tmp/out"
 r=$?
