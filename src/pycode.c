@@ -157,49 +157,49 @@ pycode_format(const struct step *s, int result, char *buf, size_t len)
 }
 
 /*
- * Where the comment of a line starts (the byte index of its '#' outside a
- * string literal), or n when it has none.  Strings are '...' and "..."
- * with backslash escapes.
+ * Scan line[0..upto) as Python: strings are '...' and "..." with backslash
+ * escapes, '#' outside them starts the comment.  Returns where the comment
+ * starts (upto when it does not start before), and *instr tells whether
+ * byte upto is inside a string literal.
  */
 static size_t
-pycode_comment_at(const char *line, size_t n)
+pycode_scan(const char *line, size_t upto, int *instr)
 {
 	size_t	i;
 	char	q = 0;
 
-	for (i = 0; i < n; i++) {
+	for (i = 0; i < upto; i++) {
 		if (q != 0) {
-			if (line[i] == '\\' && i + 1 < n)
+			if (line[i] == '\\' && i + 1 < upto)
 				i++;
 			else if (line[i] == q)
 				q = 0;
 		} else if (line[i] == '\'' || line[i] == '"')
 			q = line[i];
 		else if (line[i] == '#')
-			return i;
+			break;
 	}
-	return n;
+	*instr = i == upto && q != 0;
+	return i;
+}
+
+/* Where the comment of a line of n bytes starts, or n when it has none. */
+static size_t
+pycode_comment_at(const char *line, size_t n)
+{
+	int	instr;
+
+	return pycode_scan(line, n, &instr);
 }
 
 /* Whether byte i of line is inside a string literal. */
 static int
 pycode_in_string(const char *line, size_t i)
 {
-	size_t	k;
-	char	q = 0;
+	int	instr;
 
-	for (k = 0; k < i; k++) {
-		if (q != 0) {
-			if (line[k] == '\\' && k + 1 < i)
-				k++;
-			else if (line[k] == q)
-				q = 0;
-		} else if (line[k] == '\'' || line[k] == '"')
-			q = line[k];
-		else if (line[k] == '#')
-			return 0;
-	}
-	return q != 0;
+	(void)pycode_scan(line, i, &instr);
+	return instr;
 }
 
 /* Whether byte i of text (n bytes) starts a wide (CJK) character that

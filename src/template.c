@@ -145,31 +145,12 @@ struct tref {
 	long		 idx[2];
 };
 
-/* Element [i] or [i][j] of m into v; TV_MISSING if there is no such one. */
-static enum tv_status
-tv_elem(const struct mat *m, const struct tref *r, double *v)
-{
-	if (m == NULL || m->ndim == 0 || m->v == NULL)
-		return TV_MISSING;
-	if (r->nidx == 1) {
-		if (r->idx[0] < 0 || (size_t)r->idx[0] >= mat_numel(m))
-			return TV_MISSING;
-		*v = m->v[r->idx[0]];
-		return TV_OK;
-	}
-	if (m->ndim != 2 || r->idx[0] < 0 || r->idx[1] < 0 ||
-	    (size_t)r->idx[0] >= m->rows || (size_t)r->idx[1] >= m->cols)
-		return TV_MISSING;
-	*v = MAT_AT(m, r->idx[0], r->idx[1]);
-	return TV_OK;
-}
-
 /* The row and column an index reference names in m (flat [i] counts row
    by row); TV_MISSING if out of range. */
 static enum tv_status
 tv_cell(const struct mat *m, const struct tref *r, size_t *row, size_t *col)
 {
-	if (m->v == NULL || m->cols == 0)
+	if (m == NULL || m->ndim == 0 || m->v == NULL || m->cols == 0)
 		return TV_MISSING;
 	if (r->nidx == 1) {
 		if (r->idx[0] < 0 || (size_t)r->idx[0] >= mat_numel(m))
@@ -184,6 +165,18 @@ tv_cell(const struct mat *m, const struct tref *r, size_t *row, size_t *col)
 	*row = (size_t)r->idx[0];
 	*col = (size_t)r->idx[1];
 	return TV_OK;
+}
+
+/* Element [i] or [i][j] of m into v; TV_MISSING if there is no such one. */
+static enum tv_status
+tv_elem(const struct mat *m, const struct tref *r, double *v)
+{
+	size_t		row, col;
+	enum tv_status	st;
+
+	if ((st = tv_cell(m, r, &row, &col)) == TV_OK)
+		*v = MAT_AT(m, row, col);
+	return st;
 }
 
 /* The index of the largest of n values (the first of equal ones). */
