@@ -339,18 +339,19 @@ pycode_wrap_line(struct strbuf *b, const char *line, size_t n, int cols)
 	strbuf_add(b, line, code_n);
 }
 
-char *
-pycode_wrap(const char *code, int cols)
+/* Apply fn to every line of code, joining what it writes with
+   newlines; a new string, or NULL when out of memory. */
+static char *
+pycode_lines(const char *code, int cols,
+    void (*fn)(struct strbuf *, const char *, size_t, int))
 {
 	struct strbuf	 b = STRBUF_INIT;
 	const char	*p, *nl;
 
-	if (cols < 8)
-		cols = 8;
 	strbuf_add(&b, "", 0);
 	for (p = code ? code : "";; p = nl + 1) {
 		nl = strchr(p, '\n');
-		pycode_wrap_line(&b, p, nl ? (size_t)(nl - p) : strlen(p), cols);
+		fn(&b, p, nl ? (size_t)(nl - p) : strlen(p), cols);
 		if (nl == NULL)
 			break;
 		strbuf_add(&b, "\n", 1);
@@ -363,28 +364,27 @@ pycode_wrap(const char *code, int cols)
 }
 
 char *
+pycode_wrap(const char *code, int cols)
+{
+	return pycode_lines(code, cols < 8 ? 8 : cols, pycode_wrap_line);
+}
+
+/* One line with its comment replaced by "# …". */
+static void
+pycode_hide_line(struct strbuf *b, const char *line, size_t n, int cols)
+{
+	size_t	c;
+
+	(void)cols;
+	if ((c = pycode_comment_at(line, n)) < n) {
+		strbuf_add(b, line, c);
+		strbuf_add(b, "# …", strlen("# …"));
+	} else
+		strbuf_add(b, line, n);
+}
+
+char *
 pycode_hide_comments(const char *code)
 {
-	struct strbuf	 b = STRBUF_INIT;
-	const char	*p, *nl;
-	size_t		 n, c;
-
-	strbuf_add(&b, "", 0);
-	for (p = code ? code : "";; p = nl + 1) {
-		nl = strchr(p, '\n');
-		n = nl ? (size_t)(nl - p) : strlen(p);
-		if ((c = pycode_comment_at(p, n)) < n) {
-			strbuf_add(&b, p, c);
-			strbuf_add(&b, "# …", strlen("# …"));
-		} else
-			strbuf_add(&b, p, n);
-		if (nl == NULL)
-			break;
-		strbuf_add(&b, "\n", 1);
-	}
-	if (b.oom) {
-		strbuf_free(&b);
-		return NULL;
-	}
-	return b.p;
+	return pycode_lines(code, 0, pycode_hide_line);
 }
