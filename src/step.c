@@ -1,28 +1,20 @@
 /*
- * step.c -- one lesson step, live: values, results, edits, undo, and the
- * placeholder renderer that keeps the narrative in step with the numbers.
+ * step.c -- one lesson step, live: values, results, the pitfall
+ * comparison, edits and undo.
  *
  * Every number comes from the core: loss_eval() for the loss, pitfall_eval()
- * for the mistaken pipeline, activation_*() for sigmoid/softmax values shown
- * in the text, diag_check() for the warnings.  This file only moves values
- * around and formats them.
+ * for the mistaken pipeline, diag_check() for the warnings.  This file only
+ * moves values around and formats them.
  */
 #include "config.h"
 
-#include <ctype.h>
 #include <math.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/activation.h"
 #include "i18n.h"
-#include "core/curve.h"
-#include "plot.h"
 #include "step.h"
-#include "strbuf.h"
-#include "template.h"
 
 struct step_snapshot {
 	enum loss_id	 loss;
@@ -734,7 +726,7 @@ step_set_option(struct step *s, const char *name, double v, struct err *e)
 	return 0;
 }
 
-/* ---- rendering ----------------------------------------------------------- */
+/* ---- formatting ---------------------------------------------------------- */
 
 const char *
 step_fmt(double v, int prec, char *buf, size_t len)
@@ -751,19 +743,3 @@ step_fmt(double v, int prec, char *buf, size_t len)
 	return buf;
 }
 
-char *
-step_render(const struct step *s, const char *tmpl, int *nbad, char *bad,
-    size_t badlen)
-{
-	struct template_info	 info;
-	char			*r;
-
-	r = template_render(s, tmpl, &info);
-	if (nbad != NULL)
-		*nbad = info.nbad + info.nmissing;
-	if (bad != NULL && badlen > 0)
-		snprintf(bad, badlen, "%s", info.nbad > 0 ? info.bad :
-		    info.nmissing > 0 ? "an index the values do not have" :
-		    "");
-	return r;
-}

@@ -7,7 +7,7 @@
  * them (loss_eval, pitfall_eval when a pitfall is set, diag_check) and keeps
  * the results or the core's error text.  Editing helpers keep the target
  * consistent with the input (index targets stay in range), every edit can be
- * undone, and step_reset() returns to the lesson's values.  step_render()
+ * undone, and step_reset() returns to the lesson's values.  template.h
  * fills a template's {placeholders} from the results, so the narrative never
  * disagrees with the numbers.  No curses, no output.
  *
@@ -169,13 +169,6 @@ int		 step_undo(struct step *s);
 /* Back to the lesson's values (undoable); recomputes. */
 void		 step_reset(struct step *s);
 
-/*
- * template_render() (template.h) with a simpler report: nbad (if not NULL)
- * receives the number of unknown names, syntax errors and indices the
- * values do not have, bad (if not NULL) a description of the first.
- */
-char		*step_render(const struct step *s, const char *tmpl, int *nbad,
-		    char *bad, size_t badlen);
 /* Format a number compactly: %.6g (or prec significant digits if > 0),
    "nan", "inf", "-inf"; -0 prints as 0. */
 const char	*step_fmt(double v, int prec, char *buf, size_t len);

@@ -28,6 +28,7 @@
 #include "core/pitfall.h"
 #include "lesson.h"
 #include "step.h"
+#include "template.h"
 #include "text.h"
 #include "tap.h"
 
@@ -569,7 +570,23 @@ test_text(void)
 	free(t);
 }
 
-/* Parse a number printed by step_render. */
+/* template_render, counting unknown names and missing indices together
+   (nbad) and naming the first unknown one (bad). */
+static char *
+render_count(const struct step *s, const char *tmpl, int *nbad, char *bad,
+    size_t badlen)
+{
+	struct template_info	 info;
+	char			*r;
+
+	r = template_render(s, tmpl, &info);
+	*nbad = info.nbad + info.nmissing;
+	if (bad != NULL)
+		snprintf(bad, badlen, "%s", info.bad);
+	return r;
+}
+
+/* Parse a number printed by template_render. */
 static double
 num_at(const char *s, const char *key)
 {
@@ -598,7 +615,7 @@ test_render(void)
 		return;
 	loss_eval(LOSS_BCE_LOGITS, &z, &y, &o, &r, &e);
 	pitfall_eval(PITFALL_DOUBLE_SIGMOID, &z, &y, &o, &pr, &e);
-	out = step_render(&s, "v={value} g1={grad[1]} e0={elem[0]} "
+	out = render_count(&s, "v={value} g1={grad[1]} e0={elem[0]} "
 	    "d={denom} C={C} N={N} x1={input[1]} y0={target[0]} "
 	    "pv={pitfall.value} pg2={pitfall.grad[2]} df={diff} "
 	    "s0={sigmoid[0]} v3={value:3} {{lit}}", &nbad, bad, sizeof bad);
@@ -628,7 +645,7 @@ test_render(void)
 	tap_ok(strstr(out, want) != NULL, "{value:3} has 3 digits");
 	tap_ok(strstr(out, " {lit}") != NULL, "{{ }} are literal braces");
 	free(out);
-	out = step_render(&s, "a {nope} b {grad[7]} c {grad[0][0]} {value",
+	out = render_count(&s, "a {nope} b {grad[7]} c {grad[0][0]} {value",
 	    &nbad, bad, sizeof bad);
 	tap_ok(out && nbad == 4 && strcmp(bad, "nope") == 0 &&
 	    strcmp(out, "a {?nope} b — c — {?}value") == 0,
@@ -644,7 +661,7 @@ test_render(void)
 	    &e) == 0 && s.ok, "ce step computes"))
 		return;
 	loss_eval(LOSS_CE, &cz, &ct, &o, &r, &e);
-	out = step_render(&s, "g={grad[1][2]} e={elem[1]} N={N} C={C} "
+	out = render_count(&s, "g={grad[1][2]} e={elem[1]} N={N} C={C} "
 	    "p={softmax[0][0]}", &nbad, NULL, 0);
 	tap_ok(out && nbad == 0 && tap_close(num_at(out, "g="),
 	    MAT_AT(&r.grad, 1, 2), 1e-5) && tap_close(num_at(out, "e="),
