@@ -606,7 +606,7 @@ test_render(void)
 	struct loss_result r = LOSS_RESULT_INIT, pr = LOSS_RESULT_INIT;
 	struct step	 s;
 	struct err	 e;
-	char		*out, bad[64], want[64];
+	char		*out, bad[128], want[64];
 	int		 nbad;
 
 	loss_opts_init(&o);
