@@ -210,28 +210,33 @@ session_options(const struct session *ss, const struct session_opt **out,
 	return n;
 }
 
+/* The value of scalar option `name` in op (NaN for an unknown name). */
+static double
+session_scalar(const struct loss_opts *op, const char *name)
+{
+	if (strcmp(name, "ignore_index") == 0)
+		return (double)op->ignore_index;
+	if (strcmp(name, "label_smoothing") == 0)
+		return op->label_smoothing;
+	if (strcmp(name, "margin") == 0)
+		return op->margin;
+	if (strcmp(name, "p") == 0)
+		return op->p;
+	if (strcmp(name, "alpha") == 0)
+		return op->alpha;
+	if (strcmp(name, "gamma") == 0)
+		return op->gamma;
+	if (strcmp(name, "log_target") == 0)
+		return op->log_target;
+	return NAN;
+}
+
 double
 session_option_value(const struct session *ss, const struct session_opt *o)
 {
-	const struct loss_opts *op = &session_cur_const(ss)->st.opts;
-
 	if (o->kind != SESSION_OPT_SCALAR)
 		return NAN;
-	if (strcmp(o->name, "ignore_index") == 0)
-		return (double)op->ignore_index;
-	if (strcmp(o->name, "label_smoothing") == 0)
-		return op->label_smoothing;
-	if (strcmp(o->name, "margin") == 0)
-		return op->margin;
-	if (strcmp(o->name, "p") == 0)
-		return op->p;
-	if (strcmp(o->name, "alpha") == 0)
-		return op->alpha;
-	if (strcmp(o->name, "gamma") == 0)
-		return op->gamma;
-	if (strcmp(o->name, "log_target") == 0)
-		return op->log_target;
-	return NAN;
+	return session_scalar(&session_cur_const(ss)->st.opts, o->name);
 }
 
 const char *
@@ -264,21 +269,9 @@ session_fixed_options(const struct session *ss, char *buf, size_t len)
 			    &s->pos_weight;
 			snprintf(v, sizeof v, "%s", m->ndim == 0 ? "none" :
 			    "[...]");
-		} else {
-			/* the value of an option the lesson does not expose:
-			   read it without the mask */
-			const struct loss_opts *op = &s->opts;
-			double x = strcmp(o->name, "ignore_index") == 0 ?
-			    (double)op->ignore_index :
-			    strcmp(o->name, "label_smoothing") == 0 ?
-			    op->label_smoothing : strcmp(o->name, "margin") ==
-			    0 ? op->margin : strcmp(o->name, "p") == 0 ? op->p :
-			    strcmp(o->name, "alpha") == 0 ? op->alpha :
-			    strcmp(o->name, "gamma") == 0 ? op->gamma :
-			    op->log_target;
-
-			step_fmt(x, 6, v, sizeof v);
-		}
+		} else
+			step_fmt(session_scalar(&s->opts, o->name), 6, v,
+			    sizeof v);
 		snprintf(buf + n, len - n, "%s%s=%s", n ? ", " : "", o->name,
 		    v);
 	}
