@@ -236,18 +236,6 @@ cl_typed_numbers(struct cl_ctx *c, const char *what, const char *tmpl,
 	}
 }
 
-/* Whether the step's question has choices with {when}. */
-static int
-cl_live(const struct lesson_step *ls)
-{
-	int	k;
-
-	for (k = 0; k < ls->predict.nchoices; k++)
-		if (strstr(ls->predict.choices[k], "{when ") != NULL)
-			return 1;
-	return 0;
-}
-
 /* One template of the step: names, values, what it gives away. */
 static void
 cl_template(struct cl_ctx *c, const char *what, const char *tmpl,
@@ -294,7 +282,7 @@ cl_template(struct cl_ctx *c, const char *what, const char *tmpl,
 		cl_say(c, 1, "%s: it shows computed results before the "
 		    "question is answered (they give the answer away)", what);
 	/* a live choice's number is a guess to choose, not a claim */
-	if (!cl_live(c->ls) || (strncmp(what, "choice", 6) != 0 &&
+	if (!session_choices_live(&c->ls->predict) || (strncmp(what, "choice", 6) != 0 &&
 	    strcmp(what, "answer") != 0))
 		cl_typed_numbers(c, what, tmpl, vs);
 	if (info.nplural > 0)
@@ -312,12 +300,12 @@ cl_whens(struct cl_ctx *c)
 	int			 k, nwhen = 0, nfit = 0, fit = -1;
 
 	for (k = 0; k < q->nchoices; k++) {
+		if (strstr(q->choices[k], "{when ") == NULL)
+			continue;
+		nwhen++;
 		if ((r = template_render(c->s, q->choices[k], &info)) == NULL)
 			continue;
 		free(r);
-		if (info.when == -1)
-			continue;
-		nwhen++;
 		if (info.when == 1) {
 			nfit++;
 			fit = k;

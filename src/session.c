@@ -653,13 +653,13 @@ session_quiz(const struct session *ss, struct session_quiz *q)
 	q->choice = sp->choice;
 	q->tolerance = p->tolerance;
 	q->tolerance_abs = p->tolerance_abs;
-	for (k = 0; k < p->nchoices; k++) {
+	q->live = session_choices_live(p);
+	for (k = 0; q->live && k < p->nchoices; k++) {
+		/* a choice whose {when} is in a branch not taken does not
+		   fit */
 		if ((r = template_render(s, p->choices[k], &info)) == NULL)
 			continue;
 		free(r);
-		if (info.when == -1)
-			continue;
-		q->live = 1;
 		if (info.when == 1) {
 			nfit++;
 			fit = k;
@@ -710,6 +710,17 @@ session_quiz(const struct session *ss, struct session_quiz *q)
 	else
 		q->verdict = fabs(q->guess - q->answer) <= tol ?
 		    SESSION_RIGHT : SESSION_WRONG;
+}
+
+int
+session_choices_live(const struct lesson_predict *p)
+{
+	int	k;
+
+	for (k = 0; k < p->nchoices; k++)
+		if (strstr(p->choices[k], "{when ") != NULL)
+			return 1;
+	return 0;
 }
 
 /* The question of the current step, or NULL with e set. */

@@ -219,6 +219,9 @@ struct session_quiz {
 	int		 tolerance_abs;
 };
 
+/* Whether the choices of p carry {when} (the right one then follows the
+   values on screen). */
+int		 session_choices_live(const struct lesson_predict *p);
 /* The current step's question and its verdict for the values on screen. */
 void		 session_quiz(const struct session *ss, struct session_quiz *q);
 /* Answer with choice k (0-based).  -1 with e set: no question, no such

@@ -501,7 +501,7 @@ check_quiz(struct session *ss, struct ptotals *t, const char *file)
 	if (!q.has)
 		return;
 	p = &s->src->predict;
-	for (k = 0; k < p->nchoices; k++) {
+	for (k = 0; session_choices_live(p) && k < p->nchoices; k++) {
 		r = template_render(s, p->choices[k], &ti);
 		free(r);
 		if (ti.when == 1) {
