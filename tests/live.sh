@@ -125,4 +125,50 @@ ok $? "kl-div: p says that no pitfall applies"
 keys q
 wait_exit
 
+# plots that match the step: the true class's score, the live class
+# count, the mark at the loss the tables show
+if command -v gnuplot >/dev/null 2>&1; then
+	start 130 45 -- margin-losses
+	wait_for "Step 1/"
+	wait_for "MultiMarginLoss of sample 0 as z[0][3] varies (C = 4)"
+	ok $? "margin-losses: the plot follows the true class's score, with C = 4"
+	keys Space 1
+	wait_for "Step 2/"
+	wait_for "ℓ[0] = 0 at z = 2"
+	ok $? "... step 2: the mark sits at the loss shown, exactly 0"
+	keys c
+	wait_for "(C = 5)"
+	ok $? "... a class added: the title says C = 5"
+	keys q
+	wait_exit
+	start 130 50 -- double-sigmoid
+	wait_for "Step 1/"
+	keys Space Space 2
+	wait_for "floor of ℓ[0] for this target = 0.3133"
+	ok $? "double-sigmoid step 3: the plot's floor says it is one element's"
+	wait_for "lowest possible L (these targets)"
+	ok $? "... and the pane's figure says it is L for these targets"
+	keys q
+	wait_exit
+	start 140 45 -- kl-div
+	wait_for "Step 1/"
+	wait_for "each marked input value (other values fixed)"
+	ok $? "kl-div: the plot is drawn from the step's own values"
+	keys q
+	wait_exit
+else
+	for i in 1 2 3 4 5 6; do skip "gnuplot is not installed"; done
+fi
+
+# code stays code: a trailing comment that does not fit goes above its line
+start 80 40 -- bce
+wait_for "Step 1/"
+keys C-d C-d
+wait_for "PyTorch"
+screen | grep -Eq '^  [a-z_]+$'
+[ $? -ne 0 ]
+ok $? "no word of a comment alone on a line of the code pane"
+keys q
+wait_exit
+
 done_testing
