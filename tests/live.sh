@@ -22,7 +22,7 @@ ok $? "... the plot pane says why it has no plot"
 keys C-d C-d
 wait_for "# torch raises: all elements of input should be between 0 and 1"
 ok $? "... the PyTorch lines with the values end with what torch raises"
-keys q
+keys Q Q
 wait_exit
 
 # ce: removing the class a target names is refused, the target stays 2
@@ -41,7 +41,7 @@ keys Tab
 wait_for "target y (class index)"
 screen | grep -Eq 's0 .* s0 +2( |$)'
 ok $? "... the target of sample 0 still reads 2"
-keys q
+keys Q Q
 wait_exit
 
 # bce, step 2: p[3] = 0.5 and "about 4.6" is no longer right
@@ -70,7 +70,7 @@ ok $? "... and with the lesson's values 'about 4.6' is right"
 keys 7
 wait_for "already answered (R asks again)"
 ok $? "a second answer is refused with a reason"
-keys q
+keys Q Q
 wait_exit
 
 # predict first means hidden: no plot, floor or pitfall curve before the answer
@@ -86,7 +86,7 @@ ok $? "... and no floor value on screen"
 keys 2
 wait_gone "(the plot appears once you have answered)"
 ok $? "... the plot appears with the answer"
-keys q
+keys Q Q
 wait_exit
 start 120 45 -- double-sigmoid
 wait_for "Step 1/"
@@ -94,7 +94,7 @@ wait_for "(the plot appears once you have answered)"
 ok $? "double-sigmoid step 1: no pitfall curve before the answer"
 screen | grep -Fq "(The explanation appears once you have answered.)"
 ok $? "... nor the explanation"
-keys q
+keys Q Q
 wait_exit
 
 # pitfalls only where they apply: bce offers BCELoss on logits, with its
@@ -115,14 +115,14 @@ ok $? "... and naive-float32 is not offered on probabilities"
 keys P
 wait_for "bce-on-logits is the only pitfall for bce"
 ok $? "P says there is no other"
-keys q
+keys Q Q
 wait_exit
 start 120 45 -- kl-div
 wait_for "Step 1/"
 keys p
 wait_for "no pitfall applies to kl-div"
 ok $? "kl-div: p says that no pitfall applies"
-keys q
+keys Q Q
 wait_exit
 
 # plots that match the step: the true class's score, the live class
@@ -139,7 +139,7 @@ if command -v gnuplot >/dev/null 2>&1; then
 	keys c
 	wait_for "(C = 5)"
 	ok $? "... a class added: the title says C = 5"
-	keys q
+	keys Q Q
 	wait_exit
 	start 130 50 -- double-sigmoid
 	wait_for "Step 1/"
@@ -148,13 +148,13 @@ if command -v gnuplot >/dev/null 2>&1; then
 	ok $? "double-sigmoid step 3: the plot's floor says it is one element's"
 	wait_for "lowest possible L (these targets)"
 	ok $? "... and the pane's figure says it is L for these targets"
-	keys q
+	keys Q Q
 	wait_exit
 	start 140 45 -- kl-div
 	wait_for "Step 1/"
 	wait_for "each marked input value (other values fixed)"
 	ok $? "kl-div: the plot is drawn from the step's own values"
-	keys q
+	keys Q Q
 	wait_exit
 else
 	for i in 1 2 3 4 5 6; do skip "gnuplot is not installed"; done
@@ -168,7 +168,7 @@ wait_for "PyTorch"
 screen | grep -Eq '^  [a-z_]+$'
 [ $? -ne 0 ]
 ok $? "no word of a comment alone on a line of the code pane"
-keys q
+keys Q Q
 wait_exit
 
 done_testing

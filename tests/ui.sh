@@ -40,7 +40,7 @@ ok $? "Esc leaves the help"
 keys q
 wait_exit
 [ "$status" = 0 ]
-ok $? "q quits with status 0 (got $status)"
+ok $? "q on the list quits with status 0 (got $status)"
 
 # --- every shipped lesson opens ------------------------------------------
 for f in "$top_srcdir"/lessons/*.lesson; do
@@ -55,7 +55,7 @@ for f in "$top_srcdir"/lessons/*.lesson; do
 	keys End
 	wait_for "Step $n/$n:"
 	ok $? "lesson $id: End reaches step $n"
-	keys q
+	keys Q Q
 	wait_exit
 done
 
@@ -178,7 +178,7 @@ if [ $have_python -eq 1 ]; then
 else
 	for i in 1 2 3; do skip "python3 missing"; done
 fi
-keys q
+keys Q Q
 wait_exit
 
 # --- the pitfall at 80 columns, golden --------------------------------------
@@ -219,7 +219,7 @@ if [ $have_python -eq 1 ]; then
 else
 	for i in 1 2 3 4 5 6; do skip "python3 missing"; done
 fi
-keys q
+keys Q Q
 wait_exit
 
 # --- the PyTorch line with the learner's values, run by PyTorch itself -------
@@ -234,7 +234,7 @@ wait_for "weight = [1, 2, 1]"
 ok $? "options: Enter creates a weight of ones, > nudges an element by 1"
 if /usr/bin/python3 -c 'import torch' >/dev/null 2>&1; then
 	screen >"$tmp/code-screen"
-	shown=$(sed -n 's/^  L = .* = \([-0-9.e+]*\)$/\1/p' "$tmp/code-screen" | head -1)
+	shown=$(sed -n 's/^.*L = [^=]* = \([-0-9.e+]*\).*$/\1/p' "$tmp/code-screen" | head -1)
 	awk '/^PyTorch, with the values above/ { on = 1; next }
 	    on && /^$/ { exit }
 	    on { sub(/^  /, ""); print }' "$tmp/code-screen" >"$tmp/code.py"
@@ -254,14 +254,14 @@ print("%.8g" % eval(compile(last, "code", "eval"), env).item())' \
 else
 	skip "PyTorch is not installed"
 fi
-keys q
+keys Q Q
 wait_exit
 
 # --- resizing ---------------------------------------------------------------
 start 100 32 -- uitest
 wait_for "L = mean of 3 = 0.30475556"
 T resize-window -x 60 -y 20 2>/dev/null || T resize-window -t 0 -x 60 -y 20
-wait_for "q quit"
+wait_for "? help"
 ok $? "60x20: the hint bar is there"
 wait_for "L = mean of 3 = 0.30475556"
 ok $? "60x20: the result strip is there"
@@ -272,10 +272,10 @@ ok $? "30x10: terminal too small"
 T resize-window -x 100 -y 32
 wait_for "Step 1/3: Plain values"
 ok $? "back to 100x32: the lesson again"
-keys q
+keys Q
 wait_exit
 [ "$status" = 0 ]
-ok $? "q after resizing exits 0"
+ok $? "Q after resizing exits 0"
 
 # --- the smallest size, presenter mode, autoplay, Chinese -------------------------
 start 40 12 -- uitest
@@ -284,10 +284,13 @@ ok $? "40x12 (the minimum) still shows the lesson"
 keys Enter 1 Enter
 wait_for "L = mean of 3 = 0.36"
 ok $? "40x12: editing works"
-keys q
+keys Q
+wait_for "Q again quits"
+ok $? "40x12: Q with an edit not saved asks first"
+keys Q
 wait_exit
 [ "$status" = 0 ]
-ok $? "40x12: q exits 0"
+ok $? "40x12: Q again exits 0"
 
 start 100 32 -- --present uitest
 wait_for "The mean of the 3 element losses"
@@ -299,14 +302,14 @@ ok $? "presenter mode: the value in large figures"
 keys Space
 wait_for "Is the loss above 0.5?"
 ok $? "presenter mode: Space steps"
-keys q
+keys Q Q
 wait_exit
 
 start 100 32 -- --autoplay 1 uitest
 wait_for "Step 1/3"
 wait_for "Step 2/3"
 ok $? "--autoplay 1 steps by itself"
-keys q
+keys Q Q
 wait_exit
 
 zhfile=$(ls "$top_srcdir"/lessons/*.zh.lesson 2>/dev/null | head -1)
@@ -316,10 +319,10 @@ if [ -n "$zhfile" ]; then
 	start 160 32 -- --lang zh "$zhid"
 	wait_for "$zhtitle"
 	ok $? "--lang zh: the Chinese lesson $zhid opens with its title"
-	keys q
+	keys Q
 	wait_exit
 	[ "$status" = 0 ]
-	ok $? "--lang zh: q exits 0"
+	ok $? "--lang zh: Q exits 0"
 else
 	skip "no Chinese lessons"
 	skip "no Chinese lessons"
@@ -331,7 +334,7 @@ wait_for "L = mean of 3"
 T capture-pane -p -e >"$tmp/colour"
 grep -q '\[3[0-7]m\|\[3[0-7];\|;3[0-7]m\|\[4[0-7]m\|;4[0-7]m\|38;5' "$tmp/colour"
 ok $? "colour mode uses colours"
-keys q
+keys Q Q
 wait_exit
 start 100 32 NO_COLOR=1 -- uitest
 wait_for "L = mean of 3"
@@ -340,23 +343,26 @@ T capture-pane -p -e >"$tmp/mono"
 ok $? "NO_COLOR=1: no colour at all"
 grep -q '\[7m\|;7m\|\[1m\|;1m' "$tmp/mono"
 ok $? "NO_COLOR=1: bold/reverse still mark things"
-keys q
+keys Q Q
 wait_exit
 start 100 32 -- --no-color uitest
 wait_for "L = mean of 3"
 T capture-pane -p -e >"$tmp/mono2"
 ! grep -q '\[3[0-7]m\|\[3[0-7];\|;3[0-7]m\|38;5' "$tmp/mono2"
 ok $? "--no-color: no colour"
-keys q
+keys Q Q
 wait_exit
 
 # --- leaving a clean terminal -----------------------------------------------------
 start 100 32 -- uitest
 wait_for "L = mean of 3"
 keys q
+wait_for "classification losses, explained"
+ok $? "q in a lesson goes back to the list"
+keys Q Q
 wait_exit
 [ "$status" = 0 ]
-ok $? "q: exit status 0"
+ok $? "q on the list: exit status 0"
 grep -q -- '-icanon' "$tmp/stty" || grep -q -- '-echo ' "$tmp/stty"
 [ $? -ne 0 ]
 ok $? "q: the terminal is back in canonical mode with echo"
@@ -433,13 +439,13 @@ if [ $have_python -eq 1 ]; then
 	keys j j
 	wait_for "Class demo"
 	ok $? "the list shows it without a restart"
-	keys q
+	keys Q Q
 	wait_exit
 	start 100 32 -- "$saved"
 	wait_for "Class demo"
 	wait_for "L = mean of 3 = $want"
 	ok $? "the saved lesson opens with the edited value: $want"
-	keys q
+	keys Q Q
 	wait_exit
 	rm -f "$saved"
 else
@@ -461,7 +467,7 @@ if command -v gnuplot >/dev/null 2>&1; then
 	keys E
 	wait_for "losslab-uitest-1.svg"
 	ok $? "E exports SVG"
-	keys q
+	keys Q Q
 	wait_exit
 else
 	for i in 1 2 3 4; do skip "gnuplot is not installed"; done
@@ -492,7 +498,7 @@ EOF
 	runs=$((after - before))
 	[ "$runs" -le 3 ]
 	ok $? "gnuplot ran $runs times for 20 keystrokes (cached, refreshed when idle)"
-	keys q
+	keys Q Q
 	wait_exit
 else
 	for i in 1 2 3 4; do skip "gnuplot or python3 missing"; done
@@ -508,7 +514,7 @@ wait_for "gnuplot is not installed"
 ok $? "without gnuplot the plot pane says so"
 wait_for "L = mean of 3 = 0.30475556"
 ok $? "... and everything else works"
-keys q
+keys Q Q
 wait_exit
 
 # --- keystroke timing (measured, reported, not a pass/fail criterion) --------------

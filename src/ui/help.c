@@ -62,7 +62,7 @@ static const struct {
 
 static int	help_top;
 
-void
+static void
 help_draw(struct ui *u)
 {
 	int	 rows = LINES, cols = COLS, y, keyw = 18, lines, i;
@@ -110,12 +110,14 @@ help_draw(struct ui *u)
 	}
 	draw_fill(stdscr, rows - 1, 0, cols, ROLE_HINT);
 	draw_str(stdscr, rows - 1, 1, cols - 2, ROLE_HINT,
-	    _("Up/Down scroll   Esc/? back   q quit"));
+	    _("↑↓ scroll   q, Esc or ? back   Q quit"));
+	wnoutrefresh(stdscr);
 }
 
-void
+static enum ui_action
 help_key(struct ui *u, int key)
 {
+	(void)u;
 	switch (key) {
 	case KEY_UP:
 	case 'k':
@@ -132,14 +134,26 @@ help_key(struct ui *u, int key)
 	case ' ':
 		help_top += LINES - 3;
 		break;
-	case 'q':
-		u->quit = 1;
+	case KEY_HOME:
+	case 'g':
+		help_top = 0;
 		break;
+	case KEY_MOUSE:
+		if (u->mouse_bstate & BUTTON4_PRESSED)
+			help_top -= 3;
+		else if (u->mouse_bstate & BUTTON5_PRESSED)
+			help_top += 3;
+		break;
+	case 'q':
 	case 27:
 	case '?':
 	case KEY_F(1):
-		u->screen = u->back;
 		help_top = 0;
-		break;
+		return UI_BACK;
 	}
+	return UI_STAY;
 }
+
+const struct ui_screen help_screen = {
+	"help", NULL, help_draw, help_key, NULL, NULL, NULL
+};

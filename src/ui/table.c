@@ -104,6 +104,9 @@ table_draw(WINDOW *w, int y, int x, int maxw, struct table *t)
 
 	draw_str(w, y, x, maxw, t->focused ? ROLE_HEADING : ROLE_LABEL,
 	    t->title);
+	t->at_y = y;
+	t->at_x = x;
+	t->c0 = t->c1 = 0;
 	if (t->g.rows == 0) {
 		draw_str(w, y + 2, x, maxw, ROLE_LABEL, _("(empty)"));
 		return maxw < 10 ? maxw : 10;
@@ -121,6 +124,8 @@ table_draw(WINDOW *w, int y, int x, int maxw, struct table *t)
 	c1 = c0 + (size_t)fit;
 	if (c1 > t->g.cols)
 		c1 = t->g.cols;
+	t->c0 = c0;
+	t->c1 = c1;
 	/* Column header: class or element index. */
 	for (c = c0; c < c1; c++) {
 		cx = x + lab + (int)(c - c0) * TABLE_CELLW;
@@ -161,6 +166,12 @@ table_draw(WINDOW *w, int y, int x, int maxw, struct table *t)
 		}
 	}
 	return table_width(t, c1 - c0);
+}
+
+int
+table_cell_x(const struct table *t, size_t c)
+{
+	return t->at_x + (t->rowlab ? 5 : 0) + (int)(c - t->c0) * TABLE_CELLW;
 }
 
 /* Lay out tables left to right, wrapping; returns the lines used. */

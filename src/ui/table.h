@@ -35,7 +35,15 @@ struct table {
 	int		 coloff;	/* first column drawn */
 	int		 rowlab;	/* draw sample labels */
 	const char	*colhead;	/* header of a one-column view */
+	/* Where table_draw put it, for mouse clicks: the title's line and
+	   column, the columns c0 <= c < c1 shown; grid cell (r, c) is at line
+	   at_y + 2 + r, columns table_cell_x(t, c) .. + TABLE_CELLW. */
+	int		 at_y, at_x;
+	size_t		 c0, c1;
 };
+
+/* The first column of grid column c of a drawn table. */
+int	 table_cell_x(const struct table *t, size_t c);
 
 /* View m as a grid: 2-D as is, 1-D as one row, or as one column when
    column != 0.  m may be NULL or empty (0 rows). */

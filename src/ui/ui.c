@@ -3,10 +3,17 @@
  *
  * Order of events: load the lesson catalogue and resolve the lesson argument
  * (errors print as "losslab: ..." before the terminal is touched), start
- * curses (ui_init), then loop: draw the current screen, read one key, give
- * it to the screen, which edits the live step and recomputes it at once.
- * KEY_RESIZE is handled here and nowhere else; below UI_MIN_COLS x
+ * curses (ui_init), then loop: draw the screen on top of the stack, read
+ * one key, give it to that screen, and do what its handler answers (stay,
+ * go back, open the help, a lesson or the zoomed plot, quit).  Screens
+ * never switch screens themselves and never draw each other.  KEY_RESIZE,
+ * Ctrl-L, ? and Q are handled here and nowhere else; below UI_MIN_COLS x
  * UI_MIN_ROWS a "terminal too small" screen replaces everything.
+ *
+ * Keys: an escape sequence the terminal's terminfo entry does not know
+ * (Home and End of xterm-256color inside tmux, say) is read whole and
+ * dropped, never taken for Esc and letters; the common Home/End sequences
+ * are taught to ncurses.
  *
  * Signals: SIGINT, SIGTERM and SIGHUP only set a flag (no curses call in a
  * handler); the loop sees it at the next wake-up (getch is interrupted, and
@@ -78,6 +85,22 @@ ui_init(const struct app_opts *app)
 #endif
 	curs_set(0);
 	colors_init(app != NULL && app->no_color);
+#ifdef NCURSES_VERSION
+	/* Home and End as tmux, screen and xterm send them, whatever TERM's
+	   entry says */
+	define_key("\033[1~", KEY_HOME);
+	define_key("\033[7~", KEY_HOME);
+	define_key("\033[H", KEY_HOME);
+	define_key("\033OH", KEY_HOME);
+	define_key("\033[4~", KEY_END);
+	define_key("\033[8~", KEY_END);
+	define_key("\033[F", KEY_END);
+	define_key("\033OF", KEY_END);
+#endif
+	/* clicks and the wheel */
+	mousemask(BUTTON1_CLICKED | BUTTON1_PRESSED | BUTTON4_PRESSED |
+	    BUTTON5_PRESSED, NULL);
+	mouseinterval(0);
 
 	memset(&sa, 0, sizeof sa);
 	sa.sa_handler = ui_on_signal;
@@ -125,6 +148,51 @@ ui_now_ms(void)
 	return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
 }
 
+/*
+ * After an Esc: a lone Esc is the key, and so is Esc followed by any key
+ * but [ and O (which stays in the queue); Esc [ or Esc O already waiting
+ * is a sequence curses did not recognise -- read it to its end (CSI:
+ * parameters and intermediates, then a final byte; SS3: one byte), map the
+ * Home and End spellings, drop the rest (0: no key).
+ */
+static int
+ui_escape(void)
+{
+	wint_t	c;
+	int	r, n, p = 0, intro;
+
+	timeout(0);
+	r = get_wch(&c);
+	if (r == ERR)
+		return 27;
+	if (r == KEY_CODE_YES || (c != '[' && c != 'O')) {
+		/* Esc, then another key typed quickly: both count */
+		if (r == KEY_CODE_YES)
+			ungetch((int)c);
+		else
+			unget_wch((wchar_t)c);
+		return 27;
+	}
+	intro = (int)c;
+	for (n = 0; n < 32; n++) {
+		if (get_wch(&c) != OK)
+			return 0;
+		if (intro == 'O')
+			break;
+		if (c >= '0' && c <= '9')
+			p = p * 10 + (int)(c - '0');
+		if (c >= 0x40 && c <= 0x7e)
+			break;
+	}
+	if ((intro == 'O' || intro == '[') && (c == 'H' || (c == '~' &&
+	    (p == 1 || p == 7))))
+		return KEY_HOME;
+	if ((intro == 'O' || intro == '[') && (c == 'F' || (c == '~' &&
+	    (p == 4 || p == 8))))
+		return KEY_END;
+	return 0;
+}
+
 /* Read one key: a curses KEY_* code, an ASCII character, or
    UI_KEY_TIMEOUT (timed out or interrupted: look at the signal flag).
    A terminal that has gone away makes getch fail at once, again and
@@ -153,6 +221,8 @@ ui_getkey(int timeout_ms, int *lost)
 	fast_errors = 0;
 	if (r == KEY_CODE_YES)
 		return (int)wch;
+	if (wch == 27)
+		return ui_escape();
 	if (wch > 0x7e)		/* text for the editor line; no key binding */
 		return wch > 0x10ffff ? 0 : UI_KEY_CHAR((int)wch);
 	return (int)wch;
@@ -171,6 +241,75 @@ ui_draw_small(void)
 		draw_str(stdscr, 3, 0, COLS, ROLE_LABEL, _("q quits"));
 }
 
+const struct ui_screen *
+ui_top(const struct ui *u)
+{
+	return u->depth > 0 ? u->stack[u->depth - 1] : &list_screen;
+}
+
+/* Put screen sc on top; 0, or -1 when it would not open. */
+static int
+ui_push(struct ui *u, const struct ui_screen *sc)
+{
+	if (u->depth == UI_STACK_MAX || ui_top(u) == sc)
+		return -1;
+	if (sc->open != NULL && sc->open(u) != 0)
+		return -1;
+	u->stack[u->depth++] = sc;
+	return 0;
+}
+
+static void
+ui_pop(struct ui *u)
+{
+	const struct ui_screen	*sc = ui_top(u);
+
+	if (u->depth <= 1)
+		return;		/* the list stays */
+	if (sc->close != NULL)
+		sc->close(u);
+	u->depth--;
+}
+
+/* Do what a key handler asked for. */
+static void
+ui_act(struct ui *u, enum ui_action a)
+{
+	size_t	n;
+
+	if (a != UI_QUIT)
+		u->quit_asked = 0;
+	switch (a) {
+	case UI_STAY:
+		break;
+	case UI_BACK:
+		ui_pop(u);
+		break;
+	case UI_QUIT:
+		/* edits are lost on quitting: ask once */
+		if ((n = lessonview_unsaved(u)) > 0 && !u->quit_asked) {
+			u->quit_asked = 1;
+			ui_message(u, ROLE_WARNING, n == 1 ? _("Q again quits: "
+			    "1 lesson has edits that are not saved (w saves "
+			    "them)") : _("Q again quits: %zu lessons have edits "
+			    "that are not saved (w saves them)"), n);
+			break;
+		}
+		u->quit = 1;
+		break;
+	case UI_OPEN_HELP:
+		ui_push(u, &help_screen);
+		break;
+	case UI_OPEN_LESSON:
+		if (ui_top(u) != &lesson_screen)
+			ui_push(u, &lesson_screen);
+		break;
+	case UI_OPEN_ZOOM:
+		ui_push(u, &zoom_screen);
+		break;
+	}
+}
+
 static void
 ui_draw(struct ui *u)
 {
@@ -181,24 +320,9 @@ ui_draw(struct ui *u)
 		doupdate();
 		return;
 	}
-	if (u->screen != UI_SCREEN_LESSON)
-		u->timeout_ms = -1;
-	switch (u->screen) {
-	case UI_SCREEN_LIST:
-		curs_set(0);
-		list_draw(u);
-		wnoutrefresh(stdscr);
-		break;
-	case UI_SCREEN_LESSON:
-		/* Refreshes stdscr and its pad itself, cursor included. */
-		lessonview_draw(u);
-		break;
-	case UI_SCREEN_HELP:
-		curs_set(0);
-		help_draw(u);
-		wnoutrefresh(stdscr);
-		break;
-	}
+	u->timeout_ms = -1;	/* a screen that needs a wake-up sets it */
+	curs_set(0);
+	ui_top(u)->draw(u);
 	doupdate();
 }
 
@@ -206,6 +330,8 @@ ui_draw(struct ui *u)
 static int
 ui_global_key(struct ui *u, int key)
 {
+	MEVENT	ev;
+
 	switch (key) {
 	case KEY_RESIZE:
 		/* ncurses has resized stdscr; the next draw lays out anew. */
@@ -216,11 +342,21 @@ ui_global_key(struct ui *u, int key)
 		return 1;
 	case '?':
 	case KEY_F(1):
-		if (u->screen != UI_SCREEN_HELP) {
-			u->back = u->screen;
-			u->screen = UI_SCREEN_HELP;
+		if (ui_top(u) != &help_screen) {
+			ui_act(u, UI_OPEN_HELP);
 			return 1;
 		}
+		return 0;
+	case 'Q':
+		ui_act(u, UI_QUIT);
+		return 1;
+	case KEY_MOUSE:
+		/* the event for the screen, which gets KEY_MOUSE next */
+		if (getmouse(&ev) != OK)
+			return 1;
+		u->mouse_y = ev.y;
+		u->mouse_x = ev.x;
+		u->mouse_bstate = (unsigned long)ev.bstate;
 		return 0;
 	}
 	return 0;
@@ -394,7 +530,6 @@ ui_main(const struct app_opts *app, const char *lesson)
 	u.app = app;
 	u.cat = &cat;
 	u.lang = app != NULL && app->lang != NULL ? app->lang : i18n_lang();
-	u.screen = UI_SCREEN_LIST;
 	u.timeout_ms = -1;
 
 	if (lesson_catalog_load(&cat, app) == -1) {
@@ -429,10 +564,10 @@ ui_main(const struct app_opts *app, const char *lesson)
 		goto out;
 	}
 
+	u.stack[u.depth++] = &list_screen;
 	if (lesson != NULL) {
 		u.cur = open;
-		if (lessonview_open(&u, open) == -1)
-			u.screen = UI_SCREEN_LIST;
+		ui_act(&u, UI_OPEN_LESSON);
 	}
 
 	ui_draw(&u);
@@ -447,9 +582,8 @@ ui_main(const struct app_opts *app, const char *lesson)
 			break;
 		}
 		if (key == UI_KEY_TIMEOUT) {
-			if (u.screen == UI_SCREEN_LESSON &&
-			    COLS >= UI_MIN_COLS && LINES >= UI_MIN_ROWS &&
-			    lessonview_idle(&u))
+			if (COLS >= UI_MIN_COLS && LINES >= UI_MIN_ROWS &&
+			    ui_top(&u)->idle != NULL && ui_top(&u)->idle(&u))
 				ui_draw(&u);
 			continue;
 		}
@@ -457,29 +591,16 @@ ui_main(const struct app_opts *app, const char *lesson)
 			continue;
 		u.msg[0] = '\0';
 		if (COLS < UI_MIN_COLS || LINES < UI_MIN_ROWS) {
-			if (key == 'q')
+			if (key == 'q' || key == 'Q')
 				u.quit = 1;
 			ui_draw(&u);
 			continue;
 		}
-		if (lessonview_editing() && key != KEY_RESIZE)
-			lessonview_key(&u, key);
-		else if (!ui_global_key(&u, key)) {
-			switch (u.screen) {
-			case UI_SCREEN_LIST:
-				if (key == 'q' || key == 'Q')
-					u.quit = 1;
-				else
-					list_key(&u, key);
-				break;
-			case UI_SCREEN_LESSON:
-				lessonview_key(&u, key);
-				break;
-			case UI_SCREEN_HELP:
-				help_key(&u, key);
-				break;
-			}
-		}
+		if (ui_top(&u)->editing != NULL && ui_top(&u)->editing() &&
+		    key != KEY_RESIZE)
+			ui_act(&u, ui_top(&u)->key(&u, key));
+		else if (!ui_global_key(&u, key))
+			ui_act(&u, ui_top(&u)->key(&u, key));
 		if (!u.quit)
 			ui_draw(&u);
 	}

@@ -35,12 +35,45 @@ int	 ui_main(const struct app_opts *app, const char *lesson);
 
 struct lesson_catalog;
 struct step;
+struct ui;
 
-enum ui_screen {
-	UI_SCREEN_LIST,
-	UI_SCREEN_LESSON,
-	UI_SCREEN_HELP
+/* What a screen's key handler asks for next (htop's way: the handler says,
+   the loop does). */
+enum ui_action {
+	UI_STAY,		/* handled or ignored: draw this screen again */
+	UI_BACK,		/* close this screen, back to the one below */
+	UI_QUIT,		/* leave losslab (asks first when edits would
+				   be lost) */
+	UI_OPEN_HELP,		/* the key reference, above this screen */
+	UI_OPEN_LESSON,		/* lesson u->cur, above the list */
+	UI_OPEN_ZOOM		/* the current plot on the whole screen */
 };
+
+/*
+ * A screen, as tmux's window modes are: the loop keeps a stack of them
+ * (list, then a lesson, then help or the zoomed plot), draws the top one and
+ * gives it the keys.  open (may be NULL) runs when the screen is pushed: 0,
+ * or -1 with a message and the screen is not opened.  draw lays out stdscr
+ * (and any pads) with wnoutrefresh; the loop calls doupdate.  idle (may be
+ * NULL) runs when no key came in time: 1 if the screen must be drawn again.
+ * close (may be NULL) runs when it is popped.  editing (may be NULL) says
+ * whether an editor line of the screen takes every key just now (then ?,
+ * Q and the rest go to it as text).
+ */
+struct ui_screen {
+	const char	*name;
+	int		(*open)(struct ui *);
+	void		(*draw)(struct ui *);
+	enum ui_action	(*key)(struct ui *, int);
+	int		(*idle)(struct ui *);
+	void		(*close)(struct ui *);
+	int		(*editing)(void);
+};
+
+extern const struct ui_screen list_screen;	/* list.c */
+extern const struct ui_screen lesson_screen;	/* lessonview.c */
+extern const struct ui_screen help_screen;	/* help.c */
+extern const struct ui_screen zoom_screen;	/* lessonview.c */
 
 /* Smallest usable terminal; below it a "terminal too small" screen. */
 #define UI_MIN_COLS	40
@@ -53,14 +86,18 @@ enum ui_screen {
 #define UI_KEY_CHAR(cp)	(UI_KEY_CHARBIT | (cp))
 #define UI_KEY_IS_CHAR(k) ((k) > 0 && ((k) & UI_KEY_CHARBIT) != 0)
 
+#define UI_STACK_MAX	4
+
 struct ui {
 	const struct app_opts	*app;
 	struct lesson_catalog	*cat;
 	const char		*lang;		/* "en" or "zh" */
 
-	enum ui_screen		 screen;
-	enum ui_screen		 back;		/* where help returns to */
+	const struct ui_screen	*stack[UI_STACK_MAX];
+	int			 depth;		/* stack[depth - 1] is shown */
 	int			 quit;
+	int			 quit_asked;	/* a quit was refused once for
+						   unsaved edits */
 	int			 status;	/* exit status */
 
 	char			 msg[512];	/* the status line message */
@@ -75,7 +112,15 @@ struct ui {
 	int			 timeout_ms;	/* getch timeout wanted by the
 						   screen; -1: block */
 	int			 bench;		/* benchmark mode: no plot */
+
+	/* The last mouse event (a key KEY_MOUSE): where and which button
+	   (the BUTTON*_ bits of ncurses), for the screens. */
+	int			 mouse_y, mouse_x;
+	unsigned long		 mouse_bstate;
 };
+
+/* The screen on top of the stack. */
+const struct ui_screen *ui_top(const struct ui *u);
 
 /* Add the lesson file at path (just saved) to the catalogue and the list,
    keeping the open lesson open.  0, or -1 when out of memory. */
@@ -85,18 +130,12 @@ int	 ui_catalog_add(struct ui *u, const char *path);
 void	 ui_message(struct ui *u, int role, const char *fmt, ...)
 	    __attribute__((format(printf, 3, 4)));
 
-/* list.c: the lesson list. */
-void	 list_draw(struct ui *u);
-void	 list_key(struct ui *u, int key);
-
-/* lessonview.c: one lesson, one step at a time. */
+/* lessonview.c, beside its screens. */
+/* Open shown lesson `shown` on the lesson screen's state (n/N, the loop's
+   UI_OPEN_LESSON); 0, or -1 with a message. */
 int	 lessonview_open(struct ui *u, size_t shown);
-void	 lessonview_draw(struct ui *u);
-void	 lessonview_key(struct ui *u, int key);
-/* 1 while the cell editor line takes every key. */
-int	 lessonview_editing(void);
-/* Idle work (plot refresh, autoplay); 1 if the screen must be redrawn. */
-int	 lessonview_idle(struct ui *u);
+/* How many lessons hold edits that are not saved. */
+size_t	 lessonview_unsaved(const struct ui *u);
 void	 lessonview_free(struct ui *u);
 /* The list of shown lessons changed (a lesson was added): keep every
    lesson's live state under its new index. */
@@ -107,9 +146,5 @@ int	 lessonview_bench(struct ui *u, int n, double *median_ms,
 
 /* The median of n values (sorts v). */
 double	 ui_median(double *v, int n);
-
-/* help.c: the key reference. */
-void	 help_draw(struct ui *u);
-void	 help_key(struct ui *u, int key);
 
 #endif
