@@ -18,11 +18,17 @@ static const struct {
 	const char	*what;
 } help_keys[] = {
 	{ NULL,		N_("Everywhere") },
-	{ "? F1",	N_("this help (Esc or ? leaves it)") },
-	{ "q",		N_("quit losslab (the terminal is restored)") },
-	{ "Esc",	N_("leave a dialog or this help, cancel an edit; in a lesson: back to the lesson list") },
+	{ "? F1",	N_("this help (q, Esc or ? leaves it)") },
+	{ "q Esc",	N_("close this screen: a lesson goes back to the list (your edits stay), the help or the zoomed plot back to the lesson; on the list, quit") },
+	{ "Q",		N_("quit losslab from anywhere (it asks once when edits are not saved; the terminal is restored)") },
+	{ "Ctrl-L",	N_("redraw the screen") },
+	{ "mouse",	N_("click a lesson, a cell or a choice; the wheel scrolls") },
 	{ NULL,		N_("Lesson list") },
 	{ "Up Down j k", N_("move") },
+	{ "g G Home End", N_("first / last lesson") },
+	{ "PgUp PgDn",	N_("a page up / down") },
+	{ "1-9",	N_("jump to the lesson of that number (two digits for 10 and up)") },
+	{ "/",		N_("search the ids, titles and summaries of every lesson, in both languages; n N next / previous match") },
 	{ "Enter",	N_("open the lesson") },
 	{ NULL,		N_("Steps and lessons") },
 	{ "Space PgDn ]", N_("next step") },
@@ -47,6 +53,7 @@ static const struct {
 	{ "1-9",	N_("answer a predict-first question (judged for the values on screen)") },
 	{ "g",		N_("type a guess for a predict-first question (right within its tolerance, 10% unless the lesson says)") },
 	{ "v",		N_("reveal the hidden answer without guessing") },
+	{ "z",		N_("the plot on the whole screen, and back (z, q or Esc); nudges and steps go on under it") },
 	{ "e E",	N_("export the plot to PNG / SVG in the current directory") },
 	{ "w",		N_("save this lesson with your edited values to your lesson directory, under a title you type; it is in the lesson list at once") },
 	{ "Ctrl-D Ctrl-U", N_("scroll the lesson down / up") },
@@ -55,7 +62,6 @@ static const struct {
 	{ "",		N_("a paragraph that no longer holds for your values is dimmed and says so (R restores the lesson's values); where torch refuses your values, its message stands where the numbers were") },
 	{ "",		N_("until a predict-first question is answered, the results, the plot and the code comments stay hidden") },
 	{ "",		N_("the line above the status line always shows the reduced loss (and the pitfall's)") },
-	{ "Ctrl-L",	N_("redraw the screen") },
 };
 
 #define HELP_N	(sizeof help_keys / sizeof help_keys[0])
