@@ -410,6 +410,13 @@ ok $? "an unknown TERM: exit status 2"
 wait_for "losslab: cannot start the terminal interface"
 ok $? "... with a one-line losslab: message"
 
+start 100 32 TERM=dumb -- uitest
+wait_exit
+[ "$status" = 2 ]
+ok $? "TERM=dumb: exit status 2"
+wait_for "losslab: this terminal cannot move the cursor (TERM=dumb)"
+ok $? "... with one losslab: line that points at --dump and eval"
+
 start 100 32 -- no-such-lesson
 wait_exit
 [ "$status" = 2 ]

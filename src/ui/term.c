@@ -1,5 +1,6 @@
 /*
- * term.c -- is the terminal usable, before curses is started?
+ * term.c -- is the terminal usable, before curses is started?  It must
+ * have a terminfo entry and be able to address the cursor.
  *
  * newterm() on an unknown TERM returns NULL but leaves memory behind inside
  * ncurses (which AddressSanitizer reports as a leak); setupterm() answers
@@ -15,14 +16,19 @@
 #include "ui/curses.h"
 #include "ui/term.h"
 
-int
+enum term_state
 term_usable(void)
 {
-	int	err = 0;
+	const char	*cup;
+	int		 err = 0, ok;
 
 	if (setupterm(NULL, STDOUT_FILENO, &err) != OK)
-		return 0;
+		return TERM_UNKNOWN;
+	/* a terminal that cannot move the cursor (TERM=dumb, a printing
+	   terminal) cannot show a screen */
+	cup = tigetstr("cup");
+	ok = cup != NULL && cup != (char *)-1 && cup[0] != '\0';
 	del_curterm(cur_term);
 	cur_term = NULL;
-	return 1;
+	return ok ? TERM_OK : TERM_NO_CURSOR;
 }

@@ -4,8 +4,14 @@
 #ifndef LOSSLAB_UI_TERM_H
 #define LOSSLAB_UI_TERM_H
 
-/* 1 if the terminal description of $TERM loads, else 0; leaves nothing
+enum term_state {
+	TERM_OK,		/* curses can drive it */
+	TERM_UNKNOWN,		/* no terminfo entry for $TERM */
+	TERM_NO_CURSOR		/* it cannot address the cursor (dumb) */
+};
+
+/* Whether $TERM names a terminal curses can drive; leaves nothing
    allocated and does not touch the terminal's modes. */
-int	 term_usable(void);
+enum term_state	 term_usable(void);
 
 #endif

@@ -44,6 +44,7 @@
 #define UI_WAKE_MS	500
 
 static volatile sig_atomic_t	ui_signal;
+static enum term_state		ui_term;	/* why ui_init failed */
 static int			ui_active;	/* curses is running */
 static SCREEN			*ui_screen;
 static struct sigaction		ui_old_int, ui_old_term, ui_old_hup;
@@ -67,7 +68,7 @@ ui_init(const struct app_opts *app)
 #endif
 	/* newterm, not initscr: initscr exits the program on an unknown
 	   TERM, newterm returns NULL and lets us say so our way. */
-	if (!term_usable() ||
+	if ((ui_term = term_usable()) != TERM_OK ||
 	    (ui_screen = newterm(NULL, stdout, stdin)) == NULL)
 		return -1;
 	set_term(ui_screen);
@@ -550,9 +551,18 @@ ui_main(const struct app_opts *app, const char *lesson)
 
 	atexit(ui_done);
 	if (ui_init(app) == -1) {
-		fprintf(stderr, "losslab: %s (TERM=%s)\n",
-		    _("cannot start the terminal interface"),
-		    getenv("TERM") != NULL ? getenv("TERM") : "");
+		if (ui_term == TERM_NO_CURSOR)
+			fprintf(stderr, "losslab: %s (TERM=%s); %s\n",
+			    _("this terminal cannot move the cursor"),
+			    getenv("TERM") != NULL ? getenv("TERM") : "",
+			    _("losslab --dump LESSON prints a lesson, "
+			    "losslab eval computes one loss"));
+		else
+			fprintf(stderr, "losslab: %s (TERM=%s); %s\n",
+			    _("cannot start the terminal interface"),
+			    getenv("TERM") != NULL ? getenv("TERM") : "",
+			    _("losslab --dump LESSON prints a lesson, "
+			    "losslab eval computes one loss"));
 		lesson_catalog_free(&cat);
 		free(u.shown);
 		return 2;
