@@ -30,7 +30,7 @@
 
 enum {
 	OPT_LANG = 256, OPT_LESSONS, OPT_NO_COLOR, OPT_PRESENT, OPT_AUTOPLAY,
-	OPT_DUMP, OPT_HELP, OPT_VERSION
+	OPT_DUMP, OPT_HELP, OPT_VERSION, OPT_GRAPHICS
 };
 
 static const struct option main_options[] = {
@@ -40,6 +40,7 @@ static const struct option main_options[] = {
 	{ "no-colour",	no_argument,	   NULL, OPT_NO_COLOR },
 	{ "present",	no_argument,	   NULL, OPT_PRESENT },
 	{ "autoplay",	required_argument, NULL, OPT_AUTOPLAY },
+	{ "graphics",	required_argument, NULL, OPT_GRAPHICS },
 	{ "dump",	required_argument, NULL, OPT_DUMP },
 	{ "help",	no_argument,	   NULL, OPT_HELP },
 	{ "version",	no_argument,	   NULL, OPT_VERSION },
@@ -87,6 +88,8 @@ usage(void)
 "      --no-color        no colours (also when NO_COLOR is set)\n"
 "      --present         presenter mode: large figures, no chrome\n"
 "      --autoplay SECS   step through the lesson by itself every SECS seconds\n"
+"      --graphics MODE   plots as pictures: auto (sixel where the terminal\n"
+"                        shows it), sixel, text (also LOSSLAB_GRAPHICS)\n"
 "      --help            display this help and exit\n"
 "      --version         output version information and exit\n\n"), stdout);
 	fputs(_("Subcommands: 'losslab eval --help', 'losslab plot --help', "
@@ -150,6 +153,9 @@ parse_global(int argc, char **argv, struct app_opts *app, const char **dump)
 				    "number of seconds", optarg);
 			app->autoplay = secs;
 			break;
+		case OPT_GRAPHICS:
+			app->graphics = optarg;
+			break;
 		case OPT_DUMP:
 			*dump = optarg;
 			break;
@@ -181,6 +187,7 @@ main(int argc, char **argv)
 	memset(&app, 0, sizeof app);
 	nc = getenv("NO_COLOR");
 	app.no_color = nc != NULL && *nc != '\0';
+	app.graphics = getenv("LOSSLAB_GRAPHICS");
 	app.lang = i18n_init(NULL);
 
 	if ((rc = parse_global(argc, argv, &app, &dump)) >= 0)

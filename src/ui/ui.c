@@ -337,6 +337,7 @@ ui_global_key(struct ui *u, int key)
 	case KEY_RESIZE:
 		/* ncurses has resized stdscr; the next draw lays out anew. */
 		clearok(curscr, TRUE);
+		graphics_resized(&u->gfx);
 		return 1;
 	case 12:	/* ^L */
 		clearok(curscr, TRUE);
@@ -525,6 +526,7 @@ ui_main(const struct app_opts *app, const char *lesson)
 	struct ui		 u;
 	size_t			 open = 0;
 	const char		*bench;
+	char			 err[256];
 	int			 key, sig, lost = 0;
 
 	memset(&u, 0, sizeof u);
@@ -549,6 +551,14 @@ ui_main(const struct app_opts *app, const char *lesson)
 		return 2;
 	}
 
+	/* pictures? asked before curses owns the terminal */
+	if (graphics_detect(app != NULL ? app->graphics : NULL, &u.gfx, err,
+	    sizeof err) != 0) {
+		fprintf(stderr, "losslab: %s\n", err);
+		lesson_catalog_free(&cat);
+		free(u.shown);
+		return 2;
+	}
 	atexit(ui_done);
 	if (ui_init(app) == -1) {
 		if (ui_term == TERM_NO_CURSOR)

@@ -20,6 +20,7 @@
 #include <stddef.h>
 
 #include "app.h"
+#include "ui/graphics.h"
 
 /*
  * Run the explorer on the terminal.  lesson is an id or a lesson file path
@@ -111,6 +112,7 @@ struct ui {
 
 	int			 timeout_ms;	/* getch timeout wanted by the
 						   screen; -1: block */
+	struct graphics		 gfx;		/* sixel or text plots */
 	int			 bench;		/* benchmark mode: no plot */
 
 	/* The last mouse event (a key KEY_MOUSE): where and which button
