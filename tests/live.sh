@@ -104,7 +104,6 @@ wait_for "Step 1/"
 keys p
 wait_for "pitfall bce-on-logits on your inputs"
 ok $? "bce: p shows BCELoss on logits"
-keys C-d
 wait_for "correct: nn.BCEWithLogitsLoss()(z, y)"
 ok $? "... its correct side is BCEWithLogitsLoss of the values read as logits"
 wait_for "∂L/∂z"

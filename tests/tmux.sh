@@ -141,7 +141,8 @@ print("%.8g" % json.load(sys.stdin)["pitfall"]["value"])'
 
 # normalise: what golden screens compare.
 normalise() {
-	sed -e 's/│.*$//' -e 's/[[:space:]]*$//' | awk '/^plot$/ { exit } { print }'
+	sed -e 's/│.*$//' -e 's/[[:space:]]*$//' -e "s|$tmp|TMP|g" |
+	    awk '/^plot$/ { exit } { print }'
 }
 
 # golden NAME: compare the screen with tests/screens/NAME.txt, polling

@@ -871,7 +871,7 @@ lessondraw_lesson(struct ui *u)
 	enum session_plot_state	 pst;
 	const char		*pmsg;
 	char			 buf[512];
-	int			 h, plot_rows = 0, inpad, ph, x, has_plot;
+	int			 h, plot_rows = 0, inpad, ph, x, has_plot, ess;
 
 	erase();
 	if (LL == NULL || ls == NULL) {
@@ -942,13 +942,16 @@ lessondraw_lesson(struct ui *u)
 	if (lv_pad(L.leftw, 200) == -1)
 		return;
 	werase(lv.pad);
-	h = lv_draw_body(u, lv.pad, L.leftw, ls, inpad, plot_rows, inpad);
+	/* the numbers first where the screen is small or a pitfall is
+	   compared; else the narrative */
+	ess = inpad || LINES < 40 || (s->show_pitfall &&
+	    s->pitfall != PITFALL_NONE);
+	h = lv_draw_body(u, lv.pad, L.leftw, ls, inpad, plot_rows, ess);
 	if (h > lv.padh) {
 		if (lv_pad(L.leftw, h + 50) == -1)
 			return;
 		werase(lv.pad);
-		h = lv_draw_body(u, lv.pad, L.leftw, ls, inpad, plot_rows,
-		    inpad);
+		h = lv_draw_body(u, lv.pad, L.leftw, ls, inpad, plot_rows, ess);
 	}
 	lv.top = L.top;
 	if (lv.follow) {
