@@ -33,6 +33,7 @@
 #include "i18n.h"
 #include "parse.h"
 #include "plot.h"
+#include "strbuf.h"
 
 /* The options that mean the same in both modes share the codes of the
    loss options (cli.h): --target, --gamma, --alpha, --pos-weight,
@@ -40,7 +41,7 @@
 enum {
 	OPT_OUT = CLI_OPT_END, OPT_LIST, OPT_XMIN, OPT_XMAX, OPT_CLASSES,
 	OPT_MARK, OPT_LANG, OPT_SIZE, OPT_TITLE, OPT_LOSSES, OPT_POINTS,
-	OPT_HELP, OPT_LOSS, OPT_CELL,
+	OPT_HELP, OPT_LOSS, OPT_CELL, OPT_FORMAT,
 	OPT_TARGET = CLI_OPT_TARGET, OPT_GAMMA = CLI_OPT_GAMMA,
 	OPT_ALPHA = CLI_OPT_ALPHA, OPT_POS_WEIGHT = CLI_OPT_POS_WEIGHT,
 	OPT_LABEL_SMOOTHING = CLI_OPT_LABEL_SMOOTHING
@@ -49,6 +50,7 @@ enum {
 /* The canonical curves' options, as they always were. */
 static const struct option plot_options[] = {
 	{ "out",		required_argument, NULL, OPT_OUT },
+	{ "format",		required_argument, NULL, OPT_FORMAT },
 	{ "list",		no_argument,	   NULL, OPT_LIST },
 	{ "xmin",		required_argument, NULL, OPT_XMIN },
 	{ "xmax",		required_argument, NULL, OPT_XMAX },
@@ -74,6 +76,7 @@ static const struct option cell_options[] = {
 	{ "loss",		required_argument, NULL, OPT_LOSS },
 	{ "cell",		required_argument, NULL, OPT_CELL },
 	{ "out",		required_argument, NULL, OPT_OUT },
+	{ "format",		required_argument, NULL, OPT_FORMAT },
 	{ "list",		no_argument,	   NULL, OPT_LIST },
 	{ "xmin",		required_argument, NULL, OPT_XMIN },
 	{ "xmax",		required_argument, NULL, OPT_XMAX },
@@ -97,8 +100,13 @@ cmd_plot_usage(void *fp)
 "Draw loss curves with gnuplot (computed by losslab's loss core).\n"
 "\n"
 "  --out FILE             write FILE; the format comes from its extension:\n"
-"                         .png (pngcairo), .svg, .pdf (pdfcairo), .txt;\n"
-"                         without --out, a text plot on standard output\n"
+"                         .png (pngcairo), .svg, .pdf (pdfcairo), .txt,\n"
+"                         .six (a sixel picture); without --out, a text\n"
+"                         plot on standard output\n"
+"  --format FMT           png, svg, pdf, text or sixel: the format of\n"
+"                         --out, or without --out what standard output\n"
+"                         gets (sixel: a picture a sixel terminal shows;\n"
+"                         png, svg, pdf only when it is not a terminal)\n"
 "  --list                 list the plot ids with a one-line description\n"
 "  --xmin X, --xmax X     the x range (default: the plot's own)\n"
 "  --classes C            number of classes for ce-curve, softmax-then-ce,\n"
@@ -155,6 +163,30 @@ cmd_plot_usage(void *fp)
 "\n"
 "Needs gnuplot in PATH (Debian: gnuplot-nox).  Exit status 0, or 2 on any\n"
 "error.\n", (FILE *)fp);
+}
+
+/* --format without --out: the picture on standard output; a binary
+   format is refused when that is a terminal. */
+static int
+stdout_image(const struct plot_req *req, enum plot_format fmt, int w, int h)
+{
+	struct strbuf	 o = STRBUF_INIT;
+	struct err	 e;
+	size_t		 n, len;
+
+	if (fmt != PLOT_FORMAT_SIXEL && isatty(STDOUT_FILENO))
+		return (cli_fail("plot: --format %s: standard output is a "
+		    "terminal (use --out FILE, or a pipe)",
+		    fmt == PLOT_FORMAT_PNG ? "png" : fmt == PLOT_FORMAT_SVG ?
+		    "svg" : "pdf"));
+	if (plot_render(req, fmt, w, h, &o, &e) == -1)
+		return (cli_fail("plot: %s", e.msg));
+	len = o.len;
+	n = fwrite(o.p, 1, len, stdout);
+	strbuf_free(&o);
+	if (n != len || fflush(stdout) != 0 || ferror(stdout))
+		return (cli_fail("plot: cannot write to standard output"));
+	return (0);
 }
 
 /* A finite number for option `opt`; 0, or -1 after the message. */
@@ -377,7 +409,7 @@ plot_main(int argc, char **argv, struct cli_loss *cl)
 	char			 clean[64], **scan;
 	double			 v;
 	int			 c, i, list = 0, w = 0, h = 0, have_size = 0;
-	int			 cell = 0, ncells = 0, rc;
+	int			 cell = 0, ncells = 0, rc, have_fmt = 0;
 
 	plot_req_init(&req, PLOT_BCE_CURVE);
 	lang = i18n_lang();
@@ -415,6 +447,14 @@ plot_main(int argc, char **argv, struct cli_loss *cl)
 			break;
 		case OPT_OUT:
 			out = optarg;
+			break;
+		case OPT_FORMAT:
+			if (plot_format_parse(optarg, &fmt) == -1)
+				return (cli_fail("plot: --format: unknown format "
+				    "'%s' (png, svg, pdf, text or sixel)",
+				    plot_sanitize(optarg, clean,
+				    sizeof clean)));
+			have_fmt = 1;
 			break;
 		case OPT_LIST:
 			list = 1;
@@ -567,19 +607,22 @@ plot_main(int argc, char **argv, struct cli_loss *cl)
 	if (out != NULL) {
 		if (plot_check_path(out, &e) == -1)
 			return (cli_fail("plot: --out: %s", e.msg));
-		if (plot_format_from_path(out, &fmt) == -1)
+		if (!have_fmt && plot_format_from_path(out, &fmt) == -1)
 			return (cli_fail("plot: --out: unknown format (use .png, "
-			    ".svg, .pdf or .txt)"));
+			    ".svg, .pdf, .txt or .six, or give --format)"));
 		if (!plot_available())
 			return (cli_fail("gnuplot not found (install "
 			    "gnuplot-nox)"));
-		if (plot_export(&req, out, have_size ? w : 0,
+		if (plot_export_as(&req, out, fmt, have_size ? w : 0,
 		    have_size ? h : 0, &e) == -1)
 			return (cli_fail("plot: %s", e.msg));
 		return (0);
 	}
 	if (!plot_available())
 		return (cli_fail("gnuplot not found (install gnuplot-nox)"));
+	if (have_fmt && fmt != PLOT_FORMAT_DUMB)
+		return (stdout_image(&req, fmt, have_size ? w : 0,
+		    have_size ? h : 0));
 	if (!have_size)
 		term_size(&w, &h);
 	if (plot_dumb(&req, w, h, &txt, &e) == -1)

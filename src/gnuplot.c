@@ -311,7 +311,10 @@ gnuplot_poll(struct gnuplot *g, int wait_ms, struct gnuplot_result *res)
 	}
 	res->out = g->outbuf.p;
 	res->outlen = g->outbuf.len;
-	res->err = g->errbuf.p;
+	/* gnuplot ends an error message with an empty line that may come
+	   after the marker, so a job's stderr may start with line ends left
+	   from the job before: they are not this job's */
+	res->err = g->errbuf.p + strspn(g->errbuf.p, "\n");
 	return GNUPLOT_DONE;
 died:
 	gp_end(g, 0, &status);

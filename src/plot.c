@@ -471,9 +471,33 @@ plot_format_from_path(const char *path, enum plot_format *f)
 		*f = PLOT_FORMAT_PDF;
 	else if (strcasecmp(dot, ".txt") == 0)
 		*f = PLOT_FORMAT_DUMB;
+	else if (strcasecmp(dot, ".six") == 0 ||
+	    strcasecmp(dot, ".sixel") == 0)
+		*f = PLOT_FORMAT_SIXEL;
 	else
 		return (-1);
 	return (0);
+}
+
+int
+plot_format_parse(const char *name, enum plot_format *f)
+{
+	static const struct {
+		const char		*name;
+		enum plot_format	 f;
+	} names[] = {
+		{ "png", PLOT_FORMAT_PNG }, { "svg", PLOT_FORMAT_SVG },
+		{ "pdf", PLOT_FORMAT_PDF }, { "text", PLOT_FORMAT_DUMB },
+		{ "txt", PLOT_FORMAT_DUMB }, { "sixel", PLOT_FORMAT_SIXEL },
+	};
+	size_t	i;
+
+	for (i = 0; i < sizeof names / sizeof names[0]; i++)
+		if (strcmp(name, names[i].name) == 0) {
+			*f = names[i].f;
+			return (0);
+		}
+	return (-1);
 }
 
 /* An executable regular file named GNUPLOT_PROGRAM in a PATH directory. */
@@ -1430,6 +1454,16 @@ plot_script(const struct plot_req *req, enum plot_format fmt, int w, int h,
 		strbuf_printf(b, "set terminal svg size %d,%d noenhanced "
 		    "font 'Sans,13' background rgb 'white'\n", w, h);
 		break;
+	case PLOT_FORMAT_SIXEL:
+		/* a picture in the terminal: the font follows the picture's
+		   height, as a terminal's text would (9 to 14 points) */
+		/* gd does not fall back to another font for a missing
+		   glyph: Chinese asks fontconfig for a face that has it */
+		strbuf_printf(b, "set terminal sixelgd size %d,%d truecolor "
+		    "noenhanced font '%s,%d' background rgb 'white'\n", w, h,
+		    zh ? "Sans:lang=zh-cn" : "Sans",
+		    h / 40 < 9 ? 9 : h / 40 > 14 ? 14 : h / 40);
+		break;
 	case PLOT_FORMAT_PDF:
 		/* 1/150 inch a unit: the default 960x540 is a 6.4in x 3.6in
 		   figure, in proportion with the PNG */
@@ -1481,6 +1515,9 @@ plot_script(const struct plot_req *req, enum plot_format fmt, int w, int h,
 	/* the title a little larger than the terminal's font */
 	if (fmt == PLOT_FORMAT_PNG)
 		strbuf_printf(b, "set title font ',14'\n");
+	else if (fmt == PLOT_FORMAT_SIXEL)
+		strbuf_printf(b, "set title font ',%d'\n",
+		    h / 32 < 11 ? 11 : h / 32 > 17 ? 17 : h / 32);
 	else if (fmt == PLOT_FORMAT_SVG)
 		strbuf_printf(b, "set title font ',16'\n");
 	else if (fmt == PLOT_FORMAT_PDF)
@@ -1690,6 +1727,21 @@ out:
 	curve_set_free(&s);
 	curve_set_free(&m);
 	return (rc);
+}
+
+int
+plot_script_text(const struct plot_req *req, enum plot_format fmt, int w,
+    int h, char **out, struct err *e)
+{
+	struct strbuf	b = STRBUF_INIT;
+
+	*out = NULL;
+	if (plot_script(req, fmt, w, h, &b, NULL, e) == -1) {
+		strbuf_free(&b);
+		return (-1);
+	}
+	*out = b.p;
+	return (0);
 }
 
 /* --------------------------------------------------------------- runner -- */
@@ -2042,58 +2094,58 @@ clamp_int(int v, int lo, int hi)
 }
 
 int
-plot_dumb(const struct plot_req *req, int width, int height,
-    struct plot_text *out, struct err *e)
+plot_dumb_script(const struct plot_req *req, int width, int height,
+    struct strbuf *script, struct plot_text *out, struct err *e)
 {
-	struct strbuf	 b = STRBUF_INIT, o = STRBUF_INIT;
-	char		*p, *q, **lines;
-	int		 n, rc = -1;
-
 	memset(out, 0, sizeof *out);
 	out->top = out->left = out->bottom = out->right = -1;
 	width = clamp_int(width, 20, 500);
 	height = clamp_int(height, 10, 500);
-	if (plot_script(req, PLOT_FORMAT_DUMB, width, height, &b, out,
-	    e) == -1)
-		goto done;
-	if (plot_run(b.p, b.len, &o, e) == -1)
-		goto done;
-	if (o.p == NULL || o.len == 0) {
-		err_set(e, "gnuplot wrote nothing");
-		goto done;
-	}
+	return (plot_script(req, PLOT_FORMAT_DUMB, width, height, script,
+	    out, e));
+}
+
+int
+plot_dumb_parse(const char *buf, size_t len, struct plot_text *out,
+    struct err *e)
+{
+	const char	*p, *q, *end = buf + len;
+	char		**lines, *c;
+	int		 n;
+
+	if (buf == NULL || len == 0)
+		return (err_set(e, "gnuplot wrote nothing"));
 	/* lines: drop the form feed, split at newlines, no trailing blank */
-	p = o.p;
+	p = buf;
 	if (*p == '\f')
 		p++;
 	n = 0;
-	for (q = p; *q != '\0'; q++)
+	for (q = p; q < end; q++)
 		if (*q == '\n')
 			n++;
-	if ((lines = calloc((size_t)n + 1, sizeof *lines)) == NULL) {
-		err_set(e, "out of memory");
-		goto done;
-	}
+	if ((lines = calloc((size_t)n + 1, sizeof *lines)) == NULL)
+		return (err_set(e, "out of memory"));
 	out->lines = lines;
-	for (n = 0; *p != '\0'; n++) {
-		size_t	len;
+	for (n = 0; p < end; n++) {
+		size_t	ln;
 
-		q = strchr(p, '\n');
-		len = q == NULL ? strlen(p) : (size_t)(q - p);
-		if ((lines[n] = malloc(len + 1)) == NULL) {
+		q = memchr(p, '\n', (size_t)(end - p));
+		ln = q == NULL ? (size_t)(end - p) : (size_t)(q - p);
+		if ((lines[n] = malloc(ln + 1)) == NULL) {
 			out->nlines = n;
-			err_set(e, "out of memory");
-			goto done;
+			plot_text_free(out);
+			return (err_set(e, "out of memory"));
 		}
-		memcpy(lines[n], p, len);
-		lines[n][len] = '\0';
-		/* no escape codes or other controls reach the caller */
-		for (q = lines[n]; *q != '\0'; q++)
-			if ((unsigned char)*q < 0x20 || *q == 0x7f)
-				*q = ' ';
+		memcpy(lines[n], p, ln);
+		lines[n][ln] = '\0';
+		/* no escape codes or other controls (or NULs) reach the
+		   caller */
+		for (c = lines[n]; c < lines[n] + ln; c++)
+			if ((unsigned char)*c < 0x20 || *c == 0x7f)
+				*c = ' ';
 		fix_wide(lines[n]);
-		p += len;
-		if (*p == '\n')
+		p += ln;
+		if (p < end && *p == '\n')
 			p++;
 	}
 	out->nlines = n;
@@ -2101,6 +2153,22 @@ plot_dumb(const struct plot_req *req, int width, int height,
 	    lines[out->nlines - 1], " ")] == '\0')
 		free(lines[--out->nlines]);
 	find_border(out);
+	return (0);
+}
+
+int
+plot_dumb(const struct plot_req *req, int width, int height,
+    struct plot_text *out, struct err *e)
+{
+	struct strbuf	 b = STRBUF_INIT, o = STRBUF_INIT;
+	int		 rc = -1;
+
+	if (plot_dumb_script(req, width, height, &b, out, e) == -1)
+		goto done;
+	if (plot_run(b.p, b.len, &o, e) == -1)
+		goto done;
+	if (plot_dumb_parse(o.p, o.len, out, e) == -1)
+		goto done;
 	rc = 0;
 done:
 	if (rc == -1)
@@ -2123,21 +2191,12 @@ umask_value(void)
 }
 
 int
-plot_export(const struct plot_req *req, const char *path, int width,
-    int height, struct err *e)
+plot_render(const struct plot_req *req, enum plot_format fmt, int width,
+    int height, struct strbuf *o, struct err *e)
 {
-	struct strbuf		 b = STRBUF_INIT, o = STRBUF_INIT;
-	enum plot_format	 fmt;
-	char			*tmp = NULL;
-	size_t			 off;
-	ssize_t			 n;
-	int			 fd = -1, rc = -1;
+	struct strbuf	 b = STRBUF_INIT;
+	int		 rc = -1;
 
-	if (plot_check_path(path, e) == -1)
-		return (-1);
-	if (plot_format_from_path(path, &fmt) == -1)
-		return (err_set(e, "%s: unknown format (use .png, .svg, .pdf "
-		    "or .txt)", path));
 	if (width <= 0 || height <= 0) {
 		width = fmt == PLOT_FORMAT_DUMB ? 80 : 960;
 		height = fmt == PLOT_FORMAT_DUMB ? 24 : 540;
@@ -2151,18 +2210,55 @@ plot_export(const struct plot_req *req, const char *path, int width,
 		    width, height));
 	if (plot_script(req, fmt, width, height, &b, NULL, e) == -1)
 		goto done;
-	if (plot_run(b.p, b.len, &o, e) == -1)
+	if (plot_run(b.p, b.len, o, e) == -1)
 		goto done;
-	if (o.len == 0 || (fmt == PLOT_FORMAT_PNG &&
-	    (o.len < 8 || memcmp(o.p, "\x89PNG", 4) != 0)) ||
-	    (fmt == PLOT_FORMAT_PDF && (o.len < 5 ||
-	    memcmp(o.p, "%PDF", 4) != 0))) {
+	if (o->len == 0 || (fmt == PLOT_FORMAT_PNG &&
+	    (o->len < 8 || memcmp(o->p, "\x89PNG", 4) != 0)) ||
+	    (fmt == PLOT_FORMAT_PDF && (o->len < 5 ||
+	    memcmp(o->p, "%PDF", 4) != 0)) ||
+	    (fmt == PLOT_FORMAT_SIXEL && (o->len < 4 ||
+	    memcmp(o->p, "\033P", 2) != 0 ||
+	    strstr(o->p, "\033\\") == NULL))) {
 		err_set(e, "gnuplot produced no image");
 		goto done;
 	}
+	if (fmt == PLOT_FORMAT_DUMB && o->p[0] == '\f') {
+		memmove(o->p, o->p + 1, o->len);	/* with the NUL */
+		o->len--;
+	}
+	rc = 0;
+done:
+	free(b.p);
+	return (rc);
+}
+
+int
+plot_export(const struct plot_req *req, const char *path, int width,
+    int height, struct err *e)
+{
+	enum plot_format	 fmt;
+
+	if (plot_format_from_path(path, &fmt) == -1)
+		return (err_set(e, "%s: unknown format (use .png, .svg, .pdf, "
+		    ".txt or .six)", path));
+	return (plot_export_as(req, path, fmt, width, height, e));
+}
+
+int
+plot_export_as(const struct plot_req *req, const char *path,
+    enum plot_format fmt, int width, int height, struct err *e)
+{
+	struct strbuf		 o = STRBUF_INIT;
+	char			*tmp = NULL;
+	size_t			 off;
+	ssize_t			 n;
+	int			 fd = -1, rc = -1;
+
+	if (plot_check_path(path, e) == -1)
+		return (-1);
+	if (plot_render(req, fmt, width, height, &o, e) == -1)
+		goto done;
 	off = 0;
-	if (fmt == PLOT_FORMAT_DUMB && o.p[0] == '\f')
-		off = 1;
 	/* a temporary file beside the target, renamed into place */
 	if ((tmp = malloc(strlen(path) + 16)) == NULL) {
 		err_set(e, "out of memory");
@@ -2206,7 +2302,6 @@ done:
 		unlink(tmp);
 		free(tmp);
 	}
-	free(b.p);
 	free(o.p);
 	return (rc);
 }

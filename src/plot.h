@@ -26,6 +26,8 @@
 #include "core/mat.h"
 #include "core/loss.h"
 
+struct strbuf;
+
 /* The plot kinds; the ids are those of `losslab plot ID`. */
 enum plot_kind {
 	PLOT_BCE_CURVE,		/* "bce-curve": BCE against p, y=1 and y=0 */
@@ -160,11 +162,15 @@ enum plot_format {
 	PLOT_FORMAT_PNG,	/* pngcairo */
 	PLOT_FORMAT_SVG,	/* svg */
 	PLOT_FORMAT_PDF,	/* pdfcairo */
-	PLOT_FORMAT_DUMB	/* text, as plot_dumb() */
+	PLOT_FORMAT_DUMB,	/* text, as plot_dumb() */
+	PLOT_FORMAT_SIXEL	/* sixelgd: a picture for the terminal */
 };
 
-/* The format from a file name's extension (.png, .svg, .pdf); 0 or -1. */
+/* The format from a file name's extension (.png, .svg, .pdf, .txt, .six
+   or .sixel); 0 or -1. */
 int	 plot_format_from_path(const char *path, enum plot_format *f);
+/* The format from its name (png, svg, pdf, text, sixel); 0 or -1. */
+int	 plot_format_parse(const char *name, enum plot_format *f);
 
 /*
  * 0 if path may be written by plot_export(), else -1 with e set: empty,
@@ -181,6 +187,39 @@ int	 plot_check_path(const char *path, struct err *e);
  */
 int	 plot_export(const struct plot_req *req, const char *path, int width,
 	    int height, struct err *e);
+/* The same in the format fmt, whatever path's extension. */
+int	 plot_export_as(const struct plot_req *req, const char *path,
+	    enum plot_format fmt, int width, int height, struct err *e);
+
+/*
+ * Render req in fmt at width x height (pixels; characters for text; 0:
+ * the defaults of plot_export) into out, as plot_export() would write it.
+ * 0, or -1 with e set as plot_export().
+ */
+int	 plot_render(const struct plot_req *req, enum plot_format fmt,
+	    int width, int height, struct strbuf *out, struct err *e);
+
+/*
+ * The two halves of plot_dumb(), for a caller that runs gnuplot itself
+ * (the explorer's pane, on its persistent gnuplot):
+ * plot_dumb_script writes the script for a width x height text plot into
+ * script and the key (curves, mark character) into out, lines still NULL;
+ * plot_dumb_parse fills out's lines and border from what gnuplot wrote
+ * (buf, len bytes).  Each returns 0, or -1 with e set.
+ */
+int	 plot_dumb_script(const struct plot_req *req, int width, int height,
+	    struct strbuf *script, struct plot_text *out, struct err *e);
+int	 plot_dumb_parse(const char *buf, size_t len, struct plot_text *out,
+	    struct err *e);
+
+/*
+ * The script of req in fmt at w x h (in their ranges), without running
+ * gnuplot: for tests, the fuzzers and the explorer's pictures.  Returns 0
+ * with the NUL-terminated script in *out (free it), or -1 with e set and
+ * *out NULL.
+ */
+int	 plot_script_text(const struct plot_req *req, enum plot_format fmt,
+	    int w, int h, char **out, struct err *e);
 
 /*
  * Copy the text in to out (outlen bytes, at least 1) keeping only what is

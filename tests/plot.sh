@@ -200,6 +200,50 @@ ok $? "compare --losses with five losses"
     python3 -c 'import struct,sys; d=open(sys.argv[1],"rb").read(24); sys.exit(struct.unpack(">II", d[16:24]) != (300, 200))' "$tmp/small.png"
 ok $? "--size 300x200 gives a 300x200 PNG"
 
+# --- sixel: a picture for the terminal ---------------------------------------
+have_sixel2png=0
+command -v sixel2png >/dev/null 2>&1 && have_sixel2png=1
+# One complete sixel image: ESC P ... q, data, ESC \ (and a decoder, where
+# libsixel-bin is installed, reads it as a picture of the asked size).
+is_sixel() {	# is_sixel FILE W H
+	[ "$(head -c 2 "$1" | od -An -tx1 | tr -d ' \n')" = 1b50 ] &&
+	    [ "$(tail -c 2 "$1" | od -An -tx1 | tr -d ' \n')" = 1b5c ] || return 1
+	[ $have_sixel2png = 0 ] && return 0
+	sixel2png -i "$1" -o "$1.png" 2>/dev/null || return 1
+	python3 -c 'import struct,sys; d=open(sys.argv[1],"rb").read(24); sys.exit(d[:4] != b"\x89PNG" or struct.unpack(">II", d[16:24]) != (int(sys.argv[2]), int(sys.argv[3])))' "$1.png" "$2" "$3"
+}
+for kind in $kinds; do
+	"$LOSSLAB" plot "$kind" --format sixel --size 480x300 >"$tmp/$kind.six" 2>"$tmp/err" &&
+	    [ ! -s "$tmp/err" ] && is_sixel "$tmp/$kind.six" 480 300
+	ok $? "$kind: --format sixel writes one 480x300 sixel picture to stdout"
+done
+[ $have_sixel2png = 0 ] && diag "sixel2png (libsixel-bin) not installed: sixel pictures not decoded"
+"$LOSSLAB" plot focal --out "$tmp/f.six" && is_sixel "$tmp/f.six" 960 540
+ok $? "--out FILE.six: a 960x540 sixel picture"
+"$LOSSLAB" plot ce-curve --lang zh --out "$tmp/f.sixel" --size 400x250 &&
+    is_sixel "$tmp/f.sixel" 400 250
+ok $? "--out FILE.sixel, --lang zh: a sixel picture"
+"$LOSSLAB" plot focal --out "$tmp/f.dat" --format sixel --size 200x150 &&
+    is_sixel "$tmp/f.dat" 200 150
+ok $? "--format gives --out's format whatever its extension"
+"$LOSSLAB" plot focal --format png --size 300x200 >"$tmp/o.png" &&
+    python3 -c 'import struct,sys; d=open(sys.argv[1],"rb").read(24); sys.exit(d[:4] != b"\x89PNG" or struct.unpack(">II", d[16:24]) != (300, 200))' "$tmp/o.png"
+ok $? "--format png without --out: the PNG on stdout (a file)"
+"$LOSSLAB" plot focal --format text --size 60x20 >"$tmp/o.txt" &&
+    grep -q "γ = 5" "$tmp/o.txt" && [ "$(wc -l < "$tmp/o.txt")" -le 20 ]
+ok $? "--format text: the text plot"
+"$LOSSLAB" plot focal --format jpeg >/dev/null 2>"$tmp/err"; rc=$?
+[ $rc -eq 2 ] && grep -q "^losslab: plot: --format: unknown format 'jpeg' (png, svg, pdf, text or sixel)$" "$tmp/err"
+ok $? "--format jpeg: exit 2 with a message"
+if command -v script >/dev/null 2>&1; then
+	script -qec "\"$LOSSLAB\" plot focal --format png" /dev/null >"$tmp/tty" 2>&1
+	grep -q "standard output is a terminal (use --out FILE, or a pipe)" "$tmp/tty" &&
+	    ! grep -q PNG "$tmp/tty"
+	ok $? "--format png to a terminal: refused, nothing binary written"
+else
+	skip "script(1) not installed"
+fi
+
 # --- cell mode: the curves of the step's own values ------------------------
 # The labels of a ce step, and the mark's value is the one `losslab eval`
 # prints for the sample (reduction='none').

@@ -164,8 +164,11 @@ main(void)
 	    "a script error is the job's stderr: %.60s",
 	    st == GNUPLOT_DONE ? res.err : res.error);
 	st = run(&g, "set print '-'\nprint 'after'\n", 5000, &res, NULL);
-	tap_ok(st == GNUPLOT_DONE && strcmp(res.out, "after\n") == 0 &&
-	    res.err[0] == '\0', "and the next job runs clean on it");
+	if (!tap_ok(st == GNUPLOT_DONE && strcmp(res.out, "after\n") == 0 &&
+	    res.err[0] == '\0', "and the next job runs clean on it"))
+		tap_diag("st %d out '%s' err '%s' error '%s'", st,
+		    st == GNUPLOT_DONE ? res.out : "", st == GNUPLOT_DONE ?
+		    res.err : "", res.error);
 	tap_ok(g.pid == first, "on the same child");
 	for (i = 0; i < 50; i++) {
 		snprintf(script, sizeof script, "set term dumb size 60,20\n"
