@@ -1458,11 +1458,13 @@ plot_script(const struct plot_req *req, enum plot_format fmt, int w, int h,
 		/* a picture in the terminal: the font follows the picture's
 		   height, as a terminal's text would (9 to 14 points) */
 		/* gd does not fall back to another font for a missing
-		   glyph: Chinese asks fontconfig for a face that has it */
+		   glyph: Chinese asks fontconfig for a face that has it.
+		   The font is about the terminal's: a picture of a pane
+		   20 to 40 rows high gets 8 to 11 points */
 		strbuf_printf(b, "set terminal sixelgd size %d,%d truecolor "
 		    "noenhanced font '%s,%d' background rgb 'white'\n", w, h,
 		    zh ? "Sans:lang=zh-cn" : "Sans",
-		    h / 40 < 9 ? 9 : h / 40 > 14 ? 14 : h / 40);
+		    h / 55 < 8 ? 8 : h / 55 > 14 ? 14 : h / 55);
 		break;
 	case PLOT_FORMAT_PDF:
 		/* 1/150 inch a unit: the default 960x540 is a 6.4in x 3.6in
@@ -1516,8 +1518,10 @@ plot_script(const struct plot_req *req, enum plot_format fmt, int w, int h,
 	if (fmt == PLOT_FORMAT_PNG)
 		strbuf_printf(b, "set title font ',14'\n");
 	else if (fmt == PLOT_FORMAT_SIXEL)
+		/* a pane is narrow: the title as large as the rest, up to
+		   the whole picture's width */
 		strbuf_printf(b, "set title font ',%d'\n",
-		    h / 32 < 11 ? 11 : h / 32 > 17 ? 17 : h / 32);
+		    h / 55 < 8 ? 8 : h / 55 > 14 ? 14 : h / 55);
 	else if (fmt == PLOT_FORMAT_SVG)
 		strbuf_printf(b, "set title font ',16'\n");
 	else if (fmt == PLOT_FORMAT_PDF)

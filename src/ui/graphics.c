@@ -75,14 +75,17 @@ graphics_ask(int fd, const char *q, char fin, char *buf, size_t len)
 	return -1;
 }
 
-/* Whether a DA1 reply "ESC [ ? a ; b ; ... c" lists attribute 4. */
+/* Whether a DA1 reply "ESC [ ? a ; b ; ... c" lists attribute 4 (the
+   last reply in the buffer: an XTSMGRAPHICS one may come before it). */
 static int
 graphics_has_sixel(const char *reply)
 {
-	const char	*p = strstr(reply, "[?");
+	const char	*p = NULL, *q;
 	char		*end;
 	long		 v;
 
+	for (q = reply; (q = strstr(q, "\033[?")) != NULL; q++)
+		p = q + 1;
 	if (p == NULL)
 		return 0;
 	for (p += 2; *p != '\0' && *p != 'c'; p = end) {
@@ -116,8 +119,8 @@ graphics_detect(const char *want, struct graphics *g, char *err,
     size_t errlen)
 {
 	struct termios	 saved, raw;
-	char		 reply[128];
-	const char	*term = getenv("TERM");
+	char		 reply[256];
+	const char	*term = getenv("TERM"), *p;
 	int		 fd, sixel = 0, h, w;
 
 	memset(g, 0, sizeof *g);
@@ -155,10 +158,20 @@ graphics_detect(const char *want, struct graphics *g, char *err,
 		g->why = "no raw mode";
 		return 0;
 	}
-	if (strcmp(want, "sixel") == 0)
+	/* XTSMGRAPHICS (the largest sixel picture; xterm's default is
+	   1000x1000 and it drops larger ones), then DA1, which every
+	   terminal answers: a terminal without XTSMGRAPHICS costs no wait */
+	if (graphics_ask(fd, "\033[?2;1;0S\033[c", 'c', reply,
+	    sizeof reply) == 0) {
+		sixel = strcmp(want, "sixel") == 0 || graphics_has_sixel(reply);
+		if ((p = strstr(reply, "\033[?2;0;")) != NULL &&
+		    sscanf(p, "\033[?2;0;%d;%dS", &w, &h) == 2 && w > 0 &&
+		    h > 0) {
+			g->max_w = w;
+			g->max_h = h;
+		}
+	} else if (strcmp(want, "sixel") == 0)
 		sixel = 1;
-	else if (graphics_ask(fd, "\033[c", 'c', reply, sizeof reply) == 0)
-		sixel = graphics_has_sixel(reply);
 	else
 		g->why = "no answer to the device attributes request";
 	if (sixel && graphics_winsize(fd, g) != 0) {

@@ -20,6 +20,9 @@ enum graphics_mode {
 struct graphics {
 	enum graphics_mode mode;
 	int		 cell_w, cell_h;	/* pixels of one character */
+	int		 max_w, max_h;		/* the largest picture the
+						   terminal shows (XTSMGRAPHICS),
+						   0: not known */
 	const char	*why;			/* the reason for the mode */
 };
 

@@ -918,25 +918,17 @@ lessondraw_lesson(struct ui *u)
 			if (pmsg != NULL)
 				plot_rows = 2;
 			plotpane_want(pmsg == NULL ? &req : NULL, L.leftw,
-			    plot_rows, pmsg);
+			    plot_rows, pmsg, 0);
 		} else {
 			ph = L.body - 1;
 			plotpane_want(pmsg == NULL ? &req : NULL, L.plotw, ph,
-			    pmsg);
+			    pmsg, 1);
 		}
 	} else {
-		plotpane_want(NULL, 0, 0, NULL);
+		plotpane_want(NULL, 0, 0, NULL, 0);
 		plot_rows = 0;
 	}
-	u->timeout_ms = plotpane_stale() ? 40 : -1;
-	if (lv.auto_on && u->app != NULL && u->app->autoplay > 0) {
-		double	left = (double)lv.next_auto.tv_sec +
-		    (double)lv.next_auto.tv_nsec / 1e9 - lessonview_now();
-		int	ms = left > 0 ? (int)(left * 1000) + 1 : 0;
-
-		if (u->timeout_ms < 0 || ms < u->timeout_ms)
-			u->timeout_ms = ms;
-	}
+	lessonview_timeout(u);
 
 	/* The scrolled body. */
 	if (lv_pad(L.leftw, 200) == -1)
@@ -1070,8 +1062,8 @@ lessondraw_zoom(struct ui *u)
 	    ss->cur + 1, ss->nsteps, pst == SESSION_PLOT_OK ?
 	    plot_kind_name(req.kind) : _("plot"));
 	draw_trunc(stdscr, 0, 1, COLS - 2, ROLE_TITLE, buf);
-	plotpane_want(pmsg == NULL ? &req : NULL, COLS, LINES - 3, pmsg);
-	u->timeout_ms = plotpane_stale() ? 40 : -1;
+	plotpane_want(pmsg == NULL ? &req : NULL, COLS, LINES - 3, pmsg, 1);
+	lessonview_timeout(u);
 	plotpane_draw(stdscr, 1, 0, COLS, LINES - 3);
 	lv_draw_strip(LINES - 2, COLS);
 	draw_fill(stdscr, LINES - 1, 0, COLS, ROLE_HINT);

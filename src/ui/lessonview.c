@@ -348,14 +348,28 @@ lessonview_editing(void)
 	return lv.ed.active;
 }
 
+void
+lessonview_timeout(struct ui *u)
+{
+	u->timeout_ms = u->bench ? -1 : plotpane_wait_ms();
+	if (lv.auto_on && u->app != NULL && u->app->autoplay > 0) {
+		double	left = (double)lv.next_auto.tv_sec +
+		    (double)lv.next_auto.tv_nsec / 1e9 - lessonview_now();
+		int	ms = left > 0 ? (int)(left * 1000) + 1 : 0;
+
+		if (u->timeout_ms < 0 || ms < u->timeout_ms)
+			u->timeout_ms = ms;
+	}
+}
+
 static int
 lessonview_idle(struct ui *u)
 {
 	struct session	*ss = lessonview_ss();
 	int		 redraw = 0;
 
-	if (!u->bench && plotpane_stale())
-		redraw |= plotpane_refresh();
+	if (!u->bench)
+		redraw |= plotpane_step();
 	if (lv.auto_on && u->app != NULL && u->app->autoplay > 0 &&
 	    ss != NULL && lessonview_now() >= (double)lv.next_auto.tv_sec +
 	    (double)lv.next_auto.tv_nsec / 1e9) {
@@ -368,6 +382,8 @@ lessonview_idle(struct ui *u)
 		lessonview_autoplay_arm(u);
 		redraw = 1;
 	}
+	if (!redraw)
+		lessonview_timeout(u);	/* the draw would have set it */
 	return redraw;
 }
 

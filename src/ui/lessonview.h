@@ -120,6 +120,8 @@ void		 lessonview_clamp(void);
 /* Seconds on the monotonic clock; arm the autoplay timer. */
 double		 lessonview_now(void);
 void		 lessonview_autoplay_arm(struct ui *u);
+/* The loop's next wake-up: the plot's and autoplay's, whichever first. */
+void		 lessonview_timeout(struct ui *u);
 
 /* lessondraw.c: the lesson screen and the zoomed plot. */
 void		 lessondraw_lesson(struct ui *u);

@@ -1,50 +1,139 @@
 /*
- * plotpane.c -- the cached, coloured gnuplot pane (see plotpane.h).
+ * plotpane.c -- the plot pane, on one gnuplot that stays (see plotpane.h).
  *
- * Colouring: a character strictly inside the plot border that equals a
- * curve's point character gets that curve's role (CURVE1..CURVE4, cycling),
- * the mark's character gets ROLE_MARK, the border and tick labels ROLE_AXIS.
- * Characters are drawn in runs of one role, so a 40x20 pane costs a few
- * dozen curses calls.
+ * Three plots are in play: the one wanted (recorded by each draw), the one
+ * being made (a job on the gnuplot driver) and the one shown (the cache).
+ * plotpane_step() sends the wanted plot when gnuplot is free and it is not
+ * the one shown, and takes a finished job into the cache; a job that
+ * failed is cached as its error, so a gnuplot that hangs on a plot is not
+ * asked the same plot again and again -- the next change asks anew.
+ *
+ * Colouring of text plots: a character strictly inside the plot border that
+ * equals a curve's point character gets that curve's role (CURVE1..CURVE4,
+ * cycling), the mark's character gets ROLE_MARK, the border and tick labels
+ * ROLE_AXIS.  Characters are drawn in runs of one role, so a 40x20 pane
+ * costs a few dozen curses calls.
  */
 #include "config.h"
 
+#include <errno.h>
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
+#include <unistd.h>
 
+#include "gnuplot.h"
 #include "i18n.h"
 #include "plot.h"
+#include "strbuf.h"
 #include "text.h"
 #include "ui/colors.h"
 #include "ui/draw.h"
 #include "ui/plotpane.h"
 
-/* The key a plot is cached by: every argument that draws it, the size
-   and the language. */
+/* The key a plot is cached by: every argument that draws it, the size,
+   the language and text or picture. */
 #define PP_KEY_MAX	16384
 
+#define PP_POLL_MS	10	/* the loop's wake-up while gnuplot works */
+
+struct pp_plot {
+	int		 have;		/* holds a plot or an error */
+	char		 key[PP_KEY_MAX];
+	int		 ok;
+	char		 error[256];
+	int		 picture;	/* six, else txt */
+	struct plot_text txt;
+	struct strbuf	 six;
+};
+
 static struct {
+	enum graphics_mode mode;
+	int		 cell_w, cell_h, max_w, max_h;
+
 	int		 have_want;	/* a plot is wanted */
 	struct plot_req	 want;		/* borrowed cells: valid until the
 					   next key, which draws again */
 	int		 want_w, want_h;
+	int		 want_pic, want_pw, want_ph;
 	char		 want_msg[256];	/* shown instead of a plot */
 	char		 want_key[PP_KEY_MAX];
+	long		 stale_since;	/* when the want last changed */
 
-	int		 have_cache;	/* cache holds a plot or an error */
-	char		 key[PP_KEY_MAX]; /* what the cache was made from */
-	struct plot_text txt;
-	int		 ok;
-	char		 error[256];
+	struct pp_plot	 shown;		/* the cache */
+	struct pp_plot	 job;		/* being made (job.have: sent) */
+	long		 job_sent;
+	struct gnuplot	 gp;
+	int		 gp_init;
+	unsigned long	 plots;
+
+	/* the picture: where this frame puts it, where the terminal has it */
+	int		 placed, py, px, prows, pcols;
+	int		 on_term, ty, tx, trows, tcols;
+	int		 need_emit;
+
+	long		 drawn_view;	/* pp_view() at the last draw */
 
 	int		 avail;		/* -1 unknown, 0 no gnuplot, 1 yes */
-} pp = { .avail = -1, .txt = PLOT_TEXT_INIT };
+} pp = { .avail = -1, .shown = { .txt = PLOT_TEXT_INIT },
+	.job = { .txt = PLOT_TEXT_INIT } };
+
+static long
+pp_now(void)
+{
+	struct timespec	ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static int
+pp_timeout_ms(void)
+{
+	const char	*s = getenv("LOSSLAB_PLOT_TIMEOUT_MS");
+	char		*end;
+	long		 v;
+
+	if (s != NULL && *s != '\0') {
+		errno = 0;
+		v = strtol(s, &end, 10);
+		if (errno == 0 && *end == '\0' && v > 0 && v <= 600000)
+			return (int)v;
+	}
+	return PLOT_TIMEOUT_MS;
+}
+
+static void
+pp_plot_clear(struct pp_plot *p)
+{
+	plot_text_free(&p->txt);
+	strbuf_free(&p->six);
+	p->have = 0;
+	p->ok = 0;
+	p->key[0] = '\0';
+	p->error[0] = '\0';
+}
 
 void
-plotpane_want(const struct plot_req *req, int w, int h, const char *msg)
+plotpane_setup(const struct graphics *g)
 {
-	char	args[PP_KEY_MAX - 64];
+	pp.mode = g != NULL ? g->mode : GRAPHICS_TEXT;
+	pp.cell_w = g != NULL ? g->cell_w : 0;
+	pp.cell_h = g != NULL ? g->cell_h : 0;
+	pp.max_w = g != NULL ? g->max_w : 0;
+	pp.max_h = g != NULL ? g->max_h : 0;
+	if (pp.cell_w <= 0 || pp.cell_h <= 0)
+		pp.mode = GRAPHICS_TEXT;
+}
+
+void
+plotpane_want(const struct plot_req *req, int w, int h, const char *msg,
+    int picture)
+{
+	char	args[PP_KEY_MAX - 128];
+	char	key[PP_KEY_MAX];
 
 	pp.want_msg[0] = '\0';
 	if (req == NULL) {
@@ -58,46 +147,244 @@ plotpane_want(const struct plot_req *req, int w, int h, const char *msg)
 	pp.want.title = NULL;	/* titles are drawn by the pane itself */
 	pp.want_w = w;
 	pp.want_h = h;
+	pp.want_pic = picture && pp.mode == GRAPHICS_SIXEL;
+	/* sixel bands are 6 pixels high: a whole number of them, inside
+	   the pane, so the terminal never scrolls */
+	pp.want_pw = w * pp.cell_w;
+	pp.want_ph = h * pp.cell_h;
+	if (pp.max_w > 0 && pp.want_pw > pp.max_w)
+		pp.want_pw = pp.max_w;
+	if (pp.max_h > 0 && pp.want_ph > pp.max_h)
+		pp.want_ph = pp.max_h;
+	pp.want_ph = pp.want_ph / 6 * 6;
 	plot_req_args(&pp.want, args, sizeof args);
-	snprintf(pp.want_key, sizeof pp.want_key, "%dx%d %s %s", w, h,
-	    req->lang != NULL ? req->lang : "en", args);
+	if (pp.want_pic)
+		snprintf(key, sizeof key, "sixel %dx%d %s %s", pp.want_pw,
+		    pp.want_ph, req->lang != NULL ? req->lang : "en", args);
+	else
+		snprintf(key, sizeof key, "text %dx%d %s %s", w, h,
+		    req->lang != NULL ? req->lang : "en", args);
+	if (strcmp(key, pp.want_key) != 0) {
+		memcpy(pp.want_key, key, sizeof key);
+		pp.stale_since = pp_now();
+	}
 }
 
 int
 plotpane_stale(void)
 {
-	if (!pp.have_want)
+	if (!pp.have_want || pp.avail == 0)
 		return 0;
-	if (pp.avail == 0)
+	return !pp.shown.have || strcmp(pp.shown.key, pp.want_key) != 0;
+}
+
+/* What the pane shows now: PP_VIEW_PLOT (the plot shown, current or for
+   a moment older), or "plotting..." with the whole seconds gnuplot has
+   been at it (PP_VIEW_WAIT + s).  A change means a redraw. */
+#define PP_VIEW_PLOT	0
+#define PP_VIEW_WAIT	1
+static long
+pp_view(void)
+{
+	const struct pp_plot	*p = &pp.shown;
+	long			 now = pp_now();
+
+	if (p->have && (!plotpane_stale() || (now - pp.stale_since <
+	    PLOTPANE_STALE_MS && p->picture == pp.want_pic)))
+		return PP_VIEW_PLOT;
+	return PP_VIEW_WAIT + (pp.gp_init && pp.gp.busy ?
+	    (now - pp.job_sent) / 1000 : 0);
+}
+
+/*
+ * Whether buf (len bytes) is one sixel image and nothing else: ESC P,
+ * parameters, q, printable sixel data and line ends, ESC \ -- so that
+ * nothing gnuplot writes can reach the terminal as another control.
+ */
+static int
+pp_sixel_ok(const char *buf, size_t len)
+{
+	size_t	i = 2;
+
+	while (len > 0 && (buf[len - 1] == '\n' || buf[len - 1] == '\r'))
+		len--;
+	if (len < 5 || buf[0] != '\033' || buf[1] != 'P' ||
+	    buf[len - 2] != '\033' || buf[len - 1] != '\\')
 		return 0;
-	if (!pp.have_cache)
+	while (i < len && (buf[i] == ';' || (buf[i] >= '0' && buf[i] <= '9')))
+		i++;
+	if (i >= len || buf[i] != 'q')
+		return 0;
+	for (i++; i < len - 2; i++) {
+		unsigned char	c = (unsigned char)buf[i];
+
+		if ((c < 0x20 || c > 0x7e) && c != '\n' && c != '\r')
+			return 0;
+	}
+	return 1;
+}
+
+/* The first line of gnuplot's stderr that says something, sanitised. */
+static void
+pp_err_line(const char *err, char *out, size_t len)
+{
+	const char	*p = err, *q;
+	char		 line[200];
+	size_t		 n;
+
+	out[0] = '\0';
+	while (p != NULL && *p != '\0') {
+		q = strchr(p, '\n');
+		n = q == NULL ? strlen(p) : (size_t)(q - p);
+		while (n > 0 && (*p == ' ' || *p == '\t')) {
+			p++;
+			n--;
+		}
+		if (n > 0 && *p != '^' && strncmp(p, "gnuplot>", 8) != 0 &&
+		    strncmp(p, "Warning:", 8) != 0) {
+			snprintf(line, sizeof line, "%.*s", (int)n, p);
+			plot_sanitize(line, out, len);
+			return;
+		}
+		p = q == NULL ? NULL : q + 1;
+	}
+}
+
+/* Take the finished job's output into the job plot. */
+static void
+pp_take(const struct gnuplot_result *res)
+{
+	struct err	e;
+	char		line[200];
+
+	memset(&e, 0, sizeof e);
+	pp.job.ok = 0;
+	if (pp.job.picture) {
+		if (res->outlen > 0 && pp_sixel_ok(res->out, res->outlen)) {
+			strbuf_add(&pp.job.six, res->out, res->outlen);
+			pp.job.ok = !pp.job.six.oom;
+		}
+	} else if (res->outlen > 0 &&
+	    plot_dumb_parse(res->out, res->outlen, &pp.job.txt, &e) == 0)
+		pp.job.ok = 1;
+	if (pp.job.ok)
+		return;
+	pp_err_line(res->err, line, sizeof line);
+	if (line[0] != '\0')
+		snprintf(pp.job.error, sizeof pp.job.error, _("gnuplot: %s"),
+		    line);
+	else if (e.msg[0] != '\0')
+		snprintf(pp.job.error, sizeof pp.job.error, "%s", e.msg);
+	else
+		snprintf(pp.job.error, sizeof pp.job.error, "%s",
+		    _("gnuplot produced no image"));
+}
+
+/* The job plot becomes the one shown. */
+static void
+pp_publish(void)
+{
+	struct pp_plot	old = pp.shown;
+
+	pp.shown = pp.job;
+	pp.job = old;
+	pp_plot_clear(&pp.job);
+	pp.plots++;
+}
+
+/* Send the wanted plot; returns 1 if the pane changed at once. */
+static int
+pp_send(void)
+{
+	struct strbuf	 sb = STRBUF_INIT;
+	struct err	 e;
+	char		*script = NULL;
+	int		 rc;
+
+	memset(&e, 0, sizeof e);
+	pp_plot_clear(&pp.job);
+	memcpy(pp.job.key, pp.want_key, sizeof pp.job.key);
+	pp.job.picture = pp.want_pic;
+	pp.job.have = 1;
+	if (pp.want_w < 20 || pp.want_h < 8) {
+		snprintf(pp.job.error, sizeof pp.job.error, "%s",
+		    _("(the plot needs a larger window)"));
+		pp_publish();
 		return 1;
-	return strcmp(pp.key, pp.want_key) != 0;
+	}
+	/* each job starts from gnuplot's defaults */
+	strbuf_printf(&sb, "reset session\n");
+	if (pp.want_pic) {
+		rc = plot_script_text(&pp.want, PLOT_FORMAT_SIXEL, pp.want_pw,
+		    pp.want_ph, &script, &e);
+		if (rc == 0)
+			strbuf_printf(&sb, "%s", script);
+		free(script);
+	} else
+		rc = plot_dumb_script(&pp.want, pp.want_w, pp.want_h, &sb,
+		    &pp.job.txt, &e);
+	if (rc == 0 && sb.oom)
+		rc = err_set(&e, "out of memory");
+	if (rc == 0) {
+		if (!pp.gp_init) {
+			gnuplot_init(&pp.gp);
+			pp.gp_init = 1;
+		}
+		rc = gnuplot_send(&pp.gp, sb.p, sb.len, pp_timeout_ms(), &e);
+	}
+	strbuf_free(&sb);
+	if (rc == 0) {
+		pp.job_sent = pp_now();
+		return 0;
+	}
+	snprintf(pp.job.error, sizeof pp.job.error, "%s", e.msg);
+	pp_publish();
+	return 1;
 }
 
 int
-plotpane_refresh(void)
+plotpane_step(void)
 {
-	struct err	e;
+	struct gnuplot_result	res;
+	int			st, changed = 0;
 
 	if (pp.avail == -1)
 		pp.avail = plot_available();
-	if (!plotpane_stale())
+	if (pp.avail == 0)
 		return 0;
-	plot_text_free(&pp.txt);
-	pp.have_cache = 1;
-	memcpy(pp.key, pp.want_key, sizeof pp.key);
-	memset(&e, 0, sizeof e);
-	if (pp.want_w < 20 || pp.want_h < 8) {
-		pp.ok = 0;
-		snprintf(pp.error, sizeof pp.error, "%s",
-		    _("(the plot needs a larger window)"));
-		return 1;
+	if (pp.gp_init && pp.gp.busy) {
+		memset(&res, 0, sizeof res);
+		st = gnuplot_poll(&pp.gp, 0, &res);
+		if (st == GNUPLOT_RUNNING)
+			return pp_view() != pp.drawn_view;
+		if (st == GNUPLOT_DONE)
+			pp_take(&res);
+		else
+			snprintf(pp.job.error, sizeof pp.job.error, "%s",
+			    res.error);
+		pp_publish();
+		changed = 1;
 	}
-	pp.ok = plot_dumb(&pp.want, pp.want_w, pp.want_h, &pp.txt, &e) == 0;
-	if (!pp.ok)
-		snprintf(pp.error, sizeof pp.error, "%s", e.msg);
-	return 1;
+	if (plotpane_stale())
+		changed |= pp_send();
+	return changed;
+}
+
+int
+plotpane_wait_ms(void)
+{
+	long	age;
+
+	if (pp.avail == 0 || !pp.have_want)
+		return -1;
+	if (pp.gp_init && pp.gp.busy) {
+		age = pp_now() - pp.stale_since;
+		if (plotpane_stale() && age < PLOTPANE_STALE_MS &&
+		    PLOTPANE_STALE_MS - age < PP_POLL_MS)
+			return (int)(PLOTPANE_STALE_MS - age);
+		return PP_POLL_MS;
+	}
+	return plotpane_stale() ? 0 : -1;
 }
 
 const struct plot_req *
@@ -107,19 +394,31 @@ plotpane_request(void)
 }
 
 void
+plotpane_stats(unsigned *starts, unsigned long *plots)
+{
+	if (starts != NULL)
+		*starts = pp.gp_init ? pp.gp.starts : 0;
+	if (plots != NULL)
+		*plots = pp.plots;
+}
+
+void
 plotpane_free(void)
 {
-	plot_text_free(&pp.txt);
-	pp.have_cache = 0;
+	pp_plot_clear(&pp.shown);
+	pp_plot_clear(&pp.job);
+	if (pp.gp_init)
+		gnuplot_stop(&pp.gp);
+	pp.gp_init = 0;
 	pp.have_want = 0;
+	pp.want_key[0] = '\0';
 }
 
 /* The role of byte `c` at line i, byte column j of the plot text. */
 static int
-plotpane_role(int i, int j, char c)
+plotpane_role(const struct plot_text *t, int i, int j, char c)
 {
-	const struct plot_text	*t = &pp.txt;
-	int			 k;
+	int	k;
 
 	if (t->top < 0 || i <= t->top || i >= t->bottom || j <= t->left ||
 	    j >= t->right)
@@ -137,13 +436,15 @@ plotpane_role(int i, int j, char c)
 
 /* Draw one line of the plot, in runs of one role, at most cols columns. */
 static void
-plotpane_line(WINDOW *w, int y, int x, int cols, int i, const char *line)
+plotpane_line(WINDOW *w, int y, int x, int cols, const struct plot_text *t,
+    int i)
 {
-	char	 run[512];
-	int	 col = 0, j = 0, role, r, rl = 0, runw = 0;
-	size_t	 n, len = strlen(line);
-	unsigned int cp;
-	int	 cw;
+	const char	*line = t->lines[i];
+	char		 run[512];
+	int		 col = 0, j = 0, role, r, rl = 0, runw = 0;
+	size_t		 n, len = strlen(line);
+	unsigned int	 cp;
+	int		 cw;
 
 	role = -1;
 	while ((size_t)j < len && col < cols) {
@@ -151,7 +452,7 @@ plotpane_line(WINDOW *w, int y, int x, int cols, int i, const char *line)
 		cw = text_cp_width(cp);
 		if (col + cw > cols)
 			break;
-		r = n == 1 ? plotpane_role(i, j, line[j]) : ROLE_NORMAL;
+		r = n == 1 ? plotpane_role(t, i, j, line[j]) : ROLE_NORMAL;
 		if (r != role || rl + (int)n >= (int)sizeof run - 1) {
 			if (rl > 0) {
 				run[rl] = '\0';
@@ -175,7 +476,10 @@ plotpane_line(WINDOW *w, int y, int x, int cols, int i, const char *line)
 void
 plotpane_draw(WINDOW *w, int y, int x, int cols, int rows)
 {
-	int	i;
+	const struct pp_plot	*p = &pp.shown;
+	char			 msg[256];
+	long			 view;
+	int			 i;
 
 	if (rows <= 0 || cols <= 0)
 		return;
@@ -193,14 +497,102 @@ plotpane_draw(WINDOW *w, int y, int x, int cols, int rows)
 		    "(install gnuplot-nox).  Everything else works."));
 		return;
 	}
-	if (!pp.have_cache) {
-		draw_str(w, y, x, cols, ROLE_LABEL, _("plotting..."));
+	/* an older plot only for a moment, and only of the same kind */
+	pp.drawn_view = view = pp_view();
+	if (view != PP_VIEW_PLOT) {
+		if (view - PP_VIEW_WAIT >= 1)
+			snprintf(msg, sizeof msg, _("plotting... (gnuplot has "
+			    "been at it for %ld s; the numbers are live)"),
+			    view - PP_VIEW_WAIT);
+		else
+			snprintf(msg, sizeof msg, "%s", _("plotting..."));
+		draw_wrapped(w, y, x, cols, rows, ROLE_LABEL, msg);
 		return;
 	}
-	if (!pp.ok) {
-		draw_wrapped(w, y, x, cols, rows, ROLE_WARNING, pp.error);
+	if (!p->ok) {
+		draw_wrapped(w, y, x, cols, rows, ROLE_WARNING, p->error);
 		return;
 	}
-	for (i = 0; i < pp.txt.nlines && i < rows; i++)
-		plotpane_line(w, y + i, x, cols, i, pp.txt.lines[i]);
+	if (p->picture) {
+		/* the cells stay blank; plotpane_flush() writes the picture */
+		if (w == stdscr) {
+			pp.placed = 1;
+			pp.py = y;
+			pp.px = x;
+			pp.prows = rows;
+			pp.pcols = cols;
+		}
+		return;
+	}
+	for (i = 0; i < p->txt.nlines && i < rows; i++)
+		plotpane_line(w, y + i, x, cols, &p->txt, i);
+}
+
+void
+plotpane_frame_begin(void)
+{
+	pp.placed = 0;
+}
+
+void
+plotpane_frame_end(void)
+{
+	if (!pp.on_term)
+		return;
+	if (!pp.placed || pp.py != pp.ty || pp.px != pp.tx ||
+	    pp.prows != pp.trows || pp.pcols != pp.tcols) {
+		/* the picture goes, or moves: curses repaints every cell */
+		clearok(curscr, TRUE);
+		pp.on_term = 0;
+	}
+}
+
+void
+plotpane_repaint(void)
+{
+	pp.need_emit = 1;
+}
+
+/* Write all of buf to the terminal. */
+static void
+pp_write(const char *buf, size_t len)
+{
+	ssize_t	n;
+
+	while (len > 0) {
+		n = write(STDOUT_FILENO, buf, len);
+		if (n == -1 && (errno == EINTR || errno == EAGAIN))
+			continue;
+		if (n <= 0)
+			return;
+		buf += n;
+		len -= (size_t)n;
+	}
+}
+
+void
+plotpane_flush(void)
+{
+	static char	 shown_key[PP_KEY_MAX];
+	char		 pos[64];
+	int		 n;
+
+	if (!pp.placed || !pp.shown.ok || !pp.shown.picture)
+		return;
+	if (pp.on_term && !pp.need_emit &&
+	    strcmp(shown_key, pp.shown.key) == 0)
+		return;
+	/* save the cursor, go to the pane, the picture, back */
+	n = snprintf(pos, sizeof pos, "\0337\033[%d;%dH", pp.py + 1,
+	    pp.px + 1);
+	pp_write(pos, (size_t)n);
+	pp_write(pp.shown.six.p, pp.shown.six.len);
+	pp_write("\0338", 2);
+	memcpy(shown_key, pp.shown.key, sizeof shown_key);
+	pp.on_term = 1;
+	pp.need_emit = 0;
+	pp.ty = pp.py;
+	pp.tx = pp.px;
+	pp.trows = pp.prows;
+	pp.tcols = pp.pcols;
 }

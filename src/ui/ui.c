@@ -37,6 +37,7 @@
 #include "ui/colors.h"
 #include "ui/curses.h"
 #include "ui/draw.h"
+#include "ui/plotpane.h"
 #include "ui/term.h"
 #include "ui/ui.h"
 
@@ -315,16 +316,21 @@ static void
 ui_draw(struct ui *u)
 {
 	if (COLS < UI_MIN_COLS || LINES < UI_MIN_ROWS) {
+		plotpane_frame_begin();
 		ui_draw_small();
 		curs_set(0);
 		wnoutrefresh(stdscr);
+		plotpane_frame_end();
 		doupdate();
 		return;
 	}
 	u->timeout_ms = -1;	/* a screen that needs a wake-up sets it */
 	curs_set(0);
+	plotpane_frame_begin();
 	ui_top(u)->draw(u);
+	plotpane_frame_end();
 	doupdate();
+	plotpane_flush();
 }
 
 /* Keys every screen shares; returns 1 if the key was taken. */
@@ -338,9 +344,12 @@ ui_global_key(struct ui *u, int key)
 		/* ncurses has resized stdscr; the next draw lays out anew. */
 		clearok(curscr, TRUE);
 		graphics_resized(&u->gfx);
+		plotpane_setup(&u->gfx);
+		plotpane_repaint();
 		return 1;
 	case 12:	/* ^L */
 		clearok(curscr, TRUE);
+		plotpane_repaint();
 		return 1;
 	case '?':
 	case KEY_F(1):
@@ -559,6 +568,7 @@ ui_main(const struct app_opts *app, const char *lesson)
 		free(u.shown);
 		return 2;
 	}
+	plotpane_setup(&u.gfx);
 	atexit(ui_done);
 	if (ui_init(app) == -1) {
 		if (ui_term == TERM_NO_CURSOR)
