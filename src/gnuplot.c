@@ -183,6 +183,8 @@ int
 gnuplot_send(struct gnuplot *g, const char *script, size_t len,
     int timeout_ms, struct err *e)
 {
+	ssize_t	n;
+
 	if (g->busy)
 		return err_set(e, "gnuplot is busy with another plot");
 	if (g->pid <= 0 && gnuplot_start(g, e) != 0)
@@ -206,6 +208,10 @@ gnuplot_send(struct gnuplot *g, const char *script, size_t len,
 	g->out_done = g->err_done = 0;
 	g->deadline = gp_now() + (timeout_ms > 0 ? timeout_ms : 5000);
 	gp_sigpipe(g, 1);
+	/* what the pipe takes now; the rest as gnuplot_poll() goes */
+	n = write(g->in, g->job.p, g->job.len);
+	if (n > 0)
+		g->off = (size_t)n;
 	return 0;
 }
 
@@ -333,15 +339,23 @@ died:
 }
 
 int
-gnuplot_fds(const struct gnuplot *g, int *fds, int max)
+gnuplot_fds(const struct gnuplot *g, struct pollfd *fds, int max)
 {
 	int	n = 0;
 
 	if (!g->busy)
 		return 0;
-	if (g->out != -1 && !g->out_done && n < max)
-		fds[n++] = g->out;
-	if (g->err != -1 && !g->err_done && n < max)
-		fds[n++] = g->err;
+	if (g->in != -1 && g->off < g->job.len && n < max) {
+		fds[n].fd = g->in;
+		fds[n++].events = POLLOUT;
+	}
+	if (g->out != -1 && !g->out_done && n < max) {
+		fds[n].fd = g->out;
+		fds[n++].events = POLLIN;
+	}
+	if (g->err != -1 && !g->err_done && n < max) {
+		fds[n].fd = g->err;
+		fds[n++].events = POLLIN;
+	}
 	return n;
 }

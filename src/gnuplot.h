@@ -58,9 +58,9 @@ enum {
 void	 gnuplot_init(struct gnuplot *g);
 /* Start the child if it is not running; 0, or -1 with e set. */
 int	 gnuplot_start(struct gnuplot *g, struct err *e);
-/* Send a job (starting a child if needed), finished by timeout_ms (<= 0:
-   5 s) from now.  -1 with e set when one is still running or the child
-   cannot start. */
+/* Send a job (starting a child if needed; as much of the script is written
+   at once as the pipe takes), finished by timeout_ms (<= 0: 5 s) from now.
+   -1 with e set when one is still running or the child cannot start. */
 int	 gnuplot_send(struct gnuplot *g, const char *script, size_t len,
 	    int timeout_ms, struct err *e);
 /* Move the job on for at most wait_ms (0: only what is ready); returns
@@ -68,9 +68,10 @@ int	 gnuplot_send(struct gnuplot *g, const char *script, size_t len,
    _FAILED (res->error; the child is gone). */
 int	 gnuplot_poll(struct gnuplot *g, int wait_ms,
 	    struct gnuplot_result *res);
-/* The descriptors a caller may wait on for the running job (at most max);
-   how many. */
-int	 gnuplot_fds(const struct gnuplot *g, int *fds, int max);
+/* The descriptors (and events) a caller may wait on, with poll(2), for
+   the running job to move on (at most max); how many. */
+struct pollfd;
+int	 gnuplot_fds(const struct gnuplot *g, struct pollfd *fds, int max);
 /* Kill the child, if any, and free everything. */
 void	 gnuplot_stop(struct gnuplot *g);
 

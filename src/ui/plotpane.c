@@ -18,6 +18,7 @@
 
 #include <errno.h>
 #include <math.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -37,7 +38,8 @@
    the language and text or picture. */
 #define PP_KEY_MAX	16384
 
-#define PP_POLL_MS	10	/* the loop's wake-up while gnuplot works */
+#define PP_POLL_MS	100	/* the loop's wake-up while gnuplot works
+				   (its pipes wake it sooner: plotpane_fds) */
 
 struct pp_plot {
 	int		 have;		/* holds a plot or an error */
@@ -385,6 +387,12 @@ plotpane_wait_ms(void)
 		return PP_POLL_MS;
 	}
 	return plotpane_stale() ? 0 : -1;
+}
+
+int
+plotpane_fds(struct pollfd *fds, int max)
+{
+	return pp.gp_init ? gnuplot_fds(&pp.gp, fds, max) : 0;
 }
 
 const struct plot_req *

@@ -51,6 +51,10 @@ int	 plotpane_step(void);
 /* How long the main loop may wait for a key before plotpane_step() has
    something to do: -1 (nothing to do), 0 (at once) or milliseconds. */
 int	 plotpane_wait_ms(void);
+/* The descriptors the loop may wait on with poll(2) beside the terminal:
+   the running job's pipes (at most max); how many. */
+struct pollfd;
+int	 plotpane_fds(struct pollfd *fds, int max);
 /* Draw the plot (or a message) into w at (y, x), cols x rows. */
 void	 plotpane_draw(WINDOW *w, int y, int x, int cols, int rows);
 /* Around each screen update: before any drawing (begin), before

@@ -24,12 +24,14 @@
 #include "config.h"
 
 #include <errno.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "i18n.h"
 #include "lesson.h"
@@ -196,24 +198,37 @@ ui_escape(void)
 }
 
 /* Read one key: a curses KEY_* code, an ASCII character, or
-   UI_KEY_TIMEOUT (timed out or interrupted: look at the signal flag).
-   A terminal that has gone away makes getch fail at once, again and
-   again; after many such failures *lost is set. */
+   UI_KEY_TIMEOUT (timed out, interrupted, or the plot's gnuplot has
+   something: look at the signal flag and idle).  A key curses already has
+   is taken at once; else the loop waits in poll(2) on the terminal and on
+   the plot's pipes together, so a finished plot is drawn as soon as it is
+   there.  A terminal that has gone away makes the reads fail at once,
+   again and again; after many such failures *lost is set. */
 static int
 ui_getkey(int timeout_ms, int *lost)
 {
 	static int	fast_errors;
+	struct pollfd	pfd[1 + 4];
 	wint_t		wch;
-	int		r;
+	int		r, n;
 	double		t0;
 
 	if (timeout_ms < 0 || timeout_ms > UI_WAKE_MS)
 		timeout_ms = UI_WAKE_MS;
-	timeout(timeout_ms);
 	t0 = ui_now_ms();
+	timeout(0);
 	r = get_wch(&wch);
+	if (r == ERR && timeout_ms > 0) {
+		pfd[0].fd = STDIN_FILENO;
+		pfd[0].events = POLLIN;
+		n = 1 + plotpane_fds(pfd + 1, 4);
+		if (poll(pfd, (nfds_t)n, timeout_ms) > 0 &&
+		    pfd[0].revents != 0)
+			r = get_wch(&wch);
+	}
 	if (r == ERR) {
-		if (timeout_ms >= 20 && ui_now_ms() - t0 < timeout_ms / 4.0) {
+		if (timeout_ms >= 20 && ui_now_ms() - t0 < timeout_ms / 4.0 &&
+		    plotpane_fds(pfd, 4) == 0) {
 			if (++fast_errors > 200)
 				*lost = 1;
 		} else
