@@ -758,8 +758,11 @@ dump_main(const struct app_opts *app, const char *what)
 	}
 	rc = dump_lesson(stdout, l, cols);
 	lesson_free(l);
-	if (fflush(stdout) != 0 || rc != 0) {
-		return cli_fail("--dump: write error");
-	}
+	/* a failed write is reported at exit, with its reason (main.c) */
+	if (ferror(stdout))
+		return CLI_EXIT_USAGE;
+	if (rc != 0)
+		return cli_fail("--dump: %s: out of memory, or a step cannot be "
+		    "set up", what);
 	return 0;
 }
