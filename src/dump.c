@@ -762,7 +762,7 @@ dump_main(const struct app_opts *app, const char *what)
 	if (ferror(stdout))
 		return CLI_EXIT_USAGE;
 	if (rc != 0)
-		return cli_fail("--dump: %s: out of memory, or a step cannot be "
-		    "set up", what);
+		return cli_fail("--dump: %s: out of memory, or a step "
+		    "cannot be set up", what);
 	return 0;
 }

@@ -212,7 +212,8 @@ i18n_load(const char *path)
 			if (id != NULL && str != NULL && *id != '\0' &&
 			    *str != '\0' && !fuzzy && n < i18n_size / 2) {
 				if (i18n_usable(id, str, nofmt)) {
-					i18n_insert(id, str);	/* owns them */
+					/* the table owns them now */
+					i18n_insert(id, str);
 					n++;
 					id = str = NULL;
 				} else

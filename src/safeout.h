@@ -27,15 +27,16 @@
 #include <stddef.h>
 #include <stdio.h>
 
-#define SAFEOUT_LINE	0x0	/* one line: newline and tab are escaped */
+#define SAFEOUT_LINE	0x0	/* one line: newline, tab escaped */
 #define SAFEOUT_NL	0x1	/* newlines pass */
 #define SAFEOUT_TAB	0x2	/* tabs pass */
-#define SAFEOUT_TEXT	(SAFEOUT_NL | SAFEOUT_TAB)	/* lines of text */
+#define SAFEOUT_TEXT	(SAFEOUT_NL | SAFEOUT_TAB) /* lines of text */
 
 /* Whether len bytes of s print as they are (nothing to escape). */
 int		 safeout_clean(const char *s, size_t len, int flags);
 /* Write len bytes of s to fp, escaped; 0, or EOF when a write fails. */
-int		 safeout_write(FILE *fp, const char *s, size_t len, int flags);
+int		 safeout_write(FILE *fp, const char *s, size_t len,
+		    int flags);
 /* The same for a NUL-terminated string (NULL writes nothing). */
 int		 safeout_fputs(FILE *fp, const char *s, int flags);
 /* Format as printf does, then write the result escaped: the arguments and
