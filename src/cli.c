@@ -11,6 +11,7 @@
 
 #include "cli.h"
 #include "parse.h"
+#include "safeout.h"
 
 int
 cli_fail(const char *fmt, ...)
@@ -19,8 +20,10 @@ cli_fail(const char *fmt, ...)
 
 	fflush(stdout);
 	fputs("losslab: ", stderr);
+	/* arguments, file names and file contents are quoted in messages:
+	   whatever they hold, the message stays one visible line */
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	safeout_vprintf(stderr, SAFEOUT_LINE, fmt, ap);
 	va_end(ap);
 	fputc('\n', stderr);
 	return CLI_EXIT_USAGE;

@@ -16,7 +16,9 @@
 /* The exit status for bad input. */
 #define CLI_EXIT_USAGE	2
 
-/* Print "losslab: " + the formatted message + newline on stderr; returns
+/* Print "losslab: " + the formatted message + newline on stderr, the
+   message escaped as one line (safeout.h: a control character or invalid
+   UTF-8 in an argument shows as \x1b, \n, \xff...); returns
    CLI_EXIT_USAGE so callers can `return cli_fail(...)`. */
 int	 cli_fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 

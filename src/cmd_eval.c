@@ -329,8 +329,7 @@ cmd_eval_main(int argc, char **argv)
 		print_json(&a, &r, &dl, pok ? &pr : NULL, &perr);
 	else
 		print_report(&a, &r, &dl, pok ? &pr : NULL, &perr);
-	if (fflush(stdout) != 0 || ferror(stdout))
-		rc = cli_fail("write error on standard output");
+	/* a failed write is reported at exit (main.c) */
 out:
 	loss_result_free(&r);
 	loss_result_free(&pr);

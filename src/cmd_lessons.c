@@ -27,6 +27,7 @@
 #include "i18n.h"
 #include "lesson.h"
 #include "parse.h"
+#include "safeout.h"
 #include "session.h"
 #include "step.h"
 #include "template.h"
@@ -56,10 +57,11 @@ cl_say(struct cl_ctx *c, int warning, const char *fmt, ...)
 {
 	va_list	ap;
 
-	fprintf(stderr, "%s:%d: step %zu: %s", c->l->path, c->ls->line,
-	    c->i + 1, warning ? "warning: " : "");
+	/* the path and what the message quotes of the lesson are escaped */
+	safeout_printf(stderr, SAFEOUT_LINE, "%s:%d: step %zu: %s",
+	    c->l->path, c->ls->line, c->i + 1, warning ? "warning: " : "");
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	safeout_vprintf(stderr, SAFEOUT_LINE, fmt, ap);
 	va_end(ap);
 	fputc('\n', stderr);
 	if (warning)
@@ -427,12 +429,14 @@ cl_add(struct lesson_catalog *cat, const char *path)
 	return 0;
 }
 
-/* lesson_load_report's callback: one problem, one line on stderr. */
+/* lesson_load_report's callback: one problem, one line on stderr (the
+   parser quotes the file's name and text: escaped). */
 static void
 cl_report(void *ctx, const char *msg)
 {
 	(void)ctx;
-	fprintf(stderr, "%s\n", msg);
+	safeout_fputs(stderr, msg, SAFEOUT_LINE);
+	fputc('\n', stderr);
 }
 
 static int
@@ -469,7 +473,7 @@ cl_check(const struct app_opts *app, int argc, char **argv)
 			    cl_report, NULL, &a));
 			if (a == 0) {
 				/* it changed since the catalogue read it */
-				fprintf(stderr, "%s\n", cat.v[i].error);
+				cl_report(NULL, cat.v[i].error);
 				a = 1;
 			}
 			nerr += a;
@@ -513,11 +517,17 @@ cl_list(const struct app_opts *app)
 		    "the search path)."));
 	for (i = 0; i < cat.n; i++) {
 		e = &cat.v[i];
-		printf("%-*s  %-2s  %s  [%s: %s]\n", (int)idw, e->id, e->lang,
-		    e->broken ? _("BROKEN") : e->title,
-		    lesson_origin_name(e->origin), e->path);
-		if (e->broken)
-			printf("%*s  %s\n", (int)idw + 4, "", e->error);
+		/* ids and paths are file names, titles and errors the
+		   files' text: each line is escaped */
+		safeout_printf(stdout, SAFEOUT_LINE, "%-*s  %-2s  %s  [%s: %s]",
+		    (int)idw, e->id, e->lang, e->broken ? _("BROKEN") :
+		    e->title, lesson_origin_name(e->origin), e->path);
+		putchar('\n');
+		if (e->broken) {
+			safeout_printf(stdout, SAFEOUT_LINE, "%*s  %s",
+			    (int)idw + 4, "", e->error);
+			putchar('\n');
+		}
 	}
 	lesson_catalog_free(&cat);
 	return 0;

@@ -33,6 +33,7 @@
 #include "i18n.h"
 #include "parse.h"
 #include "plot.h"
+#include "safeout.h"
 #include "strbuf.h"
 
 /* The options that mean the same in both modes share the codes of the
@@ -172,7 +173,6 @@ stdout_image(const struct plot_req *req, enum plot_format fmt, int w, int h)
 {
 	struct strbuf	 o = STRBUF_INIT;
 	struct err	 e;
-	size_t		 n, len;
 
 	if (fmt != PLOT_FORMAT_SIXEL && isatty(STDOUT_FILENO))
 		return (cli_fail("plot: --format %s: standard output is a "
@@ -181,11 +181,10 @@ stdout_image(const struct plot_req *req, enum plot_format fmt, int w, int h)
 		    "svg" : "pdf"));
 	if (plot_render(req, fmt, w, h, &o, &e) == -1)
 		return (cli_fail("plot: %s", e.msg));
-	len = o.len;
-	n = fwrite(o.p, 1, len, stdout);
+	/* a failed write is reported at exit (main.c), as for every
+	   command */
+	(void)fwrite(o.p, 1, o.len, stdout);
 	strbuf_free(&o);
-	if (n != len || fflush(stdout) != 0 || ferror(stdout))
-		return (cli_fail("plot: cannot write to standard output"));
 	return (0);
 }
 
@@ -197,7 +196,7 @@ num_arg(const char *opt, const char *s, double *v)
 
 	if (parse_double(s, v) == -1 || !isfinite(*v)) {
 		cli_fail("plot: %s: '%s' is not a finite number", opt,
-		    plot_sanitize(s, clean, sizeof clean));
+		    safeout_str(s, clean, sizeof clean));
 		return (-1);
 	}
 	return (0);
@@ -248,7 +247,7 @@ losses_arg(const char *s, struct plot_req *req)
 		}
 		if (loss_parse(name, &req->losses[req->nlosses]) == -1) {
 			cli_fail("plot: --losses: unknown loss '%s'",
-			    plot_sanitize(name, clean, sizeof clean));
+			    safeout_str(name, clean, sizeof clean));
 			return (-1);
 		}
 		req->nlosses++;
@@ -334,14 +333,14 @@ cell_arg(const char *s, const struct mat *in, size_t *r, size_t *c)
 	}
 	if ((size_t)lr >= rows || (size_t)lc >= in->cols)
 		return (cli_fail("plot: --cell %s: outside the input of shape "
-		    "%s", plot_sanitize(s, clean, sizeof clean),
+		    "%s", safeout_str(s, clean, sizeof clean),
 		    mat_shape_str(in, sh, sizeof sh)));
 	*r = (size_t)lr;
 	*c = (size_t)lc;
 	return (0);
 bad:
 	return (cli_fail("plot: --cell: expected I or R,C (integers >= 0), got "
-	    "'%s'", plot_sanitize(s, clean, sizeof clean)));
+	    "'%s'", safeout_str(s, clean, sizeof clean)));
 }
 
 /*
@@ -360,7 +359,7 @@ cell_setup(struct plot_req *req, struct curve_cells *cc, struct cli_loss *cl,
 	if (loss_arg != NULL) {
 		if (loss_parse(loss_arg, &loss) == -1)
 			return (cli_fail("plot: --loss: unknown loss '%s'",
-			    plot_sanitize(loss_arg, clean, sizeof clean)));
+			    safeout_str(loss_arg, clean, sizeof clean)));
 	} else if ((loss = plot_kind_loss(req->kind)) == LOSS_COUNT)
 		return (cli_fail("plot: %s with --input needs --loss",
 		    plot_kind_name(req->kind)));
@@ -452,7 +451,7 @@ plot_main(int argc, char **argv, struct cli_loss *cl)
 			if (plot_format_parse(optarg, &fmt) == -1)
 				return (cli_fail("plot: --format: unknown format "
 				    "'%s' (png, svg, pdf, text or sixel)",
-				    plot_sanitize(optarg, clean,
+				    safeout_str(optarg, clean,
 				    sizeof clean)));
 			have_fmt = 1;
 			break;
@@ -495,14 +494,14 @@ plot_main(int argc, char **argv, struct cli_loss *cl)
 			if (strcmp(optarg, "en") != 0 &&
 			    strcmp(optarg, "zh") != 0)
 				return (cli_fail("plot: --lang: unknown language "
-				    "'%s' (en or zh)", plot_sanitize(optarg,
+				    "'%s' (en or zh)", safeout_str(optarg,
 				    clean, sizeof clean)));
 			lang = optarg;
 			break;
 		case OPT_SIZE:
 			if (size_arg(optarg, &w, &h) == -1)
 				return (cli_fail("plot: --size: expected WxH, "
-				    "got '%s'", plot_sanitize(optarg, clean,
+				    "got '%s'", safeout_str(optarg, clean,
 				    sizeof clean)));
 			have_size = 1;
 			break;
@@ -550,26 +549,27 @@ plot_main(int argc, char **argv, struct cli_loss *cl)
 			return (0);
 		case ':':
 			return (cli_fail("plot: %s needs a value",
-			    plot_sanitize(argv[optind - 1], clean,
+			    safeout_str(argv[optind - 1], clean,
 			    sizeof clean)));
 		default:
 			return (cli_fail("plot: unknown option '%s' (see "
-			    "'losslab plot --help')", plot_sanitize(
+			    "'losslab plot --help')", safeout_str(
 			    argv[optind - 1], clean, sizeof clean)));
 		}
 	}
 	if (list) {
 		if (optind < argc)
 			return (cli_fail("plot: --list takes no plot id"));
+		/* a failed write is reported at exit (main.c) */
 		for (i = 0; i < PLOT_KIND_COUNT; i++)
 			printf("%-16s %s\n", plot_kind_name(i),
 			    plot_kind_desc(i));
-		return (ferror(stdout) || fflush(stdout) ? 2 : 0);
+		return (0);
 	}
 	for (; optind < argc; optind++) {
 		if (id != NULL)
 			return (cli_fail("plot: one plot id only (got '%s' "
-			    "after '%s')", plot_sanitize(argv[optind], clean,
+			    "after '%s')", safeout_str(argv[optind], clean,
 			    sizeof clean), id));
 		id = argv[optind];
 	}
@@ -577,7 +577,7 @@ plot_main(int argc, char **argv, struct cli_loss *cl)
 		return (cli_fail("plot: which plot? (see 'losslab plot --list')"));
 	if (plot_kind_parse(id, &kind) == -1)
 		return (cli_fail("plot: unknown plot '%s' (see 'losslab plot "
-		    "--list')", plot_sanitize(id, clean, sizeof clean)));
+		    "--list')", safeout_str(id, clean, sizeof clean)));
 	req.kind = kind;
 	req.lang = lang;
 	if (cell && (rc = cell_setup(&req, &cc, cl, loss, cells,
@@ -627,11 +627,13 @@ plot_main(int argc, char **argv, struct cli_loss *cl)
 		term_size(&w, &h);
 	if (plot_dumb(&req, w, h, &txt, &e) == -1)
 		return (cli_fail("plot: %s", e.msg));
-	for (i = 0; i < txt.nlines; i++)
-		printf("%s\n", txt.lines[i]);
+	/* gnuplot's text, checked by plot.c; what reaches the terminal is
+	   escaped here all the same */
+	for (i = 0; i < txt.nlines; i++) {
+		safeout_fputs(stdout, txt.lines[i], SAFEOUT_LINE);
+		putchar('\n');
+	}
 	plot_text_free(&txt);
-	if (fflush(stdout) != 0 || ferror(stdout))
-		return (cli_fail("plot: cannot write to standard output"));
 	return (0);
 }
 

@@ -9,7 +9,10 @@
  *
  * Everything comes from the session (session.h, i.e. from the core); this
  * file only lays it out, measuring text with text.h so Chinese lines up
- * too.
+ * too.  What the lesson file says (titles, summary, narrative, questions,
+ * choices, code) and the messages that quote it reach the terminal
+ * escaped (safeout.h), before it is measured: a control character shows
+ * as \x1b and takes the columns it shows in.
  */
 #include "config.h"
 
@@ -22,22 +25,27 @@
 #include "dump.h"
 #include "i18n.h"
 #include "pycode.h"
+#include "safeout.h"
 #include "session.h"
 #include "template.h"
 #include "text.h"
 
-/* Print s wrapped to cols columns; the first line as is, the others
-   indented by hang spaces. */
+/* Print s (one line: a message) escaped and wrapped to cols columns; the
+   first line as is, the others indented by hang spaces. */
 static int
 dump_wrapped_hang(FILE *out, const char *s, int cols, int hang)
 {
-	char		*w;
+	char		*w, *e;
 	const char	*p, *nl;
 	int		 first = 1;
 
+	if ((e = safeout_strdup(s, SAFEOUT_LINE)) == NULL)
+		return -1;
 	/* wrap the first line at full width, the rest narrower: simplest is
 	   to wrap everything at cols - hang (a little narrower) */
-	if ((w = text_wrap(s, cols - hang)) == NULL)
+	w = text_wrap(e, cols - hang);
+	free(e);
+	if (w == NULL)
 		return -1;
 	for (p = w;;) {
 		nl = strchr(p, '\n');
@@ -53,14 +61,19 @@ dump_wrapped_hang(FILE *out, const char *s, int cols, int hang)
 	return 0;
 }
 
-/* Print s wrapped to cols columns, each line prefixed by indent spaces. */
+/* Print s (lines of text) escaped and wrapped to cols columns, each line
+   prefixed by indent spaces. */
 static int
 dump_wrapped(FILE *out, const char *s, int cols, int indent)
 {
-	char		*w;
+	char		*w, *e;
 	const char	*p, *nl;
 
-	if ((w = text_wrap(s, cols - indent)) == NULL)
+	if ((e = safeout_strdup(s, SAFEOUT_TEXT)) == NULL)
+		return -1;
+	w = text_wrap(e, cols - indent);
+	free(e);
+	if (w == NULL)
 		return -1;
 	for (p = w;;) {
 		nl = strchr(p, '\n');
@@ -95,10 +108,13 @@ dump_hanging(FILE *out, const char *prefix, const char *s, int cols, int hang)
 static void
 dump_command(FILE *out, const char *cmd, int cols)
 {
-	const char	*p = cmd, *brk, *q;
+	const char	*p, *brk, *q;
+	char		*all;
 	int		 width = cols - 2, first = 1;
 
-	while (*p != '\0') {
+	if ((all = safeout_strdup(cmd, SAFEOUT_LINE)) == NULL)
+		return;
+	for (p = all; *p != '\0'; ) {
 		/* the longest run of arguments that fits with " \\" */
 		brk = NULL;
 		for (q = p; *q != '\0'; q++)
@@ -107,7 +123,7 @@ dump_command(FILE *out, const char *cmd, int cols)
 				brk = q;
 		if ((int)text_width(p) <= width || brk == NULL) {
 			fprintf(out, "%*s%s\n", first ? 2 : 6, "", p);
-			return;
+			break;
 		}
 		fprintf(out, "%*s%.*s \\\n", first ? 2 : 6, "", (int)(brk - p),
 		    p);
@@ -116,6 +132,7 @@ dump_command(FILE *out, const char *cmd, int cols)
 			width -= 4;
 		first = 0;
 	}
+	free(all);
 }
 
 /* Render a template through the session and print it wrapped, each
@@ -234,7 +251,7 @@ static void
 dt_set(struct dtable *t, size_t r, size_t c, const char *s)
 {
 	free(t->cell[r * t->cols + c]);
-	t->cell[r * t->cols + c] = strdup(s);
+	t->cell[r * t->cols + c] = safeout_strdup(s, SAFEOUT_LINE);
 }
 
 static void
@@ -558,7 +575,7 @@ dump_step(FILE *out, struct session *ss, int cols, unsigned flags)
 	struct plot_req	 req;
 	struct curve_cells cells;
 	size_t		 nsteps = ss->nsteps;
-	char		*code, *w;
+	char		*code, *w, *head;
 	int		 i;
 
 	/* A handout shows the step's own pitfall (the one its texts speak
@@ -571,15 +588,21 @@ dump_step(FILE *out, struct session *ss, int cols, unsigned flags)
 		(void)session_toggle_pitfall(ss);
 	session_unselect(ss);
 	/* a title may follow the values too */
-	w = template_render(s, src != NULL ? src->title : NULL, NULL);
-	snprintf(buf, sizeof buf, _("Step %zu/%zu: %s"), ss->cur + 1, nsteps,
-	    w != NULL ? w : "");
+	head = template_render(s, src != NULL ? src->title : NULL, NULL);
+	w = safeout_strdup(head != NULL ? head : "", SAFEOUT_LINE);
+	free(head);
+	if (w == NULL || asprintf(&head, _("Step %zu/%zu: %s"), ss->cur + 1,
+	    nsteps, w) < 0) {
+		free(w);
+		return -1;
+	}
 	free(w);
 	w = NULL;
-	fprintf(out, "%s\n", buf);
-	for (i = (int)text_width(buf); i > 0; i--)
+	fprintf(out, "%s\n", head);
+	for (i = (int)text_width(head); i > 0; i--)
 		fputc('-', out);
 	fputc('\n', out);
+	free(head);
 	if ((flags & DUMP_EDITS) && session_edited(ss, ss->cur))
 		dump_wrapped(out, _("(With your values; R restores the "
 		    "lesson's.)"), cols, 0);
@@ -649,7 +672,14 @@ dump_step(FILE *out, struct session *ss, int cols, unsigned flags)
 		fprintf(out, "\n%s:\n", (flags & DUMP_EDITS) &&
 		    session_edited(ss, ss->cur) ? _("PyTorch (as written for "
 		    "the lesson's values)") : _("PyTorch"));
-		if ((code = pycode_wrap(src->code, cols - 4)) == NULL)
+		/* escaped before it is wrapped, so that it is measured as
+		   it shows */
+		if ((w = safeout_strdup(src->code, SAFEOUT_TEXT)) == NULL)
+			return -1;
+		code = pycode_wrap(w, cols - 4);
+		free(w);
+		w = NULL;
+		if (code == NULL)
 			return -1;
 		dump_wrapped(out, code, 100000, 4);
 		free(code);
@@ -662,21 +692,26 @@ dump_session(FILE *out, struct session *ss, int cols, unsigned flags)
 {
 	const struct lesson *l = ss->lesson;
 	struct err	 e;
+	char		*title;
 	size_t		 i;
 	int		 k, rc = 0;
 
 	if (l != NULL) {
-		fprintf(out, "%s\n", l->title);
-		for (k = (int)text_width(l->title); k > 0; k--)
+		if ((title = safeout_strdup(l->title, SAFEOUT_LINE)) == NULL)
+			return -1;
+		fprintf(out, "%s\n", title);
+		for (k = (int)text_width(title); k > 0; k--)
 			fputc('=', out);
 		fputc('\n', out);
+		free(title);
 		if (l->summary[0] != '\0')
 			dump_wrapped(out, l->summary, cols, 0);
 	}
 	for (i = 0; i < ss->nsteps && rc == 0; i++) {
 		fputc('\n', out);
 		if (session_goto(ss, i, &e) != 0) {
-			fprintf(out, "%s\n", e.msg);
+			safeout_fputs(out, e.msg, SAFEOUT_LINE);
+			fputc('\n', out);
 			return -1;
 		}
 		rc = dump_step(out, ss, cols, flags);
@@ -692,7 +727,8 @@ dump_lesson(FILE *out, const struct lesson *l, int cols)
 	int		 rc;
 
 	if (session_init(&ss, l, &e) != 0) {
-		fprintf(out, "%s\n", e.msg);
+		safeout_fputs(out, e.msg, SAFEOUT_LINE);
+		fputc('\n', out);
 		session_free(&ss);
 		return -1;
 	}
@@ -722,8 +758,11 @@ dump_main(const struct app_opts *app, const char *what)
 	}
 	rc = dump_lesson(stdout, l, cols);
 	lesson_free(l);
-	if (fflush(stdout) != 0 || rc != 0) {
-		return cli_fail("--dump: write error");
-	}
+	/* a failed write is reported at exit, with its reason (main.c) */
+	if (ferror(stdout))
+		return CLI_EXIT_USAGE;
+	if (rc != 0)
+		return cli_fail("--dump: %s: out of memory, or a step "
+		    "cannot be set up", what);
 	return 0;
 }

@@ -18,7 +18,8 @@
 
 /* Print lesson `lesson` (an id or a path) to stdout; returns the exit
    status: 0, or 2 after "losslab: ..." on stderr (unknown or broken
-   lesson). */
+   lesson), or 2 alone when standard output failed (main.c says so at
+   exit). */
 int	 dump_main(const struct app_opts *app, const char *lesson);
 /* Print a whole lesson, with its own values, wrapped to cols columns; 0,
    or -1 when out of memory or a step cannot be set up. */

@@ -7,6 +7,9 @@
  * the .po file directly (instead of a compiled .mo through the C library)
  * means the translation works whatever locales the system has generated:
  * `LANG=zh_CN.UTF-8` alone is enough, even where only C.UTF-8 exists.
+ * Each translation is checked as it is read (i18n_usable): the program
+ * hands translations to printf, so one whose conversions are not its
+ * msgid's never reaches the table.
  */
 #include "config.h"
 
@@ -16,6 +19,7 @@
 #include <string.h>
 
 #include "i18n.h"
+#include "safeout.h"
 
 struct i18n_entry {
 	char	*id;
@@ -25,6 +29,104 @@ struct i18n_entry {
 static const char	*i18n_code = "en";
 static struct i18n_entry *i18n_table;
 static size_t		 i18n_size;	/* slots, a power of two */
+static size_t		 i18n_n, i18n_refused;	/* used, refused */
+
+/*
+ * The next printf conversion at or after *pp: its specification, '%' to the
+ * conversion character ("%zu", "%-*s", "%.40s", "%1$d"), as *spec and *len,
+ * and 1; 0 when there is none.  "%%" converts nothing and is skipped.  A
+ * '%' that starts no valid conversion gives *len 0, which no valid
+ * conversion matches.
+ */
+static int
+i18n_conv(const char **pp, const char **spec, size_t *len)
+{
+	static const char	 flags[] = "-+ #0'I";
+	static const char	 convs[] = "diouxXeEfFgGaAcspnmCS";
+	const char		*p = *pp;
+
+	for (;;) {
+		if ((p = strchr(p, '%')) == NULL)
+			return 0;
+		if (p[1] != '%')
+			break;
+		p += 2;
+	}
+	*spec = p++;
+	while (*p >= '0' && *p <= '9')
+		p++;
+	if (*p == '$')		/* an argument number, "%1$s" */
+		p++;
+	else
+		p = *spec + 1;
+	while (*p != '\0' && strchr(flags, *p) != NULL)
+		p++;
+	if (*p == '*') {
+		p++;
+		while (*p >= '0' && *p <= '9')
+			p++;
+		if (*p == '$')
+			p++;
+	} else
+		while (*p >= '0' && *p <= '9')
+			p++;
+	if (*p == '.') {
+		p++;
+		if (*p == '*') {
+			p++;
+			while (*p >= '0' && *p <= '9')
+				p++;
+			if (*p == '$')
+				p++;
+		} else
+			while (*p >= '0' && *p <= '9')
+				p++;
+	}
+	if ((p[0] == 'h' && p[1] == 'h') || (p[0] == 'l' && p[1] == 'l'))
+		p += 2;
+	else if (*p != '\0' && strchr("hlLqjzZt", *p) != NULL)
+		p++;
+	if (*p == '\0' || strchr(convs, *p) == NULL) {
+		*len = 0;
+		*pp = *spec + 1;
+		return 1;
+	}
+	p++;
+	*len = (size_t)(p - *spec);
+	*pp = p;
+	return 1;
+}
+
+int
+i18n_usable(const char *msgid, const char *msgstr, int no_format)
+{
+	const char	*a = msgid, *b = msgstr, *sa, *sb;
+	size_t		 la, lb;
+	int		 ha, hb;
+
+	/* what reaches the terminal: text, not control sequences */
+	if (!safeout_clean(msgstr, strlen(msgstr), SAFEOUT_TEXT))
+		return 0;
+	/* a text that is no format and has no '%' is safe either way */
+	if (no_format && strchr(msgstr, '%') == NULL)
+		return 1;
+	for (;;) {
+		ha = i18n_conv(&a, &sa, &la);
+		hb = i18n_conv(&b, &sb, &lb);
+		if (!ha || !hb)
+			return ha == hb;
+		if (la != lb || memcmp(sa, sb, la) != 0)
+			return 0;
+	}
+}
+
+size_t
+i18n_count(size_t *refused)
+{
+	if (refused != NULL)
+		*refused = i18n_refused;
+	return i18n_n;
+}
 
 static uint32_t
 i18n_hash(const char *s)
@@ -82,7 +184,8 @@ i18n_append(char **buf, size_t *len, const char *p)
 }
 
 /* Load a .po file: msgid/msgstr pairs with continuation lines; entries
-   marked fuzzy or with an empty msgstr are skipped. */
+   marked fuzzy or with an empty msgstr are skipped, and so are those
+   i18n_usable() refuses. */
 static int
 i18n_load(const char *path)
 {
@@ -90,7 +193,7 @@ i18n_load(const char *path)
 	char	 line[4096];
 	char	*id = NULL, *str = NULL, **cur = NULL;
 	size_t	 idlen = 0, strlen_ = 0, *curlen = NULL, n = 0;
-	int	 fuzzy = 0, next_fuzzy = 0;
+	int	 fuzzy = 0, next_fuzzy = 0, nofmt = 0, next_nofmt = 0;
 
 	if ((fp = fopen(path, "r")) == NULL)
 		return -1;
@@ -108,23 +211,30 @@ i18n_load(const char *path)
 			/* The previous entry is complete. */
 			if (id != NULL && str != NULL && *id != '\0' &&
 			    *str != '\0' && !fuzzy && n < i18n_size / 2) {
-				i18n_insert(id, str);
-				n++;
-			} else {
-				free(id);
-				free(str);
+				if (i18n_usable(id, str, nofmt)) {
+					/* the table owns them now */
+					i18n_insert(id, str);
+					n++;
+					id = str = NULL;
+				} else
+					i18n_refused++;
 			}
+			free(id);
+			free(str);
 			id = str = NULL;
 			idlen = strlen_ = 0;
 			cur = NULL;
 			fuzzy = next_fuzzy;
 			next_fuzzy = 0;
+			nofmt = next_nofmt;
+			next_nofmt = 0;
 		}
 		if (eof)
 			break;
 		if (strncmp(line, "#,", 2) == 0) {
 			next_fuzzy = strstr(line, "fuzzy") != NULL;
-			fuzzy = 0;
+			next_nofmt = strstr(line, "no-c-format") != NULL;
+			fuzzy = nofmt = 0;
 			continue;
 		}
 		if (strncmp(line, "msgid ", 6) == 0) {
@@ -143,6 +253,7 @@ i18n_load(const char *path)
 	free(id);
 	free(str);
 	fclose(fp);
+	i18n_n = n;
 	return 0;
 }
 
@@ -224,4 +335,5 @@ i18n_done(void)
 	}
 	i18n_table = NULL;
 	i18n_size = 0;
+	i18n_n = i18n_refused = 0;
 }

@@ -6,10 +6,13 @@
  *   losslab plot ...          loss curves through gnuplot (cmd_plot.c)
  *   losslab lessons ...       list and check lessons (cmd_lessons.c)
  * Options and data are read before the terminal is touched, so that most
- * errors print as ordinary "losslab: ..." lines.
+ * errors print as ordinary "losslab: ..." lines.  Whatever the command,
+ * standard output is checked and closed at exit: output that could not be
+ * written is an error, not a success.
  */
 #include "config.h"
 
+#include <errno.h>
 #include <getopt.h>
 #include <langinfo.h>
 #include <locale.h>
@@ -64,6 +67,44 @@ main_locale(void)
 			setlocale(LC_CTYPE, "C.utf8");
 	}
 	setlocale(LC_NUMERIC, "C");
+}
+
+/*
+ * At exit, as GNU programs do (gnulib's close_stdout): flush and close
+ * standard output, and if any write to it failed -- a full disk, /dev/full,
+ * a closed descriptor -- say "losslab: write error: <reason>" and exit 2,
+ * whatever the command returned.  A standard output that was closed before
+ * we started and never written to is no error.  Standard error is only
+ * flushed (the sanitisers need it open to the end); if that fails there is
+ * nowhere to say so, but the status is 2.
+ */
+static void
+main_close_stdout(void)
+{
+	int	 failed, err = 0;
+
+	failed = ferror(stdout) != 0;
+	errno = 0;
+	if (fflush(stdout) != 0) {
+		failed = 1;
+		err = errno;
+	}
+	if (fclose(stdout) != 0 && (failed || errno != EBADF)) {
+		failed = 1;
+		if (err == 0)
+			err = errno;
+	}
+	if (failed) {
+		/* stdout is closed: not cli_fail(), which flushes it */
+		if (err != 0)
+			fprintf(stderr, "losslab: write error: %s\n",
+			    strerror(err));
+		else
+			fputs("losslab: write error\n", stderr);
+		_exit(CLI_EXIT_USAGE);
+	}
+	if (fflush(stderr) != 0 || ferror(stderr))
+		_exit(CLI_EXIT_USAGE);
 }
 
 static void
@@ -183,6 +224,7 @@ main(int argc, char **argv)
 	const char	*dump = NULL, *lesson = NULL, *nc;
 	int		 rc;
 
+	atexit(main_close_stdout);
 	main_locale();
 	memset(&app, 0, sizeof app);
 	nc = getenv("NO_COLOR");

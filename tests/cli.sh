@@ -177,4 +177,53 @@ ok $? "--version prints 'losslab VERSION' first"
 [ $st -eq 2 ] && grep -q "losslab eval" "$tmp/err" && grep -q -- "--dump" "$tmp/err"
 ok $? "without a terminal the explorer points at eval and --dump"
 
+# --- write errors: every command against /dev/full (issue 9, item 3) ---------
+# Output that cannot be written is an error: one line "losslab: write error:
+# No space left on device", exit 2 -- --help and --version too.
+if [ -w /dev/full ]; then
+	ldir=${top_srcdir:-.}/lessons
+	full() {	# full "name" ARGS...
+		name=$1
+		shift
+		LC_ALL=C XDG_DATA_HOME=$tmp/xdg "$LOSSLAB" "$@" >/dev/full \
+		    2>"$tmp/err" </dev/null
+		st=$?
+		[ $st -eq 2 ] &&
+		    [ "$(grep -c '^losslab: ' "$tmp/err")" -eq 1 ] &&
+		    grep -qx 'losslab: write error: No space left on device' "$tmp/err"
+		ok $? "$name >/dev/full: exit 2, 'write error: No space left on device'"
+		[ $st -eq 2 ] || diag "exit $st: $(cat "$tmp/err")"
+	}
+	full "--help" --help
+	full "--version" --version
+	full "eval --help" eval --help
+	full "plot --help" plot --help
+	full "lessons --help" lessons --help
+	full "lessons" lessons
+	full "lessons --check FILE" lessons --check "$ldir/bce.en.lesson"
+	full "lessons --check (the search path)" lessons --check
+	full "plot --list" plot --list
+	full "eval (report)" eval ce --input '2,1,0.1;0.2,0.3,2.5' --target 0,2
+	full "eval --json" eval bce-logits --input 2,-1,0.5 --target 1,0,1 --json
+	full "--dump (more than a buffer)" --dump bce
+	full "--lang zh --help" --lang zh --help
+	if command -v gnuplot >/dev/null 2>&1; then
+		full "plot (text)" plot bce-curve --size 40x12
+	else
+		echo "ok $((tap_n += 1)) # SKIP gnuplot missing"
+	fi
+else
+	echo "ok $((tap_n += 1)) # SKIP no /dev/full"
+fi
+# a standard output closed before the start: an error only if written to
+LC_ALL=C "$LOSSLAB" --version >&- 2>"$tmp/err"; st=$?
+[ $st -eq 2 ] && grep -qx 'losslab: write error: Bad file descriptor' "$tmp/err"
+ok $? "--version with standard output closed: exit 2, 'write error: Bad file descriptor'"
+LC_ALL=C "$LOSSLAB" eval hinge --input 1 --target 1 >&- 2>"$tmp/err"; st=$?
+[ $st -eq 2 ] && [ "$(wc -l <"$tmp/err")" -eq 1 ] && ! grep -q 'write error' "$tmp/err"
+ok $? "an error with standard output closed: its own line only"
+"$LOSSLAB" eval bce-logits --input 2 --target 1 --json >/dev/null 2>"$tmp/err"; st=$?
+[ $st -eq 0 ] && [ ! -s "$tmp/err" ]
+ok $? "a write that succeeds is no error"
+
 done_testing
