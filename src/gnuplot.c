@@ -30,6 +30,7 @@
 #include <unistd.h>
 
 #include "gnuplot.h"
+#include "i18n.h"
 
 #ifndef GNUPLOT_PROGRAM
 #define GNUPLOT_PROGRAM	"gnuplot"
@@ -186,7 +187,7 @@ gnuplot_send(struct gnuplot *g, const char *script, size_t len,
 	ssize_t	n;
 
 	if (g->busy)
-		return err_set(e, "gnuplot is busy with another plot");
+		return err_set(e, "%s", _("gnuplot is busy with another plot"));
 	if (g->pid <= 0 && gnuplot_start(g, e) != 0)
 		return -1;
 	g->seq++;
@@ -206,7 +207,8 @@ gnuplot_send(struct gnuplot *g, const char *script, size_t len,
 	g->off = 0;
 	g->busy = 1;
 	g->out_done = g->err_done = 0;
-	g->deadline = gp_now() + (timeout_ms > 0 ? timeout_ms : 5000);
+	g->timeout_ms = timeout_ms > 0 ? timeout_ms : 5000;
+	g->deadline = gp_now() + g->timeout_ms;
 	gp_sigpipe(g, 1);
 	/* what the pipe takes now; the rest as gnuplot_poll() goes */
 	n = write(g->in, g->job.p, g->job.len);
@@ -259,9 +261,9 @@ gnuplot_poll(struct gnuplot *g, int wait_ms, struct gnuplot_result *res)
 			break;
 		if (gp_now() >= g->deadline) {
 			gp_end(g, 1, NULL);
-			snprintf(res->error, sizeof res->error, "gnuplot did "
-			    "not finish within its time (killed; it starts "
-			    "again for the next plot)");
+			snprintf(res->error, sizeof res->error, _("gnuplot "
+			    "did not finish within %.1f s (killed; the next "
+			    "plot starts a new one)"), g->timeout_ms / 1000.0);
 			return GNUPLOT_FAILED;
 		}
 		if (nfd == 0)
@@ -296,8 +298,8 @@ gnuplot_poll(struct gnuplot *g, int wait_ms, struct gnuplot_result *res)
 				if (g->outbuf.len + (size_t)n > GNUPLOT_OUT_MAX) {
 					gp_end(g, 1, NULL);
 					snprintf(res->error, sizeof res->error,
-					    "gnuplot wrote more than %u bytes "
-					    "(killed)", GNUPLOT_OUT_MAX);
+					    _("gnuplot wrote more than %u bytes "
+					    "(killed)"), GNUPLOT_OUT_MAX);
 					return GNUPLOT_FAILED;
 				}
 				strbuf_add(&g->outbuf, chunk, (size_t)n);
@@ -325,15 +327,15 @@ gnuplot_poll(struct gnuplot *g, int wait_ms, struct gnuplot_result *res)
 died:
 	gp_end(g, 0, &status);
 	if (WIFEXITED(status) && WEXITSTATUS(status) == 127)
-		snprintf(res->error, sizeof res->error, "gnuplot could not "
-		    "be run");
+		snprintf(res->error, sizeof res->error, "%s", _("gnuplot "
+		    "could not be run"));
 	else if (WIFSIGNALED(status))
-		snprintf(res->error, sizeof res->error, "gnuplot was killed "
-		    "by signal %d (it starts again for the next plot)",
+		snprintf(res->error, sizeof res->error, _("gnuplot was "
+		    "killed by signal %d (the next plot starts a new one)"),
 		    WTERMSIG(status));
 	else
-		snprintf(res->error, sizeof res->error, "gnuplot stopped "
-		    "(exit status %d; it starts again for the next plot)",
+		snprintf(res->error, sizeof res->error, _("gnuplot stopped "
+		    "(exit status %d; the next plot starts a new one)"),
 		    WIFEXITED(status) ? WEXITSTATUS(status) : -1);
 	return GNUPLOT_FAILED;
 }

@@ -35,6 +35,7 @@ struct gnuplot {
 	struct strbuf	 outbuf, errbuf;
 	int		 out_done, err_done;
 	long		 deadline;	/* monotonic ms */
+	int		 timeout_ms;	/* the job's time */
 	int		 sigpipe_saved;
 	struct sigaction oldpipe;
 };
