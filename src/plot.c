@@ -199,19 +199,30 @@ args_word(struct strbuf *b, const char *w)
 	strbuf_add(b, "'", 1);
 }
 
-/* A number that reads back exactly. */
+/* A number that reads back exactly: the shortest decimal for a command,
+   C99's hexadecimal (exact too, and many times faster) for a key. */
+static const char *
+args_fmt(double v, char *num, size_t len, int key)
+{
+	if (key) {
+		snprintf(num, len, "%a", v);
+		return num;
+	}
+	return parse_fmt_exact(v, num, len);
+}
+
 static void
-args_num(struct strbuf *b, const char *opt, double v)
+args_num(struct strbuf *b, const char *opt, double v, int key)
 {
 	char	num[64];
 
 	strbuf_printf(b, " %s", opt);
-	args_word(b, parse_fmt_exact(v, num, sizeof num));
+	args_word(b, args_fmt(v, num, sizeof num, key));
 }
 
 /* A value in the CLI syntax (parse.h): "a,b,c", "a,b;c,d", "a,b;". */
 static void
-args_mat(struct strbuf *b, const char *opt, const struct mat *m)
+args_mat(struct strbuf *b, const char *opt, const struct mat *m, int key)
 {
 	struct strbuf	 v = STRBUF_INIT;
 	char		 num[64];
@@ -220,7 +231,7 @@ args_mat(struct strbuf *b, const char *opt, const struct mat *m)
 	for (i = 0; i < rows; i++) {
 		for (j = 0; j < m->cols; j++)
 			strbuf_printf(&v, "%s%s", j ? "," : "",
-			    parse_fmt_exact(MAT_AT(m, i, j), num, sizeof num));
+			    args_fmt(MAT_AT(m, i, j), num, sizeof num, key));
 		if (m->ndim == 2 && (i + 1 < rows || rows == 1))
 			strbuf_add(&v, ";", 1);
 	}
@@ -243,7 +254,7 @@ args_reads(const struct curve_cells *cc, const char *opt)
 /* Cell mode: the loss, the values, the cells and every option that
    differs from torch's default. */
 static void
-args_cells(const struct plot_req *r, struct strbuf *b)
+args_cells(const struct plot_req *r, struct strbuf *b, int key)
 {
 	const struct curve_cells *cc = r->cells;
 	struct loss_opts	 d, o;
@@ -257,8 +268,8 @@ args_cells(const struct plot_req *r, struct strbuf *b)
 	strbuf_printf(b, " --loss %s", loss_name(cc->loss));
 	if (cc->pitfall != plot_kind_pitfall(r->kind))
 		strbuf_printf(b, " --pitfall %s", pitfall_name(cc->pitfall));
-	args_mat(b, "--input", cc->input);
-	args_mat(b, "--target", cc->target);
+	args_mat(b, "--input", cc->input, key);
+	args_mat(b, "--target", cc->target, key);
 	for (g = 0; g < cc->ncells; g++) {
 		if (cc->input->ndim == 2)
 			strbuf_printf(b, " --cell %zu,%zu", cc->cells[g].r,
@@ -270,28 +281,28 @@ args_cells(const struct plot_req *r, struct strbuf *b)
 		strbuf_printf(b, " --reduction %s",
 		    loss_reduction_name(o.reduction));
 	if (o.weight != NULL && args_reads(cc, "weight"))
-		args_mat(b, "--weight", o.weight);
+		args_mat(b, "--weight", o.weight, key);
 	if (o.pos_weight != NULL && args_reads(cc, "pos-weight"))
-		args_mat(b, "--pos-weight", o.pos_weight);
+		args_mat(b, "--pos-weight", o.pos_weight, key);
 	if (o.ignore_index != d.ignore_index && args_reads(cc, "ignore-index"))
 		strbuf_printf(b, " --ignore-index %ld", o.ignore_index);
 	if (o.label_smoothing != d.label_smoothing &&
 	    args_reads(cc, "label-smoothing"))
-		args_num(b, "--label-smoothing", o.label_smoothing);
+		args_num(b, "--label-smoothing", o.label_smoothing, key);
 	if (o.margin != d.margin && args_reads(cc, "margin"))
-		args_num(b, "--margin", o.margin);
+		args_num(b, "--margin", o.margin, key);
 	if (o.p != d.p && args_reads(cc, "p"))
 		strbuf_printf(b, " --p %d", o.p);
 	if (o.alpha != d.alpha && args_reads(cc, "alpha"))
-		args_num(b, "--alpha", o.alpha);
+		args_num(b, "--alpha", o.alpha, key);
 	if (o.gamma != d.gamma && args_reads(cc, "gamma"))
-		args_num(b, "--gamma", o.gamma);
+		args_num(b, "--gamma", o.gamma, key);
 	if (o.log_target && args_reads(cc, "log-target"))
 		strbuf_printf(b, " --log-target");
 	if (!isnan(r->xmin))
-		args_num(b, "--xmin", r->xmin);
+		args_num(b, "--xmin", r->xmin, key);
 	if (!isnan(r->xmax))
-		args_num(b, "--xmax", r->xmax);
+		args_num(b, "--xmax", r->xmax, key);
 	if (r->points > 0)
 		strbuf_printf(b, " --points %d", r->points);
 	if (is_zh(r->lang))
@@ -302,45 +313,70 @@ args_cells(const struct plot_req *r, struct strbuf *b)
 	}
 }
 
+/* A canonical plot's setting: six digits in a command (as always),
+   exact in a key. */
+static void
+args_short(struct strbuf *b, const char *opt, double v, int key)
+{
+	char	num[64];
+
+	if (key)
+		strbuf_printf(b, " %s %s", opt, args_fmt(v, num, sizeof num, 1));
+	else
+		strbuf_printf(b, " %s %.6g", opt, v);
+}
+
+/* The arguments of req into b: decimal (a command) or exact keys. */
+static void
+args_req(const struct plot_req *r, struct strbuf *b, int key)
+{
+	int	i;
+
+	strbuf_printf(b, "%s", plot_kind_name(r->kind));
+	if (r->cells != NULL) {
+		args_cells(r, b, key);
+		return;
+	}
+	if (r->nlosses > 0) {
+		strbuf_printf(b, " --losses ");
+		for (i = 0; i < r->nlosses; i++)
+			strbuf_printf(b, "%s%s", i ? "," : "",
+			    loss_name(r->losses[i]));
+	}
+	if (r->classes > 0)
+		strbuf_printf(b, " --classes %d", r->classes);
+	if (!isnan(r->xmin))
+		args_short(b, "--xmin", r->xmin, key);
+	if (!isnan(r->xmax))
+		args_short(b, "--xmax", r->xmax, key);
+	if (r->has_mark)
+		args_short(b, "--mark", r->mark, key);
+	if (!isnan(r->target))
+		args_short(b, "--target", r->target, key);
+	if (!isnan(r->gamma))
+		args_short(b, "--gamma", r->gamma, key);
+	if (!isnan(r->alpha))
+		args_short(b, "--alpha", r->alpha, key);
+	if (!isnan(r->pos_weight))
+		args_short(b, "--pos-weight", r->pos_weight, key);
+	if (!isnan(r->label_smoothing))
+		args_short(b, "--label-smoothing", r->label_smoothing, key);
+}
+
 void
 plot_req_args(const struct plot_req *r, char *buf, size_t len)
 {
 	struct strbuf	 b = STRBUF_INIT;
-	int		 i;
 
-	strbuf_printf(&b, "%s", plot_kind_name(r->kind));
-	if (r->cells != NULL) {
-		args_cells(r, &b);
-		goto done;
-	}
-	if (r->nlosses > 0) {
-		strbuf_printf(&b, " --losses ");
-		for (i = 0; i < r->nlosses; i++)
-			strbuf_printf(&b, "%s%s", i ? "," : "",
-			    loss_name(r->losses[i]));
-	}
-	if (r->classes > 0)
-		strbuf_printf(&b, " --classes %d", r->classes);
-	if (!isnan(r->xmin))
-		strbuf_printf(&b, " --xmin %.6g", r->xmin);
-	if (!isnan(r->xmax))
-		strbuf_printf(&b, " --xmax %.6g", r->xmax);
-	if (r->has_mark)
-		strbuf_printf(&b, " --mark %.6g", r->mark);
-	if (!isnan(r->target))
-		strbuf_printf(&b, " --target %.6g", r->target);
-	if (!isnan(r->gamma))
-		strbuf_printf(&b, " --gamma %.6g", r->gamma);
-	if (!isnan(r->alpha))
-		strbuf_printf(&b, " --alpha %.6g", r->alpha);
-	if (!isnan(r->pos_weight))
-		strbuf_printf(&b, " --pos-weight %.6g", r->pos_weight);
-	if (!isnan(r->label_smoothing))
-		strbuf_printf(&b, " --label-smoothing %.6g",
-		    r->label_smoothing);
-done:
+	args_req(r, &b, 0);
 	snprintf(buf, len, "%s", b.oom || b.p == NULL ? "" : b.p);
 	strbuf_free(&b);
+}
+
+void
+plot_req_key(const struct plot_req *r, struct strbuf *b)
+{
+	args_req(r, b, 1);
 }
 
 /* ------------------------------------------------------------ sanitiser -- */

@@ -128,6 +128,9 @@ void	 plot_req_init(struct plot_req *r, enum plot_kind k);
    The words need a shell (eval "losslab plot $args"): a 2-D value holds
    ';'. */
 void	 plot_req_args(const struct plot_req *req, char *buf, size_t len);
+/* The same arguments appended to b, every number in C99 hexadecimal: an
+   exact key for caching what req draws (any size; b->oom on failure). */
+void	 plot_req_key(const struct plot_req *req, struct strbuf *b);
 
 /* Cell mode on the command line: the loss and the pitfall `losslab plot ID
    --input ...` draws when --loss or --pitfall is not given (LOSS_COUNT for

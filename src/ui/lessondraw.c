@@ -897,7 +897,8 @@ lessondraw_lesson(struct ui *u)
 	}
 
 	/* The plot: its own pane, or at the end of the pad. */
-	pst = u->bench ? SESSION_PLOT_NONE : session_plot(ss, &req, &lv.cells);
+	pst = u->bench == UI_BENCH_TEXT ? SESSION_PLOT_NONE :
+	    session_plot(ss, &req, &lv.cells);
 	pmsg = lv_plot_message(pst);
 	has_plot = pst != SESSION_PLOT_NONE;
 	if (has_plot)

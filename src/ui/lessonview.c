@@ -30,11 +30,18 @@
  */
 #include "config.h"
 
+#include <sys/types.h>
+#include <sys/wait.h>
+
+#include <errno.h>
+#include <fcntl.h>
 #include <math.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "i18n.h"
 #include "lesson.h"
@@ -351,7 +358,7 @@ lessonview_editing(void)
 void
 lessonview_timeout(struct ui *u)
 {
-	u->timeout_ms = u->bench ? -1 : plotpane_wait_ms();
+	u->timeout_ms = u->bench == UI_BENCH_TEXT ? -1 : plotpane_wait_ms();
 	if (lv.auto_on && u->app != NULL && u->app->autoplay > 0) {
 		double	left = (double)lv.next_auto.tv_sec +
 		    (double)lv.next_auto.tv_nsec / 1e9 - lessonview_now();
@@ -368,7 +375,7 @@ lessonview_idle(struct ui *u)
 	struct session	*ss = lessonview_ss();
 	int		 redraw = 0;
 
-	if (!u->bench)
+	if (u->bench != UI_BENCH_TEXT)
 		redraw |= plotpane_step();
 	if (lv.auto_on && u->app != NULL && u->app->autoplay > 0 &&
 	    ss != NULL && lessonview_now() >= (double)lv.next_auto.tv_sec +
@@ -389,8 +396,59 @@ lessonview_idle(struct ui *u)
 
 /* ----------------------------------------------------------- benchmark -- */
 
+/* Wait (in poll, as the main loop does) until the pane shows the plot
+   the last draw wanted, drawing whenever it changes. */
+static void
+lv_bench_wait_plot(struct ui *u)
+{
+	struct pollfd	 fds[4];
+	int		 n;
+
+	while (plotpane_step() || plotpane_stale()) {
+		lessondraw_lesson(u);
+		doupdate();
+		if (!plotpane_stale())
+			break;
+		if ((n = plotpane_fds(fds, 4)) > 0)
+			(void)poll(fds, (nfds_t)n, 100);
+	}
+}
+
+/* One bare `gnuplot -e 'set term dumb; plot sin(x)'`, started without a
+   shell, its output thrown away; its wall time in ms, or -1. */
+static double
+lv_bench_gnuplot(void)
+{
+	char		*argv[] = { "gnuplot", "-e",
+	    "set term dumb; plot sin(x)", NULL };
+	struct timespec	 t0, t1;
+	pid_t		 pid;
+	int		 st, fd;
+
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	if ((pid = fork()) == -1)
+		return -1;
+	if (pid == 0) {
+		if ((fd = open("/dev/null", O_RDWR)) != -1) {
+			dup2(fd, 0);
+			dup2(fd, 1);
+			dup2(fd, 2);
+		}
+		execvp(argv[0], argv);
+		_exit(127);
+	}
+	while (waitpid(pid, &st, 0) == -1)
+		if (errno != EINTR)
+			return -1;
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	if (!WIFEXITED(st) || WEXITSTATUS(st) != 0)
+		return -1;
+	return (double)(t1.tv_sec - t0.tv_sec) * 1e3 +
+	    (double)(t1.tv_nsec - t0.tv_nsec) / 1e6;
+}
+
 int
-lessonview_bench(struct ui *u, int n, double *median_ms, double *max_ms)
+lessonview_bench(struct ui *u, int n, struct ui_bench_result *res)
 {
 	static const int keys[] = { '+', KEY_RIGHT, '-', KEY_DOWN, '>',
 	    KEY_RIGHT, '<', KEY_DOWN, '+', KEY_LEFT, 'r', '+', KEY_UP };
@@ -398,10 +456,12 @@ lessonview_bench(struct ui *u, int n, double *median_ms, double *max_ms)
 	struct loss_opts o;
 	struct err	 e;
 	struct timespec	 t0, t1;
-	double		*ms;
+	double		*ms = NULL, *gp = NULL;
+	unsigned long	 plots0, plots1;
 	size_t		 r, c;
-	int		 i, ret = -1;
+	int		 i, ret = -1, plot = u->bench == UI_BENCH_PLOT;
 
+	memset(res, 0, sizeof *res);
 	if (mat_alloc(&in, 2, 32, 10, &e) == -1 ||
 	    mat_alloc(&tg, 1, 1, 32, &e) == -1)
 		goto out;
@@ -422,27 +482,41 @@ lessonview_bench(struct ui *u, int n, double *median_ms, double *max_ms)
 	lv.in_bench = 1;
 	u->stack[u->depth++] = &lesson_screen;
 	ms = calloc((size_t)n, sizeof *ms);
-	if (ms == NULL)
+	gp = calloc((size_t)n, sizeof *gp);
+	if (ms == NULL || gp == NULL)
 		goto out;
 	lessondraw_lesson(u);
 	doupdate();
-	*max_ms = 0;
+	if (plot)
+		lv_bench_wait_plot(u);
+	plotpane_stats(NULL, &plots0);
+	res->max_ms = 0;
 	for (i = 0; i < n; i++) {
 		clock_gettime(CLOCK_MONOTONIC, &t0);
 		(void)lessonkeys_lesson(u,
 		    keys[i % (int)(sizeof keys / sizeof keys[0])]);
 		lessondraw_lesson(u);
 		doupdate();
+		if (plot)
+			lv_bench_wait_plot(u);
 		clock_gettime(CLOCK_MONOTONIC, &t1);
 		ms[i] = (double)(t1.tv_sec - t0.tv_sec) * 1e3 +
 		    (double)(t1.tv_nsec - t0.tv_nsec) / 1e6;
-		if (ms[i] > *max_ms)
-			*max_ms = ms[i];
+		if (ms[i] > res->max_ms)
+			res->max_ms = ms[i];
+		/* the bare gnuplot start, interleaved: the same run */
+		if (plot && (gp[i] = lv_bench_gnuplot()) < 0)
+			goto out;
 	}
-	*median_ms = ui_median(ms, n);
-	free(ms);
+	plotpane_stats(&res->starts, &plots1);
+	res->plots = plots1 - plots0;
+	res->median_ms = ui_median(ms, n);
+	if (plot)
+		res->gnuplot_median_ms = ui_median(gp, n);
 	ret = 0;
 out:
+	free(ms);
+	free(gp);
 	lv.in_bench = 0;
 	mat_free(&in);
 	mat_free(&tg);

@@ -34,16 +34,15 @@
 #include "ui/draw.h"
 #include "ui/plotpane.h"
 
-/* The key a plot is cached by: every argument that draws it, the size,
-   the language and text or picture. */
-#define PP_KEY_MAX	16384
+/* The key a plot is cached by (plot_req_key, exact, any length): every
+   argument that draws it, the size, the language and text or picture. */
 
 #define PP_POLL_MS	100	/* the loop's wake-up while gnuplot works
 				   (its pipes wake it sooner: plotpane_fds) */
 
 struct pp_plot {
 	int		 have;		/* holds a plot or an error */
-	char		 key[PP_KEY_MAX];
+	struct strbuf	 key;
 	int		 ok;
 	char		 error[256];
 	int		 picture;	/* six, else txt */
@@ -61,7 +60,7 @@ static struct {
 	int		 want_w, want_h;
 	int		 want_pic, want_pw, want_ph;
 	char		 want_msg[256];	/* shown instead of a plot */
-	char		 want_key[PP_KEY_MAX];
+	struct strbuf	 want_key, next_key;
 	long		 stale_since;	/* when the want last changed */
 
 	struct pp_plot	 shown;		/* the cache */
@@ -112,9 +111,9 @@ pp_plot_clear(struct pp_plot *p)
 {
 	plot_text_free(&p->txt);
 	strbuf_free(&p->six);
+	strbuf_free(&p->key);
 	p->have = 0;
 	p->ok = 0;
-	p->key[0] = '\0';
 	p->error[0] = '\0';
 }
 
@@ -130,12 +129,19 @@ plotpane_setup(const struct graphics *g)
 		pp.mode = GRAPHICS_TEXT;
 }
 
+/* Whether two keys are the same (an unfinished one never is). */
+static int
+pp_same(const struct strbuf *a, const struct strbuf *b)
+{
+	return !a->oom && !b->oom && a->p != NULL && b->p != NULL &&
+	    a->len == b->len && memcmp(a->p, b->p, a->len) == 0;
+}
+
 void
 plotpane_want(const struct plot_req *req, int w, int h, const char *msg,
     int picture)
 {
-	char	args[PP_KEY_MAX - 128];
-	char	key[PP_KEY_MAX];
+	struct strbuf	tmp;
 
 	pp.want_msg[0] = '\0';
 	if (req == NULL) {
@@ -159,15 +165,18 @@ plotpane_want(const struct plot_req *req, int w, int h, const char *msg,
 	if (pp.max_h > 0 && pp.want_ph > pp.max_h)
 		pp.want_ph = pp.max_h;
 	pp.want_ph = pp.want_ph / 6 * 6;
-	plot_req_args(&pp.want, args, sizeof args);
+	pp.next_key.len = 0;
 	if (pp.want_pic)
-		snprintf(key, sizeof key, "sixel %dx%d %s %s", pp.want_pw,
-		    pp.want_ph, req->lang != NULL ? req->lang : "en", args);
+		strbuf_printf(&pp.next_key, "sixel %dx%d %s ", pp.want_pw,
+		    pp.want_ph, req->lang != NULL ? req->lang : "en");
 	else
-		snprintf(key, sizeof key, "text %dx%d %s %s", w, h,
-		    req->lang != NULL ? req->lang : "en", args);
-	if (strcmp(key, pp.want_key) != 0) {
-		memcpy(pp.want_key, key, sizeof key);
+		strbuf_printf(&pp.next_key, "text %dx%d %s ", w, h,
+		    req->lang != NULL ? req->lang : "en");
+	plot_req_key(&pp.want, &pp.next_key);
+	if (!pp_same(&pp.next_key, &pp.want_key)) {
+		tmp = pp.want_key;
+		pp.want_key = pp.next_key;
+		pp.next_key = tmp;
 		pp.stale_since = pp_now();
 	}
 }
@@ -177,7 +186,7 @@ plotpane_stale(void)
 {
 	if (!pp.have_want || pp.avail == 0)
 		return 0;
-	return !pp.shown.have || strcmp(pp.shown.key, pp.want_key) != 0;
+	return !pp.shown.have || !pp_same(&pp.shown.key, &pp.want_key);
 }
 
 /* What the pane shows now: PP_VIEW_PLOT (the plot shown, current or for
@@ -305,7 +314,7 @@ pp_send(void)
 
 	memset(&e, 0, sizeof e);
 	pp_plot_clear(&pp.job);
-	memcpy(pp.job.key, pp.want_key, sizeof pp.job.key);
+	strbuf_add(&pp.job.key, pp.want_key.p, pp.want_key.len);
 	pp.job.picture = pp.want_pic;
 	pp.job.have = 1;
 	if (pp.want_w < 20 || pp.want_h < 8) {
@@ -419,7 +428,8 @@ plotpane_free(void)
 		gnuplot_stop(&pp.gp);
 	pp.gp_init = 0;
 	pp.have_want = 0;
-	pp.want_key[0] = '\0';
+	strbuf_free(&pp.want_key);
+	strbuf_free(&pp.next_key);
 }
 
 /* The role of byte `c` at line i, byte column j of the plot text. */
@@ -581,14 +591,13 @@ pp_write(const char *buf, size_t len)
 void
 plotpane_flush(void)
 {
-	static char	 shown_key[PP_KEY_MAX];
+	static unsigned long on_term_plot;	/* pp.plots when written */
 	char		 pos[64];
 	int		 n;
 
 	if (!pp.placed || !pp.shown.ok || !pp.shown.picture)
 		return;
-	if (pp.on_term && !pp.need_emit &&
-	    strcmp(shown_key, pp.shown.key) == 0)
+	if (pp.on_term && !pp.need_emit && on_term_plot == pp.plots)
 		return;
 	/* save the cursor, go to the pane, the picture, back */
 	n = snprintf(pos, sizeof pos, "\0337\033[%d;%dH", pp.py + 1,
@@ -596,7 +605,7 @@ plotpane_flush(void)
 	pp_write(pos, (size_t)n);
 	pp_write(pp.shown.six.p, pp.shown.six.len);
 	pp_write("\0338", 2);
-	memcpy(shown_key, pp.shown.key, sizeof shown_key);
+	on_term_plot = pp.plots;
 	pp.on_term = 1;
 	pp.need_emit = 0;
 	pp.ty = pp.py;

@@ -113,7 +113,7 @@ struct ui {
 	int			 timeout_ms;	/* getch timeout wanted by the
 						   screen; -1: block */
 	struct graphics		 gfx;		/* sixel or text plots */
-	int			 bench;		/* benchmark mode: no plot */
+	int			 bench;		/* UI_BENCH_* (0: none) */
 
 	/* The last mouse event (a key KEY_MOUSE): where and which button
 	   (the BUTTON*_ bits of ncurses), for the screens. */
@@ -142,9 +142,18 @@ void	 lessonview_free(struct ui *u);
 /* The list of shown lessons changed (a lesson was added): keep every
    lesson's live state under its new index. */
 void	 lessonview_catalog_changed(struct ui *u);
-/* Benchmark: open a 32x10 cross-entropy table and time n keys. */
-int	 lessonview_bench(struct ui *u, int n, double *median_ms,
-	    double *max_ms);
+/* The benchmarks: keys without the plot, or keys until the text plot is
+   redrawn, with a bare gnuplot start timed after each. */
+enum { UI_BENCH_TEXT = 1, UI_BENCH_PLOT };
+struct ui_bench_result {
+	double		 median_ms, max_ms;	/* key to redrawn screen */
+	double		 gnuplot_median_ms;	/* a bare `gnuplot -e` start */
+	unsigned long	 plots;			/* plots drawn */
+	unsigned	 starts;		/* gnuplot processes started */
+};
+/* Open a 32x10 cross-entropy table and time n keys (u->bench says
+   which benchmark); 0, or -1. */
+int	 lessonview_bench(struct ui *u, int n, struct ui_bench_result *res);
 
 /* The median of n values (sorts v). */
 double	 ui_median(double *v, int n);
