@@ -46,6 +46,7 @@ struct pp_plot {
 	int		 ok;
 	char		 error[256];
 	int		 picture;	/* six, else txt */
+	int		 pw, ph;	/* the picture's size in pixels */
 	struct plot_text txt;
 	struct strbuf	 six;
 };
@@ -189,6 +190,15 @@ plotpane_stale(void)
 	return !pp.shown.have || !pp_same(&pp.shown.key, &pp.want_key);
 }
 
+/* Whether plot p fits the pane wanted now (a larger picture would make
+   the terminal scroll). */
+static int
+pp_fits(const struct pp_plot *p)
+{
+	return !p->picture || (p->pw <= pp.want_w * pp.cell_w &&
+	    p->ph <= pp.want_h * pp.cell_h);
+}
+
 /* What the pane shows now: PP_VIEW_PLOT (the plot shown, current or for
    a moment older), or "plotting..." with the whole seconds gnuplot has
    been at it (PP_VIEW_WAIT + s).  A change means a redraw. */
@@ -201,7 +211,7 @@ pp_view(void)
 	long			 now = pp_now();
 
 	if (p->have && (!plotpane_stale() || (now - pp.stale_since <
-	    PLOTPANE_STALE_MS && p->picture == pp.want_pic)))
+	    PLOTPANE_STALE_MS && p->picture == pp.want_pic && pp_fits(p))))
 		return PP_VIEW_PLOT;
 	return PP_VIEW_WAIT + (pp.gp_init && pp.gp.busy ?
 	    (now - pp.job_sent) / 1000 : 0);
@@ -316,6 +326,8 @@ pp_send(void)
 	pp_plot_clear(&pp.job);
 	strbuf_add(&pp.job.key, pp.want_key.p, pp.want_key.len);
 	pp.job.picture = pp.want_pic;
+	pp.job.pw = pp.want_pw;
+	pp.job.ph = pp.want_ph;
 	pp.job.have = 1;
 	if (pp.want_w < 20 || pp.want_h < 8) {
 		snprintf(pp.job.error, sizeof pp.job.error, "%s",
@@ -595,7 +607,9 @@ plotpane_flush(void)
 	char		 pos[64];
 	int		 n;
 
-	if (!pp.placed || !pp.shown.ok || !pp.shown.picture)
+	if (!pp.placed || !pp.shown.ok || !pp.shown.picture ||
+	    pp.shown.pw > pp.pcols * pp.cell_w ||
+	    pp.shown.ph > pp.prows * pp.cell_h)
 		return;
 	if (pp.on_term && !pp.need_emit && on_term_plot == pp.plots)
 		return;
