@@ -4,6 +4,8 @@
  *   losslab --dump LESSON     every step of a lesson as plain text
  *   losslab eval ...          one loss, value and gradient (cmd_eval.c)
  *   losslab plot ...          loss curves through gnuplot (cmd_plot.c)
+ *   losslab train ...         a model trained, right loss and pitfall
+ *                             side by side (cmd_train.c)
  *   losslab lessons ...       list and check lessons (cmd_lessons.c)
  * Options and data are read before the terminal is touched, so that most
  * errors print as ordinary "losslab: ..." lines.
@@ -23,6 +25,7 @@
 #include "cmd_eval.h"
 #include "cmd_lessons.h"
 #include "cmd_plot.h"
+#include "cmd_train.h"
 #include "dump.h"
 #include "i18n.h"
 #include "parse.h"
@@ -195,6 +198,10 @@ main(int argc, char **argv)
 		}
 		if (strcmp(cmd, "plot") == 0) {
 			rc = cmd_plot_main(argc - optind, argv + optind);
+			goto out;
+		}
+		if (strcmp(cmd, "train") == 0) {
+			rc = cmd_train_main(argc - optind, argv + optind);
 			goto out;
 		}
 		if (strcmp(cmd, "lessons") == 0) {
