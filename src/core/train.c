@@ -411,8 +411,7 @@ model_forward(const struct train_params *p, enum train_activation act,
 			h[i] = fast_tanh(h[i]);
 	} else {
 		for (i = 0; i < n; i++)
-			if (h[i] <= 0.0)
-				h[i] = 0.0;
+			h[i] = h[i] <= 0.0 ? 0.0 : h[i];
 	}
 	layer_forward(h, m, H, &p->W[1], &p->b[1], z);
 }
@@ -467,8 +466,7 @@ model_backward(struct train *t, const double *x, size_t m, const double *dz)
 				dhi[k] = dhi[k] * (1.0 - hi[k] * hi[k]);
 		} else {
 			for (k = 0; k < H; k++)
-				if (hi[k] <= 0.0)
-					dhi[k] = 0.0;
+				dhi[k] = hi[k] <= 0.0 ? 0.0 : dhi[k];
 		}
 	}
 	layer_backward(x, m, t->in, dh, &g->W[0], &g->b[0]);
