@@ -707,7 +707,7 @@ static void
 print_status(const struct train *t, const char *name)
 {
 	const struct train_entry	*en;
-	char				 b1[32];
+	char				 b1[32], b2[32];
 
 	switch (t->state) {
 	case TRAIN_DIVERGED:
@@ -720,9 +720,17 @@ print_status(const struct train *t, const char *name)
 		break;
 	default:
 		en = &t->hist[t->nhist - 1];
-		printf(_("%s: %ld epochs, final loss %s, accuracy %.1f%%\n"),
-		    name, en->epoch, fmt_num(en->correct_loss, b1, sizeof b1),
-		    100.0 * en->accuracy);
+		if (t->spec.pitfall == PITFALL_NONE)
+			printf(_("%s: %ld epochs, final loss %s, accuracy "
+			    "%.1f%%\n"), name, en->epoch,
+			    fmt_num(en->loss, b1, sizeof b1),
+			    100.0 * en->accuracy);
+		else
+			printf(_("%s: %ld epochs, final loss %s (the correct "
+			    "loss of its logits %s), accuracy %.1f%%\n"), name,
+			    en->epoch, fmt_num(en->loss, b1, sizeof b1),
+			    fmt_num(en->correct_loss, b2, sizeof b2),
+			    100.0 * en->accuracy);
 		break;
 	}
 }
