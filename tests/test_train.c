@@ -292,7 +292,7 @@ test_data(void)
 static size_t
 csv_feed(struct data_csv *c, const char *text, struct err *e)
 {
-	char		 line[512];
+	static char	 line[16384];
 	const char	*p = text, *q;
 	size_t		 n;
 
@@ -392,11 +392,35 @@ test_csv(void)
 	csv_bad("no rows", "x,y,label\n\n", 0, 0, "no data rows");
 	csv_bad("every label 0", "1,2,0\n3,4,0\n", 0, 0, "at least 2 classes");
 
+	{
+		static char	 wide[8 * (DATA_MAX_FEATURES + 2)];
+		char		*w = wide;
+
+		/* 1000 features and the label: fine; one more: refused */
+		for (i = 0; i < DATA_MAX_FEATURES; i++)
+			w += sprintf(w, "%zu,", i % 10);
+		sprintf(w, "1\n");
+		data_csv_init(&c, 0);
+		rc = data_csv_line(&c, wide, &e) == 0 &&
+		    data_csv_line(&c, wide, &e) == 0 &&
+		    data_csv_finish(&c, &d, &e) == 0;
+		tap_ok(rc && d.d == DATA_MAX_FEATURES && d.n == 2,
+		    "csv: %d features are the most", DATA_MAX_FEATURES);
+		data_free(&d);
+		data_csv_free(&c);
+		sprintf(w, "1,1\n");
+		csv_bad("one feature too many", wide, 0, 1,
+		    "more than 1000 features");
+	}
+
 	data_csv_init(&c, 0);
 	rc = 0;
 	for (i = 0; i < DATA_MAX_ROWS && rc == 0; i++) {
-		snprintf(row, sizeof row, "%zu,%zu\n", i % 7, i % 2);
-		rc = data_csv_line(&c, row, &e);
+		if (i < 10) {
+			snprintf(row, sizeof row, "%zu,%zu\n", i % 7, i % 2);
+			rc = data_csv_line(&c, row, &e);
+		} else
+			rc = data_csv_line(&c, "1,0\n", &e);
 	}
 	rc = rc == 0 ? data_csv_line(&c, "1,1\n", &e) : 0;
 	tap_ok(rc == -1 && c.line == DATA_MAX_ROWS + 1 &&

@@ -302,7 +302,7 @@ static int
 csv_number(const char *p, const char *q, double *out)
 {
 	char	 buf[128], *end;
-	size_t	 len;
+	size_t	 len, i;
 
 	while (p < q && isspace((unsigned char)*p))
 		p++;
@@ -311,12 +311,13 @@ csv_number(const char *p, const char *q, double *out)
 	len = (size_t)(q - p);
 	if (len == 0 || len >= sizeof buf)
 		return -1;
-	memcpy(buf, p, len);
+	/* strtod's hexadecimal forms are not what a CSV file means */
+	for (i = 0; i < len; i++) {
+		if (p[i] == 'x' || p[i] == 'X')
+			return -1;
+		buf[i] = p[i];
+	}
 	buf[len] = '\0';
-	/* strtod's hexadecimal and "infinity" forms are not what a CSV file
-	   means; a leading sign, digits or a point start a number. */
-	if (strchr(buf, 'x') != NULL || strchr(buf, 'X') != NULL)
-		return -1;
 	errno = 0;
 	*out = strtod(buf, &end);
 	if (end == buf || *end != '\0')
@@ -368,9 +369,10 @@ int
 data_csv_line(struct data_csv *c, const char *line, struct err *e)
 {
 	const char	*p, *q, *end = line + strlen(line);
-	const char	*start[DATA_MAX_FEATURES + 2], *stop[DATA_MAX_FEATURES + 2];
+	const char	*start[DATA_MAX_FEATURES + 1], *stop[DATA_MAX_FEATURES + 1];
+	double		 v[DATA_MAX_FEATURES + 1], lab;
+	unsigned char	 bad[DATA_MAX_FEATURES + 1];
 	size_t		 nf = 0, i, nx;
-	double		 v, lab;
 	char		 b[64];
 	int		 numeric = 1;
 
@@ -393,9 +395,12 @@ data_csv_line(struct data_csv *c, const char *line, struct err *e)
 		if (q == end)
 			break;
 	}
-	for (i = 0; i < nf; i++)
-		if (csv_number(start[i], stop[i], &v) != 0)
+	/* every field read once: a number, or not */
+	for (i = 0; i < nf; i++) {
+		bad[i] = csv_number(start[i], stop[i], &v[i]) != 0;
+		if (bad[i])
 			numeric = 0;
+	}
 	if (c->fields == 0) {
 		if (nf < 2)
 			return err_set(e, "a row needs at least one feature "
@@ -414,18 +419,18 @@ data_csv_line(struct data_csv *c, const char *line, struct err *e)
 		return err_set(e, "more than %d rows", DATA_MAX_ROWS);
 	nx = nf - 1;
 	for (i = 0; i < nx; i++) {
-		if (csv_number(start[i], stop[i], &v) != 0)
+		if (bad[i])
 			return err_set(e, "'%s' is not a number (column %zu)",
 			    csv_field_text(start[i], stop[i], b, sizeof b),
 			    i + 1);
-		if (!isfinite(v))
+		if (!isfinite(v[i]))
 			return err_set(e, "x%zu = %s is not finite (column %zu)",
 			    i + 1, csv_field_text(start[i], stop[i], b,
 			    sizeof b), i + 1);
 	}
 	csv_field_text(start[nx], stop[nx], b, sizeof b);
-	if (csv_number(start[nx], stop[nx], &lab) != 0 || !isfinite(lab) ||
-	    lab != floor(lab))
+	lab = v[nx];
+	if (bad[nx] || !isfinite(lab) || lab != floor(lab))
 		return err_set(e, "label '%s' is not a class index (an "
 		    "integer from 0, column %zu)", b, nf);
 	if (lab < 0 || (c->classes > 0 && lab >= c->classes) ||
@@ -434,8 +439,7 @@ data_csv_line(struct data_csv *c, const char *line, struct err *e)
 		    (c->classes > 0 ? c->classes : DATA_MAX_CLASSES) - 1);
 	if (csv_grow(c, nx, e) != 0)
 		return -1;
-	for (i = 0; i < nx; i++)
-		csv_number(start[i], stop[i], &c->x[c->rows * nx + i]);
+	memcpy(c->x + c->rows * nx, v, nx * sizeof *v);
 	c->y[c->rows++] = lab;
 	if (lab > c->maxlabel)
 		c->maxlabel = lab;
