@@ -4,6 +4,8 @@
  *   losslab --dump LESSON     every step of a lesson as plain text
  *   losslab eval ...          one loss, value and gradient (cmd_eval.c)
  *   losslab plot ...          loss curves through gnuplot (cmd_plot.c)
+ *   losslab train ...         a model trained, right loss and pitfall
+ *                             side by side (cmd_train.c)
  *   losslab lessons ...       list and check lessons (cmd_lessons.c)
  * Options and data are read before the terminal is touched, so that most
  * errors print as ordinary "losslab: ..." lines.  Whatever the command,
@@ -26,6 +28,7 @@
 #include "cmd_eval.h"
 #include "cmd_lessons.h"
 #include "cmd_plot.h"
+#include "cmd_train.h"
 #include "dump.h"
 #include "i18n.h"
 #include "parse.h"
@@ -114,6 +117,7 @@ usage(void)
 	    "  or:  losslab eval LOSS --input V --target V [OPTION]...\n"
 	    "  or:  losslab plot ID [--out FILE] [OPTION]...\n"
 	    "  or:  losslab lessons [--check [FILE|DIR]]\n"
+	    "  or:  losslab train --data SET --model M --loss LOSS [OPTION]...\n"
 	    "Explore classification losses -- BCE, cross-entropy and their "
 	    "relatives --\nwith editable inputs, live values and gradients, "
 	    "and the classic mistakes\nbeside the right way.  Every number "
@@ -134,7 +138,8 @@ usage(void)
 "      --help            display this help and exit\n"
 "      --version         output version information and exit\n\n"), stdout);
 	fputs(_("Subcommands: 'losslab eval --help', 'losslab plot --help', "
-	    "'losslab lessons --help'.\nThe manual: man losslab.\n"), stdout);
+	    "'losslab lessons --help', 'losslab train --help'.\nThe manual: "
+	    "man losslab.\n"), stdout);
 }
 
 static void
@@ -244,6 +249,10 @@ main(int argc, char **argv)
 		}
 		if (strcmp(cmd, "plot") == 0) {
 			rc = cmd_plot_main(argc - optind, argv + optind);
+			goto out;
+		}
+		if (strcmp(cmd, "train") == 0) {
+			rc = cmd_train_main(argc - optind, argv + optind);
 			goto out;
 		}
 		if (strcmp(cmd, "lessons") == 0) {
