@@ -12,6 +12,8 @@ struct app_opts {
 	int		 no_color;	/* --no-color or NO_COLOR set */
 	int		 present;	/* --present: presenter mode */
 	double		 autoplay;	/* --autoplay SECONDS (0: off) */
+	int		 loop;		/* --loop: autoplay starts again after
+					   the last step */
 	const char	*graphics;	/* --graphics or LOSSLAB_GRAPHICS: "auto",
 					   "sixel", "text"; NULL: auto */
 };

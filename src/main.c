@@ -36,6 +36,7 @@
 
 enum {
 	OPT_LANG = 256, OPT_LESSONS, OPT_NO_COLOR, OPT_PRESENT, OPT_AUTOPLAY,
+	OPT_LOOP,
 	OPT_DUMP, OPT_HELP, OPT_VERSION, OPT_GRAPHICS
 };
 
@@ -46,6 +47,7 @@ static const struct option main_options[] = {
 	{ "no-colour",	no_argument,	   NULL, OPT_NO_COLOR },
 	{ "present",	no_argument,	   NULL, OPT_PRESENT },
 	{ "autoplay",	required_argument, NULL, OPT_AUTOPLAY },
+	{ "loop",	no_argument,	   NULL, OPT_LOOP },
 	{ "graphics",	required_argument, NULL, OPT_GRAPHICS },
 	{ "dump",	required_argument, NULL, OPT_DUMP },
 	{ "help",	no_argument,	   NULL, OPT_HELP },
@@ -133,6 +135,8 @@ usage(void)
 "      --no-color        no colours (also when NO_COLOR is set)\n"
 "      --present         presenter mode: large figures, no chrome\n"
 "      --autoplay SECS   step through the lesson by itself every SECS seconds\n"
+"                        (a question, then its answer; Space pauses)\n"
+"      --loop            with --autoplay: start again after the last step\n"
 "      --graphics MODE   plots as pictures: auto (sixel where the terminal\n"
 "                        shows it), sixel, text (also LOSSLAB_GRAPHICS)\n"
 "      --help            display this help and exit\n"
@@ -192,6 +196,9 @@ parse_global(int argc, char **argv, struct app_opts *app, const char **dump)
 		case OPT_PRESENT:
 			app->present = 1;
 			break;
+		case OPT_LOOP:
+			app->loop = 1;
+			break;
 		case OPT_AUTOPLAY:
 			if (parse_double(optarg, &secs) != 0 || !(secs > 0) ||
 			    secs > 86400)
@@ -219,6 +226,8 @@ parse_global(int argc, char **argv, struct app_opts *app, const char **dump)
 			    argv[optind - 1]);
 		}
 	}
+	if (app->loop && app->autoplay <= 0)
+		return fail_usage("--loop goes with --autoplay SECS%s", "");
 	return -1;
 }
 

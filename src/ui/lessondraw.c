@@ -775,24 +775,46 @@ lv_draw_hint(int y, int cols, int has_plot, int has_pitfall, int has_question)
 		{ "u", N_("undo"), 0 }, { "Tab", N_("area"), 0 },
 		{ "n/N", N_("lesson"), 0 }, { "q", N_("back"), 0 },
 	};
+	static const struct {
+		const char	*key, *what;
+	} playing[] = {
+		{ "Space", N_("pause") }, { "z", N_("plot") },
+		{ "q", N_("back") }, { "Q", N_("quit") },
+	};
 	size_t	i;
 	int	x = 0, kw, ww;
+	const char *what;
 
 	draw_fill(stdscr, y, 0, cols, ROLE_HINT);
+	if (lessonview_autoplaying()) {
+		x += draw_str(stdscr, y, x, cols - x, ROLE_HINT,
+		    _("autoplay  "));
+		for (i = 0; i < sizeof playing / sizeof playing[0]; i++) {
+			x += draw_str(stdscr, y, x, cols - x, ROLE_HINTKEY,
+			    playing[i].key);
+			x += draw_str(stdscr, y, x, cols - x, ROLE_HINT, " ");
+			x += draw_str(stdscr, y, x, cols - x, ROLE_HINT,
+			    _(playing[i].what));
+			x += draw_str(stdscr, y, x, cols - x, ROLE_HINT, "  ");
+		}
+		return;
+	}
 	for (i = 0; i < sizeof hints / sizeof hints[0]; i++) {
 		if ((hints[i].when == 1 && !has_plot) ||
 		    (hints[i].when == 2 && !has_pitfall) ||
 		    (hints[i].when == 3 && !has_question))
 			continue;
+		/* a paused autoplay: Space resumes it */
+		what = lv.auto_on && lv.auto_paused && hints[i].key[0] == 'S' ?
+		    _("resume") : _(hints[i].what);
 		kw = (int)text_width(hints[i].key);
-		ww = (int)text_width(_(hints[i].what));
+		ww = (int)text_width(what);
 		if (x + kw + ww + 2 > cols)
 			continue;	/* a shorter one may still fit */
 		x += draw_str(stdscr, y, x, cols - x, ROLE_HINTKEY,
 		    hints[i].key);
 		x += draw_str(stdscr, y, x, cols - x, ROLE_HINT, " ");
-		x += draw_str(stdscr, y, x, cols - x, ROLE_HINT,
-		    _(hints[i].what));
+		x += draw_str(stdscr, y, x, cols - x, ROLE_HINT, what);
 		x += draw_str(stdscr, y, x, cols - x, ROLE_HINT, "  ");
 	}
 }

@@ -443,6 +443,37 @@ lv_write(struct ui *u)
 	edit_begin(&lv.ed, _("save as a lesson titled:"), title);
 }
 
+/* Autoplay (a kiosk): Space pauses and resumes; while it plays only the
+   keys that change nothing (back, scroll, zoom) work, and they leave the
+   timer as it is.  1 if the key was taken. */
+static int
+lv_autoplay_key(struct ui *u, int key)
+{
+	if (key == ' ') {
+		lv.auto_paused = !lv.auto_paused;
+		if (!lv.auto_paused)
+			lessonview_autoplay_arm(u);
+		ui_message(u, ROLE_LABEL, "%s", lv.auto_paused ?
+		    _("autoplay paused: the keys work again; Space resumes") :
+		    _("autoplay resumed"));
+		return 1;
+	}
+	if (lv.auto_paused)
+		return 0;
+	switch (key) {
+	case 'q':
+	case 27:
+	case 'z':
+	case 4:		/* ^D */
+	case 21:	/* ^U */
+	case KEY_MOUSE:
+		return 0;
+	}
+	ui_message(u, ROLE_LABEL, "%s", _("autoplay is playing: Space pauses "
+	    "it (edits are off while it plays)"));
+	return 1;
+}
+
 /* A digit or v on the question. */
 static void
 lv_answer(struct ui *u, int choice)
@@ -482,6 +513,14 @@ lv_answer(struct ui *u, int choice)
 	default:
 		break;
 	}
+}
+
+void
+lessonkeys_reveal(struct ui *u)
+{
+	lv_answer(u, -1);
+	lv.follow = 0;
+	lessonview_ui()->scroll = 0;
 }
 
 /* p, P: the pitfall pane. */
@@ -627,8 +666,8 @@ lessonkeys_lesson(struct ui *u, int key)
 		}
 		return UI_STAY;
 	}
-	if (lv.auto_on)
-		lessonview_autoplay_arm(u);
+	if (lv.auto_on && lv_autoplay_key(u, key))
+		return UI_STAY;
 	/* Editing keys scroll to the selection; step changes, p and the
 	   scroll keys turn that off again. */
 	lv.follow = 1;

@@ -355,11 +355,74 @@ lessonview_editing(void)
 	return lv.ed.active;
 }
 
+int
+lessonview_autoplaying(void)
+{
+	return lv.auto_on && !lv.auto_paused;
+}
+
+void
+lessonview_autoplay_tick(struct ui *u)
+{
+	struct session		*ss = lessonview_ss();
+	struct session_quiz	 q;
+	struct err		 e;
+	size_t			 i, first;
+
+	if (ss == NULL)
+		return;
+	session_quiz(ss, &q);
+	if (q.has && q.hidden) {
+		lessonkeys_reveal(u);
+		return;
+	}
+	if (ss->cur + 1 < ss->nsteps) {
+		lessonkeys_goto_step(u, ss->cur + 1);
+		return;
+	}
+	if (!u->lesson_arg) {
+		for (i = lv.cur + 1; i < lv.n; i++)
+			if (lv.lessons[i].lesson != NULL)
+				break;
+		if (i < lv.n) {
+			lessonkeys_next_lesson(u, 1);
+			return;
+		}
+	}
+	if (u->app == NULL || !u->app->loop) {
+		lv.auto_on = 0;
+		ui_message(u, ROLE_LABEL, "%s", _("autoplay has ended: this "
+		    "is the last step (--loop starts again)"));
+		return;
+	}
+	/* --loop: the first lesson (from the list) or this one again,
+	   every question asked again */
+	if (!u->lesson_arg) {
+		for (first = 0; first < lv.n; first++)
+			if (lv.lessons[first].lesson != NULL)
+				break;
+		if (first < lv.n && first != lv.cur &&
+		    lessonview_open(u, first) == -1)
+			return;
+		if ((ss = lessonview_ss()) == NULL)
+			return;
+	}
+	memset(&e, 0, sizeof e);
+	for (i = ss->nsteps; i-- > 0;) {
+		if (session_goto(ss, i, &e) != 0)
+			break;
+		session_reset(ss);
+	}
+	lessonview_clamp();
+	lv.follow = 0;
+	lessonview_ui()->scroll = 0;
+}
+
 void
 lessonview_timeout(struct ui *u)
 {
 	u->timeout_ms = u->bench == UI_BENCH_TEXT ? -1 : plotpane_wait_ms();
-	if (lv.auto_on && u->app != NULL && u->app->autoplay > 0) {
+	if (lessonview_autoplaying() && u->app != NULL && u->app->autoplay > 0) {
 		double	left = (double)lv.next_auto.tv_sec +
 		    (double)lv.next_auto.tv_nsec / 1e9 - lessonview_now();
 		int	ms = left > 0 ? (int)(left * 1000) + 1 : 0;
@@ -377,15 +440,10 @@ lessonview_idle(struct ui *u)
 
 	if (u->bench != UI_BENCH_TEXT)
 		redraw |= plotpane_step();
-	if (lv.auto_on && u->app != NULL && u->app->autoplay > 0 &&
-	    ss != NULL && lessonview_now() >= (double)lv.next_auto.tv_sec +
-	    (double)lv.next_auto.tv_nsec / 1e9) {
-		if (ss->cur + 1 < ss->nsteps)
-			lessonkeys_goto_step(u, ss->cur + 1);
-		else if (lv.cur + 1 < lv.n)
-			lessonkeys_next_lesson(u, 1);
-		else
-			lv.auto_on = 0;
+	if (lessonview_autoplaying() && !lv.ed.active && u->app != NULL &&
+	    u->app->autoplay > 0 && ss != NULL && lessonview_now() >=
+	    (double)lv.next_auto.tv_sec + (double)lv.next_auto.tv_nsec / 1e9) {
+		lessonview_autoplay_tick(u);
 		lessonview_autoplay_arm(u);
 		redraw = 1;
 	}

@@ -98,6 +98,7 @@ struct lv_state {
 
 	struct timespec	 next_auto;	/* autoplay: when to step */
 	int		 auto_on;
+	int		 auto_paused;	/* Space paused it */
 };
 
 extern struct lv_state lv;
@@ -120,6 +121,12 @@ void		 lessonview_clamp(void);
 /* Seconds on the monotonic clock; arm the autoplay timer. */
 double		 lessonview_now(void);
 void		 lessonview_autoplay_arm(struct ui *u);
+/* Autoplay's next move (a kiosk): reveal the question's answer, else the
+   next step, the next lesson (from the list) or, with --loop, the start
+   again with every question unanswered; else it ends, saying so. */
+void		 lessonview_autoplay_tick(struct ui *u);
+/* Whether autoplay is playing (on and not paused): edits are off. */
+int		 lessonview_autoplaying(void);
 /* The loop's next wake-up: the plot's and autoplay's, whichever first. */
 void		 lessonview_timeout(struct ui *u);
 
@@ -133,5 +140,7 @@ enum ui_action	 lessonkeys_lesson(struct ui *u, int key);
 enum ui_action	 lessonkeys_zoom(struct ui *u, int key);
 void		 lessonkeys_goto_step(struct ui *u, size_t i);
 void		 lessonkeys_next_lesson(struct ui *u, int dir);
+/* v: reveal the answer of the step's question, the text from its top. */
+void		 lessonkeys_reveal(struct ui *u);
 
 #endif

@@ -576,6 +576,7 @@ ui_main(const struct app_opts *app, const char *lesson)
 		return 2;
 	}
 	if (lesson != NULL) {
+		u.lesson_arg = 1;
 		if (ui_resolve(&u, lesson, &open) == -1) {
 			lesson_catalog_free(&cat);
 			free(u.shown);

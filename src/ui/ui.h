@@ -114,6 +114,8 @@ struct ui {
 						   screen; -1: block */
 	struct graphics		 gfx;		/* sixel or text plots */
 	int			 bench;		/* UI_BENCH_* (0: none) */
+	int			 lesson_arg;	/* opened with a LESSON argument:
+						   autoplay stays in it */
 
 	/* The last mouse event (a key KEY_MOUSE): where and which button
 	   (the BUTTON*_ bits of ncurses), for the screens. */
