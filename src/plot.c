@@ -346,15 +346,18 @@ done:
 /* ------------------------------------------------------------ sanitiser -- */
 
 /*
- * Length of the well-formed UTF-8 sequence at s (2-4 bytes), or 0: no
- * overlongs, no surrogates, nothing above U+10FFFF, no C1 controls.
+ * Length of the well-formed UTF-8 sequence of 2-4 bytes at s (at most avail
+ * bytes), or 0: no overlongs, no surrogates, nothing above U+10FFFF.  The
+ * C1 controls (U+0080 to U+009F) are well-formed: *cp says which it is.
  */
 static size_t
-utf8_seq(const unsigned char *s, unsigned int *cp)
+utf8_seqn(const unsigned char *s, size_t avail, unsigned int *cp)
 {
 	unsigned int	c;
 	size_t		n, i;
 
+	if (avail == 0)
+		return (0);
 	if (s[0] >= 0xc2 && s[0] <= 0xdf) {
 		n = 2;
 		c = s[0] & 0x1f;
@@ -367,13 +370,27 @@ utf8_seq(const unsigned char *s, unsigned int *cp)
 	} else
 		return (0);
 	for (i = 1; i < n; i++) {
-		if ((s[i] & 0xc0) != 0x80)	/* also stops at NUL */
+		/* also stops at a NUL */
+		if (i >= avail || (s[i] & 0xc0) != 0x80)
 			return (0);
 		c = (c << 6) | (s[i] & 0x3f);
 	}
 	if ((n == 3 && c < 0x800) || (n == 4 && c < 0x10000) ||
-	    (c >= 0xd800 && c <= 0xdfff) || c > 0x10ffff ||
-	    (c >= 0x80 && c <= 0x9f))
+	    (c >= 0xd800 && c <= 0xdfff) || c > 0x10ffff)
+		return (0);
+	if (cp != NULL)
+		*cp = c;
+	return (n);
+}
+
+/* As utf8_seqn in a NUL-terminated string, C1 controls refused too. */
+static size_t
+utf8_seq(const unsigned char *s, unsigned int *cp)
+{
+	unsigned int	c;
+	size_t		n;
+
+	if ((n = utf8_seqn(s, 4, &c)) == 0 || (c >= 0x80 && c <= 0x9f))
 		return (0);
 	if (cp != NULL)
 		*cp = c;
@@ -1935,6 +1952,544 @@ fail_fds:
 	return (-1);
 }
 
+/* ---------------------------------------------------------- output checks -- */
+
+/*
+ * gnuplot's output is checked before anything keeps it: a gnuplot that
+ * exits 0 after writing garbage (or half an image) is an error that names
+ * gnuplot, never a file.  Each check reads its buffer once, front to back.
+ */
+
+/* The CRC-32 of PNG chunks (ISO 3309, as zlib's crc32()). */
+static unsigned long
+png_crc(const unsigned char *p, size_t n)
+{
+	static unsigned long	table[256];
+	static int		ready;
+	unsigned long		c;
+	size_t			i;
+	int			k;
+
+	if (!ready) {
+		for (i = 0; i < 256; i++) {
+			c = (unsigned long)i;
+			for (k = 0; k < 8; k++)
+				c = c & 1 ? 0xedb88320UL ^ (c >> 1) : c >> 1;
+			table[i] = c;
+		}
+		ready = 1;
+	}
+	c = 0xffffffffUL;
+	for (i = 0; i < n; i++)
+		c = table[(c ^ p[i]) & 0xff] ^ (c >> 8);
+	return (c ^ 0xffffffffUL);
+}
+
+static unsigned long
+png_be32(const unsigned char *p)
+{
+	return ((unsigned long)p[0] << 24 | (unsigned long)p[1] << 16 |
+	    (unsigned long)p[2] << 8 | (unsigned long)p[3]);
+}
+
+int
+plot_check_png(const char *buf, size_t len, struct err *e)
+{
+	static const unsigned char sig[8] = {
+		0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'
+	};
+	const unsigned char	*p = (const unsigned char *)buf, *c;
+	unsigned long		 clen;
+	size_t			 pos = 8, nchunks = 0;
+	char			 type[5] = "";
+	int			 i, idat = 0;
+
+	if (len < 8 || memcmp(p, sig, 8) != 0)
+		return (err_set(e, "gnuplot wrote an invalid PNG (no PNG "
+		    "signature)"));
+	while (pos < len) {
+		c = p + pos;
+		if (len - pos < 12)
+			return (err_set(e, "gnuplot wrote an invalid PNG "
+			    "(truncated after %s%s)", nchunks ? "chunk " :
+			    "the signature", type));
+		clen = png_be32(c);
+		for (i = 0; i < 4; i++) {
+			type[i] = (char)c[4 + i];
+			if (!((c[4 + i] >= 'A' && c[4 + i] <= 'Z') ||
+			    (c[4 + i] >= 'a' && c[4 + i] <= 'z')))
+				return (err_set(e, "gnuplot wrote an invalid "
+				    "PNG (chunk %zu has no valid type)",
+				    nchunks + 1));
+		}
+		type[4] = '\0';
+		if (clen > 0x7fffffffUL || clen > len - pos - 12)
+			return (err_set(e, "gnuplot wrote an invalid PNG "
+			    "(truncated in chunk %s)", type));
+		if (png_crc(c + 4, 4 + (size_t)clen) != png_be32(c + 8 + clen))
+			return (err_set(e, "gnuplot wrote an invalid PNG "
+			    "(chunk %s fails its CRC)", type));
+		if (nchunks == 0 && (strcmp(type, "IHDR") != 0 || clen != 13))
+			return (err_set(e, "gnuplot wrote an invalid PNG "
+			    "(%s)", strcmp(type, "IHDR") != 0 ? "the first "
+			    "chunk is not IHDR" : "IHDR is not 13 bytes"));
+		if (nchunks == 0 && (png_be32(c + 8) == 0 ||
+		    png_be32(c + 12) == 0))
+			return (err_set(e, "gnuplot wrote an invalid PNG "
+			    "(an empty image)"));
+		nchunks++;
+		pos += 12 + (size_t)clen;
+		if (strcmp(type, "IDAT") == 0)
+			idat = 1;
+		if (strcmp(type, "IEND") == 0) {
+			if (!idat)
+				return (err_set(e, "gnuplot wrote an invalid "
+				    "PNG (no IDAT chunk)"));
+			if (pos != len)
+				return (err_set(e, "gnuplot wrote an invalid "
+				    "PNG (data after IEND)"));
+			return (0);
+		}
+	}
+	return (err_set(e, "gnuplot wrote an invalid PNG (no IEND chunk)"));
+}
+
+int
+plot_check_pdf(const char *buf, size_t len, struct err *e)
+{
+	if (len < 8 || memcmp(buf, "%PDF-", 5) != 0)
+		return (err_set(e, "gnuplot wrote an invalid PDF (no %%PDF- "
+		    "header)"));
+	while (len > 0 && (buf[len - 1] == '\n' || buf[len - 1] == '\r' ||
+	    buf[len - 1] == ' ' || buf[len - 1] == '\t'))
+		len--;
+	if (len < 10 || memcmp(buf + len - 5, "%%EOF", 5) != 0)
+		return (err_set(e, "gnuplot wrote an invalid PDF (no %%%%EOF "
+		    "trailer)"));
+	return (0);
+}
+
+int
+plot_check_sixel(const char *buf, size_t len, struct err *e)
+{
+	const unsigned char	*s = (const unsigned char *)buf;
+	size_t			 i = 2;
+
+	if (len < 2 || buf[0] != '\033' || buf[1] != 'P')
+		return (err_set(e, "gnuplot wrote an invalid sixel image (it "
+		    "does not start with ESC P)"));
+	while (i < len && ((buf[i] >= '0' && buf[i] <= '9') || buf[i] == ';'))
+		i++;
+	if (i == len || buf[i] != 'q')
+		return (err_set(e, "gnuplot wrote an invalid sixel image (no "
+		    "'q' after ESC P)"));
+	/* sixel data: printable ASCII and line ends, up to ESC \ */
+	for (i++; i < len; i++) {
+		if (s[i] == 0x1b)
+			break;
+		if ((s[i] < 0x20 || s[i] > 0x7e) && s[i] != '\n' &&
+		    s[i] != '\r')
+			return (err_set(e, "gnuplot wrote an invalid sixel "
+			    "image (byte 0x%02x in its data)", s[i]));
+	}
+	if (i + 1 >= len || buf[i + 1] != '\\')
+		return (err_set(e, "gnuplot wrote an invalid sixel image (no "
+		    "ESC \\ at its end)"));
+	for (i += 2; i < len; i++)
+		if (buf[i] != '\n' && buf[i] != '\r')
+			return (err_set(e, "gnuplot wrote an invalid sixel "
+			    "image (data after ESC \\)"));
+	return (0);
+}
+
+int
+plot_check_text(char *buf, size_t *len, struct err *e)
+{
+	const unsigned char	*s = (const unsigned char *)buf;
+	unsigned int		 cp;
+	size_t			 i, o = 0, n, line = 1;
+
+	for (i = 0; i < *len; i += n) {
+		if (s[i] < 0x80) {
+			n = 1;
+			if (s[i] == '\n')
+				line++;
+			/* C0 controls (the leading form feed, escapes) and
+			   DEL go; the newlines stay */
+			if ((s[i] < 0x20 && s[i] != '\n') || s[i] == 0x7f)
+				continue;
+		} else if ((n = utf8_seqn(s + i, *len - i, &cp)) == 0)
+			return (err_set(e, "gnuplot wrote text that is not "
+			    "UTF-8 (byte 0x%02x on line %zu)", s[i], line));
+		else if (cp <= 0x9f)
+			continue;	/* a C1 control goes */
+		memmove(buf + o, buf + i, n);
+		o += n;
+	}
+	*len = o;
+	return (0);
+}
+
+/* ---- SVG: well-formed XML whose root is <svg> ---- */
+
+#define SVG_DEPTH_MAX	1024		/* elements nested, at most */
+
+struct svgck {
+	const char	*buf, *p, *end;
+	struct err	*e;
+};
+
+static int __attribute__((format(printf, 2, 3)))
+svg_fail(struct svgck *x, const char *fmt, ...)
+{
+	const char	*q;
+	char		 what[160];
+	size_t		 line = 1;
+	va_list		 ap;
+
+	for (q = x->buf; q < x->p && q < x->end; q++)
+		if (*q == '\n')
+			line++;
+	va_start(ap, fmt);
+	vsnprintf(what, sizeof what, fmt, ap);
+	va_end(ap);
+	return (err_set(x->e, "gnuplot wrote an invalid SVG (line %zu: %s)",
+	    line, what));
+}
+
+/* Whether the text at x->p starts with lit. */
+static int
+svg_at(const struct svgck *x, const char *lit)
+{
+	size_t	n = strlen(lit);
+
+	return ((size_t)(x->end - x->p) >= n && memcmp(x->p, lit, n) == 0);
+}
+
+static int
+svg_space(int c)
+{
+	return (c == ' ' || c == '\t' || c == '\n' || c == '\r');
+}
+
+static void
+svg_skip_space(struct svgck *x)
+{
+	while (x->p < x->end && svg_space((unsigned char)*x->p))
+		x->p++;
+}
+
+/* Skip an XML name at x->p (ASCII name characters, or any non-ASCII
+   character); its length, 0 if there is none. */
+static size_t
+svg_name(struct svgck *x)
+{
+	const char	*b = x->p;
+	unsigned char	 c;
+
+	while (x->p < x->end) {
+		c = (unsigned char)*x->p;
+		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+		    c == '_' || c == ':' || c >= 0x80 || (x->p > b &&
+		    ((c >= '0' && c <= '9') || c == '-' || c == '.'))))
+			break;
+		x->p++;
+	}
+	return ((size_t)(x->p - b));
+}
+
+/* Skip to just past the first lit at or after x->p; -1 if there is none. */
+static int
+svg_past(struct svgck *x, const char *lit)
+{
+	size_t	n = strlen(lit);
+
+	for (; (size_t)(x->end - x->p) >= n; x->p++) {
+		if (memcmp(x->p, lit, n) == 0) {
+			x->p += n;
+			return (0);
+		}
+	}
+	return (-1);
+}
+
+/* Check "&name;", "&#123;" or "&#x1f;" at x->p and skip it. */
+static int
+svg_ref(struct svgck *x)
+{
+	const char	*b;
+
+	x->p++;
+	if (x->p < x->end && *x->p == '#') {
+		x->p++;
+		if (x->p < x->end && *x->p == 'x') {
+			x->p++;
+			for (b = x->p; x->p < x->end && ((*x->p >= '0' &&
+			    *x->p <= '9') || (*x->p >= 'a' && *x->p <= 'f') ||
+			    (*x->p >= 'A' && *x->p <= 'F')); x->p++)
+				;
+		} else
+			for (b = x->p; x->p < x->end && *x->p >= '0' &&
+			    *x->p <= '9'; x->p++)
+				;
+		if (x->p == b)
+			return (svg_fail(x, "a bad character reference"));
+	} else if (svg_name(x) == 0)
+		return (svg_fail(x, "a '&' that starts no reference"));
+	if (x->p >= x->end || *x->p != ';')
+		return (svg_fail(x, "a reference without ';'"));
+	x->p++;
+	return (0);
+}
+
+/* A start tag from its '<': its name in *name, *nlen; *empty for "/>". */
+static int
+svg_start_tag(struct svgck *x, const char **name, size_t *nlen, int *empty)
+{
+	char	q;
+	int	sp;
+
+	*empty = 0;
+	x->p++;
+	*name = x->p;
+	if ((*nlen = svg_name(x)) == 0)
+		return (svg_fail(x, "a '<' that starts no element"));
+	for (;;) {
+		sp = x->p < x->end && svg_space((unsigned char)*x->p);
+		svg_skip_space(x);
+		if (x->p >= x->end)
+			return (svg_fail(x, "the file ends inside <%.*s>",
+			    (int)(*nlen > 40 ? 40 : *nlen), *name));
+		if (*x->p == '>' || svg_at(x, "/>")) {
+			*empty = *x->p == '/';
+			x->p += *empty ? 2 : 1;
+			return (0);
+		}
+		/* an attribute: blank, name, '=', quoted value */
+		if (!sp || svg_name(x) == 0)
+			return (svg_fail(x, "a bad attribute in <%.*s>",
+			    (int)(*nlen > 40 ? 40 : *nlen), *name));
+		svg_skip_space(x);
+		if (x->p >= x->end || *x->p != '=')
+			return (svg_fail(x, "an attribute without '='"));
+		x->p++;
+		svg_skip_space(x);
+		if (x->p >= x->end || (*x->p != '"' && *x->p != '\''))
+			return (svg_fail(x, "an attribute value without "
+			    "quotes"));
+		q = *x->p++;
+		while (x->p < x->end && *x->p != q) {
+			if (*x->p == '<')
+				return (svg_fail(x, "a '<' in an attribute "
+				    "value"));
+			if (*x->p == '&') {
+				if (svg_ref(x) != 0)
+					return (-1);
+			} else
+				x->p++;
+		}
+		if (x->p >= x->end)
+			return (svg_fail(x, "an unterminated attribute "
+			    "value"));
+		x->p++;
+	}
+}
+
+/* <!DOCTYPE ...>, with quoted strings and an internal subset [...]. */
+static int
+svg_doctype(struct svgck *x)
+{
+	char	q;
+	int	subset = 0;
+
+	for (x->p += 9; x->p < x->end; x->p++) {
+		if (*x->p == '"' || *x->p == '\'') {
+			q = *x->p++;
+			while (x->p < x->end && *x->p != q)
+				x->p++;
+			if (x->p >= x->end)
+				break;
+		} else if (subset && svg_at(x, "<!--")) {
+			x->p += 4;
+			if (svg_past(x, "-->") != 0)
+				break;
+			x->p--;
+		} else if (*x->p == '[' && !subset)
+			subset = 1;
+		else if (*x->p == ']' && subset)
+			subset = 0;
+		else if (*x->p == '>' && !subset) {
+			x->p++;
+			return (0);
+		}
+	}
+	return (svg_fail(x, "an unterminated <!DOCTYPE"));
+}
+
+int
+plot_check_svg(const char *buf, size_t len, struct err *e)
+{
+	struct svgck	 x;
+	const char	*name, *b;
+	size_t		*stack = NULL, *ns, depth = 0, cap = 0, nlen, n;
+	unsigned int	 cp;
+	int		 state = 0;	/* 0: before the root, 1: in it, 2: after */
+	int		 empty, doctype = 0, rc = -1;
+
+	x.buf = x.p = buf;
+	x.end = buf + len;
+	x.e = e;
+	/* characters: UTF-8, and no control but tab and line ends */
+	for (n = 0; n < len; ) {
+		unsigned char c = (unsigned char)buf[n];
+
+		if (c >= 0x80) {
+			if ((nlen = utf8_seqn((const unsigned char *)buf + n,
+			    len - n, &cp)) == 0 || cp <= 0x9f) {
+				x.p = buf + n;
+				return (svg_fail(&x, "not UTF-8 text"));
+			}
+			n += nlen;
+			continue;
+		}
+		if ((c < 0x20 && c != '\t' && c != '\n' && c != '\r') ||
+		    c == 0x7f) {
+			x.p = buf + n;
+			return (svg_fail(&x, "control character 0x%02x", c));
+		}
+		n++;
+	}
+	if (svg_at(&x, "\xef\xbb\xbf"))
+		x.p += 3;
+	while (x.p < x.end) {
+		if (*x.p != '<') {
+			if (state != 1) {
+				if (!svg_space((unsigned char)*x.p)) {
+					svg_fail(&x, "text outside the <svg> "
+					    "element");
+					goto done;
+				}
+				x.p++;
+				continue;
+			}
+			/* character data up to the next tag */
+			while (x.p < x.end && *x.p != '<') {
+				if (*x.p == '&') {
+					if (svg_ref(&x) != 0)
+						goto done;
+				} else
+					x.p++;
+			}
+			continue;
+		}
+		b = x.p;
+		if (svg_at(&x, "<?")) {
+			x.p += 2;
+			if (svg_name(&x) == 0 || svg_past(&x, "?>") != 0) {
+				x.p = b;
+				svg_fail(&x, "a bad processing instruction");
+				goto done;
+			}
+		} else if (svg_at(&x, "<!--")) {
+			x.p += 4;
+			if (svg_past(&x, "--") != 0 || x.p >= x.end ||
+			    *x.p != '>') {
+				x.p = b;
+				svg_fail(&x, "a bad comment");
+				goto done;
+			}
+			x.p++;
+		} else if (svg_at(&x, "<![CDATA[")) {
+			if (state != 1 || svg_past(&x, "]]>") != 0) {
+				x.p = b;
+				svg_fail(&x, "a bad CDATA section");
+				goto done;
+			}
+		} else if (svg_at(&x, "<!DOCTYPE")) {
+			if (state != 0 || doctype++) {
+				svg_fail(&x, "a misplaced <!DOCTYPE");
+				goto done;
+			}
+			if (svg_doctype(&x) != 0)
+				goto done;
+		} else if (svg_at(&x, "</")) {
+			x.p += 2;
+			name = x.p;
+			nlen = svg_name(&x);
+			svg_skip_space(&x);
+			if (nlen == 0 || x.p >= x.end || *x.p != '>') {
+				x.p = b;
+				svg_fail(&x, "a bad end tag");
+				goto done;
+			}
+			if (state != 1 || nlen != stack[2 * depth - 1] ||
+			    memcmp(name, buf + stack[2 * depth - 2],
+			    nlen) != 0) {
+				x.p = b;
+				svg_fail(&x, "</%.*s> closes no open element",
+				    (int)(nlen > 40 ? 40 : nlen), name);
+				goto done;
+			}
+			x.p++;
+			if (--depth == 0)
+				state = 2;
+		} else {
+			if (svg_start_tag(&x, &name, &nlen, &empty) != 0)
+				goto done;
+			if (state == 2) {
+				x.p = b;
+				svg_fail(&x, "a second root element");
+				goto done;
+			}
+			if (state == 0 && (nlen != 3 ||
+			    memcmp(name, "svg", 3) != 0)) {
+				x.p = b;
+				svg_fail(&x, "the root element is <%.*s>, not "
+				    "<svg>", (int)(nlen > 40 ? 40 : nlen),
+				    name);
+				goto done;
+			}
+			if (empty) {
+				if (state == 0)
+					state = 2;
+				continue;
+			}
+			if (depth == SVG_DEPTH_MAX) {
+				x.p = b;
+				svg_fail(&x, "elements nested over %d deep",
+				    SVG_DEPTH_MAX);
+				goto done;
+			}
+			if (2 * depth + 2 > cap) {
+				cap = cap ? cap * 2 : 64;
+				if ((ns = realloc(stack, cap *
+				    sizeof *ns)) == NULL) {
+					err_set(e, "out of memory");
+					goto done;
+				}
+				stack = ns;
+			}
+			stack[2 * depth] = (size_t)(name - buf);
+			stack[2 * depth + 1] = nlen;
+			depth++;
+			state = 1;
+		}
+	}
+	if (state == 0)
+		svg_fail(&x, "no <svg> element");
+	else if (state == 1) {
+		/* where the innermost open element starts */
+		x.p = buf + stack[2 * depth - 2];
+		svg_fail(&x, "<%.*s> is not closed", (int)(stack[2 * depth -
+		    1] > 40 ? 40 : stack[2 * depth - 1]), x.p);
+	}
+	else
+		rc = 0;
+done:
+	free(stack);
+	return (rc);
+}
+
 /* ------------------------------------------------------------ dumb text -- */
 
 /* Whether code point c takes two terminal columns (East Asian wide). */
@@ -2062,10 +2617,12 @@ plot_dumb(const struct plot_req *req, int width, int height,
 		err_set(e, "gnuplot wrote nothing");
 		goto done;
 	}
-	/* lines: drop the form feed, split at newlines, no trailing blank */
+	/* UTF-8 or an error; the form feed, escapes and other controls go */
+	if (plot_check_text(o.p, &o.len, e) == -1)
+		goto done;
+	o.p[o.len] = '\0';
+	/* lines: split at newlines, no trailing blank */
 	p = o.p;
-	if (*p == '\f')
-		p++;
 	n = 0;
 	for (q = p; *q != '\0'; q++)
 		if (*q == '\n')
@@ -2087,10 +2644,6 @@ plot_dumb(const struct plot_req *req, int width, int height,
 		}
 		memcpy(lines[n], p, len);
 		lines[n][len] = '\0';
-		/* no escape codes or other controls reach the caller */
-		for (q = lines[n]; *q != '\0'; q++)
-			if ((unsigned char)*q < 0x20 || *q == 0x7f)
-				*q = ' ';
 		fix_wide(lines[n]);
 		p += len;
 		if (*p == '\n')
@@ -2153,16 +2706,29 @@ plot_export(const struct plot_req *req, const char *path, int width,
 		goto done;
 	if (plot_run(b.p, b.len, &o, e) == -1)
 		goto done;
-	if (o.len == 0 || (fmt == PLOT_FORMAT_PNG &&
-	    (o.len < 8 || memcmp(o.p, "\x89PNG", 4) != 0)) ||
-	    (fmt == PLOT_FORMAT_PDF && (o.len < 5 ||
-	    memcmp(o.p, "%PDF", 4) != 0))) {
+	if (o.len == 0) {
 		err_set(e, "gnuplot produced no image");
 		goto done;
 	}
+	/* what gnuplot wrote is checked before a file is made */
+	switch (fmt) {
+	case PLOT_FORMAT_PNG:
+		rc = plot_check_png(o.p, o.len, e);
+		break;
+	case PLOT_FORMAT_SVG:
+		rc = plot_check_svg(o.p, o.len, e);
+		break;
+	case PLOT_FORMAT_PDF:
+		rc = plot_check_pdf(o.p, o.len, e);
+		break;
+	case PLOT_FORMAT_DUMB:
+		rc = plot_check_text(o.p, &o.len, e);
+		break;
+	}
+	if (rc == -1)
+		goto done;
+	rc = -1;
 	off = 0;
-	if (fmt == PLOT_FORMAT_DUMB && o.p[0] == '\f')
-		off = 1;
 	/* a temporary file beside the target, renamed into place */
 	if ((tmp = malloc(strlen(path) + 16)) == NULL) {
 		err_set(e, "out of memory");
