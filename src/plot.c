@@ -31,6 +31,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -2133,10 +2134,12 @@ plot_check_text(char *buf, size_t *len, struct err *e)
 /* ---- SVG: well-formed XML whose root is <svg> ---- */
 
 #define SVG_DEPTH_MAX	1024		/* elements nested, at most */
+#define SVG_ATTRS_MAX	256		/* attributes of an element, at most */
 
 struct svgck {
 	const char	*buf, *p, *end;
 	struct err	*e;
+	int		 doctype;	/* a DOCTYPE may declare entities */
 };
 
 static int __attribute__((format(printf, 2, 3)))
@@ -2213,41 +2216,80 @@ svg_past(struct svgck *x, const char *lit)
 	return (-1);
 }
 
-/* Check "&name;", "&#123;" or "&#x1f;" at x->p and skip it. */
+/* The value of hexadecimal (base 16) or decimal digit c, or -1. */
+static int
+svg_digit(int c, int base)
+{
+	if (c >= '0' && c <= '9')
+		return (c - '0');
+	if (base == 16 && c >= 'a' && c <= 'f')
+		return (c - 'a' + 10);
+	if (base == 16 && c >= 'A' && c <= 'F')
+		return (c - 'A' + 10);
+	return (-1);
+}
+
+/*
+ * Check "&name;", "&#123;" or "&#x1f;" at x->p and skip it: without a
+ * DOCTYPE, name is one of XML's own five; a character reference names a
+ * character XML allows (no control but tab and line ends, no C1 either).
+ */
 static int
 svg_ref(struct svgck *x)
 {
-	const char	*b;
+	static const char *const known[] = { "lt", "gt", "amp", "apos",
+	    "quot" };
+	const char	*b, *amp = x->p;
+	unsigned long	 cp = 0;
+	size_t		 n, i;
+	int		 base = 10, d;
 
 	x->p++;
 	if (x->p < x->end && *x->p == '#') {
 		x->p++;
 		if (x->p < x->end && *x->p == 'x') {
+			base = 16;
 			x->p++;
-			for (b = x->p; x->p < x->end && ((*x->p >= '0' &&
-			    *x->p <= '9') || (*x->p >= 'a' && *x->p <= 'f') ||
-			    (*x->p >= 'A' && *x->p <= 'F')); x->p++)
-				;
-		} else
-			for (b = x->p; x->p < x->end && *x->p >= '0' &&
-			    *x->p <= '9'; x->p++)
-				;
-		if (x->p == b)
+		}
+		for (b = x->p; x->p < x->end &&
+		    (d = svg_digit((unsigned char)*x->p, base)) != -1; x->p++)
+			if (cp <= 0x10ffff)
+				cp = cp * (unsigned long)base + (unsigned long)d;
+		if (x->p == b || cp > 0x10ffff || (cp < 0x20 && cp != 0x9 &&
+		    cp != 0xa && cp != 0xd) || (cp >= 0x7f && cp <= 0x9f) ||
+		    (cp >= 0xd800 && cp <= 0xdfff) || cp == 0xfffe ||
+		    cp == 0xffff) {
+			x->p = amp;
 			return (svg_fail(x, "a bad character reference"));
-	} else if (svg_name(x) == 0)
-		return (svg_fail(x, "a '&' that starts no reference"));
+		}
+	} else {
+		b = x->p;
+		if ((n = svg_name(x)) == 0)
+			return (svg_fail(x, "a '&' that starts no reference"));
+		for (i = 0; !x->doctype && i < 5; i++)
+			if (strlen(known[i]) == n && memcmp(b, known[i], n) == 0)
+				break;
+		if (!x->doctype && i == 5) {
+			x->p = amp;
+			return (svg_fail(x, "an undeclared entity &%.*s;",
+			    (int)(n > 20 ? 20 : n), b));
+		}
+	}
 	if (x->p >= x->end || *x->p != ';')
 		return (svg_fail(x, "a reference without ';'"));
 	x->p++;
 	return (0);
 }
 
-/* A start tag from its '<': its name in *name, *nlen; *empty for "/>". */
+/* A start tag from its '<': its name in *name, *nlen; *empty for "/>".
+   No attribute twice, at most SVG_ATTRS_MAX of them. */
 static int
 svg_start_tag(struct svgck *x, const char **name, size_t *nlen, int *empty)
 {
-	char	q;
-	int	sp;
+	const char	*an[SVG_ATTRS_MAX];
+	size_t		 al[SVG_ATTRS_MAX], na = 0, i;
+	char		 q;
+	int		 sp;
 
 	*empty = 0;
 	x->p++;
@@ -2266,9 +2308,20 @@ svg_start_tag(struct svgck *x, const char **name, size_t *nlen, int *empty)
 			return (0);
 		}
 		/* an attribute: blank, name, '=', quoted value */
-		if (!sp || svg_name(x) == 0)
+		if (na == SVG_ATTRS_MAX)
+			return (svg_fail(x, "more than %d attributes in <%.*s>",
+			    SVG_ATTRS_MAX, (int)(*nlen > 40 ? 40 : *nlen),
+			    *name));
+		an[na] = x->p;
+		if (!sp || (al[na] = svg_name(x)) == 0)
 			return (svg_fail(x, "a bad attribute in <%.*s>",
 			    (int)(*nlen > 40 ? 40 : *nlen), *name));
+		for (i = 0; i < na; i++)
+			if (al[i] == al[na] && memcmp(an[i], an[na], al[i]) == 0)
+				return (svg_fail(x, "attribute %.*s twice in "
+				    "<%.*s>", (int)(al[i] > 40 ? 40 : al[i]),
+				    an[i], (int)(*nlen > 40 ? 40 : *nlen), *name));
+		na++;
 		svg_skip_space(x);
 		if (x->p >= x->end || *x->p != '=')
 			return (svg_fail(x, "an attribute without '='"));
@@ -2293,6 +2346,89 @@ svg_start_tag(struct svgck *x, const char **name, size_t *nlen, int *empty)
 			    "value"));
 		x->p++;
 	}
+}
+
+/* The rest of "<?xml version="1.0" encoding="utf-8" standalone="no"?>"
+   after "<?xml": version first, then encoding and standalone if there,
+   each "name = 'value'" after a blank; 0, or -1. */
+static int
+svg_xmldecl(struct svgck *x)
+{
+	static const char *const names[] = { "version", "encoding",
+	    "standalone" };
+	const char	*v;
+	char		 q;
+	size_t		 n, i, k = 0;
+	int		 sp;
+
+	for (;;) {
+		sp = x->p < x->end && svg_space((unsigned char)*x->p);
+		svg_skip_space(x);
+		if (k > 0 && svg_at(x, "?>")) {
+			x->p += 2;
+			return (0);
+		}
+		if (!sp || k == 3)
+			return (-1);
+		v = x->p;
+		n = svg_name(x);
+		for (i = k; i < 3; i++)
+			if (strlen(names[i]) == n && memcmp(v, names[i], n) == 0)
+				break;
+		if (i == 3 || (k == 0 && i != 0))
+			return (-1);
+		k = i + 1;
+		svg_skip_space(x);
+		if (x->p >= x->end || *x->p != '=')
+			return (-1);
+		x->p++;
+		svg_skip_space(x);
+		if (x->p >= x->end || (*x->p != '"' && *x->p != '\''))
+			return (-1);
+		q = *x->p++;
+		v = x->p;
+		while (x->p < x->end && *x->p != q && (*x->p == '.' ||
+		    *x->p == '-' || *x->p == '_' || (*x->p >= '0' &&
+		    *x->p <= '9') || (*x->p >= 'a' && *x->p <= 'z') ||
+		    (*x->p >= 'A' && *x->p <= 'Z')))
+			x->p++;
+		if (x->p >= x->end || *x->p != q || x->p == v)
+			return (-1);
+		if (i == 2 && !(x->p - v == 3 && memcmp(v, "yes", 3) == 0) &&
+		    !(x->p - v == 2 && memcmp(v, "no", 2) == 0))
+			return (-1);
+		x->p++;
+	}
+}
+
+/* A processing instruction "<?target ...?>"; "<?xml version=...?>" only
+   where the document starts (first). */
+static int
+svg_pi(struct svgck *x, int first)
+{
+	const char	*b = x->p, *t;
+	size_t		 n;
+
+	x->p += 2;
+	t = x->p;
+	n = svg_name(x);
+	if (n == 0 || (x->p < x->end && !svg_space((unsigned char)*x->p) &&
+	    !svg_at(x, "?>"))) {
+		x->p = b;
+		return (svg_fail(x, "a bad processing instruction"));
+	}
+	if (n == 3 && strncasecmp(t, "xml", 3) == 0) {
+		if (!first || memcmp(t, "xml", 3) != 0 || svg_xmldecl(x) != 0) {
+			x->p = b;
+			return (svg_fail(x, "a bad XML declaration"));
+		}
+		return (0);
+	}
+	if (svg_past(x, "?>") != 0) {
+		x->p = b;
+		return (svg_fail(x, "a bad processing instruction"));
+	}
+	return (0);
 }
 
 /* <!DOCTYPE ...>, with quoted strings and an internal subset [...]. */
@@ -2334,11 +2470,12 @@ plot_check_svg(const char *buf, size_t len, struct err *e)
 	size_t		*stack = NULL, *ns, depth = 0, cap = 0, nlen, n;
 	unsigned int	 cp;
 	int		 state = 0;	/* 0: before the root, 1: in it, 2: after */
-	int		 empty, doctype = 0, rc = -1;
+	int		 empty, rc = -1;
 
 	x.buf = x.p = buf;
 	x.end = buf + len;
 	x.e = e;
+	x.doctype = 0;
 	/* characters: UTF-8, and no control but tab and line ends */
 	for (n = 0; n < len; ) {
 		unsigned char c = (unsigned char)buf[n];
@@ -2377,6 +2514,9 @@ plot_check_svg(const char *buf, size_t len, struct err *e)
 				if (*x.p == '&') {
 					if (svg_ref(&x) != 0)
 						goto done;
+				} else if (svg_at(&x, "]]>")) {
+					svg_fail(&x, "']]>' outside CDATA");
+					goto done;
 				} else
 					x.p++;
 			}
@@ -2384,12 +2524,8 @@ plot_check_svg(const char *buf, size_t len, struct err *e)
 		}
 		b = x.p;
 		if (svg_at(&x, "<?")) {
-			x.p += 2;
-			if (svg_name(&x) == 0 || svg_past(&x, "?>") != 0) {
-				x.p = b;
-				svg_fail(&x, "a bad processing instruction");
+			if (svg_pi(&x, b == buf || b == buf + 3) != 0)
 				goto done;
-			}
 		} else if (svg_at(&x, "<!--")) {
 			x.p += 4;
 			if (svg_past(&x, "--") != 0 || x.p >= x.end ||
@@ -2406,7 +2542,7 @@ plot_check_svg(const char *buf, size_t len, struct err *e)
 				goto done;
 			}
 		} else if (svg_at(&x, "<!DOCTYPE")) {
-			if (state != 0 || doctype++) {
+			if (state != 0 || x.doctype++) {
 				svg_fail(&x, "a misplaced <!DOCTYPE");
 				goto done;
 			}

@@ -209,10 +209,13 @@ char	*plot_sanitize(const char *in, char *out, size_t outlen);
  * IEND last with nothing after it.
  */
 int	 plot_check_png(const char *buf, size_t len, struct err *e);
-/* Well-formed XML (UTF-8, tags balanced, attributes quoted, references,
-   comments, CDATA, processing instructions and a DOCTYPE as XML has them)
-   whose root element is <svg>; attributes are not checked for duplicates
-   and elements nest at most 1024 deep. */
+/* Well-formed XML (UTF-8 without control characters; an XML declaration,
+   tags balanced, attributes quoted and each once, references to XML's
+   five entities -- any when there is a DOCTYPE -- or to allowed
+   characters, comments, CDATA, processing instructions and a DOCTYPE as
+   XML has them) whose root element is <svg>; elements nest at most 1024
+   deep and have at most 256 attributes.  The declarations inside a
+   DOCTYPE are skipped, not checked. */
 int	 plot_check_svg(const char *buf, size_t len, struct err *e);
 /* A "%PDF-" header and a "%%EOF" trailer (line ends after it allowed). */
 int	 plot_check_pdf(const char *buf, size_t len, struct err *e);

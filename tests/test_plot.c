@@ -1353,7 +1353,7 @@ test_check_svg(void)
 		"<svg/>",
 		"<svg></svg>\n",
 		"\xef\xbb\xbf<svg />",
-		"<?xml version=\"1.0\" encoding=\"utf-8\"  standalone=\"no\"?>\n"
+		("<?xml version=\"1.0\" encoding=\"utf-8\"  standalone=\"no\"?>\n"
 		"<!DOCTYPE svg PUBLIC \"-//W3C//DTD SVG 1.1//EN\"\n"
 		" \"http://www.w3.org/Graphics/SVG/1.1/DTD/svg11.dtd\">\n"
 		"<!-- a comment -->\n<svg \n width=\"960\" height=\"540\"\n"
@@ -1362,9 +1362,9 @@ test_check_svg(void)
 		"\t<text x = \"1\">a &lt; b &amp;&#945;&#x3b1; &quot;\xe4\xba"
 		"\xa4\xe5\x8f\x89\xe7\x86\xb5 '</text>\n"
 		"<script type=\"text/ecmascript\"><![CDATA[ if (a < b && c) "
-		"{} ]]></script>\n<?gnuplot pi?>\n</g>\n</svg>\n\n",
-		"<!DOCTYPE svg [ <!ENTITY e \"x>\"> <!-- ] > --> ]>"
-		"<svg a=\"&e;\"></svg>",
+		"{} ]]></script>\n<?gnuplot pi?>\n</g>\n</svg>\n\n"),
+		("<!DOCTYPE svg [ <!ENTITY e \"x>\"> <!-- ] > --> ]>"
+		"<svg a=\"&e;\"></svg>"),
 		"<svg><g/><g></g ></svg><!-- after --><?pi after?>",
 	};
 	char		*deep;
@@ -1427,6 +1427,37 @@ test_check_svg(void)
 	    "check svg: '< g'");
 	tap_ok(svg_refused("<svg><g", "ends inside <g>"),
 	    "check svg: cut inside a tag");
+	tap_ok(svg_refused("<svg>&nbsp;</svg>", "an undeclared entity &nbsp;"),
+	    "check svg: an entity no DOCTYPE declares");
+	tap_ok(svg_refused("<svg>&#x4;</svg>", "a bad character reference"),
+	    "check svg: a reference to a control character");
+	tap_ok(svg_refused("<svg>&#1114112;</svg>", "a bad character "
+	    "reference"), "check svg: a reference beyond U+10FFFF");
+	tap_ok(svg_refused("<svg>a ]]> b</svg>", "']]>' outside CDATA"),
+	    "check svg: ']]>' in text");
+	tap_ok(svg_refused("<?xml versin=\"1.0\"?><svg/>", "a bad XML "
+	    "declaration"), "check svg: an XML declaration without version");
+	tap_ok(svg_refused("<?xml version=\"1.0\" standalone='maybe'?><svg/>",
+	    "a bad XML declaration"), "check svg: standalone='maybe'");
+	tap_ok(svg_refused(" <?xml version=\"1.0\"?><svg/>", "a bad XML "
+	    "declaration"), "check svg: an XML declaration after a blank");
+	tap_ok(svg_refused("<svg><?p>q?></svg>", "processing instruction"),
+	    "check svg: '<?p>'");
+	tap_ok(svg_refused("<svg x=\"1\" y=\"2\" x='3'/>", "attribute x twice "
+	    "in <svg>"), "check svg: an attribute twice");
+	if ((deep = malloc(300 * 8 + 16)) != NULL) {
+		n = (size_t)sprintf(deep, "<svg");
+		for (i = 0; i < 257; i++)
+			n += (size_t)sprintf(deep + n, " a%zu=''", i);
+		sprintf(deep + n, "/>");
+		tap_ok(svg_refused(deep, "more than 256 attributes in <svg>"),
+		    "check svg: 257 attributes");
+		deep[strlen(deep) - 9] = '\0';
+		strcat(deep, "/>");
+		tap_ok(plot_check_svg(deep, strlen(deep), &e) == 0,
+		    "check svg: 256 attributes pass");
+		free(deep);
+	}
 	tap_ok(svg_refused("<svg>\x1b[31m</svg>", "control character 0x1b"),
 	    "check svg: an escape");
 	tap_ok(svg_refused("<svg>\xc2\x9b</svg>", "not UTF-8 text"),
