@@ -71,7 +71,7 @@ for s in SEGV:139 BUS:135 FPE:136 ILL:132 ABRT:134; do
 	sig=${s%:*} want=${s#*:}
 	start_q 100 32 ':' -- uitest
 	wait_for "L = mean of 3"
-	pid=$(pgrep -f "losslab --lessons $tmp/lessons uitest" | head -1)
+	pid=$(pgrep -f -- "$LOSSLAB --lessons $tmp/lessons uitest" | head -1)
 	if [ -z "$pid" ]; then
 		skip "pgrep found no process"
 		skip "pgrep found no process"
