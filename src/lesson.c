@@ -1426,7 +1426,13 @@ lp_read(const char *path, char **bufp, size_t *lenp, char *err,
 
 	fd = open(path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
 	if (fd == -1) {
-		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		/* a socket cannot be opened at all: say what it is */
+		if (errno == ENXIO && stat(path, &st) == 0 &&
+		    !S_ISREG(st.st_mode))
+			snprintf(err, errlen, "%s: %s", path,
+			    lp_file_kind(st.st_mode));
+		else
+			snprintf(err, errlen, "%s: %s", path, strerror(errno));
 		return -1;
 	}
 	if (fstat(fd, &st) == -1) {
@@ -1453,7 +1459,8 @@ lp_read(const char *path, char **bufp, size_t *lenp, char *err,
 			if (cap > (size_t)LESSON_FILE_MAX + 1)
 				cap = (size_t)LESSON_FILE_MAX + 1;
 			if ((nb = realloc(buf, cap)) == NULL) {
-				snprintf(err, errlen, "%s: out of memory", path);
+				snprintf(err, errlen, "%s: out of memory",
+				    path);
 				goto fail;
 			}
 			buf = nb;

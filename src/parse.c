@@ -308,8 +308,8 @@ parse_value_arg(const char *arg, const char *what, struct mat *m,
 	if (fp != stdin)
 		fclose(fp);
 	if (rc == -2 && arg[0] == '-')
-		return err_set(e, "%s: standard input is larger than %u MiB (the "
-		    "limit)", what, PARSE_MAX_INPUT >> 20);
+		return err_set(e, "%s: standard input is larger than %u MiB "
+		    "(the limit)", what, PARSE_MAX_INPUT >> 20);
 	if (rc == -2)
 		return err_set(e, "%s: '%s' is larger than %u MiB (the limit)",
 		    what, name, PARSE_MAX_INPUT >> 20);

@@ -7,7 +7,9 @@
  * plot_sanitize() inside single quotes, the terminal `noenhanced`), and a
  * child `gnuplot -d` reads the script on its stdin and writes the text or
  * the image on its stdout.  No file name ever reaches gnuplot: exports are
- * written by us, to a temporary file renamed into place.
+ * written by us, to a temporary file renamed into place, and only after
+ * what gnuplot wrote passed the check of its format (plot_check_png, _svg,
+ * _pdf, _text: a gnuplot that exits 0 after printing garbage is an error).
  *
  * The child is started with fork/execvp (no shell) in its own process group;
  * if it has not finished after PLOT_TIMEOUT_MS (LOSSLAB_PLOT_TIMEOUT_MS
@@ -1953,12 +1955,13 @@ fail_fds:
 	return (-1);
 }
 
-/* ---------------------------------------------------------- output checks -- */
+/* -------------------------------------------------------- output checks -- */
 
 /*
  * gnuplot's output is checked before anything keeps it: a gnuplot that
  * exits 0 after writing garbage (or half an image) is an error that names
- * gnuplot, never a file.  Each check reads its buffer once, front to back.
+ * gnuplot, never a file.  Each check takes time linear in the buffer's
+ * length (the SVG check reads it twice: characters, then structure).
  */
 
 /* The CRC-32 of PNG chunks (ISO 3309, as zlib's crc32()). */
@@ -2160,6 +2163,13 @@ svg_fail(struct svgck *x, const char *fmt, ...)
 	    line, what));
 }
 
+/* Whether the n bytes at s are the string lit. */
+static int
+svg_is(const char *s, size_t n, const char *lit)
+{
+	return (strlen(lit) == n && memcmp(s, lit, n) == 0);
+}
+
 /* Whether the text at x->p starts with lit. */
 static int
 svg_at(const struct svgck *x, const char *lit)
@@ -2254,7 +2264,8 @@ svg_ref(struct svgck *x)
 		for (b = x->p; x->p < x->end &&
 		    (d = svg_digit((unsigned char)*x->p, base)) != -1; x->p++)
 			if (cp <= 0x10ffff)
-				cp = cp * (unsigned long)base + (unsigned long)d;
+				cp = cp * (unsigned long)base +
+				    (unsigned long)d;
 		if (x->p == b || cp > 0x10ffff || (cp < 0x20 && cp != 0x9 &&
 		    cp != 0xa && cp != 0xd) || (cp >= 0x7f && cp <= 0x9f) ||
 		    (cp >= 0xd800 && cp <= 0xdfff) || cp == 0xfffe ||
@@ -2267,7 +2278,7 @@ svg_ref(struct svgck *x)
 		if ((n = svg_name(x)) == 0)
 			return (svg_fail(x, "a '&' that starts no reference"));
 		for (i = 0; !x->doctype && i < 5; i++)
-			if (strlen(known[i]) == n && memcmp(b, known[i], n) == 0)
+			if (svg_is(b, n, known[i]))
 				break;
 		if (!x->doctype && i == 5) {
 			x->p = amp;
@@ -2317,10 +2328,12 @@ svg_start_tag(struct svgck *x, const char **name, size_t *nlen, int *empty)
 			return (svg_fail(x, "a bad attribute in <%.*s>",
 			    (int)(*nlen > 40 ? 40 : *nlen), *name));
 		for (i = 0; i < na; i++)
-			if (al[i] == al[na] && memcmp(an[i], an[na], al[i]) == 0)
+			if (al[i] == al[na] &&
+			    memcmp(an[i], an[na], al[i]) == 0)
 				return (svg_fail(x, "attribute %.*s twice in "
 				    "<%.*s>", (int)(al[i] > 40 ? 40 : al[i]),
-				    an[i], (int)(*nlen > 40 ? 40 : *nlen), *name));
+				    an[i], (int)(*nlen > 40 ? 40 : *nlen),
+				    *name));
 		na++;
 		svg_skip_space(x);
 		if (x->p >= x->end || *x->p != '=')
@@ -2373,7 +2386,7 @@ svg_xmldecl(struct svgck *x)
 		v = x->p;
 		n = svg_name(x);
 		for (i = k; i < 3; i++)
-			if (strlen(names[i]) == n && memcmp(v, names[i], n) == 0)
+			if (svg_is(v, n, names[i]))
 				break;
 		if (i == 3 || (k == 0 && i != 0))
 			return (-1);
@@ -2469,7 +2482,8 @@ plot_check_svg(const char *buf, size_t len, struct err *e)
 	const char	*name, *b;
 	size_t		*stack = NULL, *ns, depth = 0, cap = 0, nlen, n;
 	unsigned int	 cp;
-	int		 state = 0;	/* 0: before the root, 1: in it, 2: after */
+	int		 state = 0;	/* 0: before the root, 1: in it,
+					   2: after it */
 	int		 empty, rc = -1;
 
 	x.buf = x.p = buf;

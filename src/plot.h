@@ -11,7 +11,8 @@
  * single-quoted gnuplot string, and file names never reach gnuplot at all
  * (gnuplot writes the image to a pipe, this module writes the file).  A
  * gnuplot that hangs is killed after PLOT_TIMEOUT_MS (the environment
- * variable LOSSLAB_PLOT_TIMEOUT_MS overrides it) and always reaped.
+ * variable LOSSLAB_PLOT_TIMEOUT_MS overrides it) and always reaped; what
+ * it writes is checked (plot_check_*) before anything keeps it.
  *
  * Nothing here includes curses: the explorer gets plain text lines from
  * plot_dumb() and colours them itself, using the point characters reported
@@ -201,8 +202,8 @@ char	*plot_sanitize(const char *in, char *out, size_t outlen);
  * Checks of what gnuplot wrote (len bytes of buf), made before anything
  * keeps it.  Each returns 0, or -1 with e set to a message that names
  * gnuplot and the fault: "gnuplot wrote an invalid PNG (no IEND chunk)",
- * "gnuplot wrote an invalid SVG (line 12: <g> is not closed)".  Each reads
- * its buffer once (linear time).
+ * "gnuplot wrote an invalid SVG (line 12: <g> is not closed)".  Each takes
+ * time linear in len and needs no NUL after the buffer.
  *
  * plot_check_png: the PNG signature, IHDR first (13 bytes, a non-empty
  * image), every chunk's length inside the data and its CRC right, an IDAT,

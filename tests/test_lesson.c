@@ -23,7 +23,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/un.h>
 #include <unistd.h>
 
 #include "core/loss.h"
@@ -1416,6 +1418,7 @@ test_hardening(void)
 	struct lesson		*l;
 	struct probs		 pr;
 	struct strbuf		 b = STRBUF_INIT;
+	struct sockaddr_un	 sun;
 	size_t			 i;
 	int			 fd, n;
 
@@ -1444,6 +1447,24 @@ test_hardening(void)
 		unlink(path);
 	} else
 		tap_ok(1, "# SKIP mkfifo failed");
+	snprintf(path, sizeof path, "%s/sock.en.lesson", dir);
+	memset(&sun, 0, sizeof sun);
+	sun.sun_family = AF_UNIX;
+	fd = -1;
+	if (strlen(path) < sizeof sun.sun_path)
+		memcpy(sun.sun_path, path, strlen(path) + 1);
+	if (sun.sun_path[0] != '\0' &&
+	    (fd = socket(AF_UNIX, SOCK_STREAM, 0)) != -1 &&
+	    bind(fd, (struct sockaddr *)&sun, sizeof sun) == 0) {
+		l = lesson_load(path, err, sizeof err);
+		tap_ok(l == NULL && strstr(err, "sock.en.lesson: not a regular "
+		    "file (a socket)") != NULL, "a socket: %s", err);
+		lesson_free(l);
+	} else
+		tap_ok(1, "# SKIP no AF_UNIX socket");
+	if (fd != -1)
+		close(fd);
+	unlink(path);
 	l = lesson_load("/dev/null", err, sizeof err);
 	tap_ok(l == NULL && strcmp(err, "/dev/null: not a regular file (a "
 	    "character device)") == 0, "/dev/null: %s", err);

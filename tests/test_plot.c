@@ -1353,7 +1353,8 @@ test_check_svg(void)
 		"<svg/>",
 		"<svg></svg>\n",
 		"\xef\xbb\xbf<svg />",
-		("<?xml version=\"1.0\" encoding=\"utf-8\"  standalone=\"no\"?>\n"
+		("<?xml version=\"1.0\" encoding=\"utf-8\"  "
+		"standalone=\"no\"?>\n"
 		"<!DOCTYPE svg PUBLIC \"-//W3C//DTD SVG 1.1//EN\"\n"
 		" \"http://www.w3.org/Graphics/SVG/1.1/DTD/svg11.dtd\">\n"
 		"<!-- a comment -->\n<svg \n width=\"960\" height=\"540\"\n"
@@ -1568,7 +1569,8 @@ test_check_text(void)
 	tap_ok(text_cleaned("a\xc2\x9b" "31mb\xc2\x85" "c\xc2\xa0", out,
 	    sizeof out, &e) == 0 && strcmp(out, "a31mbc\xc2\xa0") == 0,
 	    "check text: C1 controls (CSI, NEL) go, U+00A0 stays");
-	tap_ok(text_cleaned("ok\nbad \x9b" "31m\n", out, sizeof out, &e) == -1 &&
+	tap_ok(text_cleaned("ok\nbad \x9b" "31m\n", out, sizeof out,
+	    &e) == -1 &&
 	    strcmp(e.msg, "gnuplot wrote text that is not UTF-8 (byte 0x9b "
 	    "on line 2)") == 0, "check text: a raw C1 byte: %s", e.msg);
 	tap_ok(text_cleaned("\xff", out, sizeof out, &e) == -1,

@@ -80,7 +80,8 @@ term_add(const char *cap)
 	if (s == NULL || s == (char *)-1)
 		return;
 	for (p = s; *p != '\0' && n < sizeof buf; p++) {
-		if (p[0] == '$' && p[1] == '<' && (q = strchr(p, '>')) != NULL) {
+		if (p[0] == '$' && p[1] == '<' &&
+		    (q = strchr(p, '>')) != NULL) {
 			p = q;
 			continue;
 		}
