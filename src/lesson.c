@@ -19,6 +19,7 @@
 #include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <math.h>
 #include <stdarg.h>
@@ -130,6 +131,8 @@ struct lparse {
 	int		 answer_line;	/* where "answer:" was, for checks */
 	char		*answer_raw;	/* the raw answer value */
 	int		 tolerance_line; /* where "tolerance:" was, or 0 */
+	size_t		 nvalues;	/* the tensors' values of the steps
+					   ended so far */
 };
 
 #define LP_BIT(k)	(1U << (k))
@@ -275,21 +278,21 @@ lp_trim(char *s)
 	return s;
 }
 
-/* Whether the last character of s (UTF-8) and the first of t are both wide:
-   then lines are joined without a space (Chinese text). */
+/* Whether the last character of s (UTF-8) or the first of t (tlen bytes)
+   is wide: then lines are joined without a space (Chinese text). */
 static int
-lp_join_tight(const char *s, size_t slen, const char *t)
+lp_join_tight(const char *s, size_t slen, const char *t, size_t tlen)
 {
 	size_t		i;
 	unsigned int	a, b;
 
-	if (slen == 0 || *t == '\0')
+	if (slen == 0 || tlen == 0)
 		return 0;
 	i = slen - 1;
 	while (i > 0 && ((unsigned char)s[i] & 0xc0) == 0x80)
 		i--;
 	text_decode(s + i, slen - i, &a);
-	text_decode(t, strlen(t), &b);
+	text_decode(t, tlen, &b);
 	return text_cp_width(a) == 2 || text_cp_width(b) == 2;
 }
 
@@ -298,6 +301,7 @@ lp_join_tight(const char *s, size_t slen, const char *t)
  * paragraph (with a space, or none between Chinese characters); blank lines
  * separate paragraphs; lines that start with a space or tab (formulas,
  * tables) and lines starting with "- " or "* " (lists) keep their line.
+ * Linear in the length of the text.
  */
 static char *
 lp_reflow(const char *src)
@@ -324,7 +328,7 @@ lp_reflow(const char *src)
 		else
 			kind = 1;
 		if (kind == 1 && prev == 1) {
-			if (!lp_join_tight(out, olen, s))
+			if (!lp_join_tight(out, olen, s, n))
 				out[olen++] = ' ';
 		} else if (olen > 0 || kind == 0)
 			out[olen++] = '\n';
@@ -389,15 +393,16 @@ static const struct {
  * Parse a tensor: numbers separated by commas and/or spaces, rows by ';' or
  * newlines.  One row with no ';' is 1-D; more rows (or a trailing ';') 2-D.
  * "none" clears it (ndim 0).  Brackets are ignored so "[[1, 2], [3, 4]]"
- * also works.  Returns 0, or -1 with the error set.
+ * also works.  At most LESSON_VALUES_MAX values; linear in the length of
+ * val.  Returns 0, or -1 with the error set.
  */
 static int
 lp_mat(struct lparse *p, int kline, const char *key, const char *val,
     int block, struct mat *m)
 {
 	int	 line = kline;
-	size_t	 off;
-	char	*s, *q, *tok, *row, *rsave = NULL, *tsave = NULL;
+	size_t	 off, seen = 0;
+	char	*s, *q, *tok, *row, *first, *rsave = NULL, *tsave = NULL;
 	double	*v = NULL, *nv, d;
 	size_t	 n = 0, cap = 0, rows = 0, cols = 0, rc;
 	int	 twod = 0, nested = 0;
@@ -432,21 +437,29 @@ lp_mat(struct lparse *p, int kline, const char *key, const char *val,
 		twod = 1;
 	if (strchr(s, ';') != NULL)
 		twod = 1;
-	for (row = strtok_r(s, ";", &rsave); row != NULL;
-	    row = strtok_r(NULL, ";", &rsave)) {
+	first = strtok_r(s, ";", &rsave);
+	for (row = first; row != NULL; row = strtok_r(NULL, ";", &rsave)) {
 		rc = 0;
-		/* in a block, report the row's own line */
+		/* in a block, report the row's own line (the newlines of
+		   val up to the row, counted from where the last row began) */
 		if (block) {
-			line = kline + 1;
-			for (off = 0; off < (size_t)(row - s); off++)
+			if (row == first)
+				line = kline + 1;
+			for (off = seen; off < (size_t)(row - s); off++)
 				if (val[off] == '\n')
 					line++;
+			seen = (size_t)(row - s);
 		}
 		for (tok = strtok_r(row, " ", &tsave); tok != NULL;
 		    tok = strtok_r(NULL, " ", &tsave)) {
 			if (parse_double(tok, &d) != 0) {
 				lp_error(p, line, "bad number '%s' in %s", tok,
 				    key);
+				goto fail;
+			}
+			if (n == LESSON_VALUES_MAX) {
+				lp_error(p, line, "%s has more than %d values "
+				    "(the limit)", key, LESSON_VALUES_MAX);
 				goto fail;
 			}
 			if (n == cap) {
@@ -688,6 +701,16 @@ lp_end_step(struct lparse *p)
 	if (s == NULL)
 		return 0;
 	q = &s->predict;
+	/* each step holds its own copies (what it keeps from the step before
+	   counts again): the memory a file may ask for is bounded */
+	p->nvalues += mat_numel(&s->input) + mat_numel(&s->target) +
+	    mat_numel(&s->weight) + mat_numel(&s->pos_weight);
+	if (p->nvalues > LESSON_TOTAL_VALUES_MAX) {
+		rc = lp_fatal(p, s->line, "the steps up to '%s' hold more "
+		    "than %d values in all (the limit; a tensor a step keeps "
+		    "counts again)", s->title, LESSON_TOTAL_VALUES_MAX);
+		goto out;
+	}
 	if (s->input.ndim == 0 && !p->input_broken) {
 		rc = lp_error(p, s->line, "step '%s' has no input", s->title);
 		if (lp_stop(p))
@@ -767,6 +790,9 @@ lp_new_step(struct lparse *p, int line, const char *title)
 		if (lp_stop(p))
 			return -1;
 	}
+	if (l->nsteps == LESSON_STEPS_MAX)
+		return lp_fatal(p, line, "more than %d steps (the limit)",
+		    LESSON_STEPS_MAX);
 	if (title != NULL && *title == '\0') {
 		rc = lp_error(p, line, "step needs a title (step: TITLE)");
 		if (lp_stop(p))
@@ -1028,7 +1054,7 @@ lp_block(struct lparse *p, char **out)
 {
 	int	 open = p->lineno, r;
 	char	*line, *buf = NULL, *nb;
-	size_t	 len = 0, n, lead;
+	size_t	 len = 0, cap = 0, n, lead;
 
 	*out = NULL;
 	for (;;) {
@@ -1051,12 +1077,16 @@ lp_block(struct lparse *p, char **out)
 			break;
 		}
 		n = strlen(line);
-		if ((nb = realloc(buf, len + n + 2)) == NULL) {
-			free(line);
-			free(buf);
-			return lp_oom(p, p->lineno);
+		if (cap - len < n + 2) {
+			/* doubling: a long block is read in linear time */
+			cap = cap * 2 > len + n + 2 ? cap * 2 : len + n + 256;
+			if ((nb = realloc(buf, cap)) == NULL) {
+				free(line);
+				free(buf);
+				return lp_oom(p, p->lineno);
+			}
+			buf = nb;
 		}
-		buf = nb;
 		memcpy(buf + len, line, n);
 		len += n;
 		buf[len++] = '\n';
@@ -1360,53 +1390,103 @@ lesson_parse(const char *name, const char *buf, size_t len, char *err,
 	return l;
 }
 
-/* Read the file at path into a new buffer; 0, or -1 with err set to
-   "path: message". */
+/* What a file that is not a regular file is, for messages. */
+static const char *
+lp_file_kind(mode_t mode)
+{
+	if (S_ISDIR(mode))
+		return "is a directory";
+	if (S_ISFIFO(mode))
+		return "not a regular file (a FIFO)";
+	if (S_ISCHR(mode))
+		return "not a regular file (a character device)";
+	if (S_ISBLK(mode))
+		return "not a regular file (a block device)";
+	if (S_ISSOCK(mode))
+		return "not a regular file (a socket)";
+	return "not a regular file";
+}
+
+/*
+ * Read the regular file at path into a new buffer; 0, or -1 with err set to
+ * "path: message".  It is opened with O_NONBLOCK, so that a FIFO or a
+ * device named *.lesson never makes anyone wait, and refused unless fstat
+ * says it is a regular file; then it is read as a file, at most
+ * LESSON_FILE_MAX bytes.
+ */
 static int
 lp_read(const char *path, char **bufp, size_t *lenp, char *err,
     size_t errlen)
 {
-	FILE		*f;
 	char		*buf = NULL, *nb;
-	size_t		 len = 0, cap = 0, n;
+	size_t		 len = 0, cap;
+	ssize_t		 n;
 	struct stat	 st;
+	int		 fd, fl;
 
-	if (stat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
-		snprintf(err, errlen, "%s: is a directory", path);
+	fd = open(path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+	if (fd == -1) {
+		/* a socket cannot be opened at all: say what it is */
+		if (errno == ENXIO && stat(path, &st) == 0 &&
+		    !S_ISREG(st.st_mode))
+			snprintf(err, errlen, "%s: %s", path,
+			    lp_file_kind(st.st_mode));
+		else
+			snprintf(err, errlen, "%s: %s", path, strerror(errno));
 		return -1;
 	}
-	if ((f = fopen(path, "rb")) == NULL) {
+	if (fstat(fd, &st) == -1) {
 		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		close(fd);
 		return -1;
 	}
+	if (!S_ISREG(st.st_mode)) {
+		snprintf(err, errlen, "%s: %s", path, lp_file_kind(st.st_mode));
+		close(fd);
+		return -1;
+	}
+	if ((fl = fcntl(fd, F_GETFL)) != -1)
+		fcntl(fd, F_SETFL, fl & ~O_NONBLOCK);
+	if (st.st_size > LESSON_FILE_MAX)
+		goto toolarge;
+	/* the size fstat gave, and a byte more to see the end (or that the
+	   file grew) */
+	cap = (size_t)st.st_size + 1;
 	for (;;) {
-		if (cap - len < 65536) {
-			if (cap > (size_t)64 << 20) {
-				snprintf(err, errlen, "%s: file too large", path);
-				goto fail;
-			}
-			cap = cap ? cap * 2 : 65536;
+		if (buf == NULL || len == cap) {
+			if (buf != NULL)
+				cap = cap < 2048 ? 4096 : cap * 2;
+			if (cap > (size_t)LESSON_FILE_MAX + 1)
+				cap = (size_t)LESSON_FILE_MAX + 1;
 			if ((nb = realloc(buf, cap)) == NULL) {
-				snprintf(err, errlen, "%s: out of memory", path);
+				snprintf(err, errlen, "%s: out of memory",
+				    path);
 				goto fail;
 			}
 			buf = nb;
 		}
-		n = fread(buf + len, 1, cap - len, f);
-		len += n;
+		n = read(fd, buf + len, cap - len);
+		if (n == -1 && errno == EINTR)
+			continue;
+		if (n == -1) {
+			snprintf(err, errlen, "%s: %s", path, strerror(errno));
+			goto fail;
+		}
 		if (n == 0)
 			break;
+		len += (size_t)n;
+		if (len > LESSON_FILE_MAX)
+			goto toolarge;
 	}
-	if (ferror(f)) {
-		snprintf(err, errlen, "%s: read error", path);
-		goto fail;
-	}
-	fclose(f);
+	close(fd);
 	*bufp = buf;
 	*lenp = len;
 	return 0;
+toolarge:
+	snprintf(err, errlen, "%s: file too large (over %d MiB, the limit)",
+	    path, LESSON_FILE_MAX >> 20);
 fail:
-	fclose(f);
+	close(fd);
 	free(buf);
 	return -1;
 }

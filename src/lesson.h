@@ -39,8 +39,22 @@
 #define LESSON_OPT_LOG_TARGET		0x200
 #define LESSON_OPT_COUNT		10
 
+/*
+ * Limits of a lesson file (lessons/README.md, "Limits"); over one, the file
+ * is broken with a message that names it.  The tensors' limits bound the
+ * memory a file may ask for: each step holds its own copy of what it keeps
+ * from the step before.
+ */
 /* Longest accepted line in a lesson file, in bytes (longer: an error). */
 #define LESSON_LINE_MAX			4096
+/* Largest lesson file, in bytes (16 MiB). */
+#define LESSON_FILE_MAX			(16 << 20)
+/* Most steps in a lesson. */
+#define LESSON_STEPS_MAX		200
+/* Most values in one tensor (input, target, weight, pos_weight). */
+#define LESSON_VALUES_MAX		(1 << 20)
+/* Most values in the tensors of all the steps together. */
+#define LESSON_TOTAL_VALUES_MAX		(1 << 24)
 /* Most choices a predict-first question may offer. */
 #define LESSON_CHOICES_MAX		8
 /* Most plot marks a step may ask for (`mark:`). */
@@ -122,7 +136,10 @@ struct lesson {
 /*
  * Parse the lesson file at path.  Returns a new lesson (free with
  * lesson_free), or NULL with err set to "path:line: message" (line 0 or
- * omitted when the file cannot be read).  Never crashes on any input.
+ * omitted when the file cannot be read: "path: not a regular file (a
+ * FIFO)", "path: file too large (over 16 MiB, the limit)").  Only a
+ * regular file is read, and opening one never blocks.  Never crashes on
+ * any input.
  */
 struct lesson	*lesson_load(const char *path, char *err, size_t errlen);
 /* Parse len bytes of buf as if read from file `name`; as lesson_load. */
@@ -208,7 +225,9 @@ extern const char *const lesson_curriculum[];
 /*
  * Load every *.lesson file of the search path (app->lessons_dir first; app
  * may be NULL) into cat, parsing each one; broken files are kept as broken
- * entries.  An id + lang found earlier on the path shadows later ones.
+ * entries, and so is anything named *.lesson that is not a regular file (a
+ * FIFO, a device, a directory: its error says which; nothing blocks on
+ * it).  An id + lang found earlier on the path shadows later ones.
  * Entries are sorted: curriculum order, then id, then English before other
  * languages.  Missing directories are skipped.  Returns 0, or -1 only when
  * out of memory.

@@ -17,9 +17,6 @@
 
 #include "parse.h"
 
-/* Longest file or stdin text accepted for a value (64 MiB). */
-#define PARSE_MAX_INPUT	(64u << 20)
-
 int
 parse_double(const char *s, double *out)
 {
@@ -92,6 +89,7 @@ struct vec {
 	size_t	 n, cap;
 };
 
+/* Append x; -1 when out of memory. */
 static int
 vec_push(struct vec *a, double x)
 {
@@ -147,6 +145,9 @@ parse_token(const char *tok, size_t n, struct vec *a, const char *what,
 	if (parse_double(buf, &x) != 0)
 		return err_set(e, "%s: '%s' is not a number (row %zu, value "
 		    "%zu)", what, buf, row, col);
+	if (a->n >= PARSE_MAX_VALUES)
+		return err_set(e, "%s: more than %u values (the limit)", what,
+		    PARSE_MAX_VALUES);
 	if (vec_push(a, x) != 0)
 		return err_set(e, "out of memory");
 	return 0;
@@ -157,6 +158,8 @@ parse_token(const char *tok, size_t n, struct vec *a, const char *what,
  * (lines == 0) values are separated by commas; in the file syntax (lines ==
  * 1) rows are lines, values are separated by commas and/or blanks, and blank
  * and '#' lines are skipped.  Every row must have as many values as the first.
+ * Linear in the length of the text: a value's end is looked for up to its
+ * row's end only (the row separators are among the value separators).
  */
 static int
 parse_rows(const char *text, const char *rowsep, int lines, const char *what,
@@ -164,7 +167,7 @@ parse_rows(const char *text, const char *rowsep, int lines, const char *what,
 {
 	struct vec	 a = { NULL, 0, 0 };
 	const char	*p = text, *rowend, *q, *tokend;
-	const char	*seps = lines ? ", \t\r" : ",";
+	const char	*seps = lines ? ", \t\r\n" : ",;";
 	size_t		 nrows = 0, ncols = 0, n, len;
 	int		 force2d = 0;
 
@@ -237,70 +240,85 @@ parse_matrix(const char *text, const char *what, struct mat *m,
 	return parse_rows(text, ";", 0, what, m, e);
 }
 
-/* Read all of fp into a NUL-terminated buffer; NULL on error or if huge. */
-static char *
-read_all(FILE *fp, size_t *lenp)
+/*
+ * Read all of fp into a new NUL-terminated buffer: 0, -1 on a read error or
+ * no memory (errno set), -2 when it holds more than PARSE_MAX_INPUT bytes.
+ */
+static int
+read_all(FILE *fp, char **textp, size_t *lenp)
 {
 	char	*buf = NULL, *nb;
 	size_t	 len = 0, cap = 0, got;
 
+	*textp = NULL;
 	for (;;) {
-		if (cap - len < 4096) {
+		if (cap - len < 2) {
+			/* room for one byte past the limit, and the NUL */
 			cap = cap ? cap * 2 : 8192;
-			if (cap > PARSE_MAX_INPUT + 8192) {
+			if (cap > PARSE_MAX_INPUT + 2)
+				cap = PARSE_MAX_INPUT + 2;
+			if ((nb = realloc(buf, cap)) == NULL) {
 				free(buf);
-				errno = EFBIG;
-				return NULL;
-			}
-			nb = realloc(buf, cap);
-			if (nb == NULL) {
-				free(buf);
-				return NULL;
+				return -1;
 			}
 			buf = nb;
 		}
 		got = fread(buf + len, 1, cap - len - 1, fp);
 		len += got;
+		if (len > PARSE_MAX_INPUT) {
+			free(buf);
+			return -2;
+		}
 		if (got == 0)
 			break;
 	}
 	if (ferror(fp)) {
 		free(buf);
-		return NULL;
+		if (errno == 0)
+			errno = EIO;
+		return -1;
 	}
 	buf[len] = '\0';
+	*textp = buf;
 	*lenp = len;
-	return buf;
+	return 0;
 }
 
 int
 parse_value_arg(const char *arg, const char *what, struct mat *m,
     struct err *e)
 {
-	FILE	*fp;
-	char	*text;
-	size_t	 len;
-	int	 rc, saved;
+	FILE		*fp;
+	char		*text;
+	const char	*name;
+	size_t		 len = 0;
+	int		 rc, saved;
 
 	if (arg[0] != '@' && strcmp(arg, "-") != 0)
 		return parse_matrix(arg, what, m, e);
+	name = arg[0] == '@' ? arg + 1 : "standard input";
 	if (arg[0] == '-')
 		fp = stdin;
 	else if ((fp = fopen(arg + 1, "r")) == NULL)
 		return err_set(e, "%s: cannot read '%s': %s", what, arg + 1,
 		    strerror(errno));
-	text = read_all(fp, &len);
+	errno = 0;
+	rc = read_all(fp, &text, &len);
 	saved = errno;
 	if (fp != stdin)
 		fclose(fp);
-	if (text == NULL)
-		return err_set(e, "%s: cannot read '%s': %s", what,
-		    arg[0] == '@' ? arg + 1 : "standard input",
+	if (rc == -2 && arg[0] == '-')
+		return err_set(e, "%s: standard input is larger than %u MiB "
+		    "(the limit)", what, PARSE_MAX_INPUT >> 20);
+	if (rc == -2)
+		return err_set(e, "%s: '%s' is larger than %u MiB (the limit)",
+		    what, name, PARSE_MAX_INPUT >> 20);
+	if (rc != 0)
+		return err_set(e, "%s: cannot read '%s': %s", what, name,
 		    strerror(saved));
 	if (memchr(text, '\0', len) != NULL) {
 		free(text);
-		return err_set(e, "%s: '%s' is not a text file", what,
-		    arg[0] == '@' ? arg + 1 : "standard input");
+		return err_set(e, "%s: '%s' is not a text file", what, name);
 	}
 	/* The command-line syntax if it uses ';', else one row a line. */
 	if (strchr(text, ';') != NULL) {

@@ -11,12 +11,19 @@
  *   -              the same, read from standard input
  * Numbers are C decimal or exponent notation plus inf, -inf, +inf and nan
  * (any case); blanks around a number are ignored.  An empty string is an
- * empty 1-D vector.
+ * empty 1-D vector.  A value has at most PARSE_MAX_VALUES numbers, an
+ * @FILE or standard input at most PARSE_MAX_INPUT bytes; parsing takes time
+ * linear in the length of the text.
  */
 #ifndef LOSSLAB_PARSE_H
 #define LOSSLAB_PARSE_H
 
 #include "core/mat.h"
+
+/* Most bytes read from an @FILE or standard input (64 MiB). */
+#define PARSE_MAX_INPUT		(64u << 20)
+/* Most numbers in one value (2^24 = 16777216). */
+#define PARSE_MAX_VALUES	(1u << 24)
 
 /* Parse a whole string as one number; 0, or -1 if it is not exactly one. */
 int	 parse_double(const char *s, double *out);
@@ -31,7 +38,8 @@ int	 parse_long(const char *s, long *out);
 int	 parse_matrix(const char *text, const char *what, struct mat *m,
 	    struct err *e);
 /* As parse_matrix, but an argument "@FILE" or "-" is read first; an
-   unreadable file is "--input: cannot read 'FILE': <strerror>". */
+   unreadable file is "--input: cannot read 'FILE': <strerror>", one over
+   the limit "--input: 'FILE' is larger than 64 MiB (the limit)". */
 int	 parse_value_arg(const char *arg, const char *what, struct mat *m,
 	    struct err *e);
 /* Format a double compactly for people ("%.6g", with inf/-inf/nan). */

@@ -7,7 +7,9 @@
  * plot_sanitize() inside single quotes, the terminal `noenhanced`), and a
  * child `gnuplot -d` reads the script on its stdin and writes the text or
  * the image on its stdout.  No file name ever reaches gnuplot: exports are
- * written by us, to a temporary file renamed into place.
+ * written by us, to a temporary file renamed into place, and only after
+ * what gnuplot wrote passed the check of its format (plot_check_png, _svg,
+ * _pdf, _text: a gnuplot that exits 0 after printing garbage is an error).
  *
  * The child is started with fork/execvp (no shell) in its own process group;
  * if it has not finished after PLOT_TIMEOUT_MS (LOSSLAB_PLOT_TIMEOUT_MS
@@ -31,6 +33,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -382,15 +385,18 @@ plot_req_key(const struct plot_req *r, struct strbuf *b)
 /* ------------------------------------------------------------ sanitiser -- */
 
 /*
- * Length of the well-formed UTF-8 sequence at s (2-4 bytes), or 0: no
- * overlongs, no surrogates, nothing above U+10FFFF, no C1 controls.
+ * Length of the well-formed UTF-8 sequence of 2-4 bytes at s (at most avail
+ * bytes), or 0: no overlongs, no surrogates, nothing above U+10FFFF.  The
+ * C1 controls (U+0080 to U+009F) are well-formed: *cp says which it is.
  */
 static size_t
-utf8_seq(const unsigned char *s, unsigned int *cp)
+utf8_seqn(const unsigned char *s, size_t avail, unsigned int *cp)
 {
 	unsigned int	c;
 	size_t		n, i;
 
+	if (avail == 0)
+		return (0);
 	if (s[0] >= 0xc2 && s[0] <= 0xdf) {
 		n = 2;
 		c = s[0] & 0x1f;
@@ -403,13 +409,27 @@ utf8_seq(const unsigned char *s, unsigned int *cp)
 	} else
 		return (0);
 	for (i = 1; i < n; i++) {
-		if ((s[i] & 0xc0) != 0x80)	/* also stops at NUL */
+		/* also stops at a NUL */
+		if (i >= avail || (s[i] & 0xc0) != 0x80)
 			return (0);
 		c = (c << 6) | (s[i] & 0x3f);
 	}
 	if ((n == 3 && c < 0x800) || (n == 4 && c < 0x10000) ||
-	    (c >= 0xd800 && c <= 0xdfff) || c > 0x10ffff ||
-	    (c >= 0x80 && c <= 0x9f))
+	    (c >= 0xd800 && c <= 0xdfff) || c > 0x10ffff)
+		return (0);
+	if (cp != NULL)
+		*cp = c;
+	return (n);
+}
+
+/* As utf8_seqn in a NUL-terminated string, C1 controls refused too. */
+static size_t
+utf8_seq(const unsigned char *s, unsigned int *cp)
+{
+	unsigned int	c;
+	size_t		n;
+
+	if ((n = utf8_seqn(s, 4, &c)) == 0 || (c >= 0x80 && c <= 0x9f))
 		return (0);
 	if (cp != NULL)
 		*cp = c;
@@ -2027,6 +2047,691 @@ fail_fds:
 	return (-1);
 }
 
+/* -------------------------------------------------------- output checks -- */
+
+/*
+ * gnuplot's output is checked before anything keeps it: a gnuplot that
+ * exits 0 after writing garbage (or half an image) is an error that names
+ * gnuplot, never a file.  Each check takes time linear in the buffer's
+ * length (the SVG check reads it twice: characters, then structure).
+ */
+
+/* The CRC-32 of PNG chunks (ISO 3309, as zlib's crc32()). */
+static unsigned long
+png_crc(const unsigned char *p, size_t n)
+{
+	static unsigned long	table[256];
+	static int		ready;
+	unsigned long		c;
+	size_t			i;
+	int			k;
+
+	if (!ready) {
+		for (i = 0; i < 256; i++) {
+			c = (unsigned long)i;
+			for (k = 0; k < 8; k++)
+				c = c & 1 ? 0xedb88320UL ^ (c >> 1) : c >> 1;
+			table[i] = c;
+		}
+		ready = 1;
+	}
+	c = 0xffffffffUL;
+	for (i = 0; i < n; i++)
+		c = table[(c ^ p[i]) & 0xff] ^ (c >> 8);
+	return (c ^ 0xffffffffUL);
+}
+
+static unsigned long
+png_be32(const unsigned char *p)
+{
+	return ((unsigned long)p[0] << 24 | (unsigned long)p[1] << 16 |
+	    (unsigned long)p[2] << 8 | (unsigned long)p[3]);
+}
+
+int
+plot_check_png(const char *buf, size_t len, struct err *e)
+{
+	static const unsigned char sig[8] = {
+		0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'
+	};
+	const unsigned char	*p = (const unsigned char *)buf, *c;
+	unsigned long		 clen;
+	size_t			 pos = 8, nchunks = 0;
+	char			 type[5] = "";
+	int			 i, idat = 0;
+
+	if (len < 8 || memcmp(p, sig, 8) != 0)
+		return (err_set(e, "gnuplot wrote an invalid PNG (no PNG "
+		    "signature)"));
+	while (pos < len) {
+		c = p + pos;
+		if (len - pos < 12)
+			return (err_set(e, "gnuplot wrote an invalid PNG "
+			    "(truncated after %s%s)", nchunks ? "chunk " :
+			    "the signature", type));
+		clen = png_be32(c);
+		for (i = 0; i < 4; i++) {
+			type[i] = (char)c[4 + i];
+			if (!((c[4 + i] >= 'A' && c[4 + i] <= 'Z') ||
+			    (c[4 + i] >= 'a' && c[4 + i] <= 'z')))
+				return (err_set(e, "gnuplot wrote an invalid "
+				    "PNG (chunk %zu has no valid type)",
+				    nchunks + 1));
+		}
+		type[4] = '\0';
+		if (clen > 0x7fffffffUL || clen > len - pos - 12)
+			return (err_set(e, "gnuplot wrote an invalid PNG "
+			    "(truncated in chunk %s)", type));
+		if (png_crc(c + 4, 4 + (size_t)clen) != png_be32(c + 8 + clen))
+			return (err_set(e, "gnuplot wrote an invalid PNG "
+			    "(chunk %s fails its CRC)", type));
+		if (nchunks == 0 && (strcmp(type, "IHDR") != 0 || clen != 13))
+			return (err_set(e, "gnuplot wrote an invalid PNG "
+			    "(%s)", strcmp(type, "IHDR") != 0 ? "the first "
+			    "chunk is not IHDR" : "IHDR is not 13 bytes"));
+		if (nchunks == 0 && (png_be32(c + 8) == 0 ||
+		    png_be32(c + 12) == 0))
+			return (err_set(e, "gnuplot wrote an invalid PNG "
+			    "(an empty image)"));
+		nchunks++;
+		pos += 12 + (size_t)clen;
+		if (strcmp(type, "IDAT") == 0)
+			idat = 1;
+		if (strcmp(type, "IEND") == 0) {
+			if (!idat)
+				return (err_set(e, "gnuplot wrote an invalid "
+				    "PNG (no IDAT chunk)"));
+			if (pos != len)
+				return (err_set(e, "gnuplot wrote an invalid "
+				    "PNG (data after IEND)"));
+			return (0);
+		}
+	}
+	return (err_set(e, "gnuplot wrote an invalid PNG (no IEND chunk)"));
+}
+
+int
+plot_check_pdf(const char *buf, size_t len, struct err *e)
+{
+	if (len < 8 || memcmp(buf, "%PDF-", 5) != 0)
+		return (err_set(e, "gnuplot wrote an invalid PDF (no %%PDF- "
+		    "header)"));
+	while (len > 0 && (buf[len - 1] == '\n' || buf[len - 1] == '\r' ||
+	    buf[len - 1] == ' ' || buf[len - 1] == '\t'))
+		len--;
+	if (len < 10 || memcmp(buf + len - 5, "%%EOF", 5) != 0)
+		return (err_set(e, "gnuplot wrote an invalid PDF (no %%%%EOF "
+		    "trailer)"));
+	return (0);
+}
+
+int
+plot_check_sixel(const char *buf, size_t len, struct err *e)
+{
+	const unsigned char	*s = (const unsigned char *)buf;
+	size_t			 i = 2;
+
+	if (len < 2 || buf[0] != '\033' || buf[1] != 'P')
+		return (err_set(e, "gnuplot wrote an invalid sixel image (it "
+		    "does not start with ESC P)"));
+	while (i < len && ((buf[i] >= '0' && buf[i] <= '9') || buf[i] == ';'))
+		i++;
+	if (i == len || buf[i] != 'q')
+		return (err_set(e, "gnuplot wrote an invalid sixel image (no "
+		    "'q' after ESC P)"));
+	/* sixel data: printable ASCII and line ends, up to ESC \ */
+	for (i++; i < len; i++) {
+		if (s[i] == 0x1b)
+			break;
+		if ((s[i] < 0x20 || s[i] > 0x7e) && s[i] != '\n' &&
+		    s[i] != '\r')
+			return (err_set(e, "gnuplot wrote an invalid sixel "
+			    "image (byte 0x%02x in its data)", s[i]));
+	}
+	if (i + 1 >= len || buf[i + 1] != '\\')
+		return (err_set(e, "gnuplot wrote an invalid sixel image (no "
+		    "ESC \\ at its end)"));
+	for (i += 2; i < len; i++)
+		if (buf[i] != '\n' && buf[i] != '\r')
+			return (err_set(e, "gnuplot wrote an invalid sixel "
+			    "image (data after ESC \\)"));
+	return (0);
+}
+
+int
+plot_check_text(char *buf, size_t *len, struct err *e)
+{
+	const unsigned char	*s = (const unsigned char *)buf;
+	unsigned int		 cp;
+	size_t			 i, o = 0, n, line = 1;
+
+	for (i = 0; i < *len; i += n) {
+		if (s[i] < 0x80) {
+			n = 1;
+			if (s[i] == '\n')
+				line++;
+			/* C0 controls (the leading form feed, escapes) and
+			   DEL go; the newlines stay */
+			if ((s[i] < 0x20 && s[i] != '\n') || s[i] == 0x7f)
+				continue;
+		} else if ((n = utf8_seqn(s + i, *len - i, &cp)) == 0)
+			return (err_set(e, "gnuplot wrote text that is not "
+			    "UTF-8 (byte 0x%02x on line %zu)", s[i], line));
+		else if (cp <= 0x9f)
+			continue;	/* a C1 control goes */
+		memmove(buf + o, buf + i, n);
+		o += n;
+	}
+	*len = o;
+	return (0);
+}
+
+/* ---- SVG: well-formed XML whose root is <svg> ---- */
+
+#define SVG_DEPTH_MAX	1024		/* elements nested, at most */
+#define SVG_ATTRS_MAX	256		/* attributes of an element, at most */
+
+struct svgck {
+	const char	*buf, *p, *end;
+	struct err	*e;
+	int		 doctype;	/* a DOCTYPE may declare entities */
+};
+
+static int __attribute__((format(printf, 2, 3)))
+svg_fail(struct svgck *x, const char *fmt, ...)
+{
+	const char	*q;
+	char		 what[160];
+	size_t		 line = 1;
+	va_list		 ap;
+
+	for (q = x->buf; q < x->p && q < x->end; q++)
+		if (*q == '\n')
+			line++;
+	va_start(ap, fmt);
+	vsnprintf(what, sizeof what, fmt, ap);
+	va_end(ap);
+	return (err_set(x->e, "gnuplot wrote an invalid SVG (line %zu: %s)",
+	    line, what));
+}
+
+/* Whether the n bytes at s are the string lit. */
+static int
+svg_is(const char *s, size_t n, const char *lit)
+{
+	return (strlen(lit) == n && memcmp(s, lit, n) == 0);
+}
+
+/* Whether the text at x->p starts with lit. */
+static int
+svg_at(const struct svgck *x, const char *lit)
+{
+	size_t	n = strlen(lit);
+
+	return ((size_t)(x->end - x->p) >= n && memcmp(x->p, lit, n) == 0);
+}
+
+static int
+svg_space(int c)
+{
+	return (c == ' ' || c == '\t' || c == '\n' || c == '\r');
+}
+
+static void
+svg_skip_space(struct svgck *x)
+{
+	while (x->p < x->end && svg_space((unsigned char)*x->p))
+		x->p++;
+}
+
+/* Skip an XML name at x->p (ASCII name characters, or any non-ASCII
+   character); its length, 0 if there is none. */
+static size_t
+svg_name(struct svgck *x)
+{
+	const char	*b = x->p;
+	unsigned char	 c;
+
+	while (x->p < x->end) {
+		c = (unsigned char)*x->p;
+		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+		    c == '_' || c == ':' || c >= 0x80 || (x->p > b &&
+		    ((c >= '0' && c <= '9') || c == '-' || c == '.'))))
+			break;
+		x->p++;
+	}
+	return ((size_t)(x->p - b));
+}
+
+/* Skip to just past the first lit at or after x->p; -1 if there is none. */
+static int
+svg_past(struct svgck *x, const char *lit)
+{
+	size_t	n = strlen(lit);
+
+	for (; (size_t)(x->end - x->p) >= n; x->p++) {
+		if (memcmp(x->p, lit, n) == 0) {
+			x->p += n;
+			return (0);
+		}
+	}
+	return (-1);
+}
+
+/* The value of hexadecimal (base 16) or decimal digit c, or -1. */
+static int
+svg_digit(int c, int base)
+{
+	if (c >= '0' && c <= '9')
+		return (c - '0');
+	if (base == 16 && c >= 'a' && c <= 'f')
+		return (c - 'a' + 10);
+	if (base == 16 && c >= 'A' && c <= 'F')
+		return (c - 'A' + 10);
+	return (-1);
+}
+
+/*
+ * Check "&name;", "&#123;" or "&#x1f;" at x->p and skip it: without a
+ * DOCTYPE, name is one of XML's own five; a character reference names a
+ * character XML allows (no control but tab and line ends, no C1 either).
+ */
+static int
+svg_ref(struct svgck *x)
+{
+	static const char *const known[] = { "lt", "gt", "amp", "apos",
+	    "quot" };
+	const char	*b, *amp = x->p;
+	unsigned long	 cp = 0;
+	size_t		 n, i;
+	int		 base = 10, d;
+
+	x->p++;
+	if (x->p < x->end && *x->p == '#') {
+		x->p++;
+		if (x->p < x->end && *x->p == 'x') {
+			base = 16;
+			x->p++;
+		}
+		for (b = x->p; x->p < x->end &&
+		    (d = svg_digit((unsigned char)*x->p, base)) != -1; x->p++)
+			if (cp <= 0x10ffff)
+				cp = cp * (unsigned long)base +
+				    (unsigned long)d;
+		if (x->p == b || cp > 0x10ffff || (cp < 0x20 && cp != 0x9 &&
+		    cp != 0xa && cp != 0xd) || (cp >= 0x7f && cp <= 0x9f) ||
+		    (cp >= 0xd800 && cp <= 0xdfff) || cp == 0xfffe ||
+		    cp == 0xffff) {
+			x->p = amp;
+			return (svg_fail(x, "a bad character reference"));
+		}
+	} else {
+		b = x->p;
+		if ((n = svg_name(x)) == 0)
+			return (svg_fail(x, "a '&' that starts no reference"));
+		for (i = 0; !x->doctype && i < 5; i++)
+			if (svg_is(b, n, known[i]))
+				break;
+		if (!x->doctype && i == 5) {
+			x->p = amp;
+			return (svg_fail(x, "an undeclared entity &%.*s;",
+			    (int)(n > 20 ? 20 : n), b));
+		}
+	}
+	if (x->p >= x->end || *x->p != ';')
+		return (svg_fail(x, "a reference without ';'"));
+	x->p++;
+	return (0);
+}
+
+/* A start tag from its '<': its name in *name, *nlen; *empty for "/>".
+   No attribute twice, at most SVG_ATTRS_MAX of them. */
+static int
+svg_start_tag(struct svgck *x, const char **name, size_t *nlen, int *empty)
+{
+	const char	*an[SVG_ATTRS_MAX];
+	size_t		 al[SVG_ATTRS_MAX], na = 0, i;
+	char		 q;
+	int		 sp;
+
+	*empty = 0;
+	x->p++;
+	*name = x->p;
+	if ((*nlen = svg_name(x)) == 0)
+		return (svg_fail(x, "a '<' that starts no element"));
+	for (;;) {
+		sp = x->p < x->end && svg_space((unsigned char)*x->p);
+		svg_skip_space(x);
+		if (x->p >= x->end)
+			return (svg_fail(x, "the file ends inside <%.*s>",
+			    (int)(*nlen > 40 ? 40 : *nlen), *name));
+		if (*x->p == '>' || svg_at(x, "/>")) {
+			*empty = *x->p == '/';
+			x->p += *empty ? 2 : 1;
+			return (0);
+		}
+		/* an attribute: blank, name, '=', quoted value */
+		if (na == SVG_ATTRS_MAX)
+			return (svg_fail(x, "more than %d attributes in <%.*s>",
+			    SVG_ATTRS_MAX, (int)(*nlen > 40 ? 40 : *nlen),
+			    *name));
+		an[na] = x->p;
+		if (!sp || (al[na] = svg_name(x)) == 0)
+			return (svg_fail(x, "a bad attribute in <%.*s>",
+			    (int)(*nlen > 40 ? 40 : *nlen), *name));
+		for (i = 0; i < na; i++)
+			if (al[i] == al[na] &&
+			    memcmp(an[i], an[na], al[i]) == 0)
+				return (svg_fail(x, "attribute %.*s twice in "
+				    "<%.*s>", (int)(al[i] > 40 ? 40 : al[i]),
+				    an[i], (int)(*nlen > 40 ? 40 : *nlen),
+				    *name));
+		na++;
+		svg_skip_space(x);
+		if (x->p >= x->end || *x->p != '=')
+			return (svg_fail(x, "an attribute without '='"));
+		x->p++;
+		svg_skip_space(x);
+		if (x->p >= x->end || (*x->p != '"' && *x->p != '\''))
+			return (svg_fail(x, "an attribute value without "
+			    "quotes"));
+		q = *x->p++;
+		while (x->p < x->end && *x->p != q) {
+			if (*x->p == '<')
+				return (svg_fail(x, "a '<' in an attribute "
+				    "value"));
+			if (*x->p == '&') {
+				if (svg_ref(x) != 0)
+					return (-1);
+			} else
+				x->p++;
+		}
+		if (x->p >= x->end)
+			return (svg_fail(x, "an unterminated attribute "
+			    "value"));
+		x->p++;
+	}
+}
+
+/* The rest of "<?xml version="1.0" encoding="utf-8" standalone="no"?>"
+   after "<?xml": version first, then encoding and standalone if there,
+   each "name = 'value'" after a blank; 0, or -1. */
+static int
+svg_xmldecl(struct svgck *x)
+{
+	static const char *const names[] = { "version", "encoding",
+	    "standalone" };
+	const char	*v;
+	char		 q;
+	size_t		 n, i, k = 0;
+	int		 sp;
+
+	for (;;) {
+		sp = x->p < x->end && svg_space((unsigned char)*x->p);
+		svg_skip_space(x);
+		if (k > 0 && svg_at(x, "?>")) {
+			x->p += 2;
+			return (0);
+		}
+		if (!sp || k == 3)
+			return (-1);
+		v = x->p;
+		n = svg_name(x);
+		for (i = k; i < 3; i++)
+			if (svg_is(v, n, names[i]))
+				break;
+		if (i == 3 || (k == 0 && i != 0))
+			return (-1);
+		k = i + 1;
+		svg_skip_space(x);
+		if (x->p >= x->end || *x->p != '=')
+			return (-1);
+		x->p++;
+		svg_skip_space(x);
+		if (x->p >= x->end || (*x->p != '"' && *x->p != '\''))
+			return (-1);
+		q = *x->p++;
+		v = x->p;
+		while (x->p < x->end && *x->p != q && (*x->p == '.' ||
+		    *x->p == '-' || *x->p == '_' || (*x->p >= '0' &&
+		    *x->p <= '9') || (*x->p >= 'a' && *x->p <= 'z') ||
+		    (*x->p >= 'A' && *x->p <= 'Z')))
+			x->p++;
+		if (x->p >= x->end || *x->p != q || x->p == v)
+			return (-1);
+		if (i == 2 && !(x->p - v == 3 && memcmp(v, "yes", 3) == 0) &&
+		    !(x->p - v == 2 && memcmp(v, "no", 2) == 0))
+			return (-1);
+		x->p++;
+	}
+}
+
+/* A processing instruction "<?target ...?>"; "<?xml version=...?>" only
+   where the document starts (first). */
+static int
+svg_pi(struct svgck *x, int first)
+{
+	const char	*b = x->p, *t;
+	size_t		 n;
+
+	x->p += 2;
+	t = x->p;
+	n = svg_name(x);
+	if (n == 0 || (x->p < x->end && !svg_space((unsigned char)*x->p) &&
+	    !svg_at(x, "?>"))) {
+		x->p = b;
+		return (svg_fail(x, "a bad processing instruction"));
+	}
+	if (n == 3 && strncasecmp(t, "xml", 3) == 0) {
+		if (!first || memcmp(t, "xml", 3) != 0 || svg_xmldecl(x) != 0) {
+			x->p = b;
+			return (svg_fail(x, "a bad XML declaration"));
+		}
+		return (0);
+	}
+	if (svg_past(x, "?>") != 0) {
+		x->p = b;
+		return (svg_fail(x, "a bad processing instruction"));
+	}
+	return (0);
+}
+
+/* <!DOCTYPE ...>, with quoted strings and an internal subset [...]. */
+static int
+svg_doctype(struct svgck *x)
+{
+	char	q;
+	int	subset = 0;
+
+	for (x->p += 9; x->p < x->end; x->p++) {
+		if (*x->p == '"' || *x->p == '\'') {
+			q = *x->p++;
+			while (x->p < x->end && *x->p != q)
+				x->p++;
+			if (x->p >= x->end)
+				break;
+		} else if (subset && svg_at(x, "<!--")) {
+			x->p += 4;
+			if (svg_past(x, "-->") != 0)
+				break;
+			x->p--;
+		} else if (*x->p == '[' && !subset)
+			subset = 1;
+		else if (*x->p == ']' && subset)
+			subset = 0;
+		else if (*x->p == '>' && !subset) {
+			x->p++;
+			return (0);
+		}
+	}
+	return (svg_fail(x, "an unterminated <!DOCTYPE"));
+}
+
+int
+plot_check_svg(const char *buf, size_t len, struct err *e)
+{
+	struct svgck	 x;
+	const char	*name, *b;
+	size_t		*stack = NULL, *ns, depth = 0, cap = 0, nlen, n;
+	unsigned int	 cp;
+	int		 state = 0;	/* 0: before the root, 1: in it,
+					   2: after it */
+	int		 empty, rc = -1;
+
+	x.buf = x.p = buf;
+	x.end = buf + len;
+	x.e = e;
+	x.doctype = 0;
+	/* characters: UTF-8, and no control but tab and line ends */
+	for (n = 0; n < len; ) {
+		unsigned char c = (unsigned char)buf[n];
+
+		if (c >= 0x80) {
+			if ((nlen = utf8_seqn((const unsigned char *)buf + n,
+			    len - n, &cp)) == 0 || cp <= 0x9f) {
+				x.p = buf + n;
+				return (svg_fail(&x, "not UTF-8 text"));
+			}
+			n += nlen;
+			continue;
+		}
+		if ((c < 0x20 && c != '\t' && c != '\n' && c != '\r') ||
+		    c == 0x7f) {
+			x.p = buf + n;
+			return (svg_fail(&x, "control character 0x%02x", c));
+		}
+		n++;
+	}
+	if (svg_at(&x, "\xef\xbb\xbf"))
+		x.p += 3;
+	while (x.p < x.end) {
+		if (*x.p != '<') {
+			if (state != 1) {
+				if (!svg_space((unsigned char)*x.p)) {
+					svg_fail(&x, "text outside the <svg> "
+					    "element");
+					goto done;
+				}
+				x.p++;
+				continue;
+			}
+			/* character data up to the next tag */
+			while (x.p < x.end && *x.p != '<') {
+				if (*x.p == '&') {
+					if (svg_ref(&x) != 0)
+						goto done;
+				} else if (svg_at(&x, "]]>")) {
+					svg_fail(&x, "']]>' outside CDATA");
+					goto done;
+				} else
+					x.p++;
+			}
+			continue;
+		}
+		b = x.p;
+		if (svg_at(&x, "<?")) {
+			if (svg_pi(&x, b == buf || b == buf + 3) != 0)
+				goto done;
+		} else if (svg_at(&x, "<!--")) {
+			x.p += 4;
+			if (svg_past(&x, "--") != 0 || x.p >= x.end ||
+			    *x.p != '>') {
+				x.p = b;
+				svg_fail(&x, "a bad comment");
+				goto done;
+			}
+			x.p++;
+		} else if (svg_at(&x, "<![CDATA[")) {
+			if (state != 1 || svg_past(&x, "]]>") != 0) {
+				x.p = b;
+				svg_fail(&x, "a bad CDATA section");
+				goto done;
+			}
+		} else if (svg_at(&x, "<!DOCTYPE")) {
+			if (state != 0 || x.doctype++) {
+				svg_fail(&x, "a misplaced <!DOCTYPE");
+				goto done;
+			}
+			if (svg_doctype(&x) != 0)
+				goto done;
+		} else if (svg_at(&x, "</")) {
+			x.p += 2;
+			name = x.p;
+			nlen = svg_name(&x);
+			svg_skip_space(&x);
+			if (nlen == 0 || x.p >= x.end || *x.p != '>') {
+				x.p = b;
+				svg_fail(&x, "a bad end tag");
+				goto done;
+			}
+			if (state != 1 || nlen != stack[2 * depth - 1] ||
+			    memcmp(name, buf + stack[2 * depth - 2],
+			    nlen) != 0) {
+				x.p = b;
+				svg_fail(&x, "</%.*s> closes no open element",
+				    (int)(nlen > 40 ? 40 : nlen), name);
+				goto done;
+			}
+			x.p++;
+			if (--depth == 0)
+				state = 2;
+		} else {
+			if (svg_start_tag(&x, &name, &nlen, &empty) != 0)
+				goto done;
+			if (state == 2) {
+				x.p = b;
+				svg_fail(&x, "a second root element");
+				goto done;
+			}
+			if (state == 0 && (nlen != 3 ||
+			    memcmp(name, "svg", 3) != 0)) {
+				x.p = b;
+				svg_fail(&x, "the root element is <%.*s>, not "
+				    "<svg>", (int)(nlen > 40 ? 40 : nlen),
+				    name);
+				goto done;
+			}
+			if (empty) {
+				if (state == 0)
+					state = 2;
+				continue;
+			}
+			if (depth == SVG_DEPTH_MAX) {
+				x.p = b;
+				svg_fail(&x, "elements nested over %d deep",
+				    SVG_DEPTH_MAX);
+				goto done;
+			}
+			if (2 * depth + 2 > cap) {
+				cap = cap ? cap * 2 : 64;
+				if ((ns = realloc(stack, cap *
+				    sizeof *ns)) == NULL) {
+					err_set(e, "out of memory");
+					goto done;
+				}
+				stack = ns;
+			}
+			stack[2 * depth] = (size_t)(name - buf);
+			stack[2 * depth + 1] = nlen;
+			depth++;
+			state = 1;
+		}
+	}
+	if (state == 0)
+		svg_fail(&x, "no <svg> element");
+	else if (state == 1) {
+		/* where the innermost open element starts */
+		x.p = buf + stack[2 * depth - 2];
+		svg_fail(&x, "<%.*s> is not closed", (int)(stack[2 * depth -
+		    1] > 40 ? 40 : stack[2 * depth - 1]), x.p);
+	}
+	else
+		rc = 0;
+done:
+	free(stack);
+	return (rc);
+}
+
 /* ------------------------------------------------------------ dumb text -- */
 
 /* Whether code point c takes two terminal columns (East Asian wide). */
@@ -2149,22 +2854,33 @@ int
 plot_dumb_parse(const char *buf, size_t len, struct plot_text *out,
     struct err *e)
 {
-	const char	*p, *q, *end = buf + len;
-	char		**lines, *c;
+	const char	*p, *q, *end;
+	char		**lines, *copy;
 	int		 n;
 
 	if (buf == NULL || len == 0)
 		return (err_set(e, "gnuplot wrote nothing"));
-	/* lines: drop the form feed, split at newlines, no trailing blank */
-	p = buf;
-	if (*p == '\f')
-		p++;
+	/* UTF-8 or an error; the form feed, escapes and other controls go
+	   (on a copy: buf is the caller's) */
+	if ((copy = malloc(len + 1)) == NULL)
+		return (err_set(e, "out of memory"));
+	memcpy(copy, buf, len);
+	if (plot_check_text(copy, &len, e) == -1) {
+		free(copy);
+		return (-1);
+	}
+	copy[len] = '\0';
+	end = copy + len;
+	/* lines: split at newlines, no trailing blank */
+	p = copy;
 	n = 0;
 	for (q = p; q < end; q++)
 		if (*q == '\n')
 			n++;
-	if ((lines = calloc((size_t)n + 1, sizeof *lines)) == NULL)
+	if ((lines = calloc((size_t)n + 1, sizeof *lines)) == NULL) {
+		free(copy);
 		return (err_set(e, "out of memory"));
+	}
 	out->lines = lines;
 	for (n = 0; p < end; n++) {
 		size_t	ln;
@@ -2174,15 +2890,11 @@ plot_dumb_parse(const char *buf, size_t len, struct plot_text *out,
 		if ((lines[n] = malloc(ln + 1)) == NULL) {
 			out->nlines = n;
 			plot_text_free(out);
+			free(copy);
 			return (err_set(e, "out of memory"));
 		}
 		memcpy(lines[n], p, ln);
 		lines[n][ln] = '\0';
-		/* no escape codes or other controls (or NULs) reach the
-		   caller */
-		for (c = lines[n]; c < lines[n] + ln; c++)
-			if ((unsigned char)*c < 0x20 || *c == 0x7f)
-				*c = ' ';
 		fix_wide(lines[n]);
 		p += ln;
 		if (p < end && *p == '\n')
@@ -2193,6 +2905,7 @@ plot_dumb_parse(const char *buf, size_t len, struct plot_text *out,
 	    lines[out->nlines - 1], " ")] == '\0')
 		free(lines[--out->nlines]);
 	find_border(out);
+	free(copy);
 	return (0);
 }
 
@@ -2252,21 +2965,30 @@ plot_render(const struct plot_req *req, enum plot_format fmt, int width,
 		goto done;
 	if (plot_run(b.p, b.len, o, e) == -1)
 		goto done;
-	if (o->len == 0 || (fmt == PLOT_FORMAT_PNG &&
-	    (o->len < 8 || memcmp(o->p, "\x89PNG", 4) != 0)) ||
-	    (fmt == PLOT_FORMAT_PDF && (o->len < 5 ||
-	    memcmp(o->p, "%PDF", 4) != 0)) ||
-	    (fmt == PLOT_FORMAT_SIXEL && (o->len < 4 ||
-	    memcmp(o->p, "\033P", 2) != 0 ||
-	    strstr(o->p, "\033\\") == NULL))) {
+	if (o->len == 0) {
 		err_set(e, "gnuplot produced no image");
 		goto done;
 	}
-	if (fmt == PLOT_FORMAT_DUMB && o->p[0] == '\f') {
-		memmove(o->p, o->p + 1, o->len);	/* with the NUL */
-		o->len--;
+	/* what gnuplot wrote is checked before anyone keeps it */
+	switch (fmt) {
+	case PLOT_FORMAT_PNG:
+		rc = plot_check_png(o->p, o->len, e);
+		break;
+	case PLOT_FORMAT_SVG:
+		rc = plot_check_svg(o->p, o->len, e);
+		break;
+	case PLOT_FORMAT_PDF:
+		rc = plot_check_pdf(o->p, o->len, e);
+		break;
+	case PLOT_FORMAT_SIXEL:
+		rc = plot_check_sixel(o->p, o->len, e);
+		break;
+	case PLOT_FORMAT_DUMB:
+		rc = plot_check_text(o->p, &o->len, e);
+		if (rc == 0)
+			o->p[o->len] = '\0';
+		break;
 	}
-	rc = 0;
 done:
 	free(b.p);
 	return (rc);

@@ -11,7 +11,8 @@
  * single-quoted gnuplot string, and file names never reach gnuplot at all
  * (gnuplot writes the image to a pipe, this module writes the file).  A
  * gnuplot that hangs is killed after PLOT_TIMEOUT_MS (the environment
- * variable LOSSLAB_PLOT_TIMEOUT_MS overrides it) and always reaped.
+ * variable LOSSLAB_PLOT_TIMEOUT_MS overrides it) and always reaped; what
+ * it writes is checked (plot_check_*) before anything keeps it.
  *
  * Nothing here includes curses: the explorer gets plain text lines from
  * plot_dumb() and colours them itself, using the point characters reported
@@ -185,8 +186,11 @@ int	 plot_check_path(const char *path, struct err *e);
 /*
  * Render req to the file path, its format from the extension (see
  * plot_format_from_path), at width x height pixels (PDF: 1/150 inch each;
- * 0: 960x540).  The file is written only when gnuplot succeeded (write to a
- * temporary name beside it, then rename).  Returns 0, or -1 with e set.
+ * 0: 960x540).  The file is written only when gnuplot succeeded and what
+ * it wrote passes the check of its format below (written to a temporary
+ * name beside it, then renamed; nothing is left behind otherwise).
+ * Returns 0, or -1 with e set ("gnuplot wrote an invalid PNG (no IEND
+ * chunk)").
  */
 int	 plot_export(const struct plot_req *req, const char *path, int width,
 	    int height, struct err *e);
@@ -235,5 +239,37 @@ int	 plot_script_text(const struct plot_req *req, enum plot_format fmt,
  * character boundary.  Returns out.
  */
 char	*plot_sanitize(const char *in, char *out, size_t outlen);
+
+/*
+ * Checks of what gnuplot wrote (len bytes of buf), made before anything
+ * keeps it.  Each returns 0, or -1 with e set to a message that names
+ * gnuplot and the fault: "gnuplot wrote an invalid PNG (no IEND chunk)",
+ * "gnuplot wrote an invalid SVG (line 12: <g> is not closed)".  Each takes
+ * time linear in len and needs no NUL after the buffer.
+ *
+ * plot_check_png: the PNG signature, IHDR first (13 bytes, a non-empty
+ * image), every chunk's length inside the data and its CRC right, an IDAT,
+ * IEND last with nothing after it.
+ */
+int	 plot_check_png(const char *buf, size_t len, struct err *e);
+/* Well-formed XML (UTF-8 without control characters; an XML declaration,
+   tags balanced, attributes quoted and each once, references to XML's
+   five entities -- any when there is a DOCTYPE -- or to allowed
+   characters, comments, CDATA, processing instructions and a DOCTYPE as
+   XML has them) whose root element is <svg>; elements nest at most 1024
+   deep and have at most 256 attributes.  The declarations inside a
+   DOCTYPE are skipped, not checked. */
+int	 plot_check_svg(const char *buf, size_t len, struct err *e);
+/* A "%PDF-" header and a "%%EOF" trailer (line ends after it allowed). */
+int	 plot_check_pdf(const char *buf, size_t len, struct err *e);
+/* One complete sixel image: ESC P, parameters (digits and ';'), 'q', sixel
+   data (printable ASCII and line ends, no other escape), ESC \, and
+   nothing after it but line ends. */
+int	 plot_check_sixel(const char *buf, size_t len, struct err *e);
+/* Text (the dumb terminal): valid UTF-8 or an error; then every control
+   character but the newline (C0 -- gnuplot's leading form feed among them
+   --, DEL and the C1 controls U+0080 to U+009F) is removed in place and
+   *len updated.  buf is not NUL-terminated by it. */
+int	 plot_check_text(char *buf, size_t *len, struct err *e);
 
 #endif

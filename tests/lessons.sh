@@ -308,4 +308,138 @@ else
 	echo "ok $((tap_n += 1)) # SKIP gnuplot missing"
 fi
 
+
+# --- only regular files are read as lessons (issue 9, item 2) ----------------
+# A FIFO named *.lesson used to hang every start for ever: opened without
+# O_NONBLOCK, open(2) waits for a writer.  Now it, a device and a directory
+# named *.lesson are broken entries that say what they are; every command
+# runs under `timeout` so that this test cannot hang.
+odd=$tmp/odd
+mkdir -p "$odd/dir.en.lesson"
+cp "$ldir/bce.en.lesson" "$odd/"
+if mkfifo "$odd/fifo.en.lesson" 2>/dev/null; then
+	have_fifo=1
+else
+	have_fifo=0
+	diag "mkfifo failed: FIFO tests skipped"
+fi
+ln -s /dev/null "$odd/null.en.lesson"
+ln -s /dev/zero "$odd/zero.en.lesson"
+T() { timeout 10 "$@"; }
+T "$LOSSLAB" --lessons "$odd" lessons >"$tmp/list" 2>"$tmp/err"
+rc=$?
+[ $rc -eq 0 ] && grep -q "^bce  *en  Binary cross-entropy on probabilities  \[--lessons: $odd/bce.en.lesson\]" "$tmp/list" &&
+    grep -qF "$odd/dir.en.lesson: is a directory" "$tmp/list" &&
+    grep -qF "$odd/null.en.lesson: not a regular file (a character device)" "$tmp/list" &&
+    grep -qF "$odd/zero.en.lesson: not a regular file (a character device)" "$tmp/list" &&
+    grep -q "^null  *en  BROKEN" "$tmp/list"
+ok $? "lessons: a directory and devices named *.lesson are listed as broken, with what they are (exit $rc)"
+if [ $have_fifo = 1 ]; then
+	grep -qF "$odd/fifo.en.lesson: not a regular file (a FIFO)" "$tmp/list" &&
+	    grep -q "^fifo  *en  BROKEN" "$tmp/list"
+	ok $? "lessons: a FIFO named *.lesson is listed as broken, nothing blocks"
+	T "$LOSSLAB" --lessons "$odd" --lang en --dump bce >"$tmp/dump" 2>"$tmp/err"
+	rc=$?
+	[ $rc -eq 0 ] && grep -q "^Step 1/" "$tmp/dump"
+	ok $? "--dump ID with a FIFO in the lesson directory (exit $rc)"
+	T "$LOSSLAB" --dump "$odd/fifo.en.lesson" >"$tmp/dump" 2>"$tmp/err"
+	rc=$?
+	[ $rc -eq 2 ] && [ ! -s "$tmp/dump" ] &&
+	    [ "$(cat "$tmp/err")" = "losslab: $odd/fifo.en.lesson: not a regular file (a FIFO)" ]
+	ok $? "--dump FIFO: exit 2 with one line (exit $rc: $(cat "$tmp/err"))"
+	T "$LOSSLAB" lessons --check "$odd" >"$tmp/out" 2>"$tmp/err"
+	rc=$?
+	[ $rc -eq 2 ] && grep -qxF "$odd/fifo.en.lesson: not a regular file (a FIFO)" "$tmp/err" &&
+	    grep -qxF "$odd/dir.en.lesson: is a directory" "$tmp/err" &&
+	    grep -q "^5 lesson files checked: 1 ok, 4 problems" "$tmp/out"
+	ok $? "lessons --check DIR: the FIFO, the devices and the directory are problems, the lesson is checked (exit $rc)"
+	[ $rc -eq 2 ] || diag "$(cat "$tmp/out" "$tmp/err")"
+	T "$LOSSLAB" lessons --check "$odd/fifo.en.lesson" >"$tmp/out" 2>"$tmp/err"
+	rc=$?
+	[ $rc -eq 2 ] && grep -qxF "$odd/fifo.en.lesson: not a regular file (a FIFO)" "$tmp/err"
+	ok $? "lessons --check FIFO: exit 2 (exit $rc)"
+	# the user's lesson directory too (the explorer's start: tests/signals.sh)
+	mkdir -p "$tmp/xdg2/losslab/lessons"
+	mkfifo "$tmp/xdg2/losslab/lessons/mine.en.lesson"
+	XDG_DATA_HOME=$tmp/xdg2 T "$LOSSLAB" lessons >"$tmp/list" 2>&1
+	rc=$?
+	[ $rc -eq 0 ] && grep -q "mine.en.lesson: not a regular file (a FIFO)" "$tmp/list"
+	ok $? "a FIFO in the user's lesson directory: listed as broken (exit $rc)"
+else
+	for i in 1 2 3 4 5 6; do echo "ok $((tap_n += 1)) # SKIP mkfifo failed"; done
+fi
+
+# --- limits of a lesson file (lessons/README.md, "Limits") --------------------
+# Each is a broken lesson whose message names the limit; none takes long
+# (the tensor and text parsers are linear: a bound of 60 s here is 100 times
+# what they need, and a tenth of what the old quadratic ones took).
+lim=$tmp/lim
+mkdir -p "$lim"
+# lim_fails FILE "message": --dump FILE exits 2 with that one line
+lim_fails() {
+	T "$LOSSLAB" --dump "$1" >"$tmp/out" 2>"$tmp/err"
+	rc=$?
+	[ $rc -eq 2 ] && [ "$(cat "$tmp/err")" = "losslab: $1:$2" ] && [ ! -s "$tmp/out" ]
+	r=$?
+	[ $r -eq 0 ] || diag "exit $rc: $(head -c 300 "$tmp/err")"
+	return $r
+}
+hdr='id: lim
+title: Limits
+loss: bce-logits'
+{ echo "$hdr"; echo "input: 1"; echo "target: 1"
+  awk 'BEGIN { for (i = 1; i <= 201; i++) print "step: s" i "\ncode: x" }'; } \
+    >"$lim/steps.en.lesson"
+lim_fails "$lim/steps.en.lesson" "406: more than 200 steps (the limit)"
+ok $? "201 steps: 'more than 200 steps (the limit)'"
+head -n 405 "$lim/steps.en.lesson" >"$lim/steps200.en.lesson"
+T "$LOSSLAB" --dump "$lim/steps200.en.lesson" >/dev/null 2>"$tmp/err"
+ok $? "200 steps load"
+# 1048577 values: 1049 rows of 1000 in a block
+{ echo "$hdr"; echo "step: big"; echo "input: <<<"
+  awk 'BEGIN { r = ""; for (i = 0; i < 1000; i++) r = r "0 "
+      for (i = 0; i < 1049; i++) print r }'
+  echo ">>>"; echo "target: 1"; echo "code: x"; } >"$lim/values.en.lesson"
+lim_fails "$lim/values.en.lesson" "1054: input has more than 1048576 values (the limit)"
+ok $? "a tensor of 1049000 values: 'input has more than 1048576 values (the limit)'"
+# 17 steps keeping a tensor of 10^6 values: 1.7e7 values in all
+{ echo "$hdr"; echo "step: s0"; echo "input: <<<"
+  awk 'BEGIN { r = ""; for (i = 0; i < 1000; i++) r = r "0 "
+      for (i = 0; i < 1000; i++) print r }'
+  echo ">>>"; echo "target: 1"; echo "code: x"
+  awk 'BEGIN { for (i = 1; i <= 16; i++) print "step: s" i }'; } >"$lim/total.en.lesson"
+lim_fails "$lim/total.en.lesson" "1024: the steps up to 's16' hold more than 16777216 values in all (the limit; a tensor a step keeps counts again)"
+ok $? "17 steps of 10^6 values each: over 16777216 values in all"
+# over 16 MiB (sparse; nothing is read)
+printf 'id: x\n' >"$lim/huge.en.lesson"
+truncate -s 17M "$lim/huge.en.lesson" 2>/dev/null ||
+    dd if=/dev/zero of="$lim/huge.en.lesson" bs=1048576 count=17 2>/dev/null
+T "$LOSSLAB" --dump "$lim/huge.en.lesson" >/dev/null 2>"$tmp/err"
+rc=$?
+[ $rc -eq 2 ] && [ "$(cat "$tmp/err")" = "losslab: $lim/huge.en.lesson: file too large (over 16 MiB, the limit)" ]
+ok $? "a 17 MiB lesson file: 'file too large (over 16 MiB, the limit)' (exit $rc)"
+T "$LOSSLAB" --lessons "$lim" lessons 2>&1 | grep -q "huge.en.lesson: file too large"
+ok $? "... listed as broken"
+
+# linear parsing: 120000 block rows, and a 4 MB text block of short lines
+# (the old parsers took about 250 s and hours for these)
+lin=$tmp/lin
+mkdir -p "$lin"
+{ echo "$hdr"; echo "step: rows"; echo "input: <<<"
+  awk 'BEGIN { for (i = 0; i < 120000; i++) print (i % 7) - 3 ", " (i % 5) }'
+  echo ">>>"; echo "target: <<<"
+  awk 'BEGIN { for (i = 0; i < 120000; i++) print "1, 0" }'
+  echo ">>>"; echo "code: x"; } >"$lin/rows.en.lesson"
+{ echo "id: lin-text"; echo "title: Text"; echo "step: text"; echo "input: 1"
+  echo "target: 1"; echo "code: x"; echo "text: <<<"
+  awk 'BEGIN { for (i = 0; i < 2000000; i++) print "a" }'; echo ">>>"; } \
+    >"$lin/text.en.lesson"
+timeout 60 "$LOSSLAB" --lessons "$lin" lessons >"$tmp/list" 2>&1
+rc=$?
+[ $rc -eq 0 ] && grep -q "^lim  *en  Limits  \[--lessons: $lin/rows.en.lesson\]" "$tmp/list"
+ok $? "a block tensor of 120000 rows loads well within 60 s (exit $rc)"
+[ $rc -eq 0 ] && grep -q "^lin-text  *en  Text  \[--lessons: $lin/text.en.lesson\]" "$tmp/list"
+ok $? "a text block of 2000000 lines loads well within 60 s (exit $rc)"
+rm -rf "$lin"
+
 done_testing

@@ -460,4 +460,75 @@ rc=$?
     [ ! -e "$tmp/none.png" ]
 ok $? "a gnuplot that writes nothing: exit 2, no file"
 
+
+# --- gnuplot's output is checked before it is kept -------------------------
+# A fake gnuplot that reads the script, writes the file $fake/out as its
+# output and exits 0: an export fails with one line that names gnuplot and
+# the fault, and leaves no file (nor a temporary one) behind.
+"$LOSSLAB" plot focal --out "$tmp/real.png" 2>/dev/null &&
+    "$LOSSLAB" plot focal --out "$tmp/real.svg" 2>/dev/null
+ok $? "a real PNG and SVG for the fakes to cut"
+cat > "$fake/gnuplot" <<EOF
+#!/bin/sh
+cat >/dev/null
+cat "$fake/out"
+EOF
+# refused FORMAT "message" "name": $fake/out as gnuplot's output
+refused() {
+	rm -rf "$tmp/exp"
+	mkdir "$tmp/exp" || return 1
+	PATH=$fake:$real_path "$LOSSLAB" plot focal --out "$tmp/exp/p.$1" \
+	    >"$tmp/out" 2>"$tmp/err"
+	rc=$?
+	[ $rc -eq 2 ] && [ "$(cat "$tmp/err")" = "losslab: plot: $2" ] &&
+	    [ -z "$(ls -A "$tmp/exp")" ] && [ ! -s "$tmp/out" ]
+	r=$?
+	[ $r -eq 0 ] || diag "exit $rc: $(cat "$tmp/err"); left: $(ls -A "$tmp/exp")"
+	ok $r "$3: exit 2, no file left"
+}
+printf 'garbage\n' > "$fake/out"
+refused png "gnuplot wrote an invalid PNG (no PNG signature)" "garbage as PNG"
+refused svg "gnuplot wrote an invalid SVG (line 1: text outside the <svg> element)" \
+    "garbage as SVG"
+refused pdf "gnuplot wrote an invalid PDF (no %PDF- header)" "garbage as PDF"
+# the 31-byte "PNG" whose only valid part is its signature
+printf '\211PNG\r\n\032\ngarbage garbage garbage' > "$fake/out"
+refused png "gnuplot wrote an invalid PNG (chunk 1 has no valid type)" \
+    "a PNG signature and garbage"
+size=$(wc -c < "$tmp/real.png")
+head -c $((size - 12)) "$tmp/real.png" > "$fake/out"
+refused png "gnuplot wrote an invalid PNG (no IEND chunk)" "a PNG without IEND"
+head -c $((size / 2)) "$tmp/real.png" > "$fake/out"
+refused png "gnuplot wrote an invalid PNG (truncated in chunk IDAT)" \
+    "a PNG cut in half"
+printf '<?xml version="1.0"?>\n<html><body/></html>\n' > "$fake/out"
+refused svg "gnuplot wrote an invalid SVG (line 2: the root element is <html>, not <svg>)" \
+    "an SVG without an svg root"
+grep -v '^</g>$' "$tmp/real.svg" > "$fake/out"
+refused svg "gnuplot wrote an invalid SVG (line $(grep -n '^</svg>' "$fake/out" | cut -d: -f1): </svg> closes no open element)" \
+    "an unbalanced SVG (its </g> lines dropped)"
+head -n 60 "$tmp/real.svg" > "$fake/out"
+PATH=$fake:$real_path "$LOSSLAB" plot focal --out "$tmp/cut.svg" 2>"$tmp/err"
+[ $? -eq 2 ] && [ ! -e "$tmp/cut.svg" ] && [ "$(wc -l < "$tmp/err")" -eq 1 ] &&
+    grep -q '^losslab: plot: gnuplot wrote an invalid SVG (line [0-9]*: <g> is not closed)$' "$tmp/err"
+ok $? "an SVG cut short: exit 2, no file ($(cat "$tmp/err"))"
+printf '%%PDF-1.5\n1 0 obj\n<< >>\nendobj\n' > "$fake/out"
+refused pdf "gnuplot wrote an invalid PDF (no %%EOF trailer)" "a PDF without its trailer"
+# text: a raw C1 byte is not UTF-8; escapes and encoded C1 controls go
+printf '\f+-----+\n|\233[2J|\n' > "$fake/out"
+PATH=$fake:$real_path "$LOSSLAB" plot focal --size 80x24 >"$tmp/out" 2>"$tmp/err"
+[ $? -eq 2 ] && [ "$(cat "$tmp/err")" = "losslab: plot: gnuplot wrote text that is not UTF-8 (byte 0x9b on line 2)" ] &&
+    [ ! -s "$tmp/out" ]
+ok $? "text with a raw C1 byte (CSI): exit 2"
+refused txt "gnuplot wrote text that is not UTF-8 (byte 0x9b on line 2)" \
+    "a text export with a raw C1 byte"
+printf '\f+-----+\n|\033[31mred\302\233[2J \302\205x|\n+-----+\n' > "$fake/out"
+PATH=$fake:$real_path "$LOSSLAB" plot focal --size 80x24 >"$tmp/out" 2>"$tmp/err" &&
+    PATH=$fake:$real_path "$LOSSLAB" plot focal --out "$tmp/clean.txt" 2>>"$tmp/err" &&
+    [ "$(sed -n 2p "$tmp/out")" = "|[31mred[2J x|" ] && cmp -s "$tmp/out" "$tmp/clean.txt" &&
+    ! LC_ALL=C grep -q "$(printf '[\001-\011\013-\037\177]')" "$tmp/out" &&
+    ! LC_ALL=C grep -q "$(printf '\302[\200-\237]')" "$tmp/out"
+ok $? "text: escapes, the form feed and C1 controls removed (printed and .txt)"
+[ -s "$tmp/err" ] && diag "$(cat "$tmp/err")"
+
 done_testing

@@ -6,8 +6,9 @@
  * (an unedited copy differs from its source only in the id and title lines;
  * edits read back exactly), the catalogue (shadowing, language fallback),
  * text wrapping by display width (CJK is 2 columns), the placeholder
- * renderer (compared with numbers computed directly by the loss core) and
- * the step editing helpers.
+ * renderer (compared with numbers computed directly by the loss core), the
+ * step editing helpers, and what is not a lesson: a FIFO, a device, a
+ * directory, a file or a lesson over its limits.
  *
  * Each fixture states what it expects on its first line:
  *   # expect: LINE: TEXT
@@ -17,17 +18,21 @@
 #include "config.h"
 
 #include <dirent.h>
+#include <fcntl.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/un.h>
 #include <unistd.h>
 
 #include "core/loss.h"
 #include "core/pitfall.h"
 #include "lesson.h"
 #include "step.h"
+#include "strbuf.h"
 #include "template.h"
 #include "text.h"
 #include "tap.h"
@@ -1398,6 +1403,118 @@ test_write(void)
 	rmdir(dir);
 }
 
+/*
+ * Files that are not regular files are refused without blocking (a FIFO
+ * used to block in open(2) for ever: an alarm ends this test if it does),
+ * the file and step limits are errors, and a block tensor's rows report
+ * their own lines.
+ */
+static void
+test_hardening(void)
+{
+	char			 dir[] = "/tmp/losslab-hardXXXXXX", path[256];
+	char			 err[1024];
+	struct lesson_catalog	 cat = LESSON_CATALOG_INIT;
+	struct lesson		*l;
+	struct probs		 pr;
+	struct strbuf		 b = STRBUF_INIT;
+	struct sockaddr_un	 sun;
+	size_t			 i;
+	int			 fd, n;
+
+	if (mkdtemp(dir) == NULL) {
+		tap_ok(0, "hardening: mkdtemp");
+		return;
+	}
+	alarm(20);
+	snprintf(path, sizeof path, "%s/fifo.en.lesson", dir);
+	if (mkfifo(path, 0600) == 0) {
+		l = lesson_load(path, err, sizeof err);
+		tap_ok(l == NULL && strstr(err, "fifo.en.lesson: not a "
+		    "regular file (a FIFO)") != NULL, "a FIFO: %s", err);
+		lesson_free(l);
+		memset(&pr, 0, sizeof pr);
+		l = lesson_load_report(path, probs_add, &pr, &n);
+		tap_ok(l == NULL && n == 1 && strstr(pr.msg[0], "(a FIFO)"),
+		    "a FIFO, reporting: %s", pr.msg[0]);
+		lesson_free(l);
+		lesson_catalog_add(&cat, dir, LESSON_ORIGIN_ARG);
+		tap_ok(cat.n == 1 && cat.v[0].broken &&
+		    strcmp(cat.v[0].id, "fifo") == 0 &&
+		    strstr(cat.v[0].error, "(a FIFO)") != NULL,
+		    "a FIFO in a directory: a broken entry");
+		lesson_catalog_free(&cat);
+		unlink(path);
+	} else
+		tap_ok(1, "# SKIP mkfifo failed");
+	snprintf(path, sizeof path, "%s/sock.en.lesson", dir);
+	memset(&sun, 0, sizeof sun);
+	sun.sun_family = AF_UNIX;
+	fd = -1;
+	if (strlen(path) < sizeof sun.sun_path)
+		memcpy(sun.sun_path, path, strlen(path) + 1);
+	if (sun.sun_path[0] != '\0' &&
+	    (fd = socket(AF_UNIX, SOCK_STREAM, 0)) != -1 &&
+	    bind(fd, (struct sockaddr *)&sun, sizeof sun) == 0) {
+		l = lesson_load(path, err, sizeof err);
+		tap_ok(l == NULL && strstr(err, "sock.en.lesson: not a regular "
+		    "file (a socket)") != NULL, "a socket: %s", err);
+		lesson_free(l);
+	} else
+		tap_ok(1, "# SKIP no AF_UNIX socket");
+	if (fd != -1)
+		close(fd);
+	unlink(path);
+	l = lesson_load("/dev/null", err, sizeof err);
+	tap_ok(l == NULL && strcmp(err, "/dev/null: not a regular file (a "
+	    "character device)") == 0, "/dev/null: %s", err);
+	lesson_free(l);
+	l = lesson_load(dir, err, sizeof err);
+	tap_ok(l == NULL && strstr(err, ": is a directory") != NULL,
+	    "a directory: %s", err);
+	lesson_free(l);
+	/* over 16 MiB: refused from its size (sparse, nothing is read) */
+	snprintf(path, sizeof path, "%s/huge.en.lesson", dir);
+	if ((fd = open(path, O_WRONLY | O_CREAT, 0600)) != -1 &&
+	    ftruncate(fd, (off_t)LESSON_FILE_MAX + 1) == 0) {
+		close(fd);
+		l = lesson_load(path, err, sizeof err);
+		tap_ok(l == NULL && strstr(err, "huge.en.lesson: file too "
+		    "large (over 16 MiB, the limit)") != NULL, "17 MiB: %s",
+		    err);
+		lesson_free(l);
+	} else
+		tap_ok(0, "hardening: create %s", path);
+	unlink(path);
+	alarm(0);
+	rmdir(dir);
+
+	/* 200 steps, then one more */
+	strbuf_printf(&b, "id: s\ntitle: S\nloss: bce-logits\ninput: 1\n"
+	    "target: 1\n");
+	for (i = 1; i <= LESSON_STEPS_MAX; i++)
+		strbuf_printf(&b, "step: %zu\n", i);
+	l = lesson_parse("s.lesson", b.p, b.len, err, sizeof err);
+	tap_ok(l != NULL && l->nsteps == LESSON_STEPS_MAX, "%d steps load",
+	    LESSON_STEPS_MAX);
+	lesson_free(l);
+	strbuf_printf(&b, "step: one too many\n");
+	l = lesson_parse("s.lesson", b.p, b.len, err, sizeof err);
+	tap_ok(l == NULL && strcmp(err, "s.lesson:206: more than 200 steps "
+	    "(the limit)") == 0, "%d steps: %s", LESSON_STEPS_MAX + 1, err);
+	lesson_free(l);
+	strbuf_free(&b);
+
+	/* a bad number in a block reports its row's own line */
+	strbuf_printf(&b, "id: b\ntitle: B\nloss: bce-logits\nstep: one\n"
+	    "input: <<<\n1, 2\n\n3, 4\n5, x\n>>>\ntarget: 1, 0\n");
+	l = lesson_parse("b.lesson", b.p, b.len, err, sizeof err);
+	tap_ok(l == NULL && strcmp(err, "b.lesson:9: bad number 'x' in "
+	    "input") == 0, "a block's bad number on its line: %s", err);
+	lesson_free(l);
+	strbuf_free(&b);
+}
+
 int
 main(void)
 {
@@ -1414,5 +1531,6 @@ main(void)
 	test_render();
 	test_catalog();
 	test_write();
+	test_hardening();
 	return tap_done();
 }

@@ -11,6 +11,9 @@
  * loss_eval's gradient of the reduced loss; the pitfall floors against
  * closed forms and torch; and the `losslab plot` command plot_req_args()
  * writes draws the same text plot as the request.
+ *
+ * gnuplot's output: the checks of PNG, SVG, PDF, sixel and text that
+ * everything gnuplot writes passes before it is kept.
  */
 #include "config.h"
 
@@ -1238,6 +1241,348 @@ test_cells_dumb(void)
 	cell_step_free(&st);
 }
 
+/*
+ * What gnuplot writes is checked before it is kept (plot_check_*): a valid
+ * file of each format passes; every proper prefix of a PNG and each of its
+ * bytes changed fail; each malformed SVG, PDF, sixel image and text fails
+ * with a message that names gnuplot and the fault; text loses its controls.
+ */
+static const char tiny_png[] =
+	"\x89\x50\x4e\x47\x0d\x0a\x1a\x0a\x00\x00\x00\x0d\x49\x48\x44\x52"
+	"\x00\x00\x00\x02\x00\x00\x00\x01\x08\x02\x00\x00\x00\x7b\x40\xe8"
+	"\xdd\x00\x00\x00\x0d\x49\x44\x41\x54\x78\x9c\x63\xf8\xcf\x00\x04"
+	"\xff\x01\x07\x00\x01\xff\xe2\x23\x9e\x59\x00\x00\x00\x00\x49\x45"
+	"\x4e\x44\xae\x42\x60\x82";
+#define TINY_PNG_LEN	70
+
+static void
+test_check_png(void)
+{
+	char		buf[TINY_PNG_LEN + 8];
+	struct err	e;
+	size_t		n, bad = 0, worded = 0;
+
+	tap_ok(plot_check_png(tiny_png, TINY_PNG_LEN, &e) == 0,
+	    "check png: a 2x1 PNG passes");
+	for (n = 0; n < TINY_PNG_LEN; n++) {
+		if (plot_check_png(tiny_png, n, &e) == 0)
+			bad++;
+		else if (strncmp(e.msg, "gnuplot wrote an invalid PNG (", 30)
+		    == 0)
+			worded++;
+	}
+	tap_ok(bad == 0 && worded == TINY_PNG_LEN, "check png: each of its "
+	    "%d proper prefixes fails, as 'gnuplot wrote an invalid PNG "
+	    "(...)' (%zu pass)", TINY_PNG_LEN, bad);
+	bad = 0;
+	for (n = 0; n < TINY_PNG_LEN; n++) {
+		memcpy(buf, tiny_png, TINY_PNG_LEN);
+		buf[n] ^= 0x01;
+		if (plot_check_png(buf, TINY_PNG_LEN, &e) == 0)
+			bad++;
+	}
+	tap_ok(bad == 0, "check png: each of its bytes changed fails (%zu "
+	    "pass)", bad);
+	tap_ok(plot_check_png(tiny_png, 8 + 25 + 25, &e) == -1 &&
+	    strcmp(e.msg, "gnuplot wrote an invalid PNG (no IEND chunk)") == 0,
+	    "check png: cut after IDAT: %s", e.msg);
+	tap_ok(plot_check_png(tiny_png, 40, &e) == -1 &&
+	    strstr(e.msg, "(truncated after chunk IHDR)") != NULL,
+	    "check png: cut inside the IDAT header: %s", e.msg);
+	tap_ok(plot_check_png(tiny_png, 50, &e) == -1 &&
+	    strstr(e.msg, "(truncated in chunk IDAT)") != NULL,
+	    "check png: cut inside IDAT: %s", e.msg);
+	memcpy(buf, tiny_png, TINY_PNG_LEN);
+	memcpy(buf + TINY_PNG_LEN, "junk", 4);
+	tap_ok(plot_check_png(buf, TINY_PNG_LEN + 4, &e) == -1 &&
+	    strstr(e.msg, "(data after IEND)") != NULL,
+	    "check png: bytes after IEND: %s", e.msg);
+	tap_ok(plot_check_png("garbage\n", 8, &e) == -1 &&
+	    strstr(e.msg, "(no PNG signature)") != NULL,
+	    "check png: garbage: %s", e.msg);
+	tap_ok(plot_check_png(tiny_png, 8, &e) == -1,
+	    "check png: the signature alone (%s)", e.msg);
+	/* the signature, then IEND first */
+	memcpy(buf, tiny_png, 8);
+	memcpy(buf + 8, tiny_png + TINY_PNG_LEN - 12, 12);
+	tap_ok(plot_check_png(buf, 20, &e) == -1 &&
+	    strstr(e.msg, "(the first chunk is not IHDR)") != NULL,
+	    "check png: no IHDR: %s", e.msg);
+}
+
+/* Whether plot_check_svg refuses doc with a message holding want. */
+static int
+svg_refused(const char *doc, const char *want)
+{
+	struct err	e;
+
+	if (plot_check_svg(doc, strlen(doc), &e) == 0) {
+		tap_diag("accepted: %s", doc);
+		return (0);
+	}
+	if (strncmp(e.msg, "gnuplot wrote an invalid SVG (line ", 35) != 0 ||
+	    strstr(e.msg, want) == NULL) {
+		tap_diag("%s: %s", doc, e.msg);
+		return (0);
+	}
+	return (1);
+}
+
+/* "<svg><g>...</g></svg>", depth elements nested; NULL: no memory. */
+static char *
+svg_deep(size_t depth)
+{
+	char	*doc, *p;
+	size_t	 i;
+
+	if ((p = doc = malloc(depth * 7 + 16)) == NULL)
+		return (NULL);
+	p += sprintf(p, "<svg>");
+	for (i = 1; i < depth; i++)
+		p += sprintf(p, "<g>");
+	for (i = 1; i < depth; i++)
+		p += sprintf(p, "</g>");
+	sprintf(p, "</svg>");
+	return (doc);
+}
+
+static void
+test_check_svg(void)
+{
+	static const char *const good[] = {
+		"<svg/>",
+		"<svg></svg>\n",
+		"\xef\xbb\xbf<svg />",
+		("<?xml version=\"1.0\" encoding=\"utf-8\"  "
+		"standalone=\"no\"?>\n"
+		"<!DOCTYPE svg PUBLIC \"-//W3C//DTD SVG 1.1//EN\"\n"
+		" \"http://www.w3.org/Graphics/SVG/1.1/DTD/svg11.dtd\">\n"
+		"<!-- a comment -->\n<svg \n width=\"960\" height=\"540\"\n"
+		" xmlns:xlink=\"http://www.w3.org/1999/xlink\"\n>\n"
+		"<title>Gnuplot</title>\n<g id='gnuplot_canvas'>\n"
+		"\t<text x = \"1\">a &lt; b &amp;&#945;&#x3b1; &quot;\xe4\xba"
+		"\xa4\xe5\x8f\x89\xe7\x86\xb5 '</text>\n"
+		"<script type=\"text/ecmascript\"><![CDATA[ if (a < b && c) "
+		"{} ]]></script>\n<?gnuplot pi?>\n</g>\n</svg>\n\n"),
+		("<!DOCTYPE svg [ <!ENTITY e \"x>\"> <!-- ] > --> ]>"
+		"<svg a=\"&e;\"></svg>"),
+		"<svg><g/><g></g ></svg><!-- after --><?pi after?>",
+	};
+	char		*deep;
+	struct err	 e;
+	size_t		 i, n, bad = 0;
+	const char	*doc = good[3];
+
+	for (i = 0; i < sizeof good / sizeof good[0]; i++) {
+		if (!tap_ok(plot_check_svg(good[i], strlen(good[i]), &e) == 0,
+		    "check svg: well-formed %zu passes", i))
+			tap_diag("%s", e.msg);
+	}
+	tap_ok(svg_refused("garbage\n", "line 1: text outside the <svg>"),
+	    "check svg: garbage");
+	tap_ok(svg_refused("", "no <svg> element"), "check svg: empty");
+	tap_ok(svg_refused("<?xml version=\"1.0\"?>\n<html></html>",
+	    "line 2: the root element is <html>, not <svg>"),
+	    "check svg: no svg root");
+	tap_ok(svg_refused("<svg><g></svg>", "</svg> closes no open element"),
+	    "check svg: unbalanced");
+	tap_ok(svg_refused("<svg>\n<g>\n<g></g>", "line 2: <g> is not closed"),
+	    "check svg: unclosed");
+	tap_ok(svg_refused("<svg></svg></g>", "</g> closes no open element"),
+	    "check svg: an end tag after the root");
+	tap_ok(svg_refused("<svg></svg><svg></svg>", "a second root element"),
+	    "check svg: two roots");
+	tap_ok(svg_refused("<svg></svg>x", "text outside the <svg>"),
+	    "check svg: text after the root");
+	tap_ok(svg_refused("<svg a=1></svg>", "without quotes"),
+	    "check svg: an unquoted attribute");
+	tap_ok(svg_refused("<svg a></svg>", "without '='"),
+	    "check svg: an attribute without a value");
+	tap_ok(svg_refused("<svg a=\"x\"b=\"y\"></svg>", "a bad attribute"),
+	    "check svg: attributes without a blank between");
+	tap_ok(svg_refused("<svg a=\"<\"></svg>", "a '<' in an attribute"),
+	    "check svg: '<' in an attribute value");
+	tap_ok(svg_refused("<svg a=\"x>", "unterminated attribute"),
+	    "check svg: an unterminated attribute value");
+	tap_ok(svg_refused("<svg>a & b</svg>", "starts no reference"),
+	    "check svg: a bare '&'");
+	tap_ok(svg_refused("<svg>&amp</svg>", "without ';'"),
+	    "check svg: a reference without ';'");
+	tap_ok(svg_refused("<svg>&#xg;</svg>", "bad character reference"),
+	    "check svg: a bad character reference");
+	tap_ok(svg_refused("<svg><!-- a -- b --></svg>", "a bad comment"),
+	    "check svg: '--' inside a comment");
+	tap_ok(svg_refused("<svg><!-- open</svg>", "a bad comment"),
+	    "check svg: an unterminated comment");
+	tap_ok(svg_refused("<![CDATA[x]]><svg/>", "a bad CDATA"),
+	    "check svg: CDATA outside the root");
+	tap_ok(svg_refused("<svg><![CDATA[x</svg>", "a bad CDATA"),
+	    "check svg: an unterminated CDATA section");
+	tap_ok(svg_refused("<svg><?pi</svg>", "processing instruction"),
+	    "check svg: an unterminated processing instruction");
+	tap_ok(svg_refused("<svg/><!DOCTYPE svg>", "misplaced <!DOCTYPE"),
+	    "check svg: a DOCTYPE after the root");
+	tap_ok(svg_refused("<!DOCTYPE svg \"x>", "unterminated <!DOCTYPE"),
+	    "check svg: an unterminated DOCTYPE");
+	tap_ok(svg_refused("<svg>< g/></svg>", "starts no element"),
+	    "check svg: '< g'");
+	tap_ok(svg_refused("<svg><g", "ends inside <g>"),
+	    "check svg: cut inside a tag");
+	tap_ok(svg_refused("<svg>&nbsp;</svg>", "an undeclared entity &nbsp;"),
+	    "check svg: an entity no DOCTYPE declares");
+	tap_ok(svg_refused("<svg>&#x4;</svg>", "a bad character reference"),
+	    "check svg: a reference to a control character");
+	tap_ok(svg_refused("<svg>&#1114112;</svg>", "a bad character "
+	    "reference"), "check svg: a reference beyond U+10FFFF");
+	tap_ok(svg_refused("<svg>a ]]> b</svg>", "']]>' outside CDATA"),
+	    "check svg: ']]>' in text");
+	tap_ok(svg_refused("<?xml versin=\"1.0\"?><svg/>", "a bad XML "
+	    "declaration"), "check svg: an XML declaration without version");
+	tap_ok(svg_refused("<?xml version=\"1.0\" standalone='maybe'?><svg/>",
+	    "a bad XML declaration"), "check svg: standalone='maybe'");
+	tap_ok(svg_refused(" <?xml version=\"1.0\"?><svg/>", "a bad XML "
+	    "declaration"), "check svg: an XML declaration after a blank");
+	tap_ok(svg_refused("<svg><?p>q?></svg>", "processing instruction"),
+	    "check svg: '<?p>'");
+	tap_ok(svg_refused("<svg x=\"1\" y=\"2\" x='3'/>", "attribute x twice "
+	    "in <svg>"), "check svg: an attribute twice");
+	if ((deep = malloc(300 * 8 + 16)) != NULL) {
+		n = (size_t)sprintf(deep, "<svg");
+		for (i = 0; i < 257; i++)
+			n += (size_t)sprintf(deep + n, " a%zu=''", i);
+		sprintf(deep + n, "/>");
+		tap_ok(svg_refused(deep, "more than 256 attributes in <svg>"),
+		    "check svg: 257 attributes");
+		deep[strlen(deep) - 9] = '\0';
+		strcat(deep, "/>");
+		tap_ok(plot_check_svg(deep, strlen(deep), &e) == 0,
+		    "check svg: 256 attributes pass");
+		free(deep);
+	}
+	tap_ok(svg_refused("<svg>\x1b[31m</svg>", "control character 0x1b"),
+	    "check svg: an escape");
+	tap_ok(svg_refused("<svg>\xc2\x9b</svg>", "not UTF-8 text"),
+	    "check svg: a C1 control");
+	tap_ok(svg_refused("<svg>\xff</svg>", "not UTF-8 text"),
+	    "check svg: a byte that is not UTF-8");
+	/* every cut before the root's end tag ends fails */
+	n = strstr(doc, "</svg>") - doc + 5;
+	for (i = 0; i < n; i++)
+		if (plot_check_svg(doc, i, &e) == 0)
+			bad++;
+	tap_ok(bad == 0, "check svg: each of %zu cuts before '</svg>' ends "
+	    "fails (%zu pass)", n, bad);
+	/* nesting: 1024 deep is fine, 1025 is not */
+	deep = svg_deep(1024);
+	tap_ok(deep != NULL && plot_check_svg(deep, strlen(deep), &e) == 0,
+	    "check svg: elements nested 1024 deep pass");
+	free(deep);
+	deep = svg_deep(1025);
+	tap_ok(deep != NULL && svg_refused(deep, "nested over 1024 deep"),
+	    "check svg: 1025 deep fail");
+	free(deep);
+	/* many elements: one pass */
+	n = 200000;
+	if ((deep = malloc(n * 7 + 12)) != NULL) {
+		memcpy(deep, "<svg>", 5);
+		for (i = 0; i < n; i++)
+			memcpy(deep + 5 + 7 * i, "<g></g>", 7);
+		memcpy(deep + 5 + 7 * n, "</svg>", 7);
+		tap_ok(plot_check_svg(deep, strlen(deep), &e) == 0,
+		    "check svg: %zu elements pass", n);
+		free(deep);
+	}
+}
+
+static void
+test_check_pdf_sixel(void)
+{
+	static const char	pdf[] = "%PDF-1.5\n%\xb5\xed\n1 0 obj\n<< >>\n"
+				    "endobj\nstartxref\n9\n%%EOF\n";
+	struct err		e;
+
+	tap_ok(plot_check_pdf(pdf, sizeof pdf - 1, &e) == 0,
+	    "check pdf: header and trailer pass");
+	tap_ok(plot_check_pdf(pdf, sizeof pdf - 2, &e) == 0,
+	    "check pdf: no line end after %%%%EOF passes");
+	tap_ok(plot_check_pdf(pdf, sizeof pdf - 4, &e) == -1 &&
+	    strcmp(e.msg, "gnuplot wrote an invalid PDF (no %%EOF trailer)")
+	    == 0, "check pdf: cut before the end: %s", e.msg);
+	tap_ok(plot_check_pdf(pdf + 1, sizeof pdf - 2, &e) == -1 &&
+	    strcmp(e.msg, "gnuplot wrote an invalid PDF (no %PDF- header)")
+	    == 0, "check pdf: no header: %s", e.msg);
+	tap_ok(plot_check_pdf("garbage\n", 8, &e) == -1,
+	    "check pdf: garbage: %s", e.msg);
+	tap_ok(plot_check_pdf("%PDF-%%EOF", 10, &e) == 0,
+	    "check pdf: header and trailer alone pass");
+	tap_ok(plot_check_pdf("%PDF-%EOF", 9, &e) == -1,
+	    "check pdf: header and trailer overlapping fail: %s", e.msg);
+
+#define SIX(s)	plot_check_sixel(s, sizeof s - 1, &e)
+	tap_ok(SIX("\033Pq\"1;1;2;1\n#0;2;0;0;0#0~~-\n\033\\") == 0,
+	    "check sixel: ESC P q ... ESC \\ passes");
+	tap_ok(SIX("\033P0;0;8q#1~\033\\\r\n") == 0,
+	    "check sixel: with parameters, a line end after it");
+	tap_ok(SIX("\033Pq#0~~") == -1 && strstr(e.msg, "no ESC \\ at its "
+	    "end"), "check sixel: unterminated: %s", e.msg);
+	tap_ok(SIX("\033Pq#0~~\033") == -1 && strstr(e.msg, "no ESC \\"),
+	    "check sixel: a lone ESC at the end: %s", e.msg);
+	tap_ok(SIX("\033P1p#0~~\033\\") == -1 && strstr(e.msg, "no 'q'"),
+	    "check sixel: no q: %s", e.msg);
+	tap_ok(SIX("Pq#0~~\033\\") == -1 && strstr(e.msg, "ESC P"),
+	    "check sixel: no ESC P: %s", e.msg);
+	tap_ok(SIX("\033Pq#0\033]0;title\007~\033\\") == -1,
+	    "check sixel: another escape inside: %s", e.msg);
+	tap_ok(SIX("\033Pq#0\x9b~\033\\") == -1 && strstr(e.msg,
+	    "byte 0x9b"), "check sixel: an 8-bit byte inside: %s", e.msg);
+	tap_ok(SIX("\033Pq~\033\\\033[2J") == -1 && strstr(e.msg,
+	    "data after"), "check sixel: an escape after it: %s", e.msg);
+	tap_ok(SIX("") == -1, "check sixel: empty: %s", e.msg);
+#undef SIX
+}
+
+/* plot_check_text on s: 0 and the cleaned text in out, or -1. */
+static int
+text_cleaned(const char *s, char *out, size_t outlen, struct err *e)
+{
+	size_t	n = strlen(s);
+
+	snprintf(out, outlen, "%s", s);
+	if (plot_check_text(out, &n, e) == -1)
+		return (-1);
+	out[n] = '\0';
+	return (0);
+}
+
+static void
+test_check_text(void)
+{
+	char		out[256];
+	struct err	e;
+
+	tap_ok(text_cleaned("\f  +---+\n  |\xe4\xba\xa4 |\n", out,
+	    sizeof out, &e) == 0 && strcmp(out, "  +---+\n  |\xe4\xba\xa4 |\n")
+	    == 0, "check text: the leading form feed goes, UTF-8 stays");
+	tap_ok(text_cleaned("a\033[31mb\033[0m\tc\rd\x7f\n", out, sizeof out,
+	    &e) == 0 && strcmp(out, "a[31mb[0mcd\n") == 0,
+	    "check text: escapes, tabs, CR and DEL go ('%s')", out);
+	tap_ok(text_cleaned("a\xc2\x9b" "31mb\xc2\x85" "c\xc2\xa0", out,
+	    sizeof out, &e) == 0 && strcmp(out, "a31mbc\xc2\xa0") == 0,
+	    "check text: C1 controls (CSI, NEL) go, U+00A0 stays");
+	tap_ok(text_cleaned("ok\nbad \x9b" "31m\n", out, sizeof out,
+	    &e) == -1 &&
+	    strcmp(e.msg, "gnuplot wrote text that is not UTF-8 (byte 0x9b "
+	    "on line 2)") == 0, "check text: a raw C1 byte: %s", e.msg);
+	tap_ok(text_cleaned("\xff", out, sizeof out, &e) == -1,
+	    "check text: 0xff: %s", e.msg);
+	tap_ok(text_cleaned("\xc0\x80", out, sizeof out, &e) == -1,
+	    "check text: an overlong NUL: %s", e.msg);
+	tap_ok(text_cleaned("\xed\xa0\x80", out, sizeof out, &e) == -1,
+	    "check text: a surrogate: %s", e.msg);
+	tap_ok(text_cleaned("ab\xe4\xba", out, sizeof out, &e) == -1,
+	    "check text: a character cut at the end: %s", e.msg);
+}
+
 int
 main(void)
 {
@@ -1252,5 +1597,9 @@ main(void)
 	test_cells_floor();
 	test_cells_args();
 	test_cells_dumb();
+	test_check_png();
+	test_check_svg();
+	test_check_pdf_sixel();
+	test_check_text();
 	return (tap_done());
 }

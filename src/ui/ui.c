@@ -20,6 +20,9 @@
  * never blocks for more than UI_WAKE_MS anyway), restores the terminal and
  * returns 128 + the signal.  ui_done() is safe to call twice and is also
  * registered with atexit(), so every exit path leaves a sane terminal.
+ * The signals that kill at once (SIGQUIT from Ctrl-\, SIGSEGV and the other
+ * crashes) are term.c's: its handler puts the terminal back with
+ * async-signal-safe calls only and lets the signal end the process.
  */
 #include "config.h"
 
@@ -71,8 +74,12 @@ ui_init(const struct app_opts *app)
 #endif
 	/* newterm, not initscr: initscr exits the program on an unknown
 	   TERM, newterm returns NULL and lets us say so our way. */
-	if ((ui_term = term_usable()) != TERM_OK ||
-	    (ui_screen = newterm(NULL, stdout, stdin)) == NULL)
+	if ((ui_term = term_usable()) != TERM_OK)
+		return -1;
+	/* the modes a fatal signal puts back: those from before curses */
+	if (term_save_modes(STDOUT_FILENO) == -1)
+		term_save_modes(STDIN_FILENO);
+	if ((ui_screen = newterm(NULL, stdout, stdin)) == NULL)
 		return -1;
 	set_term(ui_screen);
 	ui_active = 1;
@@ -113,6 +120,7 @@ ui_init(const struct app_opts *app)
 	sigaction(SIGINT, &sa, &ui_old_int);
 	sigaction(SIGTERM, &sa, &ui_old_term);
 	sigaction(SIGHUP, &sa, &ui_old_hup);
+	term_fatal_arm();
 	return 0;
 }
 
@@ -125,6 +133,7 @@ ui_done(void)
 	ui_active = 0;
 	curs_set(1);
 	endwin();
+	term_fatal_disarm();
 	delscreen(ui_screen);
 	ui_screen = NULL;
 	sigaction(SIGINT, &ui_old_int, NULL);
