@@ -217,34 +217,6 @@ pp_view(void)
 	    (now - pp.job_sent) / 1000 : 0);
 }
 
-/*
- * Whether buf (len bytes) is one sixel image and nothing else: ESC P,
- * parameters, q, printable sixel data and line ends, ESC \ -- so that
- * nothing gnuplot writes can reach the terminal as another control.
- */
-static int
-pp_sixel_ok(const char *buf, size_t len)
-{
-	size_t	i = 2;
-
-	while (len > 0 && (buf[len - 1] == '\n' || buf[len - 1] == '\r'))
-		len--;
-	if (len < 5 || buf[0] != '\033' || buf[1] != 'P' ||
-	    buf[len - 2] != '\033' || buf[len - 1] != '\\')
-		return 0;
-	while (i < len && (buf[i] == ';' || (buf[i] >= '0' && buf[i] <= '9')))
-		i++;
-	if (i >= len || buf[i] != 'q')
-		return 0;
-	for (i++; i < len - 2; i++) {
-		unsigned char	c = (unsigned char)buf[i];
-
-		if ((c < 0x20 || c > 0x7e) && c != '\n' && c != '\r')
-			return 0;
-	}
-	return 1;
-}
-
 /* The first line of gnuplot's stderr that says something, sanitised. */
 static void
 pp_err_line(const char *err, char *out, size_t len)
@@ -281,7 +253,8 @@ pp_take(const struct gnuplot_result *res)
 	memset(&e, 0, sizeof e);
 	pp.job.ok = 0;
 	if (pp.job.picture) {
-		if (res->outlen > 0 && pp_sixel_ok(res->out, res->outlen)) {
+		if (res->outlen > 0 && plot_check_sixel(res->out, res->outlen,
+		    &e) == 0) {
 			strbuf_add(&pp.job.six, res->out, res->outlen);
 			pp.job.ok = !pp.job.six.oom;
 		}

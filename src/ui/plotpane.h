@@ -21,8 +21,8 @@
  * picture is written to the terminal after each update that needs it (a
  * new picture, a move, a repaint), between a cursor save and restore; a
  * picture that must go is erased by a full repaint.  Only a sixel image
- * that passes plot_check_sixel-style checks (ESC P ... q, printable data,
- * ESC \) is ever written.
+ * that passes plot_check_sixel (ESC P ... q, printable data, ESC \) is
+ * ever written.
  */
 #ifndef LOSSLAB_UI_PLOTPANE_H
 #define LOSSLAB_UI_PLOTPANE_H
