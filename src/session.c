@@ -912,9 +912,27 @@ session_plot_kind(const struct step *s, enum plot_kind *k)
 	return 0;
 }
 
+static enum session_plot_state
+session_plot_at(const struct session *ss, struct plot_req *req,
+    struct curve_cells *cc, int reveal);
+
 enum session_plot_state
 session_plot(const struct session *ss, struct plot_req *req,
     struct curve_cells *cc)
+{
+	return session_plot_at(ss, req, cc, 0);
+}
+
+enum session_plot_state
+session_plot_revealed(const struct session *ss, struct plot_req *req,
+    struct curve_cells *cc)
+{
+	return session_plot_at(ss, req, cc, 1);
+}
+
+static enum session_plot_state
+session_plot_at(const struct session *ss, struct plot_req *req,
+    struct curve_cells *cc, int reveal)
 {
 	const struct session_step *sp = session_cur_const(ss);
 	const struct step	*s = &sp->st;
@@ -929,7 +947,7 @@ session_plot(const struct session *ss, struct plot_req *req,
 		return SESSION_PLOT_NONE;
 	plot_req_init(req, k);
 	session_quiz(ss, &q);
-	if (q.hidden)
+	if (q.hidden && !reveal)
 		return SESSION_PLOT_HIDDEN;
 	cc->pitfall = s->show_pitfall ? s->pitfall : PITFALL_NONE;
 	cc->loss = cc->pitfall != PITFALL_NONE ? pitfall_loss(cc->pitfall) :

@@ -259,6 +259,10 @@ enum session_plot_state {
  */
 enum session_plot_state session_plot(const struct session *ss,
 		    struct plot_req *req, struct curve_cells *cells);
+/* The same, also before a predict-first question is answered (never
+   SESSION_PLOT_HIDDEN): for the teacher's export of every plot. */
+enum session_plot_state session_plot_revealed(const struct session *ss,
+		    struct plot_req *req, struct curve_cells *cells);
 /* The value the tables show for the output element that input cell
    (r, c) feeds: elem of its sample or element (NaN if none); pitfall != 0:
    the pitfall's. */

@@ -463,17 +463,18 @@ fi
 if command -v gnuplot >/dev/null 2>&1; then
 	start 100 32 -- uitest
 	wait_for "L = mean of 3"
-	keys e
+	keys e p Enter
 	wait_for "plot written to"
-	ok $? "e exports the plot"
-	[ -s "$tmp/cwd/losslab-uitest-1.png" ]
-	ok $? "... to losslab-uitest-1.png in the current directory"
-	keys e
-	wait_for "losslab-uitest-1-2.png"
+	ok $? "e p Enter exports the plot as PNG (issue 13: the format, then the folder)"
+	[ -s "$tmp/cwd/losslab-uitest-step1.png" ]
+	ok $? "... to losslab-uitest-step1.png in the current directory"
+	keys e p Enter
+	wait_for "losslab-uitest-step1-2.png"
 	ok $? "a second export does not overwrite the first"
-	keys E
-	wait_for "losslab-uitest-1.svg"
-	ok $? "E exports SVG"
+	keys E s Enter
+	wait_for "plots written to $tmp/cwd"
+	[ -s "$tmp/cwd/losslab-uitest-step1.svg" ]
+	ok $? "E s Enter exports every plot as SVG"
 	keys Q Q
 	wait_exit
 else

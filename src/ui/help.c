@@ -54,7 +54,7 @@ static const struct {
 	{ "g",		N_("type a guess for a predict-first question (right within its tolerance, 10% unless the lesson says)") },
 	{ "v",		N_("reveal the hidden answer without guessing") },
 	{ "z",		N_("the plot on the whole screen, and back (z, q or Esc); nudges and steps go on under it") },
-	{ "e E",	N_("export the plot to PNG / SVG in the current directory") },
+	{ "e E",	N_("export this plot / every plot of the lesson: PNG, SVG or PDF, into a folder you choose; never over a file") },
 	{ "w",		N_("save this lesson with your edited values to your lesson directory, under a title you type; it is in the lesson list at once") },
 	{ "Ctrl-D Ctrl-U", N_("scroll the lesson down / up") },
 	{ NULL,		N_("On the lesson screen") },

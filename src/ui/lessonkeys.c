@@ -14,6 +14,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "export.h"
 #include "i18n.h"
 #include "lesson.h"
 #include "parse.h"
@@ -27,6 +28,8 @@
 #include "ui/plotpane.h"
 #include "ui/table.h"
 #include "ui/ui.h"
+
+static void	lv_export_commit(struct ui *, const char *);
 
 /* ---------------------------------------------------------------- keys -- */
 
@@ -236,6 +239,9 @@ lv_edit_commit(struct ui *u)
 			ui_message(u, ROLE_PITFALL, "%s", _("Not quite -- "
 			    "see the answer."));
 		return;
+	case LV_EDIT_EXPORT:
+		lv_export_commit(u, lv.ed.buf);
+		return;
 	case LV_EDIT_TITLE:
 		if (session_save(ss, lv.ed.buf, NULL, path, sizeof path, err,
 		    sizeof err) != 0) {
@@ -369,62 +375,149 @@ lv_tab(struct ui *u, struct lv_step *ls, int dir)
 	lv.follow = 1;
 }
 
-/* A unique file name in the current directory for an export. */
+/* e, E: ask for the format first (the next key), then the folder. */
 static void
-lv_export_path(const struct lv_lesson *L, const char *ext, char *buf,
-    size_t len)
-{
-	struct stat	 sb;
-	const char	*id = L->lesson != NULL ? L->lesson->id : "bench";
-	size_t		 step = L->live ? L->ss.cur + 1 : 1;
-	int		 i;
-
-	snprintf(buf, len, "losslab-%s-%zu.%s", id, step, ext);
-	for (i = 2; i < 1000 && stat(buf, &sb) == 0; i++)
-		snprintf(buf, len, "losslab-%s-%zu-%d.%s", id, step, i, ext);
-}
-
-static void
-lv_export(struct ui *u, int svg)
+lv_export_begin(struct ui *u, int all)
 {
 	struct lv_lesson	*L = lessonview_lesson();
-	struct plot_req		 req;
-	struct curve_cells	 cells;
-	char			 path[512], cwd[1024];
-	struct err		 e;
 
 	if (L == NULL || !L->live) {
 		ui_message(u, ROLE_ERROR, "%s", _("this step has no plot to "
 		    "export"));
 		return;
 	}
-	switch (session_plot(&L->ss, &req, &cells)) {
-	case SESSION_PLOT_OK:
-		break;
-	case SESSION_PLOT_HIDDEN:
-		ui_message(u, ROLE_LABEL, "%s", _("the plot appears once you "
-		    "have answered"));
-		return;
-	default:
-		ui_message(u, ROLE_ERROR, "%s", _("this step has no plot to "
-		    "export"));
-		return;
-	}
-	req.lang = u->lang;
 	if (!plot_available()) {
 		ui_message(u, ROLE_ERROR, "%s", _("gnuplot is not installed "
 		    "(install gnuplot-nox)"));
 		return;
 	}
-	lv_export_path(L, svg ? "svg" : "png", path, sizeof path);
-	memset(&e, 0, sizeof e);
-	if (plot_export(&req, path, 0, 0, &e) == -1) {
-		ui_message(u, ROLE_ERROR, _("%s: %s"), _("export failed"), e.msg);
+	lv.export_ask = all ? 2 : 1;
+	ui_message(u, ROLE_QUESTION, "%s", all ?
+	    _("export every plot of the lesson as: p PNG   s SVG   d PDF   "
+	    "(Esc: cancel)") :
+	    _("export this plot as: p PNG   s SVG   d PDF   (Esc: cancel)"));
+}
+
+/* The key after e or E: the format, then the folder is asked for. */
+static void
+lv_export_format(struct ui *u, int key)
+{
+	char	cwd[1024];
+	int	all = lv.export_ask == 2;
+
+	lv.export_ask = 0;
+	switch (key) {
+	case 'p': case 'P':
+		lv.export_fmt = PLOT_FORMAT_PNG;
+		break;
+	case 's': case 'S':
+		lv.export_fmt = PLOT_FORMAT_SVG;
+		break;
+	case 'd': case 'D':
+		lv.export_fmt = PLOT_FORMAT_PDF;
+		break;
+	default:
+		ui_message(u, ROLE_LABEL, "%s", _("nothing exported"));
 		return;
 	}
-	if (getcwd(cwd, sizeof cwd) == NULL)
-		snprintf(cwd, sizeof cwd, ".");
-	ui_message(u, ROLE_CORRECT, _("plot written to %s/%s"), cwd, path);
+	if (lv.export_dir[0] == '\0') {
+		if (getcwd(cwd, sizeof cwd) == NULL)
+			snprintf(cwd, sizeof cwd, ".");
+		snprintf(lv.export_dir, sizeof lv.export_dir, "%s", cwd);
+	}
+	lv.export_all = all;
+	lv.editing = LV_EDIT_EXPORT;
+	edit_begin(&lv.ed, _("into the folder:"), lv.export_dir);
+}
+
+/* Export the plot of step i (the current one, or every one for E) into
+   dir; 1 written, 0 no plot there, -1 an error (message given). */
+static int
+lv_export_step(struct ui *u, struct lv_lesson *L, size_t i, const char *dir,
+    char *path, size_t pathlen)
+{
+	struct plot_req		 req;
+	struct curve_cells	 cells;
+	struct err		 e;
+	char			 base[256];
+	const char		*id = L->lesson != NULL ? L->lesson->id : "bench";
+	enum session_plot_state	 st;
+
+	memset(&e, 0, sizeof e);
+	if (i != L->ss.cur && session_goto(&L->ss, i, &e) != 0) {
+		ui_message(u, ROLE_ERROR, "%s", e.msg);
+		return -1;
+	}
+	st = lv.export_all ? session_plot_revealed(&L->ss, &req, &cells) :
+	    session_plot(&L->ss, &req, &cells);
+	if (st == SESSION_PLOT_HIDDEN) {
+		ui_message(u, ROLE_LABEL, "%s", _("the plot appears once you "
+		    "have answered"));
+		return -1;
+	}
+	if (st != SESSION_PLOT_OK)
+		return 0;
+	req.lang = u->lang;
+	snprintf(base, sizeof base, "losslab-%s-step%zu", id, i + 1);
+	if (export_plot(&req, (enum plot_format)lv.export_fmt, dir, base,
+	    path, pathlen, &e) == -1) {
+		ui_message(u, ROLE_ERROR, _("%s: %s"), _("export failed"), e.msg);
+		return -1;
+	}
+	return 1;
+}
+
+/* Enter on the folder: write the plot, or every plot, never over a
+   file; say where. */
+static void
+lv_export_commit(struct ui *u, const char *dir)
+{
+	struct lv_lesson	*L = lessonview_lesson();
+	char			 path[4096], first[4096];
+	size_t			 i, cur, n = 0;
+	int			 r = 0;
+
+	if (L == NULL || !L->live)
+		return;
+	if (dir[0] == '\0')
+		dir = ".";
+	snprintf(lv.export_dir, sizeof lv.export_dir, "%s", dir);
+	if (!lv.export_all) {
+		if (lv_export_step(u, L, L->ss.cur, dir, path,
+		    sizeof path) == 1)
+			ui_message(u, ROLE_CORRECT, _("plot written to %s"),
+			    path);
+		else if (u->msg[0] == '\0')
+			ui_message(u, ROLE_ERROR, "%s", _("this step has no "
+			    "plot to export"));
+		return;
+	}
+	cur = L->ss.cur;
+	first[0] = '\0';
+	for (i = 0; i < L->ss.nsteps; i++) {
+		r = lv_export_step(u, L, i, dir, path, sizeof path);
+		if (r == -1)
+			break;
+		if (r == 1 && n++ == 0)
+			snprintf(first, sizeof first, "%s", path);
+	}
+	if (L->ss.cur != cur) {
+		struct err	e;
+
+		memset(&e, 0, sizeof e);
+		(void)session_goto(&L->ss, cur, &e);
+	}
+	if (r != -1 || n > 0) {
+		if (n == 0)
+			ui_message(u, ROLE_LABEL, "%s", _("no step of this "
+			    "lesson has a plot"));
+		else if (n == 1)
+			ui_message(u, ROLE_CORRECT, _("1 plot written: %s"),
+			    first);
+		else
+			ui_message(u, ROLE_CORRECT, _("%zu plots written to "
+			    "%s (the first %s)"), n, dir, first);
+	}
 }
 
 /* w: ask for the title of the copy, proposing one. */
@@ -659,11 +752,16 @@ lessonkeys_lesson(struct ui *u, int key)
 		case EDIT_CANCEL:
 			ui_message(u, ROLE_LABEL, "%s",
 			    lv.editing == LV_EDIT_TITLE ? _("not saved") :
+			    lv.editing == LV_EDIT_EXPORT ? _("nothing exported") :
 			    _("edit cancelled"));
 			break;
 		default:
 			break;
 		}
+		return UI_STAY;
+	}
+	if (lv.export_ask) {
+		lv_export_format(u, key);
 		return UI_STAY;
 	}
 	if (lv.auto_on && lv_autoplay_key(u, key))
@@ -803,7 +901,7 @@ lessonkeys_lesson(struct ui *u, int key)
 	}
 	case 'e':
 	case 'E':
-		lv_export(u, key == 'E');
+		lv_export_begin(u, key == 'E');
 		break;
 	case 'w':
 		lv_write(u);

@@ -50,7 +50,8 @@ enum lv_editing {
 	LV_EDIT_CELL,
 	LV_EDIT_OPTION,
 	LV_EDIT_GUESS,
-	LV_EDIT_TITLE
+	LV_EDIT_TITLE,
+	LV_EDIT_EXPORT		/* the folder of an export */
 };
 
 /* A place on the screen a click means something for (recorded by the
@@ -99,6 +100,11 @@ struct lv_state {
 	struct timespec	 next_auto;	/* autoplay: when to step */
 	int		 auto_on;
 	int		 auto_paused;	/* Space paused it */
+	int		 export_ask;	/* e or E asked for the format: 0 none,
+					   1 this plot, 2 every plot */
+	int		 export_all;	/* the folder is asked for E */
+	int		 export_fmt;	/* enum plot_format chosen */
+	char		 export_dir[1024]; /* the last folder (else .) */
 };
 
 extern struct lv_state lv;
