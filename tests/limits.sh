@@ -2,11 +2,11 @@
 # limits.sh -- the value syntax's documented limits (man/losslab.1, LIMITS)
 # and its linear-time parser: an @FILE or standard input over 64 MiB and a
 # value of more than 2^24 numbers are one clear `losslab:` line and exit 2;
-# 300000 values one per line parse in well under a second (the old parser
-# scanned every value to the end of the text: about 70 s).  The time bound
-# is 30 times what is needed, so that it does not fail on a slow machine
-# and does fail on a quadratic parser.  The lesson file's limits are tested
-# by tests/lessons.sh; tests/bench-parse.sh measures the times (not a test).
+# 300000 values one per line give the same result as one line (the old
+# parser scanned every value to the end of the text: about 70 s).  The
+# 120 s bounds only guard against a hang (an ASan build is slow); speed is
+# not tested here: tests/bench-parse.sh measures it.  The lesson file's
+# limits are tested by tests/lessons.sh.
 . "$top_srcdir/tests/tap.sh"
 
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/losslab-limits.XXXXXX") || exit 1
