@@ -109,3 +109,21 @@ activation_log_softmax(const double *x, double *out, size_t n)
 	for (i = 0; i < n; i++)
 		out[i] = x[i] - m - ls;
 }
+
+/* e_i = exp(x_i - m), the sum returned: log_softmax's first half. */
+double
+activation_softmax_parts(const double *x, double *e, size_t n, double *m)
+{
+	double	s = 0.0;
+	size_t	i;
+
+	*m = -INFINITY;
+	if (n == 0)
+		return 0.0;
+	*m = row_max(x, n);
+	for (i = 0; i < n; i++) {
+		e[i] = exp(x[i] - *m);
+		s += e[i];
+	}
+	return s;
+}

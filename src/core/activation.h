@@ -20,5 +20,14 @@ double	 activation_logsumexp(const double *x, size_t n);
 void	 activation_softmax(const double *x, double *out, size_t n);
 /* log_softmax_i = x_i - m - log sum_j exp(x_j - m). */
 void	 activation_log_softmax(const double *x, double *out, size_t n);
+/*
+ * The pieces both share, for callers that need the loss and its gradient
+ * from one exp per entry: writes e_i = exp(x_i - m) into e (e may equal x
+ * only if x is not needed after), sets *m to the row maximum and returns
+ * the sum of e.  log_softmax_i is then x_i - *m - log(sum), bit for bit
+ * activation_log_softmax's.  n == 0 returns 0 with *m = -inf.
+ */
+double	 activation_softmax_parts(const double *x, double *e, size_t n,
+	    double *m);
 
 #endif

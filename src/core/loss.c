@@ -558,6 +558,13 @@ loss_bce(const struct mat *x, const struct mat *t, const struct loss_opts *o,
  *   l *= w
  * log(1 + tiny) rounds tiny losses to 0 exactly as torch does (BCEWL(40, 1)
  * = 0).  Backward: (s(x) - y) g w, or ((pw y + 1 - y) s(x) - pw y) g w.
+ *
+ * One exp per element: exp(-m) and exp(-x - m) are 1 and z = exp(-|x|) in
+ * some order (m = 0 for x >= 0, m = -x otherwise), so the sum is 1 + z,
+ * bit for bit torch's; log(1 + z) is kept rather than log1p(z) because it is
+ * what torch computes (log1p would give 4e-18 where torch gives 0).  s(x)
+ * comes from the same z: 1 / (1 + z) for x >= 0 (torch's 1 / (1 + exp(-x))
+ * exactly), z / (1 + z) for x < 0 (within an ulp of it).
  * Shared with focal (which passes w = pw = NULL).
  */
 static double
@@ -582,6 +589,23 @@ bcewl_grad(double x, double y, const double *pw, double g)
 	return ((tt + 1.0 - y) * activation_sigmoid(x) - tt) * g;
 }
 
+/* Value and gradient (scaled by g) of one element, with one exp. */
+static inline double
+bcewl_both(double x, double y, const double *pw, double g, double *grad)
+{
+	double	m = fmax(-x, 0.0), z = exp(-fabs(x)), l1 = log(1.0 + z);
+	double	s = x >= 0 ? 1.0 / (1.0 + z) : z / (1.0 + z), lw, tt;
+
+	if (pw == NULL) {
+		*grad = (s - y) * g;
+		return ((1.0 - y) * x + m) + l1;
+	}
+	tt = *pw * y;
+	*grad = ((tt + 1.0 - y) * s - tt) * g;
+	lw = (*pw - 1.0) * y + 1.0;
+	return (1.0 - y) * x + lw * (l1 + m);
+}
+
 static int
 loss_bce_logits(const struct mat *x, const struct mat *t,
     const struct loss_opts *o, struct loss_result *r, struct err *e)
@@ -604,6 +628,14 @@ loss_bce_logits(const struct mat *x, const struct mat *t,
 	if (alloc_result(r, &sx, x, e) != 0)
 		return -1;
 	gs = grad_scale(o->reduction, (double)n);
+	if (o->pos_weight == NULL && o->weight == NULL) {
+		/* The common case, one flat pass. */
+		for (i = 0; i < n; i++)
+			r->elem.v[i] = bcewl_both(x->v[i], t->v[i], NULL, gs,
+			    &r->grad.v[i]);
+		reduce_elem(r, o->reduction, (double)n);
+		return 0;
+	}
 	for (i = 0; i < sx.rows; i++) {
 		for (j = 0; j < sx.cols; j++) {
 			pwp = NULL;
@@ -611,9 +643,8 @@ loss_bce_logits(const struct mat *x, const struct mat *t,
 				pw = bget(o->pos_weight, i, j);
 				pwp = &pw;
 			}
-			l = bcewl_value(MAT_AT(x, i, j), MAT_AT(t, i, j), pwp);
-			d = bcewl_grad(MAT_AT(x, i, j), MAT_AT(t, i, j), pwp,
-			    gs);
+			l = bcewl_both(MAT_AT(x, i, j), MAT_AT(t, i, j), pwp,
+			    gs, &d);
 			if (o->weight != NULL) {
 				l *= bget(o->weight, i, j);
 				d *= bget(o->weight, i, j);
@@ -642,6 +673,70 @@ log_softmax_backward(const double *logp, double *gl, size_t C)
 		s += gl[j];
 	for (j = 0; j < C; j++)
 		gl[j] = gl[j] - exp(logp[j]) * s;
+}
+
+/*
+ * CrossEntropyLoss with class indices and no label smoothing, the common
+ * case, in one pass over the logits and one exp per logit (loss_index below
+ * does the general case with two).  The same formulas as loss_index:
+ *   D = sum of w[y_n] over non-ignored n (known from the targets alone, so
+ *       the gradient scale is known before the logits are read),
+ *   l_n = -w[y_n] logp[n, y_n],  logp = x - m - log S,  S = sum_c exp(x_c - m)
+ *   dx_c = 0 - p_c s  (c != y_n),  dx_y = s - exp(logp_y) s,  s = w[y_n] g
+ * where g = -1/D (mean) or -1 (sum, none).  p_c = exp(x_c - m) (1/S) comes
+ * from the exp already taken for S; only the target class, where the
+ * gradient is a difference that cancels as p_y -> 1, takes torch's
+ * exp(logp_y).  An ignored row has s = 0, so its gradient is 0 - p_c 0: 0,
+ * or NaN where the row has a NaN, as in torch.
+ */
+static int
+loss_ce_index_fast(const struct mat *x, const struct mat *t,
+    const struct loss_opts *o, struct loss_result *r)
+{
+	size_t	 N = x->ndim == 2 ? x->rows : 1, C = x->cols, n, c;
+	double	 D = 0.0, snll = 0.0, g, wy, m, S, inv, ly, sw, *gr;
+	const double *xr;
+	long	 y = 0;
+
+	for (n = 0; n < N; n++) {
+		to_index(t->v[n], &y);
+		if (y != o->ignore_index)
+			D += o->weight != NULL ? o->weight->v[y] : 1.0;
+	}
+	g = o->reduction == LOSS_REDUCTION_MEAN ? -(1.0 / D) : -1.0;
+	for (n = 0; n < N && C != 0; n++) {
+		xr = &MAT_AT(x, n, 0);
+		gr = &MAT_AT(&r->grad, n, 0);
+		to_index(t->v[n], &y);
+		S = activation_softmax_parts(xr, gr, C, &m);
+		inv = 1.0 / S;
+		if (y == o->ignore_index) {
+			MAT_AT(&r->elem, 0, n) = 0.0;
+			for (c = 0; c < C; c++)
+				gr[c] = 0.0 - (gr[c] * inv) * 0.0;
+			continue;
+		}
+		wy = o->weight != NULL ? o->weight->v[y] : 1.0;
+		ly = xr[y] - m - log(S);
+		MAT_AT(&r->elem, 0, n) = -wy * ly;
+		snll += -wy * ly;
+		sw = wy * g;
+		for (c = 0; c < C; c++)
+			gr[c] = 0.0 - (gr[c] * inv) * sw;
+		gr[y] = sw - exp(ly) * sw;
+	}
+	if (C == 0)
+		for (n = 0; n < N; n++)
+			MAT_AT(&r->elem, 0, n) = 0.0;
+	if (o->reduction == LOSS_REDUCTION_MEAN) {
+		r->denom = D;
+		r->value = snll / D;
+	} else {
+		r->denom = 1;
+		r->value = o->reduction == LOSS_REDUCTION_NONE ?
+		    mat_sum(&r->elem) : snll;
+	}
+	return 0;
 }
 
 /*
@@ -682,6 +777,8 @@ loss_index(enum loss_id id, const struct mat *x, const struct mat *t,
 		return -1;
 	r->index_target = 1;
 	r->elem_scalar = x->ndim == 1;
+	if (id == LOSS_CE && !smoothing)
+		return loss_ce_index_fast(x, t, o, r);
 
 	/* logp into r->grad (replaced by the gradient row by row below). */
 	for (n = 0; n < N && C != 0; n++) {
