@@ -30,6 +30,7 @@
 
 #include <math.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -1264,6 +1265,26 @@ loss_focal(const struct mat *x, const struct mat *t,
 
 /* --- dispatch ----------------------------------------------------------- */
 
+/* The options' checks every entry point makes first. */
+static int
+opts_check(enum loss_id id, const struct loss_opts *o, struct err *e)
+{
+	if ((int)o->reduction < 0 || o->reduction > LOSS_REDUCTION_BATCHMEAN)
+		return err_set(e, "unknown reduction");
+	if (o->reduction == LOSS_REDUCTION_BATCHMEAN && id != LOSS_KL_DIV)
+		return err_set(e, "batchmean is only valid for kl-div");
+	if (o->weight != NULL && !loss_has_option(id, "weight"))
+		return err_set(e, "%s takes no weight", loss_name(id));
+	if (o->pos_weight != NULL && !loss_has_option(id, "pos-weight"))
+		return err_set(e, "%s takes no pos_weight (only bce-logits "
+		    "does)", loss_name(id));
+	if (o->weight != NULL && !mat_ok(o->weight))
+		return err_set(e, "the weight must be a 1-D or 2-D array");
+	if (o->pos_weight != NULL && !mat_ok(o->pos_weight))
+		return err_set(e, "the pos_weight must be a 1-D or 2-D array");
+	return 0;
+}
+
 int
 loss_eval(enum loss_id id, const struct mat *input, const struct mat *target,
     const struct loss_opts *o, struct loss_result *r, struct err *e)
@@ -1283,19 +1304,8 @@ loss_eval(enum loss_id id, const struct mat *input, const struct mat *target,
 		return err_set(e, "the input must be a 1-D or 2-D array");
 	if (!mat_ok(target))
 		return err_set(e, "the target must be a 1-D or 2-D array");
-	if ((int)o->reduction < 0 || o->reduction > LOSS_REDUCTION_BATCHMEAN)
-		return err_set(e, "unknown reduction");
-	if (o->reduction == LOSS_REDUCTION_BATCHMEAN && id != LOSS_KL_DIV)
-		return err_set(e, "batchmean is only valid for kl-div");
-	if (o->weight != NULL && !loss_has_option(id, "weight"))
-		return err_set(e, "%s takes no weight", loss_name(id));
-	if (o->pos_weight != NULL && !loss_has_option(id, "pos-weight"))
-		return err_set(e, "%s takes no pos_weight (only bce-logits "
-		    "does)", loss_name(id));
-	if (o->weight != NULL && !mat_ok(o->weight))
-		return err_set(e, "the weight must be a 1-D or 2-D array");
-	if (o->pos_weight != NULL && !mat_ok(o->pos_weight))
-		return err_set(e, "the pos_weight must be a 1-D or 2-D array");
+	if (opts_check(id, o, e) != 0)
+		return -1;
 
 	switch (id) {
 	case LOSS_BCE:
@@ -1338,4 +1348,350 @@ loss_eval(enum loss_id id, const struct mat *input, const struct mat *target,
 		*r = zero;
 	}
 	return rc;
+}
+
+/* --- N-D inputs ----------------------------------------------------------- */
+
+/*
+ * Torch's shapes beyond two dimensions, mapped onto the 2-D paths above so
+ * that no formula exists twice.  ce/nll put the class dimension second:
+ * (N, C, d1..dk) is read as N*D rows of C classes (D = d1*...*dk, row
+ * n*D + s holding x[n, :, s]), the index target (N, d1..dk) is already in
+ * that row order, and the gradient is put back in the input's layout.
+ * multilabel-soft-margin's classes are the last dimension, so its view is
+ * (d0*...*d(k-1), dk) with no permutation; so is the element-wise losses'
+ * (for kl-div (d0, rest), so that batchmean still divides by input.size(0)).
+ */
+
+const char *
+loss_shape_str(const struct loss_shape *s, char *buf, size_t len)
+{
+	size_t	o = 0;
+	int	i, n;
+
+	if (len == 0)
+		return buf;
+	buf[0] = '\0';
+	n = snprintf(buf, len, "[");
+	o = n > 0 ? (size_t)n : 0;
+	for (i = 0; i < s->ndim && o < len; i++) {
+		n = snprintf(buf + o, len - o, "%s%zu", i > 0 ? ", " : "",
+		    s->dim[i]);
+		o += n > 0 ? (size_t)n : 0;
+	}
+	if (o < len)
+		snprintf(buf + o, len - o, "]");
+	return buf;
+}
+
+static size_t
+nd_numel(const struct loss_shape *s, int from, int to)
+{
+	size_t	n = 1;
+	int	i;
+
+	for (i = from; i < to; i++)
+		n *= s->dim[i];
+	return n;
+}
+
+static int
+nd_eq(const struct loss_shape *a, const struct loss_shape *b)
+{
+	int	i;
+
+	if (a->ndim != b->ndim)
+		return 0;
+	for (i = 0; i < a->ndim; i++)
+		if (a->dim[i] != b->dim[i])
+			return 0;
+	return 1;
+}
+
+/* A borrowed 2-D (or 1-D) view of v; never freed. */
+static struct mat
+view(int ndim, size_t rows, size_t cols, const double *v)
+{
+	struct mat	m;
+
+	m.ndim = ndim;
+	m.rows = ndim == 2 ? rows : 1;
+	m.cols = cols;
+	m.v = (double *)(uintptr_t)v;
+	return m;
+}
+
+/* (N, C, D) -> (N*D, C) when back == 0, the inverse when back != 0. */
+static void
+permute_cd(const double *src, double *dst, size_t N, size_t C, size_t D,
+    int back)
+{
+	size_t	n, c, s;
+
+	for (n = 0; n < N; n++)
+		for (c = 0; c < C; c++)
+			for (s = 0; s < D; s++) {
+				size_t	a = (n * C + c) * D + s;
+				size_t	b = (n * D + s) * C + c;
+
+				if (back)
+					dst[a] = src[b];
+				else
+					dst[b] = src[a];
+			}
+}
+
+/* Make r's elem and grad flat 1-D mats (the values stay in place). */
+static void
+flatten_result(struct loss_result *r)
+{
+	r->elem.cols = mat_numel(&r->elem);
+	r->elem.rows = 1;
+	r->elem.ndim = 1;
+	r->grad.cols = mat_numel(&r->grad);
+	r->grad.rows = 1;
+	r->grad.ndim = 1;
+}
+
+/* The shape checks of torch's nll_loss_nd for an input of 3+ dimensions. */
+static int
+nd_index_shapes(const struct loss_shape *xs, const struct loss_shape *ts,
+    struct err *e)
+{
+	char	b1[256], b2[256];
+	int	i, ok;
+
+	if (ts->ndim >= 1 && ts->dim[0] != xs->dim[0])
+		return err_set(e, "Expected input batch_size (%zu) to match "
+		    "target batch_size (%zu).", xs->dim[0], ts->dim[0]);
+	if (ts->ndim == 0)
+		return err_set(e, "Expected input batch_size (%zu) to match "
+		    "target batch_size (1).", xs->dim[0]);
+	if (xs->ndim == 4) {
+		/* nll_loss2d's own checks and wording */
+		if (ts->ndim != 3)
+			return err_set(e, "only batches of spatial targets "
+			    "supported (3D tensors) but got targets of "
+			    "dimension: %d", ts->ndim);
+		ok = ts->dim[1] == xs->dim[2] && ts->dim[2] == xs->dim[3];
+		if (!ok)
+			return err_set(e, "size mismatch (got input: %s , "
+			    "target: %s", loss_shape_str(xs, b1, sizeof b1),
+			    loss_shape_str(ts, b2, sizeof b2));
+		return 0;
+	}
+	ok = ts->ndim == xs->ndim - 1;
+	for (i = 1; ok && i < ts->ndim; i++)
+		ok = ts->dim[i] == xs->dim[i + 1];
+	if (!ok) {
+		struct loss_shape	want;
+
+		want.ndim = xs->ndim - 1;
+		want.dim[0] = xs->dim[0];
+		for (i = 1; i < want.ndim; i++)
+			want.dim[i] = xs->dim[i + 1];
+		return err_set(e, "Expected target size %s, got %s",
+		    loss_shape_str(&want, b1, sizeof b1),
+		    loss_shape_str(ts, b2, sizeof b2));
+	}
+	return 0;
+}
+
+/* ce/nll on 3+ dimensions: permute, the 2-D path, permute back. */
+static int
+nd_class_dim(enum loss_id id, const double *x, const struct loss_shape *xs,
+    const double *t, const struct loss_shape *ts, const struct loss_opts *o,
+    struct loss_result *r, struct loss_shape *es, struct err *e)
+{
+	size_t		 N = xs->dim[0], C = xs->dim[1];
+	size_t		 D = nd_numel(xs, 2, xs->ndim), n = N * C * D;
+	int		 prob = id == LOSS_CE && nd_eq(xs, ts), rc, i;
+	double		*xp = NULL, *tp = NULL, *g = NULL;
+	struct mat	 mx, mt;
+
+	if (!prob && nd_index_shapes(xs, ts, e) != 0)
+		return -1;
+	if (n > 0 && ((xp = malloc(n * sizeof *xp)) == NULL ||
+	    (prob && (tp = malloc(n * sizeof *tp)) == NULL) ||
+	    (g = malloc(n * sizeof *g)) == NULL)) {
+		free(xp);
+		free(tp);
+		return err_set(e, "out of memory");
+	}
+	permute_cd(x, xp, N, C, D, 0);
+	mx = view(2, N * D, C, xp);
+	if (prob) {
+		permute_cd(t, tp, N, C, D, 0);
+		mt = view(2, N * D, C, tp);
+		rc = loss_ce_prob(&mx, &mt, o, r, e);
+	} else {
+		mt = view(1, 1, N * D, t);
+		rc = loss_index(id, &mx, &mt, o, r, e);
+	}
+	if (rc == 0) {
+		permute_cd(r->grad.v, g, N, C, D, 1);
+		if (n > 0)
+			memcpy(r->grad.v, g, n * sizeof *g);
+		flatten_result(r);
+		r->elem_scalar = 0;
+		es->ndim = xs->ndim - 1;
+		es->dim[0] = N;
+		for (i = 2; i < xs->ndim; i++)
+			es->dim[i - 1] = xs->dim[i];
+	}
+	free(xp);
+	free(tp);
+	free(g);
+	return rc;
+}
+
+/* Whether a weight may be taken to an N-D view: none, or 1-D. */
+static int
+nd_weight_ok(const struct mat *w, struct err *e)
+{
+	if (w == NULL || w->ndim == 1)
+		return 0;
+	return err_set(e, "losslab takes a weight for inputs of 3 or more "
+	    "dimensions only as a 1-D tensor (one value per entry of the "
+	    "last dimension)");
+}
+
+int
+loss_eval_nd(enum loss_id id, const double *x, const struct loss_shape *xs,
+    const double *t, const struct loss_shape *ts, const struct loss_opts *o,
+    struct loss_result *r, struct loss_shape *es, struct err *e)
+{
+	static const struct loss_result	 zero = LOSS_RESULT_INIT;
+	struct loss_opts		 defaults;
+	struct mat			 mx, mt;
+	char				 b1[256], b2[256];
+	size_t				 lead, last;
+	int				 i, rc;
+
+	*r = zero;
+	es->ndim = 0;
+	if (o == NULL) {
+		loss_opts_init(&defaults);
+		o = &defaults;
+	}
+	if ((int)id < 0 || id >= LOSS_COUNT)
+		return err_set(e, "unknown loss");
+	if (xs->ndim < 0 || xs->ndim > LOSS_MAX_NDIM || ts->ndim < 0 ||
+	    ts->ndim > LOSS_MAX_NDIM)
+		return err_set(e, "too many dimensions");
+
+	/* Up to two dimensions: loss_eval itself, 0-d values as 1-D. */
+	if (xs->ndim <= 2 && ts->ndim <= 2) {
+		size_t	xr = xs->ndim == 2 ? xs->dim[0] : 1;
+		size_t	xc = xs->ndim == 0 ? 1 : xs->dim[xs->ndim - 1];
+		size_t	tr = ts->ndim == 2 ? ts->dim[0] : 1;
+		size_t	tc = ts->ndim == 0 ? 1 : ts->dim[ts->ndim - 1];
+
+		if (xs->ndim == 0 && (id == LOSS_CE || id == LOSS_NLL))
+			return err_set(e, "Expected 1 or more dimensions "
+			    "(got 0)");
+		mx = view(xs->ndim == 2 ? 2 : 1, xr, xc, x);
+		mt = view(ts->ndim == 2 ? 2 : 1, tr, tc, t);
+		if ((id == LOSS_CE || id == LOSS_NLL) && xs->ndim == 1) {
+			/* (C) takes a 0-d index (even when C == 1, where the
+			   one-value 1-D view would read as probabilities); a
+			   1-D target is a size mismatch unless it is ce's
+			   probabilities */
+			if (ts->ndim == 0) {
+				if ((rc = opts_check(id, o, e)) == 0)
+					rc = loss_index(id, &mx, &mt, o, r, e);
+				if (rc != 0) {
+					loss_result_free(r);
+					*r = zero;
+				}
+				goto done2;
+			}
+			if (!(id == LOSS_CE && nd_eq(xs, ts)) && ts->ndim == 1)
+				return err_set(e, "size mismatch (got input: "
+				    "%s, target: %s)",
+				    loss_shape_str(xs, b1, sizeof b1),
+				    loss_shape_str(ts, b2, sizeof b2));
+		}
+		rc = loss_eval(id, &mx, &mt, o, r, e);
+done2:
+		if (rc != 0)
+			return rc;
+		/* the 'none' output's shape */
+		if (r->elem_scalar || ((id == LOSS_CE || id == LOSS_NLL ||
+		    id == LOSS_MULTI_MARGIN ||
+		    id == LOSS_MULTILABEL_SOFT_MARGIN) && xs->ndim <= 1))
+			es->ndim = 0;
+		else if (r->elem.ndim == 2) {
+			es->ndim = 2;
+			es->dim[0] = r->elem.rows;
+			es->dim[1] = r->elem.cols;
+		} else if (xs->ndim == 0 && ts->ndim == 0)
+			es->ndim = 0;
+		else {
+			es->ndim = 1;
+			es->dim[0] = r->elem.cols;
+		}
+		flatten_result(r);
+		return 0;
+	}
+
+	switch (id) {
+	case LOSS_CE:
+	case LOSS_NLL:
+		if (xs->ndim <= 2)	/* a target of 3+ dimensions */
+			return ts->ndim > 1 && xs->ndim == 2 ?
+			    err_set(e, "0D or 1D target tensor expected, "
+			    "multi-target not supported") :
+			    err_set(e, "Expected target size %s, got %s",
+			    loss_shape_str(xs, b1, sizeof b1),
+			    loss_shape_str(ts, b2, sizeof b2));
+		if (opts_check(id, o, e) != 0)
+			return -1;
+		return nd_class_dim(id, x, xs, t, ts, o, r, es, e);
+	case LOSS_MULTI_MARGIN:
+		return err_set(e, "Expected non-empty vector or matrix with "
+		    "optional 0-dim batch size, but got: %s",
+		    loss_shape_str(xs, b1, sizeof b1));
+	default:
+		break;
+	}
+
+	/* Element-wise losses and multilabel-soft-margin: same shapes. */
+	if (!nd_eq(xs, ts)) {
+		loss_shape_str(ts, b1, sizeof b1);
+		loss_shape_str(xs, b2, sizeof b2);
+		if (id == LOSS_BCE)
+			return err_set(e, "Using a target size (torch.Size(%s)) "
+			    "that is different to the input size "
+			    "(torch.Size(%s)) is deprecated. Please ensure "
+			    "they have the same size.", b1, b2);
+		if (id == LOSS_BCE_LOGITS || id == LOSS_FOCAL)
+			return err_set(e, "Target size (torch.Size(%s)) must be "
+			    "the same as input size (torch.Size(%s))", b1, b2);
+		return err_set(e, "losslab needs a target of the input's shape "
+		    "for inputs of 3 or more dimensions (got input %s, target "
+		    "%s); torch would broadcast", b2, b1);
+	}
+	if (nd_weight_ok(o->weight, e) != 0 ||
+	    nd_weight_ok(o->pos_weight, e) != 0)
+		return -1;
+	last = xs->ndim == 0 ? 1 : xs->dim[xs->ndim - 1];
+	lead = nd_numel(xs, 0, xs->ndim - 1);
+	if (id == LOSS_KL_DIV) {
+		lead = xs->dim[0];
+		last = nd_numel(xs, 1, xs->ndim);
+	}
+	mx = view(2, lead, last, x);
+	mt = view(2, lead, last, t);
+	rc = loss_eval(id, &mx, &mt, o, r, e);
+	if (rc != 0)
+		return rc;
+	if (id == LOSS_MULTILABEL_SOFT_MARGIN) {
+		es->ndim = xs->ndim - 1;
+		for (i = 0; i < es->ndim; i++)
+			es->dim[i] = xs->dim[i];
+	} else
+		*es = *xs;
+	flatten_result(r);
+	return 0;
 }

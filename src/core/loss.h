@@ -100,6 +100,39 @@ int	 loss_eval(enum loss_id id, const struct mat *input,
 	    struct loss_result *r, struct err *e);
 void	 loss_result_free(struct loss_result *r);
 
+/*
+ * N-D inputs, as arrays from .npy files arrive: a C-order array of doubles
+ * and its shape (0 to LOSS_MAX_NDIM dimensions; 0-d is a scalar).
+ */
+#define LOSS_MAX_NDIM	32
+struct loss_shape {
+	int	 ndim;
+	size_t	 dim[LOSS_MAX_NDIM];
+};
+
+/*
+ * loss_eval for tensors of any rank, with torch's shape rules and messages:
+ * ce and nll take (N, C, d1, ..., dk) logits with (N, d1, ..., dk) class
+ * indices (ce also probabilities of the input's shape), a (C) input with a
+ * 0-d index; multilabel-soft-margin sums over the last dimension; the
+ * element-wise losses take any shape equal to the target's; multi-margin
+ * stays 1-D or 2-D.  The computation is loss_eval's on a 2-D view (rows are
+ * the positions, columns the classes), so every number is the one the 2-D
+ * path gives.  On success r->elem and r->grad are 1-D mats of the values in
+ * C order, *elem_shape the shape of the reduction='none' output and the
+ * gradient has the input's shape.  Fails (-1, e set) as loss_eval does, and
+ * where losslab refuses what torch would broadcast (an N-D target of
+ * another shape for soft-margin and kl-div, N-D weights other than one per
+ * last-dimension entry).
+ */
+int	 loss_eval_nd(enum loss_id id, const double *input,
+	    const struct loss_shape *xs, const double *target,
+	    const struct loss_shape *ts, const struct loss_opts *o,
+	    struct loss_result *r, struct loss_shape *elem_shape,
+	    struct err *e);
+/* A shape as torch prints a size, "[2, 3, 4]" ("[]" for 0-d). */
+const char *loss_shape_str(const struct loss_shape *s, char *buf, size_t len);
+
 /* Names as used on the command line ("bce", "bce-logits", "ce", ...). */
 const char *loss_name(enum loss_id id);
 /* Parse a command-line name; 0, or -1 if unknown. */
