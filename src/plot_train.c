@@ -950,13 +950,15 @@ calibration_script(const struct plot_train_req *r, enum plot_format fmt,
 	char			 label[PLOT_TEXT_MAX], st[64];
 	int			 nrun = r->pitfall != NULL ? 2 : 1, k, bin;
 	int			 dumb = fmt == PLOT_FORMAT_DUMB;
-	double			 bw = 1.0 / PLOT_TRAIN_BINS;
+	double			 bw = 1.0 / PLOT_TRAIN_BINS, most = 1, step;
 
 	for (k = 0; k < nrun; k++)
 		if (plot_train_calibration(run[k], count[k], conf[k], freq[k],
 		    &ece[k], e) != 0)
 			return -1;
 	frame(b, fmt, w, h, zh);
+	/* an empty bin is skipped, the line drawn across it */
+	strbuf_printf(b, "set datafile missing 'NaN'\n");
 	strbuf_printf(b, "$c << EOD\n");
 	for (bin = 0; bin < PLOT_TRAIN_BINS; bin++) {
 		num(b, (bin + 0.5) * bw);
@@ -1009,6 +1011,16 @@ calibration_script(const struct plot_train_req *r, enum plot_format fmt,
 	    "predicted probability of class 1 (bins of 0.1)");
 	if (!dumb)
 		set_text(b, "ylabel", zh ? "点数" : "points");
+	/* two or three tics: a step of 1, 2 or 5 times a power of 10 */
+	for (k = 0; k < nrun; k++)
+		for (bin = 0; bin < PLOT_TRAIN_BINS; bin++)
+			if ((double)count[k][bin] > most)
+				most = (double)count[k][bin];
+	/* the smallest of 1, 2, 5, 10, 20, ... that gives at most 3 steps */
+	for (step = 1; most / step > 3; )
+		step *= fmod(log10(step), 1) == 0 ? 2 : step / pow(10,
+		    floor(log10(step))) == 2 ? 2.5 : 2;
+	strbuf_printf(b, "unset mytics\nset ytics 0, %.0f\n", step);
 	strbuf_printf(b, "set style fill solid 0.6 noborder\nset boxwidth ");
 	num(b, bw / (nrun + 0.5));
 	strbuf_printf(b, " absolute\nplot ");
