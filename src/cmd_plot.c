@@ -99,7 +99,6 @@ cmd_plot_usage(void *fp)
 	fputs(
 "Usage: losslab plot ID [--out FILE] [OPTION]...\n"
 "       losslab plot --list\n"
-"       losslab plot training [KIND] [TRAIN OPTION]... (see its --help)\n"
 "Draw loss curves with gnuplot (computed by losslab's loss core).\n"
 "\n"
 "  --out FILE             write FILE; the format comes from its extension:\n"

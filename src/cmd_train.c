@@ -162,7 +162,10 @@ cmd_train_usage(void *out)
 "                       points, shuffled each epoch from the seed\n"
 "Output:\n"
 "  --json               one JSON object: data, params0, params, history,\n"
-"                       stopped, pitfall (see man losslab)\n"
+"                       stopped, pitfall (see man losslab)\n""  --plot FILE          also write the loss against the epoch with gnuplot,\n"
+"                       the format from the extension (.png, .svg, .pdf,\n"
+"                       .txt, .six); the other plots: 'losslab plot\n"
+"                       training --help'\n"
 "  --help               show this help and exit\n\n"), fp);
 	fputs(_(
 "Bad input exits with status 2 and one line on standard error; a run that\n"

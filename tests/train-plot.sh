@@ -47,8 +47,9 @@ fails() {
 	grep -q "^  $k " "$tmp/help" || exit 1
     done && grep -q -- '--log' "$tmp/help"
 ok $? "plot training --help: the usage, the four kinds, --log"
-"$LOSSLAB" plot --help | grep -q 'plot training'
-ok $? "plot --help points to plot training"
+"$LOSSLAB" train --help >"$tmp/help" &&
+    grep -q -- '--plot FILE' "$tmp/help" && grep -q "training --help'" "$tmp/help"
+ok $? "train --help: --plot FILE, and where the other plots are"
 
 fails "calibration on a 3-class task" \
     "losslab: plot training: calibration needs a binary task (2 classes, one label per point); these data have 3 classes" \
