@@ -11,8 +11,7 @@
  *
  * The output is a compact table of the history (about ten epochs) and a
  * text chart of the correct loss of both runs against the epoch, drawn
- * here in plain characters (the gnuplot module has no loss-against-epoch
- * plot yet, so there is no --plot FILE), or with --json one object:
+ * here in plain characters, or with --json one object:
  *   {"data": {"x": [[x1, x2], ...], "y": [...]},
  *    "params0": {"W1": [[...]], "b1": [...], "W2": [[...]], "b2": [...]},
  *    "params": {...}, "history": [{"epoch": 0, "loss": L,
@@ -23,7 +22,13 @@
  * (the linear model has only W1 and b1; "pitfall" only with --pitfall).
  * Bad input ends in one "losslab: train: ..." line and exit status 2; a
  * run that diverges or that torch would refuse is a result, said in the
- * output, with exit status 0.
+ * output, with exit status 0.  --plot FILE also writes the loss plot of
+ * plot_train.c (before the report: a plot that fails is bad input).
+ *
+ * `losslab plot training KIND` (cmd_train_plot_main) is parsed by the same
+ * function with one more table: the plot's options (--out, --format,
+ * --size, --title, --log) and the kind as a word; it trains the same runs
+ * and hands them to plot_train.c.
  */
 #include "config.h"
 
