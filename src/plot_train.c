@@ -561,6 +561,13 @@ history_script(const struct plot_train_req *r, enum plot_format fmt,
 			    nplot ? ", \\\n  " : "", dumb ? "lt 2" : "ls 2");
 			key_title(b, label, dumb);
 			nplot++;
+		} else if (nplot > 0) {
+			/* refused or diverged at once: the key says so */
+			snprintf(label, sizeof label, zh ? "%s%s：没有可画的轮次" :
+			    "%s%s: no epoch to draw", pf, st);
+			strbuf_printf(b, ", \\\n  NaN with lines %s", dumb ?
+			    "lt 2" : "ls 2");
+			key_title(b, label, dumb);
 		}
 		if (!acc && has_values(p, 1, r->log)) {
 			snprintf(label, sizeof label, zh ?
