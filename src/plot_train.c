@@ -771,6 +771,12 @@ boundary_panel(struct strbuf *b, const struct train *t, const char *grid,
 			strbuf_printf(b, "%s%s index %zu using 1:2 with points "
 			    "pt '%c' notitle", k ? ", \\\n  " : "", grid, k,
 			    class_region[k]);
+	/* images: every point on a dark disc a little larger (a ring
+	   round it, drawn the same by cairo and gd) */
+	if (!dumb)
+		strbuf_printf(b, ", \\\n  $p using 1:2 with points pt 7 ps %s "
+		    "lc rgb '#333333' notitle",
+		    fmt == PLOT_FORMAT_PDF ? "0.45" : "1.05");
 	for (k = 0; k < K; k++) {
 		strbuf_printf(b, ", \\\n  $p index %zu using 1:2 with points ",
 		    k);
@@ -793,11 +799,6 @@ boundary_panel(struct strbuf *b, const struct train *t, const char *grid,
 		} else
 			strbuf_printf(b, " notitle");
 	}
-	/* images: a dark ring round every point */
-	if (!dumb)
-		strbuf_printf(b, ", \\\n  $p using 1:2 with points pt 6 ps %s "
-		    "lw 0.6 lc rgb '#333333' notitle",
-		    fmt == PLOT_FORMAT_PDF ? "0.35" : "0.8");
 	strbuf_printf(b, "\n");
 }
 
@@ -877,12 +878,19 @@ boundary_script(const struct plot_train_req *r, enum plot_format fmt, int w,
 				    setup);
 				quote(b, what);
 			}
+			/* as large as a single plot's title (frame()) */
 			if (fmt == PLOT_FORMAT_PNG)
 				strbuf_printf(b, " font ',14'");
+			else if (fmt == PLOT_FORMAT_SVG)
+				strbuf_printf(b, " font ',16'");
+			else if (fmt == PLOT_FORMAT_PDF)
+				strbuf_printf(b, " font ',5.8'");
+			else if (fmt == PLOT_FORMAT_SIXEL)
+				strbuf_printf(b, " font ',%d'", sixel_points(h));
 		}
 		/* images: room below the panels for the keys and the note */
 		if (!dumb)
-			strbuf_printf(b, " margins 0.07, 0.98, 0.22, 0.86 "
+			strbuf_printf(b, " margins 0.09, 0.98, 0.22, 0.86 "
 			    "spacing 0.08, 0");
 		strbuf_printf(b, "\n");
 		boundary_panel(b, t, "$g", fmt, zh, !dumb || h >= 20);
