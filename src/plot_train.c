@@ -37,7 +37,7 @@
 
 #define HIST_MAX	20000	/* history rows written, at most */
 #define POINTS_MAX	5000	/* data points drawn, at most */
-#define GRID_IMAGE	160	/* the decision regions' grid, images */
+#define GRID_IMAGE	120	/* the decision regions' grid, images */
 #define CLASSES_KEYED	10	/* classes with a key entry */
 #define FLOOR_LOGIT	40.0	/* |logit| of the "perfect" outputs */
 
@@ -136,12 +136,41 @@ short_num(double v, char *buf, size_t len)
 	return buf;
 }
 
+/* The loss and the options that move a plot: "ce (label_smoothing 0.1)",
+   "bce-logits (pos_weight 5)", "focal (gamma 2, alpha 0.25)". */
+static void
+loss_text(const struct train_spec *s, char *out, size_t len)
+{
+	const struct loss_opts	*o = &s->opts;
+	char			 b1[32], b2[32];
+	size_t			 n;
+
+	n = (size_t)snprintf(out, len, "%s", loss_name(s->loss));
+	if (n >= len)
+		return;
+	if (o->pos_weight != NULL && mat_numel(o->pos_weight) == 1)
+		snprintf(out + n, len - n, " (pos_weight %s)",
+		    short_num(o->pos_weight->v[0], b1, sizeof b1));
+	else if (o->pos_weight != NULL)
+		snprintf(out + n, len - n, " (pos_weight)");
+	else if (s->loss == LOSS_CE && o->label_smoothing > 0)
+		snprintf(out + n, len - n, " (label_smoothing %s)",
+		    short_num(o->label_smoothing, b1, sizeof b1));
+	else if (s->loss == LOSS_FOCAL)
+		snprintf(out + n, len - n, o->alpha < 0 ? " (gamma %s)" :
+		    " (gamma %s, alpha %s)", short_num(o->gamma, b1,
+		    sizeof b1), short_num(o->alpha, b2, sizeof b2));
+	else if (o->weight != NULL)
+		snprintf(out + n, len - n, " (weight)");
+}
+
 /* "mlp 2-16-3 tanh on spiral, ce, SGD lr 0.5 momentum 0.9" */
 static void
 setup_text(const struct train *t, int zh, char *out, size_t len)
 {
 	const struct train_spec	*s = &t->spec;
 	char			 model[64], b1[32], b2[32], b3[32], opt[96];
+	char			 lossb[96];
 
 	if (t->params.nlayers == 2)
 		snprintf(model, sizeof model, "mlp %zu-%zu-%zu %s", t->in,
@@ -161,10 +190,10 @@ setup_text(const struct train *t, int zh, char *out, size_t len)
 	if (s->batch != 0 && s->batch < t->data->n)
 		snprintf(opt + strlen(opt), sizeof opt - strlen(opt),
 		    zh ? "，批大小 %zu" : ", batches of %zu", s->batch);
+	loss_text(s, lossb, sizeof lossb);
 	snprintf(out, len, zh ? "%s，数据 %s（%zu 个点），%s，%s" :
 	    "%s on %s (%zu points), %s, %s", model,
-	    data_kind_name(t->data->kind), t->data->n, loss_name(s->loss),
-	    opt);
+	    data_kind_name(t->data->kind), t->data->n, lossb, opt);
 }
 
 /* ", diverged in epoch 154" and the like, or "" for a run that ended. */
@@ -681,10 +710,11 @@ grid_block(struct strbuf *b, const struct train *t, const double box[4],
 	}
 	strbuf_printf(b, "%s << EOD\n", name);
 	if (!dumb) {
+		/* the cell centres are ours, not the runs' numbers: 10
+		   digits place a pixel */
 		for (i = 0; i < gx * gy; i++) {
-			num(b, MAT_AT(&x, i, 0));
-			strbuf_add(b, " ", 1);
-			num(b, MAT_AT(&x, i, 1));
+			strbuf_printf(b, "%.10g %.10g", MAT_AT(&x, i, 0),
+			    MAT_AT(&x, i, 1));
 			pixel(b, p.v + i * K, K);
 		}
 	} else {
@@ -846,7 +876,7 @@ boundary_script(const struct plot_train_req *r, enum plot_format fmt, int w,
 			snprintf(what, sizeof what, zh ?
 			    "颜色：预测的类，越淡越不确定；每 %zu 个点画一个" :
 			    "colour: the predicted class, paler where the model "
-			    "is less sure; every %zuth point drawn", step);
+			    "is less sure; one point in %zu drawn", step);
 		else
 			snprintf(what, sizeof what, zh ?
 			    "颜色：预测的类，越淡越不确定" :
@@ -854,9 +884,9 @@ boundary_script(const struct plot_train_req *r, enum plot_format fmt, int w,
 			    "is less sure");
 		strbuf_printf(b, "set label 1 ");
 		quote(b, what);
-		strbuf_printf(b, " at screen 0.5, screen 0.025 center\n");
+		strbuf_printf(b, " at screen 0.5, screen 0.022 center\n");
 		/* the key under the x label, above the note */
-		strbuf_printf(b, "set key at graph 0.5, screen 0.09 center "
+		strbuf_printf(b, "set key at graph 0.5, screen 0.11 center "
 		    "top horizontal\nset bmargin at screen 0.2\n"
 		    "set tmargin at screen 0.86\n");
 	}

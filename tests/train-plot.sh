@@ -11,6 +11,9 @@
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/losslab-trainplot.XXXXXX") || exit 1
 trap 'rm -rf "$tmp"' EXIT
 real_path=$PATH
+# a loaded machine (make -j check) is slow, not broken
+LOSSLAB_PLOT_TIMEOUT_MS=60000
+export LOSSLAB_PLOT_TIMEOUT_MS
 
 skip() {
 	tap_n=$((tap_n + 1))
@@ -257,6 +260,22 @@ all(
    [(sig(W[0][0] * x[0] + W[0][1] * x[1] + b[0]), y) for x, y in zip(j["data"]["x"], j["data"]["y"])]))(
   k, *( (j["params"]["W1"], j["params"]["b1"]) if k == 0 else (j["pitfall"]["params"]["W1"], j["pitfall"]["params"]["b1"]) ))
  for k in (0, 1)) and len(rows) == 10 and sum(int(r[3]) for r in rows) == 200'
+
+# long histories and large data sets are thinned, the last epoch kept
+PATH=$tmp/wrap:$real_path "$LOSSLAB" plot training loss --data blobs --n 8 \
+    --model linear --loss ce --lr 0.1 --epochs 30000 --out "$tmp/long.svg" &&
+    block '$h' >"$tmp/block" && [ "$(wc -l <"$tmp/block")" -eq 15001 ] &&
+    [ "$(sed -n 2p "$tmp/block" | cut -d' ' -f1)" = 2 ] &&
+    [ "$(tail -n 1 "$tmp/block" | cut -d' ' -f1)" = 30000 ]
+ok $? "30001 entries: every 2nd epoch drawn, and the last"
+PATH=$tmp/wrap:$real_path "$LOSSLAB" plot training boundary --data blobs \
+    --n 12000 --model linear --loss ce --lr 0.1 --epochs 2 --out "$tmp/big.png" &&
+    block '$p' >"$tmp/block" && [ "$(grep -c "^[-0-9]" "$tmp/block")" -eq 4000 ] &&
+    grep -q "one point in 3 drawn" "$tmp/script.gp"
+ok $? "12000 points: every 3rd drawn, and the plot says so"
+"$LOSSLAB" --lang zh plot training $stc --out "$tmp/zh.svg" &&
+    grep -q '训练损失' "$tmp/zh.svg" && grep -q '轮次' "$tmp/zh.svg"
+ok $? "--lang zh: the labels in Chinese (SVG)"
 
 # --- train --plot FILE ------------------------------------------------------------
 "$LOSSLAB" train $stc >"$tmp/plain" 2>&1
