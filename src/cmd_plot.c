@@ -29,6 +29,7 @@
 
 #include "cli.h"
 #include "cmd_plot.h"
+#include "cmd_train.h"
 #include "core/loss.h"
 #include "i18n.h"
 #include "parse.h"
@@ -643,6 +644,9 @@ cmd_plot_main(int argc, char **argv)
 	struct cli_loss	 cl;
 	int		 rc;
 
+	/* the training lab's plots take train's options (cmd_train.c) */
+	if (argc > 1 && strcmp(argv[1], "training") == 0)
+		return (cmd_train_plot_main(argc - 1, argv + 1));
 	cli_loss_init(&cl);
 	cl.pitfall_none = 1;
 	rc = plot_main(argc, argv, &cl);

@@ -11,8 +11,7 @@
  *
  * The output is a compact table of the history (about ten epochs) and a
  * text chart of the correct loss of both runs against the epoch, drawn
- * here in plain characters (the gnuplot module has no loss-against-epoch
- * plot yet, so there is no --plot FILE), or with --json one object:
+ * here in plain characters, or with --json one object:
  *   {"data": {"x": [[x1, x2], ...], "y": [...]},
  *    "params0": {"W1": [[...]], "b1": [...], "W2": [[...]], "b2": [...]},
  *    "params": {...}, "history": [{"epoch": 0, "loss": L,
@@ -23,9 +22,17 @@
  * (the linear model has only W1 and b1; "pitfall" only with --pitfall).
  * Bad input ends in one "losslab: train: ..." line and exit status 2; a
  * run that diverges or that torch would refuse is a result, said in the
- * output, with exit status 0.
+ * output, with exit status 0.  --plot FILE also writes the loss plot of
+ * plot_train.c (before the report: a plot that fails is bad input).
+ *
+ * `losslab plot training KIND` (cmd_train_plot_main) is parsed by the same
+ * function with one more table: the plot's options (--out, --format,
+ * --size, --title, --log) and the kind as a word; it trains the same runs
+ * and hands them to plot_train.c.
  */
 #include "config.h"
+
+#include <sys/ioctl.h>
 
 #include <errno.h>
 #include <getopt.h>
@@ -34,6 +41,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli.h"
 #include "cmd_train.h"
@@ -44,6 +52,10 @@
 #include "i18n.h"
 #include "json.h"
 #include "parse.h"
+#include "plot.h"
+#include "plot_train.h"
+#include "safeout.h"
+#include "strbuf.h"
 #include "text.h"
 
 #define CHART_WIDTH	60
@@ -53,28 +65,48 @@
 enum {
 	OPT_DATA = CLI_OPT_END, OPT_CLASSES, OPT_N, OPT_SEED, OPT_NOISE,
 	OPT_MODEL, OPT_HIDDEN, OPT_ACTIVATION, OPT_LOSS, OPT_LR, OPT_MOMENTUM,
-	OPT_WEIGHT_DECAY, OPT_EPOCHS, OPT_BATCH, OPT_JSON, OPT_PLOT, OPT_HELP
+	OPT_WEIGHT_DECAY, OPT_EPOCHS, OPT_BATCH, OPT_JSON, OPT_PLOT, OPT_HELP,
+	OPT_OUT, OPT_FORMAT, OPT_SIZE, OPT_TITLE, OPT_LOG
 };
 
+/* The options of the training itself, shared by `losslab train` and
+   `losslab plot training` (one table, one parser). */
+#define TRAIN_OPTION_TABLE \
+	CLI_LOSS_OPTION_TABLE, \
+	{ "data",		required_argument, NULL, OPT_DATA }, \
+	{ "classes",		required_argument, NULL, OPT_CLASSES }, \
+	{ "n",			required_argument, NULL, OPT_N }, \
+	{ "seed",		required_argument, NULL, OPT_SEED }, \
+	{ "noise",		required_argument, NULL, OPT_NOISE }, \
+	{ "model",		required_argument, NULL, OPT_MODEL }, \
+	{ "hidden",		required_argument, NULL, OPT_HIDDEN }, \
+	{ "activation",		required_argument, NULL, OPT_ACTIVATION }, \
+	{ "loss",		required_argument, NULL, OPT_LOSS }, \
+	{ "lr",			required_argument, NULL, OPT_LR }, \
+	{ "momentum",		required_argument, NULL, OPT_MOMENTUM }, \
+	{ "weight-decay",	required_argument, NULL, OPT_WEIGHT_DECAY }, \
+	{ "epochs",		required_argument, NULL, OPT_EPOCHS }, \
+	{ "batch",		required_argument, NULL, OPT_BATCH }, \
+	{ "help",		no_argument,	   NULL, OPT_HELP }
+
 static const struct option train_options[] = {
-	CLI_LOSS_OPTION_TABLE,
-	{ "data",		required_argument, NULL, OPT_DATA },
-	{ "classes",		required_argument, NULL, OPT_CLASSES },
-	{ "n",			required_argument, NULL, OPT_N },
-	{ "seed",		required_argument, NULL, OPT_SEED },
-	{ "noise",		required_argument, NULL, OPT_NOISE },
-	{ "model",		required_argument, NULL, OPT_MODEL },
-	{ "hidden",		required_argument, NULL, OPT_HIDDEN },
-	{ "activation",		required_argument, NULL, OPT_ACTIVATION },
-	{ "loss",		required_argument, NULL, OPT_LOSS },
-	{ "lr",			required_argument, NULL, OPT_LR },
-	{ "momentum",		required_argument, NULL, OPT_MOMENTUM },
-	{ "weight-decay",	required_argument, NULL, OPT_WEIGHT_DECAY },
-	{ "epochs",		required_argument, NULL, OPT_EPOCHS },
-	{ "batch",		required_argument, NULL, OPT_BATCH },
+	TRAIN_OPTION_TABLE,
 	{ "json",		no_argument,	   NULL, OPT_JSON },
 	{ "plot",		required_argument, NULL, OPT_PLOT },
-	{ "help",		no_argument,	   NULL, OPT_HELP },
+	{ NULL, 0, NULL, 0 }
+};
+
+/* `losslab plot training`: the same, and the plot's own. */
+static const struct option plot_options[] = {
+	TRAIN_OPTION_TABLE,
+	{ "out",		required_argument, NULL, OPT_OUT },
+	{ "format",		required_argument, NULL, OPT_FORMAT },
+	{ "size",		required_argument, NULL, OPT_SIZE },
+	{ "title",		required_argument, NULL, OPT_TITLE },
+	{ "log",		no_argument,	   NULL, OPT_LOG },
+	/* train's outputs, refused with a word on what to use */
+	{ "json",		no_argument,	   NULL, OPT_JSON },
+	{ "plot",		required_argument, NULL, OPT_PLOT },
 	{ NULL, 0, NULL, 0 }
 };
 
@@ -135,7 +167,10 @@ cmd_train_usage(void *out)
 "                       points, shuffled each epoch from the seed\n"
 "Output:\n"
 "  --json               one JSON object: data, params0, params, history,\n"
-"                       stopped, pitfall (see man losslab)\n"
+"                       stopped, pitfall (see man losslab)\n""  --plot FILE          also write the loss against the epoch with gnuplot,\n"
+"                       the format from the extension (.png, .svg, .pdf,\n"
+"                       .txt, .six); the other plots: 'losslab plot\n"
+"                       training --help'\n"
 "  --help               show this help and exit\n\n"), fp);
 	fputs(_(
 "Bad input exits with status 2 and one line on standard error; a run that\n"
@@ -200,11 +235,74 @@ opt_nonneg(const char *opt, const char *arg, int positive, double *out)
 	return 0;
 }
 
+/* "WxH", both in [1, 100000]. */
+static int
+size_arg(const char *s, int *w, int *h)
+{
+	char	*end;
+	long	 a, b;
+
+	errno = 0;
+	a = strtol(s, &end, 10);
+	if (end == s || (*end != 'x' && *end != 'X'))
+		return -1;
+	s = end + 1;
+	b = strtol(s, &end, 10);
+	if (errno != 0 || end == s || *end != '\0' || a <= 0 || b <= 0 ||
+	    a > 100000 || b > 100000)
+		return -1;
+	*w = (int)a;
+	*h = (int)b;
+	return 0;
+}
+
+/* The options of `losslab plot training` besides train's; code 1 is a
+   word (the kind). */
+static int
+plot_option(struct cmd_train_req *q, int c, const char *arg)
+{
+	switch (c) {
+	case 1:
+		if (q->kind_given)
+			return cli_fail("plot training: one plot only (got '%s' "
+			    "after '%s')", arg, plot_train_kind_name(q->kind));
+		if (plot_train_kind_parse(arg, &q->kind) != 0)
+			return cli_fail("plot training: unknown plot '%s' (loss, "
+			    "accuracy, boundary, calibration)", arg);
+		q->kind_given = 1;
+		return 0;
+	case OPT_OUT:
+		q->out = arg;
+		return 0;
+	case OPT_FORMAT:
+		if (plot_format_parse(arg, &q->format) != 0)
+			return cli_fail("plot training: --format: unknown format "
+			    "'%s' (png, svg, pdf, text or sixel)", arg);
+		q->have_format = 1;
+		return 0;
+	case OPT_SIZE:
+		if (size_arg(arg, &q->w, &q->h) != 0)
+			return cli_fail("plot training: --size: expected WxH, "
+			    "got '%s'", arg);
+		q->have_size = 1;
+		return 0;
+	case OPT_TITLE:
+		q->title = arg;
+		return 0;
+	case OPT_LOG:
+		q->log = 1;
+		return 0;
+	default:
+		return cli_fail("plot training: unknown option");
+	}
+}
+
 static int
 parse_option(struct cmd_train_req *q, struct train_args *a, int c,
     const char *arg)
 {
-	long	v;
+	struct err	e;
+	long		v;
 
 	switch (c) {
 	case OPT_DATA:
@@ -268,13 +366,25 @@ parse_option(struct cmd_train_req *q, struct train_args *a, int c,
 		q->spec.batch = (size_t)v;
 		return 0;
 	case OPT_JSON:
+		if (q->plotting)
+			return cli_fail("plot training: --json is an option of "
+			    "'losslab train' (a plot is drawn here)");
 		q->json = 1;
 		return 0;
 	case OPT_PLOT:
-		return cli_fail("train: --plot is not available yet (the plot "
-		    "module draws no training curves); use --json, or the "
-		    "text chart without it");
+		if (q->plotting)
+			return cli_fail("plot training: --plot is an option of "
+			    "'losslab train' (use --out FILE)");
+		if (plot_check_path(arg, &e) != 0)
+			return cli_fail("train: --plot: %s", e.msg);
+		if (plot_format_from_path(arg, &q->plot_format) != 0)
+			return cli_fail("train: --plot: unknown format '%s' (use "
+			    ".png, .svg, .pdf, .txt or .six)", arg);
+		q->plot = arg;
+		return 0;
 	default:
+		if (q->plotting)
+			return plot_option(q, c, arg);
 		return cli_fail("train: unknown option");
 	}
 }
@@ -356,35 +466,46 @@ cmd_train_req_free(struct cmd_train_req *q)
 	cli_loss_free(&q->l);
 }
 
-int
-cmd_train_setup(int argc, char **argv, struct cmd_train_req *q)
+/* The one parser: `losslab train` (plotting 0) or `losslab plot
+   training` (1: the plot's options too, and the kind as a word). */
+static int
+setup(int argc, char **argv, struct cmd_train_req *q, int plotting)
 {
 	static const struct data	 zero = DATA_INIT;
 	struct train_args		 a;
 	enum loss_id			 id;
 	int				 c, rc;
+	const char			*cmd = plotting ? "plot training" :
+					    "train";
 
 	memset(q, 0, sizeof *q);
 	q->data = zero;
+	q->plotting = plotting;
+	q->kind = PLOT_TRAIN_LOSS;
 	train_spec_init(&q->spec);
 	cli_loss_init(&q->l);
 	memset(&a, 0, sizeof a);
 	opterr = 0;
 	optind = 0;	/* 0: GNU getopt re-initialises (main used "+") */
-	while ((c = getopt_long(argc, argv, ":", train_options, NULL)) != -1) {
+	/* "-": words come back as code 1, in order */
+	while ((c = getopt_long(argc, argv, plotting ? "-:" : ":",
+	    plotting ? plot_options : train_options, NULL)) != -1) {
 		if (c == OPT_HELP) {
-			cmd_train_usage(stdout);
+			if (plotting)
+				cmd_train_plot_usage(stdout);
+			else
+				cmd_train_usage(stdout);
 			return 1;
 		}
 		if (c == ':')
-			return cli_fail("train: option '%s' needs a value",
+			return cli_fail("%s: option '%s' needs a value", cmd,
 			    argv[optind - 1]);
 		if (c == '?')
-			return cli_fail("train: unknown option '%s' (see "
-			    "'losslab train --help')", argv[optind - 1]);
+			return cli_fail("%s: unknown option '%s' (see 'losslab "
+			    "%s --help')", cmd, argv[optind - 1], cmd);
 		if (c == CLI_OPT_INPUT || c == CLI_OPT_TARGET)
-			return cli_fail("train: %s does not apply to train (the "
-			    "data come from --data)", c == CLI_OPT_INPUT ?
+			return cli_fail("%s: %s does not apply to train (the "
+			    "data come from --data)", cmd, c == CLI_OPT_INPUT ?
 			    "--input" : "--target");
 		if (c >= CLI_OPT_INPUT && c < CLI_OPT_END)
 			rc = cli_loss_option(&q->l, c, optarg, "train: ");
@@ -397,17 +518,17 @@ cmd_train_setup(int argc, char **argv, struct cmd_train_req *q)
 		return cli_fail("train: unexpected argument '%s' (see 'losslab "
 		    "train --help')", argv[optind]);
 	if (a.data == NULL)
-		return cli_fail("train needs --data (see 'losslab train "
-		    "--help')");
+		return cli_fail("%s needs --data (see 'losslab %s --help')",
+		    cmd, cmd);
 	if (!a.have_model)
-		return cli_fail("train needs --model (linear or mlp)");
+		return cli_fail("%s needs --model (linear or mlp)", cmd);
 	if (a.loss == NULL)
-		return cli_fail("train needs --loss (ce, multi-margin, "
-		    "bce-logits, focal, multilabel-soft-margin)");
+		return cli_fail("%s needs --loss (ce, multi-margin, "
+		    "bce-logits, focal, multilabel-soft-margin)", cmd);
 	if (!a.have_lr)
-		return cli_fail("train needs --lr (the learning rate)");
+		return cli_fail("%s needs --lr (the learning rate)", cmd);
 	if (!a.have_epochs)
-		return cli_fail("train needs --epochs");
+		return cli_fail("%s needs --epochs", cmd);
 	if (loss_parse(a.loss, &id) != 0)
 		return cli_fail("train: --loss: unknown loss '%s' (ce, "
 		    "multi-margin, bce-logits, focal, multilabel-soft-margin)",
@@ -435,6 +556,12 @@ cmd_train_setup(int argc, char **argv, struct cmd_train_req *q)
 	q->pitfall = q->l.pitfall;
 	q->spec.opts = q->l.opts;
 	return make_data(q, &a);
+}
+
+int
+cmd_train_setup(int argc, char **argv, struct cmd_train_req *q)
+{
+	return setup(argc, argv, q, 0);
 }
 
 /* --- output ------------------------------------------------------------------ */
@@ -748,12 +875,65 @@ print_report(const struct cmd_train_req *q, const struct train *t,
 		print_status(p, pitfall_name(p->spec.pitfall));
 }
 
+/*
+ * Set up the runs of q: the correct one in *t and, with --pitfall, the
+ * mistake in *p (*have_p set).  0, or 2 after the message.  Both are
+ * zeroed first, so train_free() applies in every case.
+ */
+static int
+init_runs(struct cmd_train_req *q, struct train *t, struct train *p,
+    int *have_p)
+{
+	struct train_spec	 ps;
+	struct err		 e;
+
+	memset(t, 0, sizeof *t);
+	memset(p, 0, sizeof *p);
+	*have_p = 0;
+	if (train_init(t, &q->data, &q->spec, &e) != 0)
+		return cli_fail("train: %s", e.msg);
+	if (q->pitfall != PITFALL_NONE) {
+		ps = q->spec;
+		ps.pitfall = q->pitfall;
+		if (train_init(p, &q->data, &ps, &e) != 0)
+			return cli_fail("train: %s", e.msg);
+		*have_p = 1;
+	}
+	return 0;
+}
+
+static int
+run_all(struct train *t, struct train *p, int have_p)
+{
+	struct err	e;
+
+	if (train_run(t, &e) != 0 || (have_p && train_run(p, &e) != 0))
+		return cli_fail("train: %s", e.msg);
+	return 0;
+}
+
+/* The plot request of the runs. */
+static void
+plot_req(const struct cmd_train_req *q, enum plot_train_kind kind,
+    const struct train *t, const struct train *p, struct plot_train_req *r)
+{
+	const char	*lang = i18n_lang();
+
+	memset(r, 0, sizeof *r);
+	r->kind = kind;
+	r->run = t;
+	r->pitfall = p;
+	r->log = q->log;
+	r->title = q->title;
+	r->lang = lang != NULL && strcmp(lang, "zh") == 0 ? "zh" : "en";
+}
+
 int
 cmd_train_main(int argc, char **argv)
 {
 	struct cmd_train_req	 q;
+	struct plot_train_req	 r;
 	struct train		 t, p;
-	struct train_spec	 ps;
 	struct err		 e;
 	int			 rc, have_p = 0;
 
@@ -764,22 +944,22 @@ cmd_train_main(int argc, char **argv)
 		rc = rc == 1 ? 0 : rc;
 		goto out;
 	}
-	if (train_init(&t, &q.data, &q.spec, &e) != 0) {
-		rc = cli_fail("train: %s", e.msg);
+	if (q.plot != NULL && !plot_available()) {
+		rc = cli_fail("train: --plot: gnuplot not found (install "
+		    "gnuplot-nox)");
 		goto out;
 	}
-	if (q.pitfall != PITFALL_NONE) {
-		ps = q.spec;
-		ps.pitfall = q.pitfall;
-		if (train_init(&p, &q.data, &ps, &e) != 0) {
-			rc = cli_fail("train: %s", e.msg);
+	if ((rc = init_runs(&q, &t, &p, &have_p)) != 0 ||
+	    (rc = run_all(&t, &p, have_p)) != 0)
+		goto out;
+	/* the plot first: when it fails, nothing else is printed */
+	if (q.plot != NULL) {
+		plot_req(&q, PLOT_TRAIN_LOSS, &t, have_p ? &p : NULL, &r);
+		if (plot_train_export(&r, q.plot, q.plot_format, 0, 0,
+		    &e) != 0) {
+			rc = cli_fail("train: --plot: %s", e.msg);
 			goto out;
 		}
-		have_p = 1;
-	}
-	if (train_run(&t, &e) != 0 || (have_p && train_run(&p, &e) != 0)) {
-		rc = cli_fail("train: %s", e.msg);
-		goto out;
 	}
 	if (q.json)
 		print_json(&q, &t, have_p ? &p : NULL);
@@ -787,6 +967,168 @@ cmd_train_main(int argc, char **argv)
 		print_report(&q, &t, have_p ? &p : NULL);
 	if (fflush(stdout) != 0 || ferror(stdout))
 		rc = cli_fail("write error on standard output");
+out:
+	train_free(&t);
+	train_free(&p);
+	cmd_train_req_free(&q);
+	return rc;
+}
+
+/* --- losslab plot training -------------------------------------------------- */
+
+void
+cmd_train_plot_usage(void *out)
+{
+	FILE	*fp = out;
+	int	 k;
+
+	fputs(_("Usage: losslab plot training [KIND] --data SET --model M "
+	    "--loss LOSS --lr X\n"
+	    "                             --epochs E [OPTION]...\n"
+	    "Train as 'losslab train' does (the same options) and draw the "
+	    "run with\ngnuplot; with --pitfall the mistake beside the right "
+	    "loss.\n\nKinds:\n"), fp);
+	for (k = 0; k < PLOT_TRAIN_KIND_COUNT; k++)
+		fprintf(fp, "  %-12s %s\n", plot_train_kind_name(k),
+		    _(plot_train_kind_desc(k)));
+	fputs(_(
+"\nThe training options are those of 'losslab train' (see 'losslab train\n"
+"--help'): --data, --classes, --n, --seed, --noise, --model, --hidden,\n"
+"--activation, --loss and its options, --pitfall, --lr, --momentum,\n"
+"--weight-decay, --epochs, --batch.\n"
+"Plot:\n"
+"  --out FILE           write FILE; the format from its extension: .png,\n"
+"                       .svg, .pdf, .txt, .six; without --out, a text plot\n"
+"                       on standard output\n"
+"  --format FMT         png, svg, pdf, text or sixel (the format of --out,\n"
+"                       or what standard output gets; png, svg, pdf only\n"
+"                       when it is not a terminal)\n"
+"  --size WxH           pixels (default 960x540; PDF: 1/150 inch), or\n"
+"                       characters for text (default: the terminal)\n"
+"  --title TEXT         replace the title (quotes, backslashes, `|<>!$@\n"
+"                       and control characters are dropped)\n"
+"  --log                loss: a logarithmic loss axis\n"
+"  --help               show this help and exit\n\n"
+"boundary needs 2-D points and one class per point; calibration a binary\n"
+"task (two classes; ce, bce-logits or focal).  Bad input exits with\n"
+"status 2 and one line on standard error.\n\n"
+"Example:\n"
+"  losslab plot training boundary --data spiral --model mlp --loss ce \\\n"
+"      --lr 0.5 --momentum 0.9 --epochs 500 --pitfall softmax-then-ce \\\n"
+"      --out spiral.png\n"), fp);
+}
+
+/* The text plot's size: COLUMNS/LINES, else the terminal, else 80x24
+   (one line left for the prompt). */
+static void
+term_size(int *w, int *h)
+{
+	struct winsize	 ws;
+	const char	*s;
+	long		 v;
+	char		*end;
+
+	*w = 80;
+	*h = 24;
+	if (ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0 &&
+	    ws.ws_row > 0) {
+		*w = ws.ws_col;
+		*h = ws.ws_row;
+	}
+	if ((s = getenv("COLUMNS")) != NULL && *s != '\0') {
+		v = strtol(s, &end, 10);
+		if (*end == '\0' && v > 0 && v < 10000)
+			*w = (int)v;
+	}
+	if ((s = getenv("LINES")) != NULL && *s != '\0') {
+		v = strtol(s, &end, 10);
+		if (*end == '\0' && v > 0 && v < 10000)
+			*h = (int)v;
+	}
+	if (*h > 10)
+		(*h)--;
+}
+
+/* The plot on standard output: text escaped line by line, a picture as
+   it is (png, svg, pdf refused on a terminal). */
+static int
+plot_stdout(const struct cmd_train_req *q, const struct plot_train_req *r)
+{
+	struct strbuf		 o = STRBUF_INIT;
+	struct err		 e;
+	enum plot_format	 fmt = q->have_format ? q->format :
+				    PLOT_FORMAT_DUMB;
+	int			 w = q->w, h = q->h;
+
+	if (fmt != PLOT_FORMAT_SIXEL && fmt != PLOT_FORMAT_DUMB &&
+	    isatty(STDOUT_FILENO))
+		return cli_fail("plot training: --format %s: standard output "
+		    "is a terminal (use --out FILE, or a pipe)",
+		    fmt == PLOT_FORMAT_PNG ? "png" : fmt == PLOT_FORMAT_SVG ?
+		    "svg" : "pdf");
+	if (fmt == PLOT_FORMAT_DUMB && !q->have_size)
+		term_size(&w, &h);
+	if (plot_train_render(r, fmt, w, h, &o, &e) != 0)
+		return cli_fail("plot training: %s", e.msg);
+	/* a failed write is reported at exit (main.c) */
+	if (fmt == PLOT_FORMAT_DUMB)
+		safeout_write(stdout, o.p, o.len, SAFEOUT_NL);
+	else
+		(void)fwrite(o.p, 1, o.len, stdout);
+	strbuf_free(&o);
+	return 0;
+}
+
+int
+cmd_train_plot_main(int argc, char **argv)
+{
+	struct cmd_train_req	 q;
+	struct plot_train_req	 r;
+	struct train		 t, p;
+	struct err		 e;
+	enum plot_format	 fmt;
+	int			 rc, have_p = 0;
+
+	memset(&t, 0, sizeof t);
+	memset(&p, 0, sizeof p);
+	rc = setup(argc, argv, &q, 1);
+	if (rc != 0) {
+		rc = rc == 1 ? 0 : rc;
+		goto out;
+	}
+	if (q.out != NULL) {
+		if (plot_check_path(q.out, &e) != 0) {
+			rc = cli_fail("plot training: --out: %s", e.msg);
+			goto out;
+		}
+		if (!q.have_format && plot_format_from_path(q.out, &q.format)
+		    != 0) {
+			rc = cli_fail("plot training: --out: unknown format "
+			    "(use .png, .svg, .pdf, .txt or .six, or give "
+			    "--format)");
+			goto out;
+		}
+	}
+	if ((rc = init_runs(&q, &t, &p, &have_p)) != 0)
+		goto out;
+	/* what the task cannot have is said before any training */
+	plot_req(&q, q.kind, &t, have_p ? &p : NULL, &r);
+	if (plot_train_check(&r, &e) != 0) {
+		rc = cli_fail("plot training: %s", e.msg);
+		goto out;
+	}
+	if (!plot_available()) {
+		rc = cli_fail("gnuplot not found (install gnuplot-nox)");
+		goto out;
+	}
+	if ((rc = run_all(&t, &p, have_p)) != 0)
+		goto out;
+	if (q.out != NULL) {
+		fmt = q.format;
+		if (plot_train_export(&r, q.out, fmt, q.w, q.h, &e) != 0)
+			rc = cli_fail("plot training: %s", e.msg);
+	} else
+		rc = plot_stdout(&q, &r);
 out:
 	train_free(&t);
 	train_free(&p);

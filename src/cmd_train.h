@@ -9,6 +9,8 @@
 #include "cli.h"
 #include "core/data.h"
 #include "core/train.h"
+#include "plot.h"
+#include "plot_train.h"
 
 /* What one `losslab train` command line asks for. */
 struct cmd_train_req {
@@ -19,6 +21,17 @@ struct cmd_train_req {
 						   spec.pitfall is always
 						   PITFALL_NONE */
 	int			 json;
+	const char		*plot;		/* train --plot FILE, or NULL */
+	enum plot_format	 plot_format;	/* its format (the extension) */
+	/* `losslab plot training` only: */
+	int			 plotting;	/* parsed as plot training */
+	enum plot_train_kind	 kind;		/* default loss */
+	int			 kind_given;
+	const char		*out;		/* --out FILE, or NULL */
+	int			 have_format, have_size, log;
+	enum plot_format	 format;	/* --format */
+	int			 w, h;		/* --size WxH */
+	const char		*title;		/* --title, or NULL */
 };
 
 /*
@@ -31,6 +44,16 @@ struct cmd_train_req {
  */
 int	 cmd_train_setup(int argc, char **argv, struct cmd_train_req *q);
 void	 cmd_train_req_free(struct cmd_train_req *q);
+
+/*
+ * `losslab plot training [KIND] [the train options] [--out FILE] [--format
+ * FMT] [--size WxH] [--title TEXT] [--log]` (argv[0] is "training"): train
+ * as `losslab train` does (the same parser) and draw KIND (plot_train.h).
+ * Returns the exit status: 0, or 2 after one "losslab: ..." line (the
+ * train options' errors, a kind the task cannot have, gnuplot's failure).
+ */
+int	 cmd_train_plot_main(int argc, char **argv);
+void	 cmd_train_plot_usage(void *fp);
 
 /* Run `losslab train`; returns the exit status: 0 (also when a run
    diverged or PyTorch would refuse it: the output says so), or 2 after one

@@ -1299,7 +1299,7 @@ cell_mark_label(const struct curve_cells *cc, const struct curve_set *s,
 /* ---------------------------------------------------------------- fonts -- */
 
 /* Whether a CJK font is installed (PNG and PDF need one for Chinese). */
-static int
+int
 plot_have_cjk_font(void)
 {
 	static const char *files[] = {
@@ -1330,7 +1330,7 @@ plot_have_cjk_font(void)
 }
 
 /* plots/style.gp: installed, else in the source tree; NULL if neither. */
-static const char *
+const char *
 plot_style_path(void)
 {
 	static const char *paths[] = {
@@ -1873,7 +1873,7 @@ gnuplot_error_line(const char *err, char *out, size_t len)
  * Run `gnuplot -d` with script on its stdin; collect its stdout into out.
  * 0 if it exited 0, else -1 with e set.  The child is always reaped.
  */
-static int
+int
 plot_run(const char *script, size_t len, struct strbuf *out, struct err *e)
 {
 	struct sigaction	 ign, oldpipe;

@@ -272,4 +272,17 @@ int	 plot_check_sixel(const char *buf, size_t len, struct err *e);
    *len updated.  buf is not NUL-terminated by it. */
 int	 plot_check_text(char *buf, size_t *len, struct err *e);
 
+/*
+ * For the other plot modules (plot_train.c), which write their own scripts
+ * under the same rules: plot_run() runs `gnuplot -d` on len bytes of
+ * script, its stdout appended to out; 0 when it exited 0, else -1 with e
+ * set (not found, the timeout, its exit status and first error line).
+ * plot_style_path() is plots/style.gp's checked path, or NULL;
+ * plot_have_cjk_font() whether PNG and PDF can show Chinese.
+ */
+int	 plot_run(const char *script, size_t len, struct strbuf *out,
+	    struct err *e);
+const char *plot_style_path(void);
+int	 plot_have_cjk_font(void);
+
 #endif

@@ -248,8 +248,9 @@ expect_fail "an option the loss does not read" \
     "--gamma does not apply to ce" train --data blobs $base --gamma 2
 expect_fail "--input does not apply" "--input does not apply to train" \
     train --data blobs $base --input 1,2
-expect_fail "--plot is not available" "--plot is not available yet" \
-    train --data blobs $base --plot out.png
+expect_fail "--plot with an unknown format" \
+    "train: --plot: unknown format 'out.gif' (use .png, .svg, .pdf, .txt or .six)" \
+    train --data blobs $base --plot out.gif
 expect_fail "a weight of the wrong length" \
     "ce: weight tensor should be defined either for all 2 classes" \
     train --data blobs $base --weight 1,2,3
