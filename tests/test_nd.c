@@ -4,6 +4,10 @@
  * compared -- value, the 'none' output's shape and values, the gradient --
  * or, where torch raised, the message word for word.  Tolerance: 1e-12
  * relative, or 1e-15 of the largest entry for entries that cancel.
+ * tests/golden_f32.txt (gen_golden_f32.py) holds torch's float32 results,
+ * checked the same way in losslab's float32 mode to 2e-6 relative (or 1e-6
+ * of the largest entry), and each case must say how it was computed (in
+ * float for bce, bce-logits, ce, nll; rounded float64 for the others).
  */
 #include "config.h"
 
@@ -15,7 +19,7 @@
 #include "core/loss.h"
 #include "tap.h"
 
-#define RTOL	1e-12
+static double	 rtol = 1e-12, abstol = 1e-15;
 
 struct arr {
 	struct loss_shape	 s;
@@ -118,6 +122,8 @@ apply_opts(char *opts, struct loss_opts *o, struct mat *w, struct mat *pw)
 			o->ignore_index = strtol(v, NULL, 10);
 		else if (strcmp(kv, "log_target") == 0)
 			o->log_target = atoi(v);
+		else if (strcmp(kv, "float32") == 0)
+			o->float32 = atoi(v);
 	}
 }
 
@@ -131,8 +137,8 @@ close_all(const double *got, const double *want, size_t n)
 		if (isfinite(want[i]))
 			big = fmax(big, fabs(want[i]));
 	for (i = 0; i < n; i++)
-		if (!tap_close(got[i], want[i], RTOL) &&
-		    !(isfinite(got[i]) && fabs(got[i] - want[i]) <= 1e-15 * big))
+		if (!tap_close(got[i], want[i], rtol) &&
+		    !(isfinite(got[i]) && fabs(got[i] - want[i]) <= abstol * big))
 			return 0;
 	return 1;
 }
@@ -169,7 +175,7 @@ run(struct ndcase *c)
 		tap_diag("%s", e.msg);
 		goto out;
 	}
-	ok = tap_close(r.value, c->value, RTOL);
+	ok = tap_close(r.value, c->value, rtol);
 	if (!tap_ok(ok, "%s: value", c->id))
 		tap_diag("got %.17g want %.17g", r.value, c->value);
 	if (o.reduction == LOSS_REDUCTION_NONE) {
@@ -186,14 +192,23 @@ run(struct ndcase *c)
 	ok = r.grad.cols == c->grad.n && c->grad.n == numel(&c->x.s) &&
 	    close_all(r.grad.v, c->grad.v, c->grad.n);
 	tap_ok(ok, "%s: gradient", c->id);
+	if (o.float32) {
+		int kernel = id == LOSS_BCE || id == LOSS_BCE_LOGITS ||
+		    id == LOSS_CE || id == LOSS_NLL;
+
+		tap_ok(r.f32 == (kernel ? LOSS_F32_KERNEL : LOSS_F32_ROUNDED),
+		    "%s: float32 %s", c->id, kernel ? "in float" :
+		    "rounded from float64");
+	}
 	loss_result_free(&r);
 out:
 	mat_free(&w);
 	mat_free(&pw);
 }
 
-int
-main(void)
+/* Every case of one golden file; the number of cases read. */
+static int
+run_file(const char *name)
 {
 	const char	*top = getenv("top_srcdir");
 	char		 path[4096], line[1 << 16], *p;
@@ -201,11 +216,11 @@ main(void)
 	FILE		*f;
 	int		 cases = 0;
 
-	snprintf(path, sizeof path, "%s/tests/golden_nd.txt",
-	    top != NULL ? top : ".");
+	snprintf(path, sizeof path, "%s/tests/%s", top != NULL ? top : ".",
+	    name);
 	if ((f = fopen(path, "r")) == NULL) {
 		tap_ok(0, "open %s", path);
-		return tap_done();
+		return 0;
 	}
 	memset(&c, 0, sizeof c);
 	while (fgets(line, sizeof line, f) != NULL) {
@@ -249,6 +264,19 @@ main(void)
 			arr_parse(p, &c.grad, 0);
 	}
 	fclose(f);
-	tap_ok(cases == 89, "all %d cases read", cases);
+	return cases;
+}
+
+int
+main(void)
+{
+	int	n;
+
+	n = run_file("golden_nd.txt");
+	tap_ok(n == 89, "golden_nd.txt: all %d cases read", n);
+	rtol = 2e-6;
+	abstol = 1e-6;
+	n = run_file("golden_f32.txt");
+	tap_ok(n == 114, "golden_f32.txt: all %d cases read", n);
 	return tap_done();
 }

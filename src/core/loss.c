@@ -37,6 +37,7 @@
 
 #include "core/activation.h"
 #include "core/loss.h"
+#include "core/loss_f32.h"
 
 /* (double)1e-12f, the EPSILON of torch's binary_cross_entropy_backward. */
 #define BCE_EPS	((double)1e-12f)
@@ -1346,7 +1347,8 @@ loss_eval(enum loss_id id, const struct mat *input, const struct mat *target,
 	if (rc != 0) {
 		loss_result_free(r);
 		*r = zero;
-	}
+	} else if (o->float32)
+		loss_f32_refine(id, input, target, o, r);
 	return rc;
 }
 
@@ -1528,6 +1530,8 @@ nd_class_dim(enum loss_id id, const double *x, const struct loss_shape *xs,
 		mt = view(1, 1, N * D, t);
 		rc = loss_index(id, &mx, &mt, o, r, e);
 	}
+	if (rc == 0 && o->float32)
+		loss_f32_refine(id, &mx, &mt, o, r);
 	if (rc == 0) {
 		permute_cd(r->grad.v, g, N, C, D, 1);
 		if (n > 0)
@@ -1603,7 +1607,8 @@ loss_eval_nd(enum loss_id id, const double *x, const struct loss_shape *xs,
 				if (rc != 0) {
 					loss_result_free(r);
 					*r = zero;
-				}
+				} else if (o->float32)
+					loss_f32_refine(id, &mx, &mt, o, r);
 				goto done2;
 			}
 			if (!(id == LOSS_CE && nd_eq(xs, ts)) && ts->ndim == 1)

@@ -69,6 +69,18 @@ struct loss_opts {
 	double	 alpha;			/* focal (default 0.25; < 0: no alpha) */
 	double	 gamma;			/* focal (default 2) */
 	int	 log_target;		/* kl-div (default 0) */
+	int	 float32;		/* compute as torch does for float32
+					   tensors (default 0: float64) */
+};
+
+/* How a float32 result was computed (loss_result.f32). */
+enum loss_f32 {
+	LOSS_F32_NONE,		/* float64: not asked for */
+	LOSS_F32_KERNEL,	/* in float, following torch's float kernels
+				   (bce, bce-logits, ce, nll) */
+	LOSS_F32_ROUNDED	/* in float64, rounded to float: within an ulp
+				   or two of torch's float32 but where its
+				   float arithmetic cancels */
 };
 
 struct loss_result {
@@ -82,9 +94,10 @@ struct loss_result {
 	double	 denom;		/* what 'mean'/'batchmean' divided by (1 otherwise) */
 	struct mat grad;	/* d(sum of the output)/d(input), input's shape */
 	int	 index_target;	/* ce/nll/multi-margin: target held class indices */
+	enum loss_f32 f32;	/* float32 numbers, and how (opts.float32) */
 };
 
-#define LOSS_RESULT_INIT { MAT_INIT, 0, 0, 1, MAT_INIT, 0 }
+#define LOSS_RESULT_INIT { MAT_INIT, 0, 0, 1, MAT_INIT, 0, LOSS_F32_NONE }
 
 /* Fill o with torch's defaults (reduction mean, ignore_index -100, ...). */
 void	 loss_opts_init(struct loss_opts *o);
