@@ -345,6 +345,10 @@ plot_train_check(const struct plot_train_req *r, struct err *e)
 			return err_set(e, "boundary needs one class per point "
 			    "(multilabel data have %d labels each)",
 			    t->data->classes);
+		if (t->data->classes > PLOT_TRAIN_MAX_CLASSES)
+			return err_set(e, "boundary draws at most %d classes "
+			    "(these data have %d)", PLOT_TRAIN_MAX_CLASSES,
+			    t->data->classes);
 		break;
 	case PLOT_TRAIN_CALIBRATION:
 		return binary_task(t, e);
@@ -744,19 +748,32 @@ grid_block(struct strbuf *b, const struct train *t, const double box[4],
 	return 0;
 }
 
-/* The points, one index per class (every step-th point). */
-static void
-points_block(struct strbuf *b, const struct data *d, size_t step)
+/* The points, one index per class (every step-th point): a counting
+   sort by class, linear in the points. */
+static int
+points_block(struct strbuf *b, const struct data *d, size_t step,
+    struct err *e)
 {
-	size_t	i, k;
+	size_t	*start, *order, i, k, K = (size_t)d->classes, j;
 
+	if ((start = calloc(K + 1, sizeof *start)) == NULL ||
+	    (order = malloc((d->n / step + 1) * sizeof *order)) == NULL) {
+		free(start);
+		return err_set(e, "out of memory");
+	}
+	for (i = 0; i < d->n; i += step)
+		start[(size_t)d->y.v[i] + 1]++;
+	for (k = 0; k < K; k++)
+		start[k + 1] += start[k];
+	for (i = 0; i < d->n; i += step)
+		order[start[(size_t)d->y.v[i]]++] = i;
+	/* start[k] is now the end of class k */
 	strbuf_printf(b, "$p << EOD\n");
-	for (k = 0; k < (size_t)d->classes; k++) {
+	for (j = 0, k = 0; k < K; k++) {
 		if (k > 0)
 			strbuf_printf(b, "\n\n");
-		for (i = 0; i < d->n; i += step) {
-			if ((size_t)d->y.v[i] != k)
-				continue;
+		for (; j < start[k]; j++) {
+			i = order[j];
 			num(b, MAT_AT(&d->x, i, 0));
 			strbuf_add(b, " ", 1);
 			num(b, MAT_AT(&d->x, i, 1));
@@ -765,6 +782,9 @@ points_block(struct strbuf *b, const struct data *d, size_t step)
 		strbuf_printf(b, "NaN NaN\n");
 	}
 	strbuf_printf(b, "EOD\n");
+	free(start);
+	free(order);
+	return 0;
 }
 
 /* One panel: run t's regions ($g, or $q for the pitfall) and the points. */
@@ -856,7 +876,8 @@ boundary_script(const struct plot_train_req *r, enum plot_format fmt, int w,
 	if (grid_block(b, t, box, gx, gy, dumb, "$g", e) != 0 ||
 	    (p != NULL && grid_block(b, p, box, gx, gy, dumb, "$q", e) != 0))
 		return -1;
-	points_block(b, d, step);
+	if (points_block(b, d, step, e) != 0)
+		return -1;
 	strbuf_printf(b, "set xrange [");
 	num(b, box[0]);
 	strbuf_add(b, ":", 1);

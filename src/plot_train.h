@@ -48,6 +48,7 @@ enum plot_train_kind {
 };
 
 #define PLOT_TRAIN_BINS		10	/* calibration bins over [0, 1] */
+#define PLOT_TRAIN_MAX_CLASSES	64	/* classes a boundary plot draws */
 
 /* What to draw. */
 struct plot_train_req {
@@ -70,7 +71,8 @@ int	 plot_train_kind_parse(const char *name, enum plot_train_kind *k);
  * Whether r can be drawn: 0, or -1 with e set to why not ("boundary needs
  * 2-D points (the data have 3 features)", "calibration needs a binary
  * task (2 classes, one label per point)", "calibration: multi-margin
- * gives scores, not probabilities", "--log is for the loss plot").
+ * gives scores, not probabilities", "boundary draws at most 64 classes
+ * (these data have 65)", "--log is for the loss plot").
  */
 int	 plot_train_check(const struct plot_train_req *r, struct err *e);
 

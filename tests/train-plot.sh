@@ -74,6 +74,10 @@ fails "boundary on multilabel data" \
     "boundary needs one class per point (multilabel data have 3 labels each)" \
     plot training boundary --data multilabel --model linear \
     --loss bce-logits --lr 0.5 --epochs 5 --out "$tmp/out.d/b.png"
+fails "boundary of 65 classes" \
+    "plot training: boundary draws at most 64 classes (these data have 65)" \
+    plot training boundary --data blobs --classes 65 --model linear --loss ce \
+    --lr 0.5 --epochs 5 --out "$tmp/out.d/b.png"
 fails "--log on the accuracy plot" "plot training: --log is for the loss plot" \
     plot training accuracy $spiral --log --out "$tmp/out.d/a.png"
 fails "an unknown kind" \
