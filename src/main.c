@@ -94,6 +94,11 @@ main_close_stdout(void)
 		failed = 1;
 		err = errno;
 	}
+	/* A write that failed while the program ran (output of more than
+	   one buffer) left no errno behind: one more byte finds the reason.
+	   The output is lost already; a stray newline cannot make it worse. */
+	if (failed && err == 0 && write(fileno(stdout), "\n", 1) < 0)
+		err = errno;
 	if (fclose(stdout) != 0 && (failed || errno != EBADF)) {
 		failed = 1;
 		if (err == 0)

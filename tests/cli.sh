@@ -206,6 +206,14 @@ if [ -w /dev/full ]; then
 	full "eval (report)" eval ce --input '2,1,0.1;0.2,0.3,2.5' --target 0,2
 	full "eval --json" eval bce-logits --input 2,-1,0.5 --target 1,0,1 --json
 	full "--dump (more than a buffer)" --dump bce
+	# more than one stdio buffer, with no check of its own on the way:
+	# the reason must still be found at exit
+	awk 'BEGIN { for (i = 0; i < 900; i++) printf "%d.25\n", i % 7 - 3 }' \
+	    >"$tmp/many.txt"
+	awk 'BEGIN { for (i = 0; i < 900; i++) printf "%d\n", i % 2 }' \
+	    >"$tmp/many01.txt"
+	full "eval --json of 900 values (several buffers)" eval bce-logits \
+	    --input "@$tmp/many.txt" --target "@$tmp/many01.txt" --json
 	full "--lang zh --help" --lang zh --help
 	if command -v gnuplot >/dev/null 2>&1; then
 		full "plot (text)" plot bce-curve --size 40x12
