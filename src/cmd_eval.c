@@ -22,15 +22,18 @@
 #include "core/pitfall.h"
 #include "i18n.h"
 #include "json.h"
+#include "npy.h"
 #include "parse.h"
 
 enum {
-	OPT_JSON = CLI_OPT_END, OPT_HELP
+	OPT_JSON = CLI_OPT_END, OPT_HELP, OPT_OUT_GRAD, OPT_OUT_ELEM
 };
 
 static const struct option eval_options[] = {
 	CLI_LOSS_OPTION_TABLE,
 	{ "json",		no_argument,	   NULL, OPT_JSON },
+	{ "out-grad",		required_argument, NULL, OPT_OUT_GRAD },
+	{ "out-elem",		required_argument, NULL, OPT_OUT_ELEM },
 	{ "help",		no_argument,	   NULL, OPT_HELP },
 	{ NULL, 0, NULL, 0 }
 };
@@ -40,6 +43,7 @@ struct eval_args {
 	enum loss_id		 loss;
 	struct cli_loss		 l;	/* the values and loss options */
 	int			 json;
+	const char		*out_grad, *out_elem; /* .npy files to write */
 };
 
 void
@@ -75,13 +79,92 @@ cmd_eval_usage(void *out)
 "                       double-sigmoid, softmax-then-ce, log-softmax-then-ce,\n"
 "                       bce-on-logits, naive-float32\n"
 "  --json               print one JSON object instead of the report\n"
+"  --out-grad FILE.npy  write the gradient w.r.t. the input (float64, the\n"
+"                       input's shape) as a NumPy .npy file\n"
+"  --out-elem FILE.npy  write the reduction='none' output (float64, torch's\n"
+"                       shape) as a NumPy .npy file\n"
 "  --help               show this help and exit\n\n"), fp);
 	fputs(_(
 "V is a,b,c (1-D) or a,b;c,d (rows); @FILE reads it from a file (the same\n"
-"syntax, or one row a line), - from standard input; inf, -inf and nan are\n"
-"accepted.  Bad input exits with status 2 and one line on standard error.\n\n"
+"syntax, or one row a line, or a NumPy .npy array of rank 0 to 2), - from\n"
+"standard input; inf, -inf and nan are accepted.  Bad input exits with status 2 and one line on standard error.\n\n"
 "Example:\n"
 "  losslab eval ce --input '2,1,0.1;0.2,0.3,2.5' --target 0,2 --json\n"), fp);
+}
+
+/* Whether loss id gives one output per sample (its input has a class
+   dimension), so that a 0-d input is not one it takes. */
+static int
+per_sample(enum loss_id id)
+{
+	return id == LOSS_CE || id == LOSS_NLL || id == LOSS_MULTI_MARGIN ||
+	    id == LOSS_MULTILABEL_SOFT_MARGIN;
+}
+
+/*
+ * --out-grad and --out-elem may not name the same file, nor a file read
+ * by a value option (an @FILE argument): writing would destroy it.  A 0-d
+ * .npy input is refused for the per-sample losses (their 0-d cases are
+ * torch's errors, which losslab does not imitate yet).
+ */
+static int
+check_outputs(int argc, char **argv, const struct eval_args *a)
+{
+	const char	*outs[2] = { a->out_grad, a->out_elem };
+	int		 i, k;
+
+	if (outs[0] != NULL && outs[1] != NULL && strcmp(outs[0], outs[1]) == 0)
+		return cli_fail("--out-grad and --out-elem both name '%s'",
+		    outs[0]);
+	for (k = 0; k < 2; k++) {
+		if (outs[k] == NULL)
+			continue;
+		for (i = 1; i < argc; i++)
+			if (argv[i][0] == '@' && strcmp(argv[i] + 1,
+			    outs[k]) == 0)
+				return cli_fail("%s: '%s' is also read as a "
+				    "value (%s): it would be overwritten",
+				    k == 0 ? "--out-grad" : "--out-elem",
+				    outs[k], argv[i]);
+	}
+	if (a->l.input_info.type != NPY_NONE && a->l.input_info.npy_ndim == 0 &&
+	    per_sample(a->loss))
+		return cli_fail("%s: --input is a 0-d array: %s takes (C) or "
+		    "(N, C)", loss_name(a->loss), loss_torch_name(a->loss));
+	return 0;
+}
+
+/* Write --out-grad and --out-elem as torch's float64 tensors would be
+   saved: the gradient in the input's shape (0-d for a 0-d .npy input),
+   the reduction='none' output in its own.  0 or CLI_EXIT_USAGE. */
+static int
+write_outputs(const struct eval_args *a, const struct loss_result *r)
+{
+	struct err	 e;
+	int		 scalar_in = a->l.input_info.type != NPY_NONE &&
+			    a->l.input_info.npy_ndim == 0;
+
+	if (a->out_grad != NULL && npy_write_mat(a->out_grad, &r->grad,
+	    scalar_in, &e) != 0)
+		return cli_fail("--out-grad: %s", e.msg);
+	if (a->out_elem != NULL && npy_write_mat(a->out_elem, &r->elem,
+	    r->elem_scalar || scalar_in, &e) != 0)
+		return cli_fail("--out-elem: %s", e.msg);
+	return 0;
+}
+
+/* The note of a value read from a .npy file of another dtype than the
+   float64 losslab computes in. */
+static void
+print_dtype_notes(const struct eval_args *a)
+{
+	const struct parse_info *in = &a->l.input_info;
+
+	if (in->type != NPY_NONE && in->type != NPY_FLOAT64)
+		printf(_("note: --input is a %s array; losslab computed in "
+		    "float64 (torch computes in %s)\n"), npy_type_name(in->type),
+		    in->type == NPY_FLOAT32 || in->type == NPY_FLOAT16 ?
+		    npy_type_name(in->type) : "float64");
 }
 
 static int
@@ -98,6 +181,22 @@ parse_args(int argc, char **argv, struct eval_args *a)
 		switch (c) {
 		case OPT_JSON:
 			a->json = 1;
+			break;
+		case OPT_OUT_GRAD:
+		case OPT_OUT_ELEM:
+			if ((c == OPT_OUT_GRAD ? a->out_grad : a->out_elem) !=
+			    NULL)
+				return cli_fail("%s given twice",
+				    c == OPT_OUT_GRAD ? "--out-grad" :
+				    "--out-elem");
+			if (optarg[0] == '\0')
+				return cli_fail("%s: the file name is empty",
+				    c == OPT_OUT_GRAD ? "--out-grad" :
+				    "--out-elem");
+			if (c == OPT_OUT_GRAD)
+				a->out_grad = optarg;
+			else
+				a->out_elem = optarg;
 			break;
 		case OPT_HELP:
 			cmd_eval_usage(stdout);
@@ -132,6 +231,8 @@ parse_args(int argc, char **argv, struct eval_args *a)
 	if (!a->l.have_target)
 		return cli_fail("eval %s needs --target", loss_arg);
 	if ((rc = cli_loss_check(&a->l, a->loss, LOSS_COUNT, "")) != 0)
+		return rc;
+	if ((rc = check_outputs(argc, argv, a)) != 0)
 		return rc;
 	if (a->l.pitfall != PITFALL_NONE &&
 	    pitfall_loss(a->l.pitfall) != a->loss)
@@ -225,6 +326,7 @@ print_report(const struct eval_args *a, const struct loss_result *r,
 	printf("%s %s (%s):\n", _("gradient"), loss_grad_label(a->loss),
 	    _("w.r.t. the input"));
 	print_mat(&r->grad);
+	print_dtype_notes(a);
 	if (dl->n > 0) {
 		printf("%s:\n", _("warnings"));
 		for (i = 0; i < dl->n; i++)
@@ -322,6 +424,8 @@ cmd_eval_main(int argc, char **argv)
 		goto out;
 	}
 	diag_check(a.loss, &a.l.input, &a.l.target, &a.l.opts, &r, &dl);
+	if ((rc = write_outputs(&a, &r)) != 0)
+		goto out;
 	if (a.l.pitfall != PITFALL_NONE)
 		pok = pitfall_eval(a.l.pitfall, &a.l.input, &a.l.target,
 		    &a.l.opts, &pr, &perr) == 0;
