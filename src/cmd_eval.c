@@ -420,7 +420,14 @@ cmd_eval_main(int argc, char **argv)
 	}
 	if (loss_eval(a.loss, &a.l.input, &a.l.target, &a.l.opts, &r,
 	    &e) != 0) {
-		rc = cli_fail("%s: %s", loss_name(a.loss), e.msg);
+		char torch[256];
+
+		if (diag_refusal(a.loss, &a.l.input, &a.l.target, &a.l.opts,
+		    torch, sizeof torch))
+			rc = cli_fail("%s: %s [differs-from-torch: %s]",
+			    loss_name(a.loss), e.msg, torch);
+		else
+			rc = cli_fail("%s: %s", loss_name(a.loss), e.msg);
 		goto out;
 	}
 	diag_check(a.loss, &a.l.input, &a.l.target, &a.l.opts, &r, &dl);

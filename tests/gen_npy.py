@@ -194,6 +194,29 @@ def main():
     case("multi-margin", "mean", "f8-4x3.npy", "i8-4.npy",
          lambda x, t, r: F.multi_margin_loss(x, t, reduction=r))
 
+    # --- where losslab deliberately differs: torch's own answer -----------
+    # differs LOSS TORCHVALUE ARG...: `losslab eval LOSS ARG...` warns (or
+    # refuses) with id differs-from-torch and names TORCHVALUE
+    def t64(v):
+        return torch.tensor(v, dtype=torch.float64)
+
+    def differs(loss, value, *args):
+        lines.append("differs %s %s %s" % (loss, repr(float(value)), " ".join(args)))
+
+    differs("soft-margin", F.soft_margin_loss(t64([-800.0, 1.0]), t64([1.0, 1.0])),
+            "--input", "-800,1", "--target", "1,1")
+    differs("soft-margin", F.soft_margin_loss(t64([[3.0, 710.0]]), t64([1.0, -1.0]), reduction="sum"),
+            "--input", "3,710;", "--target", "1,-1", "--reduction", "sum")
+    differs("ce", F.cross_entropy(t64([2.0, 1.0, 0.1]), torch.tensor(0), label_smoothing=-0.1),
+            "--input", "2,1,0.1", "--target", "0", "--label-smoothing", "-0.1")
+    differs("multi-margin", F.multi_margin_loss(t64([[2, 1, 0.1], [0, 1, 3]]), torch.tensor([1, 0]),
+                                                weight=t64([1.0, 2, 3, 4])),
+            "--input", "2,1,0.1;0,1,3", "--target", "1,0", "--weight", "1,2,3,4")
+    differs("multilabel-soft-margin", F.multilabel_soft_margin_loss(t64([[0.5], [-1.0]]), t64([[1.0, 0, 1], [0, 0, 1]])),
+            "--input", "0.5;-1", "--target", "1,0,1;0,0,1")
+    differs("multilabel-soft-margin", F.multilabel_soft_margin_loss(t64([0.5, -1.0]), t64([[1.0, 0], [0, 1], [1, 1]]), reduction="sum"),
+            "--input", "0.5,-1", "--target", "1,0;0,1;1,1", "--reduction", "sum")
+
     with open(os.path.join(GOOD, "cases.txt"), "w") as f:
         f.write("# written by tests/gen_npy.py (numpy %s, torch %s); do not edit\n" % (
             np.__version__, torch.__version__))

@@ -82,6 +82,36 @@ fails "--input: 'tests/npy/f4-f-2x2x3.npy' has shape (2, 2, 3): arrays of more t
     eval ce --input @tests/npy/f4-f-2x2x3.npy --target 0,1
 ok $? "a rank-3 .npy input is refused, naming its shape"
 
+# --- differs-from-torch: torch's own answer where losslab's differs ---------
+set -f
+grep '^differs ' tests/npy/cases.txt >"$tmp/differs"
+while read -r _ loss value args; do
+	# shellcheck disable=SC2086
+	"$LOSSLAB" eval "$loss" $args --json >"$tmp/out" 2>"$tmp/err"
+	rc=$?
+	if [ $rc -eq 0 ]; then
+		grep -q '"id": "differs-from-torch", "message": "torch 1.13 returns inf here' "$tmp/out"
+		r=$?
+		got=$(sed -n 's/.*"differs-from-torch", "message": "torch 1.13 returns \([^ ]*\) .*/\1/p' "$tmp/out")
+	else
+		[ $rc -eq 2 ] && [ "$(wc -l <"$tmp/err")" -eq 1 ] &&
+		    grep -q "^losslab: $loss: .* \[differs-from-torch: torch 1.13 " "$tmp/err"
+		r=$?
+		got=$(sed -n 's/.*returns \([^] ]*\).*/\1/p' "$tmp/err")
+	fi
+	[ $r -eq 0 ] && "$TEST_NPY" num "$got" "$value" 1e-14
+	r=$?
+	[ $r -eq 0 ] || diag "exit $rc: $(head -c 400 "$tmp/out" "$tmp/err")"
+	ok $r "$loss $args: differs-from-torch, with torch's $value (exit $rc)"
+done <"$tmp/differs"
+set +f
+"$LOSSLAB" eval soft-margin --input 3,-700 --target 1,1 --json >"$tmp/out" 2>&1
+! grep -q differs-from-torch "$tmp/out"
+ok $? "soft-margin where torch does not overflow: no differs-from-torch"
+"$LOSSLAB" eval soft-margin --input -710,1 --target 1,1 >"$tmp/out" 2>&1
+grep -q '^  \[differs-from-torch\] torch 1.13 returns inf here' "$tmp/out"
+ok $? "the text report names differs-from-torch too"
+
 # --- the outputs refuse to destroy an input ----------------------------------
 cp tests/npy/f8-bce-6.npy "$tmp/in.npy"
 fails "--out-grad: '$tmp/in.npy' is also read as a value (@$tmp/in.npy): it would be overwritten" \
