@@ -87,7 +87,8 @@ cmd_eval_usage(void *out)
 	fputs(_(
 "V is a,b,c (1-D) or a,b;c,d (rows); @FILE reads it from a file (the same\n"
 "syntax, or one row a line, or a NumPy .npy array of rank 0 to 2), - from\n"
-"standard input; inf, -inf and nan are accepted.  Bad input exits with status 2 and one line on standard error.\n\n"
+"standard input; inf, -inf and nan are accepted.  Bad input exits with\n"
+"status 2 and one line on standard error.\n\n"
 "Example:\n"
 "  losslab eval ce --input '2,1,0.1;0.2,0.3,2.5' --target 0,2 --json\n"), fp);
 }
