@@ -26,14 +26,19 @@
 #include "parse.h"
 
 enum {
-	OPT_JSON = CLI_OPT_END, OPT_HELP, OPT_OUT_GRAD, OPT_OUT_ELEM
+	OPT_JSON = CLI_OPT_END, OPT_HELP, OPT_OUT_GRAD, OPT_OUT_ELEM, OPT_FULL
 };
+
+/* Reports of inputs with more values than this summarise the arrays
+   (shape, min, max, mean, non-finite count) unless --full. */
+#define EVAL_FULL_MAX	1000
 
 static const struct option eval_options[] = {
 	CLI_LOSS_OPTION_TABLE,
 	{ "json",		no_argument,	   NULL, OPT_JSON },
 	{ "out-grad",		required_argument, NULL, OPT_OUT_GRAD },
 	{ "out-elem",		required_argument, NULL, OPT_OUT_ELEM },
+	{ "full",		no_argument,	   NULL, OPT_FULL },
 	{ "help",		no_argument,	   NULL, OPT_HELP },
 	{ NULL, 0, NULL, 0 }
 };
@@ -43,6 +48,8 @@ struct eval_args {
 	enum loss_id		 loss;
 	struct cli_loss		 l;	/* the values and loss options */
 	int			 json;
+	int			 full;	/* --full: every number, whatever the size */
+	int			 summary; /* the arrays are summarised */
 	const char		*out_grad, *out_elem; /* .npy files to write */
 };
 
@@ -83,6 +90,8 @@ cmd_eval_usage(void *out)
 "                       input's shape) as a NumPy .npy file\n"
 "  --out-elem FILE.npy  write the reduction='none' output (float64, torch's\n"
 "                       shape) as a NumPy .npy file\n"
+"  --full               print every number of a large input (by default an\n"
+"                       input of more than 1000 values is summarised)\n"
 "  --help               show this help and exit\n\n"), fp);
 	fputs(_(
 "V is a,b,c (1-D) or a,b;c,d (rows); @FILE reads it from a file (the same\n"
@@ -183,6 +192,9 @@ parse_args(int argc, char **argv, struct eval_args *a)
 		case OPT_JSON:
 			a->json = 1;
 			break;
+		case OPT_FULL:
+			a->full = 1;
+			break;
 		case OPT_OUT_GRAD:
 		case OPT_OUT_ELEM:
 			if ((c == OPT_OUT_GRAD ? a->out_grad : a->out_elem) !=
@@ -267,14 +279,61 @@ print_num(double v)
 		printf(" %13.8g", v);
 }
 
-/* Print a mat as an indented table, one row a line. */
+/* What a summary says of an array: the finite values' range and mean. */
+struct summary {
+	size_t	 n, nonfinite;
+	double	 min, max, mean;
+};
+
+static void
+summarise(const struct mat *m, struct summary *s)
+{
+	size_t	i, n = mat_numel(m), k = 0;
+	double	sum = 0.0, v;
+
+	s->n = n;
+	s->nonfinite = 0;
+	s->min = INFINITY;
+	s->max = -INFINITY;
+	for (i = 0; i < n; i++) {
+		v = m->v[i];
+		if (!isfinite(v)) {
+			s->nonfinite++;
+			continue;
+		}
+		if (v < s->min)
+			s->min = v;
+		if (v > s->max)
+			s->max = v;
+		sum += v;
+		k++;
+	}
+	s->mean = k ? sum / (double)k : NAN;
+	if (k == 0)
+		s->min = s->max = NAN;
+}
+
+static int summary_mode;	/* print_mat summarises (set per report) */
+static const char *summary_dtype = "float64"; /* the dtype it names */
+
+/* Print a mat as an indented table, one row a line (a summary line in
+   summary mode). */
 static void
 print_mat(const struct mat *m)
 {
-	size_t r, c;
+	size_t		 r, c;
+	struct summary	 s;
+	char		 shape[64];
 
 	if (mat_numel(m) == 0) {
 		printf("  %s\n", _("(empty)"));
+		return;
+	}
+	if (summary_mode) {
+		summarise(m, &s);
+		printf(_("  %s %s: min %.17g, max %.17g, mean %.17g; "
+		    "%zu non-finite\n"), mat_shape_str(m, shape, sizeof shape),
+		    summary_dtype, s.min, s.max, s.mean, s.nonfinite);
 		return;
 	}
 	for (r = 0; r < m->rows; r++) {
@@ -314,13 +373,19 @@ print_report(const struct eval_args *a, const struct loss_result *r,
 {
 	int		 i;
 
+	summary_mode = a->summary;
 	printf("%s (%s), reduction=%s\n", loss_name(a->loss),
 	    loss_torch_name(a->loss), loss_reduction_name(a->l.opts.reduction));
 	printf("%s, %s:\n", _("input"), input_kind_name(a->loss));
+	if (a->l.input_info.type != NPY_NONE)
+		summary_dtype = npy_type_name(a->l.input_info.type);
 	print_mat(&a->l.input);
 	printf("%s%s:\n", _("target"), r->index_target ?
 	    _(" (class indices)") : "");
+	summary_dtype = a->l.target_info.type != NPY_NONE ?
+	    npy_type_name(a->l.target_info.type) : "float64";
 	print_mat(&a->l.target);
+	summary_dtype = "float64";
 	printf("%s:\n", _("per-element loss (reduction='none')"));
 	print_mat(&r->elem);
 	print_value_line(_("loss"), r, a->l.opts.reduction);
@@ -328,6 +393,9 @@ print_report(const struct eval_args *a, const struct loss_result *r,
 	    _("w.r.t. the input"));
 	print_mat(&r->grad);
 	print_dtype_notes(a);
+	if (a->summary)
+		printf(_("note: more than %d input values: the arrays are "
+		    "summarised (--full prints every value)\n"), EVAL_FULL_MAX);
 	if (dl->n > 0) {
 		printf("%s:\n", _("warnings"));
 		for (i = 0; i < dl->n; i++)
@@ -352,6 +420,31 @@ print_report(const struct eval_args *a, const struct loss_result *r,
 	print_mat(&pr->grad);
 }
 
+/* An array, or in summary mode {"shape": [..], "min": .., "max": ..,
+   "mean": .., "nonfinite": n}. */
+static void
+json_array(const struct mat *m)
+{
+	struct summary	s;
+
+	if (!summary_mode) {
+		json_mat(stdout, m);
+		return;
+	}
+	summarise(m, &s);
+	if (m->ndim == 2)
+		printf("{\"shape\": [%zu, %zu]", m->rows, m->cols);
+	else
+		printf("{\"shape\": [%zu]", m->cols);
+	fputs(", \"min\": ", stdout);
+	json_number(stdout, s.min);
+	fputs(", \"max\": ", stdout);
+	json_number(stdout, s.max);
+	fputs(", \"mean\": ", stdout);
+	json_number(stdout, s.mean);
+	printf(", \"nonfinite\": %zu}", s.nonfinite);
+}
+
 /* The 'none' output: a number when it is 0-d, else an array. */
 static void
 json_value(const struct loss_result *r, enum loss_reduction red)
@@ -360,7 +453,7 @@ json_value(const struct loss_result *r, enum loss_reduction red)
 		json_number(stdout, red == LOSS_REDUCTION_NONE ?
 		    r->elem.v[0] : r->value);
 	else
-		json_mat(stdout, &r->elem);
+		json_array(&r->elem);
 }
 
 static void
@@ -370,6 +463,7 @@ print_json(const struct eval_args *a, const struct loss_result *r,
 {
 	int i;
 
+	summary_mode = a->summary;
 	fputs("{\"loss\": ", stdout);
 	json_string(stdout, loss_name(a->loss));
 	fputs(", \"reduction\": ", stdout);
@@ -377,7 +471,9 @@ print_json(const struct eval_args *a, const struct loss_result *r,
 	fputs(", \"value\": ", stdout);
 	json_value(r, a->l.opts.reduction);
 	fputs(", \"grad\": ", stdout);
-	json_mat(stdout, &r->grad);
+	json_array(&r->grad);
+	if (a->summary)
+		fputs(", \"summarised\": true", stdout);
 	fputs(", \"warnings\": [", stdout);
 	for (i = 0; i < dl->n; i++) {
 		fputs(i ? ", {\"id\": " : "{\"id\": ", stdout);
@@ -394,7 +490,7 @@ print_json(const struct eval_args *a, const struct loss_result *r,
 			fputs(", \"value\": ", stdout);
 			json_value(pr, a->l.opts.reduction);
 			fputs(", \"grad\": ", stdout);
-			json_mat(stdout, &pr->grad);
+			json_array(&pr->grad);
 		} else {
 			fputs(", \"error\": ", stdout);
 			json_string(stdout, perr->msg);
@@ -434,6 +530,7 @@ cmd_eval_main(int argc, char **argv)
 	diag_check(a.loss, &a.l.input, &a.l.target, &a.l.opts, &r, &dl);
 	if ((rc = write_outputs(&a, &r)) != 0)
 		goto out;
+	a.summary = !a.full && mat_numel(&a.l.input) > EVAL_FULL_MAX;
 	if (a.l.pitfall != PITFALL_NONE)
 		pok = pitfall_eval(a.l.pitfall, &a.l.input, &a.l.target,
 		    &a.l.opts, &pr, &perr) == 0;

@@ -128,6 +128,42 @@ fails "--out-elem: cannot write '$tmp/no/x.npy': No such file or directory" \
     eval bce-logits --input 1 --target 1 --out-elem "$tmp/no/x.npy"
 ok $? "an unwritable --out-elem: one line, exit 2, nothing on stdout"
 
+# --- large inputs: summaries unless --full ------------------------------------
+awk 'BEGIN { for (i = 0; i < 2000; i++) printf "%s%g", i ? "," : "", (i % 7) - 3; print "" }' \
+    >"$tmp/x2000"
+awk 'BEGIN { for (i = 0; i < 2000; i++) printf "%s%d", i ? "," : "", i % 2; print "" }' \
+    >"$tmp/t2000"
+# the summary's min and max are those of the --full output's gradient
+"$LOSSLAB" eval bce-logits --input @"$tmp/x2000" --target @"$tmp/t2000" \
+    --json --full >"$tmp/full" 2>&1
+sed 's/.*"grad": \[\([^]]*\)\].*/\1/' "$tmp/full" | tr ',' '\n' >"$tmp/g"
+[ "$(wc -l <"$tmp/g")" -eq 2000 ] && ! grep -q summarised "$tmp/full"
+ok $? "2000 values with --full: every one of the 2000 gradient values"
+mm=$(awk 'NR == 1 || $1 + 0 < lo { lo = $1 + 0 } NR == 1 || $1 + 0 > hi { hi = $1 + 0 }
+    END { printf "\"min\": %.17g, \"max\": %.17g", lo, hi }' "$tmp/g")
+"$LOSSLAB" eval bce-logits --input @"$tmp/x2000" --target @"$tmp/t2000" \
+    --json >"$tmp/out" 2>&1
+grep -qF "\"grad\": {\"shape\": [2000], $mm, \"mean\": " "$tmp/out" &&
+    grep -q '"nonfinite": 0}, "summarised": true, "warnings": \[\]}$' "$tmp/out"
+ok $? "  without: the JSON summarises the gradient ($mm of the full output)"
+"$LOSSLAB" eval bce-logits --input @"$tmp/x2000" --target @"$tmp/t2000" \
+    --json --reduction none >"$tmp/out" 2>&1
+grep -q '"value": {"shape": \[2000\], "min": ' "$tmp/out"
+ok $? "  reduction none: the value is summarised as well"
+"$LOSSLAB" eval bce-logits --input @"$tmp/x2000" --target @"$tmp/t2000" \
+    >"$tmp/out" 2>&1
+mm=$(echo "$mm" | sed 's/"min": /min /; s/"max": /max /')
+grep -qF "  [2000] float64: $mm, mean " "$tmp/out" &&
+    grep -q '^note: more than 1000 input values: the arrays are summarised (--full prints every value)$' "$tmp/out" &&
+    [ "$(wc -l <"$tmp/out")" -lt 15 ]
+ok $? "  the text report summarises too, and says so"
+# 200 rows, 190 of them a probability vector: the count
+awk 'BEGIN { for (i = 0; i < 200; i++) print (i < 10 ? "0.6,0.6" : "0.25,0.75") }' >"$tmp/p200"
+awk 'BEGIN { for (i = 0; i < 200; i++) printf "%s%d", i ? "," : "", i % 2; print "" }' >"$tmp/y200"
+"$LOSSLAB" eval ce --input @"$tmp/p200" --target "@$tmp/y200" --json >"$tmp/out" 2>&1
+grep -q '"id": "input-looks-like-softmax", "message": "190 of 200 rows are non-negative and sum to 1: softmax output?' "$tmp/out"
+ok $? "190 of 200 rows like softmax output: the warning counts them"
+
 # --- bad files: one line, exit 2 ------------------------------------------
 n=0
 nbad=0

@@ -78,6 +78,24 @@ nrows(const struct mat *m)
 	return m->ndim == 2 ? m->rows : 1;
 }
 
+/* n with a comma every three digits: "9,812". */
+static const char *
+thousands(size_t n, char *buf, size_t len)
+{
+	char	tmp[32];
+	size_t	l, i, o = 0;
+
+	snprintf(tmp, sizeof tmp, "%zu", n);
+	l = strlen(tmp);
+	for (i = 0; i < l && o + 2 < len; i++) {
+		if (i > 0 && (l - i) % 3 == 0)
+			buf[o++] = ',';
+		buf[o++] = tmp[i];
+	}
+	buf[o] = '\0';
+	return buf;
+}
+
 /* Index of the first value > 0, or SIZE_MAX. */
 static size_t
 first_positive(const struct mat *m)
@@ -144,21 +162,37 @@ check_probabilities(enum loss_id id, const struct mat *x,
 static void
 check_softmax(const struct mat *x, struct diag_list *out)
 {
-	size_t	i, j, N = nrows(x), C = x->cols;
+	size_t	i, j, N = nrows(x), C = x->cols, k = 0;
 	double	s;
+	char	b1[32], b2[32];
+	int	row;
 
 	if (N == 0 || C < 2 || mat_numel(x) == 0)
 		return;
 	for (i = 0; i < N; i++) {
 		s = 0.0;
+		row = 1;
 		for (j = 0; j < C; j++) {
 			if (!(MAT_AT(x, i, j) >= 0.0))
-				return;
+				row = 0;
 			s += MAT_AT(x, i, j);
 		}
-		if (!(fabs(s - 1.0) <= 1e-6))
-			return;
+		if (row && fabs(s - 1.0) <= 1e-6)
+			k++;
 	}
+	/* A large batch where most rows but not all look like softmax
+	   output (a few rows perturbed, or probabilities of another
+	   model): the count says how many. */
+	if (k < N && N >= 100 && k * 2 >= N) {
+		add(out, "input-looks-like-softmax", "%s of %s rows are "
+		    "non-negative and sum to 1: softmax output? "
+		    "nn.CrossEntropyLoss applies log_softmax itself; pass the "
+		    "raw logits", thousands(k, b1, sizeof b1),
+		    thousands(N, b2, sizeof b2));
+		return;
+	}
+	if (k < N)
+		return;
 	if (x->ndim == 1)
 		add(out, "input-looks-like-softmax", "the input is non-negative "
 		    "and sums to 1: this looks like softmax output, but "
