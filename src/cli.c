@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "i18n.h"
 #include "parse.h"
 #include "safeout.h"
 
@@ -49,12 +50,17 @@ cli_loss_free(struct cli_loss *l)
 	mat_free(&l->pos_weight);
 }
 
-/* A value option (which may read stdin once) into m. */
+/* A value option (which may read stdin once) into m; *info says what it
+   was read from.  A header line skipped is said on stderr, one line. */
 static int
 value_arg(struct cli_loss *l, const char *cmd, const char *opt,
-    const char *arg, struct mat *m, int *have)
+    const char *arg, struct mat *m, int *have, struct parse_info *info)
 {
-	struct err	 e;
+	struct err		 e;
+	struct parse_info	 own;
+
+	if (info == NULL)
+		info = &own;
 
 	if (*have)
 		return cli_fail("%s%s given twice", cmd, opt);
@@ -64,8 +70,17 @@ value_arg(struct cli_loss *l, const char *cmd, const char *opt,
 			    "by another option", cmd, opt);
 		l->stdin_used = 1;
 	}
-	if (parse_value_arg(arg, opt, m, &e) != 0)
+	if (parse_value_arg_info(arg, opt, m, info, &e) != 0)
 		return cli_fail("%s%s", cmd, e.msg);
+	if (info->header_line != 0) {
+		fflush(stdout);
+		fputs("losslab: ", stderr);
+		safeout_printf(stderr, SAFEOUT_LINE, _("note: %s%s: line %zu "
+		    "of '%s' holds no number: a header, skipped"), cmd, opt,
+		    info->header_line, arg[0] == '@' ? arg + 1 :
+		    _("standard input"));
+		fputc('\n', stderr);
+	}
 	*have = 1;
 	return 0;
 }
@@ -90,18 +105,18 @@ cli_loss_option(struct cli_loss *l, int code, const char *arg,
 	switch (code) {
 	case CLI_OPT_INPUT:
 		return value_arg(l, cmd, "--input", arg, &l->input,
-		    &l->have_input);
+		    &l->have_input, &l->input_info);
 	case CLI_OPT_TARGET:
 		return value_arg(l, cmd, "--target", arg, &l->target,
-		    &l->have_target);
+		    &l->have_target, &l->target_info);
 	case CLI_OPT_WEIGHT:
 		l->opts.weight = &l->weight;
 		return value_arg(l, cmd, "--weight", arg, &l->weight,
-		    &l->have_weight);
+		    &l->have_weight, NULL);
 	case CLI_OPT_POS_WEIGHT:
 		l->opts.pos_weight = &l->pos_weight;
 		return value_arg(l, cmd, "--pos-weight", arg, &l->pos_weight,
-		    &l->have_pos_weight);
+		    &l->have_pos_weight, NULL);
 	case CLI_OPT_REDUCTION:
 		if (loss_reduction_parse(arg, &l->opts.reduction) != 0)
 			return cli_fail("%s--reduction: %s is not a valid "

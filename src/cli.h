@@ -12,6 +12,7 @@
 #include "core/loss.h"
 #include "core/mat.h"
 #include "core/pitfall.h"
+#include "parse.h"
 
 /* The exit status for bad input. */
 #define CLI_EXIT_USAGE	2
@@ -64,6 +65,9 @@ struct cli_loss {
 	int		 pitfall_none;	/* set by the caller: --pitfall none
 					   is accepted (plot) */
 	int		 stdin_used;	/* a value was read from "-" */
+	struct parse_info input_info, target_info; /* what --input and
+					   --target were read from (their
+					   .npy dtype) */
 	int		 given[CLI_OPT_END - CLI_OPT_INPUT]; /* times each
 					   option appeared */
 };

@@ -22,15 +22,23 @@
 #include "core/pitfall.h"
 #include "i18n.h"
 #include "json.h"
+#include "npy.h"
 #include "parse.h"
 
 enum {
-	OPT_JSON = CLI_OPT_END, OPT_HELP
+	OPT_JSON = CLI_OPT_END, OPT_HELP, OPT_OUT_GRAD, OPT_OUT_ELEM, OPT_FULL
 };
+
+/* Reports of inputs with more values than this summarise the arrays
+   (shape, min, max, mean, non-finite count) unless --full. */
+#define EVAL_FULL_MAX	1000
 
 static const struct option eval_options[] = {
 	CLI_LOSS_OPTION_TABLE,
 	{ "json",		no_argument,	   NULL, OPT_JSON },
+	{ "out-grad",		required_argument, NULL, OPT_OUT_GRAD },
+	{ "out-elem",		required_argument, NULL, OPT_OUT_ELEM },
+	{ "full",		no_argument,	   NULL, OPT_FULL },
 	{ "help",		no_argument,	   NULL, OPT_HELP },
 	{ NULL, 0, NULL, 0 }
 };
@@ -40,6 +48,9 @@ struct eval_args {
 	enum loss_id		 loss;
 	struct cli_loss		 l;	/* the values and loss options */
 	int			 json;
+	int			 full;	/* --full: every number, whatever the size */
+	int			 summary; /* the arrays are summarised */
+	const char		*out_grad, *out_elem; /* .npy files to write */
 };
 
 void
@@ -75,13 +86,95 @@ cmd_eval_usage(void *out)
 "                       double-sigmoid, softmax-then-ce, log-softmax-then-ce,\n"
 "                       bce-on-logits, naive-float32\n"
 "  --json               print one JSON object instead of the report\n"
+"  --out-grad FILE.npy  write the gradient w.r.t. the input (float64, the\n"
+"                       input's shape) as a NumPy .npy file\n"
+"  --out-elem FILE.npy  write the reduction='none' output (float64, torch's\n"
+"                       shape) as a NumPy .npy file\n"
+"  --full               print every number of a large input (by default an\n"
+"                       input of more than 1000 values is summarised)\n"
 "  --help               show this help and exit\n\n"), fp);
 	fputs(_(
 "V is a,b,c (1-D) or a,b;c,d (rows); @FILE reads it from a file (the same\n"
-"syntax, or one row a line), - from standard input; inf, -inf and nan are\n"
-"accepted.  Bad input exits with status 2 and one line on standard error.\n\n"
+"syntax, or one row a line, or a NumPy .npy array of rank 0 to 2), - from\n"
+"standard input; inf, -inf and nan are accepted.  Bad input exits with\n"
+"status 2 and one line on standard error.\n\n"
 "Example:\n"
 "  losslab eval ce --input '2,1,0.1;0.2,0.3,2.5' --target 0,2 --json\n"), fp);
+}
+
+/* Whether loss id gives one output per sample (its input has a class
+   dimension), so that a 0-d input is not one it takes. */
+static int
+per_sample(enum loss_id id)
+{
+	return id == LOSS_CE || id == LOSS_NLL || id == LOSS_MULTI_MARGIN ||
+	    id == LOSS_MULTILABEL_SOFT_MARGIN;
+}
+
+/*
+ * --out-grad and --out-elem may not name the same file, nor a file read
+ * by a value option (an @FILE argument): writing would destroy it.  A 0-d
+ * .npy input is refused for the per-sample losses (their 0-d cases are
+ * torch's errors, which losslab does not imitate yet).
+ */
+static int
+check_outputs(int argc, char **argv, const struct eval_args *a)
+{
+	const char	*outs[2] = { a->out_grad, a->out_elem };
+	int		 i, k;
+
+	if (outs[0] != NULL && outs[1] != NULL && strcmp(outs[0], outs[1]) == 0)
+		return cli_fail("--out-grad and --out-elem both name '%s'",
+		    outs[0]);
+	for (k = 0; k < 2; k++) {
+		if (outs[k] == NULL)
+			continue;
+		for (i = 1; i < argc; i++)
+			if (argv[i][0] == '@' && strcmp(argv[i] + 1,
+			    outs[k]) == 0)
+				return cli_fail("%s: '%s' is also read as a "
+				    "value (%s): it would be overwritten",
+				    k == 0 ? "--out-grad" : "--out-elem",
+				    outs[k], argv[i]);
+	}
+	if (a->l.input_info.type != NPY_NONE && a->l.input_info.npy_ndim == 0 &&
+	    per_sample(a->loss))
+		return cli_fail("%s: --input is a 0-d array: %s takes (C) or "
+		    "(N, C)", loss_name(a->loss), loss_torch_name(a->loss));
+	return 0;
+}
+
+/* Write --out-grad and --out-elem as torch's float64 tensors would be
+   saved: the gradient in the input's shape (0-d for a 0-d .npy input),
+   the reduction='none' output in its own.  0 or CLI_EXIT_USAGE. */
+static int
+write_outputs(const struct eval_args *a, const struct loss_result *r)
+{
+	struct err	 e;
+	int		 scalar_in = a->l.input_info.type != NPY_NONE &&
+			    a->l.input_info.npy_ndim == 0;
+
+	if (a->out_grad != NULL && npy_write_mat(a->out_grad, &r->grad,
+	    scalar_in, &e) != 0)
+		return cli_fail("--out-grad: %s", e.msg);
+	if (a->out_elem != NULL && npy_write_mat(a->out_elem, &r->elem,
+	    r->elem_scalar || scalar_in, &e) != 0)
+		return cli_fail("--out-elem: %s", e.msg);
+	return 0;
+}
+
+/* The note of a value read from a .npy file of another dtype than the
+   float64 losslab computes in. */
+static void
+print_dtype_notes(const struct eval_args *a)
+{
+	const struct parse_info *in = &a->l.input_info;
+
+	if (in->type != NPY_NONE && in->type != NPY_FLOAT64)
+		printf(_("note: --input is a %s array; losslab computed in "
+		    "float64 (torch computes in %s)\n"), npy_type_name(in->type),
+		    in->type == NPY_FLOAT32 || in->type == NPY_FLOAT16 ?
+		    npy_type_name(in->type) : "float64");
 }
 
 static int
@@ -98,6 +191,25 @@ parse_args(int argc, char **argv, struct eval_args *a)
 		switch (c) {
 		case OPT_JSON:
 			a->json = 1;
+			break;
+		case OPT_FULL:
+			a->full = 1;
+			break;
+		case OPT_OUT_GRAD:
+		case OPT_OUT_ELEM:
+			if ((c == OPT_OUT_GRAD ? a->out_grad : a->out_elem) !=
+			    NULL)
+				return cli_fail("%s given twice",
+				    c == OPT_OUT_GRAD ? "--out-grad" :
+				    "--out-elem");
+			if (optarg[0] == '\0')
+				return cli_fail("%s: the file name is empty",
+				    c == OPT_OUT_GRAD ? "--out-grad" :
+				    "--out-elem");
+			if (c == OPT_OUT_GRAD)
+				a->out_grad = optarg;
+			else
+				a->out_elem = optarg;
 			break;
 		case OPT_HELP:
 			cmd_eval_usage(stdout);
@@ -133,6 +245,8 @@ parse_args(int argc, char **argv, struct eval_args *a)
 		return cli_fail("eval %s needs --target", loss_arg);
 	if ((rc = cli_loss_check(&a->l, a->loss, LOSS_COUNT, "")) != 0)
 		return rc;
+	if ((rc = check_outputs(argc, argv, a)) != 0)
+		return rc;
 	if (a->l.pitfall != PITFALL_NONE &&
 	    pitfall_loss(a->l.pitfall) != a->loss)
 		return cli_fail("--pitfall %s imitates %s, not %s",
@@ -165,14 +279,61 @@ print_num(double v)
 		printf(" %13.8g", v);
 }
 
-/* Print a mat as an indented table, one row a line. */
+/* What a summary says of an array: the finite values' range and mean. */
+struct summary {
+	size_t	 n, nonfinite;
+	double	 min, max, mean;
+};
+
+static void
+summarise(const struct mat *m, struct summary *s)
+{
+	size_t	i, n = mat_numel(m), k = 0;
+	double	sum = 0.0, v;
+
+	s->n = n;
+	s->nonfinite = 0;
+	s->min = INFINITY;
+	s->max = -INFINITY;
+	for (i = 0; i < n; i++) {
+		v = m->v[i];
+		if (!isfinite(v)) {
+			s->nonfinite++;
+			continue;
+		}
+		if (v < s->min)
+			s->min = v;
+		if (v > s->max)
+			s->max = v;
+		sum += v;
+		k++;
+	}
+	s->mean = k ? sum / (double)k : NAN;
+	if (k == 0)
+		s->min = s->max = NAN;
+}
+
+static int summary_mode;	/* print_mat summarises (set per report) */
+static const char *summary_dtype = "float64"; /* the dtype it names */
+
+/* Print a mat as an indented table, one row a line (a summary line in
+   summary mode). */
 static void
 print_mat(const struct mat *m)
 {
-	size_t r, c;
+	size_t		 r, c;
+	struct summary	 s;
+	char		 shape[64];
 
 	if (mat_numel(m) == 0) {
 		printf("  %s\n", _("(empty)"));
+		return;
+	}
+	if (summary_mode) {
+		summarise(m, &s);
+		printf(_("  %s %s: min %.17g, max %.17g, mean %.17g; "
+		    "%zu non-finite\n"), mat_shape_str(m, shape, sizeof shape),
+		    summary_dtype, s.min, s.max, s.mean, s.nonfinite);
 		return;
 	}
 	for (r = 0; r < m->rows; r++) {
@@ -212,19 +373,29 @@ print_report(const struct eval_args *a, const struct loss_result *r,
 {
 	int		 i;
 
+	summary_mode = a->summary;
 	printf("%s (%s), reduction=%s\n", loss_name(a->loss),
 	    loss_torch_name(a->loss), loss_reduction_name(a->l.opts.reduction));
 	printf("%s, %s:\n", _("input"), input_kind_name(a->loss));
+	if (a->l.input_info.type != NPY_NONE)
+		summary_dtype = npy_type_name(a->l.input_info.type);
 	print_mat(&a->l.input);
 	printf("%s%s:\n", _("target"), r->index_target ?
 	    _(" (class indices)") : "");
+	summary_dtype = a->l.target_info.type != NPY_NONE ?
+	    npy_type_name(a->l.target_info.type) : "float64";
 	print_mat(&a->l.target);
+	summary_dtype = "float64";
 	printf("%s:\n", _("per-element loss (reduction='none')"));
 	print_mat(&r->elem);
 	print_value_line(_("loss"), r, a->l.opts.reduction);
 	printf("%s %s (%s):\n", _("gradient"), loss_grad_label(a->loss),
 	    _("w.r.t. the input"));
 	print_mat(&r->grad);
+	print_dtype_notes(a);
+	if (a->summary)
+		printf(_("note: more than %d input values: the arrays are "
+		    "summarised (--full prints every value)\n"), EVAL_FULL_MAX);
 	if (dl->n > 0) {
 		printf("%s:\n", _("warnings"));
 		for (i = 0; i < dl->n; i++)
@@ -249,6 +420,31 @@ print_report(const struct eval_args *a, const struct loss_result *r,
 	print_mat(&pr->grad);
 }
 
+/* An array, or in summary mode {"shape": [..], "min": .., "max": ..,
+   "mean": .., "nonfinite": n}. */
+static void
+json_array(const struct mat *m)
+{
+	struct summary	s;
+
+	if (!summary_mode) {
+		json_mat(stdout, m);
+		return;
+	}
+	summarise(m, &s);
+	if (m->ndim == 2)
+		printf("{\"shape\": [%zu, %zu]", m->rows, m->cols);
+	else
+		printf("{\"shape\": [%zu]", m->cols);
+	fputs(", \"min\": ", stdout);
+	json_number(stdout, s.min);
+	fputs(", \"max\": ", stdout);
+	json_number(stdout, s.max);
+	fputs(", \"mean\": ", stdout);
+	json_number(stdout, s.mean);
+	printf(", \"nonfinite\": %zu}", s.nonfinite);
+}
+
 /* The 'none' output: a number when it is 0-d, else an array. */
 static void
 json_value(const struct loss_result *r, enum loss_reduction red)
@@ -257,7 +453,7 @@ json_value(const struct loss_result *r, enum loss_reduction red)
 		json_number(stdout, red == LOSS_REDUCTION_NONE ?
 		    r->elem.v[0] : r->value);
 	else
-		json_mat(stdout, &r->elem);
+		json_array(&r->elem);
 }
 
 static void
@@ -267,6 +463,7 @@ print_json(const struct eval_args *a, const struct loss_result *r,
 {
 	int i;
 
+	summary_mode = a->summary;
 	fputs("{\"loss\": ", stdout);
 	json_string(stdout, loss_name(a->loss));
 	fputs(", \"reduction\": ", stdout);
@@ -274,7 +471,9 @@ print_json(const struct eval_args *a, const struct loss_result *r,
 	fputs(", \"value\": ", stdout);
 	json_value(r, a->l.opts.reduction);
 	fputs(", \"grad\": ", stdout);
-	json_mat(stdout, &r->grad);
+	json_array(&r->grad);
+	if (a->summary)
+		fputs(", \"summarised\": true", stdout);
 	fputs(", \"warnings\": [", stdout);
 	for (i = 0; i < dl->n; i++) {
 		fputs(i ? ", {\"id\": " : "{\"id\": ", stdout);
@@ -291,7 +490,7 @@ print_json(const struct eval_args *a, const struct loss_result *r,
 			fputs(", \"value\": ", stdout);
 			json_value(pr, a->l.opts.reduction);
 			fputs(", \"grad\": ", stdout);
-			json_mat(stdout, &pr->grad);
+			json_array(&pr->grad);
 		} else {
 			fputs(", \"error\": ", stdout);
 			json_string(stdout, perr->msg);
@@ -318,10 +517,20 @@ cmd_eval_main(int argc, char **argv)
 	}
 	if (loss_eval(a.loss, &a.l.input, &a.l.target, &a.l.opts, &r,
 	    &e) != 0) {
-		rc = cli_fail("%s: %s", loss_name(a.loss), e.msg);
+		char torch[256];
+
+		if (diag_refusal(a.loss, &a.l.input, &a.l.target, &a.l.opts,
+		    torch, sizeof torch))
+			rc = cli_fail("%s: %s [differs-from-torch: %s]",
+			    loss_name(a.loss), e.msg, torch);
+		else
+			rc = cli_fail("%s: %s", loss_name(a.loss), e.msg);
 		goto out;
 	}
 	diag_check(a.loss, &a.l.input, &a.l.target, &a.l.opts, &r, &dl);
+	if ((rc = write_outputs(&a, &r)) != 0)
+		goto out;
+	a.summary = !a.full && mat_numel(&a.l.input) > EVAL_FULL_MAX;
 	if (a.l.pitfall != PITFALL_NONE)
 		pok = pitfall_eval(a.l.pitfall, &a.l.input, &a.l.target,
 		    &a.l.opts, &pr, &perr) == 0;

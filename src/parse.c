@@ -161,10 +161,41 @@ parse_token(const char *tok, size_t n, struct vec *a, const char *what,
  * Linear in the length of the text: a value's end is looked for up to its
  * row's end only (the row separators are among the value separators).
  */
+/* Whether row [p, rowend) of a file holds no number at all: a header
+   such as "logit,label" (the file syntax's separators). */
+static int
+row_is_header(const char *p, const char *rowend)
+{
+	char		 buf[128];
+	const char	*q = p, *tokend;
+	size_t		 n;
+	double		 x;
+
+	while (q < rowend) {
+		q += strspn(q, ", \t\r");
+		if (q >= rowend)
+			break;
+		tokend = q + strcspn(q, ", \t\r\n");
+		if (tokend > rowend)
+			tokend = rowend;
+		n = (size_t)(tokend - q);
+		if (n < sizeof buf) {
+			memcpy(buf, q, n);
+			buf[n] = '\0';
+			if (parse_double(buf, &x) == 0)
+				return 0;
+		}
+		q = tokend;
+	}
+	return 1;
+}
+
 static int
 parse_rows(const char *text, const char *rowsep, int lines, const char *what,
-    struct mat *m, struct err *e)
+    struct mat *m, size_t *header, struct err *e)
 {
+	size_t		 line = 0;
+
 	struct vec	 a = { NULL, 0, 0 };
 	const char	*p = text, *rowend, *q, *tokend;
 	const char	*seps = lines ? ", \t\r\n" : ",;";
@@ -176,8 +207,14 @@ parse_rows(const char *text, const char *rowsep, int lines, const char *what,
 	for (;;) {
 		rowend = p + strcspn(p, rowsep);
 		len = (size_t)(rowend - p);
+		line++;
 		if (lines && (is_blank(p, len) || p[strspn(p, " \t\r")] == '#'))
 			goto next;
+		if (lines && nrows == 0 && header != NULL && *header == 0 &&
+		    row_is_header(p, rowend)) {
+			*header = line;
+			goto next;
+		}
 		if (is_blank(p, len) && !lines && *rowend == '\0' &&
 		    nrows > 0) {
 			force2d = 1;	/* "a,b;" is a 1 x 2 matrix */
@@ -237,7 +274,7 @@ int
 parse_matrix(const char *text, const char *what, struct mat *m,
     struct err *e)
 {
-	return parse_rows(text, ";", 0, what, m, e);
+	return parse_rows(text, ";", 0, what, m, NULL, e);
 }
 
 /*
@@ -248,15 +285,16 @@ static int
 read_all(FILE *fp, char **textp, size_t *lenp)
 {
 	char	*buf = NULL, *nb;
-	size_t	 len = 0, cap = 0, got;
+	size_t	 len = 0, cap = 0, got, limit = PARSE_MAX_INPUT;
+	int	 rc;
 
 	*textp = NULL;
 	for (;;) {
 		if (cap - len < 2) {
 			/* room for one byte past the limit, and the NUL */
 			cap = cap ? cap * 2 : 8192;
-			if (cap > PARSE_MAX_INPUT + 2)
-				cap = PARSE_MAX_INPUT + 2;
+			if (cap > limit + 2)
+				cap = limit + 2;
 			if ((nb = realloc(buf, cap)) == NULL) {
 				free(buf);
 				return -1;
@@ -265,9 +303,13 @@ read_all(FILE *fp, char **textp, size_t *lenp)
 		}
 		got = fread(buf + len, 1, cap - len - 1, fp);
 		len += got;
-		if (len > PARSE_MAX_INPUT) {
+		/* A .npy file may be larger than text: its own limit. */
+		if (limit == PARSE_MAX_INPUT && npy_is_npy(buf, len))
+			limit = NPY_MAX_FILE;
+		if (len > limit) {
+			rc = npy_is_npy(buf, len) ? -3 : -2;
 			free(buf);
-			return -2;
+			return rc;
 		}
 		if (got == 0)
 			break;
@@ -284,16 +326,52 @@ read_all(FILE *fp, char **textp, size_t *lenp)
 	return 0;
 }
 
+/* A .npy array of rank 0 to 2 as a mat: () and (n,) as 1-D, (r, c) as
+   2-D.  Takes a's values. */
+static int
+npy_to_mat(struct npy_array *a, const char *what, const char *name,
+    struct mat *m, struct err *e)
+{
+	static const struct mat	 empty = MAT_INIT;
+	char			 shape[NPY_MAX_NDIM * 22];
+
+	if (a->ndim > 2)
+		return err_set(e, "%s: '%s' has shape %s: arrays of more than "
+		    "2 dimensions are not supported yet", what, name,
+		    npy_shape_str(a, shape, sizeof shape));
+	*m = empty;
+	m->ndim = a->ndim == 2 ? 2 : 1;
+	m->rows = a->ndim == 2 ? a->shape[0] : 1;
+	m->cols = a->ndim == 0 ? 1 : a->shape[a->ndim - 1];
+	m->v = a->v;
+	a->v = NULL;
+	return 0;
+}
+
 int
 parse_value_arg(const char *arg, const char *what, struct mat *m,
     struct err *e)
 {
+	return parse_value_arg_info(arg, what, m, NULL, e);
+}
+
+int
+parse_value_arg_info(const char *arg, const char *what, struct mat *m,
+    struct parse_info *info, struct err *e)
+{
+	static const struct parse_info	 noinfo = PARSE_INFO_INIT;
+	struct npy_array		 a;
+	struct err			 ne;
+	size_t				 header = 0, nlen;
+
 	FILE		*fp;
 	char		*text;
 	const char	*name;
 	size_t		 len = 0;
 	int		 rc, saved;
 
+	if (info != NULL)
+		*info = noinfo;
 	if (arg[0] != '@' && strcmp(arg, "-") != 0)
 		return parse_matrix(arg, what, m, e);
 	name = arg[0] == '@' ? arg + 1 : "standard input";
@@ -313,19 +391,45 @@ parse_value_arg(const char *arg, const char *what, struct mat *m,
 	if (rc == -2)
 		return err_set(e, "%s: '%s' is larger than %u MiB (the limit)",
 		    what, name, PARSE_MAX_INPUT >> 20);
+	if (rc == -3)
+		return err_set(e, "%s: '%s' is larger than %zu bytes (the "
+		    "limit of a .npy file: %u values)", what, name,
+		    NPY_MAX_FILE, NPY_MAX_VALUES);
 	if (rc != 0)
 		return err_set(e, "%s: cannot read '%s': %s", what, name,
 		    strerror(saved));
+	if (npy_is_npy(text, len)) {
+		rc = npy_parse(text, len, &a, &ne);
+		free(text);
+		if (rc != 0)
+			return err_set(e, "%s: '%s': %s", what, name, ne.msg);
+		if (info != NULL) {
+			info->type = a.type;
+			info->npy_ndim = a.ndim;
+		}
+		rc = npy_to_mat(&a, what, name, m, e);
+		npy_free(&a);
+		return rc;
+	}
+	nlen = strlen(name);
+	if (nlen > 4 && strcmp(name + nlen - 4, ".npy") == 0) {
+		free(text);
+		return err_set(e, "%s: '%s': not a .npy file (no \\x93NUMPY "
+		    "magic)", what, name);
+	}
 	if (memchr(text, '\0', len) != NULL) {
 		free(text);
-		return err_set(e, "%s: '%s' is not a text file", what, name);
+		return err_set(e, "%s: '%s' is not a text file", what,
+		    name);
 	}
 	/* The command-line syntax if it uses ';', else one row a line. */
 	if (strchr(text, ';') != NULL) {
-		rc = parse_rows(text, ";", 0, what, m, e);
+		rc = parse_rows(text, ";", 0, what, m, NULL, e);
 	} else
-		rc = parse_rows(text, "\n", 1, what, m, e);
+		rc = parse_rows(text, "\n", 1, what, m, &header, e);
 	free(text);
+	if (rc == 0 && info != NULL)
+		info->header_line = header;
 	return rc;
 }
 
@@ -341,21 +445,126 @@ parse_fmt(double v, char *buf, size_t len)
 	return buf;
 }
 
-const char *
-parse_fmt_exact(double v, char *buf, size_t len)
+/* The old, slow search: the fewest significant digits (1 to 17) that
+   strtod reads back as v, by trying each ("%.*g", strtod). */
+static const char *
+fmt_exact_scan(double v, char *buf, size_t len)
 {
 	int	prec;
 
-	if (isnan(v) || isinf(v))
-		return parse_fmt(v, buf, len);
-	if (v == 0)
-		v = 0;		/* -0 reads back as 0: the same loss */
-	/* The fewest significant digits that strtod reads back as v (at
-	   most 17, which always does): 0.1, not 0.10000000000000001. */
 	for (prec = 1; prec <= 17; prec++) {
 		snprintf(buf, len, "%.*g", prec, v);
 		if (strtod(buf, NULL) == v)
 			break;
 	}
+	return buf;
+}
+
+/*
+ * Write k digits d[0..k) with decimal exponent x (the value is
+ * d0.d1d2... * 10^x) as printf's "%.*g" with precision k writes them:
+ * trailing zeros dropped, exponent form when x < -4 or x >= k.
+ */
+static void
+fmt_g(int neg, const char *d, int k, int x, char *buf, size_t len)
+{
+	char	 out[48];
+	int	 nd = k, o = 0, i;
+
+	while (nd > 1 && d[nd - 1] == '0')
+		nd--;
+	if (neg)
+		out[o++] = '-';
+	if (x < -4 || x >= k) {
+		out[o++] = d[0];
+		if (nd > 1) {
+			out[o++] = '.';
+			for (i = 1; i < nd; i++)
+				out[o++] = d[i];
+		}
+		o += snprintf(out + o, sizeof out - (size_t)o, "e%c%02d",
+		    x < 0 ? '-' : '+', x < 0 ? -x : x);
+	} else if (x >= 0) {
+		for (i = 0; i <= x; i++)
+			out[o++] = i < nd ? d[i] : '0';
+		if (nd > x + 1) {
+			out[o++] = '.';
+			for (i = x + 1; i < nd; i++)
+				out[o++] = d[i];
+		}
+	} else {
+		out[o++] = '0';
+		out[o++] = '.';
+		for (i = 0; i < -x - 1; i++)
+			out[o++] = '0';
+		for (i = 0; i < nd; i++)
+			out[o++] = d[i];
+	}
+	out[o] = '\0';
+	snprintf(buf, len, "%s", out);
+}
+
+/*
+ * The 17 significant digits of "%.16e" (one printf, correctly rounded) are
+ * rounded to k digits for k = 16, 15, ... while the result reads back as v;
+ * the last k that does is the answer.  This is what the scan from 1 digit
+ * up finds, because the correctly rounded k-digit numbers come closer to v
+ * as k grows, and v's rounding interval is symmetric -- except at a power
+ * of two (the interval below is half as wide), where the scan is used.
+ * Rounding the 17 digits again is the correct rounding of v unless the
+ * digits cut off are exactly 5000...: then printf rounds v itself.
+ */
+const char *
+parse_fmt_exact(double v, char *buf, size_t len)
+{
+	char	 e[48], d[20], r[20], best[20], cand[48];
+	int	 neg, x, xr, xbest = 0, k, kbest = 17, i, bexp, up;
+
+	if (isnan(v) || isinf(v))
+		return parse_fmt(v, buf, len);
+	if (v == 0)
+		v = 0;		/* -0 reads back as 0: the same loss */
+	if (v == 0 || fabs(frexp(v, &bexp)) == 0.5)
+		return fmt_exact_scan(v, buf, len);
+	snprintf(e, sizeof e, "%.16e", v);
+	neg = e[0] == '-';
+	d[0] = e[neg];
+	memcpy(d + 1, e + neg + 2, 16);	/* "d.dddddddddddddddd" */
+	x = atoi(e + neg + 19);		/* after the 'e' */
+	memcpy(best, d, 17);
+	xbest = x;
+	for (k = 16; k >= 1; k--) {
+		/* the cut-off digits d[k..17) against 5000... */
+		up = d[k] > '5' || (d[k] == '5' &&
+		    strspn(d + k + 1, "0") < (size_t)(16 - k));
+		if (d[k] == '5' && strspn(d + k + 1, "0") >= (size_t)(16 - k)) {
+			/* a tie in the 17 digits: round v itself */
+			snprintf(cand, sizeof cand, "%.*e", k - 1, v);
+			r[0] = cand[neg];
+			if (k > 1)
+				memcpy(r + 1, cand + neg + 2, (size_t)k - 1);
+			xr = atoi(strchr(cand, 'e') + 1);
+		} else {
+			memcpy(r, d, (size_t)k);
+			xr = x;
+			if (up) {
+				for (i = k - 1; i >= 0 && r[i] == '9'; i--)
+					r[i] = '0';
+				if (i >= 0)
+					r[i]++;
+				else {
+					r[0] = '1';	/* 9.99 -> 10.0 */
+					xr++;
+				}
+			}
+		}
+		fmt_g(neg, r, k, xr, cand, sizeof cand);
+		if (strtod(cand, NULL) != v)
+			break;
+		memcpy(best, r, (size_t)k);
+		kbest = k;
+		xbest = xr;
+	}
+	fmt_g(neg, best, kbest, xbest, buf, len);
 	return buf;
 }

@@ -6,19 +6,24 @@
  *   a,b;c,d        a 2-D matrix, rows separated by ';'
  *   a,b;           a 2-D matrix of one row (a trailing ;)
  *   @FILE          the same syntax read from FILE, or one row a line with
- *                  the values separated by commas or blanks ('#' starts a
- *                  comment line)
+ *                  the values separated by commas, blanks or tabs ('#'
+ *                  starts a comment line; a first line with no number in
+ *                  it is a header, skipped); or, when FILE starts with
+ *                  NumPy's magic string, a .npy array (npy.h) of rank 0
+ *                  to 2
  *   -              the same, read from standard input
  * Numbers are C decimal or exponent notation plus inf, -inf, +inf and nan
  * (any case); blanks around a number are ignored.  An empty string is an
  * empty 1-D vector.  A value has at most PARSE_MAX_VALUES numbers, an
- * @FILE or standard input at most PARSE_MAX_INPUT bytes; parsing takes time
- * linear in the length of the text.
+ * @FILE or standard input at most PARSE_MAX_INPUT bytes of text (a .npy
+ * file at most NPY_MAX_FILE bytes); parsing takes time linear in the
+ * length of the text.
  */
 #ifndef LOSSLAB_PARSE_H
 #define LOSSLAB_PARSE_H
 
 #include "core/mat.h"
+#include "npy.h"
 
 /* Most bytes read from an @FILE or standard input (64 MiB). */
 #define PARSE_MAX_INPUT		(64u << 20)
@@ -42,11 +47,28 @@ int	 parse_matrix(const char *text, const char *what, struct mat *m,
    the limit "--input: 'FILE' is larger than 64 MiB (the limit)". */
 int	 parse_value_arg(const char *arg, const char *what, struct mat *m,
 	    struct err *e);
+/* What a value was read from, for the notes a command prints and for
+   dtype-aware code: PARSE_INFO_INIT when it was typed. */
+struct parse_info {
+	enum npy_type	 type;		/* the .npy dtype; NPY_NONE for text */
+	int		 npy_ndim;	/* the .npy array's rank */
+	size_t		 header_line;	/* the header line skipped, or 0 */
+};
+
+#define PARSE_INFO_INIT { NPY_NONE, 0, 0 }
+
+/* As parse_value_arg, saying in *info (which may be NULL) what the value
+   was read from.  A .npy file's own errors read "--input: 'F': truncated:
+   ..." (npy_parse's message); one of rank 3 or more is refused. */
+int	 parse_value_arg_info(const char *arg, const char *what,
+	    struct mat *m, struct parse_info *info, struct err *e);
 /* Format a double compactly for people ("%.6g", with inf/-inf/nan). */
 const char *parse_fmt(double v, char *buf, size_t len);
 /* Format a double in the shortest form that parse_double() reads back as
    exactly the same double: "0.1", "1e-310", "3", "inf", "nan" (-0 as "0").
-   buf should hold at least 32 bytes.  Returns buf. */
+   buf should hold at least 32 bytes.  Returns buf.  One "%.16e" and two
+   or three strtod checks for a typical double (tests/test_fmt.c checks it
+   against trying every precision from 1 up). */
 const char *parse_fmt_exact(double v, char *buf, size_t len);
 
 #endif

@@ -14,7 +14,15 @@
  *   one-hot-target-for-bce-logits, target-out-of-range, all-targets-ignored,
  *   nll-input-not-log-probabilities, kl-mean-reduction,
  *   kl-input-not-log-probabilities, soft-margin-target-not-pm1,
- *   multilabel-target-minus-one, bce-input-saturated.
+ *   multilabel-target-minus-one, bce-input-saturated, differs-from-torch.
+ *
+ * differs-from-torch marks where losslab's answer deliberately is not what
+ * torch 1.13 returns, and says what torch returns: soft-margin where torch's
+ * float64 formula overflows (a warning on a computed result), and, through
+ * diag_refusal(), the inputs loss_eval() refuses that torch would take
+ * (negative or NaN label smoothing, a multi-margin weight of the wrong
+ * length, a multilabel-soft-margin target or weight that would grow the
+ * output).
  */
 #include "config.h"
 
@@ -24,6 +32,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "core/activation.h"
 #include "core/diag.h"
 
 /* Where flat index i of m is, in words: "element 3" or "row 1, column 2". */
@@ -67,6 +76,24 @@ static size_t
 nrows(const struct mat *m)
 {
 	return m->ndim == 2 ? m->rows : 1;
+}
+
+/* n with a comma every three digits: "9,812". */
+static const char *
+thousands(size_t n, char *buf, size_t len)
+{
+	char	tmp[32];
+	size_t	l, i, o = 0;
+
+	snprintf(tmp, sizeof tmp, "%zu", n);
+	l = strlen(tmp);
+	for (i = 0; i < l && o + 2 < len; i++) {
+		if (i > 0 && (l - i) % 3 == 0)
+			buf[o++] = ',';
+		buf[o++] = tmp[i];
+	}
+	buf[o] = '\0';
+	return buf;
 }
 
 /* Index of the first value > 0, or SIZE_MAX. */
@@ -135,21 +162,37 @@ check_probabilities(enum loss_id id, const struct mat *x,
 static void
 check_softmax(const struct mat *x, struct diag_list *out)
 {
-	size_t	i, j, N = nrows(x), C = x->cols;
+	size_t	i, j, N = nrows(x), C = x->cols, k = 0;
 	double	s;
+	char	b1[32], b2[32];
+	int	row;
 
 	if (N == 0 || C < 2 || mat_numel(x) == 0)
 		return;
 	for (i = 0; i < N; i++) {
 		s = 0.0;
+		row = 1;
 		for (j = 0; j < C; j++) {
 			if (!(MAT_AT(x, i, j) >= 0.0))
-				return;
+				row = 0;
 			s += MAT_AT(x, i, j);
 		}
-		if (!(fabs(s - 1.0) <= 1e-6))
-			return;
+		if (row && fabs(s - 1.0) <= 1e-6)
+			k++;
 	}
+	/* A large batch where most rows but not all look like softmax
+	   output (a few rows perturbed, or probabilities of another
+	   model): the count says how many. */
+	if (k < N && N >= 100 && k * 2 >= N) {
+		add(out, "input-looks-like-softmax", "%s of %s rows are "
+		    "non-negative and sum to 1: softmax output? "
+		    "nn.CrossEntropyLoss applies log_softmax itself; pass the "
+		    "raw logits", thousands(k, b1, sizeof b1),
+		    thousands(N, b2, sizeof b2));
+		return;
+	}
+	if (k < N)
+		return;
 	if (x->ndim == 1)
 		add(out, "input-looks-like-softmax", "the input is non-negative "
 		    "and sums to 1: this looks like softmax output, but "
@@ -365,6 +408,56 @@ check_saturated(const struct mat *x, const struct mat *t,
 	}
 }
 
+/* Element (i, j) of m broadcast (right-aligned, at most 2-D) to a larger
+   frame: a dimension of size 1 repeats. */
+static double
+bval(const struct mat *m, size_t i, size_t j)
+{
+	size_t	r = nrows(m) == 1 ? 0 : i, c = m->cols == 1 ? 0 : j;
+
+	return m->v[r * m->cols + c];
+}
+
+/*
+ * soft-margin: torch evaluates log(exp(-y x) + 1) literally, which is inf
+ * where exp(-y x) overflows (-y x > log(DBL_MAX) = 709.78), and its
+ * gradient (y z)(-norm)/(z + 1) is inf/inf = nan there; loss.c returns the
+ * exact value instead.  Counted with loss.c's own test.
+ */
+static void
+check_soft_margin_overflow(const struct mat *x, const struct mat *t,
+    const struct loss_opts *o, const struct loss_result *r,
+    struct diag_list *out)
+{
+	size_t	i, j, k = 0, n = mat_numel(x), first = 0;
+	double	tt;
+	char	buf[48];
+
+	if (r == NULL || !mat_same_shape(&r->grad, x))
+		return;
+	if (nrows(t) != 1 && nrows(t) != nrows(x))
+		return;
+	if (t->cols != 1 && t->cols != x->cols)
+		return;
+	if (mat_numel(t) == 0)
+		return;
+	for (i = 0; i < nrows(x); i++)
+		for (j = 0; j < x->cols; j++) {
+			tt = (-MAT_AT(x, i, j)) * bval(t, i, j);
+			if (tt > 0 && isinf(exp(tt)) && k++ == 0)
+				first = i * x->cols + j;
+		}
+	if (k == 0)
+		return;
+	add(out, "differs-from-torch", "torch 1.13 returns inf here: its "
+	    "float64 formula log(exp(-y x) + 1) overflows where -y x > 709.78 "
+	    "(%zu of %zu elements, the first at %s), giving %s and a nan "
+	    "gradient there; losslab gives the exact value -y x + "
+	    "log1p(exp(y x))", k, n, where(x, first, buf, sizeof buf),
+	    o->reduction == LOSS_REDUCTION_NONE ? "inf in the output" :
+	    "a loss of inf");
+}
+
 void
 diag_check(enum loss_id id, const struct mat *input,
     const struct mat *target, const struct loss_opts *o,
@@ -426,10 +519,147 @@ diag_check(enum loss_id id, const struct mat *input,
 		check_kl(input, o, out);
 		break;
 	case LOSS_SOFT_MARGIN:
-		if (tok)
+		if (tok) {
 			check_pm1(target, out);
+			check_soft_margin_overflow(input, target, o, r, out);
+		}
 		break;
 	default:
 		break;
 	}
+}
+
+/* --- refusals that torch would compute ------------------------------------ */
+
+/* Right-aligned broadcasting of (r1, c1) and (r2, c2); 0 or -1. */
+static int
+bshape(size_t r1, size_t c1, size_t r2, size_t c2, size_t *r, size_t *c)
+{
+	if (r1 != r2 && r1 != 1 && r2 != 1)
+		return -1;
+	if (c1 != c2 && c1 != 1 && c2 != 1)
+		return -1;
+	*r = r1 == 1 ? r2 : r1;
+	*c = c1 == 1 ? c2 : c1;
+	return 0;
+}
+
+/*
+ * torch 1.13's multilabel_soft_margin_loss when the target (or the weight)
+ * broadcasts the input to a larger shape:
+ *   l = -(y log_sigmoid(x) + (1 - y) log_sigmoid(-x)) w   (broadcast)
+ *   L = l.sum(dim = input.dim() - 1) / input.size(-1)
+ * then mean or sum (or the vector L for 'none': its sum and length here).
+ * A 1-D input sums over dim 0, the rows of a 2-D l.  0, or -1 when torch
+ * would refuse the shapes too (or they do not grow the output).
+ */
+static int
+torch_mlsm_broadcast(const struct mat *x, const struct mat *t,
+    const struct loss_opts *o, double *value, size_t *nout)
+{
+	size_t		 R, K, i, j, n;
+	double		 l, sum = 0.0, y, w;
+	const struct mat *wm = o->weight;
+	int		 nd;
+
+	if (!usable(t) || (wm != NULL && !usable(wm)))
+		return -1;
+	if (bshape(nrows(x), x->cols, nrows(t), t->cols, &R, &K) != 0)
+		return -1;
+	if (wm != NULL && bshape(R, K, nrows(wm), wm->cols, &R, &K) != 0)
+		return -1;
+	nd = x->ndim;
+	if (t->ndim > nd)
+		nd = t->ndim;
+	if (wm != NULL && wm->ndim > nd)
+		nd = wm->ndim;
+	if (R == nrows(x) && K == x->cols && nd == x->ndim)
+		return -1;			/* not a divergence */
+	if (x->cols == 0 || R * K == 0)
+		return -1;
+	for (i = 0; i < R; i++)
+		for (j = 0; j < K; j++) {
+			double xv = bval(x, i, j);
+
+			y = bval(t, i, j);
+			w = wm != NULL ? bval(wm, i, j) : 1.0;
+			l = -(y * activation_log_sigmoid(xv) +
+			    (1.0 - y) * activation_log_sigmoid(-xv)) * w;
+			sum += l;
+		}
+	/* Every L_k is a sum of l's divided by C; the L's partition l. */
+	sum /= (double)x->cols;
+	if (x->ndim == 2)
+		n = R;				/* summed over the columns */
+	else
+		n = nd == 2 ? K : 1;		/* summed over dim 0 */
+	*nout = n;
+	*value = o->reduction == LOSS_REDUCTION_MEAN ? sum / (double)n : sum;
+	return 0;
+}
+
+int
+diag_refusal(enum loss_id id, const struct mat *input,
+    const struct mat *target, const struct loss_opts *o, char *buf,
+    size_t len)
+{
+	struct loss_opts	 o2;
+	struct loss_result	 r = LOSS_RESULT_INIT;
+	struct mat		 w;
+	double			 v;
+	size_t			 n;
+	int			 ok;
+
+	if (o == NULL || !usable(input) || !usable(target) || len == 0)
+		return 0;
+	if (id == LOSS_CE && !(o->label_smoothing >= 0.0)) {
+		/* torch: `if label_smoothing > 0` -- else none at all */
+		o2 = *o;
+		o2.label_smoothing = 0.0;
+		if (loss_eval(id, input, target, &o2, &r, NULL) != 0)
+			return 0;
+		snprintf(buf, len, "torch 1.13 takes label_smoothing=%g as 0 "
+		    "and returns %.17g", o->label_smoothing, r.value);
+		loss_result_free(&r);
+		return 1;
+	}
+	if (id == LOSS_MULTI_MARGIN && o->weight != NULL &&
+	    o->weight->ndim == 1 && o->weight->cols != input->cols) {
+		o2 = *o;
+		if (o->weight->cols > input->cols) {
+			/* torch reads w[y] for y < C: the first C weights */
+			w = *o->weight;
+			w.cols = input->cols;
+			o2.weight = &w;
+		} else
+			o2.weight = NULL;
+		ok = loss_eval(id, input, target, &o2, &r, NULL) == 0;
+		loss_result_free(&r);
+		if (!ok)
+			return 0;
+		if (o->weight->cols < input->cols) {
+			snprintf(buf, len, "torch 1.13 does not check the "
+			    "weight's length and reads past its end: its "
+			    "result is undefined");
+			return 1;
+		}
+		if (loss_eval(id, input, target, &o2, &r, NULL) != 0)
+			return 0;
+		snprintf(buf, len, "torch 1.13 does not check the weight's "
+		    "length: it uses the first %zu weights and returns %.17g",
+		    input->cols, r.value);
+		loss_result_free(&r);
+		return 1;
+	}
+	if (id == LOSS_MULTILABEL_SOFT_MARGIN &&
+	    torch_mlsm_broadcast(input, target, o, &v, &n) == 0) {
+		if (o->reduction == LOSS_REDUCTION_NONE)
+			snprintf(buf, len, "torch 1.13 broadcasts the input "
+			    "and returns %zu values summing to %.17g", n, v);
+		else
+			snprintf(buf, len, "torch 1.13 broadcasts the input "
+			    "and returns %.17g", v);
+		return 1;
+	}
+	return 0;
 }

@@ -33,4 +33,15 @@ void	 diag_check(enum loss_id id, const struct mat *input,
 	    const struct mat *target, const struct loss_opts *o,
 	    const struct loss_result *r, struct diag_list *out);
 
+/*
+ * After loss_eval() refused a call: when the refusal is one of losslab's
+ * deliberate divergences from torch 1.13 (the input is one torch takes),
+ * write what torch does instead into buf, one line ("torch 1.13 takes
+ * label_smoothing=-0.1 as 0 and returns 0.41703..."), and return 1; else
+ * return 0.  Never fails otherwise; pure computation.
+ */
+int	 diag_refusal(enum loss_id id, const struct mat *input,
+	    const struct mat *target, const struct loss_opts *o, char *buf,
+	    size_t len);
+
 #endif

@@ -1,0 +1,593 @@
+/*
+ * npy.c -- NumPy's .npy files (see npy.h and numpy's format.py, "the .npy
+ * format"): the header dict is parsed by a small recursive reader of the
+ * one literal numpy writes, never evaluated; the data is converted from
+ * the file's byte order and layout into doubles in C order.  Nothing here
+ * prints or exits: every failure is a one-line message in struct err.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "npy.h"
+
+static const struct {
+	const char	*name;
+	char		 kind;	/* numpy's kind character: b, i, u, f */
+	int		 size;	/* bytes */
+} npy_types[NPY_TYPE_COUNT] = {
+	[NPY_NONE] = { "text", 0, 0 },
+#define NPY_X(id, name, kind, size) [id] = { name, kind, size },
+	NPY_TYPE_TABLE(NPY_X)
+#undef NPY_X
+};
+
+static const unsigned char npy_magic[6] = { 0x93, 'N', 'U', 'M', 'P', 'Y' };
+
+const char *
+npy_type_name(enum npy_type t)
+{
+	if ((int)t < 0 || t >= NPY_TYPE_COUNT)
+		return "?";
+	return npy_types[t].name;
+}
+
+int
+npy_is_npy(const void *buf, size_t len)
+{
+	return len >= sizeof npy_magic &&
+	    memcmp(buf, npy_magic, sizeof npy_magic) == 0;
+}
+
+void
+npy_free(struct npy_array *a)
+{
+	static const struct npy_array empty = NPY_ARRAY_INIT;
+
+	free(a->v);
+	*a = empty;
+}
+
+const char *
+npy_shape_str(const struct npy_array *a, char *buf, size_t len)
+{
+	size_t	off = 0;
+	int	i, n;
+
+	if (len == 0)
+		return buf;
+	buf[0] = '\0';
+	n = snprintf(buf, len, "(");
+	off = n > 0 ? (size_t)n : 0;
+	for (i = 0; i < a->ndim && off < len; i++) {
+		n = snprintf(buf + off, len - off, "%s%zu", i ? ", " : "",
+		    a->shape[i]);
+		off += n > 0 ? (size_t)n : 0;
+	}
+	if (off < len)
+		snprintf(buf + off, len - off, a->ndim == 1 ? ",)" : ")");
+	return buf;
+}
+
+/* --- the header dict ------------------------------------------------------ */
+
+/* A cursor over the header text [p, end). */
+struct hdr {
+	const char	*p, *end;
+};
+
+static void
+hdr_blank(struct hdr *h)
+{
+	while (h->p < h->end && (*h->p == ' ' || *h->p == '\t' ||
+	    *h->p == '\n' || *h->p == '\r'))
+		h->p++;
+}
+
+/* Take character c (after blanks); 0 if it is there, else -1. */
+static int
+hdr_take(struct hdr *h, char c)
+{
+	hdr_blank(h);
+	if (h->p < h->end && *h->p == c) {
+		h->p++;
+		return 0;
+	}
+	return -1;
+}
+
+/* A quoted string without escapes into buf; 0 or -1. */
+static int
+hdr_string(struct hdr *h, char *buf, size_t len)
+{
+	char	 q;
+	size_t	 n = 0;
+
+	hdr_blank(h);
+	if (h->p >= h->end || (*h->p != '\'' && *h->p != '"'))
+		return -1;
+	q = *h->p++;
+	while (h->p < h->end && *h->p != q) {
+		if (*h->p == '\\' || n + 1 >= len)
+			return -1;
+		buf[n++] = *h->p++;
+	}
+	if (h->p >= h->end)
+		return -1;
+	h->p++;
+	buf[n] = '\0';
+	return 0;
+}
+
+/* A word such as True or False; 0 or -1. */
+static int
+hdr_word(struct hdr *h, const char *w)
+{
+	size_t	n = strlen(w);
+
+	hdr_blank(h);
+	if ((size_t)(h->end - h->p) >= n && memcmp(h->p, w, n) == 0) {
+		h->p += n;
+		return 0;
+	}
+	return -1;
+}
+
+/* The shape tuple "(2, 3)", "(3,)", "()" into a; 0 or -1 with e set. */
+static int
+hdr_shape(struct hdr *h, struct npy_array *a, struct err *e)
+{
+	size_t	 d, count = 1;
+	int	 zero = 0;
+
+	if (hdr_take(h, '(') != 0)
+		return err_set(e, "the header's shape is not a tuple");
+	a->ndim = 0;
+	for (;;) {
+		if (hdr_take(h, ')') == 0)
+			break;
+		hdr_blank(h);
+		if (h->p >= h->end || *h->p < '0' || *h->p > '9')
+			return err_set(e, "the header's shape is not a tuple "
+			    "of sizes");
+		d = 0;
+		while (h->p < h->end && *h->p >= '0' && *h->p <= '9') {
+			if (d > (SIZE_MAX - 9) / 10)
+				return err_set(e, "a dimension in the header "
+				    "is too large");
+			d = d * 10 + (size_t)(*h->p++ - '0');
+		}
+		if (h->p < h->end && *h->p == 'L')
+			h->p++;		/* Python 2's long */
+		if (a->ndim >= NPY_MAX_NDIM)
+			return err_set(e, "more than %d dimensions",
+			    NPY_MAX_NDIM);
+		a->shape[a->ndim++] = d;
+		/* The count, checked against the limit as it grows so that
+		   no product can overflow (a 0 makes the array empty). */
+		if (d == 0)
+			zero = 1;
+		else if (!zero) {
+			if (count > NPY_MAX_VALUES / d)
+				return err_set(e, "more than %u values (the "
+				    "limit)", NPY_MAX_VALUES);
+			count *= d;
+		}
+		if (hdr_take(h, ',') != 0) {
+			if (hdr_take(h, ')') != 0)
+				return err_set(e, "the header's shape is "
+				    "not a tuple");
+			break;
+		}
+	}
+	a->count = zero ? 0 : count;
+	return 0;
+}
+
+/* The descr string "<f8" into a->type and a->big_endian; 0 or -1. */
+static int
+descr_type(const char *s, struct npy_array *a, struct err *e)
+{
+	char	 order = s[0], kind;
+	long	 size;
+	char	*end;
+	int	 t;
+
+	if (order != '<' && order != '>' && order != '|' && order != '=')
+		return err_set(e, "dtype '%.20s' is not supported", s);
+	kind = s[1];
+	errno = 0;
+	size = kind ? strtol(s + 2, &end, 10) : 0;
+	if (kind == 'O')
+		return err_set(e, "dtype object ('%.20s') is refused: its "
+		    "values are pickled Python objects, which losslab never "
+		    "unpickles", s);
+	if (kind == 'c')
+		return err_set(e, "complex dtype '%.20s' is not supported "
+		    "(a loss takes real numbers)", s);
+	if (kind == 'U' || kind == 'S' || kind == 'a')
+		return err_set(e, "string dtype '%.20s' is not supported", s);
+	if (kind == 'M' || kind == 'm')
+		return err_set(e, "datetime dtype '%.20s' is not supported",
+		    s);
+	if (kind == 'V')
+		return err_set(e, "void (structured) dtype '%.20s' is not "
+		    "supported", s);
+	if (kind == 0 || s[2] == '\0' || errno != 0 || *end != '\0')
+		return err_set(e, "dtype '%.20s' is not supported", s);
+	for (t = NPY_NONE + 1; t < NPY_TYPE_COUNT; t++)
+		if (npy_types[t].kind == kind && npy_types[t].size == size)
+			break;
+	if (t == NPY_TYPE_COUNT)
+		return err_set(e, "dtype '%.20s' is not supported (bool, "
+		    "int8..int64, uint8..uint64, float16, float32, float64 "
+		    "are)", s);
+	/* '|' and '=' are for one-byte types; '=' (native) on a multi-byte
+	   type is what this machine is. */
+	a->type = (enum npy_type)t;
+	a->big_endian = order == '>';
+	if (order == '=') {
+		uint16_t one = 1;
+
+		a->big_endian = *(unsigned char *)&one == 0;
+	}
+	if (order == '|' && size > 1)
+		return err_set(e, "dtype '%.20s' gives no byte order", s);
+	return 0;
+}
+
+/* Parse the header dict into a (type, order, shape); 0 or -1 with e set. */
+static int
+parse_header(const char *text, size_t len, struct npy_array *a,
+    struct err *e)
+{
+	struct hdr	 h = { text, text + len };
+	char		 key[32], descr[64];
+	int		 have_descr = 0, have_order = 0, have_shape = 0;
+
+	if (hdr_take(&h, '{') != 0)
+		return err_set(e, "the header is not a dict");
+	for (;;) {
+		if (hdr_take(&h, '}') == 0)
+			break;
+		if (hdr_string(&h, key, sizeof key) != 0 ||
+		    hdr_take(&h, ':') != 0)
+			return err_set(e, "the header is not a dict of "
+			    "descr, fortran_order and shape");
+		if (strcmp(key, "descr") == 0 && !have_descr) {
+			hdr_blank(&h);
+			if (h.p < h.end && *h.p == '[')
+				return err_set(e, "structured dtypes (a list "
+				    "of fields) are not supported");
+			if (hdr_string(&h, descr, sizeof descr) != 0)
+				return err_set(e, "the header's descr is not "
+				    "a dtype string");
+			if (descr_type(descr, a, e) != 0)
+				return -1;
+			have_descr = 1;
+		} else if (strcmp(key, "fortran_order") == 0 && !have_order) {
+			if (hdr_word(&h, "True") == 0)
+				a->fortran = 1;
+			else if (hdr_word(&h, "False") == 0)
+				a->fortran = 0;
+			else
+				return err_set(e, "the header's fortran_order "
+				    "is not True or False");
+			have_order = 1;
+		} else if (strcmp(key, "shape") == 0 && !have_shape) {
+			if (hdr_shape(&h, a, e) != 0)
+				return -1;
+			have_shape = 1;
+		} else
+			return err_set(e, "the header has an unexpected or "
+			    "repeated key '%.31s'", key);
+		if (hdr_take(&h, ',') != 0) {
+			if (hdr_take(&h, '}') != 0)
+				return err_set(e, "the header is not a dict");
+			break;
+		}
+	}
+	hdr_blank(&h);
+	if (h.p != h.end)
+		return err_set(e, "the header has text after its dict");
+	if (!have_descr || !have_order || !have_shape)
+		return err_set(e, "the header lacks %s",
+		    !have_descr ? "descr" : !have_order ? "fortran_order" :
+		    "shape");
+	return 0;
+}
+
+/* --- the data --------------------------------------------------------------- */
+
+/* An IEEE half (binary16) as a double, exactly. */
+static double
+half_to_double(uint16_t h)
+{
+	int	 ex = (h >> 10) & 0x1f;
+	double	 m = h & 0x3ff, v;
+
+	if (ex == 0x1f)
+		v = m != 0 ? NAN : INFINITY;
+	else if (ex == 0)
+		v = ldexp(m, -24);		/* subnormal: m * 2^-24 */
+	else
+		v = ldexp(m + 1024, ex - 25);	/* (1 + m/1024) * 2^(ex-15) */
+	return (h & 0x8000) ? -v : v;
+}
+
+/* The unsigned integer of `size` bytes at p in the given byte order. */
+static uint64_t
+load_uint(const unsigned char *p, int size, int big)
+{
+	uint64_t	u = 0;
+	int		i;
+
+	for (i = 0; i < size; i++)
+		u |= (uint64_t)p[big ? size - 1 - i : i] << (8 * i);
+	return u;
+}
+
+/* Value k of the data as a double; -1 (e set) for an integer that a
+   double cannot hold exactly. */
+static int
+load_value(const unsigned char *p, const struct npy_array *a, size_t k,
+    double *out, struct err *e)
+{
+	int		 size = npy_types[a->type].size;
+	uint64_t	 u = load_uint(p, size, a->big_endian);
+	const uint64_t	 exact = (uint64_t)1 << 53;
+	union { uint32_t u; float f; } f32;
+	union { uint64_t u; double d; } f64;
+	int64_t		 s;
+
+	switch (npy_types[a->type].kind) {
+	case 'b':
+		if (u > 1)
+			return err_set(e, "value %zu is a bool of byte %u, not "
+			    "0 or 1", k + 1, (unsigned)u);
+		*out = (double)u;
+		return 0;
+	case 'u':
+		if (u > exact)
+			return err_set(e, "value %zu (%llu) is too large to be "
+			    "exact in float64", k + 1, (unsigned long long)u);
+		*out = (double)u;
+		return 0;
+	case 'i':
+		/* sign-extend from size bytes */
+		if (size < 8 && (u >> (8 * size - 1)) & 1)
+			u |= ~(uint64_t)0 << (8 * size);
+		memcpy(&s, &u, sizeof s);
+		if (s > (int64_t)exact || s < -(int64_t)exact)
+			return err_set(e, "value %zu (%lld) is too large to be "
+			    "exact in float64", k + 1, (long long)s);
+		*out = (double)s;
+		return 0;
+	default:
+		if (size == 2)
+			*out = half_to_double((uint16_t)u);
+		else if (size == 4) {
+			f32.u = (uint32_t)u;
+			*out = f32.f;
+		} else {
+			f64.u = u;
+			*out = f64.d;
+		}
+		return 0;
+	}
+}
+
+/*
+ * Convert the data into a->v in C order.  A Fortran-order file holds
+ * element (i0, i1, ..., ik) at i0 + s0 (i1 + s1 (i2 + ...)): the first
+ * index varies fastest; an odometer over that order keeps the C offset.
+ */
+static int
+load_data(const unsigned char *data, struct npy_array *a, struct err *e)
+{
+	size_t	 size = (size_t)npy_types[a->type].size, k, off = 0;
+	size_t	 idx[NPY_MAX_NDIM] = { 0 }, cstride[NPY_MAX_NDIM];
+	int	 d;
+
+	if (a->count == 0)
+		return 0;
+	if ((a->v = malloc(a->count * sizeof *a->v)) == NULL)
+		return err_set(e, "out of memory for %zu values", a->count);
+	if (!a->fortran || a->ndim < 2) {
+		/* The common case in one tight loop per type. */
+		if (a->type == NPY_FLOAT64 && !a->big_endian) {
+			uint16_t one = 1;
+
+			if (*(unsigned char *)&one == 1) {
+				memcpy(a->v, data, a->count * sizeof *a->v);
+				return 0;
+			}
+		}
+		for (k = 0; k < a->count; k++)
+			if (load_value(data + k * size, a, k, &a->v[k], e) != 0)
+				return -1;
+		return 0;
+	}
+	cstride[a->ndim - 1] = 1;
+	for (d = a->ndim - 2; d >= 0; d--)
+		cstride[d] = cstride[d + 1] * a->shape[d + 1];
+	for (k = 0; k < a->count; k++) {
+		if (load_value(data + k * size, a, k, &a->v[off], e) != 0)
+			return -1;
+		for (d = 0; d < a->ndim; d++) {
+			off += cstride[d];
+			if (++idx[d] < a->shape[d])
+				break;
+			off -= cstride[d] * a->shape[d];
+			idx[d] = 0;
+		}
+	}
+	return 0;
+}
+
+int
+npy_parse(const void *buf, size_t len, struct npy_array *a, struct err *e)
+{
+	static const struct npy_array empty = NPY_ARRAY_INIT;
+	const unsigned char	*b = buf;
+	size_t			 hlen, pre, need, size;
+	unsigned		 major;
+
+	*a = empty;
+	if (!npy_is_npy(buf, len))
+		return err_set(e, "not a .npy file (no \\x93NUMPY magic)");
+	if (len < 10)
+		return err_set(e, "truncated: %zu bytes, less than a .npy "
+		    "preamble", len);
+	major = b[6];
+	if (major == 1) {
+		hlen = (size_t)b[8] | (size_t)b[9] << 8;
+		pre = 10;
+	} else if (major == 2 || major == 3) {
+		if (len < 12)
+			return err_set(e, "truncated: %zu bytes, less than a "
+			    ".npy preamble", len);
+		hlen = (size_t)b[8] | (size_t)b[9] << 8 |
+		    (size_t)b[10] << 16 | (size_t)b[11] << 24;
+		pre = 12;
+	} else
+		return err_set(e, ".npy format version %u.%u is not "
+		    "supported (1.0, 2.0 and 3.0 are)", major, b[7]);
+	if (hlen > NPY_MAX_HEADER)
+		return err_set(e, "the header says it is %zu bytes, more than "
+		    "%u (the limit)", hlen, NPY_MAX_HEADER);
+	if (hlen > len - pre)
+		return err_set(e, "truncated: the header says it is %zu bytes, "
+		    "the file has %zu after the preamble", hlen, len - pre);
+	/* Versions 1 and 2 are latin-1, 3 is UTF-8; a dict of the three
+	   keys is ASCII in all, and anything else is refused. */
+	if (memchr(b + pre, '\0', hlen) != NULL)
+		return err_set(e, "the header holds a NUL byte");
+	if (parse_header((const char *)b + pre, hlen, a, e) != 0) {
+		npy_free(a);
+		return -1;
+	}
+	size = (size_t)npy_types[a->type].size;
+	need = a->count * size;		/* <= 2^24 * 8: no overflow */
+	if (len - pre - hlen < need) {
+		err_set(e, "truncated: the header says %zu %s values (%zu "
+		    "bytes), the file has %zu bytes of data", a->count,
+		    npy_type_name(a->type), need, len - pre - hlen);
+		npy_free(a);
+		return -1;
+	}
+	if (len - pre - hlen > need) {
+		err_set(e, "the header says %zu %s values (%zu bytes), the "
+		    "file has %zu bytes of data", a->count,
+		    npy_type_name(a->type), need, len - pre - hlen);
+		npy_free(a);
+		return -1;
+	}
+	if (load_data(b + pre + hlen, a, e) != 0) {
+		npy_free(a);
+		return -1;
+	}
+	return 0;
+}
+
+/* --- writing ---------------------------------------------------------------- */
+
+int
+npy_write(const char *path, int ndim, const size_t *shape, const double *v,
+    size_t n, struct err *e)
+{
+	char		 hdr[128 + NPY_MAX_NDIM * 24];
+	unsigned char	 pre[10];
+	FILE		*fp;
+	size_t		 off, hlen, total;
+	int		 i, saved, k;
+
+	size_t		 count = 1;
+
+	if (ndim < 0 || ndim > NPY_MAX_NDIM)
+		return err_set(e, "cannot write '%s': %d dimensions", path,
+		    ndim);
+	for (i = 0; i < ndim; i++)
+		count *= shape[i];
+	if (count != n)
+		return err_set(e, "cannot write '%s': %zu values for a shape "
+		    "of %zu", path, n, count);
+	off = (size_t)snprintf(hdr, sizeof hdr,
+	    "{'descr': '<f8', 'fortran_order': False, 'shape': (");
+	for (i = 0; i < ndim; i++)
+		off += (size_t)snprintf(hdr + off, sizeof hdr - off, "%s%zu",
+		    i ? ", " : "", shape[i]);
+	off += (size_t)snprintf(hdr + off, sizeof hdr - off, "%s, }",
+	    ndim == 1 ? ",)" : ")");
+	/* Pad with blanks so that the data starts at a multiple of 64, and
+	   end with a newline (numpy's format.py does the same). */
+	total = 10 + off + 1;
+	while (total % 64 != 0) {
+		hdr[off++] = ' ';
+		total++;
+	}
+	hdr[off++] = '\n';
+	hlen = off;
+	memcpy(pre, npy_magic, 6);
+	pre[6] = 1;
+	pre[7] = 0;
+	pre[8] = (unsigned char)(hlen & 0xff);
+	pre[9] = (unsigned char)(hlen >> 8);
+	if ((fp = fopen(path, "wb")) == NULL)
+		return err_set(e, "cannot write '%s': %s", path,
+		    strerror(errno));
+	errno = 0;
+	fwrite(pre, 1, sizeof pre, fp);
+	fwrite(hdr, 1, hlen, fp);
+	{
+		uint16_t one = 1;
+
+		if (*(unsigned char *)&one == 1) {
+			if (n > 0)
+				fwrite(v, sizeof *v, n, fp);
+		} else {
+			size_t j;
+			unsigned char le[8];
+			uint64_t u;
+
+			for (j = 0; j < n; j++) {
+				memcpy(&u, &v[j], 8);
+				for (k = 0; k < 8; k++)
+					le[k] = (unsigned char)(u >> (8 * k));
+				fwrite(le, 1, 8, fp);
+			}
+		}
+	}
+	saved = errno;
+	if (ferror(fp) | (fclose(fp) != 0)) {
+		if (saved == 0)
+			saved = errno ? errno : EIO;
+		unlink(path);
+		return err_set(e, "cannot write '%s': %s", path,
+		    strerror(saved));
+	}
+	return 0;
+}
+
+int
+npy_write_mat(const char *path, const struct mat *m, int scalar,
+    struct err *e)
+{
+	size_t	shape[2] = { 0, 0 };
+
+	if (scalar)
+		return npy_write(path, 0, shape, m->v, 1, e);
+	if (m->ndim == 2) {
+		shape[0] = m->rows;
+		shape[1] = m->cols;
+		return npy_write(path, 2, shape, m->v, m->rows * m->cols, e);
+	}
+	shape[0] = m->cols;
+	return npy_write(path, 1, shape, m->v, m->cols, e);
+}

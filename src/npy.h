@@ -1,0 +1,104 @@
+/*
+ * npy.h -- NumPy's .npy files, read and written without NumPy.
+ *
+ * Reads format versions 1.0, 2.0 and 3.0 (np.save): a magic string, a
+ * version, a header length (2 bytes in 1.0, 4 in 2.0 and 3.0), a header
+ * that is a Python dict literal {'descr': '<f8', 'fortran_order': False,
+ * 'shape': (2, 3)} and the data.  The dtypes read are bool, int8..int64,
+ * uint8..uint64 and float16/32/64, in either byte order, C or Fortran order,
+ * any rank up to NPY_MAX_NDIM.  Complex, object (pickled: never unpickled),
+ * string, datetime and structured dtypes are refused with a message naming
+ * them.  The data must be exactly as long as the header says: a truncated
+ * file or one with bytes after its data is refused, and so is one of more
+ * than NPY_MAX_VALUES values, before any memory is taken for them.  Values
+ * are converted to double exactly; an integer that a double cannot hold
+ * exactly (|v| > 2^53) is refused rather than rounded.
+ *
+ * Writing produces version 1.0, little-endian float64, C order: what
+ * np.load and this reader both read.
+ */
+#ifndef LOSSLAB_NPY_H
+#define LOSSLAB_NPY_H
+
+#include <stddef.h>
+
+#include "core/mat.h"
+
+/* Most dimensions of an array (NumPy's own limit is 32 too). */
+#define NPY_MAX_NDIM	32
+/* Most values in an array (2^24, PARSE_MAX_VALUES). */
+#define NPY_MAX_VALUES	(1u << 24)
+/* Most bytes of the header dict (numpy writes < 200; it reads <= 10000). */
+#define NPY_MAX_HEADER	65536u
+/* Most bytes of a whole .npy file: the header and NPY_MAX_VALUES 8-byte
+   values (128 MiB + 64 KiB + the preamble). */
+#define NPY_MAX_FILE	((size_t)NPY_MAX_VALUES * 8 + NPY_MAX_HEADER + 16)
+
+/* The element types read: one table, X(id, name, kind, size). */
+#define NPY_TYPE_TABLE(X) \
+	X(NPY_BOOL,    "bool",    'b', 1) \
+	X(NPY_INT8,    "int8",    'i', 1) \
+	X(NPY_INT16,   "int16",   'i', 2) \
+	X(NPY_INT32,   "int32",   'i', 4) \
+	X(NPY_INT64,   "int64",   'i', 8) \
+	X(NPY_UINT8,   "uint8",   'u', 1) \
+	X(NPY_UINT16,  "uint16",  'u', 2) \
+	X(NPY_UINT32,  "uint32",  'u', 4) \
+	X(NPY_UINT64,  "uint64",  'u', 8) \
+	X(NPY_FLOAT16, "float16", 'f', 2) \
+	X(NPY_FLOAT32, "float32", 'f', 4) \
+	X(NPY_FLOAT64, "float64", 'f', 8)
+
+enum npy_type {
+	NPY_NONE = 0,		/* not from a .npy file (text) */
+#define NPY_X(id, name, kind, size) id,
+	NPY_TYPE_TABLE(NPY_X)
+#undef NPY_X
+	NPY_TYPE_COUNT
+};
+
+/* An array as read: its element type and shape, values as doubles in C
+   (row-major) order whatever the file's order.  NPY_ARRAY_INIT is empty. */
+struct npy_array {
+	enum npy_type	 type;
+	int		 big_endian;	/* the file's byte order */
+	int		 fortran;	/* the file was in Fortran order */
+	int		 ndim;		/* 0 .. NPY_MAX_NDIM */
+	size_t		 shape[NPY_MAX_NDIM];
+	size_t		 count;		/* product of shape (1 when 0-d) */
+	double		*v;		/* count values; NULL when count 0 */
+};
+
+#define NPY_ARRAY_INIT { NPY_NONE, 0, 0, 0, { 0 }, 0, NULL }
+
+/* The dtype name ("float32"; "text" for NPY_NONE). */
+const char	*npy_type_name(enum npy_type t);
+/* Whether buf starts with the .npy magic string "\x93NUMPY". */
+int		 npy_is_npy(const void *buf, size_t len);
+/*
+ * Parse a whole .npy file held in buf[0..len) into *a (freed with
+ * npy_free).  Any len and any bytes may be given: a fuzzer calls this.
+ * Returns 0, or -1 with e set to one line without a name ("truncated:
+ * the header says 6 float64 values (48 bytes), the file has 40 bytes of
+ * data"); *a is then empty.
+ */
+int		 npy_parse(const void *buf, size_t len, struct npy_array *a,
+		    struct err *e);
+/* Free a's values and reset it to NPY_ARRAY_INIT; safe twice. */
+void		 npy_free(struct npy_array *a);
+/* The shape as NumPy prints it: "(2, 3)", "(3,)", "()". */
+const char	*npy_shape_str(const struct npy_array *a, char *buf,
+		    size_t len);
+/*
+ * Write n float64 values of shape[0..ndim) (ndim 0: one value) to path as
+ * a version 1.0 .npy file, replacing it.  Returns 0, or -1 with e set
+ * ("cannot write 'F': <strerror>"); a failed write removes the file.
+ */
+int		 npy_write(const char *path, int ndim, const size_t *shape,
+		    const double *v, size_t n, struct err *e);
+/* The same for a mat: its shape is (cols,) or (rows, cols); scalar != 0
+   writes a 0-d array of its one value. */
+int		 npy_write_mat(const char *path, const struct mat *m,
+		    int scalar, struct err *e);
+
+#endif

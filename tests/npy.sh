@@ -1,0 +1,215 @@
+#!/bin/sh
+# npy.sh -- `losslab eval` on .npy files end to end (issue 11, items 1, 4,
+# 7): the "eval" lines of tests/npy/cases.txt (tests/gen_npy.py: numpy's
+# files, torch's value, gradient and reduction='none' output) give torch's
+# value, and --out-grad / --out-elem write torch's arrays (read back by
+# tests/test_npy cmp); every file of tests/npy-bad/ is one `losslab:` line
+# and exit 2; a text file's header line is skipped with a note.
+. "$top_srcdir/tests/tap.sh"
+
+TEST_NPY=${top_builddir:-.}/tests/test_npy
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/losslab-npy.XXXXXX") || exit 1
+trap 'rm -rf "$tmp"' EXIT
+cd "$top_srcdir" || exit 1
+
+# fails "message" ARGS...: exit 2, one line "losslab: message", no output
+fails() {
+	want=$1
+	shift
+	"$LOSSLAB" "$@" >"$tmp/out" 2>"$tmp/err"
+	rc=$?
+	[ $rc -eq 2 ] && [ "$(cat "$tmp/err")" = "losslab: $want" ] &&
+	    [ ! -s "$tmp/out" ]
+	r=$?
+	[ $r -eq 0 ] || diag "exit $rc: $(head -c 300 "$tmp/err")"
+	return $r
+}
+
+# --- torch's numbers from numpy's files ------------------------------------
+grep '^eval ' tests/npy/cases.txt >"$tmp/cases"
+while read -r _ loss red inp tgt value grad elem; do
+	rm -f "$tmp/g.npy" "$tmp/e.npy"
+	"$LOSSLAB" eval "$loss" --reduction "$red" --input @"$inp" \
+	    --target @"$tgt" --json --out-grad "$tmp/g.npy" \
+	    --out-elem "$tmp/e.npy" >"$tmp/out" 2>"$tmp/err"
+	rc=$?
+	got=$(sed 's/.*"value": \([^,]*\),.*/\1/' "$tmp/out")
+	[ $rc -eq 0 ] && "$TEST_NPY" num "$got" "$value" 1e-13
+	ok $? "$loss $red on $inp, $tgt: torch's value $value (got $got)"
+	"$TEST_NPY" cmp "$tmp/g.npy" "$grad" 1e-12 2>"$tmp/err"
+	r=$?
+	[ $r -eq 0 ] || diag "$(cat "$tmp/err")"
+	ok $r "  --out-grad writes torch's gradient ($grad)"
+	"$TEST_NPY" cmp "$tmp/e.npy" "$elem" 1e-12 2>"$tmp/err"
+	r=$?
+	[ $r -eq 0 ] || diag "$(cat "$tmp/err")"
+	ok $r "  --out-elem writes torch's reduction='none' output ($elem)"
+done <"$tmp/cases"
+
+# the same value from the .npy file and from the values typed as text
+"$LOSSLAB" eval ce --input @tests/npy/f8-4x3.npy --target 0,2,1,1 --json \
+    >"$tmp/a" 2>&1
+"$LOSSLAB" eval ce --input @tests/npy/f8-4x3.npy --target @tests/npy/i8-4.npy \
+    --json >"$tmp/b" 2>&1
+cmp -s "$tmp/a" "$tmp/b"
+ok $? "an int64 .npy target gives what the indices typed give"
+
+# Fortran order, big-endian float32, int16: the values in C order
+"$LOSSLAB" eval bce-logits --input @tests/npy/i2-f-2x3.npy \
+    --target '1,0,1;0,1,0' --json >"$tmp/a" 2>&1
+"$LOSSLAB" eval bce-logits --input '-3,-2,-1;0,1,2' \
+    --target '1,0,1;0,1,0' --json >"$tmp/b" 2>&1
+cmp -s "$tmp/a" "$tmp/b"
+ok $? "a Fortran-order int16 (2, 3) .npy reads as its values typed"
+
+# a float32 input says it was computed in float64
+"$LOSSLAB" eval bce-logits --input @tests/npy/f4-le-5.npy --target 1,0,1,1,0 \
+    >"$tmp/out" 2>&1
+grep -q '^note: --input is a float32 array; losslab computed in float64' \
+    "$tmp/out"
+ok $? "a float32 input: the report says losslab computed in float64"
+
+# 0-d and empty arrays; --out-grad of a 0-d input is 0-d
+"$LOSSLAB" eval bce-logits --input @tests/npy/f8-0d.npy --target 1 \
+    --out-grad "$tmp/g0.npy" --out-elem "$tmp/e0.npy" >/dev/null 2>&1 &&
+    "$TEST_NPY" cmp "$tmp/g0.npy" tests/npy/f8-0d.npy 1e300 2>/dev/null &&
+    "$TEST_NPY" cmp "$tmp/e0.npy" tests/npy/f8-0d.npy 1e300 2>/dev/null
+ok $? "a 0-d input: --out-grad and --out-elem write 0-d arrays"
+fails "ce: --input is a 0-d array: nn.CrossEntropyLoss takes (C) or (N, C)" \
+    eval ce --input @tests/npy/f8-0d.npy --target 0
+ok $? "ce refuses a 0-d .npy input"
+fails "--input: 'tests/npy/f4-f-2x2x3.npy' has shape (2, 2, 3): arrays of more than 2 dimensions are not supported yet" \
+    eval ce --input @tests/npy/f4-f-2x2x3.npy --target 0,1
+ok $? "a rank-3 .npy input is refused, naming its shape"
+
+# --- differs-from-torch: torch's own answer where losslab's differs ---------
+set -f
+grep '^differs ' tests/npy/cases.txt >"$tmp/differs"
+while read -r _ loss value args; do
+	# shellcheck disable=SC2086
+	"$LOSSLAB" eval "$loss" $args --json >"$tmp/out" 2>"$tmp/err"
+	rc=$?
+	if [ $rc -eq 0 ]; then
+		grep -q '"id": "differs-from-torch", "message": "torch 1.13 returns inf here' "$tmp/out"
+		r=$?
+		got=$(sed -n 's/.*"differs-from-torch", "message": "torch 1.13 returns \([^ ]*\) .*/\1/p' "$tmp/out")
+	else
+		[ $rc -eq 2 ] && [ "$(wc -l <"$tmp/err")" -eq 1 ] &&
+		    grep -q "^losslab: $loss: .* \[differs-from-torch: torch 1.13 " "$tmp/err"
+		r=$?
+		got=$(sed -n 's/.*returns \([^] ]*\).*/\1/p' "$tmp/err")
+	fi
+	[ $r -eq 0 ] && "$TEST_NPY" num "$got" "$value" 1e-14
+	r=$?
+	[ $r -eq 0 ] || diag "exit $rc: $(head -c 400 "$tmp/out" "$tmp/err")"
+	ok $r "$loss $args: differs-from-torch, with torch's $value (exit $rc)"
+done <"$tmp/differs"
+set +f
+"$LOSSLAB" eval soft-margin --input 3,-700 --target 1,1 --json >"$tmp/out" 2>&1
+! grep -q differs-from-torch "$tmp/out"
+ok $? "soft-margin where torch does not overflow: no differs-from-torch"
+"$LOSSLAB" eval soft-margin --input -710,1 --target 1,1 >"$tmp/out" 2>&1
+grep -q '^  \[differs-from-torch\] torch 1.13 returns inf here' "$tmp/out"
+ok $? "the text report names differs-from-torch too"
+
+# --- the outputs refuse to destroy an input ----------------------------------
+cp tests/npy/f8-bce-6.npy "$tmp/in.npy"
+fails "--out-grad: '$tmp/in.npy' is also read as a value (@$tmp/in.npy): it would be overwritten" \
+    eval bce-logits --input @"$tmp/in.npy" --target @tests/npy/f8-bcet-6.npy \
+    --out-grad "$tmp/in.npy"
+ok $? "--out-grad naming the input file is refused"
+cmp -s "$tmp/in.npy" tests/npy/f8-bce-6.npy
+ok $? "  and the input is untouched"
+fails "--out-grad and --out-elem both name '$tmp/x.npy'" \
+    eval bce-logits --input 1 --target 1 --out-grad "$tmp/x.npy" \
+    --out-elem "$tmp/x.npy"
+ok $? "--out-grad and --out-elem naming one file is refused"
+fails "--out-elem: cannot write '$tmp/no/x.npy': No such file or directory" \
+    eval bce-logits --input 1 --target 1 --out-elem "$tmp/no/x.npy"
+ok $? "an unwritable --out-elem: one line, exit 2, nothing on stdout"
+
+# --- large inputs: summaries unless --full ------------------------------------
+awk 'BEGIN { for (i = 0; i < 2000; i++) printf "%s%g", i ? "," : "", (i % 7) - 3; print "" }' \
+    >"$tmp/x2000"
+awk 'BEGIN { for (i = 0; i < 2000; i++) printf "%s%d", i ? "," : "", i % 2; print "" }' \
+    >"$tmp/t2000"
+# the summary's min and max are those of the --full output's gradient
+"$LOSSLAB" eval bce-logits --input @"$tmp/x2000" --target @"$tmp/t2000" \
+    --json --full >"$tmp/full" 2>&1
+sed 's/.*"grad": \[\([^]]*\)\].*/\1/' "$tmp/full" | tr ',' '\n' >"$tmp/g"
+[ "$(wc -l <"$tmp/g")" -eq 2000 ] && ! grep -q summarised "$tmp/full"
+ok $? "2000 values with --full: every one of the 2000 gradient values"
+mm=$(awk 'NR == 1 || $1 + 0 < lo { lo = $1 + 0 } NR == 1 || $1 + 0 > hi { hi = $1 + 0 }
+    END { printf "\"min\": %.17g, \"max\": %.17g", lo, hi }' "$tmp/g")
+"$LOSSLAB" eval bce-logits --input @"$tmp/x2000" --target @"$tmp/t2000" \
+    --json >"$tmp/out" 2>&1
+grep -qF "\"grad\": {\"shape\": [2000], $mm, \"mean\": " "$tmp/out" &&
+    grep -q '"nonfinite": 0}, "summarised": true, "warnings": \[\]}$' "$tmp/out"
+ok $? "  without: the JSON summarises the gradient ($mm of the full output)"
+"$LOSSLAB" eval bce-logits --input @"$tmp/x2000" --target @"$tmp/t2000" \
+    --json --reduction none >"$tmp/out" 2>&1
+grep -q '"value": {"shape": \[2000\], "min": ' "$tmp/out"
+ok $? "  reduction none: the value is summarised as well"
+"$LOSSLAB" eval bce-logits --input @"$tmp/x2000" --target @"$tmp/t2000" \
+    >"$tmp/out" 2>&1
+mm=$(echo "$mm" | sed 's/"min": /min /; s/"max": /max /')
+grep -qF "  [2000] float64: $mm, mean " "$tmp/out" &&
+    grep -q '^note: more than 1000 input values: the arrays are summarised (--full prints every value)$' "$tmp/out" &&
+    [ "$(wc -l <"$tmp/out")" -lt 15 ]
+ok $? "  the text report summarises too, and says so"
+# 200 rows, 190 of them a probability vector: the count
+awk 'BEGIN { for (i = 0; i < 200; i++) print (i < 10 ? "0.6,0.6" : "0.25,0.75") }' >"$tmp/p200"
+awk 'BEGIN { for (i = 0; i < 200; i++) printf "%s%d", i ? "," : "", i % 2; print "" }' >"$tmp/y200"
+"$LOSSLAB" eval ce --input @"$tmp/p200" --target "@$tmp/y200" --json >"$tmp/out" 2>&1
+grep -q '"id": "input-looks-like-softmax", "message": "190 of 200 rows are non-negative and sum to 1: softmax output?' "$tmp/out"
+ok $? "190 of 200 rows like softmax output: the warning counts them"
+
+# --- bad files: one line, exit 2 ------------------------------------------
+n=0
+nbad=0
+for f in tests/npy-bad/*.npy; do
+	n=$((n + 1))
+	msg=$(grep "^bad $f " tests/npy/cases.txt | cut -d' ' -f3-)
+	"$LOSSLAB" eval bce-logits --input @"$f" --target 1 >"$tmp/out" \
+	    2>"$tmp/err"
+	rc=$?
+	lines=$(wc -l <"$tmp/err")
+	if [ $rc -ne 2 ] || [ "$lines" -ne 1 ] || [ -s "$tmp/out" ] ||
+	    ! grep -q "^losslab: --input: '$f': " "$tmp/err" ||
+	    ! grep -qF "$msg" "$tmp/err"; then
+		nbad=$((nbad + 1))
+		diag "$f: exit $rc: $(head -c 300 "$tmp/err")"
+	fi
+done
+[ $n -ge 20 ] && [ $nbad -eq 0 ]
+ok $? "each of the $n files of tests/npy-bad/: exit 2 and one 'losslab: --input: FILE: why' line"
+printf 'not numpy\n' >"$tmp/fake.npy"
+fails "--target: '$tmp/fake.npy': not a .npy file (no \\x93NUMPY magic)" \
+    eval bce-logits --input 1 --target @"$tmp/fake.npy"
+ok $? "a text file named .npy: 'not a .npy file'"
+
+# beyond the size limit: a (sparse) file of NPY_MAX_FILE + 1 bytes is
+# refused as it is read, before its header is looked at
+printf '\223NUMPY\001\000' >"$tmp/big.npy"
+truncate -s 134283281 "$tmp/big.npy"
+fails "--input: '$tmp/big.npy' is larger than 134283280 bytes (the limit of a .npy file: 16777216 values)" \
+    eval bce-logits --input @"$tmp/big.npy" --target 1
+ok $? "a .npy file one byte over the limit: refused"
+rm -f "$tmp/big.npy"
+
+# --- text files: a header line ------------------------------------------------
+printf 'logit,label\n1.5,1\n-2,0\n' >"$tmp/h.csv"
+"$LOSSLAB" eval bce-logits --input @"$tmp/h.csv" --target '1,1;0,0' --json \
+    >"$tmp/out" 2>"$tmp/err"
+rc=$?
+"$LOSSLAB" eval bce-logits --input '1.5,1;-2,0' --target '1,1;0,0' --json \
+    >"$tmp/b" 2>/dev/null
+[ $rc -eq 0 ] && cmp -s "$tmp/out" "$tmp/b" &&
+    [ "$(cat "$tmp/err")" = "losslab: note: --input: line 1 of '$tmp/h.csv' holds no number: a header, skipped" ]
+ok $? "a text file's header line is skipped, with a note on stderr"
+printf '1.5\nx\n' >"$tmp/h2.csv"
+fails "--input: 'x' is not a number (row 2, value 1)" \
+    eval bce-logits --input @"$tmp/h2.csv" --target '1;0'
+ok $? "a word after the first line is still an error"
+
+done_testing

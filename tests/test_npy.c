@@ -1,0 +1,287 @@
+/*
+ * test_npy.c -- src/npy.c against files numpy wrote (tests/npy/cases.txt,
+ * from tests/gen_npy.py): every "read" line's file gives that dtype, shape
+ * and exact values; every "bad" line's file is refused with that message.
+ * Then: every valid file cut short anywhere, or with one byte changed, is
+ * refused or read (never a crash: run it under ASan); npy_write's files
+ * read back exactly.
+ *
+ * `test_npy cmp A.npy B.npy RTOL` compares two files (same dtype and shape,
+ * values within RTOL relative) and `test_npy num X Y RTOL` two numbers
+ * (hexadecimal floats too), for tests/npy.sh: exit 0 when they agree.
+ */
+#include "config.h"
+
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "npy.h"
+#include "tap.h"
+
+#ifndef SRCDIR
+#define SRCDIR "."
+#endif
+
+/* The whole file into a new buffer; NULL if unreadable. */
+static unsigned char *
+slurp(const char *path, size_t *lenp)
+{
+	FILE		*fp;
+	unsigned char	*buf;
+	long		 n;
+
+	if ((fp = fopen(path, "rb")) == NULL)
+		return NULL;
+	fseek(fp, 0, SEEK_END);
+	n = ftell(fp);
+	rewind(fp);
+	buf = malloc(n > 0 ? (size_t)n : 1);
+	if (buf == NULL || fread(buf, 1, (size_t)n, fp) != (size_t)n) {
+		free(buf);
+		fclose(fp);
+		return NULL;
+	}
+	fclose(fp);
+	*lenp = (size_t)n;
+	return buf;
+}
+
+static int
+load(const char *rel, struct npy_array *a, struct err *e)
+{
+	char		 path[4096];
+	unsigned char	*buf;
+	size_t		 len;
+	int		 rc;
+
+	snprintf(path, sizeof path, "%s/%s", SRCDIR, rel);
+	if ((buf = slurp(path, &len)) == NULL && (buf = slurp(rel, &len)) == NULL)
+		return err_set(e, "cannot read %s", path);
+	rc = npy_parse(buf, len, a, e);
+	free(buf);
+	return rc;
+}
+
+static int
+cmp_main(const char *fa, const char *fb, double rtol)
+{
+	struct npy_array	 a = NPY_ARRAY_INIT, b = NPY_ARRAY_INIT;
+	struct err		 e;
+	char			 sa[256], sb[256];
+	size_t			 i;
+	int			 bad = 0;
+
+	if (load(fa, &a, &e) != 0 || load(fb, &b, &e) != 0) {
+		fprintf(stderr, "cmp: %s\n", e.msg);
+		return 2;
+	}
+	npy_shape_str(&a, sa, sizeof sa);
+	npy_shape_str(&b, sb, sizeof sb);
+	if (strcmp(sa, sb) != 0 || a.type != b.type) {
+		fprintf(stderr, "cmp: %s %s vs %s %s\n", npy_type_name(a.type),
+		    sa, npy_type_name(b.type), sb);
+		bad = 1;
+	}
+	for (i = 0; !bad && i < a.count; i++)
+		if (!tap_close(a.v[i], b.v[i], rtol)) {
+			fprintf(stderr, "cmp: value %zu: %.17g vs %.17g\n", i,
+			    a.v[i], b.v[i]);
+			bad = 1;
+		}
+	npy_free(&a);
+	npy_free(&b);
+	return bad;
+}
+
+/* One "read FILE DTYPE SHAPE V..." line (tokens in tok[0..n)). */
+static void
+check_read(char **tok, int n)
+{
+	struct npy_array	 a = NPY_ARRAY_INIT;
+	struct err		 e;
+	char			 shape[256], *p, *q;
+	size_t			 i;
+	int			 good;
+
+	if (load(tok[1], &a, &e) != 0) {
+		tap_ok(0, "%s reads (%s)", tok[1], e.msg);
+		return;
+	}
+	npy_shape_str(&a, shape, sizeof shape);
+	for (p = q = shape; *p; p++)	/* "(2, 3)" as "(2,3)" */
+		if (*p != ' ')
+			*q++ = *p;
+	*q = '\0';
+	good = strcmp(npy_type_name(a.type), tok[2]) == 0 &&
+	    strcmp(shape, tok[3]) == 0 && (size_t)(n - 4) == a.count;
+	for (i = 0; good && i < a.count; i++) {
+		double want = strtod(tok[4 + i], NULL);
+
+		good = (isnan(want) && isnan(a.v[i])) ||
+		    (want == a.v[i] && signbit(want) == signbit(a.v[i]));
+		if (!good)
+			tap_diag("value %zu: %a, want %a", i, a.v[i], want);
+	}
+	if (!tap_ok(good, "%s: %s %s, %zu values exactly", tok[1], tok[2],
+	    tok[3], a.count))
+		tap_diag("got %s %s, %zu values", npy_type_name(a.type), shape,
+		    a.count);
+	npy_free(&a);
+}
+
+/* Cut the file short at every length, and change each byte in turn: the
+   reader refuses or reads, never reads past the buffer (ASan). */
+static void
+mutate(const char *rel)
+{
+	char		 path[4096];
+	unsigned char	*buf, *cut;
+	size_t		 len, k, refused = 0;
+	struct npy_array a;
+	struct err	 e;
+	int		 full;
+
+	snprintf(path, sizeof path, "%s/%s", SRCDIR, rel);
+	if ((buf = slurp(path, &len)) == NULL)
+		return;
+	for (k = 0; k < len; k++) {
+		/* an exact-size copy so that ASan sees any overread */
+		cut = malloc(k ? k : 1);
+		memcpy(cut, buf, k);
+		if (npy_parse(cut, k, &a, &e) != 0)
+			refused++;
+		npy_free(&a);
+		free(cut);
+	}
+	tap_ok(refused == len, "%s cut short at each of %zu lengths: refused",
+	    rel, len);
+	for (k = 0; k < len; k++) {
+		unsigned char old = buf[k];
+
+		buf[k] ^= (unsigned char)(0x5a + k);
+		npy_parse(buf, len, &a, &e);
+		npy_free(&a);
+		buf[k] = old;
+	}
+	full = npy_parse(buf, len, &a, &e) == 0;
+	npy_free(&a);
+	tap_ok(full, "%s with each byte changed in turn: no crash, and "
+	    "restored it reads", rel);
+	free(buf);
+}
+
+static void
+round_trip(void)
+{
+	const char	*path = "test_npy.tmp.npy";
+	double		 v[24];
+	size_t		 shape[3] = { 2, 3, 4 }, i;
+	struct npy_array a;
+	struct err	 e;
+	struct mat	 m = MAT_INIT;
+	int		 good, nd;
+
+	for (i = 0; i < 24; i++)
+		v[i] = i == 5 ? -0.0 : i == 7 ? INFINITY : i == 9 ? NAN :
+		    (double)i / 3 - 1e-300 * (double)i;
+	for (nd = 0; nd <= 3; nd++) {
+		size_t n = nd == 0 ? 1 : nd == 1 ? 2 : nd == 2 ? 6 : 24;
+
+		good = npy_write(path, nd, shape, v, n, &e) == 0;
+		if (good) {
+			size_t len;
+			unsigned char *buf = slurp(path, &len);
+
+			good = buf != NULL && npy_parse(buf, len, &a, &e) == 0 &&
+			    a.type == NPY_FLOAT64 && a.ndim == nd &&
+			    a.count == n && (len - 8 * n) % 64 == 0;
+			for (i = 0; good && i < n; i++)
+				good = memcmp(&a.v[i], &v[i], 8) == 0;
+			npy_free(&a);
+			free(buf);
+		}
+		tap_ok(good, "npy_write of rank %d reads back bit for bit "
+		    "(the data 64-byte aligned)", nd);
+	}
+	mat_alloc(&m, 2, 0, 5, &e);
+	good = npy_write_mat(path, &m, 0, &e) == 0;
+	{
+		size_t len;
+		unsigned char *buf = slurp(path, &len);
+
+		good = good && buf && npy_parse(buf, len, &a, &e) == 0 &&
+		    a.ndim == 2 && a.shape[0] == 0 && a.shape[1] == 5 &&
+		    a.count == 0;
+		npy_free(&a);
+		free(buf);
+	}
+	tap_ok(good, "an empty (0, 5) mat writes and reads back");
+	mat_free(&m);
+	remove(path);
+	tap_ok(npy_write("/nonexistent-dir/x.npy", 1, shape, v, 2, &e) != 0 &&
+	    strstr(e.msg, "cannot write '/nonexistent-dir/x.npy'") != NULL,
+	    "an unwritable path: \"%s\"", e.msg);
+}
+
+int
+main(int argc, char **argv)
+{
+	char	 path[4096], line[65536], *tok[4096], *p;
+	FILE	*fp;
+	int	 n, nread = 0, nbad = 0;
+
+	if (argc == 5 && strcmp(argv[1], "cmp") == 0)
+		return cmp_main(argv[2], argv[3], strtod(argv[4], NULL));
+	if (argc == 5 && strcmp(argv[1], "num") == 0)
+		return !tap_close(strtod(argv[2], NULL), strtod(argv[3], NULL),
+		    strtod(argv[4], NULL));
+	snprintf(path, sizeof path, "%s/tests/npy/cases.txt", SRCDIR);
+	if ((fp = fopen(path, "r")) == NULL) {
+		printf("Bail out! cannot read %s\n", path);
+		return 1;
+	}
+	while (fgets(line, sizeof line, fp) != NULL) {
+		line[strcspn(line, "\n")] = '\0';
+		if (line[0] == '#')
+			continue;
+		n = 0;
+		for (p = strtok(line, " "); p && n < 4096; p = strtok(NULL, " "))
+			tok[n++] = p;
+		if (n >= 4 && strcmp(tok[0], "read") == 0) {
+			check_read(tok, n);
+			nread++;
+		} else if (n >= 3 && strcmp(tok[0], "bad") == 0) {
+			struct npy_array a = NPY_ARRAY_INIT;
+			struct err e;
+			char want[1024] = "";
+			int i, rc;
+
+			for (i = 2; i < n; i++) {
+				strncat(want, tok[i], sizeof want - strlen(want) - 2);
+				if (i + 1 < n)
+					strcat(want, " ");
+			}
+			e.msg[0] = '\0';
+			rc = load(tok[1], &a, &e);
+			if (!tap_ok(rc != 0 && strstr(e.msg, want) != NULL &&
+			    a.v == NULL, "%s refused: %s", tok[1], want))
+				tap_diag("got %d \"%s\"", rc, e.msg);
+			npy_free(&a);
+			nbad++;
+		} else if (n >= 1 && (strcmp(tok[0], "eval") == 0 ||
+		    strcmp(tok[0], "differs") == 0))
+			continue;	/* tests/npy.sh's */
+	}
+	fclose(fp);
+	tap_ok(nread >= 20 && nbad >= 20, "cases.txt: %d files read, %d "
+	    "refused", nread, nbad);
+	mutate("tests/npy/f8-4x3.npy");
+	mutate("tests/npy/i2-f-2x3.npy");
+	mutate("tests/npy/f8-v2.npy");
+	mutate("tests/npy/f2-6.npy");
+	round_trip();
+	printf("1..%d\n", tap_count);
+	return tap_failed != 0;
+}
