@@ -42,7 +42,9 @@
 enum {
 	OPT_OUT = CLI_OPT_END, OPT_LIST, OPT_XMIN, OPT_XMAX, OPT_CLASSES,
 	OPT_MARK, OPT_LANG, OPT_SIZE, OPT_TITLE, OPT_LOSSES, OPT_POINTS,
-	OPT_HELP, OPT_LOSS, OPT_CELL, OPT_FORMAT,
+	OPT_HELP, OPT_LOSS, OPT_CELL, OPT_FORMAT, OPT_YMIN, OPT_YMAX,
+	OPT_XLABEL, OPT_YLABEL, OPT_FONT, OPT_FONT_SIZE, OPT_LEGEND, OPT_THEME,
+	OPT_WIDTH, OPT_HEIGHT, OPT_GRAD, OPT_XAXIS,
 	OPT_TARGET = CLI_OPT_TARGET, OPT_GAMMA = CLI_OPT_GAMMA,
 	OPT_ALPHA = CLI_OPT_ALPHA, OPT_POS_WEIGHT = CLI_OPT_POS_WEIGHT,
 	OPT_LABEL_SMOOTHING = CLI_OPT_LABEL_SMOOTHING
@@ -67,6 +69,18 @@ static const struct option plot_options[] = {
 	{ "pos-weight",		required_argument, NULL, OPT_POS_WEIGHT },
 	{ "label-smoothing",	required_argument, NULL, OPT_LABEL_SMOOTHING },
 	{ "points",		required_argument, NULL, OPT_POINTS },
+	{ "ymin",		required_argument, NULL, OPT_YMIN },
+	{ "ymax",		required_argument, NULL, OPT_YMAX },
+	{ "xlabel",		required_argument, NULL, OPT_XLABEL },
+	{ "ylabel",		required_argument, NULL, OPT_YLABEL },
+	{ "font",		required_argument, NULL, OPT_FONT },
+	{ "font-size",		required_argument, NULL, OPT_FONT_SIZE },
+	{ "legend",		required_argument, NULL, OPT_LEGEND },
+	{ "theme",		required_argument, NULL, OPT_THEME },
+	{ "width",		required_argument, NULL, OPT_WIDTH },
+	{ "height",		required_argument, NULL, OPT_HEIGHT },
+	{ "grad",		no_argument,	   NULL, OPT_GRAD },
+	{ "x-axis",		required_argument, NULL, OPT_XAXIS },
 	{ "help",		no_argument,	   NULL, OPT_HELP },
 	{ NULL, 0, NULL, 0 }
 };
@@ -88,6 +102,18 @@ static const struct option cell_options[] = {
 	{ "title",		required_argument, NULL, OPT_TITLE },
 	{ "losses",		required_argument, NULL, OPT_LOSSES },
 	{ "points",		required_argument, NULL, OPT_POINTS },
+	{ "ymin",		required_argument, NULL, OPT_YMIN },
+	{ "ymax",		required_argument, NULL, OPT_YMAX },
+	{ "xlabel",		required_argument, NULL, OPT_XLABEL },
+	{ "ylabel",		required_argument, NULL, OPT_YLABEL },
+	{ "font",		required_argument, NULL, OPT_FONT },
+	{ "font-size",		required_argument, NULL, OPT_FONT_SIZE },
+	{ "legend",		required_argument, NULL, OPT_LEGEND },
+	{ "theme",		required_argument, NULL, OPT_THEME },
+	{ "width",		required_argument, NULL, OPT_WIDTH },
+	{ "height",		required_argument, NULL, OPT_HEIGHT },
+	{ "grad",		no_argument,	   NULL, OPT_GRAD },
+	{ "x-axis",		required_argument, NULL, OPT_XAXIS },
 	{ "help",		no_argument,	   NULL, OPT_HELP },
 	{ NULL, 0, NULL, 0 }
 };
@@ -113,14 +139,30 @@ cmd_plot_usage(void *fp)
 "  --classes C            number of classes for ce-curve, softmax-then-ce,\n"
 "                         label-smoothing and compare (default 3)\n"
 "  --mark X               mark the point at x = X on every loss curve\n"
+"                         (repeat it: up to 8 marks)\n"
 "  --target Y             the binary target y in [0, 1] (default 1; 0 for\n"
 "                         naive-float32; both for bce-curve)\n"
 "  --lang en|zh           language of the labels (Chinese in PNG and PDF\n"
 "                         needs a CJK font, else English is used)\n"
 "  --size WxH             pixels for images (default 960x540; PDF: 1/150\n"
 "                         inch), characters for text (default: terminal)\n"
-"  --title TEXT           replace the title (quotes, backslashes, `|<>!$@\n"
-"                         and control characters are dropped)\n"
+"  --title TEXT           replace the title, verbatim (quotes, $ < & % and\n"
+"                         backslashes kept; a tab or newline is a blank)\n"
+"  --xlabel TEXT, --ylabel TEXT\n"
+"                         replace the axis labels, verbatim\n"
+"  --ymin Y, --ymax Y     the loss axis (default: automatic)\n"
+"  --font NAME            the font family (default Sans)\n"
+"  --font-size PT         the text size in points (1 to 200)\n"
+"  --legend WHERE         top-left, top-right, bottom-left, bottom-right\n"
+"                         (inside the plot), below (default) or off\n"
+"  --theme THEME          light (default), dark, or projector (high\n"
+"                         contrast, thick lines)\n"
+"  --width W, --height H  the size: pixels for images, centimetres for PDF,\n"
+"                         characters for text (one alone keeps 16:9)\n"
+"  --grad                 compare: the gradients dL/dz too (at most 4 losses)\n"
+"  --x-axis AXIS          logit (default) or probability: the BCE family\n"
+"                         against p = sigmoid(z); --xmin, --xmax and --mark\n"
+"                         are then probabilities\n"
 "  --losses A,B,...       compare: the losses to overlay (default\n"
 "                         bce-logits,focal,soft-margin)\n"
 "  --gamma G              focal: gamma G beside gamma 0 (compare: the\n"
@@ -219,6 +261,63 @@ size_arg(const char *s, int *w, int *h)
 		return (-1);
 	*w = (int)a;
 	*h = (int)b;
+	return (0);
+}
+
+static void term_size(int *, int *);
+
+/*
+ * --width and --height (NaN: not given) for format fmt: pixels (integers,
+ * 100 to 10000), centimetres for PDF (2 to 160; 1/150 inch units are what
+ * plot.c takes), characters for text (20 to 500; the other from the
+ * terminal).  A missing image side keeps 16:9.  0, or 2 after the message.
+ */
+static int
+size_opts(enum plot_format fmt, double wv, double hv, int *w, int *h,
+    int *have)
+{
+	const char	*bad = NULL;
+	double		 lo, hi;
+	int		 tw, th;
+
+	if (fmt == PLOT_FORMAT_PDF)
+		lo = 2, hi = 160;
+	else if (fmt == PLOT_FORMAT_DUMB)
+		lo = 20, hi = 500;
+	else
+		lo = 100, hi = 10000;
+	if (!isnan(wv) && (wv < lo || wv > hi || (fmt != PLOT_FORMAT_PDF &&
+	    wv != floor(wv))))
+		bad = "--width";
+	else if (!isnan(hv) && (hv < lo || hv > hi ||
+	    (fmt != PLOT_FORMAT_PDF && hv != floor(hv))))
+		bad = "--height";
+	if (bad != NULL)
+		return (cli_fail("plot: %s: must be %s from %g to %g", bad,
+		    fmt == PLOT_FORMAT_PDF ? "centimetres" : fmt ==
+		    PLOT_FORMAT_DUMB ? "an integer number of characters" :
+		    "an integer number of pixels", lo, hi));
+	if (fmt == PLOT_FORMAT_DUMB) {
+		term_size(&tw, &th);
+		*w = isnan(wv) ? tw : (int)wv;
+		*h = isnan(hv) ? th : (int)hv;
+	} else {
+		if (fmt == PLOT_FORMAT_PDF) {
+			/* 150 units an inch, 2.54 cm an inch */
+			wv = isnan(wv) ? NAN : wv * 150 / 2.54;
+			hv = isnan(hv) ? NAN : hv * 150 / 2.54;
+		}
+		if (isnan(wv))
+			wv = hv * 16 / 9;
+		if (isnan(hv))
+			hv = wv * 9 / 16;
+		*w = (int)lround(wv);
+		*h = (int)lround(hv);
+		if (*w < 100 || *h < 100 || *w > 10000 || *h > 10000)
+			return (cli_fail("plot: --width and --height: %dx%d "
+			    "is out of range", *w, *h));
+	}
+	*have = 1;
 	return (0);
 }
 
@@ -406,7 +505,7 @@ plot_main(int argc, char **argv, struct cli_loss *cl)
 	const char		*out = NULL, *id = NULL, *lang, *loss = NULL;
 	const char		*cells[CURVE_CELLS_MAX];
 	char			 clean[64], **scan;
-	double			 v;
+	double			 v, wv = NAN, hv = NAN;
 	int			 c, i, list = 0, w = 0, h = 0, have_size = 0;
 	int			 cell = 0, ncells = 0, rc, have_fmt = 0;
 
@@ -479,9 +578,78 @@ plot_main(int argc, char **argv, struct cli_loss *cl)
 		case OPT_MARK:
 			if (cell)
 				return (canonical_only("--mark"));
-			if (num_arg("--mark", optarg, &req.mark) == -1)
+			if (req.nmarks >= PLOT_MAX_MARKS)
+				return (cli_fail("plot: --mark: at most %d marks",
+				    PLOT_MAX_MARKS));
+			if (num_arg("--mark", optarg,
+			    &req.marks[req.nmarks]) == -1)
 				return (2);
-			req.has_mark = 1;
+			req.nmarks++;
+			break;
+		case OPT_YMIN:
+			if (num_arg("--ymin", optarg, &req.ymin) == -1)
+				return (2);
+			break;
+		case OPT_YMAX:
+			if (num_arg("--ymax", optarg, &req.ymax) == -1)
+				return (2);
+			break;
+		case OPT_XLABEL:
+			req.xlabel = optarg;
+			break;
+		case OPT_YLABEL:
+			req.ylabel = optarg;
+			break;
+		case OPT_FONT:
+			if (plot_font_ok(optarg) == -1)
+				return (cli_fail("plot: --font: '%s' is not a font "
+				    "name (letters, digits, blanks and - _ . : "
+				    "=, at most %d bytes)", safeout_str(optarg,
+				    clean, sizeof clean), PLOT_FONT_MAX - 1));
+			req.font = optarg;
+			break;
+		case OPT_FONT_SIZE:
+			if (num_arg("--font-size", optarg, &req.font_size) == -1)
+				return (2);
+			if (req.font_size < 1 || req.font_size > 200)
+				return (cli_fail("plot: --font-size: must be from 1 "
+				    "to 200 (points)"));
+			break;
+		case OPT_LEGEND:
+			if (plot_legend_parse(optarg, &req.legend) == -1)
+				return (cli_fail("plot: --legend: unknown place "
+				    "'%s' (top-left, top-right, bottom-left, "
+				    "bottom-right, below or off)", safeout_str(
+				    optarg, clean, sizeof clean)));
+			break;
+		case OPT_THEME:
+			if (plot_theme_parse(optarg, &req.theme) == -1)
+				return (cli_fail("plot: --theme: unknown theme "
+				    "'%s' (light, dark or projector)",
+				    safeout_str(optarg, clean, sizeof clean)));
+			break;
+		case OPT_WIDTH:
+		case OPT_HEIGHT:
+			if (num_arg(c == OPT_WIDTH ? "--width" : "--height",
+			    optarg, c == OPT_WIDTH ? &wv : &hv) == -1)
+				return (2);
+			if ((c == OPT_WIDTH ? wv : hv) <= 0)
+				return (cli_fail("plot: %s: must be positive",
+				    c == OPT_WIDTH ? "--width" : "--height"));
+			have_size = 0;
+			break;
+		case OPT_GRAD:
+			req.grad = 1;
+			break;
+		case OPT_XAXIS:
+			if (strcmp(optarg, "probability") == 0)
+				req.prob_axis = 1;
+			else if (strcmp(optarg, "logit") == 0)
+				req.prob_axis = 0;
+			else
+				return (cli_fail("plot: --x-axis: unknown axis "
+				    "'%s' (logit or probability)", safeout_str(
+				    optarg, clean, sizeof clean)));
 			break;
 		case OPT_TARGET:
 			if (num_arg("--target", optarg, &req.target) == -1)
@@ -504,6 +672,7 @@ plot_main(int argc, char **argv, struct cli_loss *cl)
 				    "got '%s'", safeout_str(optarg, clean,
 				    sizeof clean)));
 			have_size = 1;
+			wv = hv = NAN;
 			break;
 		case OPT_TITLE:
 			req.title = optarg;
@@ -604,12 +773,25 @@ plot_main(int argc, char **argv, struct cli_loss *cl)
 		return (cli_fail("plot: --classes is for ce-curve, "
 		    "softmax-then-ce, label-smoothing and compare only"));
 
+	if (req.grad && kind != PLOT_COMPARE)
+		return (cli_fail("plot: --grad is for 'compare' only (the other "
+		    "plots draw their gradients already)"));
+	if (!isnan(req.ymin) && !isnan(req.ymax) && req.ymin >= req.ymax)
+		return (cli_fail("plot: --ymin must be below --ymax"));
+	if (!isnan(req.xmin) && !isnan(req.xmax) && req.xmin >= req.xmax)
+		return (cli_fail("plot: --xmin must be below --xmax"));
 	if (out != NULL) {
 		if (plot_check_path(out, &e) == -1)
 			return (cli_fail("plot: --out: %s", e.msg));
 		if (!have_fmt && plot_format_from_path(out, &fmt) == -1)
 			return (cli_fail("plot: --out: unknown format (use .png, "
 			    ".svg, .pdf, .txt or .six, or give --format)"));
+	} else if (!have_fmt)
+		fmt = PLOT_FORMAT_DUMB;
+	if ((!isnan(wv) || !isnan(hv)) && (rc = size_opts(fmt, wv, hv, &w,
+	    &h, &have_size)) != 0)
+		return (rc);
+	if (out != NULL) {
 		if (!plot_available())
 			return (cli_fail("gnuplot not found (install "
 			    "gnuplot-nox)"));

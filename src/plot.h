@@ -50,6 +50,34 @@ enum plot_kind {
 #define PLOT_MAX_CURVES		8	/* curves in one plot */
 #define PLOT_TIMEOUT_MS		5000	/* then gnuplot gets SIGKILL */
 #define PLOT_TEXT_MAX		160	/* bytes of a sanitised text, with NUL */
+#define PLOT_MAX_MARKS		8	/* --mark given repeatedly */
+#define PLOT_FONT_MAX		64	/* bytes of a font name */
+
+/* Where the key goes (--legend). */
+enum plot_legend {
+	PLOT_LEGEND_BELOW,		/* "below": under the plot (default) */
+	PLOT_LEGEND_TOP_LEFT,		/* "top-left", inside the plot */
+	PLOT_LEGEND_TOP_RIGHT,		/* "top-right" */
+	PLOT_LEGEND_BOTTOM_LEFT,	/* "bottom-left" */
+	PLOT_LEGEND_BOTTOM_RIGHT,	/* "bottom-right" */
+	PLOT_LEGEND_OFF			/* "off": no key */
+};
+
+/* The look of an image (--theme). */
+enum plot_theme {
+	PLOT_THEME_LIGHT,		/* "light": plots/style.gp (default) */
+	PLOT_THEME_DARK,		/* "dark": light lines on near-black */
+	PLOT_THEME_PROJECTOR		/* "projector": black on white, thick
+					   lines, saturated colours, large
+					   text: readable from the back row */
+};
+
+/* Parse the names above; 0, or -1 if unknown. */
+int	 plot_legend_parse(const char *name, enum plot_legend *l);
+int	 plot_theme_parse(const char *name, enum plot_theme *t);
+/* 0 if name may be a font family (1 to PLOT_FONT_MAX - 1 bytes of
+   letters, digits, blanks and - _ . : =), else -1. */
+int	 plot_font_ok(const char *name);
 
 /*
  * What to draw.  plot_req_init() fills the defaults; a NaN double or a zero
@@ -60,14 +88,27 @@ struct plot_req {
 	int		 classes;	/* C for ce-curve, softmax-then-ce,
 					   label-smoothing (>= 2; 0: 3) */
 	double		 xmin, xmax;	/* the x range (NaN: the kind's own) */
-	int		 has_mark;	/* mark the point at x = mark on every
-					   loss curve */
-	double		 mark;
+	int		 nmarks;	/* mark the points at x = marks[i] on
+					   every loss curve (0 to
+					   PLOT_MAX_MARKS) */
+	double		 marks[PLOT_MAX_MARKS];
 	double		 target;	/* y for the binary kinds (NaN: the kind's
 					   default, 1 except bce-curve: both) */
 	const char	*lang;		/* "en" or "zh"; NULL: "en" */
 	const char	*title;		/* a title replacing the kind's own, or
-					   NULL; sanitised before use */
+					   NULL; drawn verbatim (plot_quote) */
+	const char	*xlabel, *ylabel; /* the same for the axis labels */
+	double		 ymin, ymax;	/* the loss axis (NaN: automatic) */
+	const char	*font;		/* a font family (plot_font_ok), or
+					   NULL: Sans */
+	double		 font_size;	/* points (0: the format's own) */
+	enum plot_legend legend;
+	enum plot_theme	 theme;
+	int		 grad;		/* compare: the gradients dL/dz too,
+					   dashed, on the right-hand axis */
+	int		 prob_axis;	/* 1: x is p = sigmoid(z) for the kinds
+					   on a logit axis (xmin, xmax and the
+					   marks are then probabilities) */
 	double		 gamma;		/* focal: one gamma instead of 0,1,2,5 */
 	double		 alpha;		/* focal alpha (NaN: none, i.e. -1) */
 	double		 pos_weight;	/* pos-weight: one value beside 1 */

@@ -339,8 +339,8 @@ test_dumb(void)
 		return;
 	}
 	plot_req_init(&r, PLOT_LOGITS_CURVE);
-	r.has_mark = 1;
-	r.mark = 1;
+	r.nmarks = 1;
+	r.marks[0] = 1;
 	if (!tap_ok(plot_dumb(&r, 70, 20, &t, &e) == 0, "dumb: logits-curve "
 	    "renders"))
 		tap_diag("%s", e.msg);
@@ -1137,8 +1137,8 @@ test_cells_args(void)
 	req.nlosses = 2;
 	req.losses[0] = LOSS_KL_DIV;
 	req.losses[1] = LOSS_BCE_LOGITS;
-	req.has_mark = 1;
-	req.mark = 0.5;
+	req.nmarks = 1;
+	req.marks[0] = 0.5;
 	plot_req_args(&req, args, sizeof args);
 	tap_ok(strcmp(args, "compare --losses kl-div,bce-logits --mark 0.5") ==
 	    0, "args: canonical requests as before (%s)", args);

@@ -239,7 +239,18 @@ eval_multi(enum loss_id loss, enum pitfall_id pf, const double *m, size_t n,
 			} else
 				lv[i] = r.elem.v[i];
 		}
-		if (gv != NULL)
+		if (gv != NULL && form == ROW_LOG_SOFTMAX) {
+			/* the gradient with respect to the logit m, through
+			   q = log_softmax(row): dq_j/dm = [j = 0] - softmax_0,
+			   so dL/dm = g_0 - softmax_0 sum_j g_j, where
+			   softmax_0 = exp(q_0) */
+			double	sum = 0;
+
+			for (j = 0; j < C; j++)
+				sum += MAT_AT(&r.grad, i, j);
+			gv[i] = MAT_AT(&r.grad, i, 0) -
+			    exp(MAT_AT(&x, i, 0)) * sum;
+		} else if (gv != NULL)
 			gv[i] = MAT_AT(&r.grad, i, 0);
 	}
 	rc = 0;
@@ -272,7 +283,7 @@ opts_pos_weight(struct loss_opts *o, struct mat *pw, double v, struct err *e)
  */
 static int
 compare_one(const struct curve_params *p, enum loss_id id, const double *z,
-    size_t n, double y, int C, double *lv, struct err *e)
+    size_t n, double y, int C, double *lv, double *gv, struct err *e)
 {
 	struct loss_opts	 o;
 	struct mat		 pw = MAT_INIT;
@@ -289,34 +300,37 @@ compare_one(const struct curve_params *p, enum loss_id id, const double *z,
 			return (err_set(e, "out of memory"));
 		for (i = 0; i < n; i++)
 			in[i] = activation_sigmoid(z[i]);
-		rc = eval_binary(id, PITFALL_NONE, in, n, y, &o, lv, NULL, e);
+		rc = eval_binary(id, PITFALL_NONE, in, n, y, &o, lv, gv, e);
+		/* the core's gradient is dL/dp; dL/dz = dL/dp p (1 - p) */
+		for (i = 0; rc == 0 && gv != NULL && i < n; i++)
+			gv[i] *= in[i] * (1 - in[i]);
 		free(in);
 		return (rc);
 	case LOSS_BCE_LOGITS:
 		if (opts_pos_weight(&o, &pw, p->pos_weight, e) == -1)
 			return (-1);
-		rc = eval_binary(id, PITFALL_NONE, z, n, y, &o, lv, NULL, e);
+		rc = eval_binary(id, PITFALL_NONE, z, n, y, &o, lv, gv, e);
 		mat_free(&pw);
 		return (rc);
 	case LOSS_MULTILABEL_SOFT_MARGIN:
-		return (eval_points(id, PITFALL_NONE, z, n, y, 1, &o, lv, NULL,
+		return (eval_points(id, PITFALL_NONE, z, n, y, 1, &o, lv, gv,
 		    e));
 	case LOSS_FOCAL:
 		o.alpha = isnan(p->alpha) ? -1 : p->alpha;
 		if (!isnan(p->gamma))
 			o.gamma = p->gamma;
-		return (eval_binary(id, PITFALL_NONE, z, n, y, &o, lv, NULL, e));
+		return (eval_binary(id, PITFALL_NONE, z, n, y, &o, lv, gv, e));
 	case LOSS_SOFT_MARGIN:
 		return (eval_binary(id, PITFALL_NONE, z, n, 2 * y - 1, &o, lv,
-		    NULL, e));
+		    gv, e));
 	case LOSS_CE:
 	case LOSS_MULTI_MARGIN:
 		return (eval_multi(id, PITFALL_NONE, z, n, C, cls, ROW_LOGITS,
-		    &o, lv, NULL, e));
+		    &o, lv, gv, e));
 	case LOSS_NLL:
 	case LOSS_KL_DIV:
 		return (eval_multi(id, PITFALL_NONE, z, n, C, cls,
-		    ROW_LOG_SOFTMAX, &o, lv, NULL, e));
+		    ROW_LOG_SOFTMAX, &o, lv, gv, e));
 	default:
 		return (err_set(e, "compare: unknown loss"));
 	}
@@ -634,13 +648,30 @@ compute(const struct curve_params *p, double xmin, double xmax, size_t n,
 			err_set(e, "compare: at most %d losses", CURVE_MAX);
 			goto out;
 		}
+		if (p->grad && (nv ? nv : 3) > CURVE_MAX / 2) {
+			err_set(e, "compare: at most %d losses with their "
+			    "gradients", CURVE_MAX / 2);
+			goto out;
+		}
 		for (k = 0; k < (nv ? nv : 3); k++) {
 			enum loss_id id = nv ? p->losses[k] : def_losses[k];
 
 			if ((c = curve_add(s, 0, id, PITFALL_NONE, y,
 			    CURVE_PARAM_NONE, 0, e)) == NULL)
 				goto out;
-			if (compare_one(p, id, s->x, n, y, C, c->v, e) == -1)
+			if (compare_one(p, id, s->x, n, y, C, c->v, NULL,
+			    e) == -1)
+				goto out;
+		}
+		/* the gradients after every loss, in the same order */
+		for (k = 0; p->grad && k < (nv ? nv : 3); k++) {
+			enum loss_id id = nv ? p->losses[k] : def_losses[k];
+
+			if ((g = curve_add(s, 1, id, PITFALL_NONE, y,
+			    CURVE_PARAM_NONE, 0, e)) == NULL)
+				goto out;
+			if (compare_one(p, id, s->x, n, y, C, NULL, g->v,
+			    e) == -1)
 				goto out;
 		}
 		break;
@@ -1821,4 +1852,60 @@ curve_ce_margin(const double *z, size_t C, size_t y)
 	if (o != others)
 		free(o);
 	return m;
+}
+
+/* ------------------------------------------------------- presentation -- */
+
+int
+curve_same_as(const struct curve_set *s, int k)
+{
+	const double	*a, *b;
+	size_t		 i;
+	int		 j;
+
+	if (k < 0 || k >= s->ncurves)
+		return (-1);
+	for (j = 0; j < k; j++) {
+		if (s->c[j].gradient != s->c[k].gradient)
+			continue;
+		a = s->c[j].v;
+		b = s->c[k].v;
+		for (i = 0; i < s->n; i++) {
+			if (isnan(a[i]) && isnan(b[i]))
+				continue;
+			/* equal to 1e-12 of their size (NaN fails) */
+			if (!(fabs(a[i] - b[i]) <= 1e-12 * fmax(1, fabs(a[i]))))
+				break;
+		}
+		if (i == s->n)
+			return (j);
+	}
+	return (-1);
+}
+
+double
+curve_logit(double p)
+{
+	/* z = log(p / (1 - p)), the inverse of sigmoid */
+	if (!(p > 0 && p < 1))
+		return (NAN);
+	return (log(p) - log1p(-p));
+}
+
+int
+curve_to_prob(struct curve_set *s, struct err *e)
+{
+	size_t	i;
+
+	if (s->xaxis != CURVE_X_LOGIT)
+		return (err_set(e, "the probability axis needs a plot "
+		    "against the logit z"));
+	/* p = sigmoid(z) = 1 / (1 + e^-z): increasing, so the grid stays
+	   ascending */
+	for (i = 0; i < s->n; i++)
+		s->x[i] = activation_sigmoid(s->x[i]);
+	if (!isnan(s->edge))
+		s->edge = activation_sigmoid(s->edge);
+	s->xaxis = CURVE_X_PROB;
+	return (0);
 }

@@ -186,6 +186,10 @@ struct curve_params {
 	int		 nlosses;	/* compare */
 	enum loss_id	 losses[CURVE_MAX];
 	size_t		 points;	/* >= 1 (0: 401) */
+	int		 grad;		/* compare: each loss's gradient
+					   d loss / d z too (a curve with
+					   gradient = 1 after the losses; at
+					   most CURVE_MAX / 2 losses) */
 	const struct curve_cells *cells; /* non-NULL: cell mode (above); the
 					   kind then only chooses what goes
 					   beside the main curve: gradients
@@ -278,6 +282,25 @@ int	 curve_compute_at(const struct curve_params *p, double x,
 	    struct curve_set *s, struct err *e);
 
 void	 curve_set_free(struct curve_set *s);
+
+/*
+ * The first curve before k in s that is the same function as curve k: the
+ * same kind (loss or gradient) and, at every point, both NaN, or equal to
+ * 1e-12 of their size (|a - b| <= 1e-12 max(1, |a|)) -- e.g. soft-margin
+ * and bce-logits in compare, log(1 + e^(-(2y-1) z)) and BCEWithLogits(z,
+ * y) for y in {0, 1}.  -1 when there is none (or k is out of range).
+ */
+int	 curve_same_as(const struct curve_set *s, int k);
+
+/*
+ * The probability axis of the binary kinds: the logit z = log(p / (1 - p))
+ * of p in (0, 1) (NaN outside), and s's grid (and edge) mapped from z to
+ * p = sigmoid(z), still ascending.  Curves are functions of z still: only
+ * where they are drawn changes.  curve_to_prob fails (-1, e set) when s's
+ * x axis is not a logit.
+ */
+double	 curve_logit(double p);
+int	 curve_to_prob(struct curve_set *s, struct err *e);
 
 /*
  * Where one row of C logits z with true class y sits on the x axis of the
