@@ -3483,8 +3483,15 @@ plot_export_as(const struct plot_req *req, const char *path,
 	ssize_t			 n;
 	int			 fd = -1, rc = -1;
 
+	struct stat		 st;
+
 	if (plot_check_path(path, e) == -1)
 		return (-1);
+	/* rename() would replace the link itself, silently: refuse it, and
+	   say so (checked again just before the rename) */
+	if (lstat(path, &st) == 0 && S_ISLNK(st.st_mode))
+		return (err_set(e, "%s is a symbolic link: not written through "
+		    "it (remove it, or name the file it points to)", path));
 	if (plot_render(req, fmt, width, height, &o, e) == -1)
 		goto done;
 	off = 0;
@@ -3517,6 +3524,11 @@ plot_export_as(const struct plot_req *req, const char *path,
 		goto done;
 	}
 	fd = -1;
+	if (lstat(path, &st) == 0 && S_ISLNK(st.st_mode)) {
+		err_set(e, "%s is a symbolic link: not written through it "
+		    "(remove it, or name the file it points to)", path);
+		goto done;
+	}
 	if (rename(tmp, path) == -1) {
 		err_set(e, "%s: %s", path, strerror(errno));
 		goto done;

@@ -229,7 +229,10 @@ int	 plot_check_path(const char *path, struct err *e);
  * plot_format_from_path), at width x height pixels (PDF: 1/150 inch each;
  * 0: 960x540).  The file is written only when gnuplot succeeded and what
  * it wrote passes the check of its format below (written to a temporary
- * name beside it, then renamed; nothing is left behind otherwise).
+ * name beside it, then renamed over path, so a reader sees the old file
+ * or the new one, never a part; nothing is left behind otherwise).  A path
+ * that is a symbolic link is refused ("x.png is a symbolic link: not
+ * written through it ..."), never followed or silently replaced.
  * Returns 0, or -1 with e set ("gnuplot wrote an invalid PNG (no IEND
  * chunk)").
  */

@@ -664,4 +664,32 @@ for want in (os.environ["TITLE"], "x <&> $z$", "'"'"'y'"'"' \"%s\""):
 	ok $? "--x-axis probability on bce-curve: already so"
 fi
 
+# --- --out: atomic replacement, no writing through a link (issue 13, item 3)
+if [ $have_gnuplot -eq 1 ]; then
+	mkdir "$tmp/atom"
+	"$LOSSLAB" plot focal --out "$tmp/atom/a.png" &&
+	    ino1=$(ls -i "$tmp/atom/a.png" | awk '{ print $1 }') &&
+	    "$LOSSLAB" plot logits-curve --out "$tmp/atom/a.png" &&
+	    ino2=$(ls -i "$tmp/atom/a.png" | awk '{ print $1 }') &&
+	    [ "$ino1" != "$ino2" ] && [ "$(ls "$tmp/atom")" = a.png ]
+	ok $? "--out over a file: a new file renamed into place, no temporary left"
+	cp "$tmp/atom/a.png" "$tmp/atom/keep.png"
+	LOSSLAB_PLOT_TIMEOUT_MS=1 "$LOSSLAB" plot focal --points 100000 \
+	    --out "$tmp/atom/a.png" 2>"$tmp/err"
+	[ $? -eq 2 ] && cmp -s "$tmp/atom/a.png" "$tmp/atom/keep.png" &&
+	    [ "$(ls "$tmp/atom" | wc -l)" -eq 2 ]
+	ok $? "--out: a failed plot leaves the old file as it was ($(cat "$tmp/err"))"
+	echo precious > "$tmp/atom/target"
+	ln -s target "$tmp/atom/link.png"
+	"$LOSSLAB" plot focal --out "$tmp/atom/link.png" 2>"$tmp/err"
+	[ $? -eq 2 ] && [ "$(cat "$tmp/atom/target")" = precious ] &&
+	    [ -L "$tmp/atom/link.png" ] && [ "$(wc -l < "$tmp/err")" -eq 1 ] &&
+	    grep -q '^losslab: plot: .*link.png is a symbolic link: not written through it' "$tmp/err"
+	ok $? "--out onto a symbolic link: refused and said, the link and its target kept"
+	ln -s nowhere "$tmp/atom/dangling.svg"
+	"$LOSSLAB" plot focal --out "$tmp/atom/dangling.svg" 2>"$tmp/err"
+	[ $? -eq 2 ] && [ ! -e "$tmp/atom/nowhere" ] && [ -L "$tmp/atom/dangling.svg" ]
+	ok $? "--out onto a dangling link: refused, nothing created"
+fi
+
 done_testing
