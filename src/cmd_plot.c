@@ -20,6 +20,7 @@
 
 #include <sys/ioctl.h>
 
+#include <errno.h>
 #include <getopt.h>
 #include <math.h>
 #include <stdio.h>
@@ -29,6 +30,7 @@
 
 #include "cli.h"
 #include "cmd_plot.h"
+#include "gnuplot.h"
 #include "core/loss.h"
 #include "i18n.h"
 #include "parse.h"
@@ -44,7 +46,7 @@ enum {
 	OPT_MARK, OPT_LANG, OPT_SIZE, OPT_TITLE, OPT_LOSSES, OPT_POINTS,
 	OPT_HELP, OPT_LOSS, OPT_CELL, OPT_FORMAT, OPT_YMIN, OPT_YMAX,
 	OPT_XLABEL, OPT_YLABEL, OPT_FONT, OPT_FONT_SIZE, OPT_LEGEND, OPT_THEME,
-	OPT_WIDTH, OPT_HEIGHT, OPT_GRAD, OPT_XAXIS,
+	OPT_WIDTH, OPT_HEIGHT, OPT_GRAD, OPT_XAXIS, OPT_BATCH,
 	OPT_TARGET = CLI_OPT_TARGET, OPT_GAMMA = CLI_OPT_GAMMA,
 	OPT_ALPHA = CLI_OPT_ALPHA, OPT_POS_WEIGHT = CLI_OPT_POS_WEIGHT,
 	OPT_LABEL_SMOOTHING = CLI_OPT_LABEL_SMOOTHING
@@ -81,6 +83,7 @@ static const struct option plot_options[] = {
 	{ "height",		required_argument, NULL, OPT_HEIGHT },
 	{ "grad",		no_argument,	   NULL, OPT_GRAD },
 	{ "x-axis",		required_argument, NULL, OPT_XAXIS },
+	{ "batch",		required_argument, NULL, OPT_BATCH },
 	{ "help",		no_argument,	   NULL, OPT_HELP },
 	{ NULL, 0, NULL, 0 }
 };
@@ -124,6 +127,7 @@ cmd_plot_usage(void *fp)
 	fputs(
 "Usage: losslab plot ID [--out FILE] [OPTION]...\n"
 "       losslab plot --list\n"
+"       losslab plot --batch FILE\n"
 "Draw loss curves with gnuplot (computed by losslab's loss core).\n"
 "\n"
 "  --out FILE             write FILE; the format comes from its extension:\n"
@@ -135,6 +139,10 @@ cmd_plot_usage(void *fp)
 "                         gets (sixel: a picture a sixel terminal shows;\n"
 "                         png, svg, pdf only when it is not a terminal)\n"
 "  --list                 list the plot ids with a one-line description\n"
+"  --batch FILE           draw every figure FILE lists (- for standard input)\n"
+"                         on one gnuplot: one line each, the arguments of\n"
+"                         `losslab plot` with --out ('quotes' hold blanks,\n"
+"                         # starts a comment); `make plots` uses it\n"
 "  --xmin X, --xmax X     the x range (default: the plot's own)\n"
 "  --classes C            number of classes for ce-curve, softmax-then-ce,\n"
 "                         label-smoothing and compare (default 3)\n"
@@ -493,8 +501,24 @@ canonical_only(const char *opt)
 	    "marks the cells' own values)", opt));
 }
 
+/* One figure of --batch: what a `losslab plot ... --out FILE` line asks. */
+struct plot_job {
+	struct plot_req		 req;
+	struct curve_cells	 cc;	/* req.cells points here in cell mode */
+	const char		*out;
+	enum plot_format	 fmt;
+	int			 w, h;	/* 0: the defaults */
+};
+
+static int	batch_main(const char *file);
+
+/*
+ * `losslab plot` with argc/argv; with job non-NULL (a --batch line) only
+ * parsed and checked into *job, which then needs --out.  0, or 2 after
+ * the message.
+ */
 static int
-plot_main(int argc, char **argv, struct cli_loss *cl)
+plot_main(int argc, char **argv, struct cli_loss *cl, struct plot_job *job)
 {
 	struct plot_req		 req;
 	struct plot_text	 txt = PLOT_TEXT_INIT;
@@ -713,7 +737,18 @@ plot_main(int argc, char **argv, struct cli_loss *cl)
 				    "integer from 2 to 100000"));
 			req.points = (int)v;
 			break;
+		case OPT_BATCH:
+			if (job != NULL)
+				return (cli_fail("plot: --batch: a batch line "
+				    "cannot hold --batch"));
+			if (optind < argc || argc > 3)
+				return (cli_fail("plot: --batch FILE takes no "
+				    "other argument"));
+			return (batch_main(optarg));
 		case OPT_HELP:
+			if (job != NULL)
+				return (cli_fail("plot: --batch: --help in a "
+				    "batch line"));
 			cmd_plot_usage(stdout);
 			return (0);
 		case ':':
@@ -726,6 +761,8 @@ plot_main(int argc, char **argv, struct cli_loss *cl)
 			    argv[optind - 1], clean, sizeof clean)));
 		}
 	}
+	if (list && job != NULL)
+		return (cli_fail("plot: --batch: --list in a batch line"));
 	if (list) {
 		if (optind < argc)
 			return (cli_fail("plot: --list takes no plot id"));
@@ -749,8 +786,8 @@ plot_main(int argc, char **argv, struct cli_loss *cl)
 		    "--list')", safeout_str(id, clean, sizeof clean)));
 	req.kind = kind;
 	req.lang = lang;
-	if (cell && (rc = cell_setup(&req, &cc, cl, loss, cells,
-	    ncells)) != 0)
+	if (cell && (rc = cell_setup(&req, job != NULL ? &job->cc : &cc, cl,
+	    loss, cells, ncells)) != 0)
 		return (rc);
 	if (req.nlosses > 0 && kind != PLOT_COMPARE)
 		return (cli_fail("plot: --losses is for 'compare' only"));
@@ -791,6 +828,16 @@ plot_main(int argc, char **argv, struct cli_loss *cl)
 	if ((!isnan(wv) || !isnan(hv)) && (rc = size_opts(fmt, wv, hv, &w,
 	    &h, &have_size)) != 0)
 		return (rc);
+	if (job != NULL) {
+		if (out == NULL)
+			return (cli_fail("plot: --batch: every line needs --out"));
+		job->req = req;
+		job->out = out;
+		job->fmt = fmt;
+		job->w = have_size ? w : 0;
+		job->h = have_size ? h : 0;
+		return (0);
+	}
 	if (out != NULL) {
 		if (!plot_available())
 			return (cli_fail("gnuplot not found (install "
@@ -827,7 +874,170 @@ cmd_plot_main(int argc, char **argv)
 
 	cli_loss_init(&cl);
 	cl.pitfall_none = 1;
-	rc = plot_main(argc, argv, &cl);
+	rc = plot_main(argc, argv, &cl, NULL);
 	cli_loss_free(&cl);
 	return (rc);
+}
+
+/* ---------------------------------------------------------------- batch -- */
+
+#define BATCH_LINE_MAX	4096	/* bytes of one batch line */
+#define BATCH_WORDS_MAX	128	/* words of one batch line */
+
+/*
+ * Split line (in place) into words at blanks; a word in single quotes
+ * keeps its blanks ('' is not special: no escapes).  The number of words,
+ * or -1 (an open quote, too many words).
+ */
+static int
+batch_words(char *line, char **words, int max)
+{
+	char	*p = line, *q;
+	int	 n = 0;
+
+	for (;;) {
+		while (*p == ' ' || *p == '\t')
+			p++;
+		if (*p == '\0' || *p == '#')
+			return (n);
+		if (n >= max)
+			return (-1);
+		if (*p == '\'') {
+			words[n++] = ++p;
+			if ((q = strchr(p, '\'')) == NULL)
+				return (-1);
+			*q = '\0';
+			p = q + 1;
+			continue;
+		}
+		words[n++] = p;
+		p += strcspn(p, " \t");
+		if (*p != '\0')
+			*p++ = '\0';
+	}
+}
+
+/*
+ * One job on the persistent gnuplot: the script (after `reset session`, so
+ * that nothing of the figure before stays), the output checked and saved.
+ * 0, or -1 with e set.
+ */
+static int
+batch_job(struct gnuplot *g, const struct plot_job *j, struct err *e)
+{
+	struct strbuf		 sc = STRBUF_INIT, o = STRBUF_INIT;
+	struct gnuplot_result	 res;
+	char			 first[256];
+	int			 st, rc = -1;
+
+	if (plot_save_ok(j->out, e) == -1)
+		return (-1);
+	strbuf_printf(&sc, "reset session\n");
+	if (plot_job_script(&j->req, j->fmt, j->w, j->h, &sc, e) == -1)
+		goto done;
+	if (sc.oom) {
+		err_set(e, "out of memory");
+		goto done;
+	}
+	if (gnuplot_send(g, sc.p, sc.len, PLOT_TIMEOUT_MS, e) == -1)
+		goto done;
+	while ((st = gnuplot_poll(g, 1000, &res)) == GNUPLOT_RUNNING)
+		;
+	if (st != GNUPLOT_DONE) {
+		err_set(e, "%s", res.error);
+		goto done;
+	}
+	if (res.err != NULL && res.err[0] != '\0') {
+		/* gnuplot went on after an error: its first line says it */
+		snprintf(first, sizeof first, "%.*s", (int)strcspn(res.err,
+		    "\n"), res.err);
+		err_set(e, "gnuplot: %s", first);
+		goto done;
+	}
+	strbuf_add(&o, res.out, res.outlen);
+	if (o.oom) {
+		err_set(e, "out of memory");
+		goto done;
+	}
+	if (plot_job_check(j->fmt, &o, e) == -1)
+		goto done;
+	rc = plot_save(j->out, o.p, o.len, e);
+done:
+	strbuf_free(&sc);
+	strbuf_free(&o);
+	return (rc);
+}
+
+/*
+ * --batch FILE ('-': standard input): every line is the arguments of
+ * `losslab plot` with --out (blank lines and # comments skipped), all
+ * drawn by one gnuplot.  A bad line or a failed figure is one "losslab:"
+ * line naming the line; the others are still drawn; exit 2 if any failed.
+ */
+static int
+batch_main(const char *file)
+{
+	struct gnuplot	 g;
+	struct plot_job	 j;
+	struct cli_loss	 cl;
+	struct err	 e;
+	FILE		*fp;
+	char		 line[BATCH_LINE_MAX], clean[64];
+	char		*words[BATCH_WORDS_MAX + 1];
+	long		 lineno = 0;
+	int		 n, fail = 0, rc;
+
+	if (strcmp(file, "-") == 0)
+		fp = stdin;
+	else if ((fp = fopen(file, "r")) == NULL)
+		return (cli_fail("plot: --batch: %s: %s", safeout_str(file,
+		    clean, sizeof clean), strerror(errno)));
+	if (!plot_available()) {
+		if (fp != stdin)
+			fclose(fp);
+		return (cli_fail("gnuplot not found (install gnuplot-nox)"));
+	}
+	gnuplot_init(&g);
+	while (fgets(line, sizeof line, fp) != NULL) {
+		lineno++;
+		if (strchr(line, '\n') == NULL && !feof(fp)) {
+			cli_fail("plot: --batch line %ld: longer than %d bytes",
+			    lineno, BATCH_LINE_MAX - 2);
+			fail = 1;
+			while ((n = fgetc(fp)) != EOF && n != '\n')
+				;
+			continue;
+		}
+		line[strcspn(line, "\r\n")] = '\0';
+		words[0] = (char *)"plot";
+		if ((n = batch_words(line, words + 1, BATCH_WORDS_MAX)) < 0) {
+			cli_fail("plot: --batch line %ld: an open quote or more "
+			    "than %d words", lineno, BATCH_WORDS_MAX);
+			fail = 1;
+			continue;
+		}
+		if (n == 0)
+			continue;
+		words[n + 1] = NULL;
+		memset(&j, 0, sizeof j);
+		cli_loss_init(&cl);
+		cl.pitfall_none = 1;
+		rc = plot_main(n + 1, words, &cl, &j);
+		if (rc == 0 && batch_job(&g, &j, &e) == -1) {
+			cli_fail("plot: --batch line %ld: %s", lineno, e.msg);
+			rc = 2;
+		}
+		cli_loss_free(&cl);
+		if (rc != 0)
+			fail = 1;
+	}
+	if (ferror(fp)) {
+		cli_fail("plot: --batch: %s: read error", safeout_str(file,
+		    clean, sizeof clean));
+		fail = 1;
+	}
+	if (fp != stdin)
+		fclose(fp);
+	gnuplot_stop(&g);
+	return (fail ? 2 : 0);
 }

@@ -3411,12 +3411,9 @@ umask_value(void)
 }
 
 int
-plot_render(const struct plot_req *req, enum plot_format fmt, int width,
-    int height, struct strbuf *o, struct err *e)
+plot_job_script(const struct plot_req *req, enum plot_format fmt, int width,
+    int height, struct strbuf *script, struct err *e)
 {
-	struct strbuf	 b = STRBUF_INIT;
-	int		 rc = -1;
-
 	if (width <= 0 || height <= 0) {
 		width = fmt == PLOT_FORMAT_DUMB ? 80 : 960;
 		height = fmt == PLOT_FORMAT_DUMB ? 24 : 540;
@@ -3428,14 +3425,16 @@ plot_render(const struct plot_req *req, enum plot_format fmt, int width,
 	    height > 10000)
 		return (err_set(e, "size %dx%d out of range (100 to 10000)",
 		    width, height));
-	if (plot_script(req, fmt, width, height, &b, NULL, e) == -1)
-		goto done;
-	if (plot_run(b.p, b.len, o, e) == -1)
-		goto done;
-	if (o->len == 0) {
-		err_set(e, "gnuplot produced no image");
-		goto done;
-	}
+	return (plot_script(req, fmt, width, height, script, NULL, e));
+}
+
+int
+plot_job_check(enum plot_format fmt, struct strbuf *o, struct err *e)
+{
+	int	rc = -1;
+
+	if (o->len == 0)
+		return (err_set(e, "gnuplot produced no image"));
 	/* what gnuplot wrote is checked before anyone keeps it */
 	switch (fmt) {
 	case PLOT_FORMAT_PNG:
@@ -3456,6 +3455,21 @@ plot_render(const struct plot_req *req, enum plot_format fmt, int width,
 			o->p[o->len] = '\0';
 		break;
 	}
+	return (rc);
+}
+
+int
+plot_render(const struct plot_req *req, enum plot_format fmt, int width,
+    int height, struct strbuf *o, struct err *e)
+{
+	struct strbuf	 b = STRBUF_INIT;
+	int		 rc = -1;
+
+	if (plot_job_script(req, fmt, width, height, &b, e) == -1)
+		goto done;
+	if (plot_run(b.p, b.len, o, e) == -1)
+		goto done;
+	rc = plot_job_check(fmt, o, e);
 done:
 	free(b.p);
 	return (rc);
@@ -3478,22 +3492,47 @@ plot_export_as(const struct plot_req *req, const char *path,
     enum plot_format fmt, int width, int height, struct err *e)
 {
 	struct strbuf		 o = STRBUF_INIT;
+	int			 rc = -1;
+
+	if (plot_save_ok(path, e) == -1)
+		return (-1);
+	if (plot_render(req, fmt, width, height, &o, e) == 0)
+		rc = plot_save(path, o.p, o.len, e);
+	free(o.p);
+	return (rc);
+}
+
+/* A link at path: refused, and said (rename() would replace the link
+   itself, silently). */
+static int
+save_link(const char *path, struct err *e)
+{
+	struct stat	st;
+
+	if (lstat(path, &st) == 0 && S_ISLNK(st.st_mode))
+		return (err_set(e, "%s is a symbolic link: not written through "
+		    "it (remove it, or name the file it points to)", path));
+	return (0);
+}
+
+int
+plot_save_ok(const char *path, struct err *e)
+{
+	if (plot_check_path(path, e) == -1)
+		return (-1);
+	return (save_link(path, e));
+}
+
+int
+plot_save(const char *path, const char *buf, size_t len, struct err *e)
+{
 	char			*tmp = NULL;
 	size_t			 off;
 	ssize_t			 n;
 	int			 fd = -1, rc = -1;
 
-	struct stat		 st;
-
-	if (plot_check_path(path, e) == -1)
+	if (plot_save_ok(path, e) == -1)
 		return (-1);
-	/* rename() would replace the link itself, silently: refuse it, and
-	   say so (checked again just before the rename) */
-	if (lstat(path, &st) == 0 && S_ISLNK(st.st_mode))
-		return (err_set(e, "%s is a symbolic link: not written through "
-		    "it (remove it, or name the file it points to)", path));
-	if (plot_render(req, fmt, width, height, &o, e) == -1)
-		goto done;
 	off = 0;
 	/* a temporary file beside the target, renamed into place */
 	if ((tmp = malloc(strlen(path) + 16)) == NULL) {
@@ -3508,8 +3547,8 @@ plot_export_as(const struct plot_req *req, const char *path,
 		goto done;
 	}
 	fchmod(fd, 0644 & ~umask_value());
-	while (off < o.len) {
-		n = write(fd, o.p + off, o.len - off);
+	while (off < len) {
+		n = write(fd, buf + off, len - off);
 		if (n == -1 && errno == EINTR)
 			continue;
 		if (n <= 0) {
@@ -3524,11 +3563,9 @@ plot_export_as(const struct plot_req *req, const char *path,
 		goto done;
 	}
 	fd = -1;
-	if (lstat(path, &st) == 0 && S_ISLNK(st.st_mode)) {
-		err_set(e, "%s is a symbolic link: not written through it "
-		    "(remove it, or name the file it points to)", path);
+	/* again: a link may have appeared while gnuplot worked */
+	if (save_link(path, e) == -1)
 		goto done;
-	}
 	if (rename(tmp, path) == -1) {
 		err_set(e, "%s: %s", path, strerror(errno));
 		goto done;
@@ -3543,6 +3580,5 @@ done:
 		unlink(tmp);
 		free(tmp);
 	}
-	free(o.p);
 	return (rc);
 }

@@ -251,6 +251,24 @@ int	 plot_render(const struct plot_req *req, enum plot_format fmt,
 	    int width, int height, struct strbuf *out, struct err *e);
 
 /*
+ * plot_render() in pieces, for a caller that runs gnuplot itself (`losslab
+ * plot --batch`, on one persistent gnuplot): plot_job_script appends the
+ * script of req in fmt at width x height (0: the defaults; images 100 to
+ * 10000) to script; plot_job_check checks what gnuplot wrote as
+ * plot_render() does (text: control characters removed, NUL-terminated);
+ * plot_save_ok says whether path may be written (plot_check_path, and not
+ * a symbolic link); plot_save writes len bytes of buf to path atomically
+ * (a temporary file beside it, renamed over it; nothing left on failure;
+ * a symbolic link refused).  Each returns 0, or -1 with e set.
+ */
+int	 plot_job_script(const struct plot_req *req, enum plot_format fmt,
+	    int width, int height, struct strbuf *script, struct err *e);
+int	 plot_job_check(enum plot_format fmt, struct strbuf *o, struct err *e);
+int	 plot_save_ok(const char *path, struct err *e);
+int	 plot_save(const char *path, const char *buf, size_t len,
+	    struct err *e);
+
+/*
  * The two halves of plot_dumb(), for a caller that runs gnuplot itself
  * (the explorer's pane, on its persistent gnuplot):
  * plot_dumb_script writes the script for a width x height text plot into

@@ -692,4 +692,49 @@ if [ $have_gnuplot -eq 1 ]; then
 	ok $? "--out onto a dangling link: refused, nothing created"
 fi
 
+# --- --batch: every figure through one gnuplot (issue 13, item 5) ------------
+if [ $have_gnuplot -eq 1 ]; then
+	mkdir "$tmp/batch"
+	cat > "$tmp/batch/jobs" <<EOF
+# the gallery's kind of list
+focal --mark 1 --out $tmp/batch/focal.png
+
+compare --title 'Loss \$x\$ "q" <b>' --theme dark --out $tmp/batch/c.svg
+ce-curve --lang zh --out $tmp/batch/ce.svg
+logits-curve --input 1,2 --target 1,0 --cell 1 --out $tmp/batch/cell.svg
+bce-curve --size 80x24 --out $tmp/batch/b.txt
+EOF
+	"$LOSSLAB" plot --batch "$tmp/batch/jobs" 2>"$tmp/err"
+	rc=$?
+	# the one-figure way, for the same bytes
+	"$LOSSLAB" plot focal --mark 1 --out "$tmp/focal1.png" &&
+	    "$LOSSLAB" plot compare --title 'Loss $x$ "q" <b>' --theme dark --out "$tmp/c1.svg" &&
+	    "$LOSSLAB" plot ce-curve --lang zh --out "$tmp/ce1.svg" &&
+	    "$LOSSLAB" plot logits-curve --input 1,2 --target 1,0 --cell 1 --out "$tmp/cell1.svg" &&
+	    "$LOSSLAB" plot bce-curve --size 80x24 --out "$tmp/b1.txt" &&
+	    [ $rc -eq 0 ] && [ ! -s "$tmp/err" ] &&
+	    cmp -s "$tmp/focal1.png" "$tmp/batch/focal.png" &&
+	    cmp -s "$tmp/c1.svg" "$tmp/batch/c.svg" &&
+	    cmp -s "$tmp/ce1.svg" "$tmp/batch/ce.svg" &&
+	    cmp -s "$tmp/cell1.svg" "$tmp/batch/cell.svg" &&
+	    cmp -s "$tmp/b1.txt" "$tmp/batch/b.txt"
+	ok $? "--batch: five figures on one gnuplot, byte for byte those of one plot each ($(cat "$tmp/err"))"
+	printf 'focal --bogus --out %s\nfocal --out %s\ncompare --losses bce --out %s\nfocal\n' \
+	    "$tmp/batch/x.png" "$tmp/batch/ok.png" "$tmp/batch/link.png" > "$tmp/batch/bad"
+	ln -s ok.png "$tmp/batch/link.png"
+	"$LOSSLAB" plot --batch "$tmp/batch/bad" 2>"$tmp/err"
+	[ $? -eq 2 ] && [ -s "$tmp/batch/ok.png" ] && [ ! -e "$tmp/batch/x.png" ] &&
+	    [ -L "$tmp/batch/link.png" ] && [ "$(wc -l < "$tmp/err")" -eq 3 ] &&
+	    grep -q "unknown option '--bogus'" "$tmp/err" &&
+	    grep -q 'batch line 3: .*symbolic link' "$tmp/err" &&
+	    grep -q 'every line needs --out' "$tmp/err"
+	ok $? "--batch: bad lines one message each, exit 2, the good ones drawn"
+	"$LOSSLAB" plot --batch "$tmp/nonesuch" 2>"$tmp/err"
+	[ $? -eq 2 ] && grep -q '^losslab: plot: --batch: .*nonesuch: No such file' "$tmp/err"
+	ok $? "--batch with a missing file: exit 2"
+	printf "focal --title 'open --out %s\n" "$tmp/batch/q.png" | "$LOSSLAB" plot --batch - 2>"$tmp/err"
+	[ $? -eq 2 ] && grep -q 'open quote' "$tmp/err" && [ ! -e "$tmp/batch/q.png" ]
+	ok $? "--batch -: an open quote refused"
+fi
+
 done_testing
