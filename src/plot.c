@@ -67,26 +67,9 @@ static const struct {
 	const char	*name;
 	const char	*desc;
 } plot_kinds[PLOT_KIND_COUNT] = {
-	[PLOT_BCE_CURVE] = { "bce-curve",
-	    "BCE against the predicted probability p, for y=1 and y=0" },
-	[PLOT_LOGITS_CURVE] = { "logits-curve",
-	    "BCE-with-logits against the logit z, with its gradient sigma(z)-y" },
-	[PLOT_CE_CURVE] = { "ce-curve",
-	    "cross-entropy against the true-class logit margin, C classes" },
-	[PLOT_DOUBLE_SIGMOID] = { "double-sigmoid",
-	    "correct BCE-with-logits against a double sigmoid: loss, gradient" },
-	[PLOT_SOFTMAX_THEN_CE] = { "softmax-then-ce",
-	    "correct CE against CE(softmax): the floor, the vanishing gradient" },
-	[PLOT_NAIVE_FLOAT32] = { "naive-float32",
-	    "naive BCE(sigmoid) in float32 against the stable form: the 100 clamp" },
-	[PLOT_FOCAL] = { "focal",
-	    "focal loss against z for gamma = 0, 1, 2, 5" },
-	[PLOT_LABEL_SMOOTHING] = { "label-smoothing",
-	    "cross-entropy with label smoothing eps = 0, 0.1, 0.3" },
-	[PLOT_POS_WEIGHT] = { "pos-weight",
-	    "BCE-with-logits with pos_weight = 1, 3, 10 (y=1) and y=0" },
-	[PLOT_COMPARE] = { "compare",
-	    "any losses overlaid against the logit z (--losses a,b,c)" },
+#define X(c, p, id, desc)	[PLOT_##p] = { id, desc },
+	CURVE_KINDS
+#undef X
 };
 
 /* The --legend and --theme names, in the order of their enums. */
@@ -1813,47 +1796,58 @@ look_legend(struct strbuf *b, enum plot_legend l)
 		strbuf_printf(b, "set key %s\n", where[l]);
 }
 
+/* What the stages of plot_script() share. */
+struct script {
+	const struct plot_req	*req;
+	enum plot_format	 fmt;
+	int			 w, h, dumb;
+	int			 zh;		/* Chinese labels */
+	int			 prob;		/* the probability axis */
+	struct curve_params	 p;
+	struct curve_set	 s;		/* the curves */
+	struct strbuf		 mk;		/* the marks' rows */
+	int			 nmark;
+	struct labels		 l;
+	char			 ctitle[PLOT_TEXT_MAX], cx[PLOT_TEXT_MAX];
+	char			 cy2[PLOT_TEXT_MAX];
+	struct look		 lk;
+	int			 nloss, ngrad;
+	double			 loss_min, loss_max;
+	int			 nref;		/* reference lines */
+	const char		*ref_block[2];
+	char			 ref_label[2][PLOT_TEXT_MAX];
+};
+
 /*
- * Write the whole gnuplot script for req on terminal fmt into b, and the
- * legend/point-character table into keys (may be NULL).  0 or -1 (e set).
+ * Stage 1: the numbers.  The request checked, the curves computed by the
+ * core, the marks' rows written into x->mk, the grid mapped to p for the
+ * probability axis.  0, or -1 with e set.
  */
 static int
-plot_script(const struct plot_req *req, enum plot_format fmt, int w, int h,
-    struct strbuf *b, struct plot_text *keys, struct err *e)
+script_compute(struct script *x, struct err *e)
 {
+	const struct plot_req	*req = x->req;
 	const struct curve_cells *cc = req->cells;
-	struct curve_params	 p;
-	struct curve_set	 s = CURVE_SET_INIT, m = CURVE_SET_INIT;
-	struct strbuf		 mk = STRBUF_INIT;
-	struct labels		 l;
-	struct look		 lk;
-	const struct curve	*c;
-	const char		*style;
-	const char		*ref_block[2];
-	char			 label[PLOT_TEXT_MAX], tmp[64];
-	char			 ref_label[2][PLOT_TEXT_MAX];
-	char			 ctitle[PLOT_TEXT_MAX], cx[PLOT_TEXT_MAX];
-	char			 cy2[PLOT_TEXT_MAX], el[64];
-	double			 loss_min = 0, loss_max = 0, pad;
-	size_t			 i;
-	int			 k, r, nref, zh, dumb = fmt == PLOT_FORMAT_DUMB;
-	int			 nloss = 0, ngrad = 0, iloss = 0, igrad = 0;
-	int			 nmark = 0, rc = -1, j, prob = 0;
+	struct curve_set	*s = &x->s;
+	struct curve_set	 m = CURVE_SET_INIT;
+	int			 j, k, prob;
 
 	if ((int)req->kind < 0 || req->kind >= PLOT_KIND_COUNT)
 		return (err_set(e, "unknown plot kind"));
 	if (req->lang != NULL && strcmp(req->lang, "en") != 0 &&
 	    strcmp(req->lang, "zh") != 0)
 		return (err_set(e, "unknown language (en or zh)"));
-	req_params(req, &p);
-	if (req_check(req, &p, &prob, e) == -1)
+	req_params(req, &x->p);
+	if (req_check(req, &x->p, &x->prob, e) == -1)
 		return (-1);
 	/* text: two samples a column are plenty */
-	if (dumb && p.points == 0)
-		p.points = (size_t)(2 * w + 1 < 241 ? 2 * w + 1 : 241);
-	if (curve_compute(&p, &s, e) == -1)
+	if (x->fmt == PLOT_FORMAT_DUMB && x->p.points == 0)
+		x->p.points = (size_t)(2 * x->w + 1 < 241 ? 2 * x->w +
+		    1 : 241);
+	if (curve_compute(&x->p, s, e) == -1)
 		return (-1);
-	/* cell mode marks the cells' own values (s.marks) instead */
+	prob = x->prob;
+	/* cell mode marks the cells' own values (s->marks) instead */
 	for (j = 0; cc == NULL && j < req->nmarks && j < PLOT_MAX_MARKS;
 	    j++) {
 		double	mx = prob ? curve_logit(req->marks[j]) :
@@ -1863,69 +1857,100 @@ plot_script(const struct plot_req *req, enum plot_format fmt, int w, int h,
 			err_set(e, prob ? "the mark must be a probability "
 			    "strictly between 0 and 1" :
 			    "the mark must be a finite number");
-			goto out;
+			goto fail;
 		}
-		if (curve_compute_at(&p, mx, &m, e) == -1) {
+		if (curve_compute_at(&x->p, mx, &m, e) == -1) {
 			char	msg[sizeof e->msg];
 
 			if (e != NULL) {
 				snprintf(msg, sizeof msg, "%s", e->msg);
 				err_set(e, "mark: %s", msg);
 			}
-			goto out;
+			goto fail;
 		}
 		for (k = 0; k < m.ncurves; k++) {
 			if (m.c[k].gradient || !isfinite(m.c[k].v[0]))
 				continue;
 			/* on the probability axis, at p itself */
-			buf_num(&mk, prob ? req->marks[j] : m.x[0]);
-			strbuf_add(&mk, " ", 1);
-			buf_num(&mk, m.c[k].v[0]);
-			strbuf_add(&mk, "\n", 1);
-			nmark++;
+			buf_num(&x->mk, prob ? req->marks[j] : m.x[0]);
+			strbuf_add(&x->mk, " ", 1);
+			buf_num(&x->mk, m.c[k].v[0]);
+			strbuf_add(&x->mk, "\n", 1);
+			x->nmark++;
 		}
 		curve_set_free(&m);
 	}
-	if (prob && s.xaxis == CURVE_X_LOGIT && curve_to_prob(&s, e) == -1)
-		goto out;
+	if (prob && s->xaxis == CURVE_X_LOGIT && curve_to_prob(s, e) == -1)
+		goto fail;
+	return (0);
+fail:
+	curve_set_free(&m);
+	return (-1);
+}
+
+/* Stage 2: the labels of the kind (or of the cells), and what the axes
+   must hold: how many loss and gradient curves, the losses' range. */
+static void
+script_labels(struct script *x)
+{
+	const struct plot_req	*req = x->req;
+	const struct curve_cells *cc = req->cells;
+	struct curve_set	*s = &x->s;
+	struct labels		*l = &x->l;
+	size_t			 i;
+	int			 k, zh;
+
 	/* Chinese labels where the terminal can show them. */
-	zh = is_zh(req->lang) && (fmt == PLOT_FORMAT_SVG ||
-	    fmt == PLOT_FORMAT_DUMB || plot_have_cjk_font());
-	kind_labels(req->kind, zh, &l);
-	if (prob)
-		l.xlabel = zh ? "预测概率 p = σ(z)" :
+	x->zh = is_zh(req->lang) && (x->fmt == PLOT_FORMAT_SVG ||
+	    x->fmt == PLOT_FORMAT_DUMB || plot_have_cjk_font());
+	zh = x->zh;
+	kind_labels(req->kind, zh, l);
+	if (x->prob)
+		l->xlabel = zh ? "预测概率 p = σ(z)" :
 		    "predicted probability p = σ(z)";
 	if (cc != NULL) {
-		cell_title(cc, &s, zh, ctitle, sizeof ctitle);
-		cell_xlabel(cc, &s, zh, cx, sizeof cx);
-		snprintf(cy2, sizeof cy2, zh ? "约化后损失的梯度 ∂L/∂%s（%s）" :
+		cell_title(cc, s, zh, x->ctitle, sizeof x->ctitle);
+		cell_xlabel(cc, s, zh, x->cx, sizeof x->cx);
+		snprintf(x->cy2, sizeof x->cy2, zh ? "约化后损失的梯度 ∂L/∂%s（%s）" :
 		    "∂L/∂%s of the reduced loss (%s)",
 		    loss_input_symbol(cc->loss), loss_reduction_name(
 		    cc->opts != NULL ? cc->opts->reduction :
 		    LOSS_REDUCTION_MEAN));
-		l.title = ctitle;
-		l.xlabel = cx;
-		l.ylabel = zh ? "损失 ℓ（reduction=none，即表格中的值）" :
+		l->title = x->ctitle;
+		l->xlabel = x->cx;
+		l->ylabel = zh ? "损失 ℓ（reduction=none，即表格中的值）" :
 		    "loss ℓ (reduction=none, as in the tables)";
-		l.y2label = cy2;
+		l->y2label = x->cy2;
 	}
-	if (s.kind == CURVE_COMPARE && l.y2label == NULL)
-		l.y2label = zh ? "梯度 dL/dz" : "gradient dL/dz";
-	for (k = 0; k < s.ncurves; k++) {
-		if (s.c[k].gradient) {
-			ngrad++;
+	if (s->kind == CURVE_COMPARE && l->y2label == NULL)
+		l->y2label = zh ? "梯度 dL/dz" : "gradient dL/dz";
+	for (k = 0; k < s->ncurves; k++) {
+		if (s->c[k].gradient) {
+			x->ngrad++;
 			continue;
 		}
-		nloss++;
-		for (i = 0; i < s.n; i++) {
-			if (s.c[k].v[i] < loss_min)
-				loss_min = s.c[k].v[i];
-			if (s.c[k].v[i] > loss_max)
-				loss_max = s.c[k].v[i];
+		x->nloss++;
+		for (i = 0; i < s->n; i++) {
+			if (s->c[k].v[i] < x->loss_min)
+				x->loss_min = s->c[k].v[i];
+			if (s->c[k].v[i] > x->loss_max)
+				x->loss_max = s->c[k].v[i];
 		}
 	}
 
-	look_init(req, fmt, h, zh, &lk);
+}
+
+/* Stage 3: the terminal, the font, the style file and the theme. */
+static void
+script_terminal(struct script *x, struct strbuf *b)
+{
+	const struct plot_req	*req = x->req;
+	struct look		*lk = &x->lk;
+	enum plot_format	 fmt = x->fmt;
+	const char		*style;
+	int			 k, w = x->w, h = x->h, dumb = x->dumb;
+
+	look_init(req, fmt, h, x->zh, lk);
 	switch (fmt) {
 	case PLOT_FORMAT_DUMB:
 		strbuf_printf(b, "set terminal dumb size %d,%d mono noenhanced\n",
@@ -1933,19 +1958,19 @@ plot_script(const struct plot_req *req, enum plot_format fmt, int w, int h,
 		break;
 	case PLOT_FORMAT_PNG:
 		strbuf_printf(b, "set terminal pngcairo size %d,%d noenhanced "
-		    "font '%s,%s' background rgb '%s'\n", w, h, lk.font,
-		    lk.size, lk.bg);
+		    "font '%s,%s' background rgb '%s'\n", w, h, lk->font,
+		    lk->size, lk->bg);
 		break;
 	case PLOT_FORMAT_SVG:
 		strbuf_printf(b, "set terminal svg size %d,%d noenhanced "
-		    "font '%s,%s' background rgb '%s'\n", w, h, lk.font,
-		    lk.size, lk.bg);
+		    "font '%s,%s' background rgb '%s'\n", w, h, lk->font,
+		    lk->size, lk->bg);
 		break;
 	case PLOT_FORMAT_SIXEL:
 		/* a picture in the terminal; the font as a pane's text */
 		strbuf_printf(b, "set terminal sixelgd size %d,%d truecolor "
 		    "noenhanced font '%s,%s' background rgb '%s'\n", w, h,
-		    lk.font, lk.size, lk.bg);
+		    lk->font, lk->size, lk->bg);
 		break;
 	case PLOT_FORMAT_PDF:
 		/* 1/150 inch a unit: the default 960x540 is a 6.4in x 3.6in
@@ -1953,7 +1978,7 @@ plot_script(const struct plot_req *req, enum plot_format fmt, int w, int h,
 		strbuf_printf(b, "set terminal pdfcairo size %d.%03din,%d.%03din "
 		    "noenhanced font '%s,%s' fontscale 1 linewidth 0.7 "
 		    "background rgb '%s'\n", w / 150, w % 150 * 1000 / 150,
-		    h / 150, h % 150 * 1000 / 150, lk.font, lk.size, lk.bg);
+		    h / 150, h % 150 * 1000 / 150, lk->font, lk->size, lk->bg);
 		break;
 	}
 	strbuf_printf(b, "set encoding utf8\n");
@@ -1970,19 +1995,34 @@ plot_script(const struct plot_req *req, enum plot_format fmt, int w, int h,
 	}
 	if (!dumb)
 		look_theme(b, req->theme);
+}
+
+/* Stage 4: the ranges, the key, the title and the axis labels. */
+static void
+script_axes(struct script *x, struct strbuf *b)
+{
+	const struct look	*lk = &x->lk;
+	const struct plot_req	*req = x->req;
+	const struct curve_cells *cc = req->cells;
+	struct curve_set	*s = &x->s;
+	const struct labels	*l = &x->l;
+	char			 label[PLOT_TEXT_MAX], tmp[64];
+	double			 pad;
+	int			 dumb = x->dumb, h = x->h;
+
 	/* the border behind the curves (the mark may sit on it), and a
 	   little air above and below them */
 	strbuf_printf(b, "set border back\n");
 	if (dumb) {
 		/* text: keep every curve off the border lines, which are
 		   what the explorer finds the plot area by */
-		dumb_range(b, &s, 0, "yrange");
-		if (ngrad > 0)
-			dumb_range(b, &s, 1, "y2range");
+		dumb_range(b, s, 0, "yrange");
+		if (x->ngrad > 0)
+			dumb_range(b, s, 1, "y2range");
 	} else {
 		strbuf_printf(b, "set offsets 0, 0, graph 0.05, graph %s\n",
-		    loss_min >= 0 ? "0" : "0.05");
-		if (loss_min >= 0)
+		    x->loss_min >= 0 ? "0" : "0.05");
+		if (x->loss_min >= 0)
 			strbuf_printf(b, "set yrange [0:*]\n");
 	}
 	look_legend(b, req->legend);
@@ -1992,7 +2032,7 @@ plot_script(const struct plot_req *req, enum plot_format fmt, int w, int h,
 		strbuf_printf(b, "set key opaque\n");
 	/* images: a correct/pitfall pair or a loss and its gradient keep
 	   their key entries in columns of two */
-	if (!dumb && ngrad > 0 && req->legend == PLOT_LEGEND_BELOW)
+	if (!dumb && x->ngrad > 0 && req->legend == PLOT_LEGEND_BELOW)
 		strbuf_printf(b, "set key maxrows 2\n");
 	/* images: a little air between the x label and the key */
 	if (!dumb)
@@ -2003,7 +2043,7 @@ plot_script(const struct plot_req *req, enum plot_format fmt, int w, int h,
 		strbuf_printf(b, "set key reverse Left\n");
 	/* the title a little larger than the terminal's font */
 	if (!dumb)
-		strbuf_printf(b, "set title font ',%s'\n", lk.tsize);
+		strbuf_printf(b, "set title font ',%s'\n", lk->tsize);
 	/* a small text plot (an explorer pane) keeps its rows for the
 	   curves: no title or x label under 20 lines, no key under 14 */
 	if (!dumb || h >= 20) {
@@ -2015,15 +2055,15 @@ plot_script(const struct plot_req *req, enum plot_format fmt, int w, int h,
 			if (cc != NULL)
 				tmp[0] = '\0';
 			else
-				title_suffix(&s, tmp, sizeof tmp);
-			snprintf(label, sizeof label, "%s%s", l.title, tmp);
+				title_suffix(s, tmp, sizeof tmp);
+			snprintf(label, sizeof label, "%s%s", l->title, tmp);
 			buf_quote(b, label);
 		}
 		strbuf_printf(b, "\nset xlabel ");
 		if (req->xlabel != NULL)
 			buf_verbatim(b, req->xlabel);
 		else
-			buf_quote(b, l.xlabel);
+			buf_quote(b, l->xlabel);
 		strbuf_printf(b, "\n");
 	}
 	/* after every "set key", each of which turns it back on */
@@ -2034,14 +2074,14 @@ plot_script(const struct plot_req *req, enum plot_format fmt, int w, int h,
 		if (req->ylabel != NULL)
 			buf_verbatim(b, req->ylabel);
 		else
-			buf_quote(b, l.ylabel);
+			buf_quote(b, l->ylabel);
 		strbuf_printf(b, "\n");
 	}
-	if (ngrad > 0) {
+	if (x->ngrad > 0) {
 		strbuf_printf(b, "set ytics nomirror\nset y2tics\n");
 		if (!dumb) {
 			strbuf_printf(b, "set y2label ");
-			buf_quote(b, l.y2label);
+			buf_quote(b, l->y2label);
 			strbuf_printf(b, "\n");
 		}
 	}
@@ -2059,117 +2099,147 @@ plot_script(const struct plot_req *req, enum plot_format fmt, int w, int h,
 			buf_num(b, req->ymax);
 		strbuf_printf(b, "]\n");
 	}
-	pad = dumb ? (s.x[s.n - 1] - s.x[0]) * 0.02 : 0;
+	pad = dumb ? (s->x[s->n - 1] - s->x[0]) * 0.02 : 0;
 	strbuf_printf(b, "set xrange [");
-	buf_num(b, s.x[0] - pad);
+	buf_num(b, s->x[0] - pad);
 	strbuf_printf(b, ":");
-	buf_num(b, s.x[s.n - 1] + pad);
+	buf_num(b, s->x[s->n - 1] + pad);
 	strbuf_printf(b, "]\n");
+
+}
+
+/* Stage 5: the datablocks: the curves, the marks, the reference lines
+   (a pitfall's floor, where float32 saturates), with their labels. */
+static void
+script_data(struct script *x, struct strbuf *b)
+{
+	const struct plot_req	*req = x->req;
+	const struct curve_cells *cc = req->cells;
+	struct curve_set	*s = &x->s;
+	char			 el[64];
+	size_t			 i;
+	int			 k, zh = x->zh;
 
 	/* the data: x, then one column per curve */
 	strbuf_printf(b, "$d << EOD\n");
-	for (i = 0; i < s.n; i++) {
-		buf_num(b, s.x[i]);
-		for (k = 0; k < s.ncurves; k++) {
+	for (i = 0; i < s->n; i++) {
+		buf_num(b, s->x[i]);
+		for (k = 0; k < s->ncurves; k++) {
 			strbuf_add(b, " ", 1);
-			buf_num(b, s.c[k].v[i]);
+			buf_num(b, s->c[k].v[i]);
 		}
 		strbuf_add(b, "\n", 1);
 	}
 	strbuf_printf(b, "EOD\n");
-	if (cc != NULL && s.nmarks > 0) {
+	if (cc != NULL && s->nmarks > 0) {
 		/* cell mode: each cell's value and the loss the tables show */
 		strbuf_printf(b, "$m << EOD\n");
-		for (k = 0; k < s.nmarks; k++) {
-			if (!isfinite(s.marks[k].x) || !isfinite(s.marks[k].y))
+		for (k = 0; k < s->nmarks; k++) {
+			if (!isfinite(s->marks[k].x) || !isfinite(s->marks[k].y))
 				continue;
-			buf_num(b, s.marks[k].x);
+			buf_num(b, s->marks[k].x);
 			strbuf_add(b, " ", 1);
-			buf_num(b, s.marks[k].y);
+			buf_num(b, s->marks[k].y);
 			strbuf_add(b, "\n", 1);
-			nmark++;
+			x->nmark++;
 		}
 		strbuf_printf(b, "EOD\n");
-	} else if (nmark > 0) {
+	} else if (x->nmark > 0) {
 		strbuf_printf(b, "$m << EOD\n");
-		if (mk.len > 0)
-			strbuf_add(b, mk.p, mk.len);
+		if (x->mk.len > 0)
+			strbuf_add(b, x->mk.p, x->mk.len);
 		strbuf_printf(b, "EOD\n");
 	}
 
 	/* reference lines, drawn as curves with key entries: the floor of
 	   a pitfall, and where float32 saturates (a vertical line) */
-	nref = 0;
-	if (!isnan(s.floor)) {
+	x->nref = 0;
+	if (!isnan(s->floor)) {
 		if (cc != NULL)
-			snprintf(ref_label[nref], sizeof ref_label[nref], zh ?
+			snprintf(x->ref_label[x->nref], sizeof x->ref_label[0], zh ?
 			    "此目标下 %s 的下限 = %.4f" :
 			    "floor of %s for this target = %.4f",
-			    cell_elem(cc, 0, el, sizeof el), s.floor);
-		else if (s.kind == CURVE_SOFTMAX_THEN_CE)
-			snprintf(ref_label[nref], sizeof ref_label[nref], zh ?
+			    cell_elem(cc, 0, el, sizeof el), s->floor);
+		else if (s->kind == CURVE_SOFTMAX_THEN_CE)
+			snprintf(x->ref_label[x->nref], sizeof x->ref_label[0], zh ?
 			    "下限 log(1+(C-1)/e) = %.4f" :
-			    "floor log(1+(C-1)/e) = %.4f", s.floor);
+			    "floor log(1+(C-1)/e) = %.4f", s->floor);
 		else
-			snprintf(ref_label[nref], sizeof ref_label[nref], zh ?
-			    "下限 = %.4f" : "floor = %.4f", s.floor);
+			snprintf(x->ref_label[x->nref], sizeof x->ref_label[0], zh ?
+			    "下限 = %.4f" : "floor = %.4f", s->floor);
 		strbuf_printf(b, "$f << EOD\n");
-		buf_num(b, s.x[0]);
+		buf_num(b, s->x[0]);
 		strbuf_add(b, " ", 1);
-		buf_num(b, s.floor);
+		buf_num(b, s->floor);
 		strbuf_add(b, "\n", 1);
-		buf_num(b, s.x[s.n - 1]);
+		buf_num(b, s->x[s->n - 1]);
 		strbuf_add(b, " ", 1);
-		buf_num(b, s.floor);
+		buf_num(b, s->floor);
 		strbuf_printf(b, "\nEOD\n");
-		ref_block[nref++] = "$f";
+		x->ref_block[x->nref++] = "$f";
 	}
-	if (!isnan(s.edge)) {
-		int	 down = cc != NULL ? edge_down(&s) : s.c[2].y >= 0.5;
+	if (!isnan(s->edge)) {
+		int	 down = cc != NULL ? edge_down(s) : s->c[2].y >= 0.5;
 
-		snprintf(ref_label[nref], sizeof ref_label[nref], zh ?
+		snprintf(x->ref_label[x->nref], sizeof x->ref_label[0], zh ?
 		    "float32 中 σ(z) 取整为 %s：z %s %.4f" :
 		    "float32 σ(z) rounds to %s: z %s %.4f", down ? "0" : "1",
-		    down ? "≤" : "≥", s.edge);
+		    down ? "≤" : "≥", s->edge);
 		strbuf_printf(b, "$e << EOD\n");
-		buf_num(b, s.edge);
+		buf_num(b, s->edge);
 		strbuf_printf(b, " 0\n");
-		buf_num(b, s.edge);
+		buf_num(b, s->edge);
 		strbuf_add(b, " ", 1);
-		buf_num(b, loss_max);
+		buf_num(b, x->loss_max);
 		strbuf_printf(b, "\nEOD\n");
-		ref_block[nref++] = "$e";
+		x->ref_block[x->nref++] = "$e";
 	}
+
+}
+
+/* Stage 6: the plot command, one entry per curve, reference line and
+   the marks; the key table for the explorer into keys (may be NULL). */
+static void
+script_plot(struct script *x, struct strbuf *b, struct plot_text *keys)
+{
+	const struct plot_req	*req = x->req;
+	const struct curve_cells *cc = req->cells;
+	struct curve_set	*s = &x->s;
+	const struct look	*lk = &x->lk;
+	const struct curve	*c;
+	enum plot_format	 fmt = x->fmt;
+	char			 label[PLOT_TEXT_MAX], tmp[64];
+	int			 k, r, j, zh = x->zh, dumb = x->dumb;
+	int			 iloss = 0, igrad = 0;
 
 	/* the plot command: loss curves on y1, gradients on y2 */
 	strbuf_printf(b, "plot ");
-	for (k = 0; k < s.ncurves; k++) {
+	for (k = 0; k < s->ncurves; k++) {
 		int	colour, same;
 
-		c = &s.c[k];
+		c = &s->c[k];
 		if (c->gradient)
-			colour = igrad++ + (nloss == 1 ? 1 : 0);
+			colour = igrad++ + (x->nloss == 1 ? 1 : 0);
 		else
 			colour = iloss++;
 		if (cc != NULL)
-			cell_curve_label(cc, &s, k, zh, label, sizeof label);
+			cell_curve_label(cc, s, k, zh, label, sizeof label);
 		else
-			curve_label(&s, c, zh, label, sizeof label);
+			curve_label(s, c, zh, label, sizeof label);
 		/* a curve that is another one (soft-margin and bce-logits
 		   in compare) says so, and is drawn dashed over it: both
 		   colours show */
-		same = cc == NULL ? curve_same_as(&s, k) : -1;
+		same = cc == NULL ? curve_same_as(s, k) : -1;
 		if (same >= 0) {
-			char	other[PLOT_TEXT_MAX], mine[PLOT_TEXT_MAX];
-
-			struct curve	 a = *c, o = s.c[same];
+			char		 other[PLOT_TEXT_MAX], mine[PLOT_TEXT_MAX];
+			struct curve	 a = *c, o = s->c[same];
 
 			/* "gradient d/dz A = B here", not twice "gradient" */
-			if (s.kind == CURVE_COMPARE)
+			if (s->kind == CURVE_COMPARE)
 				a.gradient = o.gradient = 0;
-			curve_label(&s, &a, zh, mine, sizeof mine);
-			curve_label(&s, &o, zh, other, sizeof other);
-			if (c->gradient && s.kind == CURVE_COMPARE)
+			curve_label(s, &a, zh, mine, sizeof mine);
+			curve_label(s, &o, zh, other, sizeof other);
+			if (c->gradient && s->kind == CURVE_COMPARE)
 				snprintf(label, sizeof label, zh ?
 				    "梯度 d/dz %s = %s（此处相同）" :
 				    "gradient d/dz %s = %s here", mine, other);
@@ -2197,32 +2267,32 @@ plot_script(const struct plot_req *req, enum plot_format fmt, int w, int h,
 			keys->ncurves = k + 1;
 		}
 	}
-	for (r = 0; r < nref; r++) {
-		strbuf_printf(b, ", \\\n  %s using 1:2 with lines ", ref_block[r]);
+	for (r = 0; r < x->nref; r++) {
+		strbuf_printf(b, ", \\\n  %s using 1:2 with lines ", x->ref_block[r]);
 		if (dumb)
-			strbuf_printf(b, "lt %d", s.ncurves + r + 1);
+			strbuf_printf(b, "lt %d", s->ncurves + r + 1);
 		else
 			strbuf_printf(b, "ls 20");
 		strbuf_printf(b, " axes x1y1 title ");
-		buf_key_title(b, ref_label[r], dumb);
-		k = s.ncurves + r;
+		buf_key_title(b, x->ref_label[r], dumb);
+		k = s->ncurves + r;
 		if (keys != NULL && k < PLOT_MAX_CURVES) {
 			keys->curves[k].point = dumb_pens[k % 7];
 			keys->curves[k].gradient = 0;
 			keys->curves[k].reference = 1;
-			plot_sanitize(ref_label[r], keys->curves[k].label,
+			plot_sanitize(x->ref_label[r], keys->curves[k].label,
 			    sizeof keys->curves[k].label);
 			keys->ncurves = k + 1;
 		}
 	}
-	if (nmark > 0) {
+	if (x->nmark > 0) {
 		if (cc != NULL)
-			cell_mark_label(cc, &s, zh, label, sizeof label);
+			cell_mark_label(cc, s, zh, label, sizeof label);
 		else {
 			/* "z = 1", "z = -1, 0, 2" */
 			snprintf(label, sizeof label, "%s =",
-			    s.xaxis == CURVE_X_PROB ? "p" :
-			    s.xaxis == CURVE_X_MARGIN ? "m" : "z");
+			    s->xaxis == CURVE_X_PROB ? "p" :
+			    s->xaxis == CURVE_X_MARGIN ? "m" : "z");
 			for (j = 0; j < req->nmarks && j < PLOT_MAX_MARKS;
 			    j++) {
 				size_t	ll = strlen(label);
@@ -2238,21 +2308,48 @@ plot_script(const struct plot_req *req, enum plot_format fmt, int w, int h,
 		else
 			strbuf_printf(b, ", \\\n  $m using 1:2 with points pt 7 "
 			    "ps %s lc rgb '%s' title ",
-			    fmt == PLOT_FORMAT_PDF ? "0.7" : "1.6", lk.mark);
+			    fmt == PLOT_FORMAT_PDF ? "0.7" : "1.6", lk->mark);
 		buf_key_title(b, label, dumb);
 		if (keys != NULL)
 			keys->mark_point = PLOT_MARK_CHAR;
 	}
+}
+
+/*
+ * Write the whole gnuplot script for req on terminal fmt into b, and the
+ * legend/point-character table into keys (may be NULL), in the stages
+ * above.  0 or -1 (e set).
+ */
+static int
+plot_script(const struct plot_req *req, enum plot_format fmt, int w, int h,
+    struct strbuf *b, struct plot_text *keys, struct err *e)
+{
+	struct script	 x;
+	int		 rc = -1;
+
+	memset(&x, 0, sizeof x);
+	x.req = req;
+	x.fmt = fmt;
+	x.w = w;
+	x.h = h;
+	x.dumb = fmt == PLOT_FORMAT_DUMB;
+	curve_set_free(&x.s);		/* the empty set: floor, edge NaN */
+	if (script_compute(&x, e) == -1)
+		goto out;
+	script_labels(&x);
+	script_terminal(&x, b);
+	script_axes(&x, b);
+	script_data(&x, b);
+	script_plot(&x, b, keys);
 	strbuf_printf(b, "\nunset output\n");
-	if (b->oom || mk.oom) {
+	if (b->oom || x.mk.oom) {
 		err_set(e, "out of memory");
 		goto out;
 	}
 	rc = 0;
 out:
-	curve_set_free(&s);
-	curve_set_free(&m);
-	strbuf_free(&mk);
+	curve_set_free(&x.s);
+	strbuf_free(&x.mk);
 	return (rc);
 }
 

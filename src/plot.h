@@ -29,21 +29,13 @@
 
 struct strbuf;
 
-/* The plot kinds; the ids are those of `losslab plot ID`. */
+/* The plot kinds, from the one list (CURVE_KINDS in core/curve.h): PLOT_x
+   equals the curve kind it draws; the ids are those of `losslab plot ID`. */
 enum plot_kind {
-	PLOT_BCE_CURVE,		/* "bce-curve": BCE against p, y=1 and y=0 */
-	PLOT_LOGITS_CURVE,	/* "logits-curve": BCE-with-logits against z,
-				   with its gradient sigma(z)-y */
-	PLOT_CE_CURVE,		/* "ce-curve": CE against the true-class
-				   logit margin, C classes */
-	PLOT_DOUBLE_SIGMOID,	/* "double-sigmoid": correct vs double sigmoid */
-	PLOT_SOFTMAX_THEN_CE,	/* "softmax-then-ce": correct vs CE(softmax) */
-	PLOT_NAIVE_FLOAT32,	/* "naive-float32": BCE(sigmoid) in float32 */
-	PLOT_FOCAL,		/* "focal": gamma = 0, 1, 2, 5 */
-	PLOT_LABEL_SMOOTHING,	/* "label-smoothing": eps = 0, 0.1, 0.3 */
-	PLOT_POS_WEIGHT,	/* "pos-weight": pos_weight = 1, 3, 10 and y=0 */
-	PLOT_COMPARE,		/* "compare": any losses overlaid against z */
-	PLOT_KIND_COUNT
+#define X(c, p, id, desc)	PLOT_##p = CURVE_##c,
+	CURVE_KINDS
+#undef X
+	PLOT_KIND_COUNT = CURVE_KIND_COUNT
 };
 
 #define PLOT_MAX_LOSSES		8	/* losses in one "compare" plot */

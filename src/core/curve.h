@@ -6,7 +6,7 @@
  *
  * Pure computation: no output, no files.  The plot module (src/plot.c) turns
  * a curve_set into gnuplot datablocks and writes the labels; the kinds below
- * are the plot kinds of `losslab plot`, in the same order.
+ * are the plot kinds of `losslab plot` (CURVE_KINDS, the one list).
  *
  * What x means per kind (the input built at each x):
  *   bce-curve         x = p, input p, target y                    (bce)
@@ -34,17 +34,48 @@
 #include "core/loss.h"
 #include "core/pitfall.h"
 
+/*
+ * The plot kinds, listed once: X(curve kind, plot kind, id, description)
+ * gives CURVE_<curve kind> here, PLOT_<plot kind> in src/plot.h (the same
+ * numbers), the id of `losslab plot ID` and of a lesson's `plot:` key, and
+ * the line of `losslab plot --list`.  What each draws:
+ *   bce-curve        BCE against p, y=1 and y=0
+ *   logits-curve     BCE-with-logits against z, with its gradient sigma(z)-y
+ *   ce-curve         CE against the true-class logit margin, C classes
+ *   double-sigmoid   correct against double sigmoid
+ *   softmax-then-ce  correct against CE(softmax)
+ *   naive-float32    BCE(sigmoid) in float32
+ *   focal            gamma = 0, 1, 2, 5
+ *   label-smoothing  eps = 0, 0.1, 0.3
+ *   pos-weight       pos_weight = 1, 3, 10 and y=0
+ *   compare          any losses overlaid against z
+ */
+#define CURVE_KINDS \
+	X(BCE, BCE_CURVE, "bce-curve", \
+	    "BCE against the predicted probability p, for y=1 and y=0") \
+	X(LOGITS, LOGITS_CURVE, "logits-curve", \
+	    "BCE-with-logits against the logit z, with its gradient sigma(z)-y") \
+	X(CE, CE_CURVE, "ce-curve", \
+	    "cross-entropy against the true-class logit margin, C classes") \
+	X(DOUBLE_SIGMOID, DOUBLE_SIGMOID, "double-sigmoid", \
+	    "correct BCE-with-logits against a double sigmoid: loss, gradient") \
+	X(SOFTMAX_THEN_CE, SOFTMAX_THEN_CE, "softmax-then-ce", \
+	    "correct CE against CE(softmax): the floor, the vanishing gradient") \
+	X(NAIVE_FLOAT32, NAIVE_FLOAT32, "naive-float32", \
+	    "naive BCE(sigmoid) in float32 against the stable form: the 100 clamp") \
+	X(FOCAL, FOCAL, "focal", \
+	    "focal loss against z for gamma = 0, 1, 2, 5") \
+	X(LABEL_SMOOTHING, LABEL_SMOOTHING, "label-smoothing", \
+	    "cross-entropy with label smoothing eps = 0, 0.1, 0.3") \
+	X(POS_WEIGHT, POS_WEIGHT, "pos-weight", \
+	    "BCE-with-logits with pos_weight = 1, 3, 10 (y=1) and y=0") \
+	X(COMPARE, COMPARE, "compare", \
+	    "any losses overlaid against the logit z (--losses a,b,c)")
+
 enum curve_kind {
-	CURVE_BCE,
-	CURVE_LOGITS,
-	CURVE_CE,
-	CURVE_DOUBLE_SIGMOID,
-	CURVE_SOFTMAX_THEN_CE,
-	CURVE_NAIVE_FLOAT32,
-	CURVE_FOCAL,
-	CURVE_LABEL_SMOOTHING,
-	CURVE_POS_WEIGHT,
-	CURVE_COMPARE,
+#define X(c, p, id, desc)	CURVE_##c,
+	CURVE_KINDS
+#undef X
 	CURVE_KIND_COUNT
 };
 
