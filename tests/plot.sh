@@ -26,6 +26,17 @@ n=$(echo "$kinds" | wc -l)
 ok $? "plot --list: the 10 plot kinds"
 "$LOSSLAB" plot --help | grep -q -- '--out FILE'
 ok $? "plot --help describes --out"
+"$LOSSLAB" plot --help > "$tmp/help"
+missing=
+for o in --xmin --xmax --ymin --ymax --xlabel --ylabel --title --font \
+    --font-size --legend --theme --width --height --mark --grad --x-axis \
+    --batch --out; do
+	grep -q -- "$o " "$tmp/help" || missing="$missing $o"
+done
+[ -z "$missing" ]
+ok $? "plot --help lists every slide option (missing:$missing)"
+"$LOSSLAB" --lang zh plot --help | grep -q '用于幻灯片'
+ok $? "plot --help in Chinese: the slide options translated"
 "$LOSSLAB" plot nosuch >/dev/null 2>"$tmp/err"; rc=$?
 [ $rc -eq 2 ] && grep -q "^losslab: plot: unknown plot 'nosuch'" "$tmp/err"
 ok $? "unknown plot id: exit 2 with a message"
