@@ -23,6 +23,7 @@
 #include <errno.h>
 #include <getopt.h>
 #include <math.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -920,75 +921,144 @@ batch_words(char *line, char **words, int max)
 	}
 }
 
+/* One gnuplot of --batch and the figure it draws. */
+struct batch_slot {
+	struct gnuplot	 g;
+	int		 busy;		/* a figure was sent */
+	struct plot_job	 j;
+	struct cli_loss	 cl;		/* its options (cell mode's values) */
+	char		 line[BATCH_LINE_MAX];	/* its words point here */
+	long		 lineno;
+};
+
+#define BATCH_GNUPLOTS_MAX	4	/* gnuplots at once, at most */
+
 /*
- * One job on the persistent gnuplot: the script (after `reset session`, so
- * that nothing of the figure before stays), the output checked and saved.
- * 0, or -1 with e set.
+ * Send slot's figure to its gnuplot: the script after `reset session`, so
+ * that nothing of the figure before stays.  0, or -1 with e set.
  */
 static int
-batch_job(struct gnuplot *g, const struct plot_job *j, struct err *e)
+batch_send(struct batch_slot *sl, struct err *e)
 {
-	struct strbuf		 sc = STRBUF_INIT, o = STRBUF_INIT;
-	struct gnuplot_result	 res;
-	char			 first[256];
-	int			 st, rc = -1;
+	struct strbuf	 sc = STRBUF_INIT;
+	int		 rc = -1;
 
-	if (plot_save_ok(j->out, e) == -1)
+	if (plot_save_ok(sl->j.out, e) == -1)
 		return (-1);
 	strbuf_printf(&sc, "reset session\n");
-	if (plot_job_script(&j->req, j->fmt, j->w, j->h, &sc, e) == -1)
+	if (plot_job_script(&sl->j.req, sl->j.fmt, sl->j.w, sl->j.h, &sc,
+	    e) == -1)
 		goto done;
 	if (sc.oom) {
 		err_set(e, "out of memory");
 		goto done;
 	}
-	if (gnuplot_send(g, sc.p, sc.len, PLOT_TIMEOUT_MS, e) == -1)
-		goto done;
-	while ((st = gnuplot_poll(g, 1000, &res)) == GNUPLOT_RUNNING)
-		;
-	if (st != GNUPLOT_DONE) {
-		err_set(e, "%s", res.error);
-		goto done;
-	}
-	if (res.err != NULL && res.err[0] != '\0') {
-		/* gnuplot went on after an error: its first line says it */
-		snprintf(first, sizeof first, "%.*s", (int)strcspn(res.err,
-		    "\n"), res.err);
-		err_set(e, "gnuplot: %s", first);
-		goto done;
-	}
-	strbuf_add(&o, res.out, res.outlen);
-	if (o.oom) {
-		err_set(e, "out of memory");
-		goto done;
-	}
-	if (plot_job_check(j->fmt, &o, e) == -1)
-		goto done;
-	rc = plot_save(j->out, o.p, o.len, e);
+	rc = gnuplot_send(&sl->g, sc.p, sc.len, PLOT_TIMEOUT_MS, e);
 done:
 	strbuf_free(&sc);
+	return (rc);
+}
+
+/*
+ * What slot's gnuplot gave (st, res): checked and saved.  0, or -1 with e
+ * set.
+ */
+static int
+batch_finish(struct batch_slot *sl, int st, struct gnuplot_result *res,
+    struct err *e)
+{
+	struct strbuf	 o = STRBUF_INIT;
+	char		 first[256];
+	int		 rc = -1;
+
+	if (st != GNUPLOT_DONE)
+		return (err_set(e, "%s", res->error));
+	if (res->err != NULL && res->err[0] != '\0') {
+		/* gnuplot went on after an error: its first line says it */
+		snprintf(first, sizeof first, "%.*s", (int)strcspn(res->err,
+		    "\n"), res->err);
+		return (err_set(e, "gnuplot: %s", first));
+	}
+	strbuf_add(&o, res->out, res->outlen);
+	if (o.oom)
+		err_set(e, "out of memory");
+	else if (plot_job_check(sl->j.fmt, &o, e) == 0)
+		rc = plot_save(sl->j.out, o.p, o.len, e);
 	strbuf_free(&o);
 	return (rc);
 }
 
 /*
+ * The next line of fp into slot, parsed and sent.  1: a figure is being
+ * drawn; 0: nothing to draw (a blank line, or a bad one: its message
+ * given, *fail set); -1: the end of fp.
+ */
+static int
+batch_next(FILE *fp, long *lineno, struct batch_slot *sl, int *fail)
+{
+	struct err	 e;
+	char		*words[BATCH_WORDS_MAX + 2];
+	int		 n, c, rc;
+
+	if (fgets(sl->line, sizeof sl->line, fp) == NULL)
+		return (-1);
+	sl->lineno = ++*lineno;
+	if (strchr(sl->line, '\n') == NULL && !feof(fp)) {
+		cli_fail("plot: --batch line %ld: longer than %d bytes",
+		    sl->lineno, BATCH_LINE_MAX - 2);
+		*fail = 1;
+		while ((c = fgetc(fp)) != EOF && c != '\n')
+			;
+		return (0);
+	}
+	sl->line[strcspn(sl->line, "\r\n")] = '\0';
+	words[0] = (char *)"plot";
+	if ((n = batch_words(sl->line, words + 1, BATCH_WORDS_MAX)) < 0) {
+		cli_fail("plot: --batch line %ld: an open quote or more than "
+		    "%d words", sl->lineno, BATCH_WORDS_MAX);
+		*fail = 1;
+		return (0);
+	}
+	if (n == 0)
+		return (0);
+	words[n + 1] = NULL;
+	memset(&sl->j, 0, sizeof sl->j);
+	cli_loss_init(&sl->cl);
+	sl->cl.pitfall_none = 1;
+	rc = plot_main(n + 1, words, &sl->cl, &sl->j);
+	if (rc == 0 && batch_send(sl, &e) == -1) {
+		cli_fail("plot: --batch line %ld: %s", sl->lineno, e.msg);
+		rc = 2;
+	}
+	if (rc != 0) {
+		cli_loss_free(&sl->cl);
+		*fail = 1;
+		return (0);
+	}
+	sl->busy = 1;
+	return (1);
+}
+
+/*
  * --batch FILE ('-': standard input): every line is the arguments of
- * `losslab plot` with --out (blank lines and # comments skipped), all
- * drawn by one gnuplot.  A bad line or a failed figure is one "losslab:"
- * line naming the line; the others are still drawn; exit 2 if any failed.
+ * `losslab plot` with --out (blank lines and # comments skipped).  The
+ * figures go to persistent gnuplots, one per processor (2 to
+ * BATCH_GNUPLOTS_MAX): each draws figure after figure, so a figure costs
+ * gnuplot's drawing, not its start-up.  A bad line is the message of
+ * `losslab plot`; a failed figure one "losslab:" line naming its line;
+ * the others are still drawn; exit 2 if any failed.
  */
 static int
 batch_main(const char *file)
 {
-	struct gnuplot	 g;
-	struct plot_job	 j;
-	struct cli_loss	 cl;
-	struct err	 e;
-	FILE		*fp;
-	char		 line[BATCH_LINE_MAX], clean[64];
-	char		*words[BATCH_WORDS_MAX + 1];
-	long		 lineno = 0;
-	int		 n, fail = 0, rc;
+	struct batch_slot	*sl;
+	struct gnuplot_result	 res;
+	struct pollfd		 fds[3 * BATCH_GNUPLOTS_MAX];
+	struct err		 e;
+	FILE			*fp;
+	char			 clean[64];
+	long			 lineno = 0, ncpu;
+	int			 i, n, nslot, nfd, st, eof = 0, fail = 0;
 
 	if (strcmp(file, "-") == 0)
 		fp = stdin;
@@ -1000,39 +1070,46 @@ batch_main(const char *file)
 			fclose(fp);
 		return (cli_fail("gnuplot not found (install gnuplot-nox)"));
 	}
-	gnuplot_init(&g);
-	while (fgets(line, sizeof line, fp) != NULL) {
-		lineno++;
-		if (strchr(line, '\n') == NULL && !feof(fp)) {
-			cli_fail("plot: --batch line %ld: longer than %d bytes",
-			    lineno, BATCH_LINE_MAX - 2);
-			fail = 1;
-			while ((n = fgetc(fp)) != EOF && n != '\n')
-				;
-			continue;
-		}
-		line[strcspn(line, "\r\n")] = '\0';
-		words[0] = (char *)"plot";
-		if ((n = batch_words(line, words + 1, BATCH_WORDS_MAX)) < 0) {
-			cli_fail("plot: --batch line %ld: an open quote or more "
-			    "than %d words", lineno, BATCH_WORDS_MAX);
-			fail = 1;
-			continue;
-		}
+	ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+	nslot = ncpu < 2 ? 2 : ncpu > BATCH_GNUPLOTS_MAX ?
+	    BATCH_GNUPLOTS_MAX : (int)ncpu;
+	if ((sl = calloc((size_t)nslot, sizeof *sl)) == NULL) {
+		if (fp != stdin)
+			fclose(fp);
+		return (cli_fail("plot: out of memory"));
+	}
+	for (i = 0; i < nslot; i++)
+		gnuplot_init(&sl[i].g);
+	for (;;) {
+		/* every idle gnuplot gets the next figure */
+		for (i = 0; i < nslot && !eof; i++)
+			while (!sl[i].busy && !eof)
+				if (batch_next(fp, &lineno, &sl[i],
+				    &fail) == -1)
+					eof = 1;
+		for (n = i = 0; i < nslot; i++)
+			n += sl[i].busy;
 		if (n == 0)
-			continue;
-		words[n + 1] = NULL;
-		memset(&j, 0, sizeof j);
-		cli_loss_init(&cl);
-		cl.pitfall_none = 1;
-		rc = plot_main(n + 1, words, &cl, &j);
-		if (rc == 0 && batch_job(&g, &j, &e) == -1) {
-			cli_fail("plot: --batch line %ld: %s", lineno, e.msg);
-			rc = 2;
+			break;
+		/* wait for any of them, then take what is done */
+		for (nfd = i = 0; i < nslot; i++)
+			if (sl[i].busy)
+				nfd += gnuplot_fds(&sl[i].g, fds + nfd,
+				    (int)(sizeof fds / sizeof fds[0]) - nfd);
+		if (nfd > 0)
+			(void)poll(fds, (nfds_t)nfd, 100);
+		for (i = 0; i < nslot; i++) {
+			if (!sl[i].busy || (st = gnuplot_poll(&sl[i].g, 0,
+			    &res)) == GNUPLOT_RUNNING)
+				continue;
+			if (batch_finish(&sl[i], st, &res, &e) == -1) {
+				cli_fail("plot: --batch line %ld: %s",
+				    sl[i].lineno, e.msg);
+				fail = 1;
+			}
+			cli_loss_free(&sl[i].cl);
+			sl[i].busy = 0;
 		}
-		cli_loss_free(&cl);
-		if (rc != 0)
-			fail = 1;
 	}
 	if (ferror(fp)) {
 		cli_fail("plot: --batch: %s: read error", safeout_str(file,
@@ -1041,6 +1118,9 @@ batch_main(const char *file)
 	}
 	if (fp != stdin)
 		fclose(fp);
-	gnuplot_stop(&g);
+	for (i = 0; i < nslot; i++)
+		gnuplot_stop(&sl[i].g);
+	free(sl);
 	return (fail ? 2 : 0);
 }
+
