@@ -516,31 +516,349 @@ struct plot_job {
 
 static int	batch_main(const char *file);
 
+/* What the options say beside the request itself. */
+struct plot_args {
+	const char	*out, *lang, *loss;
+	const char	*cells[CURVE_CELLS_MAX];
+	int		 ncells, cell, list, have_fmt, have_size, w, h;
+	enum plot_format fmt;
+	double		 wv, hv;		/* --width, --height (NaN) */
+};
+
+#define PLOT_GO_ON	(-1)	/* plot_option(): the next option */
+
 /*
- * `losslab plot` with argc/argv; with job non-NULL (a --batch line) only
- * parsed and checked into *job, which then needs --out.  0, or 2 after
- * the message.
+ * Option c (getopt_long's, its value in optarg; argc and argv
+ * plot_main's) into req and a; job as
+ * plot_main's.  PLOT_GO_ON, or the status plot_main returns at once: 0
+ * (--help, --batch done), 2 after the message.
+ */
+static int
+plot_option(int c, int argc, char **argv, struct plot_req *req,
+    struct plot_args *a, struct plot_job *job)
+{
+	char	clean[64];
+	double	v;
+
+	switch (c) {
+	case OPT_LOSS:
+		a->loss = optarg;
+		break;
+	case OPT_CELL:
+		if (a->ncells >= CURVE_CELLS_MAX)
+			return (cli_fail("plot: --cell: at most %d "
+			    "cells", CURVE_CELLS_MAX));
+		a->cells[a->ncells++] = optarg;
+		break;
+	case OPT_OUT:
+		a->out = optarg;
+		break;
+	case OPT_FORMAT:
+		if (plot_format_parse(optarg, &a->fmt) == -1)
+			return (cli_fail("plot: --format: unknown format "
+			    "'%s' (png, svg, pdf, text or sixel)",
+			    safeout_str(optarg, clean,
+			    sizeof clean)));
+		a->have_fmt = 1;
+		break;
+	case OPT_LIST:
+		a->list = 1;
+		break;
+	case OPT_XMIN:
+		if (num_arg("--xmin", optarg, &req->xmin) == -1)
+			return (2);
+		break;
+	case OPT_XMAX:
+		if (num_arg("--xmax", optarg, &req->xmax) == -1)
+			return (2);
+		break;
+	case OPT_CLASSES:
+		if (a->cell)
+			return (canonical_only("--classes"));
+		if (num_arg("--classes", optarg, &v) == -1)
+			return (2);
+		if (v != floor(v) || v < 2 || v > 100000)
+			return (cli_fail("plot: --classes: must be an "
+			    "integer from 2 to 100000"));
+		req->classes = (int)v;
+		break;
+	case OPT_MARK:
+		if (a->cell)
+			return (canonical_only("--mark"));
+		if (req->nmarks >= PLOT_MAX_MARKS)
+			return (cli_fail("plot: --mark: at most %d marks",
+			    PLOT_MAX_MARKS));
+		if (num_arg("--mark", optarg,
+		    &req->marks[req->nmarks]) == -1)
+			return (2);
+		req->nmarks++;
+		break;
+	case OPT_YMIN:
+		if (num_arg("--ymin", optarg, &req->ymin) == -1)
+			return (2);
+		break;
+	case OPT_YMAX:
+		if (num_arg("--ymax", optarg, &req->ymax) == -1)
+			return (2);
+		break;
+	case OPT_XLABEL:
+		req->xlabel = optarg;
+		break;
+	case OPT_YLABEL:
+		req->ylabel = optarg;
+		break;
+	case OPT_FONT:
+		if (plot_font_ok(optarg) == -1)
+			return (cli_fail("plot: --font: '%s' is not a font "
+			    "name (letters, digits, blanks and - _ . : "
+			    "=, at most %d bytes)", safeout_str(optarg,
+			    clean, sizeof clean), PLOT_FONT_MAX - 1));
+		req->font = optarg;
+		break;
+	case OPT_FONT_SIZE:
+		if (num_arg("--font-size", optarg, &req->font_size) == -1)
+			return (2);
+		if (req->font_size < 1 || req->font_size > 200)
+			return (cli_fail("plot: --font-size: must be from 1 "
+			    "to 200 (points)"));
+		break;
+	case OPT_LEGEND:
+		if (plot_legend_parse(optarg, &req->legend) == -1)
+			return (cli_fail("plot: --legend: unknown place "
+			    "'%s' (top-left, top-right, bottom-left, "
+			    "bottom-right, below or off)", safeout_str(
+			    optarg, clean, sizeof clean)));
+		break;
+	case OPT_THEME:
+		if (plot_theme_parse(optarg, &req->theme) == -1)
+			return (cli_fail("plot: --theme: unknown theme "
+			    "'%s' (light, dark or projector)",
+			    safeout_str(optarg, clean, sizeof clean)));
+		break;
+	case OPT_WIDTH:
+	case OPT_HEIGHT:
+		if (num_arg(c == OPT_WIDTH ? "--width" : "--height",
+		    optarg, c == OPT_WIDTH ? &a->wv : &a->hv) == -1)
+			return (2);
+		if ((c == OPT_WIDTH ? a->wv : a->hv) <= 0)
+			return (cli_fail("plot: %s: must be positive",
+			    c == OPT_WIDTH ? "--width" : "--height"));
+		a->have_size = 0;
+		break;
+	case OPT_GRAD:
+		req->grad = 1;
+		break;
+	case OPT_XAXIS:
+		if (strcmp(optarg, "probability") == 0)
+			req->prob_axis = 1;
+		else if (strcmp(optarg, "logit") == 0)
+			req->prob_axis = 0;
+		else
+			return (cli_fail("plot: --x-axis: unknown axis "
+			    "'%s' (logit or probability)", safeout_str(
+			    optarg, clean, sizeof clean)));
+		break;
+	case OPT_TARGET:
+		if (num_arg("--target", optarg, &req->target) == -1)
+			return (2);
+		if (req->target < 0 || req->target > 1)
+			return (cli_fail("plot: --target: must be in "
+			    "[0, 1]"));
+		break;
+	case OPT_LANG:
+		if (strcmp(optarg, "en") != 0 &&
+		    strcmp(optarg, "zh") != 0)
+			return (cli_fail("plot: --lang: unknown language "
+			    "'%s' (en or zh)", safeout_str(optarg,
+			    clean, sizeof clean)));
+		a->lang = optarg;
+		break;
+	case OPT_SIZE:
+		if (size_arg(optarg, &a->w, &a->h) == -1)
+			return (cli_fail("plot: --size: expected WxH, "
+			    "got '%s'", safeout_str(optarg, clean,
+			    sizeof clean)));
+		a->have_size = 1;
+		a->wv = a->hv = NAN;
+		break;
+	case OPT_TITLE:
+		req->title = optarg;
+		break;
+	case OPT_LOSSES:
+		if (a->cell)
+			return (canonical_only("--losses"));
+		if (losses_arg(optarg, req) == -1)
+			return (2);
+		break;
+	case OPT_GAMMA:
+		if (num_arg("--gamma", optarg, &req->gamma) == -1)
+			return (2);
+		break;
+	case OPT_ALPHA:
+		if (num_arg("--alpha", optarg, &req->alpha) == -1)
+			return (2);
+		break;
+	case OPT_POS_WEIGHT:
+		if (num_arg("--pos-weight", optarg,
+		    &req->pos_weight) == -1)
+			return (2);
+		break;
+	case OPT_LABEL_SMOOTHING:
+		if (num_arg("--label-smoothing", optarg,
+		    &req->label_smoothing) == -1)
+			return (2);
+		if (req->label_smoothing < 0 ||
+		    req->label_smoothing > 1)
+			return (cli_fail("plot: --label-smoothing: must "
+			    "be in [0, 1]"));
+		break;
+	case OPT_POINTS:
+		if (num_arg("--points", optarg, &v) == -1)
+			return (2);
+		if (v != floor(v) || v < 2 || v > 100000)
+			return (cli_fail("plot: --points: must be an "
+			    "integer from 2 to 100000"));
+		req->points = (int)v;
+		break;
+	case OPT_BATCH:
+		if (job != NULL)
+			return (cli_fail("plot: --batch: a batch line "
+			    "cannot hold --batch"));
+		if (optind < argc || argc > 3)
+			return (cli_fail("plot: --batch FILE takes no "
+			    "other argument"));
+		return (batch_main(optarg));
+	case OPT_HELP:
+		if (job != NULL)
+			return (cli_fail("plot: --batch: --help in a "
+			    "batch line"));
+		cmd_plot_usage(stdout);
+		return (0);
+	case ':':
+		return (cli_fail("plot: %s needs a value",
+		    safeout_str(argv[optind - 1], clean,
+		    sizeof clean)));
+	default:
+		return (cli_fail("plot: unknown option '%s' (see "
+		    "'losslab plot --help')", safeout_str(
+		    argv[optind - 1], clean, sizeof clean)));
+	}
+	return (PLOT_GO_ON);
+}
+
+/* The settings that mean something for req's kind only, and the ranges:
+   0, or 2 after the message. */
+static int
+plot_kind_check(const struct plot_req *req)
+{
+	enum plot_kind	kind = req->kind;
+
+	if (req->nlosses > 0 && kind != PLOT_COMPARE)
+		return (cli_fail("plot: --losses is for 'compare' only"));
+	if ((!isnan(req->gamma) || !isnan(req->alpha)) &&
+	    kind != PLOT_FOCAL && kind != PLOT_COMPARE)
+		return (cli_fail("plot: --gamma and --alpha are for 'focal' and "
+		    "'compare' only"));
+	if (!isnan(req->pos_weight) && kind != PLOT_POS_WEIGHT &&
+	    kind != PLOT_COMPARE)
+		return (cli_fail("plot: --pos-weight is for 'pos-weight' and "
+		    "'compare' only"));
+	if (!isnan(req->label_smoothing) && kind != PLOT_LABEL_SMOOTHING &&
+	    kind != PLOT_COMPARE)
+		return (cli_fail("plot: --label-smoothing is for "
+		    "'label-smoothing' and 'compare' only"));
+	if (req->classes != 0 && kind != PLOT_CE_CURVE &&
+	    kind != PLOT_SOFTMAX_THEN_CE && kind != PLOT_LABEL_SMOOTHING &&
+	    kind != PLOT_COMPARE)
+		return (cli_fail("plot: --classes is for ce-curve, "
+		    "softmax-then-ce, label-smoothing and compare only"));
+	if (req->grad && kind != PLOT_COMPARE)
+		return (cli_fail("plot: --grad is for 'compare' only (the other "
+		    "plots draw their gradients already)"));
+	if (!isnan(req->ymin) && !isnan(req->ymax) && req->ymin >= req->ymax)
+		return (cli_fail("plot: --ymin must be below --ymax"));
+	if (!isnan(req->xmin) && !isnan(req->xmax) && req->xmin >= req->xmax)
+		return (cli_fail("plot: --xmin must be below --xmax"));
+	return (0);
+}
+
+/* The output's format and size from --out, --format, --size, --width and
+   --height: 0, or 2 after the message. */
+static int
+plot_output(struct plot_args *a)
+{
+	struct err	e;
+
+	if (a->out != NULL) {
+		if (plot_check_path(a->out, &e) == -1)
+			return (cli_fail("plot: --out: %s", e.msg));
+		if (!a->have_fmt && plot_format_from_path(a->out,
+		    &a->fmt) == -1)
+			return (cli_fail("plot: --out: unknown format (use .png, "
+			    ".svg, .pdf, .txt or .six, or give --format)"));
+	} else if (!a->have_fmt)
+		a->fmt = PLOT_FORMAT_DUMB;
+	if (!isnan(a->wv) || !isnan(a->hv))
+		return (size_opts(a->fmt, a->wv, a->hv, &a->w, &a->h,
+		    &a->have_size));
+	return (0);
+}
+
+/* Draw req as a says: the file, a picture on standard output, or the
+   text plot.  0, or 2 after the message. */
+static int
+plot_draw(const struct plot_req *req, struct plot_args *a)
+{
+	struct plot_text	 txt = PLOT_TEXT_INIT;
+	struct err		 e;
+	int			 i, w = a->have_size ? a->w : 0;
+	int			 h = a->have_size ? a->h : 0;
+
+	if (!plot_available())
+		return (cli_fail("gnuplot not found (install gnuplot-nox)"));
+	if (a->out != NULL) {
+		if (plot_export_as(req, a->out, a->fmt, w, h, &e) == -1)
+			return (cli_fail("plot: %s", e.msg));
+		return (0);
+	}
+	if (a->have_fmt && a->fmt != PLOT_FORMAT_DUMB)
+		return (stdout_image(req, a->fmt, w, h));
+	if (!a->have_size)
+		term_size(&w, &h);
+	if (plot_dumb(req, w, h, &txt, &e) == -1)
+		return (cli_fail("plot: %s", e.msg));
+	/* gnuplot's text, checked by plot.c; what reaches the terminal is
+	   escaped here all the same */
+	for (i = 0; i < txt.nlines; i++) {
+		safeout_fputs(stdout, txt.lines[i], SAFEOUT_LINE);
+		putchar('\n');
+	}
+	plot_text_free(&txt);
+	return (0);
+}
+
+/*
+ * `losslab plot` with argc/argv: the options into a request
+ * (plot_option), checked (plot_kind_check, plot_output), drawn
+ * (plot_draw); with job non-NULL (a --batch line) only parsed and checked
+ * into *job, which then needs --out.  0, or 2 after the message.
  */
 static int
 plot_main(int argc, char **argv, struct cli_loss *cl, struct plot_job *job)
 {
 	struct plot_req		 req;
-	struct plot_text	 txt = PLOT_TEXT_INIT;
+	struct plot_args	 a;
 	struct curve_cells	 cc;
-	struct err		 e;
-	enum plot_kind		 kind = PLOT_BCE_CURVE;
-	enum plot_format	 fmt;
-	const char		*out = NULL, *id = NULL, *lang, *loss = NULL;
-	const char		*cells[CURVE_CELLS_MAX];
+	const char		*id = NULL;
 	char			 clean[64], **scan;
-	double			 v, wv = NAN, hv = NAN;
-	int			 c, i, list = 0, w = 0, h = 0, have_size = 0;
-	int			 cell = 0, ncells = 0, rc, have_fmt = 0;
+	int			 c, i, rc;
 
 	plot_req_init(&req, PLOT_BCE_CURVE);
-	lang = i18n_lang();
-	if (lang == NULL || strcmp(lang, "zh") != 0)
-		lang = "en";
+	memset(&a, 0, sizeof a);
+	a.wv = a.hv = NAN;
+	a.lang = i18n_lang();
+	if (a.lang == NULL || strcmp(a.lang, "zh") != 0)
+		a.lang = "en";
 
 	/* first pass, on a copy (GNU getopt permutes what it scans): is it
 	   cell mode, --input given? */
@@ -550,224 +868,23 @@ plot_main(int argc, char **argv, struct cli_loss *cl, struct plot_job *job)
 	getopt_restart();
 	while ((c = getopt_long(argc, scan, ":", cell_options, NULL)) != -1)
 		if (c == CLI_OPT_INPUT)
-			cell = 1;
+			a.cell = 1;
 	free(scan);
 	getopt_restart();
-	while ((c = getopt_long(argc, argv, ":", cell ? cell_options :
+	while ((c = getopt_long(argc, argv, ":", a.cell ? cell_options :
 	    plot_options, NULL)) != -1) {
-		if (cell && c >= CLI_OPT_INPUT && c < CLI_OPT_END) {
+		if (a.cell && c >= CLI_OPT_INPUT && c < CLI_OPT_END) {
 			if ((rc = cli_loss_option(cl, c, optarg,
 			    "plot: ")) != 0)
 				return (rc);
 			continue;
 		}
-		switch (c) {
-		case OPT_LOSS:
-			loss = optarg;
-			break;
-		case OPT_CELL:
-			if (ncells >= CURVE_CELLS_MAX)
-				return (cli_fail("plot: --cell: at most %d "
-				    "cells", CURVE_CELLS_MAX));
-			cells[ncells++] = optarg;
-			break;
-		case OPT_OUT:
-			out = optarg;
-			break;
-		case OPT_FORMAT:
-			if (plot_format_parse(optarg, &fmt) == -1)
-				return (cli_fail("plot: --format: unknown format "
-				    "'%s' (png, svg, pdf, text or sixel)",
-				    safeout_str(optarg, clean,
-				    sizeof clean)));
-			have_fmt = 1;
-			break;
-		case OPT_LIST:
-			list = 1;
-			break;
-		case OPT_XMIN:
-			if (num_arg("--xmin", optarg, &req.xmin) == -1)
-				return (2);
-			break;
-		case OPT_XMAX:
-			if (num_arg("--xmax", optarg, &req.xmax) == -1)
-				return (2);
-			break;
-		case OPT_CLASSES:
-			if (cell)
-				return (canonical_only("--classes"));
-			if (num_arg("--classes", optarg, &v) == -1)
-				return (2);
-			if (v != floor(v) || v < 2 || v > 100000)
-				return (cli_fail("plot: --classes: must be an "
-				    "integer from 2 to 100000"));
-			req.classes = (int)v;
-			break;
-		case OPT_MARK:
-			if (cell)
-				return (canonical_only("--mark"));
-			if (req.nmarks >= PLOT_MAX_MARKS)
-				return (cli_fail("plot: --mark: at most %d marks",
-				    PLOT_MAX_MARKS));
-			if (num_arg("--mark", optarg,
-			    &req.marks[req.nmarks]) == -1)
-				return (2);
-			req.nmarks++;
-			break;
-		case OPT_YMIN:
-			if (num_arg("--ymin", optarg, &req.ymin) == -1)
-				return (2);
-			break;
-		case OPT_YMAX:
-			if (num_arg("--ymax", optarg, &req.ymax) == -1)
-				return (2);
-			break;
-		case OPT_XLABEL:
-			req.xlabel = optarg;
-			break;
-		case OPT_YLABEL:
-			req.ylabel = optarg;
-			break;
-		case OPT_FONT:
-			if (plot_font_ok(optarg) == -1)
-				return (cli_fail("plot: --font: '%s' is not a font "
-				    "name (letters, digits, blanks and - _ . : "
-				    "=, at most %d bytes)", safeout_str(optarg,
-				    clean, sizeof clean), PLOT_FONT_MAX - 1));
-			req.font = optarg;
-			break;
-		case OPT_FONT_SIZE:
-			if (num_arg("--font-size", optarg, &req.font_size) == -1)
-				return (2);
-			if (req.font_size < 1 || req.font_size > 200)
-				return (cli_fail("plot: --font-size: must be from 1 "
-				    "to 200 (points)"));
-			break;
-		case OPT_LEGEND:
-			if (plot_legend_parse(optarg, &req.legend) == -1)
-				return (cli_fail("plot: --legend: unknown place "
-				    "'%s' (top-left, top-right, bottom-left, "
-				    "bottom-right, below or off)", safeout_str(
-				    optarg, clean, sizeof clean)));
-			break;
-		case OPT_THEME:
-			if (plot_theme_parse(optarg, &req.theme) == -1)
-				return (cli_fail("plot: --theme: unknown theme "
-				    "'%s' (light, dark or projector)",
-				    safeout_str(optarg, clean, sizeof clean)));
-			break;
-		case OPT_WIDTH:
-		case OPT_HEIGHT:
-			if (num_arg(c == OPT_WIDTH ? "--width" : "--height",
-			    optarg, c == OPT_WIDTH ? &wv : &hv) == -1)
-				return (2);
-			if ((c == OPT_WIDTH ? wv : hv) <= 0)
-				return (cli_fail("plot: %s: must be positive",
-				    c == OPT_WIDTH ? "--width" : "--height"));
-			have_size = 0;
-			break;
-		case OPT_GRAD:
-			req.grad = 1;
-			break;
-		case OPT_XAXIS:
-			if (strcmp(optarg, "probability") == 0)
-				req.prob_axis = 1;
-			else if (strcmp(optarg, "logit") == 0)
-				req.prob_axis = 0;
-			else
-				return (cli_fail("plot: --x-axis: unknown axis "
-				    "'%s' (logit or probability)", safeout_str(
-				    optarg, clean, sizeof clean)));
-			break;
-		case OPT_TARGET:
-			if (num_arg("--target", optarg, &req.target) == -1)
-				return (2);
-			if (req.target < 0 || req.target > 1)
-				return (cli_fail("plot: --target: must be in "
-				    "[0, 1]"));
-			break;
-		case OPT_LANG:
-			if (strcmp(optarg, "en") != 0 &&
-			    strcmp(optarg, "zh") != 0)
-				return (cli_fail("plot: --lang: unknown language "
-				    "'%s' (en or zh)", safeout_str(optarg,
-				    clean, sizeof clean)));
-			lang = optarg;
-			break;
-		case OPT_SIZE:
-			if (size_arg(optarg, &w, &h) == -1)
-				return (cli_fail("plot: --size: expected WxH, "
-				    "got '%s'", safeout_str(optarg, clean,
-				    sizeof clean)));
-			have_size = 1;
-			wv = hv = NAN;
-			break;
-		case OPT_TITLE:
-			req.title = optarg;
-			break;
-		case OPT_LOSSES:
-			if (cell)
-				return (canonical_only("--losses"));
-			if (losses_arg(optarg, &req) == -1)
-				return (2);
-			break;
-		case OPT_GAMMA:
-			if (num_arg("--gamma", optarg, &req.gamma) == -1)
-				return (2);
-			break;
-		case OPT_ALPHA:
-			if (num_arg("--alpha", optarg, &req.alpha) == -1)
-				return (2);
-			break;
-		case OPT_POS_WEIGHT:
-			if (num_arg("--pos-weight", optarg,
-			    &req.pos_weight) == -1)
-				return (2);
-			break;
-		case OPT_LABEL_SMOOTHING:
-			if (num_arg("--label-smoothing", optarg,
-			    &req.label_smoothing) == -1)
-				return (2);
-			if (req.label_smoothing < 0 ||
-			    req.label_smoothing > 1)
-				return (cli_fail("plot: --label-smoothing: must "
-				    "be in [0, 1]"));
-			break;
-		case OPT_POINTS:
-			if (num_arg("--points", optarg, &v) == -1)
-				return (2);
-			if (v != floor(v) || v < 2 || v > 100000)
-				return (cli_fail("plot: --points: must be an "
-				    "integer from 2 to 100000"));
-			req.points = (int)v;
-			break;
-		case OPT_BATCH:
-			if (job != NULL)
-				return (cli_fail("plot: --batch: a batch line "
-				    "cannot hold --batch"));
-			if (optind < argc || argc > 3)
-				return (cli_fail("plot: --batch FILE takes no "
-				    "other argument"));
-			return (batch_main(optarg));
-		case OPT_HELP:
-			if (job != NULL)
-				return (cli_fail("plot: --batch: --help in a "
-				    "batch line"));
-			cmd_plot_usage(stdout);
-			return (0);
-		case ':':
-			return (cli_fail("plot: %s needs a value",
-			    safeout_str(argv[optind - 1], clean,
-			    sizeof clean)));
-		default:
-			return (cli_fail("plot: unknown option '%s' (see "
-			    "'losslab plot --help')", safeout_str(
-			    argv[optind - 1], clean, sizeof clean)));
-		}
+		if ((rc = plot_option(c, argc, argv, &req, &a, job)) != PLOT_GO_ON)
+			return (rc);
 	}
-	if (list && job != NULL)
+	if (a.list && job != NULL)
 		return (cli_fail("plot: --batch: --list in a batch line"));
-	if (list) {
+	if (a.list) {
 		if (optind < argc)
 			return (cli_fail("plot: --list takes no plot id"));
 		/* a failed write is reported at exit (main.c) */
@@ -785,88 +902,24 @@ plot_main(int argc, char **argv, struct cli_loss *cl, struct plot_job *job)
 	}
 	if (id == NULL)
 		return (cli_fail("plot: which plot? (see 'losslab plot --list')"));
-	if (plot_kind_parse(id, &kind) == -1)
+	if (plot_kind_parse(id, &req.kind) == -1)
 		return (cli_fail("plot: unknown plot '%s' (see 'losslab plot "
 		    "--list')", safeout_str(id, clean, sizeof clean)));
-	req.kind = kind;
-	req.lang = lang;
-	if (cell && (rc = cell_setup(&req, job != NULL ? &job->cc : &cc, cl,
-	    loss, cells, ncells)) != 0)
+	req.lang = a.lang;
+	if (a.cell && (rc = cell_setup(&req, job != NULL ? &job->cc : &cc, cl,
+	    a.loss, a.cells, a.ncells)) != 0)
 		return (rc);
-	if (req.nlosses > 0 && kind != PLOT_COMPARE)
-		return (cli_fail("plot: --losses is for 'compare' only"));
-	/* the per-kind settings, where they mean something */
-	if ((!isnan(req.gamma) || !isnan(req.alpha)) && kind != PLOT_FOCAL &&
-	    kind != PLOT_COMPARE)
-		return (cli_fail("plot: --gamma and --alpha are for 'focal' and "
-		    "'compare' only"));
-	if (!isnan(req.pos_weight) && kind != PLOT_POS_WEIGHT &&
-	    kind != PLOT_COMPARE)
-		return (cli_fail("plot: --pos-weight is for 'pos-weight' and "
-		    "'compare' only"));
-	if (!isnan(req.label_smoothing) && kind != PLOT_LABEL_SMOOTHING &&
-	    kind != PLOT_COMPARE)
-		return (cli_fail("plot: --label-smoothing is for "
-		    "'label-smoothing' and 'compare' only"));
-	if (req.classes != 0 && kind != PLOT_CE_CURVE &&
-	    kind != PLOT_SOFTMAX_THEN_CE && kind != PLOT_LABEL_SMOOTHING &&
-	    kind != PLOT_COMPARE)
-		return (cli_fail("plot: --classes is for ce-curve, "
-		    "softmax-then-ce, label-smoothing and compare only"));
-
-	if (req.grad && kind != PLOT_COMPARE)
-		return (cli_fail("plot: --grad is for 'compare' only (the other "
-		    "plots draw their gradients already)"));
-	if (!isnan(req.ymin) && !isnan(req.ymax) && req.ymin >= req.ymax)
-		return (cli_fail("plot: --ymin must be below --ymax"));
-	if (!isnan(req.xmin) && !isnan(req.xmax) && req.xmin >= req.xmax)
-		return (cli_fail("plot: --xmin must be below --xmax"));
-	if (out != NULL) {
-		if (plot_check_path(out, &e) == -1)
-			return (cli_fail("plot: --out: %s", e.msg));
-		if (!have_fmt && plot_format_from_path(out, &fmt) == -1)
-			return (cli_fail("plot: --out: unknown format (use .png, "
-			    ".svg, .pdf, .txt or .six, or give --format)"));
-	} else if (!have_fmt)
-		fmt = PLOT_FORMAT_DUMB;
-	if ((!isnan(wv) || !isnan(hv)) && (rc = size_opts(fmt, wv, hv, &w,
-	    &h, &have_size)) != 0)
+	if ((rc = plot_kind_check(&req)) != 0 || (rc = plot_output(&a)) != 0)
 		return (rc);
-	if (job != NULL) {
-		if (out == NULL)
-			return (cli_fail("plot: --batch: every line needs --out"));
-		job->req = req;
-		job->out = out;
-		job->fmt = fmt;
-		job->w = have_size ? w : 0;
-		job->h = have_size ? h : 0;
-		return (0);
-	}
-	if (out != NULL) {
-		if (!plot_available())
-			return (cli_fail("gnuplot not found (install "
-			    "gnuplot-nox)"));
-		if (plot_export_as(&req, out, fmt, have_size ? w : 0,
-		    have_size ? h : 0, &e) == -1)
-			return (cli_fail("plot: %s", e.msg));
-		return (0);
-	}
-	if (!plot_available())
-		return (cli_fail("gnuplot not found (install gnuplot-nox)"));
-	if (have_fmt && fmt != PLOT_FORMAT_DUMB)
-		return (stdout_image(&req, fmt, have_size ? w : 0,
-		    have_size ? h : 0));
-	if (!have_size)
-		term_size(&w, &h);
-	if (plot_dumb(&req, w, h, &txt, &e) == -1)
-		return (cli_fail("plot: %s", e.msg));
-	/* gnuplot's text, checked by plot.c; what reaches the terminal is
-	   escaped here all the same */
-	for (i = 0; i < txt.nlines; i++) {
-		safeout_fputs(stdout, txt.lines[i], SAFEOUT_LINE);
-		putchar('\n');
-	}
-	plot_text_free(&txt);
+	if (job == NULL)
+		return (plot_draw(&req, &a));
+	if (a.out == NULL)
+		return (cli_fail("plot: --batch: every line needs --out"));
+	job->req = req;
+	job->out = a.out;
+	job->fmt = a.fmt;
+	job->w = a.have_size ? a.w : 0;
+	job->h = a.have_size ? a.h : 0;
 	return (0);
 }
 

@@ -287,7 +287,7 @@ compare_one(const struct curve_params *p, enum loss_id id, const double *z,
 {
 	struct loss_opts	 o;
 	struct mat		 pw = MAT_INIT;
-	double			*in;
+	double			*in = NULL;
 	size_t			 i;
 	int			 rc, cls = y >= 0.5 ? 0 : 1;
 
@@ -296,7 +296,7 @@ compare_one(const struct curve_params *p, enum loss_id id, const double *z,
 		o.label_smoothing = p->label_smoothing;
 	switch (id) {
 	case LOSS_BCE:
-		if ((in = malloc(n * sizeof *in)) == NULL)
+		if ((in = calloc(n, sizeof *in)) == NULL)
 			return (err_set(e, "out of memory"));
 		for (i = 0; i < n; i++)
 			in[i] = activation_sigmoid(z[i]);
@@ -460,19 +460,19 @@ pair(struct curve_set *s, enum loss_id loss, enum pitfall_id pf, double y,
 	return (0);
 }
 
+/*
+ * The grid of a canonical set: p's values checked, the x axis chosen, n
+ * points from xmin to xmax into s->x (the set's other fields cleared), the
+ * classes and the binary target into *C and *y.  0, or -1 with e set.
+ */
 static int
-compute(const struct curve_params *p, double xmin, double xmax, size_t n,
-    int single, struct curve_set *s, struct err *e)
+compute_grid(const struct curve_params *p, double xmin, double xmax,
+    size_t n, int single, struct curve_set *s, int *Cp, double *yp,
+    struct err *e)
 {
-	static const enum loss_id def_losses[] = {
-		LOSS_BCE_LOGITS, LOSS_FOCAL, LOSS_SOFT_MARGIN
-	};
-	struct loss_opts	 o;
-	struct mat		 pw = MAT_INIT;
-	struct curve		*c, *g;
-	double			 y, vals[CURVE_MAX];
-	size_t			 i;
-	int			 C, k, nv, rc = -1;
+	double	y;
+	size_t	i;
+	int	C;
 
 	memset(s, 0, sizeof *s);
 	s->floor = s->edge = NAN;
@@ -526,6 +526,28 @@ compute(const struct curve_params *p, double xmin, double xmax, size_t n,
 		    xmin + (xmax - xmin) * (double)i / (double)(n - 1);
 	if (n > 1)
 		s->x[n - 1] = xmax;
+	*Cp = C;
+	*yp = y;
+	return (0);
+}
+
+/*
+ * The curves of canonical kind p->kind on s's grid (compute_grid), each
+ * point one core call.  0, or -1 with e set (s is then freed by compute).
+ */
+static int
+compute_curves(const struct curve_params *p, struct curve_set *s, double y,
+    int C, int single, struct err *e)
+{
+	static const enum loss_id def_losses[] = {
+		LOSS_BCE_LOGITS, LOSS_FOCAL, LOSS_SOFT_MARGIN
+	};
+	struct loss_opts	 o;
+	struct mat		 pw = MAT_INIT;
+	struct curve		*c, *g;
+	double			 vals[CURVE_MAX];
+	size_t			 n = s->n;
+	int			 k, nv, rc = -1;
 
 	loss_opts_init(&o);
 	switch (p->kind) {
@@ -682,9 +704,23 @@ compute(const struct curve_params *p, double xmin, double xmax, size_t n,
 	rc = 0;
 out:
 	mat_free(&pw);
-	if (rc == -1)
-		curve_set_free(s);
 	return (rc);
+}
+
+/* A canonical set: the grid, then the curves; s freed on failure. */
+static int
+compute(const struct curve_params *p, double xmin, double xmax, size_t n,
+    int single, struct curve_set *s, struct err *e)
+{
+	double	y = 0;
+	int	C = 0;
+
+	if (compute_grid(p, xmin, xmax, n, single, s, &C, &y, e) == -1 ||
+	    compute_curves(p, s, y, C, single, e) == -1) {
+		curve_set_free(s);
+		return (-1);
+	}
+	return (0);
 }
 
 /* ------------------------------------------------------------ cell mode -- */
