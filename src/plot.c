@@ -3,8 +3,9 @@
  *
  * A plot is made in three steps: the core samples the curves (curve.c, every
  * value from loss_eval()/pitfall_eval()), this module writes a gnuplot
- * script in memory (numbers in inline datablocks, text only through
- * plot_sanitize() inside single quotes, the terminal `noenhanced`), and a
+ * script in memory (numbers in inline datablocks, our text through
+ * plot_sanitize() inside single quotes, the user's verbatim through
+ * buf_verbatim() inside double quotes, the terminal `noenhanced`), and a
  * child `gnuplot -d` reads the script on its stdin and writes the text or
  * the image on its stdout.  No file name ever reaches gnuplot: exports are
  * written by us, to a temporary file renamed into place, and only after

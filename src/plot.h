@@ -6,9 +6,11 @@
  * pitfall_eval() at every sample point); this module only turns them into a
  * gnuplot script and runs gnuplot as a child process (fork/exec, no shell,
  * `gnuplot -d` so that a user's ~/.gnuplot changes nothing).  Data reaches
- * gnuplot only as inline datablocks of numbers; every piece of text (titles,
- * labels, legend entries) goes through plot_sanitize() and is written as a
- * single-quoted gnuplot string, and file names never reach gnuplot at all
+ * gnuplot only as inline datablocks of numbers; losslab's own text (labels,
+ * legend entries) goes through plot_sanitize() into single-quoted strings,
+ * the user's (--title, --xlabel, --ylabel) verbatim into double-quoted ones
+ * with every character gnuplot's command line acts on escaped
+ * (buf_verbatim in plot.c), and file names never reach gnuplot at all
  * (gnuplot writes the image to a pipe, this module writes the file).  A
  * gnuplot that hangs is killed after PLOT_TIMEOUT_MS (the environment
  * variable LOSSLAB_PLOT_TIMEOUT_MS overrides it) and always reaped; what
