@@ -4,11 +4,18 @@
 #
 #   LOSSLAB=path/to/losslab sh plots/gallery.sh [OUTDIR]      (make plots)
 #
-# OUTDIR defaults to plots/out in the current directory.  Prints the time
-# the whole gallery took.  Exits non-zero if any plot failed.
+# OUTDIR defaults to plots/out in the current directory.  Every figure goes
+# to ONE gnuplot process: the figures are written as a job list, one
+# `losslab plot ... --out FILE` line each, and `losslab plot --batch`
+# draws them all on its persistent gnuplot (a figure then costs gnuplot's
+# drawing, not its start-up).  GALLERY=each starts one losslab and one
+# gnuplot per figure instead (the old way, for comparison: plots/bench.sh,
+# farm-bench).  Prints the time the whole gallery took.  Exits non-zero if
+# any figure failed.
 set -u
 LOSSLAB=${LOSSLAB:-src/losslab}
 out=${1:-plots/out}
+mode=${GALLERY:-batch}
 mkdir -p "$out" || exit 1
 
 # A point to mark on each kind, so that the figures show an example input.
@@ -27,47 +34,38 @@ if command -v fc-list >/dev/null 2>&1 && [ -n "$(fc-list :lang=zh 2>/dev/null)" 
 fi
 
 start=$(date +%s.%N)
-fail=0
-n=0
 kinds=$("$LOSSLAB" plot --list | awk '{ print $1 }') || exit 1
-# One language of one kind: PNG and SVG.  Two of these run at a time.
-render() {	# render KIND LANG
-	suffix=
-	[ "$2" = en ] || suffix=-$2
-	for ext in png svg; do
-		"$LOSSLAB" plot "$1" --lang "$2" --mark "$(mark_of "$1")" \
-		    --out "$out/$1$suffix.$ext" ||
-		    { echo "gallery: $1 ($2, $ext) failed" >&2; return 1; }
-	done
-}
-jobs=${JOBS:-2}
-pids=
+# The job list: the arguments of one `losslab plot` a line.  Output names
+# hold no blanks or quotes (a batch line splits at blanks).
+jobs=$out/.gallery-jobs
+: > "$jobs" || exit 1
 for kind in $kinds; do
 	for lang in $langs; do
-		render "$kind" "$lang" &
-		pids="$pids $!"
-		n=$((n + 2))
-		set -- $pids
-		if [ $# -ge "$jobs" ]; then
-			for p in $pids; do
-				wait "$p" || fail=1
-			done
-			pids=
-		fi
+		suffix=
+		[ "$lang" = en ] || suffix=-$lang
+		for ext in png svg; do
+			echo "$kind --lang $lang --mark $(mark_of "$kind") --out $out/$kind$suffix.$ext"
+		done
 	done
-done
-for p in $pids; do
-	wait "$p" || fail=1
-done
+done >> "$jobs"
 # The comparison the issue asks for by name.
-if "$LOSSLAB" plot compare --losses bce-logits,focal,soft-margin,multi-margin \
-    --out "$out/compare-4.png" && "$LOSSLAB" plot compare \
-    --losses bce-logits,focal,soft-margin,multi-margin --out "$out/compare-4.svg"; then
-	n=$((n + 2))
+for ext in png svg; do
+	echo "compare --losses bce-logits,focal,soft-margin,multi-margin --out $out/compare-4.$ext"
+done >> "$jobs"
+n=$(grep -c . "$jobs")
+
+fail=0
+if [ "$mode" = each ]; then
+	# one losslab (and one gnuplot) per figure, two at a time
+	while read -r line; do
+		# shellcheck disable=SC2086
+		"$LOSSLAB" plot $line || { echo "gallery: $line failed" >&2; fail=1; }
+	done < "$jobs"
 else
-	fail=1
+	"$LOSSLAB" plot --batch "$jobs" || fail=1
 fi
+rm -f "$jobs"
 end=$(date +%s.%N)
-awk -v s="$start" -v e="$end" -v n="$n" -v d="$out" \
-    'BEGIN { printf "gallery: %d figures in %s, %.2f s\n", n, d, e - s }'
+awk -v s="$start" -v e="$end" -v n="$n" -v d="$out" -v m="$mode" \
+    'BEGIN { printf "gallery: %d figures in %s, %.2f s (%s)\n", n, d, e - s, m }'
 exit $fail

@@ -224,7 +224,8 @@ gp_marked(struct strbuf *b, const char *marker)
 	size_t	n = strlen(marker);
 	char	*p;
 
-	if (b->len < n + 1 || (p = strstr(b->p, marker)) == NULL)
+	/* memmem, not strstr: a PNG or PDF on stdout holds NUL bytes */
+	if (b->len < n + 1 || (p = memmem(b->p, b->len, marker, n)) == NULL)
 		return 0;
 	/* the marker is on its own line, the last thing of the job */
 	*p = '\0';

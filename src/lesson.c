@@ -28,15 +28,18 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "core/curve.h"
 #include "lesson.h"
 #include "parse.h"
 #include "strbuf.h"
 #include "text.h"
 
+/* the ids of the one list of plot kinds (core/curve.h) */
 const char *const lesson_plot_kinds[] = {
-	"bce-curve", "logits-curve", "ce-curve", "double-sigmoid",
-	"softmax-then-ce", "naive-float32", "focal", "label-smoothing",
-	"pos-weight", "compare", NULL
+#define X(c, p, id, desc)	id,
+	CURVE_KINDS
+#undef X
+	NULL
 };
 
 const char *const lesson_curriculum[] = {

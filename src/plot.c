@@ -3,8 +3,9 @@
  *
  * A plot is made in three steps: the core samples the curves (curve.c, every
  * value from loss_eval()/pitfall_eval()), this module writes a gnuplot
- * script in memory (numbers in inline datablocks, text only through
- * plot_sanitize() inside single quotes, the terminal `noenhanced`), and a
+ * script in memory (numbers in inline datablocks, our text through
+ * plot_sanitize() inside single quotes, the user's verbatim through
+ * buf_verbatim() inside double quotes, the terminal `noenhanced`), and a
  * child `gnuplot -d` reads the script on its stdin and writes the text or
  * the image on its stdout.  No file name ever reaches gnuplot: exports are
  * written by us, to a temporary file renamed into place, and only after
@@ -37,6 +38,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "core/activation.h"
 #include "core/curve.h"
 #include "parse.h"
 #include "plot.h"
@@ -66,29 +68,59 @@ static const struct {
 	const char	*name;
 	const char	*desc;
 } plot_kinds[PLOT_KIND_COUNT] = {
-	[PLOT_BCE_CURVE] = { "bce-curve",
-	    "BCE against the predicted probability p, for y=1 and y=0" },
-	[PLOT_LOGITS_CURVE] = { "logits-curve",
-	    "BCE-with-logits against the logit z, with its gradient sigma(z)-y" },
-	[PLOT_CE_CURVE] = { "ce-curve",
-	    "cross-entropy against the true-class logit margin, C classes" },
-	[PLOT_DOUBLE_SIGMOID] = { "double-sigmoid",
-	    "correct BCE-with-logits against a double sigmoid: loss, gradient" },
-	[PLOT_SOFTMAX_THEN_CE] = { "softmax-then-ce",
-	    "correct CE against CE(softmax): the floor, the vanishing gradient" },
-	[PLOT_NAIVE_FLOAT32] = { "naive-float32",
-	    "naive BCE(sigmoid) in float32 against the stable form: the 100 clamp" },
-	[PLOT_FOCAL] = { "focal",
-	    "focal loss against z for gamma = 0, 1, 2, 5" },
-	[PLOT_LABEL_SMOOTHING] = { "label-smoothing",
-	    "cross-entropy with label smoothing eps = 0, 0.1, 0.3" },
-	[PLOT_POS_WEIGHT] = { "pos-weight",
-	    "BCE-with-logits with pos_weight = 1, 3, 10 (y=1) and y=0" },
-	[PLOT_COMPARE] = { "compare",
-	    "any losses overlaid against the logit z (--losses a,b,c)" },
+#define X(c, p, id, desc)	[PLOT_##p] = { id, desc },
+	CURVE_KINDS
+#undef X
 };
 
+/* The --legend and --theme names, in the order of their enums. */
+static const char *const legend_names[] = {
+	"below", "top-left", "top-right", "bottom-left", "bottom-right", "off"
+};
+static const char *const theme_names[] = { "light", "dark", "projector" };
+
 /* ---------------------------------------------------------------- names -- */
+
+int
+plot_legend_parse(const char *name, enum plot_legend *l)
+{
+	size_t	i;
+
+	for (i = 0; i < sizeof legend_names / sizeof legend_names[0]; i++)
+		if (strcmp(name, legend_names[i]) == 0) {
+			*l = (enum plot_legend)i;
+			return (0);
+		}
+	return (-1);
+}
+
+int
+plot_theme_parse(const char *name, enum plot_theme *t)
+{
+	size_t	i;
+
+	for (i = 0; i < sizeof theme_names / sizeof theme_names[0]; i++)
+		if (strcmp(name, theme_names[i]) == 0) {
+			*t = (enum plot_theme)i;
+			return (0);
+		}
+	return (-1);
+}
+
+int
+plot_font_ok(const char *name)
+{
+	size_t	n = strlen(name);
+
+	/* a family name only: it goes into the terminal's font string,
+	   where ',' would start the size and a quote would end it */
+	if (n == 0 || n >= PLOT_FONT_MAX || name[0] == ' ' ||
+	    strspn(name, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+	    "0123456789 -_.:=") != n)
+		return (-1);
+	return (0);
+}
+
 
 static int
 is_zh(const char *lang)
@@ -133,9 +165,11 @@ plot_req_init(struct plot_req *r, enum plot_kind k)
 	r->kind = k;
 	r->classes = 0;
 	r->xmin = r->xmax = NAN;
-	r->has_mark = 0;
-	r->mark = NAN;
+	r->nmarks = 0;
 	r->target = NAN;
+	r->ymin = r->ymax = NAN;
+	r->legend = PLOT_LEGEND_BELOW;
+	r->theme = PLOT_THEME_LIGHT;
 	r->lang = "en";
 	r->title = NULL;
 	r->gamma = r->alpha = r->pos_weight = r->label_smoothing = NAN;
@@ -254,6 +288,8 @@ args_reads(const struct curve_cells *cc, const char *opt)
 	    loss_has_option(pitfall_loss(cc->pitfall), opt)));
 }
 
+static void args_look(const struct plot_req *, struct strbuf *, int);
+
 /* Cell mode: the loss, the values, the cells and every option that
    differs from torch's default. */
 static void
@@ -314,6 +350,7 @@ args_cells(const struct plot_req *r, struct strbuf *b, int key)
 		strbuf_printf(b, " --title");
 		args_word(b, r->title);
 	}
+	args_look(r, b, key);
 }
 
 /* A canonical plot's setting: six digits in a command (as always),
@@ -327,6 +364,44 @@ args_short(struct strbuf *b, const char *opt, double v, int key)
 		strbuf_printf(b, " %s %s", opt, args_fmt(v, num, sizeof num, 1));
 	else
 		strbuf_printf(b, " %s %.6g", opt, v);
+}
+
+/* The options of both modes that change only how a plot looks (each when
+   set). */
+static void
+args_look(const struct plot_req *r, struct strbuf *b, int key)
+{
+	char	num[64];
+
+	if (!isnan(r->ymin))
+		strbuf_printf(b, " --ymin %s", args_fmt(r->ymin, num,
+		    sizeof num, key));
+	if (!isnan(r->ymax))
+		strbuf_printf(b, " --ymax %s", args_fmt(r->ymax, num,
+		    sizeof num, key));
+	if (r->prob_axis)
+		strbuf_printf(b, " --x-axis probability");
+	if (r->xlabel != NULL) {
+		strbuf_printf(b, " --xlabel");
+		args_word(b, r->xlabel);
+	}
+	if (r->ylabel != NULL) {
+		strbuf_printf(b, " --ylabel");
+		args_word(b, r->ylabel);
+	}
+	if (r->font != NULL) {
+		strbuf_printf(b, " --font");
+		args_word(b, r->font);
+	}
+	if (r->font_size > 0)
+		strbuf_printf(b, " --font-size %s", args_fmt(r->font_size, num,
+		    sizeof num, key));
+	if (r->legend != PLOT_LEGEND_BELOW && (int)r->legend >= 0 &&
+	    r->legend <= PLOT_LEGEND_OFF)
+		strbuf_printf(b, " --legend %s", legend_names[r->legend]);
+	if (r->theme != PLOT_THEME_LIGHT && (int)r->theme >= 0 &&
+	    r->theme <= PLOT_THEME_PROJECTOR)
+		strbuf_printf(b, " --theme %s", theme_names[r->theme]);
 }
 
 /* The arguments of req into b: decimal (a command) or exact keys. */
@@ -352,8 +427,8 @@ args_req(const struct plot_req *r, struct strbuf *b, int key)
 		args_short(b, "--xmin", r->xmin, key);
 	if (!isnan(r->xmax))
 		args_short(b, "--xmax", r->xmax, key);
-	if (r->has_mark)
-		args_short(b, "--mark", r->mark, key);
+	for (i = 0; i < r->nmarks && i < PLOT_MAX_MARKS; i++)
+		args_short(b, "--mark", r->marks[i], key);
 	if (!isnan(r->target))
 		args_short(b, "--target", r->target, key);
 	if (!isnan(r->gamma))
@@ -364,6 +439,9 @@ args_req(const struct plot_req *r, struct strbuf *b, int key)
 		args_short(b, "--pos-weight", r->pos_weight, key);
 	if (!isnan(r->label_smoothing))
 		args_short(b, "--label-smoothing", r->label_smoothing, key);
+	if (r->grad)
+		strbuf_printf(b, " --grad");
+	args_look(r, b, key);
 }
 
 void
@@ -618,6 +696,74 @@ buf_quote(struct strbuf *b, const char *text)
 	strbuf_add(b, "'", 1);
 }
 
+/*
+ * The user's own text (--title, --xlabel, --ylabel) as a double-quoted
+ * gnuplot string that gnuplot reads back verbatim.  The terminals run
+ * `noenhanced`, so no character is markup.  gnuplot substitutes `cmd` and
+ * @macro on the raw line (inside double quotes too) before it reads the
+ * string, and '' after an opening quote is an empty string, so neither
+ * quoting style can hold these characters as themselves: each of " \ ` @
+ * $ ! is written as a backslash escape (\" \\ \140 \100 \044 \041), which
+ * only the string reader decodes.  What cannot be kept is changed, never
+ * dropped: a control character or a tab becomes a blank (a newline would
+ * end the command), a byte that is not well-formed UTF-8 becomes U+FFFD.
+ * At most PLOT_USER_TEXT_MAX bytes of text, cut at a character.
+ */
+#define PLOT_USER_TEXT_MAX	1024
+static void
+buf_verbatim(struct strbuf *b, const char *text)
+{
+	const unsigned char	*s = (const unsigned char *)text;
+	unsigned int		 cp;
+	size_t			 n, used = 0;
+
+	strbuf_add(b, "\"", 1);
+	while (*s != '\0' && used < PLOT_USER_TEXT_MAX) {
+		if (*s < 0x80) {
+			switch (*s) {
+			case '"':
+				strbuf_add(b, "\\\"", 2);
+				break;
+			case '\\':
+				strbuf_add(b, "\\\\", 2);
+				break;
+			case '`':
+			case '@':
+			case '$':
+			case '!':
+				strbuf_printf(b, "\\%03o", (unsigned)*s);
+				break;
+			default:
+				if (*s < 0x20 || *s == 0x7f)
+					strbuf_add(b, " ", 1);
+				else
+					strbuf_add(b, (const char *)s, 1);
+				break;
+			}
+			s++;
+			used++;
+			continue;
+		}
+		n = utf8_seqn(s, 4, &cp);
+		if (n == 0 || (cp >= 0x80 && cp <= 0x9f)) {
+			/* U+FFFD for a bad byte; a C1 control is a blank */
+			if (n == 0)
+				strbuf_add(b, "\xef\xbf\xbd", 3);
+			else
+				strbuf_add(b, " ", 1);
+			s += n == 0 ? 1 : n;
+			used += 3;
+			continue;
+		}
+		if (used + n > PLOT_USER_TEXT_MAX)
+			break;
+		strbuf_add(b, (const char *)s, n);
+		s += n;
+		used += n;
+	}
+	strbuf_add(b, "\"", 1);
+}
+
 /* A key entry's title; text keys (reverse) need a blank after the sample. */
 static void
 buf_key_title(struct strbuf *b, const char *text, int dumb)
@@ -707,6 +853,45 @@ kind_labels(enum plot_kind k, int zh, struct labels *l)
 	*l = zh ? cn[k] : en[k];
 }
 
+static const char *torch_short(enum loss_id id);
+
+/*
+ * A compare legend entry: PyTorch's name, and what was put in front of
+ * the loss so that it shares the z axis (a sigmoid for BCELoss, which
+ * takes probabilities; log_softmax for NLLLoss and KLDivLoss, which take
+ * log-probabilities); a gradient says so.
+ */
+static void
+compare_label(const struct curve *c, int zh, int prob, char *out, size_t len)
+{
+	const char	*name = torch_short(c->loss), *what = "";
+	char		 tmp[PLOT_TEXT_MAX];
+
+	switch (c->loss) {
+	case LOSS_BCE:
+		/* on the probability axis p is the input itself */
+		if (!prob)
+			what = zh ? "BCELoss(σ(z))，为共用 z 轴加了 sigmoid" :
+			    "BCELoss(σ(z)), sigmoid put in to share the z axis";
+		break;
+	case LOSS_NLL:
+		what = zh ? "NLLLoss(log_softmax(z))，加了 log_softmax" :
+		    "NLLLoss(log_softmax(z)), log_softmax put in";
+		break;
+	case LOSS_KL_DIV:
+		what = zh ? "KLDivLoss(log_softmax(z))，加了 log_softmax" :
+		    "KLDivLoss(log_softmax(z)), log_softmax put in";
+		break;
+	default:
+		break;
+	}
+	snprintf(tmp, sizeof tmp, "%s", *what != '\0' ? what : name);
+	if (c->gradient)
+		snprintf(out, len, zh ? "梯度 d/dz %s" : "gradient d/dz %s", tmp);
+	else
+		snprintf(out, len, "%s", tmp);
+}
+
 /* The legend entry of curve c of set s. */
 static void
 curve_label(const struct curve_set *s, const struct curve *c, int zh,
@@ -721,22 +906,23 @@ curve_label(const struct curve_set *s, const struct curve *c, int zh,
 		y[0] = '\0';
 	switch (s->kind) {
 	case CURVE_BCE:
-		snprintf(out, len, "BCE, %s", y);
+		snprintf(out, len, "BCELoss, %s", y);
 		break;
 	case CURVE_LOGITS:
 		if (c->gradient)
 			snprintf(out, len, zh ? "梯度 σ(z) - y" :
 			    "gradient σ(z) - y");
 		else
-			snprintf(out, len, zh ? "损失 BCEWithLogits(z, y)" :
-			    "loss BCEWithLogits(z, y)");
+			snprintf(out, len, zh ? "损失 BCEWithLogitsLoss(z, y)" :
+			    "loss BCEWithLogitsLoss(z, y)");
 		break;
 	case CURVE_CE:
 		if (c->gradient)
 			snprintf(out, len, zh ? "梯度 softmax(z)_真 - 1" :
 			    "gradient softmax(z)_true - 1");
 		else
-			snprintf(out, len, zh ? "交叉熵损失" : "CE loss");
+			snprintf(out, len, zh ? "交叉熵损失 CrossEntropyLoss" :
+			    "CrossEntropyLoss");
 		break;
 	case CURVE_DOUBLE_SIGMOID:
 		if (c->gradient)
@@ -789,7 +975,7 @@ curve_label(const struct curve_set *s, const struct curve *c, int zh,
 			    "%s (pos_weight has no effect)", y);
 		break;
 	case CURVE_COMPARE:
-		snprintf(out, len, "%s", loss_name(c->loss));
+		compare_label(c, zh, s->xaxis == CURVE_X_PROB, out, len);
 		break;
 	default:
 		snprintf(out, len, "?");
@@ -1414,89 +1600,358 @@ dumb_range(struct strbuf *b, const struct curve_set *s, int grad,
 }
 
 /*
- * Write the whole gnuplot script for req on terminal fmt into b, and the
- * legend/point-character table into keys (may be NULL).  0 or -1 (e set).
+ * The look options of req that the script needs checked, and the
+ * probability axis: the kinds on a logit axis with binary losses only
+ * (bce-curve is on p already), xmin and xmax then probabilities, turned
+ * into logits in p.  *prob says whether the axis is mapped.  0, or -1 with
+ * e set.
  */
 static int
-plot_script(const struct plot_req *req, enum plot_format fmt, int w, int h,
-    struct strbuf *b, struct plot_text *keys, struct err *e)
+req_check(const struct plot_req *req, struct curve_params *p, int *prob,
+    struct err *e)
 {
-	const struct curve_cells *cc = req->cells;
+	int	i;
+
+	*prob = 0;
+	if (!isnan(req->ymin) && !isnan(req->ymax) && !(req->ymin <
+	    req->ymax))
+		return (err_set(e, "ymin must be below ymax"));
+	if ((!isnan(req->ymin) && !isfinite(req->ymin)) ||
+	    (!isnan(req->ymax) && !isfinite(req->ymax)))
+		return (err_set(e, "the y range must be finite"));
+	if (req->font != NULL && plot_font_ok(req->font) == -1)
+		return (err_set(e, "a font name is letters, digits, blanks "
+		    "and - _ . : = (at most %d bytes)", PLOT_FONT_MAX - 1));
+	if (req->font_size != 0 && !(req->font_size >= 1 &&
+	    req->font_size <= 200))
+		return (err_set(e, "the font size must be from 1 to 200 "
+		    "points"));
+	if ((int)req->legend < 0 || req->legend > PLOT_LEGEND_OFF ||
+	    (int)req->theme < 0 || req->theme > PLOT_THEME_PROJECTOR)
+		return (err_set(e, "unknown legend or theme"));
+	if (req->nmarks < 0 || req->nmarks > PLOT_MAX_MARKS)
+		return (err_set(e, "at most %d marks", PLOT_MAX_MARKS));
+	if (req->grad && req->kind != PLOT_COMPARE)
+		return (err_set(e, "gradients on request are for compare "
+		    "(the other plots draw theirs already)"));
+	if (req->grad && req->cells != NULL)
+		return (err_set(e, "cell mode draws its own gradients"));
+	p->grad = req->grad;
+	if (!req->prob_axis || req->kind == PLOT_BCE_CURVE)
+		return (0);
+	if (req->cells != NULL)
+		return (err_set(e, "the probability axis is for the "
+		    "canonical plots (not cell mode)"));
+	switch (req->kind) {
+	case PLOT_LOGITS_CURVE:
+	case PLOT_DOUBLE_SIGMOID:
+	case PLOT_NAIVE_FLOAT32:
+	case PLOT_FOCAL:
+	case PLOT_POS_WEIGHT:
+		break;
+	case PLOT_COMPARE:
+		for (i = 0; i < req->nlosses; i++)
+			switch (req->losses[i]) {
+			case LOSS_BCE:
+			case LOSS_BCE_LOGITS:
+			case LOSS_FOCAL:
+			case LOSS_SOFT_MARGIN:
+			case LOSS_MULTILABEL_SOFT_MARGIN:
+				break;
+			default:
+				return (err_set(e, "the probability axis is "
+				    "for binary losses (%s is not one)",
+				    loss_name(req->losses[i])));
+			}
+		break;
+	default:
+		return (err_set(e, "the probability axis is for the BCE "
+		    "family (bce-curve, logits-curve, double-sigmoid, "
+		    "naive-float32, focal, pos-weight, compare)"));
+	}
+	/* the range in probabilities, computed in logits */
+	if (!isnan(req->xmin) && isnan(p->xmin = curve_logit(req->xmin)))
+		return (err_set(e, "with the probability axis xmin must lie "
+		    "strictly between 0 and 1"));
+	if (!isnan(req->xmax) && isnan(p->xmax = curve_logit(req->xmax)))
+		return (err_set(e, "with the probability axis xmax must lie "
+		    "strictly between 0 and 1"));
+	*prob = 1;
+	return (0);
+}
+
+/* What the theme and the font options make of a format's terminal. */
+struct look {
+	char		 font[PLOT_FONT_MAX + 16];	/* "Sans", ... */
+	char		 size[32], tsize[32];	/* text, title points */
+	const char	*bg;			/* background colour */
+	const char	*mark;			/* the marks' colour */
+};
+
+static void
+look_init(const struct plot_req *req, enum plot_format fmt, int h, int zh,
+    struct look *lk)
+{
+	double	 size, title;
+	char	*c;
+
+	/* the format's own sizes; the title a little larger */
+	switch (fmt) {
+	case PLOT_FORMAT_PNG:
+		size = 11, title = 14;
+		break;
+	case PLOT_FORMAT_SVG:
+		size = 13, title = 16;
+		break;
+	case PLOT_FORMAT_PDF:
+		size = 4.5, title = 5.8;
+		break;
+	case PLOT_FORMAT_SIXEL:
+		/* the font follows the picture's height, as a terminal's
+		   text would (8 to 14 points) */
+		size = title = h / 55 < 8 ? 8 : h / 55 > 14 ? 14 : h / 55;
+		break;
+	default:
+		size = title = 10;
+		break;
+	}
+	if (req->theme == PLOT_THEME_PROJECTOR)
+		size *= 1.35, title *= 1.35;
+	if (req->font_size > 0) {
+		title *= req->font_size / size;
+		size = req->font_size;
+	}
+	/* gd does not fall back to another font for a missing glyph:
+	   Chinese asks fontconfig for a face that has it */
+	snprintf(lk->font, sizeof lk->font, "%s%s", req->font != NULL ?
+	    req->font : "Sans", zh && fmt == PLOT_FORMAT_SIXEL ?
+	    ":lang=zh-cn" : "");
+	snprintf(lk->size, sizeof lk->size, "%.3g", size);
+	snprintf(lk->tsize, sizeof lk->tsize, "%.3g", title);
+	for (c = lk->size; *c != '\0'; c++)
+		if (*c == ',')
+			*c = '.';
+	for (c = lk->tsize; *c != '\0'; c++)
+		if (*c == ',')
+			*c = '.';
+	lk->bg = req->theme == PLOT_THEME_DARK ? "#1b1d23" : "white";
+	lk->mark = req->theme == PLOT_THEME_DARK ? "#ffffff" : "#000000";
+}
+
+/* The theme, after plots/style.gp: colours, line widths, text. */
+static void
+look_theme(struct strbuf *b, enum plot_theme t)
+{
+	/* dark: light text, the Okabe-Ito colours lightened for a dark
+	   background; projector: black text, saturated colours, thick
+	   lines and frame */
+	static const char *const dark[8] = { "#56B4E9", "#FF8C42", "#3DDC97",
+	    "#F28FD0", "#F0E442", "#9AC8FF", "#FFFFFF", "#FF6B6B" };
+	static const char *const proj[8] = { "#0033CC", "#D40000", "#007A00",
+	    "#000000", "#9900CC", "#E67300", "#008B8B", "#666666" };
+	const char *const *pal;
+	const char	*text, *grid, *lw, *glw;
+	int		 k;
+
+	if (t == PLOT_THEME_DARK) {
+		pal = dark, text = "#e6e6e6", grid = "#3a3d45";
+		lw = "2.5", glw = "2";
+	} else if (t == PLOT_THEME_PROJECTOR) {
+		pal = proj, text = "#000000", grid = "#b3b3b3";
+		lw = "5", glw = "4";
+	} else
+		return;
+	for (k = 0; k < 8; k++)
+		strbuf_printf(b, "set style line %d lc rgb '%s' lw %s dt solid\n"
+		    "set style line %d lc rgb '%s' lw %s dt (8,4)\n", k + 1,
+		    pal[k], lw, k + 11, pal[k], glw);
+	strbuf_printf(b, "set style line 100 lc rgb '%s' lw %s\n"
+	    "set style line 101 lc rgb '%s' lw %s dt solid\n"
+	    "set border 15 back ls 100\nset grid back ls 101\n"
+	    "set tics textcolor rgb '%s'\nset title textcolor rgb '%s'\n"
+	    "set xlabel textcolor rgb '%s'\nset ylabel textcolor rgb '%s'\n"
+	    "set y2label textcolor rgb '%s'\nset key textcolor rgb '%s'\n"
+	    "set style line 20 lc rgb '%s' lw %s dt 3\n", text,
+	    t == PLOT_THEME_PROJECTOR ? "2" : "1", grid,
+	    t == PLOT_THEME_PROJECTOR ? "1.2" : "0.8", text, text, text, text,
+	    text, text, t == PLOT_THEME_DARK ? "#bbbbbb" : "#333333",
+	    t == PLOT_THEME_PROJECTOR ? "3" : "1.5");
+}
+
+/* Where the key goes. */
+static void
+look_legend(struct strbuf *b, enum plot_legend l)
+{
+	static const char *const where[] = {
+		[PLOT_LEGEND_BELOW] = "outside bottom center horizontal",
+		[PLOT_LEGEND_TOP_LEFT] = "inside top left vertical",
+		[PLOT_LEGEND_TOP_RIGHT] = "inside top right vertical",
+		[PLOT_LEGEND_BOTTOM_LEFT] = "inside bottom left vertical",
+		[PLOT_LEGEND_BOTTOM_RIGHT] = "inside bottom right vertical",
+		[PLOT_LEGEND_OFF] = NULL
+	};
+
+	if (where[l] == NULL)
+		strbuf_printf(b, "unset key\n");
+	else
+		strbuf_printf(b, "set key %s\n", where[l]);
+}
+
+/* What the stages of plot_script() share. */
+struct script {
+	const struct plot_req	*req;
+	enum plot_format	 fmt;
+	int			 w, h, dumb;
+	int			 zh;		/* Chinese labels */
+	int			 prob;		/* the probability axis */
 	struct curve_params	 p;
-	struct curve_set	 s = CURVE_SET_INIT, m = CURVE_SET_INIT;
+	struct curve_set	 s;		/* the curves */
+	struct strbuf		 mk;		/* the marks' rows */
+	int			 nmark;
 	struct labels		 l;
-	const struct curve	*c;
-	const char		*style;
-	const char		*ref_block[2];
-	char			 label[PLOT_TEXT_MAX], tmp[64];
-	char			 ref_label[2][PLOT_TEXT_MAX];
 	char			 ctitle[PLOT_TEXT_MAX], cx[PLOT_TEXT_MAX];
-	char			 cy2[PLOT_TEXT_MAX], el[64];
-	double			 loss_min = 0, loss_max = 0, pad;
-	size_t			 i;
-	int			 k, r, nref, zh, dumb = fmt == PLOT_FORMAT_DUMB;
-	int			 nloss = 0, ngrad = 0, iloss = 0, igrad = 0;
-	int			 nmark = 0, rc = -1;
+	char			 cy2[PLOT_TEXT_MAX];
+	struct look		 lk;
+	int			 nloss, ngrad;
+	double			 loss_min, loss_max;
+	int			 nref;		/* reference lines */
+	const char		*ref_block[2];
+	char			 ref_label[2][PLOT_TEXT_MAX];
+};
+
+/*
+ * Stage 1: the numbers.  The request checked, the curves computed by the
+ * core, the marks' rows written into x->mk, the grid mapped to p for the
+ * probability axis.  0, or -1 with e set.
+ */
+static int
+script_compute(struct script *x, struct err *e)
+{
+	const struct plot_req	*req = x->req;
+	const struct curve_cells *cc = req->cells;
+	struct curve_set	*s = &x->s;
+	struct curve_set	 m = CURVE_SET_INIT;
+	int			 j, k, prob;
 
 	if ((int)req->kind < 0 || req->kind >= PLOT_KIND_COUNT)
 		return (err_set(e, "unknown plot kind"));
 	if (req->lang != NULL && strcmp(req->lang, "en") != 0 &&
 	    strcmp(req->lang, "zh") != 0)
 		return (err_set(e, "unknown language (en or zh)"));
-	req_params(req, &p);
-	/* text: two samples a column are plenty */
-	if (dumb && p.points == 0)
-		p.points = (size_t)(2 * w + 1 < 241 ? 2 * w + 1 : 241);
-	if (curve_compute(&p, &s, e) == -1)
+	req_params(req, &x->p);
+	if (req_check(req, &x->p, &x->prob, e) == -1)
 		return (-1);
-	/* cell mode marks the cells' own values (s.marks) instead */
-	if (req->has_mark && cc == NULL) {
-		if (!isfinite(req->mark)) {
-			err_set(e, "the mark must be a finite number");
-			goto out;
+	/* text: two samples a column are plenty */
+	if (x->fmt == PLOT_FORMAT_DUMB && x->p.points == 0)
+		x->p.points = (size_t)(2 * x->w + 1 < 241 ? 2 * x->w +
+		    1 : 241);
+	if (curve_compute(&x->p, s, e) == -1)
+		return (-1);
+	prob = x->prob;
+	/* cell mode marks the cells' own values (s->marks) instead */
+	for (j = 0; cc == NULL && j < req->nmarks && j < PLOT_MAX_MARKS;
+	    j++) {
+		double	mx = prob ? curve_logit(req->marks[j]) :
+		    req->marks[j];
+
+		if (!isfinite(mx)) {
+			err_set(e, prob ? "the mark must be a probability "
+			    "strictly between 0 and 1" :
+			    "the mark must be a finite number");
+			goto fail;
 		}
-		if (curve_compute_at(&p, req->mark, &m, e) == -1) {
+		if (curve_compute_at(&x->p, mx, &m, e) == -1) {
 			char	msg[sizeof e->msg];
 
 			if (e != NULL) {
 				snprintf(msg, sizeof msg, "%s", e->msg);
 				err_set(e, "mark: %s", msg);
 			}
-			goto out;
+			goto fail;
 		}
+		for (k = 0; k < m.ncurves; k++) {
+			if (m.c[k].gradient || !isfinite(m.c[k].v[0]))
+				continue;
+			/* on the probability axis, at p itself */
+			buf_num(&x->mk, prob ? req->marks[j] : m.x[0]);
+			strbuf_add(&x->mk, " ", 1);
+			buf_num(&x->mk, m.c[k].v[0]);
+			strbuf_add(&x->mk, "\n", 1);
+			x->nmark++;
+		}
+		curve_set_free(&m);
 	}
+	if (prob && s->xaxis == CURVE_X_LOGIT && curve_to_prob(s, e) == -1)
+		goto fail;
+	return (0);
+fail:
+	curve_set_free(&m);
+	return (-1);
+}
+
+/* Stage 2: the labels of the kind (or of the cells), and what the axes
+   must hold: how many loss and gradient curves, the losses' range. */
+static void
+script_labels(struct script *x)
+{
+	const struct plot_req	*req = x->req;
+	const struct curve_cells *cc = req->cells;
+	struct curve_set	*s = &x->s;
+	struct labels		*l = &x->l;
+	size_t			 i;
+	int			 k, zh;
+
 	/* Chinese labels where the terminal can show them. */
-	zh = is_zh(req->lang) && (fmt == PLOT_FORMAT_SVG ||
-	    fmt == PLOT_FORMAT_DUMB || plot_have_cjk_font());
-	kind_labels(req->kind, zh, &l);
+	x->zh = is_zh(req->lang) && (x->fmt == PLOT_FORMAT_SVG ||
+	    x->fmt == PLOT_FORMAT_DUMB || plot_have_cjk_font());
+	zh = x->zh;
+	kind_labels(req->kind, zh, l);
+	if (x->prob)
+		l->xlabel = zh ? "预测概率 p = σ(z)" :
+		    "predicted probability p = σ(z)";
 	if (cc != NULL) {
-		cell_title(cc, &s, zh, ctitle, sizeof ctitle);
-		cell_xlabel(cc, &s, zh, cx, sizeof cx);
-		snprintf(cy2, sizeof cy2, zh ? "约化后损失的梯度 ∂L/∂%s（%s）" :
+		cell_title(cc, s, zh, x->ctitle, sizeof x->ctitle);
+		cell_xlabel(cc, s, zh, x->cx, sizeof x->cx);
+		snprintf(x->cy2, sizeof x->cy2, zh ? "约化后损失的梯度 ∂L/∂%s（%s）" :
 		    "∂L/∂%s of the reduced loss (%s)",
 		    loss_input_symbol(cc->loss), loss_reduction_name(
 		    cc->opts != NULL ? cc->opts->reduction :
 		    LOSS_REDUCTION_MEAN));
-		l.title = ctitle;
-		l.xlabel = cx;
-		l.ylabel = zh ? "损失 ℓ（reduction=none，即表格中的值）" :
+		l->title = x->ctitle;
+		l->xlabel = x->cx;
+		l->ylabel = zh ? "损失 ℓ（reduction=none，即表格中的值）" :
 		    "loss ℓ (reduction=none, as in the tables)";
-		l.y2label = cy2;
+		l->y2label = x->cy2;
 	}
-	for (k = 0; k < s.ncurves; k++) {
-		if (s.c[k].gradient) {
-			ngrad++;
+	if (s->kind == CURVE_COMPARE && l->y2label == NULL)
+		l->y2label = zh ? "梯度 dL/dz" : "gradient dL/dz";
+	for (k = 0; k < s->ncurves; k++) {
+		if (s->c[k].gradient) {
+			x->ngrad++;
 			continue;
 		}
-		nloss++;
-		for (i = 0; i < s.n; i++) {
-			if (s.c[k].v[i] < loss_min)
-				loss_min = s.c[k].v[i];
-			if (s.c[k].v[i] > loss_max)
-				loss_max = s.c[k].v[i];
+		x->nloss++;
+		for (i = 0; i < s->n; i++) {
+			if (s->c[k].v[i] < x->loss_min)
+				x->loss_min = s->c[k].v[i];
+			if (s->c[k].v[i] > x->loss_max)
+				x->loss_max = s->c[k].v[i];
 		}
 	}
 
+}
+
+/* Stage 3: the terminal, the font, the style file and the theme. */
+static void
+script_terminal(struct script *x, struct strbuf *b)
+{
+	const struct plot_req	*req = x->req;
+	struct look		*lk = &x->lk;
+	enum plot_format	 fmt = x->fmt;
+	const char		*style;
+	int			 k, w = x->w, h = x->h, dumb = x->dumb;
+
+	look_init(req, fmt, h, x->zh, lk);
 	switch (fmt) {
 	case PLOT_FORMAT_DUMB:
 		strbuf_printf(b, "set terminal dumb size %d,%d mono noenhanced\n",
@@ -1504,31 +1959,27 @@ plot_script(const struct plot_req *req, enum plot_format fmt, int w, int h,
 		break;
 	case PLOT_FORMAT_PNG:
 		strbuf_printf(b, "set terminal pngcairo size %d,%d noenhanced "
-		    "font 'Sans,11' background rgb 'white'\n", w, h);
+		    "font '%s,%s' background rgb '%s'\n", w, h, lk->font,
+		    lk->size, lk->bg);
 		break;
 	case PLOT_FORMAT_SVG:
 		strbuf_printf(b, "set terminal svg size %d,%d noenhanced "
-		    "font 'Sans,13' background rgb 'white'\n", w, h);
+		    "font '%s,%s' background rgb '%s'\n", w, h, lk->font,
+		    lk->size, lk->bg);
 		break;
 	case PLOT_FORMAT_SIXEL:
-		/* a picture in the terminal: the font follows the picture's
-		   height, as a terminal's text would (9 to 14 points) */
-		/* gd does not fall back to another font for a missing
-		   glyph: Chinese asks fontconfig for a face that has it.
-		   The font is about the terminal's: a picture of a pane
-		   20 to 40 rows high gets 8 to 11 points */
+		/* a picture in the terminal; the font as a pane's text */
 		strbuf_printf(b, "set terminal sixelgd size %d,%d truecolor "
-		    "noenhanced font '%s,%d' background rgb 'white'\n", w, h,
-		    zh ? "Sans:lang=zh-cn" : "Sans",
-		    h / 55 < 8 ? 8 : h / 55 > 14 ? 14 : h / 55);
+		    "noenhanced font '%s,%s' background rgb '%s'\n", w, h,
+		    lk->font, lk->size, lk->bg);
 		break;
 	case PLOT_FORMAT_PDF:
 		/* 1/150 inch a unit: the default 960x540 is a 6.4in x 3.6in
 		   figure, in proportion with the PNG */
 		strbuf_printf(b, "set terminal pdfcairo size %d.%03din,%d.%03din "
-		    "noenhanced font 'Sans,4.5' fontscale 1 linewidth 0.7\n",
-		    w / 150, w % 150 * 1000 / 150, h / 150,
-		    h % 150 * 1000 / 150);
+		    "noenhanced font '%s,%s' fontscale 1 linewidth 0.7 "
+		    "background rgb '%s'\n", w / 150, w % 150 * 1000 / 150,
+		    h / 150, h % 150 * 1000 / 150, lk->font, lk->size, lk->bg);
 		break;
 	}
 	strbuf_printf(b, "set encoding utf8\n");
@@ -1543,25 +1994,46 @@ plot_script(const struct plot_req *req, enum plot_format fmt, int w, int h,
 			    "set style line %d lt %d lw 2 dt 2\n", k + 1,
 			    k + 1, k + 11, k + 1);
 	}
+	if (!dumb)
+		look_theme(b, req->theme);
+}
+
+/* Stage 4: the ranges, the key, the title and the axis labels. */
+static void
+script_axes(struct script *x, struct strbuf *b)
+{
+	const struct look	*lk = &x->lk;
+	const struct plot_req	*req = x->req;
+	const struct curve_cells *cc = req->cells;
+	struct curve_set	*s = &x->s;
+	const struct labels	*l = &x->l;
+	char			 label[PLOT_TEXT_MAX], tmp[64];
+	double			 pad;
+	int			 dumb = x->dumb, h = x->h;
+
 	/* the border behind the curves (the mark may sit on it), and a
 	   little air above and below them */
 	strbuf_printf(b, "set border back\n");
 	if (dumb) {
 		/* text: keep every curve off the border lines, which are
 		   what the explorer finds the plot area by */
-		dumb_range(b, &s, 0, "yrange");
-		if (ngrad > 0)
-			dumb_range(b, &s, 1, "y2range");
+		dumb_range(b, s, 0, "yrange");
+		if (x->ngrad > 0)
+			dumb_range(b, s, 1, "y2range");
 	} else {
 		strbuf_printf(b, "set offsets 0, 0, graph 0.05, graph %s\n",
-		    loss_min >= 0 ? "0" : "0.05");
-		if (loss_min >= 0)
+		    x->loss_min >= 0 ? "0" : "0.05");
+		if (x->loss_min >= 0)
 			strbuf_printf(b, "set yrange [0:*]\n");
 	}
-	strbuf_printf(b, "set key outside bottom center horizontal\n");
+	look_legend(b, req->legend);
+	/* inside the plot, the key hides the curves behind it */
+	if (!dumb && req->legend != PLOT_LEGEND_BELOW &&
+	    req->legend != PLOT_LEGEND_OFF)
+		strbuf_printf(b, "set key opaque\n");
 	/* images: a correct/pitfall pair or a loss and its gradient keep
 	   their key entries in columns of two */
-	if (!dumb && ngrad > 0)
+	if (!dumb && x->ngrad > 0 && req->legend == PLOT_LEGEND_BELOW)
 		strbuf_printf(b, "set key maxrows 2\n");
 	/* images: a little air between the x label and the key */
 	if (!dumb)
@@ -1571,154 +2043,212 @@ plot_script(const struct plot_req *req, enum plot_format fmt, int w, int h,
 	if (dumb)
 		strbuf_printf(b, "set key reverse Left\n");
 	/* the title a little larger than the terminal's font */
-	if (fmt == PLOT_FORMAT_PNG)
-		strbuf_printf(b, "set title font ',14'\n");
-	else if (fmt == PLOT_FORMAT_SIXEL)
-		/* a pane is narrow: the title as large as the rest, up to
-		   the whole picture's width */
-		strbuf_printf(b, "set title font ',%d'\n",
-		    h / 55 < 8 ? 8 : h / 55 > 14 ? 14 : h / 55);
-	else if (fmt == PLOT_FORMAT_SVG)
-		strbuf_printf(b, "set title font ',16'\n");
-	else if (fmt == PLOT_FORMAT_PDF)
-		strbuf_printf(b, "set title font ',5.8'\n");
+	if (!dumb)
+		strbuf_printf(b, "set title font ',%s'\n", lk->tsize);
 	/* a small text plot (an explorer pane) keeps its rows for the
 	   curves: no title or x label under 20 lines, no key under 14 */
 	if (!dumb || h >= 20) {
 		strbuf_printf(b, "set title ");
 		if (req->title != NULL)
-			buf_quote(b, req->title);
+			buf_verbatim(b, req->title);
 		else {
 			/* what every curve shares goes into the title */
 			if (cc != NULL)
 				tmp[0] = '\0';
 			else
-				title_suffix(&s, tmp, sizeof tmp);
-			snprintf(label, sizeof label, "%s%s", l.title, tmp);
+				title_suffix(s, tmp, sizeof tmp);
+			snprintf(label, sizeof label, "%s%s", l->title, tmp);
 			buf_quote(b, label);
 		}
 		strbuf_printf(b, "\nset xlabel ");
-		buf_quote(b, l.xlabel);
+		if (req->xlabel != NULL)
+			buf_verbatim(b, req->xlabel);
+		else
+			buf_quote(b, l->xlabel);
 		strbuf_printf(b, "\n");
 	}
-	if (dumb && h < 14)
+	/* after every "set key", each of which turns it back on */
+	if ((dumb && h < 14) || req->legend == PLOT_LEGEND_OFF)
 		strbuf_printf(b, "unset key\n");
 	if (!dumb) {
 		strbuf_printf(b, "set ylabel ");
-		buf_quote(b, l.ylabel);
+		if (req->ylabel != NULL)
+			buf_verbatim(b, req->ylabel);
+		else
+			buf_quote(b, l->ylabel);
 		strbuf_printf(b, "\n");
 	}
-	if (ngrad > 0) {
+	if (x->ngrad > 0) {
 		strbuf_printf(b, "set ytics nomirror\nset y2tics\n");
 		if (!dumb) {
 			strbuf_printf(b, "set y2label ");
-			buf_quote(b, l.y2label);
+			buf_quote(b, l->y2label);
 			strbuf_printf(b, "\n");
 		}
 	}
-	pad = dumb ? (s.x[s.n - 1] - s.x[0]) * 0.02 : 0;
+	/* --ymin, --ymax: the loss axis, '*' for the end not given */
+	if (!isnan(req->ymin) || !isnan(req->ymax)) {
+		strbuf_printf(b, "set yrange [");
+		if (isnan(req->ymin))
+			strbuf_add(b, "*", 1);
+		else
+			buf_num(b, req->ymin);
+		strbuf_add(b, ":", 1);
+		if (isnan(req->ymax))
+			strbuf_add(b, "*", 1);
+		else
+			buf_num(b, req->ymax);
+		strbuf_printf(b, "]\n");
+	}
+	pad = dumb ? (s->x[s->n - 1] - s->x[0]) * 0.02 : 0;
 	strbuf_printf(b, "set xrange [");
-	buf_num(b, s.x[0] - pad);
+	buf_num(b, s->x[0] - pad);
 	strbuf_printf(b, ":");
-	buf_num(b, s.x[s.n - 1] + pad);
+	buf_num(b, s->x[s->n - 1] + pad);
 	strbuf_printf(b, "]\n");
+
+}
+
+/* Stage 5: the datablocks: the curves, the marks, the reference lines
+   (a pitfall's floor, where float32 saturates), with their labels. */
+static void
+script_data(struct script *x, struct strbuf *b)
+{
+	const struct plot_req	*req = x->req;
+	const struct curve_cells *cc = req->cells;
+	struct curve_set	*s = &x->s;
+	char			 el[64];
+	size_t			 i;
+	int			 k, zh = x->zh;
 
 	/* the data: x, then one column per curve */
 	strbuf_printf(b, "$d << EOD\n");
-	for (i = 0; i < s.n; i++) {
-		buf_num(b, s.x[i]);
-		for (k = 0; k < s.ncurves; k++) {
+	for (i = 0; i < s->n; i++) {
+		buf_num(b, s->x[i]);
+		for (k = 0; k < s->ncurves; k++) {
 			strbuf_add(b, " ", 1);
-			buf_num(b, s.c[k].v[i]);
+			buf_num(b, s->c[k].v[i]);
 		}
 		strbuf_add(b, "\n", 1);
 	}
 	strbuf_printf(b, "EOD\n");
-	if (cc != NULL && s.nmarks > 0) {
+	if (cc != NULL && s->nmarks > 0) {
 		/* cell mode: each cell's value and the loss the tables show */
 		strbuf_printf(b, "$m << EOD\n");
-		for (k = 0; k < s.nmarks; k++) {
-			if (!isfinite(s.marks[k].x) || !isfinite(s.marks[k].y))
+		for (k = 0; k < s->nmarks; k++) {
+			if (!isfinite(s->marks[k].x) || !isfinite(s->marks[k].y))
 				continue;
-			buf_num(b, s.marks[k].x);
+			buf_num(b, s->marks[k].x);
 			strbuf_add(b, " ", 1);
-			buf_num(b, s.marks[k].y);
+			buf_num(b, s->marks[k].y);
 			strbuf_add(b, "\n", 1);
-			nmark++;
+			x->nmark++;
 		}
 		strbuf_printf(b, "EOD\n");
-	} else if (req->has_mark) {
+	} else if (x->nmark > 0) {
 		strbuf_printf(b, "$m << EOD\n");
-		for (k = 0; k < m.ncurves; k++) {
-			if (m.c[k].gradient || !isfinite(m.c[k].v[0]))
-				continue;
-			buf_num(b, m.x[0]);
-			strbuf_add(b, " ", 1);
-			buf_num(b, m.c[k].v[0]);
-			strbuf_add(b, "\n", 1);
-			nmark++;
-		}
+		if (x->mk.len > 0)
+			strbuf_add(b, x->mk.p, x->mk.len);
 		strbuf_printf(b, "EOD\n");
 	}
 
 	/* reference lines, drawn as curves with key entries: the floor of
 	   a pitfall, and where float32 saturates (a vertical line) */
-	nref = 0;
-	if (!isnan(s.floor)) {
+	x->nref = 0;
+	if (!isnan(s->floor)) {
 		if (cc != NULL)
-			snprintf(ref_label[nref], sizeof ref_label[nref], zh ?
+			snprintf(x->ref_label[x->nref], sizeof x->ref_label[0], zh ?
 			    "此目标下 %s 的下限 = %.4f" :
 			    "floor of %s for this target = %.4f",
-			    cell_elem(cc, 0, el, sizeof el), s.floor);
-		else if (s.kind == CURVE_SOFTMAX_THEN_CE)
-			snprintf(ref_label[nref], sizeof ref_label[nref], zh ?
+			    cell_elem(cc, 0, el, sizeof el), s->floor);
+		else if (s->kind == CURVE_SOFTMAX_THEN_CE)
+			snprintf(x->ref_label[x->nref], sizeof x->ref_label[0], zh ?
 			    "下限 log(1+(C-1)/e) = %.4f" :
-			    "floor log(1+(C-1)/e) = %.4f", s.floor);
+			    "floor log(1+(C-1)/e) = %.4f", s->floor);
 		else
-			snprintf(ref_label[nref], sizeof ref_label[nref], zh ?
-			    "下限 = %.4f" : "floor = %.4f", s.floor);
+			snprintf(x->ref_label[x->nref], sizeof x->ref_label[0], zh ?
+			    "下限 = %.4f" : "floor = %.4f", s->floor);
 		strbuf_printf(b, "$f << EOD\n");
-		buf_num(b, s.x[0]);
+		buf_num(b, s->x[0]);
 		strbuf_add(b, " ", 1);
-		buf_num(b, s.floor);
+		buf_num(b, s->floor);
 		strbuf_add(b, "\n", 1);
-		buf_num(b, s.x[s.n - 1]);
+		buf_num(b, s->x[s->n - 1]);
 		strbuf_add(b, " ", 1);
-		buf_num(b, s.floor);
+		buf_num(b, s->floor);
 		strbuf_printf(b, "\nEOD\n");
-		ref_block[nref++] = "$f";
+		x->ref_block[x->nref++] = "$f";
 	}
-	if (!isnan(s.edge)) {
-		int	 down = cc != NULL ? edge_down(&s) : s.c[2].y >= 0.5;
+	if (!isnan(s->edge)) {
+		int	 down = cc != NULL ? edge_down(s) : s->c[2].y >= 0.5;
 
-		snprintf(ref_label[nref], sizeof ref_label[nref], zh ?
+		snprintf(x->ref_label[x->nref], sizeof x->ref_label[0], zh ?
 		    "float32 中 σ(z) 取整为 %s：z %s %.4f" :
 		    "float32 σ(z) rounds to %s: z %s %.4f", down ? "0" : "1",
-		    down ? "≤" : "≥", s.edge);
+		    down ? "≤" : "≥", s->edge);
 		strbuf_printf(b, "$e << EOD\n");
-		buf_num(b, s.edge);
+		buf_num(b, s->edge);
 		strbuf_printf(b, " 0\n");
-		buf_num(b, s.edge);
+		buf_num(b, s->edge);
 		strbuf_add(b, " ", 1);
-		buf_num(b, loss_max);
+		buf_num(b, x->loss_max);
 		strbuf_printf(b, "\nEOD\n");
-		ref_block[nref++] = "$e";
+		x->ref_block[x->nref++] = "$e";
 	}
+
+}
+
+/* Stage 6: the plot command, one entry per curve, reference line and
+   the marks; the key table for the explorer into keys (may be NULL). */
+static void
+script_plot(struct script *x, struct strbuf *b, struct plot_text *keys)
+{
+	const struct plot_req	*req = x->req;
+	const struct curve_cells *cc = req->cells;
+	struct curve_set	*s = &x->s;
+	const struct look	*lk = &x->lk;
+	const struct curve	*c;
+	enum plot_format	 fmt = x->fmt;
+	char			 label[PLOT_TEXT_MAX], tmp[64];
+	int			 k, r, j, zh = x->zh, dumb = x->dumb;
+	int			 iloss = 0, igrad = 0;
 
 	/* the plot command: loss curves on y1, gradients on y2 */
 	strbuf_printf(b, "plot ");
-	for (k = 0; k < s.ncurves; k++) {
-		int	colour;
+	for (k = 0; k < s->ncurves; k++) {
+		int	colour, same;
 
-		c = &s.c[k];
+		c = &s->c[k];
 		if (c->gradient)
-			colour = igrad++ + (nloss == 1 ? 1 : 0);
+			colour = igrad++ + (x->nloss == 1 ? 1 : 0);
 		else
 			colour = iloss++;
 		if (cc != NULL)
-			cell_curve_label(cc, &s, k, zh, label, sizeof label);
+			cell_curve_label(cc, s, k, zh, label, sizeof label);
 		else
-			curve_label(&s, c, zh, label, sizeof label);
+			curve_label(s, c, zh, label, sizeof label);
+		/* a curve that is another one (soft-margin and bce-logits
+		   in compare) says so, and is drawn dashed over it: both
+		   colours show */
+		same = cc == NULL ? curve_same_as(s, k) : -1;
+		if (same >= 0) {
+			char		 other[PLOT_TEXT_MAX], mine[PLOT_TEXT_MAX];
+			struct curve	 a = *c, o = s->c[same];
+
+			/* "gradient d/dz A = B here", not twice "gradient" */
+			if (s->kind == CURVE_COMPARE)
+				a.gradient = o.gradient = 0;
+			curve_label(s, &a, zh, mine, sizeof mine);
+			curve_label(s, &o, zh, other, sizeof other);
+			if (c->gradient && s->kind == CURVE_COMPARE)
+				snprintf(label, sizeof label, zh ?
+				    "梯度 d/dz %s = %s（此处相同）" :
+				    "gradient d/dz %s = %s here", mine, other);
+			else
+				snprintf(label, sizeof label, zh ?
+				    "%s = %s（此处相同）" : "%s = %s here",
+				    mine, other);
+		}
 		strbuf_printf(b, "%s$d using 1:%d with lines ", k ? ", \\\n  " :
 		    "", k + 2);
 		if (dumb)
@@ -1726,10 +2256,8 @@ plot_script(const struct plot_req *req, enum plot_format fmt, int w, int h,
 		else
 			strbuf_printf(b, "ls %d", (c->gradient ? 11 : 1) +
 			    colour % 8);
-		/* compare: losses may coincide (soft-margin and bce-logits
-		   for y=1), so the earlier ones are drawn wider */
-		if (!dumb && s.kind == CURVE_COMPARE)
-			strbuf_printf(b, " lw %d", 2 + (s.ncurves - 1 - k));
+		if (!dumb && same >= 0)
+			strbuf_printf(b, " dt (6,6)");
 		strbuf_printf(b, " axes x1y%d title ", c->gradient ? 2 : 1);
 		buf_key_title(b, label, dumb);
 		if (keys != NULL && k < PLOT_MAX_CURVES) {
@@ -1740,52 +2268,89 @@ plot_script(const struct plot_req *req, enum plot_format fmt, int w, int h,
 			keys->ncurves = k + 1;
 		}
 	}
-	for (r = 0; r < nref; r++) {
-		strbuf_printf(b, ", \\\n  %s using 1:2 with lines ", ref_block[r]);
+	for (r = 0; r < x->nref; r++) {
+		strbuf_printf(b, ", \\\n  %s using 1:2 with lines ", x->ref_block[r]);
 		if (dumb)
-			strbuf_printf(b, "lt %d", s.ncurves + r + 1);
+			strbuf_printf(b, "lt %d", s->ncurves + r + 1);
 		else
 			strbuf_printf(b, "ls 20");
 		strbuf_printf(b, " axes x1y1 title ");
-		buf_key_title(b, ref_label[r], dumb);
-		k = s.ncurves + r;
+		buf_key_title(b, x->ref_label[r], dumb);
+		k = s->ncurves + r;
 		if (keys != NULL && k < PLOT_MAX_CURVES) {
 			keys->curves[k].point = dumb_pens[k % 7];
 			keys->curves[k].gradient = 0;
 			keys->curves[k].reference = 1;
-			plot_sanitize(ref_label[r], keys->curves[k].label,
+			plot_sanitize(x->ref_label[r], keys->curves[k].label,
 			    sizeof keys->curves[k].label);
 			keys->ncurves = k + 1;
 		}
 	}
-	if (nmark > 0) {
+	if (x->nmark > 0) {
 		if (cc != NULL)
-			cell_mark_label(cc, &s, zh, label, sizeof label);
-		else
-			snprintf(label, sizeof label, "%s = %s",
-			    s.xaxis == CURVE_X_PROB ? "p" :
-			    s.xaxis == CURVE_X_MARGIN ? "m" : "z",
-			    short_num(req->mark, tmp, sizeof tmp));
+			cell_mark_label(cc, s, zh, label, sizeof label);
+		else {
+			/* "z = 1", "z = -1, 0, 2" */
+			snprintf(label, sizeof label, "%s =",
+			    s->xaxis == CURVE_X_PROB ? "p" :
+			    s->xaxis == CURVE_X_MARGIN ? "m" : "z");
+			for (j = 0; j < req->nmarks && j < PLOT_MAX_MARKS;
+			    j++) {
+				size_t	ll = strlen(label);
+
+				snprintf(label + ll, sizeof label - ll, "%s %s",
+				    j ? "," : "", short_num(req->marks[j], tmp,
+				    sizeof tmp));
+			}
+		}
 		if (dumb)
 			strbuf_printf(b, ", \\\n  $m using 1:2 with points pt "
 			    "'%c' title ", PLOT_MARK_CHAR);
 		else
 			strbuf_printf(b, ", \\\n  $m using 1:2 with points pt 7 "
-			    "ps %s lc rgb '#000000' title ",
-			    fmt == PLOT_FORMAT_PDF ? "0.7" : "1.6");
+			    "ps %s lc rgb '%s' title ",
+			    fmt == PLOT_FORMAT_PDF ? "0.7" : "1.6", lk->mark);
 		buf_key_title(b, label, dumb);
 		if (keys != NULL)
 			keys->mark_point = PLOT_MARK_CHAR;
 	}
+}
+
+/*
+ * Write the whole gnuplot script for req on terminal fmt into b, and the
+ * legend/point-character table into keys (may be NULL), in the stages
+ * above.  0 or -1 (e set).
+ */
+static int
+plot_script(const struct plot_req *req, enum plot_format fmt, int w, int h,
+    struct strbuf *b, struct plot_text *keys, struct err *e)
+{
+	struct script	 x;
+	int		 rc = -1;
+
+	memset(&x, 0, sizeof x);
+	x.req = req;
+	x.fmt = fmt;
+	x.w = w;
+	x.h = h;
+	x.dumb = fmt == PLOT_FORMAT_DUMB;
+	curve_set_free(&x.s);		/* the empty set: floor, edge NaN */
+	if (script_compute(&x, e) == -1)
+		goto out;
+	script_labels(&x);
+	script_terminal(&x, b);
+	script_axes(&x, b);
+	script_data(&x, b);
+	script_plot(&x, b, keys);
 	strbuf_printf(b, "\nunset output\n");
-	if (b->oom) {
+	if (b->oom || x.mk.oom) {
 		err_set(e, "out of memory");
 		goto out;
 	}
 	rc = 0;
 out:
-	curve_set_free(&s);
-	curve_set_free(&m);
+	curve_set_free(&x.s);
+	strbuf_free(&x.mk);
 	return (rc);
 }
 
@@ -2944,12 +3509,9 @@ umask_value(void)
 }
 
 int
-plot_render(const struct plot_req *req, enum plot_format fmt, int width,
-    int height, struct strbuf *o, struct err *e)
+plot_job_script(const struct plot_req *req, enum plot_format fmt, int width,
+    int height, struct strbuf *script, struct err *e)
 {
-	struct strbuf	 b = STRBUF_INIT;
-	int		 rc = -1;
-
 	if (width <= 0 || height <= 0) {
 		width = fmt == PLOT_FORMAT_DUMB ? 80 : 960;
 		height = fmt == PLOT_FORMAT_DUMB ? 24 : 540;
@@ -2961,14 +3523,16 @@ plot_render(const struct plot_req *req, enum plot_format fmt, int width,
 	    height > 10000)
 		return (err_set(e, "size %dx%d out of range (100 to 10000)",
 		    width, height));
-	if (plot_script(req, fmt, width, height, &b, NULL, e) == -1)
-		goto done;
-	if (plot_run(b.p, b.len, o, e) == -1)
-		goto done;
-	if (o->len == 0) {
-		err_set(e, "gnuplot produced no image");
-		goto done;
-	}
+	return (plot_script(req, fmt, width, height, script, NULL, e));
+}
+
+int
+plot_job_check(enum plot_format fmt, struct strbuf *o, struct err *e)
+{
+	int	rc = -1;
+
+	if (o->len == 0)
+		return (err_set(e, "gnuplot produced no image"));
 	/* what gnuplot wrote is checked before anyone keeps it */
 	switch (fmt) {
 	case PLOT_FORMAT_PNG:
@@ -2989,6 +3553,21 @@ plot_render(const struct plot_req *req, enum plot_format fmt, int width,
 			o->p[o->len] = '\0';
 		break;
 	}
+	return (rc);
+}
+
+int
+plot_render(const struct plot_req *req, enum plot_format fmt, int width,
+    int height, struct strbuf *o, struct err *e)
+{
+	struct strbuf	 b = STRBUF_INIT;
+	int		 rc = -1;
+
+	if (plot_job_script(req, fmt, width, height, &b, e) == -1)
+		goto done;
+	if (plot_run(b.p, b.len, o, e) == -1)
+		goto done;
+	rc = plot_job_check(fmt, o, e);
 done:
 	free(b.p);
 	return (rc);
@@ -3011,15 +3590,47 @@ plot_export_as(const struct plot_req *req, const char *path,
     enum plot_format fmt, int width, int height, struct err *e)
 {
 	struct strbuf		 o = STRBUF_INIT;
+	int			 rc = -1;
+
+	if (plot_save_ok(path, e) == -1)
+		return (-1);
+	if (plot_render(req, fmt, width, height, &o, e) == 0)
+		rc = plot_save(path, o.p, o.len, e);
+	free(o.p);
+	return (rc);
+}
+
+/* A link at path: refused, and said (rename() would replace the link
+   itself, silently). */
+static int
+save_link(const char *path, struct err *e)
+{
+	struct stat	st;
+
+	if (lstat(path, &st) == 0 && S_ISLNK(st.st_mode))
+		return (err_set(e, "%s is a symbolic link: not written through "
+		    "it (remove it, or name the file it points to)", path));
+	return (0);
+}
+
+int
+plot_save_ok(const char *path, struct err *e)
+{
+	if (plot_check_path(path, e) == -1)
+		return (-1);
+	return (save_link(path, e));
+}
+
+int
+plot_save(const char *path, const char *buf, size_t len, struct err *e)
+{
 	char			*tmp = NULL;
 	size_t			 off;
 	ssize_t			 n;
 	int			 fd = -1, rc = -1;
 
-	if (plot_check_path(path, e) == -1)
+	if (plot_save_ok(path, e) == -1)
 		return (-1);
-	if (plot_render(req, fmt, width, height, &o, e) == -1)
-		goto done;
 	off = 0;
 	/* a temporary file beside the target, renamed into place */
 	if ((tmp = malloc(strlen(path) + 16)) == NULL) {
@@ -3034,8 +3645,8 @@ plot_export_as(const struct plot_req *req, const char *path,
 		goto done;
 	}
 	fchmod(fd, 0644 & ~umask_value());
-	while (off < o.len) {
-		n = write(fd, o.p + off, o.len - off);
+	while (off < len) {
+		n = write(fd, buf + off, len - off);
 		if (n == -1 && errno == EINTR)
 			continue;
 		if (n <= 0) {
@@ -3050,6 +3661,9 @@ plot_export_as(const struct plot_req *req, const char *path,
 		goto done;
 	}
 	fd = -1;
+	/* again: a link may have appeared while gnuplot worked */
+	if (save_link(path, e) == -1)
+		goto done;
 	if (rename(tmp, path) == -1) {
 		err_set(e, "%s: %s", path, strerror(errno));
 		goto done;
@@ -3064,6 +3678,5 @@ done:
 		unlink(tmp);
 		free(tmp);
 	}
-	free(o.p);
 	return (rc);
 }

@@ -6,9 +6,11 @@
  * pitfall_eval() at every sample point); this module only turns them into a
  * gnuplot script and runs gnuplot as a child process (fork/exec, no shell,
  * `gnuplot -d` so that a user's ~/.gnuplot changes nothing).  Data reaches
- * gnuplot only as inline datablocks of numbers; every piece of text (titles,
- * labels, legend entries) goes through plot_sanitize() and is written as a
- * single-quoted gnuplot string, and file names never reach gnuplot at all
+ * gnuplot only as inline datablocks of numbers; losslab's own text (labels,
+ * legend entries) goes through plot_sanitize() into single-quoted strings,
+ * the user's (--title, --xlabel, --ylabel) verbatim into double-quoted ones
+ * with every character gnuplot's command line acts on escaped
+ * (buf_verbatim in plot.c), and file names never reach gnuplot at all
  * (gnuplot writes the image to a pipe, this module writes the file).  A
  * gnuplot that hangs is killed after PLOT_TIMEOUT_MS (the environment
  * variable LOSSLAB_PLOT_TIMEOUT_MS overrides it) and always reaped; what
@@ -29,27 +31,47 @@
 
 struct strbuf;
 
-/* The plot kinds; the ids are those of `losslab plot ID`. */
+/* The plot kinds, from the one list (CURVE_KINDS in core/curve.h): PLOT_x
+   equals the curve kind it draws; the ids are those of `losslab plot ID`. */
 enum plot_kind {
-	PLOT_BCE_CURVE,		/* "bce-curve": BCE against p, y=1 and y=0 */
-	PLOT_LOGITS_CURVE,	/* "logits-curve": BCE-with-logits against z,
-				   with its gradient sigma(z)-y */
-	PLOT_CE_CURVE,		/* "ce-curve": CE against the true-class
-				   logit margin, C classes */
-	PLOT_DOUBLE_SIGMOID,	/* "double-sigmoid": correct vs double sigmoid */
-	PLOT_SOFTMAX_THEN_CE,	/* "softmax-then-ce": correct vs CE(softmax) */
-	PLOT_NAIVE_FLOAT32,	/* "naive-float32": BCE(sigmoid) in float32 */
-	PLOT_FOCAL,		/* "focal": gamma = 0, 1, 2, 5 */
-	PLOT_LABEL_SMOOTHING,	/* "label-smoothing": eps = 0, 0.1, 0.3 */
-	PLOT_POS_WEIGHT,	/* "pos-weight": pos_weight = 1, 3, 10 and y=0 */
-	PLOT_COMPARE,		/* "compare": any losses overlaid against z */
-	PLOT_KIND_COUNT
+#define X(c, p, id, desc)	PLOT_##p = CURVE_##c,
+	CURVE_KINDS
+#undef X
+	PLOT_KIND_COUNT = CURVE_KIND_COUNT
 };
 
 #define PLOT_MAX_LOSSES		8	/* losses in one "compare" plot */
 #define PLOT_MAX_CURVES		8	/* curves in one plot */
 #define PLOT_TIMEOUT_MS		5000	/* then gnuplot gets SIGKILL */
 #define PLOT_TEXT_MAX		160	/* bytes of a sanitised text, with NUL */
+#define PLOT_MAX_MARKS		8	/* --mark given repeatedly */
+#define PLOT_FONT_MAX		64	/* bytes of a font name */
+
+/* Where the key goes (--legend). */
+enum plot_legend {
+	PLOT_LEGEND_BELOW,		/* "below": under the plot (default) */
+	PLOT_LEGEND_TOP_LEFT,		/* "top-left", inside the plot */
+	PLOT_LEGEND_TOP_RIGHT,		/* "top-right" */
+	PLOT_LEGEND_BOTTOM_LEFT,	/* "bottom-left" */
+	PLOT_LEGEND_BOTTOM_RIGHT,	/* "bottom-right" */
+	PLOT_LEGEND_OFF			/* "off": no key */
+};
+
+/* The look of an image (--theme). */
+enum plot_theme {
+	PLOT_THEME_LIGHT,		/* "light": plots/style.gp (default) */
+	PLOT_THEME_DARK,		/* "dark": light lines on near-black */
+	PLOT_THEME_PROJECTOR		/* "projector": black on white, thick
+					   lines, saturated colours, large
+					   text: readable from the back row */
+};
+
+/* Parse the names above; 0, or -1 if unknown. */
+int	 plot_legend_parse(const char *name, enum plot_legend *l);
+int	 plot_theme_parse(const char *name, enum plot_theme *t);
+/* 0 if name may be a font family (1 to PLOT_FONT_MAX - 1 bytes of
+   letters, digits, blanks and - _ . : =), else -1. */
+int	 plot_font_ok(const char *name);
 
 /*
  * What to draw.  plot_req_init() fills the defaults; a NaN double or a zero
@@ -60,14 +82,27 @@ struct plot_req {
 	int		 classes;	/* C for ce-curve, softmax-then-ce,
 					   label-smoothing (>= 2; 0: 3) */
 	double		 xmin, xmax;	/* the x range (NaN: the kind's own) */
-	int		 has_mark;	/* mark the point at x = mark on every
-					   loss curve */
-	double		 mark;
+	int		 nmarks;	/* mark the points at x = marks[i] on
+					   every loss curve (0 to
+					   PLOT_MAX_MARKS) */
+	double		 marks[PLOT_MAX_MARKS];
 	double		 target;	/* y for the binary kinds (NaN: the kind's
 					   default, 1 except bce-curve: both) */
 	const char	*lang;		/* "en" or "zh"; NULL: "en" */
 	const char	*title;		/* a title replacing the kind's own, or
-					   NULL; sanitised before use */
+					   NULL; drawn verbatim (plot_quote) */
+	const char	*xlabel, *ylabel; /* the same for the axis labels */
+	double		 ymin, ymax;	/* the loss axis (NaN: automatic) */
+	const char	*font;		/* a font family (plot_font_ok), or
+					   NULL: Sans */
+	double		 font_size;	/* points (0: the format's own) */
+	enum plot_legend legend;
+	enum plot_theme	 theme;
+	int		 grad;		/* compare: the gradients dL/dz too,
+					   dashed, on the right-hand axis */
+	int		 prob_axis;	/* 1: x is p = sigmoid(z) for the kinds
+					   on a logit axis (xmin, xmax and the
+					   marks are then probabilities) */
 	double		 gamma;		/* focal: one gamma instead of 0,1,2,5 */
 	double		 alpha;		/* focal alpha (NaN: none, i.e. -1) */
 	double		 pos_weight;	/* pos-weight: one value beside 1 */
@@ -188,7 +223,10 @@ int	 plot_check_path(const char *path, struct err *e);
  * plot_format_from_path), at width x height pixels (PDF: 1/150 inch each;
  * 0: 960x540).  The file is written only when gnuplot succeeded and what
  * it wrote passes the check of its format below (written to a temporary
- * name beside it, then renamed; nothing is left behind otherwise).
+ * name beside it, then renamed over path, so a reader sees the old file
+ * or the new one, never a part; nothing is left behind otherwise).  A path
+ * that is a symbolic link is refused ("x.png is a symbolic link: not
+ * written through it ..."), never followed or silently replaced.
  * Returns 0, or -1 with e set ("gnuplot wrote an invalid PNG (no IEND
  * chunk)").
  */
@@ -205,6 +243,24 @@ int	 plot_export_as(const struct plot_req *req, const char *path,
  */
 int	 plot_render(const struct plot_req *req, enum plot_format fmt,
 	    int width, int height, struct strbuf *out, struct err *e);
+
+/*
+ * plot_render() in pieces, for a caller that runs gnuplot itself (`losslab
+ * plot --batch`, on one persistent gnuplot): plot_job_script appends the
+ * script of req in fmt at width x height (0: the defaults; images 100 to
+ * 10000) to script; plot_job_check checks what gnuplot wrote as
+ * plot_render() does (text: control characters removed, NUL-terminated);
+ * plot_save_ok says whether path may be written (plot_check_path, and not
+ * a symbolic link); plot_save writes len bytes of buf to path atomically
+ * (a temporary file beside it, renamed over it; nothing left on failure;
+ * a symbolic link refused).  Each returns 0, or -1 with e set.
+ */
+int	 plot_job_script(const struct plot_req *req, enum plot_format fmt,
+	    int width, int height, struct strbuf *script, struct err *e);
+int	 plot_job_check(enum plot_format fmt, struct strbuf *o, struct err *e);
+int	 plot_save_ok(const char *path, struct err *e);
+int	 plot_save(const char *path, const char *buf, size_t len,
+	    struct err *e);
 
 /*
  * The two halves of plot_dumb(), for a caller that runs gnuplot itself

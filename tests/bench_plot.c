@@ -85,8 +85,8 @@ bench(int cell, int runs, double *all, double *one)
 			cell_req((enum plot_kind)k, &r, &cc, &o);
 		else {
 			plot_req_init(&r, (enum plot_kind)k);
-			r.has_mark = 1;
-			r.mark = k == PLOT_BCE_CURVE ? 0.3 : 1;
+			r.nmarks = 1;
+			r.marks[0] = k == PLOT_BCE_CURVE ? 0.3 : 1;
 		}
 		for (i = 0; i < runs; i++) {
 			s = now_ms();

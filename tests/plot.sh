@@ -26,6 +26,17 @@ n=$(echo "$kinds" | wc -l)
 ok $? "plot --list: the 10 plot kinds"
 "$LOSSLAB" plot --help | grep -q -- '--out FILE'
 ok $? "plot --help describes --out"
+"$LOSSLAB" plot --help > "$tmp/help"
+missing=
+for o in --xmin --xmax --ymin --ymax --xlabel --ylabel --title --font \
+    --font-size --legend --theme --width --height --mark --grad --x-axis \
+    --batch --out; do
+	grep -q -- "$o " "$tmp/help" || missing="$missing $o"
+done
+[ -z "$missing" ]
+ok $? "plot --help lists every slide option (missing:$missing)"
+"$LOSSLAB" --lang zh plot --help | grep -q '用于幻灯片'
+ok $? "plot --help in Chinese: the slide options translated"
 "$LOSSLAB" plot nosuch >/dev/null 2>"$tmp/err"; rc=$?
 [ $rc -eq 2 ] && grep -q "^losslab: plot: unknown plot 'nosuch'" "$tmp/err"
 ok $? "unknown plot id: exit 2 with a message"
@@ -139,16 +150,16 @@ fi
 # saturation of sigma at z = 16.6355).
 label_of() {
 	case $1 in
-	bce-curve) echo "BCE, y=0" ;;
+	bce-curve) echo "BCELoss, y=0" ;;
 	logits-curve) echo "gradient σ(z) - y" ;;
-	ce-curve) echo "CE loss" ;;
+	ce-curve) echo "CrossEntropyLoss" ;;
 	double-sigmoid) echo "pitfall BCEWithLogits(σ(z))" ;;
 	softmax-then-ce) echo "floor log(1+(C-1)/e) = 0.5514" ;;
 	naive-float32) echo "16.6355" ;;
 	focal) echo "γ = 5" ;;
 	label-smoothing) echo "ε = 0.3" ;;
 	pos-weight) echo "pos_weight = 10" ;;
-	compare) echo "soft-margin" ;;
+	compare) echo "SoftMarginLoss" ;;
 	esac
 }
 
@@ -193,8 +204,8 @@ ok $? "--lang zh: Chinese labels in the text plot"
 "$LOSSLAB" plot ce-curve --lang zh --out "$tmp/zh.svg" && grep -q "交叉熵" "$tmp/zh.svg"
 ok $? "--lang zh: Chinese labels in SVG"
 "$LOSSLAB" plot compare --losses bce-logits,focal,soft-margin,multi-margin,ce \
-    --size 120x30 >"$tmp/c.txt" && grep -q "multi-margin" "$tmp/c.txt" &&
-    grep -q "ce" "$tmp/c.txt"
+    --size 120x30 >"$tmp/c.txt" && grep -q "MultiMarginLoss" "$tmp/c.txt" &&
+    grep -q "CrossEntropyLoss" "$tmp/c.txt"
 ok $? "compare --losses with five losses"
 "$LOSSLAB" plot focal --size 300x200 --out "$tmp/small.png" 2>/dev/null &&
     python3 -c 'import struct,sys; d=open(sys.argv[1],"rb").read(24); sys.exit(struct.unpack(">II", d[16:24]) != (300, 200))' "$tmp/small.png"
@@ -530,5 +541,211 @@ PATH=$fake:$real_path "$LOSSLAB" plot focal --size 80x24 >"$tmp/out" 2>"$tmp/err
     ! LC_ALL=C grep -q "$(printf '\302[\200-\237]')" "$tmp/out"
 ok $? "text: escapes, the form feed and C1 controls removed (printed and .txt)"
 [ -s "$tmp/err" ] && diag "$(cat "$tmp/err")"
+
+# --- slide options (issue 13, item 1) ----------------------------------------
+# every bad value: exit 2 and one "losslab:" line
+bad() {	# bad "description" ARGS...
+	d=$1
+	shift
+	"$LOSSLAB" plot "$@" >/dev/null 2>"$tmp/err"; rc=$?
+	[ $rc -eq 2 ] && [ "$(wc -l < "$tmp/err")" -eq 1 ] &&
+	    grep -q '^losslab: plot: ' "$tmp/err"
+	ok $? "bad value, $d: exit 2, one line ($(cat "$tmp/err"))"
+}
+bad "--ymin abc" focal --ymin abc
+bad "--ymax inf" focal --ymax inf
+bad "--ymin above --ymax" focal --ymin 2 --ymax 1
+bad "--xmin above --xmax" focal --xmin 2 --xmax 1
+bad "--font with a quote" focal --font "Sans'"
+bad "--font with a comma" focal --font "Sans,20"
+bad "--font empty" focal --font ""
+bad "--font-size 0" focal --font-size 0
+bad "--font-size 500" focal --font-size 500
+bad "--font-size x" focal --font-size x
+bad "--legend middle" focal --legend middle
+bad "--theme neon" focal --theme neon
+bad "--width 0" focal --width 0 --out "$tmp/w.png"
+bad "--width 12.5 pixels" focal --width 12.5 --out "$tmp/w.png"
+bad "--height 50000" focal --height 50000 --out "$tmp/w.png"
+bad "--width 500 cm for a PDF" focal --width 500 --out "$tmp/w.pdf"
+bad "nine --mark" focal --mark 1 --mark 2 --mark 3 --mark 4 --mark 5 --mark 6 \
+    --mark 7 --mark 8 --mark 9
+bad "--mark abc" focal --mark abc
+bad "--grad on focal" focal --grad
+bad "--grad with five losses" compare --grad --losses bce,bce-logits,focal,soft-margin,ce
+bad "--x-axis sideways" focal --x-axis sideways
+bad "--x-axis probability on ce-curve" ce-curve --x-axis probability
+bad "--x-axis probability with ce in compare" compare --losses bce,ce --x-axis probability
+bad "--x-axis probability, --xmin 1.5" focal --x-axis probability --xmin 1.5
+bad "--x-axis probability, --mark 0" focal --x-axis probability --mark 0
+if [ $have_gnuplot -eq 1 ]; then
+	# the title, the labels: verbatim in the SVG, nothing run
+	title='Loss $x$ "quoted" <b> & 100% it'\''s `touch '"$canary"'` @x \back !'
+	"$LOSSLAB" plot compare --title "$title" --xlabel "x <&> \$z\$" \
+	    --ylabel "'y' \"%s\"" --out "$tmp/t.svg" &&
+	    [ ! -e "$canary" ] &&
+	    if [ $have_python -eq 1 ]; then
+		TITLE=$title python3 -c '
+import os, sys, xml.etree.ElementTree as E
+texts = ["".join(t.itertext()) for t in E.parse(sys.argv[1]).iter()
+         if t.tag.endswith("}text") or t.tag == "text"]
+for want in (os.environ["TITLE"], "x <&> $z$", "'"'"'y'"'"' \"%s\""):
+    if want not in texts:
+        sys.exit("missing: %r in %r" % (want, texts))
+' "$tmp/t.svg"
+	    else
+		grep -qF 'Loss $x$ "quoted" &lt;b> &amp; 100% it' "$tmp/t.svg"
+	    fi
+	ok $? "--title, --xlabel, --ylabel: verbatim in the SVG (xml parsed)"
+	"$LOSSLAB" plot focal --title "$title" --size 100x30 >"$tmp/t.txt" &&
+	    grep -qF 'Loss $x$ "quoted" <b> & 100% it'\''s `touch' "$tmp/t.txt" &&
+	    [ ! -e "$canary" ]
+	ok $? "--title verbatim in the text plot"
+	"$LOSSLAB" plot focal --title "$(printf 'a\tb\nc')" --size 80x24 >"$tmp/t.txt" &&
+	    grep -qF 'a b c' "$tmp/t.txt"
+	ok $? "--title: a tab and a newline become blanks"
+	# every option renders, and shows in the script's output
+	"$LOSSLAB" plot focal --ymin 0.5 --ymax 3 --out "$tmp/y.svg" &&
+	    grep -q '>3<\|> 3<' "$tmp/y.svg" && grep -q '>0.5<\|> 0.5<' "$tmp/y.svg"
+	ok $? "--ymin --ymax: the y axis from 0.5 to 3"
+	"$LOSSLAB" plot focal --xmin -2 --xmax 6 --out "$tmp/x.svg" &&
+	    grep -q '> 6<\|>6<' "$tmp/x.svg" && grep -q '>-2<' "$tmp/x.svg"
+	ok $? "--xmin --xmax: the x axis from -2 to 6"
+	"$LOSSLAB" plot focal --font "DejaVu Serif" --font-size 20 --out "$tmp/f.svg" &&
+	    grep -q 'font-family="DejaVu Serif" font-size="20.00"' "$tmp/f.svg"
+	ok $? "--font --font-size reach the SVG"
+	for l in top-left top-right bottom-left bottom-right below off; do
+		"$LOSSLAB" plot focal --legend $l --out "$tmp/l-$l.svg" 2>"$tmp/err"
+		ok $? "--legend $l renders"
+	done
+	! grep -q 'γ = 5' "$tmp/l-off.svg" && grep -q 'γ = 5' "$tmp/l-top-left.svg"
+	ok $? "--legend off: no key"
+	for th in light dark projector; do
+		for ext in png svg pdf; do
+			"$LOSSLAB" plot compare --grad --mark 1 --theme $th \
+			    --out "$tmp/th-$th.$ext" 2>"$tmp/err"
+			ok $? "--theme $th renders $ext"
+		done
+	done
+	grep -q "fill=\"#1b1d23\"\|rgb(27, 29, 35)\|#1B1D23\|#1b1d23" "$tmp/th-dark.svg"
+	ok $? "--theme dark: a dark background"
+	grep -q 'stroke-width="5.00"' "$tmp/th-projector.svg" &&
+	    ! grep -q 'stroke-width="5.00"' "$tmp/th-light.svg"
+	ok $? "--theme projector: thick lines"
+	"$LOSSLAB" plot focal --width 640 --height 400 --out "$tmp/wh.png" &&
+	    [ "$(od -An -tu1 -j16 -N8 "$tmp/wh.png" | tr -s ' ' | sed 's/^ //')" = "0 0 2 128 0 0 1 144" ]
+	ok $? "--width 640 --height 400: a 640x400 PNG"
+	"$LOSSLAB" plot focal --width 1280 --out "$tmp/w.png" &&
+	    [ "$(od -An -tu1 -j16 -N8 "$tmp/w.png" | tr -s ' ' | sed 's/^ //')" = "0 0 5 0 0 0 2 208" ]
+	ok $? "--width 1280 alone: 1280x720"
+	"$LOSSLAB" plot focal --width 25.4 --height 12.7 --out "$tmp/cm.pdf" &&
+	    grep -aq 'MediaBox \[ *0 0 720 360 *\]' "$tmp/cm.pdf"
+	ok $? "--width 25.4 --height 12.7 on a PDF: 10 x 5 inches (720 x 360 pt)"
+	"$LOSSLAB" plot focal --mark -1 --mark 0 --mark 2 --size 100x30 >"$tmp/m.txt" &&
+	    grep -qF 'z = -1, 0, 2' "$tmp/m.txt" &&
+	    [ "$(grep -o O "$tmp/m.txt" | wc -l)" -ge 6 ]
+	ok $? "--mark repeated: every mark drawn and named"
+	"$LOSSLAB" plot compare --grad --out "$tmp/g.svg" &&
+	    grep -qF 'gradient d/dz BCEWithLogitsLoss' "$tmp/g.svg" &&
+	    grep -qF 'gradient dL/dz' "$tmp/g.svg"
+	ok $? "--grad: compare's gradients on the right-hand axis"
+	"$LOSSLAB" plot compare --size 100x30 >"$tmp/co.txt" &&
+	    grep -qF 'SoftMarginLoss = BCEWithLogitsLoss here' "$tmp/co.txt" &&
+	    grep -qF 'sigmoid_focal_loss' "$tmp/co.txt"
+	ok $? "compare: coinciding curves said so, PyTorch names"
+	"$LOSSLAB" plot compare --target 0 --size 100x30 >"$tmp/co.txt" &&
+	    grep -qF 'SoftMarginLoss = BCEWithLogitsLoss here' "$tmp/co.txt"
+	ok $? "compare, y=0: soft-margin (target -1) = bce-logits here too"
+	"$LOSSLAB" plot compare --losses bce,ce --size 100x30 >"$tmp/co.txt" &&
+	    grep -qF 'BCELoss(σ(z)), sigmoid put in to share the z axis' "$tmp/co.txt" &&
+	    ! grep -qF ' here' "$tmp/co.txt"
+	ok $? "compare --losses bce,ce: the sigmoid is said in the legend"
+	"$LOSSLAB" plot compare --losses nll,kl-div --size 160x30 >"$tmp/co.txt" &&
+	    grep -qF 'KLDivLoss(log_softmax(z)), log_softmax put in = NLLLoss(log_softmax(z)), log_softmax put in here' "$tmp/co.txt"
+	ok $? "compare --losses nll,kl-div: log_softmax said, the two coincide"
+	"$LOSSLAB" plot logits-curve --x-axis probability --mark 0.9 --size 100x30 >"$tmp/p.txt" &&
+	    grep -qF 'predicted probability p = σ(z)' "$tmp/p.txt" &&
+	    grep -qF 'p = 0.9' "$tmp/p.txt"
+	ok $? "--x-axis probability: logits-curve against p, marked at p = 0.9"
+	"$LOSSLAB" plot compare --losses bce,bce-logits --x-axis probability \
+	    --xmin 0.01 --xmax 0.99 --out "$tmp/p.svg" &&
+	    grep -qF 'BCEWithLogitsLoss = BCELoss here' "$tmp/p.svg"
+	ok $? "--x-axis probability on compare: BCELoss and BCEWithLogitsLoss coincide"
+	"$LOSSLAB" plot bce-curve --x-axis probability --size 80x24 >/dev/null
+	ok $? "--x-axis probability on bce-curve: already so"
+fi
+
+# --- --out: atomic replacement, no writing through a link (issue 13, item 3)
+if [ $have_gnuplot -eq 1 ]; then
+	mkdir "$tmp/atom"
+	"$LOSSLAB" plot focal --out "$tmp/atom/a.png" &&
+	    ino1=$(ls -i "$tmp/atom/a.png" | awk '{ print $1 }') &&
+	    "$LOSSLAB" plot logits-curve --out "$tmp/atom/a.png" &&
+	    ino2=$(ls -i "$tmp/atom/a.png" | awk '{ print $1 }') &&
+	    [ "$ino1" != "$ino2" ] && [ "$(ls "$tmp/atom")" = a.png ]
+	ok $? "--out over a file: a new file renamed into place, no temporary left"
+	cp "$tmp/atom/a.png" "$tmp/atom/keep.png"
+	LOSSLAB_PLOT_TIMEOUT_MS=1 "$LOSSLAB" plot focal --points 100000 \
+	    --out "$tmp/atom/a.png" 2>"$tmp/err"
+	[ $? -eq 2 ] && cmp -s "$tmp/atom/a.png" "$tmp/atom/keep.png" &&
+	    [ "$(ls "$tmp/atom" | wc -l)" -eq 2 ]
+	ok $? "--out: a failed plot leaves the old file as it was ($(cat "$tmp/err"))"
+	echo precious > "$tmp/atom/target"
+	ln -s target "$tmp/atom/link.png"
+	"$LOSSLAB" plot focal --out "$tmp/atom/link.png" 2>"$tmp/err"
+	[ $? -eq 2 ] && [ "$(cat "$tmp/atom/target")" = precious ] &&
+	    [ -L "$tmp/atom/link.png" ] && [ "$(wc -l < "$tmp/err")" -eq 1 ] &&
+	    grep -q '^losslab: plot: .*link.png is a symbolic link: not written through it' "$tmp/err"
+	ok $? "--out onto a symbolic link: refused and said, the link and its target kept"
+	ln -s nowhere "$tmp/atom/dangling.svg"
+	"$LOSSLAB" plot focal --out "$tmp/atom/dangling.svg" 2>"$tmp/err"
+	[ $? -eq 2 ] && [ ! -e "$tmp/atom/nowhere" ] && [ -L "$tmp/atom/dangling.svg" ]
+	ok $? "--out onto a dangling link: refused, nothing created"
+fi
+
+# --- --batch: every figure through one gnuplot (issue 13, item 5) ------------
+if [ $have_gnuplot -eq 1 ]; then
+	mkdir "$tmp/batch"
+	cat > "$tmp/batch/jobs" <<EOF
+# the gallery's kind of list
+focal --mark 1 --out $tmp/batch/focal.png
+
+compare --title 'Loss \$x\$ "q" <b>' --theme dark --out $tmp/batch/c.svg
+ce-curve --lang zh --out $tmp/batch/ce.svg
+logits-curve --input 1,2 --target 1,0 --cell 1 --out $tmp/batch/cell.svg
+bce-curve --size 80x24 --out $tmp/batch/b.txt
+EOF
+	"$LOSSLAB" plot --batch "$tmp/batch/jobs" 2>"$tmp/err"
+	rc=$?
+	# the one-figure way, for the same bytes
+	"$LOSSLAB" plot focal --mark 1 --out "$tmp/focal1.png" &&
+	    "$LOSSLAB" plot compare --title 'Loss $x$ "q" <b>' --theme dark --out "$tmp/c1.svg" &&
+	    "$LOSSLAB" plot ce-curve --lang zh --out "$tmp/ce1.svg" &&
+	    "$LOSSLAB" plot logits-curve --input 1,2 --target 1,0 --cell 1 --out "$tmp/cell1.svg" &&
+	    "$LOSSLAB" plot bce-curve --size 80x24 --out "$tmp/b1.txt" &&
+	    [ $rc -eq 0 ] && [ ! -s "$tmp/err" ] &&
+	    cmp -s "$tmp/focal1.png" "$tmp/batch/focal.png" &&
+	    cmp -s "$tmp/c1.svg" "$tmp/batch/c.svg" &&
+	    cmp -s "$tmp/ce1.svg" "$tmp/batch/ce.svg" &&
+	    cmp -s "$tmp/cell1.svg" "$tmp/batch/cell.svg" &&
+	    cmp -s "$tmp/b1.txt" "$tmp/batch/b.txt"
+	ok $? "--batch: five figures on one gnuplot, byte for byte those of one plot each ($(cat "$tmp/err"))"
+	printf 'focal --bogus --out %s\nfocal --out %s\ncompare --losses bce --out %s\nfocal\n' \
+	    "$tmp/batch/x.png" "$tmp/batch/ok.png" "$tmp/batch/link.png" > "$tmp/batch/bad"
+	ln -s ok.png "$tmp/batch/link.png"
+	"$LOSSLAB" plot --batch "$tmp/batch/bad" 2>"$tmp/err"
+	[ $? -eq 2 ] && [ -s "$tmp/batch/ok.png" ] && [ ! -e "$tmp/batch/x.png" ] &&
+	    [ -L "$tmp/batch/link.png" ] && [ "$(wc -l < "$tmp/err")" -eq 3 ] &&
+	    grep -q "unknown option '--bogus'" "$tmp/err" &&
+	    grep -q 'batch line 3: .*symbolic link' "$tmp/err" &&
+	    grep -q 'every line needs --out' "$tmp/err"
+	ok $? "--batch: bad lines one message each, exit 2, the good ones drawn"
+	"$LOSSLAB" plot --batch "$tmp/nonesuch" 2>"$tmp/err"
+	[ $? -eq 2 ] && grep -q '^losslab: plot: --batch: .*nonesuch: No such file' "$tmp/err"
+	ok $? "--batch with a missing file: exit 2"
+	printf "focal --title 'open --out %s\n" "$tmp/batch/q.png" | "$LOSSLAB" plot --batch - 2>"$tmp/err"
+	[ $? -eq 2 ] && grep -q 'open quote' "$tmp/err" && [ ! -e "$tmp/batch/q.png" ]
+	ok $? "--batch -: an open quote refused"
+fi
 
 done_testing

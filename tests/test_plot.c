@@ -339,8 +339,8 @@ test_dumb(void)
 		return;
 	}
 	plot_req_init(&r, PLOT_LOGITS_CURVE);
-	r.has_mark = 1;
-	r.mark = 1;
+	r.nmarks = 1;
+	r.marks[0] = 1;
 	if (!tap_ok(plot_dumb(&r, 70, 20, &t, &e) == 0, "dumb: logits-curve "
 	    "renders"))
 		tap_diag("%s", e.msg);
@@ -1137,8 +1137,8 @@ test_cells_args(void)
 	req.nlosses = 2;
 	req.losses[0] = LOSS_KL_DIV;
 	req.losses[1] = LOSS_BCE_LOGITS;
-	req.has_mark = 1;
-	req.mark = 0.5;
+	req.nmarks = 1;
+	req.marks[0] = 0.5;
 	plot_req_args(&req, args, sizeof args);
 	tap_ok(strcmp(args, "compare --losses kl-div,bce-logits --mark 0.5") ==
 	    0, "args: canonical requests as before (%s)", args);
@@ -1583,6 +1583,252 @@ test_check_text(void)
 	    "check text: a character cut at the end: %s", e.msg);
 }
 
+/* ------------------------------------------------------- slide options -- */
+
+/* A double-quoted gnuplot string at s read as gnuplot reads it (\" \\
+   \ooo, the escapes plot.c writes), into out; the end of it, or NULL. */
+static const char *
+gp_dq(const char *s, char *out, size_t len)
+{
+	size_t	n = 0;
+	int	v, k;
+
+	if (*s++ != '"')
+		return (NULL);
+	while (*s != '\0' && *s != '"' && n + 1 < len) {
+		if (*s == '\\' && s[1] >= '0' && s[1] <= '7') {
+			for (v = 0, k = 1; k <= 3 && s[k] >= '0' && s[k] <= '7';
+			    k++)
+				v = v * 8 + (s[k] - '0');
+			out[n++] = (char)v;
+			s += k;
+		} else if (*s == '\\' && s[1] != '\0') {
+			out[n++] = s[1];
+			s += 2;
+		} else
+			out[n++] = *s++;
+	}
+	out[n] = '\0';
+	return (*s == '"' ? s : NULL);
+}
+
+/* The line of script that starts with prefix, or NULL. */
+static const char *
+script_line(const char *script, const char *prefix)
+{
+	const char	*p = script;
+
+	while (p != NULL && *p != '\0') {
+		if (strncmp(p, prefix, strlen(prefix)) == 0)
+			return (p + strlen(prefix));
+		if ((p = strchr(p, '\n')) != NULL)
+			p++;
+	}
+	return (NULL);
+}
+
+static void
+test_options(void)
+{
+	static const char *legends[] = { "top-left", "top-right",
+	    "bottom-left", "bottom-right", "below", "off" };
+	static const char *titles[] = {
+		"Loss $x$ \"quoted\" <b> & 100% it's",
+		"'; system('touch /tmp/x'); print '",
+		"`touch /tmp/x` @x $(x) !x \\n \\\\ \\\"",
+		"''' '' '",
+		"中文标题 «»",
+	};
+	static const enum loss_id fd_losses[][4] = {
+		{ LOSS_BCE, LOSS_BCE_LOGITS, LOSS_FOCAL, LOSS_SOFT_MARGIN },
+		{ LOSS_CE, LOSS_NLL, LOSS_KL_DIV, LOSS_MULTILABEL_SOFT_MARGIN },
+	};
+	struct plot_req		 r;
+	struct curve_params	 p;
+	struct curve_set	 s = CURVE_SET_INIT;
+	struct err		 e;
+	enum plot_legend	 l;
+	enum plot_theme		 t;
+	const char		*q, *end;
+	char			*script, got[512], want[512];
+	double			 h, fd, worst;
+	size_t			 i, k, n;
+	int			 g, ok, j, rows;
+
+	for (i = 0; i < sizeof legends / sizeof legends[0]; i++)
+		tap_ok(plot_legend_parse(legends[i], &l) == 0,
+		    "--legend %s parses", legends[i]);
+	tap_ok(plot_legend_parse("middle", &l) == -1 &&
+	    plot_legend_parse("", &l) == -1, "--legend: unknown places refused");
+	tap_ok(plot_theme_parse("light", &t) == 0 && t == PLOT_THEME_LIGHT &&
+	    plot_theme_parse("dark", &t) == 0 && t == PLOT_THEME_DARK &&
+	    plot_theme_parse("projector", &t) == 0 &&
+	    t == PLOT_THEME_PROJECTOR && plot_theme_parse("neon", &t) == -1,
+	    "--theme: light, dark, projector; neon refused");
+	tap_ok(plot_font_ok("Sans") == 0 && plot_font_ok("DejaVu Serif") == 0 &&
+	    plot_font_ok("Noto Sans CJK SC:lang=zh-cn") == 0,
+	    "--font: family names accepted");
+	tap_ok(plot_font_ok("") == -1 && plot_font_ok("Sans,20") == -1 &&
+	    plot_font_ok("Sans'") == -1 && plot_font_ok("a\"b") == -1 &&
+	    plot_font_ok(" Sans") == -1 && plot_font_ok("S\nans") == -1,
+	    "--font: empty, commas, quotes, a leading blank, newlines refused");
+
+	/* the title and the labels: what gnuplot reads back is the text;
+	   no backquote, @, $ or ! on the raw line */
+	for (i = 0; i < sizeof titles / sizeof titles[0]; i++) {
+		plot_req_init(&r, PLOT_FOCAL);
+		r.title = titles[i];
+		r.xlabel = titles[i];
+		r.ylabel = titles[i];
+		ok = plot_script_text(&r, PLOT_FORMAT_SVG, 960, 540, &script,
+		    &e) == 0;
+		for (j = 0; ok && j < 3; j++) {
+			/* the line with the text, not "set title font" */
+			q = script_line(script, j == 0 ? "set title \"" :
+			    j == 1 ? "set xlabel \"" : "set ylabel \"");
+			if (q != NULL)
+				q--;
+			end = q == NULL ? NULL : gp_dq(q, got, sizeof got);
+			ok = end != NULL && end[1] == '\n' &&
+			    strcmp(got, titles[i]) == 0 &&
+			    strcspn(q, "`@$!\n") >= (size_t)(end - q + 1);
+		}
+		tap_ok(ok, "title %zu: verbatim through gnuplot's string, nothing "
+		    "for its command line", i + 1);
+		free(script);
+	}
+	plot_req_init(&r, PLOT_FOCAL);
+	r.title = "a\tb\nc\x01" "d\xff";
+	ok = plot_script_text(&r, PLOT_FORMAT_SVG, 960, 540, &script, &e) == 0 &&
+	    (q = script_line(script, "set title \"")) != NULL &&
+	    gp_dq(q - 1, got, sizeof got) != NULL;
+	snprintf(want, sizeof want, "a b c d\xef\xbf\xbd");
+	tap_ok(ok && strcmp(got, want) == 0,
+	    "title: controls become blanks, a bad byte U+FFFD (%s)", got);
+	free(script);
+
+	/* --ymin/--ymax, several marks */
+	plot_req_init(&r, PLOT_FOCAL);
+	r.ymin = 0.5;
+	r.nmarks = 3;
+	r.marks[0] = -1;
+	r.marks[1] = 0;
+	r.marks[2] = 2;
+	ok = plot_script_text(&r, PLOT_FORMAT_SVG, 960, 540, &script, &e) == 0;
+	tap_ok(ok && strstr(script, "\nset yrange [0.5:*]\n") != NULL,
+	    "--ymin 0.5 alone: set yrange [0.5:*]");
+	rows = 0;
+	if (ok && (q = strstr(script, "$m << EOD\n")) != NULL)
+		for (q = strchr(q, '\n') + 1; strncmp(q, "EOD", 3) != 0;
+		    q = strchr(q, '\n') + 1)
+			rows++;
+	tap_ok(rows == 12, "three marks on focal's four curves: 12 points "
+	    "(%d)", rows);
+	tap_ok(ok && strstr(script, "'z = -1, 0, 2'") != NULL,
+	    "the marks named in the key");
+	free(script);
+	r.marks[0] = 5;
+	r.nmarks = PLOT_MAX_MARKS + 1;
+	tap_ok(plot_script_text(&r, PLOT_FORMAT_SVG, 960, 540, &script,
+	    &e) == -1, "more than %d marks refused: %s", PLOT_MAX_MARKS, e.msg);
+	plot_req_init(&r, PLOT_FOCAL);
+	r.ymin = 2;
+	r.ymax = 1;
+	tap_ok(plot_script_text(&r, PLOT_FORMAT_SVG, 960, 540, &script,
+	    &e) == -1, "ymin above ymax refused: %s", e.msg);
+	plot_req_init(&r, PLOT_FOCAL);
+	r.grad = 1;
+	tap_ok(plot_script_text(&r, PLOT_FORMAT_SVG, 960, 540, &script,
+	    &e) == -1, "gradients on request: compare only: %s", e.msg);
+	plot_req_init(&r, PLOT_CE_CURVE);
+	r.prob_axis = 1;
+	tap_ok(plot_script_text(&r, PLOT_FORMAT_SVG, 960, 540, &script,
+	    &e) == -1, "the probability axis refused on ce-curve: %s", e.msg);
+
+	/* compare's gradients: the derivative of its own loss curves (a
+	   central difference of the core's values, h = 1e-4) */
+	for (g = 0; g < 2; g++) {
+		curve_params_init(&p, CURVE_COMPARE);
+		p.grad = 1;
+		p.nlosses = 4;
+		p.points = 81;
+		for (j = 0; j < 4; j++)
+			p.losses[j] = fd_losses[g][j];
+		ok = curve_compute(&p, &s, &e) == 0 && s.ncurves == 8;
+		worst = 0;
+		for (j = 0; ok && j < 4; j++) {
+			tap_ok(s.c[j + 4].gradient && s.c[j + 4].loss ==
+			    s.c[j].loss, "compare --grad: curve %d is the "
+			    "gradient of %s", j + 4, loss_name(s.c[j].loss));
+			for (k = 1; k + 1 < s.n; k++) {
+				struct curve_set	 a = CURVE_SET_INIT;
+				struct curve_set	 b = CURVE_SET_INIT;
+
+				h = 1e-4;
+				if (curve_compute_at(&p, s.x[k] + h, &a,
+				    &e) == -1 || curve_compute_at(&p,
+				    s.x[k] - h, &b, &e) == -1) {
+					ok = 0;
+					break;
+				}
+				fd = (a.c[j].v[0] - b.c[j].v[0]) / (2 * h);
+				if (fabs(fd - s.c[j + 4].v[k]) > worst)
+					worst = fabs(fd - s.c[j + 4].v[k]);
+				curve_set_free(&a);
+				curve_set_free(&b);
+			}
+		}
+		tap_ok(ok && worst < 1e-6, "compare --grad (%s...): within "
+		    "%.2g of the loss curves' slope", loss_name(
+		    fd_losses[g][0]), worst);
+		curve_set_free(&s);
+	}
+	curve_params_init(&p, CURVE_COMPARE);
+	p.grad = 1;
+	p.nlosses = 5;
+	for (j = 0; j < 5; j++)
+		p.losses[j] = LOSS_BCE;
+	tap_ok(curve_compute(&p, &s, &e) == -1, "compare --grad with five "
+	    "losses refused: %s", e.msg);
+
+	/* curves that coincide */
+	for (g = 0; g < 2; g++) {
+		curve_params_init(&p, CURVE_COMPARE);
+		p.target = g;
+		ok = curve_compute(&p, &s, &e) == 0 && s.ncurves == 3;
+		tap_ok(ok && curve_same_as(&s, 2) == 0 &&
+		    curve_same_as(&s, 1) == -1 && curve_same_as(&s, 0) == -1,
+		    "y=%d: soft-margin is bce-logits, focal is neither", g);
+		curve_set_free(&s);
+	}
+	curve_params_init(&p, CURVE_COMPARE);
+	p.nlosses = 2;
+	p.losses[0] = LOSS_BCE;
+	p.losses[1] = LOSS_CE;
+	ok = curve_compute(&p, &s, &e) == 0;
+	tap_ok(ok && curve_same_as(&s, 1) == -1, "bce and ce (C=3) differ");
+	curve_set_free(&s);
+
+	/* the probability axis */
+	tap_ok(curve_logit(0.5) == 0 && fabs(curve_logit(1 / (1 + exp(-2.0))) -
+	    2) < 1e-12 && isnan(curve_logit(0)) && isnan(curve_logit(1)) &&
+	    isnan(curve_logit(-0.1)), "curve_logit: the inverse of sigmoid on "
+	    "(0, 1), NaN outside");
+	curve_params_init(&p, CURVE_LOGITS);
+	ok = curve_compute(&p, &s, &e) == 0 && curve_to_prob(&s, &e) == 0 &&
+	    s.xaxis == CURVE_X_PROB;
+	for (n = 1; ok && n < s.n; n++)
+		ok = s.x[n] > s.x[n - 1] && s.x[n] > 0 && s.x[n] < 1;
+	tap_ok(ok && fabs(s.x[s.n / 2] - 0.5) < 1e-12, "curve_to_prob: the grid "
+	    "in (0, 1), ascending, z = 0 at p = 0.5");
+	curve_set_free(&s);
+	curve_params_init(&p, CURVE_CE);
+	ok = curve_compute(&p, &s, &e) == 0;
+	tap_ok(ok && curve_to_prob(&s, &e) == -1, "curve_to_prob refused on a "
+	    "margin axis: %s", e.msg);
+	curve_set_free(&s);
+}
+
 int
 main(void)
 {
@@ -1601,5 +1847,6 @@ main(void)
 	test_check_svg();
 	test_check_pdf_sixel();
 	test_check_text();
+	test_options();
 	return (tap_done());
 }

@@ -239,7 +239,18 @@ eval_multi(enum loss_id loss, enum pitfall_id pf, const double *m, size_t n,
 			} else
 				lv[i] = r.elem.v[i];
 		}
-		if (gv != NULL)
+		if (gv != NULL && form == ROW_LOG_SOFTMAX) {
+			/* the gradient with respect to the logit m, through
+			   q = log_softmax(row): dq_j/dm = [j = 0] - softmax_0,
+			   so dL/dm = g_0 - softmax_0 sum_j g_j, where
+			   softmax_0 = exp(q_0) */
+			double	sum = 0;
+
+			for (j = 0; j < C; j++)
+				sum += MAT_AT(&r.grad, i, j);
+			gv[i] = MAT_AT(&r.grad, i, 0) -
+			    exp(MAT_AT(&x, i, 0)) * sum;
+		} else if (gv != NULL)
 			gv[i] = MAT_AT(&r.grad, i, 0);
 	}
 	rc = 0;
@@ -272,11 +283,11 @@ opts_pos_weight(struct loss_opts *o, struct mat *pw, double v, struct err *e)
  */
 static int
 compare_one(const struct curve_params *p, enum loss_id id, const double *z,
-    size_t n, double y, int C, double *lv, struct err *e)
+    size_t n, double y, int C, double *lv, double *gv, struct err *e)
 {
 	struct loss_opts	 o;
 	struct mat		 pw = MAT_INIT;
-	double			*in;
+	double			*in = NULL;
 	size_t			 i;
 	int			 rc, cls = y >= 0.5 ? 0 : 1;
 
@@ -285,38 +296,41 @@ compare_one(const struct curve_params *p, enum loss_id id, const double *z,
 		o.label_smoothing = p->label_smoothing;
 	switch (id) {
 	case LOSS_BCE:
-		if ((in = malloc(n * sizeof *in)) == NULL)
+		if ((in = calloc(n, sizeof *in)) == NULL)
 			return (err_set(e, "out of memory"));
 		for (i = 0; i < n; i++)
 			in[i] = activation_sigmoid(z[i]);
-		rc = eval_binary(id, PITFALL_NONE, in, n, y, &o, lv, NULL, e);
+		rc = eval_binary(id, PITFALL_NONE, in, n, y, &o, lv, gv, e);
+		/* the core's gradient is dL/dp; dL/dz = dL/dp p (1 - p) */
+		for (i = 0; rc == 0 && gv != NULL && i < n; i++)
+			gv[i] *= in[i] * (1 - in[i]);
 		free(in);
 		return (rc);
 	case LOSS_BCE_LOGITS:
 		if (opts_pos_weight(&o, &pw, p->pos_weight, e) == -1)
 			return (-1);
-		rc = eval_binary(id, PITFALL_NONE, z, n, y, &o, lv, NULL, e);
+		rc = eval_binary(id, PITFALL_NONE, z, n, y, &o, lv, gv, e);
 		mat_free(&pw);
 		return (rc);
 	case LOSS_MULTILABEL_SOFT_MARGIN:
-		return (eval_points(id, PITFALL_NONE, z, n, y, 1, &o, lv, NULL,
+		return (eval_points(id, PITFALL_NONE, z, n, y, 1, &o, lv, gv,
 		    e));
 	case LOSS_FOCAL:
 		o.alpha = isnan(p->alpha) ? -1 : p->alpha;
 		if (!isnan(p->gamma))
 			o.gamma = p->gamma;
-		return (eval_binary(id, PITFALL_NONE, z, n, y, &o, lv, NULL, e));
+		return (eval_binary(id, PITFALL_NONE, z, n, y, &o, lv, gv, e));
 	case LOSS_SOFT_MARGIN:
 		return (eval_binary(id, PITFALL_NONE, z, n, 2 * y - 1, &o, lv,
-		    NULL, e));
+		    gv, e));
 	case LOSS_CE:
 	case LOSS_MULTI_MARGIN:
 		return (eval_multi(id, PITFALL_NONE, z, n, C, cls, ROW_LOGITS,
-		    &o, lv, NULL, e));
+		    &o, lv, gv, e));
 	case LOSS_NLL:
 	case LOSS_KL_DIV:
 		return (eval_multi(id, PITFALL_NONE, z, n, C, cls,
-		    ROW_LOG_SOFTMAX, &o, lv, NULL, e));
+		    ROW_LOG_SOFTMAX, &o, lv, gv, e));
 	default:
 		return (err_set(e, "compare: unknown loss"));
 	}
@@ -446,19 +460,19 @@ pair(struct curve_set *s, enum loss_id loss, enum pitfall_id pf, double y,
 	return (0);
 }
 
+/*
+ * The grid of a canonical set: p's values checked, the x axis chosen, n
+ * points from xmin to xmax into s->x (the set's other fields cleared), the
+ * classes and the binary target into *C and *y.  0, or -1 with e set.
+ */
 static int
-compute(const struct curve_params *p, double xmin, double xmax, size_t n,
-    int single, struct curve_set *s, struct err *e)
+compute_grid(const struct curve_params *p, double xmin, double xmax,
+    size_t n, int single, struct curve_set *s, int *Cp, double *yp,
+    struct err *e)
 {
-	static const enum loss_id def_losses[] = {
-		LOSS_BCE_LOGITS, LOSS_FOCAL, LOSS_SOFT_MARGIN
-	};
-	struct loss_opts	 o;
-	struct mat		 pw = MAT_INIT;
-	struct curve		*c, *g;
-	double			 y, vals[CURVE_MAX];
-	size_t			 i;
-	int			 C, k, nv, rc = -1;
+	double	y;
+	size_t	i;
+	int	C;
 
 	memset(s, 0, sizeof *s);
 	s->floor = s->edge = NAN;
@@ -512,6 +526,28 @@ compute(const struct curve_params *p, double xmin, double xmax, size_t n,
 		    xmin + (xmax - xmin) * (double)i / (double)(n - 1);
 	if (n > 1)
 		s->x[n - 1] = xmax;
+	*Cp = C;
+	*yp = y;
+	return (0);
+}
+
+/*
+ * The curves of canonical kind p->kind on s's grid (compute_grid), each
+ * point one core call.  0, or -1 with e set (s is then freed by compute).
+ */
+static int
+compute_curves(const struct curve_params *p, struct curve_set *s, double y,
+    int C, int single, struct err *e)
+{
+	static const enum loss_id def_losses[] = {
+		LOSS_BCE_LOGITS, LOSS_FOCAL, LOSS_SOFT_MARGIN
+	};
+	struct loss_opts	 o;
+	struct mat		 pw = MAT_INIT;
+	struct curve		*c, *g;
+	double			 vals[CURVE_MAX];
+	size_t			 n = s->n;
+	int			 k, nv, rc = -1;
 
 	loss_opts_init(&o);
 	switch (p->kind) {
@@ -634,13 +670,30 @@ compute(const struct curve_params *p, double xmin, double xmax, size_t n,
 			err_set(e, "compare: at most %d losses", CURVE_MAX);
 			goto out;
 		}
+		if (p->grad && (nv ? nv : 3) > CURVE_MAX / 2) {
+			err_set(e, "compare: at most %d losses with their "
+			    "gradients", CURVE_MAX / 2);
+			goto out;
+		}
 		for (k = 0; k < (nv ? nv : 3); k++) {
 			enum loss_id id = nv ? p->losses[k] : def_losses[k];
 
 			if ((c = curve_add(s, 0, id, PITFALL_NONE, y,
 			    CURVE_PARAM_NONE, 0, e)) == NULL)
 				goto out;
-			if (compare_one(p, id, s->x, n, y, C, c->v, e) == -1)
+			if (compare_one(p, id, s->x, n, y, C, c->v, NULL,
+			    e) == -1)
+				goto out;
+		}
+		/* the gradients after every loss, in the same order */
+		for (k = 0; p->grad && k < (nv ? nv : 3); k++) {
+			enum loss_id id = nv ? p->losses[k] : def_losses[k];
+
+			if ((g = curve_add(s, 1, id, PITFALL_NONE, y,
+			    CURVE_PARAM_NONE, 0, e)) == NULL)
+				goto out;
+			if (compare_one(p, id, s->x, n, y, C, NULL, g->v,
+			    e) == -1)
 				goto out;
 		}
 		break;
@@ -651,9 +704,23 @@ compute(const struct curve_params *p, double xmin, double xmax, size_t n,
 	rc = 0;
 out:
 	mat_free(&pw);
-	if (rc == -1)
-		curve_set_free(s);
 	return (rc);
+}
+
+/* A canonical set: the grid, then the curves; s freed on failure. */
+static int
+compute(const struct curve_params *p, double xmin, double xmax, size_t n,
+    int single, struct curve_set *s, struct err *e)
+{
+	double	y = 0;
+	int	C = 0;
+
+	if (compute_grid(p, xmin, xmax, n, single, s, &C, &y, e) == -1 ||
+	    compute_curves(p, s, y, C, single, e) == -1) {
+		curve_set_free(s);
+		return (-1);
+	}
+	return (0);
 }
 
 /* ------------------------------------------------------------ cell mode -- */
@@ -1821,4 +1888,60 @@ curve_ce_margin(const double *z, size_t C, size_t y)
 	if (o != others)
 		free(o);
 	return m;
+}
+
+/* ------------------------------------------------------- presentation -- */
+
+int
+curve_same_as(const struct curve_set *s, int k)
+{
+	const double	*a, *b;
+	size_t		 i;
+	int		 j;
+
+	if (k < 0 || k >= s->ncurves)
+		return (-1);
+	for (j = 0; j < k; j++) {
+		if (s->c[j].gradient != s->c[k].gradient)
+			continue;
+		a = s->c[j].v;
+		b = s->c[k].v;
+		for (i = 0; i < s->n; i++) {
+			if (isnan(a[i]) && isnan(b[i]))
+				continue;
+			/* equal to 1e-12 of their size (NaN fails) */
+			if (!(fabs(a[i] - b[i]) <= 1e-12 * fmax(1, fabs(a[i]))))
+				break;
+		}
+		if (i == s->n)
+			return (j);
+	}
+	return (-1);
+}
+
+double
+curve_logit(double p)
+{
+	/* z = log(p / (1 - p)), the inverse of sigmoid */
+	if (!(p > 0 && p < 1))
+		return (NAN);
+	return (log(p) - log1p(-p));
+}
+
+int
+curve_to_prob(struct curve_set *s, struct err *e)
+{
+	size_t	i;
+
+	if (s->xaxis != CURVE_X_LOGIT)
+		return (err_set(e, "the probability axis needs a plot "
+		    "against the logit z"));
+	/* p = sigmoid(z) = 1 / (1 + e^-z): increasing, so the grid stays
+	   ascending */
+	for (i = 0; i < s->n; i++)
+		s->x[i] = activation_sigmoid(s->x[i]);
+	if (!isnan(s->edge))
+		s->edge = activation_sigmoid(s->edge);
+	s->xaxis = CURVE_X_PROB;
+	return (0);
 }

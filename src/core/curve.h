@@ -6,7 +6,7 @@
  *
  * Pure computation: no output, no files.  The plot module (src/plot.c) turns
  * a curve_set into gnuplot datablocks and writes the labels; the kinds below
- * are the plot kinds of `losslab plot`, in the same order.
+ * are the plot kinds of `losslab plot` (CURVE_KINDS, the one list).
  *
  * What x means per kind (the input built at each x):
  *   bce-curve         x = p, input p, target y                    (bce)
@@ -34,17 +34,48 @@
 #include "core/loss.h"
 #include "core/pitfall.h"
 
+/*
+ * The plot kinds, listed once: X(curve kind, plot kind, id, description)
+ * gives CURVE_<curve kind> here, PLOT_<plot kind> in src/plot.h (the same
+ * numbers), the id of `losslab plot ID` and of a lesson's `plot:` key, and
+ * the line of `losslab plot --list`.  What each draws:
+ *   bce-curve        BCE against p, y=1 and y=0
+ *   logits-curve     BCE-with-logits against z, with its gradient sigma(z)-y
+ *   ce-curve         CE against the true-class logit margin, C classes
+ *   double-sigmoid   correct against double sigmoid
+ *   softmax-then-ce  correct against CE(softmax)
+ *   naive-float32    BCE(sigmoid) in float32
+ *   focal            gamma = 0, 1, 2, 5
+ *   label-smoothing  eps = 0, 0.1, 0.3
+ *   pos-weight       pos_weight = 1, 3, 10 and y=0
+ *   compare          any losses overlaid against z
+ */
+#define CURVE_KINDS \
+	X(BCE, BCE_CURVE, "bce-curve", \
+	    "BCE against the predicted probability p, for y=1 and y=0") \
+	X(LOGITS, LOGITS_CURVE, "logits-curve", \
+	    "BCE-with-logits against the logit z, with its gradient sigma(z)-y") \
+	X(CE, CE_CURVE, "ce-curve", \
+	    "cross-entropy against the true-class logit margin, C classes") \
+	X(DOUBLE_SIGMOID, DOUBLE_SIGMOID, "double-sigmoid", \
+	    "correct BCE-with-logits against a double sigmoid: loss, gradient") \
+	X(SOFTMAX_THEN_CE, SOFTMAX_THEN_CE, "softmax-then-ce", \
+	    "correct CE against CE(softmax): the floor, the vanishing gradient") \
+	X(NAIVE_FLOAT32, NAIVE_FLOAT32, "naive-float32", \
+	    "naive BCE(sigmoid) in float32 against the stable form: the 100 clamp") \
+	X(FOCAL, FOCAL, "focal", \
+	    "focal loss against z for gamma = 0, 1, 2, 5") \
+	X(LABEL_SMOOTHING, LABEL_SMOOTHING, "label-smoothing", \
+	    "cross-entropy with label smoothing eps = 0, 0.1, 0.3") \
+	X(POS_WEIGHT, POS_WEIGHT, "pos-weight", \
+	    "BCE-with-logits with pos_weight = 1, 3, 10 (y=1) and y=0") \
+	X(COMPARE, COMPARE, "compare", \
+	    "any losses overlaid against the logit z (--losses a,b,c)")
+
 enum curve_kind {
-	CURVE_BCE,
-	CURVE_LOGITS,
-	CURVE_CE,
-	CURVE_DOUBLE_SIGMOID,
-	CURVE_SOFTMAX_THEN_CE,
-	CURVE_NAIVE_FLOAT32,
-	CURVE_FOCAL,
-	CURVE_LABEL_SMOOTHING,
-	CURVE_POS_WEIGHT,
-	CURVE_COMPARE,
+#define X(c, p, id, desc)	CURVE_##c,
+	CURVE_KINDS
+#undef X
 	CURVE_KIND_COUNT
 };
 
@@ -186,6 +217,10 @@ struct curve_params {
 	int		 nlosses;	/* compare */
 	enum loss_id	 losses[CURVE_MAX];
 	size_t		 points;	/* >= 1 (0: 401) */
+	int		 grad;		/* compare: each loss's gradient
+					   d loss / d z too (a curve with
+					   gradient = 1 after the losses; at
+					   most CURVE_MAX / 2 losses) */
 	const struct curve_cells *cells; /* non-NULL: cell mode (above); the
 					   kind then only chooses what goes
 					   beside the main curve: gradients
@@ -278,6 +313,25 @@ int	 curve_compute_at(const struct curve_params *p, double x,
 	    struct curve_set *s, struct err *e);
 
 void	 curve_set_free(struct curve_set *s);
+
+/*
+ * The first curve before k in s that is the same function as curve k: the
+ * same kind (loss or gradient) and, at every point, both NaN, or equal to
+ * 1e-12 of their size (|a - b| <= 1e-12 max(1, |a|)) -- e.g. soft-margin
+ * and bce-logits in compare, log(1 + e^(-(2y-1) z)) and BCEWithLogits(z,
+ * y) for y in {0, 1}.  -1 when there is none (or k is out of range).
+ */
+int	 curve_same_as(const struct curve_set *s, int k);
+
+/*
+ * The probability axis of the binary kinds: the logit z = log(p / (1 - p))
+ * of p in (0, 1) (NaN outside), and s's grid (and edge) mapped from z to
+ * p = sigmoid(z), still ascending.  Curves are functions of z still: only
+ * where they are drawn changes.  curve_to_prob fails (-1, e set) when s's
+ * x axis is not a logit.
+ */
+double	 curve_logit(double p);
+int	 curve_to_prob(struct curve_set *s, struct err *e);
 
 /*
  * Where one row of C logits z with true class y sits on the x axis of the
