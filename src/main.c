@@ -37,7 +37,8 @@
 enum {
 	OPT_LANG = 256, OPT_LESSONS, OPT_NO_COLOR, OPT_PRESENT, OPT_AUTOPLAY,
 	OPT_LOOP,
-	OPT_DUMP, OPT_HELP, OPT_VERSION, OPT_GRAPHICS
+	OPT_DUMP, OPT_HELP, OPT_VERSION, OPT_GRAPHICS,
+	OPT_FORMAT, OPT_OUT, OPT_NO_ANSWERS, OPT_ANSWERS_ONLY
 };
 
 static const struct option main_options[] = {
@@ -50,6 +51,10 @@ static const struct option main_options[] = {
 	{ "loop",	no_argument,	   NULL, OPT_LOOP },
 	{ "graphics",	required_argument, NULL, OPT_GRAPHICS },
 	{ "dump",	required_argument, NULL, OPT_DUMP },
+	{ "format",	required_argument, NULL, OPT_FORMAT },
+	{ "out",	required_argument, NULL, OPT_OUT },
+	{ "no-answers",	no_argument,	   NULL, OPT_NO_ANSWERS },
+	{ "answers-only", no_argument,	   NULL, OPT_ANSWERS_ONLY },
 	{ "help",	no_argument,	   NULL, OPT_HELP },
 	{ "version",	no_argument,	   NULL, OPT_VERSION },
 	{ NULL, 0, NULL, 0 }
@@ -128,7 +133,13 @@ usage(void)
 	    "LESSON is a lesson id\n(such as bce or softmax-then-ce) or a "
 	    "lesson file.\n\n"), stdout);
 	fputs(_(
-"      --dump LESSON     print every step of LESSON as plain text and exit\n"
+"      --dump LESSON     print every step of LESSON as a handout and exit:\n"
+"        --format F      text (fitted to COLUMNS), md, html (one file with\n"
+"                        every plot) or json (every computed value)\n"
+"        --out FILE      write FILE (replaced whole) instead of standard\n"
+"                        output; md: the pictures beside it\n"
+"        --no-answers    the student copy: questions without answers\n"
+"        --answers-only  the key: each question and its answer\n"
 "      --lang en|zh      language of lessons and interface (default: from\n"
 "                        LC_ALL/LC_MESSAGES/LANG; zh_* selects Chinese)\n"
 "      --lessons DIR     look for lessons in DIR first\n"
@@ -172,7 +183,8 @@ fail_usage(const char *fmt, const char *arg)
  * else an exit status.  The first non-option is left at *optind.
  */
 static int
-parse_global(int argc, char **argv, struct app_opts *app, const char **dump)
+parse_global(int argc, char **argv, struct app_opts *app, const char **dump,
+    struct dump_opts *dopts, int *dump_only)
 {
 	int	 c;
 	double	 secs;
@@ -212,6 +224,27 @@ parse_global(int argc, char **argv, struct app_opts *app, const char **dump)
 		case OPT_DUMP:
 			*dump = optarg;
 			break;
+		case OPT_FORMAT:
+			if (dump_format_parse(optarg, &dopts->fmt) != 0)
+				return fail_usage("--format: unknown format "
+				    "'%s' (text, md, html or json)", optarg);
+			*dump_only = 1;
+			break;
+		case OPT_OUT:
+			dopts->out = optarg;
+			*dump_only = 1;
+			break;
+		case OPT_NO_ANSWERS:
+		case OPT_ANSWERS_ONLY:
+			if (dopts->answers != DUMP_ANSWERS_ALL &&
+			    dopts->answers != (c == OPT_NO_ANSWERS ?
+			    DUMP_ANSWERS_NONE : DUMP_ANSWERS_ONLY))
+				return fail_usage("--no-answers and "
+				    "--answers-only exclude each other%s", "");
+			dopts->answers = c == OPT_NO_ANSWERS ?
+			    DUMP_ANSWERS_NONE : DUMP_ANSWERS_ONLY;
+			*dump_only = 1;
+			break;
 		case OPT_HELP:
 			usage();
 			return 0;
@@ -236,17 +269,22 @@ main(int argc, char **argv)
 {
 	struct app_opts	 app;
 	const char	*dump = NULL, *lesson = NULL, *nc;
-	int		 rc;
+	struct dump_opts dopts;
+	int		 rc, dump_only = 0;
 
 	atexit(main_close_stdout);
 	main_locale();
 	memset(&app, 0, sizeof app);
+	memset(&dopts, 0, sizeof dopts);
+	dopts.fmt = DUMP_TEXT;
+	dopts.answers = DUMP_ANSWERS_ALL;
 	nc = getenv("NO_COLOR");
 	app.no_color = nc != NULL && *nc != '\0';
 	app.graphics = getenv("LOSSLAB_GRAPHICS");
 	app.lang = i18n_init(NULL);
 
-	if ((rc = parse_global(argc, argv, &app, &dump)) >= 0)
+	if ((rc = parse_global(argc, argv, &app, &dump, &dopts,
+	    &dump_only)) >= 0)
 		goto out;
 
 	if (optind < argc) {
@@ -271,7 +309,8 @@ main(int argc, char **argv)
 		}
 		lesson = argv[optind++];
 		/* Global options may also follow the lesson. */
-		if ((rc = parse_global(argc, argv, &app, &dump)) >= 0)
+		if ((rc = parse_global(argc, argv, &app, &dump, &dopts,
+		    &dump_only)) >= 0)
 			goto out;
 		if (optind < argc) {
 			rc = fail_usage("unexpected argument '%s'",
@@ -285,7 +324,12 @@ main(int argc, char **argv)
 			    "too many", lesson);
 			goto out;
 		}
-		rc = dump_main(&app, dump);
+		rc = dump_main(&app, dump, &dopts);
+		goto out;
+	}
+	if (dump_only) {
+		rc = fail_usage("--format, --out, --no-answers and "
+		    "--answers-only go with --dump LESSON%s", "");
 		goto out;
 	}
 	if (!isatty(STDOUT_FILENO) || !isatty(STDIN_FILENO)) {
