@@ -49,16 +49,35 @@ doc_html_esc(FILE *fp, const char *s, size_t n)
 		}
 }
 
-/* Markdown: every ASCII punctuation mark that can start or end markup is
-   backslash-escaped (CommonMark allows escaping any of them). */
+/* Markdown: the characters that make markup anywhere (emphasis, code,
+   links, HTML, tables, strikethrough, maths, entities) are backslash-
+   escaped, and at the start of a line those that would make a heading, a
+   list or a rule; CommonMark allows escaping any ASCII punctuation. */
 static void
 doc_md_esc(FILE *fp, const char *s, size_t n)
 {
-	size_t	i;
+	size_t	i, j;
+	int	bol = 1;
 
 	for (i = 0; i < n && s[i] != '\0'; i++) {
-		if (strchr("\\`*_{}[]<>()#+-.!|~&$", s[i]) != NULL &&
-		    s[i] != '\0')
+		if (bol && s[i] != ' ') {
+			if (strchr("#+-=>", s[i]) != NULL)
+				fputc('\\', fp);
+			else if (s[i] >= '0' && s[i] <= '9') {
+				/* "1." and "1)" start a numbered list */
+				for (j = i; j < n && s[j] >= '0' && s[j] <= '9';)
+					j++;
+				if (j < n && (s[j] == '.' || s[j] == ')')) {
+					fwrite(s + i, 1, j - i, fp);
+					fputc('\\', fp);
+					i = j;
+				}
+			}
+			bol = 0;
+		}
+		if (s[i] == '\n')
+			bol = 1;
+		else if (strchr("\\`*_[]<>|~$&", s[i]) != NULL)
 			fputc('\\', fp);
 		fputc(s[i], fp);
 	}
@@ -400,7 +419,7 @@ doc_text_flow(struct doc *d, const char *e)
 			if (d->fmt == DOC_HTML)
 				fputs(mode == 1 ? "</p>\n" : "</pre>\n", d->fp);
 			else
-				fputs(mode == 1 ? "\n\n" : "\n", d->fp);
+				fputs("\n\n", d->fp);
 			mode = 0;
 		}
 		if (len > 0) {

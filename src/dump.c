@@ -97,10 +97,14 @@ dump_render_line(const struct session *ss, const char *tmpl)
 		return NULL;
 	r = session_text_join(&t, "! ");
 	session_text_free(&t);
-	if (r != NULL)
-		for (p = r; *p != '\0'; p++)
-			if (*p == '\n')
-				*p = ' ';
+	if (r == NULL)
+		return NULL;
+	for (p = r; *p != '\0'; p++)
+		if (*p == '\n')
+			*p = ' ';
+	/* a choice's {when} leaves a blank at its end */
+	while (p > r && p[-1] == ' ')
+		*--p = '\0';
 	return r;
 }
 

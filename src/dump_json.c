@@ -50,9 +50,15 @@ dj_tmpl(FILE *fp, const struct session *ss, const char *tmpl)
 	struct session_text	 t = SESSION_TEXT_INIT;
 	char			*r = NULL;
 
+	size_t			 n;
+
 	if (tmpl != NULL && session_render(ss, tmpl, &t) == 0)
 		r = session_text_join(&t, "! ");
 	session_text_free(&t);
+	/* a choice's {when} leaves a blank at its end */
+	for (n = r != NULL ? strlen(r) : 0; n > 0 && (r[n - 1] == ' ' ||
+	    r[n - 1] == '\n'); n--)
+		r[n - 1] = '\0';
 	dj_str(fp, r);
 	free(r);
 }
