@@ -335,9 +335,10 @@ doc_end(struct doc *d)
 void
 doc_heading(struct doc *d, int level, const char *s)
 {
-	char	*e;
-	size_t	 w, len;
-	int	 ch = level == 1 ? '=' : '-';
+	char		*e, *wr;
+	const char	*p, *nl;
+	size_t		 w, lw, len;
+	int		 ch = level == 1 ? '=' : '-';
 
 	if ((e = safeout_strdup(s, SAFEOUT_LINE)) == NULL)
 		return;
@@ -361,9 +362,21 @@ doc_heading(struct doc *d, int level, const char *s)
 		fputs("\n\n", d->fp);
 		break;
 	default:
-		fprintf(d->fp, "%s\n", e);
+		/* wrapped to the width, underlined as wide as its widest
+		   line */
+		if ((wr = text_wrap(e, d->cols)) == NULL)
+			break;
+		fprintf(d->fp, "%s\n", wr);
+		for (w = 0, p = wr; p != NULL; p = nl != NULL ? nl + 1 : NULL) {
+			nl = strchr(p, '\n');
+			lw = nl != NULL ? text_width_n(p, (size_t)(nl - p)) :
+			    text_width(p);
+			if (lw > w)
+				w = lw;
+		}
+		free(wr);
 		if (level < 3) {
-			for (w = text_width(e); w > 0; w--)
+			for (; w > 0; w--)
 				fputc(ch, d->fp);
 			fputc('\n', d->fp);
 		}
@@ -562,25 +575,25 @@ doc_cmd_break_in_quote(char c)
 }
 
 /*
- * A shell command as text lines of at most cols columns where it can be
+ * A shell command as text lines of at most d->cols columns where it can be
  * broken: "  first line \" then lines indented by 6.  Between arguments a
- * line ends with " \"; inside a single-quoted argument, after a ',' or
- * ';', with "'\" and the next line starts with "'": the shell joins the
- * two quoted halves, so the pasted command is the same.
+ * line ends with " \".  An argument too long for a line of its own is
+ * broken after a ',' or ';' with a backslash-newline, which the shell
+ * removes; the next line then starts in column 0 (a blank there would
+ * split the word), reopening the quote ("'...,'\" then "'...'") when the
+ * break is inside one.  So the pasted command is the same words.
  */
 static void
 doc_cmd_text(struct doc *d, const char *cmd)
 {
-	const char	*p = cmd, *q, *sp, *qb, *r;
-	int		 inq, width, next, first = 1, reopen = 0, qs;
-	const char	*brk;
+	const char	*p = cmd, *q, *sp, *wb, *r, *brk;
+	int		 inq, width, indent = 2, reopen = 0, wq, inword, wbq = 0;
 
 	while (*p != '\0') {
-		width = d->cols - (first ? 2 : 6) - (reopen ? 1 : 0) - 2;
-		next = d->cols - 6 - 2;
-		/* the last break between arguments (sp) and inside a
-		   quoted one (qb) that leave the line within width */
-		sp = qb = NULL;
+		width = d->cols - indent - (reopen ? 1 : 0) - 2;
+		/* the last break between arguments (sp) and inside one (wb,
+		   wbq: inside quotes) that leave the line within width */
+		sp = wb = NULL;
 		inq = reopen;
 		for (q = p; *q != '\0'; q++) {
 			if ((int)text_width_n(p, (size_t)(q - p) + 1) > width)
@@ -589,12 +602,14 @@ doc_cmd_text(struct doc *d, const char *cmd)
 				inq = !inq;
 			else if (!inq && *q == ' ')
 				sp = q;
-			else if (inq && doc_cmd_break_in_quote(*q) &&
-			    q[1] != '\'' && q[1] != '\0')
-				qb = q + 1;
+			else if (doc_cmd_break_in_quote(*q) && q[1] != '\0' &&
+			    q[1] != ' ' && q[1] != '\'') {
+				wb = q + 1;
+				wbq = inq;
+			}
 		}
-		fprintf(d->fp, "%*s%s", first ? 2 : 6, "", reopen ? "'" : "");
-		if (*q == '\0' || (sp == NULL && qb == NULL)) {
+		fprintf(d->fp, "%*s%s", indent, "", reopen ? "'" : "");
+		if (*q == '\0' || (sp == NULL && wb == NULL)) {
 			/* the rest fits, or cannot be broken */
 			fprintf(d->fp, "%s\n", p);
 			break;
@@ -602,25 +617,32 @@ doc_cmd_text(struct doc *d, const char *cmd)
 		/* between arguments, unless the argument after the space
 		   would not fit on a line of its own either */
 		brk = sp;
-		qs = 0;
-		if (sp != NULL && qb != NULL && qb > sp) {
-			for (r = sp + 1, inq = 0; *r != '\0' &&
-			    (inq || *r != ' '); r++)
+		inword = 0;
+		if (sp != NULL && wb != NULL && wb > sp) {
+			for (r = sp + 1, wq = 0; *r != '\0' && (wq || *r != ' ');
+			    r++)
 				if (*r == '\'')
-					inq = !inq;
+					wq = !wq;
 			if ((int)text_width_n(sp + 1, (size_t)(r - sp - 1)) >
-			    next)
+			    d->cols - 6 - 2)
 				brk = NULL;
 		}
 		if (brk == NULL) {
-			brk = qb;
-			qs = 1;
+			brk = wb;
+			inword = 1;
 		}
-		fprintf(d->fp, "%.*s%s\\\n", (int)(brk - p), p,
-		    qs ? "'" : " ");
-		p = qs ? brk : brk + 1;
-		reopen = qs;
-		first = 0;
+		if (inword) {
+			fprintf(d->fp, "%.*s%s\\\n", (int)(brk - p), p,
+			    wbq ? "'" : "");
+			p = brk;
+			reopen = wbq;
+			indent = 0;
+		} else {
+			fprintf(d->fp, "%.*s \\\n", (int)(brk - p), p);
+			p = brk + 1;
+			reopen = 0;
+			indent = 6;
+		}
 	}
 }
 

@@ -133,13 +133,7 @@ usage(void)
 	    "LESSON is a lesson id\n(such as bce or softmax-then-ce) or a "
 	    "lesson file.\n\n"), stdout);
 	fputs(_(
-"      --dump LESSON     print every step of LESSON as a handout and exit:\n"
-"        --format F      text (fitted to COLUMNS), md, html (one file with\n"
-"                        every plot) or json (every computed value)\n"
-"        --out FILE      write FILE (replaced whole) instead of standard\n"
-"                        output; md: the pictures beside it\n"
-"        --no-answers    the student copy: questions without answers\n"
-"        --answers-only  the key: each question and its answer\n"
+"      --dump LESSON     print every step of LESSON as plain text and exit\n"
 "      --lang en|zh      language of lessons and interface (default: from\n"
 "                        LC_ALL/LC_MESSAGES/LANG; zh_* selects Chinese)\n"
 "      --lessons DIR     look for lessons in DIR first\n"
@@ -152,6 +146,14 @@ usage(void)
 "                        shows it), sixel, text (also LOSSLAB_GRAPHICS)\n"
 "      --help            display this help and exit\n"
 "      --version         output version information and exit\n\n"), stdout);
+	fputs(_("Handouts, with --dump LESSON:\n"
+"      --format F        text (fitted to COLUMNS), md (pictures beside\n"
+"                        --out), html (one file, every plot inline) or json\n"
+"                        (every computed value)\n"
+"      --out FILE        write FILE (replaced whole) instead of standard output\n"
+"      --no-answers      the student copy: the questions, not the answers\n"
+"      --answers-only    the key: each question with its answer\n\n"),
+	    stdout);
 	fputs(_("Subcommands: 'losslab eval --help', 'losslab plot --help', "
 	    "'losslab lessons --help', 'losslab train --help'.\nThe manual: "
 	    "man losslab.\n"), stdout);

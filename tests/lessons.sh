@@ -289,10 +289,10 @@ for f in "$ldir"/*.en.lesson; do
 	[ "$np" -eq "$n" ]
 	ok $? "--dump $(basename "$f") names a plot for each of its $n steps"
 	# the command, its continued lines joined
-	# (" \\" between arguments; "'\\" inside a quoted one, whose next
-	# line reopens the quote: the shell joins the halves)
+	# (" \\" between arguments; a "\\" right after a word breaks the
+	# word, and its next line starts in column 0: the shell joins them)
 	awk '/^  losslab plot / { c = $0; while (c ~ /\\$/) {
-	    sep = " "; if (c ~ /'"'"'\\$/) sep = ""
+	    sep = ""; if (c ~ / \\$/) sep = " "
 	    sub(/ ?\\$/, "", c); getline l; sub(/^ +/, sep, l); c = c l }
 	    sub(/^  losslab plot /, "", c); print c }' "$tmp/dump" >>"$tmp/plots"
 done
