@@ -168,6 +168,8 @@ print(sum(1 for s in json.load(open(sys.argv[1]))["steps"]
 		tap_n=$((tap_n + 1))
 	fi
 done
+! grep -qi 'http' "$tmp/ce.en.html" "$tmp/ce.zh.html"
+ok $? "HTML of a shipped lesson: not even a namespace address (http)"
 grep -q '<html lang="zh-CN">' "$tmp/ce.zh.html" &&
     grep -q 'Noto Sans CJK SC' "$tmp/ce.zh.html"
 ok $? "HTML: the Chinese page says zh-CN and has a Chinese font stack"
@@ -219,6 +221,67 @@ ok $? "the key: questions with their answers, nothing else"
 "$LOSSLAB" --lang zh --dump bce --no-answers >"$tmp/szh"
 grep -q '学生版' "$tmp/szh"
 ok $? "the Chinese student copy says so in Chinese"
+
+# ---- a hostile lesson: terminal sequences and markup everywhere -----------------
+E=$(printf '\033') B=$(printf '\007')
+mkdir -p "$tmp/h"
+cat >"$tmp/h/evil.en.lesson" <<EOF
+id: evil
+lang: en
+title: T ${E}]0;pwned${B} <script>alert(1)</script> & 中文
+summary: S <img src=http://x/y.png> \`code\` *bold* [a](http://x)
+loss: bce-logits
+
+step: <b>Step</b> ${E}[2J one
+input: 2.0, -1.0, 0.5
+target: 1, 0, 1
+predict: <<<
+Q </p></pre> <a href="http://x">x</a>?
+>>>
+choices: yes <i> | no ${E}[31m
+answer: 2
+explain: <<<
+E <style>@import url(http://x);</style>
+>>>
+text: <<<
+N ${E}]0;narrative${B} <svg onload=alert(1)> # not a heading
+    indented </pre><script>x</script>
+>>>
+code: <<<
+nn.BCEWithLogitsLoss()(z, y)  # </code></pre> \`\`\`\`
+>>>
+EOF
+# no control byte but newline and tab, valid UTF-8
+clean() {
+	iconv -f UTF-8 -t UTF-8 "$1" >/dev/null 2>&1 &&
+	    ! od -An -v -tx1 "$1" | tr -s ' \n' '\n\n' |
+	    grep -qE '^(0[0-8b-f]|1[0-9a-f]|7f)$'
+}
+bad=0
+for fmt in text md html json; do
+	"$LOSSLAB" --dump "$tmp/h/evil.en.lesson" --format $fmt >"$tmp/h/o.$fmt" 2>"$tmp/h/err" ||
+	    { bad=1; diag "$fmt: $(cat "$tmp/h/err")"; }
+	clean "$tmp/h/o.$fmt" || { bad=1; diag "$fmt: not clean"; }
+done
+ok $bad "hostile lesson: every format written, no control character, valid UTF-8"
+if [ $has_gnuplot -eq 1 ]; then
+	$check html "$tmp/h/o.html" 1 >"$tmp/out" 2>&1
+	ok $? "hostile lesson: the HTML is still well-formed and self-contained"
+	grep -v '^ok' "$tmp/out" | while IFS= read -r l; do diag "$l"; done
+fi
+grep -qF '&lt;script&gt;alert(1)&lt;/script&gt;' "$tmp/h/o.html" &&
+    ! grep -q '<script' "$tmp/h/o.html" && ! grep -q '<img' "$tmp/h/o.html"
+ok $? "hostile lesson: its markup is shown as text in HTML"
+$check schema "$top_srcdir/tests/handout.schema.json" "$tmp/h/o.json" >/dev/null 2>&1 &&
+    python3 -c '
+import json, sys
+d = json.load(open(sys.argv[1]))
+assert "<script>alert(1)</script>" in d["lesson"]["title"]
+assert "\\x1b]0;pwned" in d["lesson"]["title"]
+' "$tmp/h/o.json"
+ok $? "hostile lesson: JSON valid, its text kept (control characters escaped)"
+grep -qF '\<script\>' "$tmp/h/o.md" && grep -qF '`````python' "$tmp/h/o.md"
+ok $? "hostile lesson: Markdown escapes markup, fences outlast the code's backticks"
 
 # ---- bad values ------------------------------------------------------------------
 one_line() {
