@@ -301,10 +301,10 @@ static const char doc_css[] =
 "figcaption{font-size:.85em;color:#444}\n"
 "@page{size:A4;margin:15mm 15mm 18mm 15mm}\n"
 "@media print{body{max-width:none;margin:0;padding:0;font-size:10.5pt}"
-"h2{break-before:page;border-color:#000}"
-"h1+p+h2,h1+h2{break-before:auto}"
+"h2{border-color:#000}"
 "h2,h3{break-after:avoid}"
 "figure,table,pre,p.choice{break-inside:avoid}"
+"figure svg{width:auto;max-height:85mm}"
 "pre,th{background:none}pre{border:1px solid #ccc}}\n";
 
 void

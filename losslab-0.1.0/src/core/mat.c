@@ -1,0 +1,85 @@
+/*
+ * mat.c -- allocation and shape helpers for struct mat, and err_set().
+ */
+#include "config.h"
+
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/mat.h"
+
+int
+err_set(struct err *e, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (e == NULL)
+		return -1;
+	va_start(ap, fmt);
+	vsnprintf(e->msg, sizeof e->msg, fmt, ap);
+	va_end(ap);
+	return -1;
+}
+
+int
+mat_alloc(struct mat *m, int ndim, size_t rows, size_t cols, struct err *e)
+{
+	size_t n;
+
+	if (ndim == 1)
+		rows = 1;
+	if (cols != 0 && rows > SIZE_MAX / sizeof(double) / cols)
+		return err_set(e, "out of memory");
+	n = rows * cols;
+	m->ndim = ndim;
+	m->rows = rows;
+	m->cols = cols;
+	m->v = calloc(n ? n : 1, sizeof *m->v);
+	if (m->v == NULL)
+		return err_set(e, "out of memory");
+	return 0;
+}
+
+int
+mat_copy(struct mat *dst, const struct mat *src, struct err *e)
+{
+	if (mat_alloc(dst, src->ndim, src->rows, src->cols, e) != 0)
+		return -1;
+	if (mat_numel(src) != 0)
+		memcpy(dst->v, src->v, mat_numel(src) * sizeof *src->v);
+	return 0;
+}
+
+void
+mat_free(struct mat *m)
+{
+	free(m->v);
+	m->v = NULL;
+	m->ndim = 0;
+	m->rows = m->cols = 0;
+}
+
+size_t
+mat_numel(const struct mat *m)
+{
+	return m->rows * m->cols;
+}
+
+int
+mat_same_shape(const struct mat *a, const struct mat *b)
+{
+	return a->ndim == b->ndim && a->rows == b->rows && a->cols == b->cols;
+}
+
+const char *
+mat_shape_str(const struct mat *m, char *buf, size_t len)
+{
+	if (m->ndim == 2)
+		snprintf(buf, len, "[%zu, %zu]", m->rows, m->cols);
+	else
+		snprintf(buf, len, "[%zu]", m->cols);
+	return buf;
+}

@@ -1,0 +1,898 @@
+/*
+ * train.c -- gradient descent on a small model, with the loss and its
+ * gradient with respect to the logits from the loss core (see train.h for
+ * the models, the update and the history).
+ *
+ * Nothing here computes a loss: every value and every dL/dz comes from
+ * loss_eval() or pitfall_eval(), and this file only carries dL/dz back
+ * through the model with torch's backward formulas
+ *   linear layer y = a W^T + b:  dW = dy^T a,  db = sum over rows of dy,
+ *                                da = dy W
+ *   tanh:                        dz = dh (1 - h h)        (h = tanh(z))
+ *   relu:                        dz = h <= 0 ? 0 : dh     (h = relu(z))
+ * and applies torch.optim.SGD's update.  Sums run in index order; torch's
+ * BLAS and its vectorised tanh may round differently in the last bit, so
+ * the history agrees with torch's to rounding (below 1e-12 relative in
+ * every golden case of tests/train_golden.txt), not bit for bit.
+ *
+ * The whole data set is evaluated once per epoch for the history; with the
+ * full batch that evaluation is also the forward pass of the next update
+ * (its hidden values stay in t->h, its gradient in t->r), so an epoch
+ * costs one forward and one backward pass.
+ */
+#include "config.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/train.h"
+
+static const char *model_names[] = { "linear", "mlp" };
+static const char *activation_names[] = { "tanh", "relu" };
+static const char *state_names[] = { "running", "done", "diverged", "refused" };
+
+void
+train_spec_init(struct train_spec *s)
+{
+	memset(s, 0, sizeof *s);
+	s->model = TRAIN_LINEAR;
+	s->hidden = 16;
+	s->activation = TRAIN_TANH;
+	s->loss = LOSS_CE;
+	loss_opts_init(&s->opts);
+	s->pitfall = PITFALL_NONE;
+	s->lr = 0.1;
+	s->momentum = 0.0;
+	s->weight_decay = 0.0;
+	s->epochs = 100;
+	s->batch = 0;
+	s->seed = 1;
+}
+
+const char *
+train_model_name(enum train_model m)
+{
+	if ((int)m < 0 || m > TRAIN_MLP)
+		return "?";
+	return model_names[m];
+}
+
+int
+train_model_parse(const char *name, enum train_model *m)
+{
+	int	i;
+
+	for (i = 0; i <= TRAIN_MLP; i++) {
+		if (strcmp(name, model_names[i]) == 0) {
+			*m = (enum train_model)i;
+			return 0;
+		}
+	}
+	return -1;
+}
+
+const char *
+train_activation_name(enum train_activation a)
+{
+	if ((int)a < 0 || a > TRAIN_RELU)
+		return "?";
+	return activation_names[a];
+}
+
+int
+train_activation_parse(const char *name, enum train_activation *a)
+{
+	int	i;
+
+	for (i = 0; i <= TRAIN_RELU; i++) {
+		if (strcmp(name, activation_names[i]) == 0) {
+			*a = (enum train_activation)i;
+			return 0;
+		}
+	}
+	return -1;
+}
+
+const char *
+train_state_name(enum train_state s)
+{
+	if ((int)s < 0 || s > TRAIN_REFUSED)
+		return "?";
+	return state_names[s];
+}
+
+int
+train_loss_ok(enum loss_id id)
+{
+	return id == LOSS_CE || id == LOSS_MULTI_MARGIN ||
+	    id == LOSS_BCE_LOGITS || id == LOSS_FOCAL ||
+	    id == LOSS_MULTILABEL_SOFT_MARGIN;
+}
+
+/* --- parameters ----------------------------------------------------------- */
+
+static void
+params_free(struct train_params *p)
+{
+	int	l;
+
+	for (l = 0; l < 2; l++) {
+		mat_free(&p->W[l]);
+		mat_free(&p->b[l]);
+	}
+	p->nlayers = 0;
+}
+
+/* Zero-filled parameters of the model's shapes. */
+static int
+params_alloc(struct train_params *p, int nlayers, size_t in, size_t hidden,
+    size_t out, struct err *e)
+{
+	size_t	 rows[2], cols[2];
+	int	 l;
+
+	rows[0] = nlayers == 2 ? hidden : out;
+	cols[0] = in;
+	rows[1] = out;
+	cols[1] = hidden;
+	p->nlayers = nlayers;
+	for (l = 0; l < nlayers; l++) {
+		if (mat_alloc(&p->W[l], 2, rows[l], cols[l], e) != 0 ||
+		    mat_alloc(&p->b[l], 1, 1, rows[l], e) != 0) {
+			params_free(p);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+static void
+params_copy(struct train_params *dst, const struct train_params *src)
+{
+	int	l;
+
+	for (l = 0; l < src->nlayers; l++) {
+		memcpy(dst->W[l].v, src->W[l].v,
+		    mat_numel(&src->W[l]) * sizeof *src->W[l].v);
+		memcpy(dst->b[l].v, src->b[l].v,
+		    mat_numel(&src->b[l]) * sizeof *src->b[l].v);
+	}
+}
+
+/*
+ * nn.Linear's default initialisation from our generator: for each layer,
+ * W (row-major) then b, every value (2u - 1) * (1 / sqrt(fan_in)).
+ */
+static void
+params_draw(struct train_params *p, uint64_t seed)
+{
+	struct rng	 r;
+	double		 bound;
+	size_t		 i;
+	int		 l;
+
+	rng_seed(&r, seed, RNG_STREAM_INIT);
+	for (l = 0; l < p->nlayers; l++) {
+		bound = 1.0 / sqrt((double)p->W[l].cols);
+		for (i = 0; i < mat_numel(&p->W[l]); i++)
+			p->W[l].v[i] = (2.0 * rng_uniform(&r) - 1.0) * bound;
+		for (i = 0; i < mat_numel(&p->b[l]); i++)
+			p->b[l].v[i] = (2.0 * rng_uniform(&r) - 1.0) * bound;
+	}
+}
+
+static int
+params_finite(const struct train_params *p)
+{
+	size_t	i;
+	int	l;
+
+	for (l = 0; l < p->nlayers; l++) {
+		for (i = 0; i < mat_numel(&p->W[l]); i++)
+			if (!isfinite(p->W[l].v[i]))
+				return 0;
+		for (i = 0; i < mat_numel(&p->b[l]); i++)
+			if (!isfinite(p->b[l].v[i]))
+				return 0;
+	}
+	return 1;
+}
+
+/* --- the model ------------------------------------------------------------ */
+
+/*
+ * y (m x W.rows) = x (m x in) W^T + b.  Each y_ij is 0, plus x_ik W_jk for
+ * k = 0, 1, ... in order, plus b_j.  Four sums run side by side in
+ * registers so that the adds do not wait for one another (the order of
+ * each sum stays the same): four rows at a time, or four outputs at a time
+ * when the layer has fewer than four inputs.
+ */
+static void
+layer_forward(const double *restrict x, size_t m, size_t in,
+    const struct mat *W, const struct mat *b, double *restrict y)
+{
+	const double	*restrict w = W->v, *x0, *x1, *x2, *x3, *wj;
+	const double	*bv = b->v;
+	size_t		 i, j, k, out = W->rows;
+	double		 s0, s1, s2, s3, xk;
+
+	if (in < 4) {
+		for (i = 0; i < m; i++) {
+			x0 = x + i * in;
+			for (j = 0; j + 4 <= out; j += 4) {
+				wj = w + j * in;
+				s0 = s1 = s2 = s3 = 0.0;
+				for (k = 0; k < in; k++) {
+					xk = x0[k];
+					s0 += xk * wj[k];
+					s1 += xk * wj[in + k];
+					s2 += xk * wj[2 * in + k];
+					s3 += xk * wj[3 * in + k];
+				}
+				y[i * out + j] = s0 + bv[j];
+				y[i * out + j + 1] = s1 + bv[j + 1];
+				y[i * out + j + 2] = s2 + bv[j + 2];
+				y[i * out + j + 3] = s3 + bv[j + 3];
+			}
+			for (; j < out; j++) {
+				wj = w + j * in;
+				s0 = 0.0;
+				for (k = 0; k < in; k++)
+					s0 += x0[k] * wj[k];
+				y[i * out + j] = s0 + bv[j];
+			}
+		}
+		return;
+	}
+	for (i = 0; i + 4 <= m; i += 4) {
+		x0 = x + i * in;
+		x1 = x0 + in;
+		x2 = x1 + in;
+		x3 = x2 + in;
+		for (j = 0; j < out; j++) {
+			wj = w + j * in;
+			s0 = s1 = s2 = s3 = 0.0;
+			for (k = 0; k < in; k++) {
+				s0 += x0[k] * wj[k];
+				s1 += x1[k] * wj[k];
+				s2 += x2[k] * wj[k];
+				s3 += x3[k] * wj[k];
+			}
+			y[i * out + j] = s0 + bv[j];
+			y[(i + 1) * out + j] = s1 + bv[j];
+			y[(i + 2) * out + j] = s2 + bv[j];
+			y[(i + 3) * out + j] = s3 + bv[j];
+		}
+	}
+	for (; i < m; i++) {
+		x0 = x + i * in;
+		for (j = 0; j < out; j++) {
+			wj = w + j * in;
+			s0 = 0.0;
+			for (k = 0; k < in; k++)
+				s0 += x0[k] * wj[k];
+			y[i * out + j] = s0 + bv[j];
+		}
+	}
+}
+
+/*
+ * g[j][k] = sum over the m rows, in order, of d[i][j] a[i][k] (the
+ * gradient of W, out x in) and gb[j] = sum of d[i][j] (of b): four
+ * elements of g are summed side by side in registers, along k when the
+ * layer has four inputs or more, else along j.
+ */
+static void
+layer_backward(const double *restrict a, size_t m, size_t in,
+    const double *restrict d, struct mat *gW, struct mat *gb)
+{
+	double		*restrict g = gW->v, s0, s1, s2, s3, c;
+	size_t		 i, j, k, out = gW->rows;
+	const double	*ai;
+
+	for (j = 0; j < out; j++) {
+		s0 = 0.0;
+		for (i = 0; i < m; i++)
+			s0 += d[i * out + j];
+		gb->v[j] = s0;
+	}
+	if (in >= 4) {
+		for (j = 0; j < out; j++) {
+			for (k = 0; k + 4 <= in; k += 4) {
+				s0 = s1 = s2 = s3 = 0.0;
+				for (i = 0; i < m; i++) {
+					c = d[i * out + j];
+					ai = a + i * in + k;
+					s0 += c * ai[0];
+					s1 += c * ai[1];
+					s2 += c * ai[2];
+					s3 += c * ai[3];
+				}
+				g[j * in + k] = s0;
+				g[j * in + k + 1] = s1;
+				g[j * in + k + 2] = s2;
+				g[j * in + k + 3] = s3;
+			}
+			for (; k < in; k++) {
+				s0 = 0.0;
+				for (i = 0; i < m; i++)
+					s0 += d[i * out + j] * a[i * in + k];
+				g[j * in + k] = s0;
+			}
+		}
+		return;
+	}
+	for (k = 0; k < in; k++) {
+		for (j = 0; j + 4 <= out; j += 4) {
+			s0 = s1 = s2 = s3 = 0.0;
+			for (i = 0; i < m; i++) {
+				c = a[i * in + k];
+				s0 += d[i * out + j] * c;
+				s1 += d[i * out + j + 1] * c;
+				s2 += d[i * out + j + 2] * c;
+				s3 += d[i * out + j + 3] * c;
+			}
+			g[j * in + k] = s0;
+			g[(j + 1) * in + k] = s1;
+			g[(j + 2) * in + k] = s2;
+			g[(j + 3) * in + k] = s3;
+		}
+		for (; j < out; j++) {
+			s0 = 0.0;
+			for (i = 0; i < m; i++)
+				s0 += d[i * out + j] * a[i * in + k];
+			g[j * in + k] = s0;
+		}
+	}
+}
+
+/*
+ * tanh, about twice as fast as libm's (which goes through expm1), within 2
+ * ulp of it everywhere (torch's own vectorised tanh differs from libm's by
+ * up to 1 ulp, and nothing here needs more):
+ *   |x| < 0.25:   x P(x^2), the Taylor series of tanh to x^19 (relative
+ *                 error below 4.1e-16 there)
+ *   |x| <= 22:    sign(x) (1 - t) / (1 + t),  t = exp(-2|x|)  (1 - t is
+ *                 exact: t >= 1/2 would need |x| < 0.35, and t <= 0.61)
+ *   |x| > 22:     sign(x) 1 (tanh(22) rounds to 1), NaN stays NaN
+ */
+static double
+fast_tanh(double x)
+{
+	/* the odd Taylor coefficients of tanh: 1, -1/3, 2/15, -17/315, ... */
+	static const double	 c[10] = {
+		1.0, -0.3333333333333333, 0.13333333333333333,
+		-0.05396825396825397, 0.021869488536155203,
+		-0.008863235529902197, 0.003592128036572481,
+		-0.0014558343870513183, 0.000590027440945586,
+		-0.00023912911424355248
+	};
+	double			 a = fabs(x), x2, p, t;
+
+	if (a < 0.25) {
+		/* Horner in x^2, written out */
+		x2 = x * x;
+		p = c[9] * x2 + c[8];
+		p = p * x2 + c[7];
+		p = p * x2 + c[6];
+		p = p * x2 + c[5];
+		p = p * x2 + c[4];
+		p = p * x2 + c[3];
+		p = p * x2 + c[2];
+		p = p * x2 + c[1];
+		p = p * x2 + c[0];
+		return x * p;
+	}
+	if (a > 22.0)
+		return copysign(1.0, x);
+	t = exp(-2.0 * a);
+	return copysign((1.0 - t) / (1.0 + t), x);
+}
+
+/* The logits z (m x out) of m points x; the mlp's hidden values into h
+   (m x H).  relu keeps a NaN (torch's clamp_min propagates it). */
+static void
+model_forward(const struct train_params *p, enum train_activation act,
+    const double *x, size_t m, size_t in, double *h, double *z)
+{
+	size_t	i, n, H;
+
+	if (p->nlayers == 1) {
+		layer_forward(x, m, in, &p->W[0], &p->b[0], z);
+		return;
+	}
+	H = p->W[0].rows;
+	layer_forward(x, m, in, &p->W[0], &p->b[0], h);
+	n = m * H;
+	if (act == TRAIN_TANH) {
+		for (i = 0; i < n; i++)
+			h[i] = fast_tanh(h[i]);
+	} else {
+		for (i = 0; i < n; i++)
+			h[i] = h[i] <= 0.0 ? 0.0 : h[i];
+	}
+	layer_forward(h, m, H, &p->W[1], &p->b[1], z);
+}
+
+/* The gradient of the batch's loss into t->grad, from dz = dL/dz (m x
+   out), the batch's points x and (mlp) its hidden values in t->h. */
+static void
+model_backward(struct train *t, const double *x, size_t m, const double *dz)
+{
+	struct train_params	*p = &t->params, *g = &t->grad;
+	size_t			 i, j, k, H, out = t->out;
+	const double		*w2 = NULL, *dzi, *hi, *wk;
+	double			 c, s0, s1, s2, s3, *h = t->h.v, *dh = t->dh.v;
+	double			*dhi;
+
+	if (p->nlayers == 1) {
+		layer_backward(x, m, t->in, dz, &g->W[0], &g->b[0]);
+		return;
+	}
+	H = t->hidden;
+	layer_backward(h, m, H, dz, &g->W[1], &g->b[1]);
+	w2 = p->W[1].v;
+	/* dh = dz W2 (each dh_ik is 0 plus the products over j in order,
+	   four k side by side), then through the activation */
+	for (i = 0; i < m; i++) {
+		dzi = dz + i * out;
+		dhi = dh + i * H;
+		hi = h + i * H;
+		for (k = 0; k + 4 <= H; k += 4) {
+			s0 = s1 = s2 = s3 = 0.0;
+			for (j = 0; j < out; j++) {
+				c = dzi[j];
+				wk = w2 + j * H + k;
+				s0 += c * wk[0];
+				s1 += c * wk[1];
+				s2 += c * wk[2];
+				s3 += c * wk[3];
+			}
+			dhi[k] = s0;
+			dhi[k + 1] = s1;
+			dhi[k + 2] = s2;
+			dhi[k + 3] = s3;
+		}
+		for (; k < H; k++) {
+			s0 = 0.0;
+			for (j = 0; j < out; j++)
+				s0 += dzi[j] * w2[j * H + k];
+			dhi[k] = s0;
+		}
+		if (t->spec.activation == TRAIN_TANH) {
+			for (k = 0; k < H; k++)
+				dhi[k] = dhi[k] * (1.0 - hi[k] * hi[k]);
+		} else {
+			for (k = 0; k < H; k++)
+				dhi[k] = hi[k] <= 0.0 ? 0.0 : dhi[k];
+		}
+	}
+	layer_backward(x, m, t->in, dh, &g->W[0], &g->b[0]);
+}
+
+/* torch.optim.SGD on one tensor: g += wd p; buf = m buf + g; p += -lr g. */
+static void
+sgd_tensor(const struct train_spec *s, double *p, const double *g,
+    double *buf, size_t n, int first)
+{
+	size_t	i;
+	double	d;
+
+	for (i = 0; i < n; i++) {
+		d = g[i];
+		if (s->weight_decay != 0.0)
+			d = d + s->weight_decay * p[i];
+		if (s->momentum != 0.0) {
+			buf[i] = first ? d : buf[i] * s->momentum + d;
+			d = buf[i];
+		}
+		p[i] = p[i] + (-s->lr) * d;
+	}
+}
+
+static void
+sgd_update(struct train *t)
+{
+	struct train_params	*p = &t->params, *g = &t->grad, *b = &t->buf;
+	int			 l, first = !t->have_buf;
+
+	for (l = 0; l < p->nlayers; l++) {
+		sgd_tensor(&t->spec, p->W[l].v, g->W[l].v, b->W[l].v,
+		    mat_numel(&p->W[l]), first);
+		sgd_tensor(&t->spec, p->b[l].v, g->b[l].v, b->b[l].v,
+		    mat_numel(&p->b[l]), first);
+	}
+	t->have_buf = 1;
+}
+
+/* --- evaluation ------------------------------------------------------------ */
+
+/* The first m rows of a 2-D m, or the first m values of a 1-D one. */
+static struct mat
+head(const struct mat *a, size_t m)
+{
+	struct mat	v = *a;
+
+	if (v.ndim == 2)
+		v.rows = m;
+	else
+		v.cols = m;
+	return v;
+}
+
+/* The run's pipeline on logits z: the pitfall's, else the correct loss. */
+static int
+pipeline(const struct train *t, const struct mat *z, const struct mat *target,
+    struct loss_result *r, struct err *e)
+{
+	if (t->spec.pitfall != PITFALL_NONE)
+		return pitfall_eval(t->spec.pitfall, z, target, &t->spec.opts,
+		    r, e);
+	return loss_eval(t->spec.loss, z, target, &t->spec.opts, r, e);
+}
+
+/* The fraction of labels right (train.h) from the logits in t->z. */
+static double
+accuracy(const struct train *t)
+{
+	const struct data	*d = t->data;
+	const double		*z = t->z.v, *zi;
+	size_t			 i, j, best, n = d->n, out = t->out, right = 0;
+
+	if (t->index_target) {
+		for (i = 0; i < n; i++) {
+			zi = z + i * out;
+			best = 0;
+			for (j = 1; j < out; j++)
+				if (zi[j] > zi[best])
+					best = j;
+			right += (double)best == d->y.v[i];
+		}
+		return (double)right / (double)n;
+	}
+	/* binary (out == 1, y 1-D) or multilabel (y n x K): z > 0 is 1 */
+	for (i = 0; i < n * out; i++)
+		right += (z[i] > 0.0) == (d->y.v[i] == 1.0);
+	return (double)right / (double)(n * out);
+}
+
+static void
+stop(struct train *t, enum train_state s, long epoch, const char *msg)
+{
+	t->state = s;
+	t->stop_epoch = epoch;
+	snprintf(t->message, sizeof t->message, "%s", msg);
+}
+
+static int
+hist_append(struct train *t, const struct train_entry *en, struct err *e)
+{
+	struct train_entry	*nh;
+	size_t			 ncap;
+
+	if (t->nhist == t->caphist) {
+		ncap = t->caphist ? 2 * t->caphist : 64;
+		if ((nh = realloc(t->hist, ncap * sizeof *nh)) == NULL)
+			return err_set(e, "out of memory");
+		t->hist = nh;
+		t->caphist = ncap;
+	}
+	t->hist[t->nhist++] = *en;
+	return 0;
+}
+
+/*
+ * Evaluate epoch t->epoch on the whole data set: the logits into t->z (the
+ * mlp's hidden values into t->h), the pipeline's result into t->r, the
+ * history entry appended, and the run stopped when it is refused, diverged
+ * or done.  Returns 0, or -1 with e set (out of memory).
+ */
+static int
+evaluate(struct train *t, struct err *e)
+{
+	const struct data	*d = t->data;
+	struct loss_result	 c = LOSS_RESULT_INIT;
+	struct train_entry	 en;
+	struct mat		 z = t->z;
+	struct err		 le;
+
+	loss_result_free(&t->r);
+	model_forward(&t->params, t->spec.activation, d->x.v, d->n, t->in,
+	    t->h.v, t->z.v);
+	if (pipeline(t, &z, &t->target, &t->r, &le) != 0) {
+		stop(t, TRAIN_REFUSED, t->epoch, le.msg);
+		return 0;
+	}
+	en.epoch = t->epoch;
+	en.loss = t->r.value;
+	en.correct_loss = en.loss;
+	if (t->spec.pitfall != PITFALL_NONE) {
+		/* init checked that the correct loss accepts these shapes */
+		if (loss_eval(t->spec.loss, &z, &t->target, &t->spec.opts, &c,
+		    &le) == 0)
+			en.correct_loss = c.value;
+		else
+			en.correct_loss = NAN;
+		loss_result_free(&c);
+	}
+	en.accuracy = accuracy(t);
+	if (hist_append(t, &en, e) != 0) {
+		stop(t, TRAIN_REFUSED, t->epoch, "out of memory");
+		return -1;
+	}
+	if (!isfinite(en.loss))
+		stop(t, TRAIN_DIVERGED, t->epoch, isnan(en.loss) ?
+		    "the loss is nan" : "the loss is inf");
+	else if (t->epoch >= t->spec.epochs)
+		stop(t, TRAIN_DONE, t->epoch, "");
+	return 0;
+}
+
+/* --- the run ------------------------------------------------------------- */
+
+/* Check spec s against data d; the number of logits into *out. */
+static int
+check_spec(const struct data *d, const struct train_spec *s, size_t *out,
+    struct err *e)
+{
+	enum loss_id	 id = s->loss;
+	int		 index = id == LOSS_CE || id == LOSS_MULTI_MARGIN;
+	double		 values;
+
+	if (d == NULL || d->n < 1 || d->d < 1 || d->classes < 2)
+		return err_set(e, "no data to train on");
+	if ((int)s->model < 0 || s->model > TRAIN_MLP)
+		return err_set(e, "unknown model");
+	if (s->model == TRAIN_MLP && (s->hidden < 1 ||
+	    s->hidden > TRAIN_MAX_HIDDEN))
+		return err_set(e, "%zu hidden units (from 1 to %d)", s->hidden,
+		    TRAIN_MAX_HIDDEN);
+	if ((int)s->activation < 0 || s->activation > TRAIN_RELU)
+		return err_set(e, "unknown activation");
+	if (!train_loss_ok(id))
+		return err_set(e, "%s is not a loss to train on (ce, "
+		    "multi-margin, bce-logits, focal, "
+		    "multilabel-soft-margin)", loss_name(id));
+	if (index && d->multilabel)
+		return err_set(e, "%s needs one class per point; multilabel "
+		    "data has %d independent labels (use bce-logits, focal or "
+		    "multilabel-soft-margin)", loss_name(id), d->classes);
+	if (!index && !d->multilabel && d->classes != 2)
+		return err_set(e, "%s needs two classes or multilabel data; "
+		    "this data has %d classes (use ce or multi-margin)",
+		    loss_name(id), d->classes);
+	if ((int)s->pitfall < 0 || s->pitfall >= PITFALL_COUNT)
+		return err_set(e, "unknown pitfall");
+	if (s->pitfall != PITFALL_NONE && pitfall_loss(s->pitfall) != id)
+		return err_set(e, "pitfall %s imitates %s, not %s",
+		    pitfall_name(s->pitfall),
+		    loss_name(pitfall_loss(s->pitfall)), loss_name(id));
+	if ((s->pitfall == PITFALL_BCE_ON_LOGITS ||
+	    s->pitfall == PITFALL_NAIVE_FLOAT32) && s->opts.pos_weight != NULL)
+		return err_set(e, "%s feeds nn.BCELoss, which has no "
+		    "pos_weight", pitfall_name(s->pitfall));
+	if (s->opts.reduction == LOSS_REDUCTION_NONE)
+		return err_set(e, "reduction 'none' gives no scalar to train "
+		    "on (torch: grad can be implicitly created only for "
+		    "scalar outputs)");
+	/* torch.optim.SGD's own checks, and ours beyond them */
+	if (!(s->lr > 0.0) || !isfinite(s->lr))
+		return err_set(e, "Invalid learning rate: %g (a finite number "
+		    "> 0)", s->lr);
+	if (!(s->momentum >= 0.0) || !isfinite(s->momentum))
+		return err_set(e, "Invalid momentum value: %g", s->momentum);
+	if (!(s->weight_decay >= 0.0) || !isfinite(s->weight_decay))
+		return err_set(e, "Invalid weight_decay value: %g",
+		    s->weight_decay);
+	if (s->epochs < 0 || s->epochs > TRAIN_MAX_EPOCHS)
+		return err_set(e, "%ld epochs (from 0 to %ld)", s->epochs,
+		    TRAIN_MAX_EPOCHS);
+	*out = index || d->multilabel ? (size_t)d->classes : 1;
+	values = (double)d->n * ((double)d->d + (double)*out +
+	    (s->model == TRAIN_MLP ? (double)s->hidden : 0.0));
+	if (values > TRAIN_MAX_VALUES)
+		return err_set(e, "%zu points x (%zu features + %zu hidden + "
+		    "%zu outputs) is too big (at most %.0f values)", d->n,
+		    d->d, s->model == TRAIN_MLP ? s->hidden : (size_t)0, *out,
+		    TRAIN_MAX_VALUES);
+	return 0;
+}
+
+/* The loss's target of every point (train.h), into t->target. */
+static int
+make_target(struct train *t, struct err *e)
+{
+	const struct data	*d = t->data;
+
+	if (t->index_target || d->multilabel)
+		return mat_copy(&t->target, &d->y, e);
+	/* two classes, one logit: the label as an n x 1 column */
+	if (mat_alloc(&t->target, 2, d->n, 1, e) != 0)
+		return -1;
+	memcpy(t->target.v, d->y.v, d->n * sizeof *d->y.v);
+	return 0;
+}
+
+int
+train_init(struct train *t, const struct data *d, const struct train_spec *s,
+    struct err *e)
+{
+	static const struct loss_result	 zero = LOSS_RESULT_INIT;
+	struct loss_result		 c = LOSS_RESULT_INIT;
+	struct mat			 z;
+	struct err			 le;
+	size_t				 out = 0, n;
+	int				 nl, mini;
+
+	memset(t, 0, sizeof *t);
+	t->r = zero;
+	if (check_spec(d, s, &out, e) != 0)
+		return -1;
+	t->data = d;
+	t->spec = *s;
+	n = d->n;
+	t->in = d->d;
+	t->out = out;
+	t->hidden = s->model == TRAIN_MLP ? s->hidden : 0;
+	t->index_target = s->loss == LOSS_CE || s->loss == LOSS_MULTI_MARGIN;
+	nl = s->model == TRAIN_MLP ? 2 : 1;
+	mini = s->batch > 0 && s->batch < n;
+	if (!mini)
+		t->spec.batch = 0;
+	if (params_alloc(&t->params0, nl, t->in, t->hidden, out, e) != 0 ||
+	    params_alloc(&t->params, nl, t->in, t->hidden, out, e) != 0 ||
+	    params_alloc(&t->grad, nl, t->in, t->hidden, out, e) != 0 ||
+	    params_alloc(&t->buf, nl, t->in, t->hidden, out, e) != 0 ||
+	    make_target(t, e) != 0 ||
+	    mat_alloc(&t->z, 2, n, out, e) != 0)
+		goto fail;
+	if (nl == 2 && (mat_alloc(&t->h, 2, n, t->hidden, e) != 0 ||
+	    mat_alloc(&t->dh, 2, n, t->hidden, e) != 0))
+		goto fail;
+	if (mini && (mat_alloc(&t->bx, 2, n, t->in, e) != 0 ||
+	    mat_alloc(&t->bt, t->target.ndim, n, t->target.cols, e) != 0 ||
+	    (t->perm = calloc(n, sizeof *t->perm)) == NULL)) {
+		err_set(e, "out of memory");
+		goto fail;
+	}
+	params_draw(&t->params0, s->seed);
+	params_copy(&t->params, &t->params0);
+	rng_seed(&t->order, s->seed, RNG_STREAM_ORDER);
+
+	/* The options and shapes must suit the correct loss. */
+	model_forward(&t->params, s->activation, d->x.v, n, t->in, t->h.v,
+	    t->z.v);
+	z = t->z;
+	if (loss_eval(s->loss, &z, &t->target, &s->opts, &c, &le) != 0) {
+		err_set(e, "%s: %s", loss_name(s->loss), le.msg);
+		goto fail;
+	}
+	loss_result_free(&c);
+	if (evaluate(t, e) != 0)
+		goto fail;
+	/* Only bce-on-logits raises at run time, as torch does; any other
+	   refusal is a usage error. */
+	if (t->state == TRAIN_REFUSED && s->pitfall != PITFALL_BCE_ON_LOGITS) {
+		err_set(e, "%s: %s", pitfall_name(s->pitfall), t->message);
+		goto fail;
+	}
+	return 0;
+fail:
+	train_free(t);
+	return -1;
+}
+
+int
+train_step(struct train *t, struct err *e)
+{
+	const struct data	*d = t->data;
+	struct loss_result	 rb = LOSS_RESULT_INIT;
+	struct mat		 zb, tb;
+	struct err		 le;
+	size_t			 n, s, m, i, B, w;
+
+	if (t->state != TRAIN_RUNNING)
+		return 0;
+	n = d->n;
+	if (t->spec.batch == 0) {
+		/* the evaluation of this epoch was the forward pass */
+		model_backward(t, d->x.v, n, t->r.grad.v);
+		sgd_update(t);
+	} else {
+		B = t->spec.batch;
+		w = t->target.ndim == 2 ? t->target.cols : 1;
+		rng_permutation(&t->order, t->perm, n);
+		for (s = 0; s < n; s += B) {
+			m = n - s < B ? n - s : B;
+			for (i = 0; i < m; i++) {
+				memcpy(t->bx.v + i * t->in,
+				    d->x.v + t->perm[s + i] * t->in,
+				    t->in * sizeof *d->x.v);
+				memcpy(t->bt.v + i * w,
+				    t->target.v + t->perm[s + i] * w,
+				    w * sizeof *t->bt.v);
+			}
+			model_forward(&t->params, t->spec.activation, t->bx.v,
+			    m, t->in, t->h.v, t->z.v);
+			zb = head(&t->z, m);
+			tb = head(&t->bt, m);
+			if (pipeline(t, &zb, &tb, &rb, &le) != 0) {
+				stop(t, TRAIN_REFUSED, t->epoch + 1, le.msg);
+				return 1;
+			}
+			model_backward(t, t->bx.v, m, rb.grad.v);
+			loss_result_free(&rb);
+			sgd_update(t);
+			if (!params_finite(&t->params)) {
+				stop(t, TRAIN_DIVERGED, t->epoch + 1, "a "
+				    "parameter is inf or nan after an update");
+				return 1;
+			}
+		}
+	}
+	if (!params_finite(&t->params)) {
+		stop(t, TRAIN_DIVERGED, t->epoch + 1, "a parameter is inf or "
+		    "nan after an update");
+		return 1;
+	}
+	t->epoch++;
+	if (evaluate(t, e) != 0)
+		return -1;
+	return 1;
+}
+
+int
+train_run(struct train *t, struct err *e)
+{
+	int	rc;
+
+	while ((rc = train_step(t, e)) == 1)
+		;
+	return rc;
+}
+
+void
+train_free(struct train *t)
+{
+	params_free(&t->params0);
+	params_free(&t->params);
+	params_free(&t->grad);
+	params_free(&t->buf);
+	mat_free(&t->target);
+	mat_free(&t->bx);
+	mat_free(&t->bt);
+	mat_free(&t->h);
+	mat_free(&t->z);
+	mat_free(&t->dh);
+	loss_result_free(&t->r);
+	free(t->perm);
+	t->perm = NULL;
+	free(t->hist);
+	t->hist = NULL;
+	t->nhist = t->caphist = 0;
+}
+
+int
+train_predict(const struct train *t, const struct mat *x, struct mat *z,
+    struct err *e)
+{
+	struct mat	h = MAT_INIT;
+	size_t		m;
+
+	if (x == NULL || x->ndim != 2 || x->cols != t->in)
+		return err_set(e, "the points must be an m x %zu array", t->in);
+	m = x->rows;
+	if (mat_alloc(z, 2, m, t->out, e) != 0)
+		return -1;
+	if (t->params.nlayers == 2 &&
+	    mat_alloc(&h, 2, m, t->hidden, e) != 0) {
+		mat_free(z);
+		return -1;
+	}
+	model_forward(&t->params, t->spec.activation, x->v, m, t->in, h.v,
+	    z->v);
+	mat_free(&h);
+	return 0;
+}

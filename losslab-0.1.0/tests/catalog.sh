@@ -1,0 +1,84 @@
+#!/bin/sh
+# catalog.sh -- the interface catalogue is used as printf formats, so it is
+# checked: `msgfmt -c` accepts po/zh_CN.po, every entry whose msgid holds a
+# '%' says whether it is a format (c-format or no-c-format, so that msgfmt
+# checks it), and a catalogue whose translations have other conversions or
+# terminal sequences ($LOSSLAB_DATADIR/po/zh_CN.po) is not used for those
+# entries: no crash, the English instead, the other entries translated.
+. "${top_srcdir:-.}/tests/tap.sh"
+
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/losslab-catalog.XXXXXX") || exit 1
+trap 'rm -rf "$tmp"' EXIT
+XDG_DATA_HOME=$tmp/xdg
+export XDG_DATA_HOME
+po=$top_srcdir/po/zh_CN.po
+ldir=$top_srcdir/lessons
+
+if command -v msgfmt >/dev/null 2>&1; then
+	msgfmt -c -o /dev/null "$po" 2>"$tmp/err"
+	ok $? "msgfmt -c accepts po/zh_CN.po"
+	[ -s "$tmp/err" ] && diag "$(cat "$tmp/err")"
+else
+	echo "ok $((tap_n += 1)) # SKIP msgfmt missing (install gettext): po/zh_CN.po not checked"
+fi
+
+# an entry's flags come before its msgid; the msgid may go on over lines
+awk '
+/^#,/			{ flags = flags $0; next }
+/^msgid /		{ inid = 1; id = $0; next }
+/^"/ && inid		{ id = id $0; next }
+/^msgstr/		{ if (id ~ /%/ && flags !~ /c-format/) { print id; bad++ }
+			  inid = 0; flags = ""; next }
+END			{ exit bad > 0 }' "$po" >"$tmp/unflagged"
+ok $? "every msgid with a '%' is marked c-format or no-c-format"
+[ -s "$tmp/unflagged" ] && diag "$(cat "$tmp/unflagged")"
+
+# --- a catalogue with wrong conversions --------------------------------------
+mkdir -p "$tmp/data/po"
+E=$(printf '\033')
+cat >"$tmp/data/po/zh_CN.po" <<EOF
+msgid ""
+msgstr ""
+"Content-Type: text/plain; charset=UTF-8\n"
+
+msgid "%zu lesson files checked: %d ok, %d problems\n"
+msgstr "%s %s %s\n"
+
+#, c-format
+msgid "Step %zu/%zu: %s"
+msgstr "步骤 %s/%s：%s"
+
+msgid "sum over %zu elements"
+msgstr "%n 对 %zu 个元素求和"
+
+msgid "LOSS is one of:"
+msgstr "${E}]0;pwned${E}\\\\LOSS:${E}[2J"
+
+msgid "Loss value"
+msgstr "损失值"
+EOF
+zh() {	# zh ARGS...: losslab in Chinese with the bad catalogue
+	LOSSLAB_DATADIR=$tmp/data "$LOSSLAB" --lang zh "$@" >"$tmp/out" \
+	    2>"$tmp/err" </dev/null
+	st=$?
+}
+
+zh lessons --check "$ldir/bce.zh.lesson"
+[ $st -eq 0 ] && grep -qx '1 lesson files checked: 1 ok, 0 problems' "$tmp/out"
+ok $? "lessons --check: a translation with other conversions is not used (no crash; the English)"
+[ $st -eq 0 ] || diag "exit $st: $(cat "$tmp/err")"
+
+zh --dump bce
+[ $st -eq 0 ] && grep -q '^Step 1/[0-9]*: ' "$tmp/out" &&
+    ! grep -q '步骤' "$tmp/out" && grep -q '损失值' "$tmp/out"
+ok $? "--dump: '%s/%s' for '%zu/%zu' is refused, the catalogue's other entries are used"
+[ $st -eq 0 ] || diag "exit $st: $(cat "$tmp/err")"
+
+grep -q '(sum over 4 elements)' "$tmp/out" && ! grep -q '个元素求和' "$tmp/out"
+ok $? "--dump: a translation with %n is refused (the English)"
+
+zh eval --help
+[ $st -eq 0 ] && grep -q '^LOSS is one of:' "$tmp/out" && ! grep -q "$E" "$tmp/out"
+ok $? "eval --help: a translation with terminal sequences is not used"
+
+done_testing
