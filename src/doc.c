@@ -65,7 +65,8 @@ doc_md_esc(FILE *fp, const char *s, size_t n)
 				fputc('\\', fp);
 			else if (s[i] >= '0' && s[i] <= '9') {
 				/* "1." and "1)" start a numbered list */
-				for (j = i; j < n && s[j] >= '0' && s[j] <= '9';)
+				j = i;
+				while (j < n && s[j] >= '0' && s[j] <= '9')
 					j++;
 				if (j < n && (s[j] == '.' || s[j] == ')')) {
 					fwrite(s + i, 1, j - i, fp);
@@ -587,7 +588,8 @@ static void
 doc_cmd_text(struct doc *d, const char *cmd)
 {
 	const char	*p = cmd, *q, *sp, *wb, *r, *brk;
-	int		 inq, width, indent = 2, reopen = 0, wq, inword, wbq = 0;
+	int		 inq, width, indent = 2, reopen = 0, wq, inword;
+	int		 wbq = 0;
 
 	while (*p != '\0') {
 		width = d->cols - indent - (reopen ? 1 : 0) - 2;
@@ -619,8 +621,8 @@ doc_cmd_text(struct doc *d, const char *cmd)
 		brk = sp;
 		inword = 0;
 		if (sp != NULL && wb != NULL && wb > sp) {
-			for (r = sp + 1, wq = 0; *r != '\0' && (wq || *r != ' ');
-			    r++)
+			r = sp + 1;
+			for (wq = 0; *r != '\0' && (wq || *r != ' '); r++)
 				if (*r == '\'')
 					wq = !wq;
 			if ((int)text_width_n(sp + 1, (size_t)(r - sp - 1)) >

@@ -499,7 +499,7 @@ dump_plot(struct doc *d, struct session *ss, const struct dump_opts *o)
 	struct strbuf		 svg = STRBUF_INIT;
 	struct err		 e;
 	char			 args[4096], cap[256], path[4096], *w;
-	const char		*base;
+	const char		*base, *cap_desc;
 
 	switch (session_plot(ss, &req, &cells)) {
 	case SESSION_PLOT_OK:
@@ -522,6 +522,9 @@ dump_plot(struct doc *d, struct session *ss, const struct dump_opts *o)
 		return 0;
 	}
 	req.lang = i18n_lang();	/* the interface's, as in the explorer */
+	/* the kinds' descriptions are English only: no caption elsewhere */
+	cap_desc = strcmp(req.lang, "en") == 0 ? plot_kind_desc(req.kind) :
+	    NULL;
 	if (d->fmt == DOC_TEXT)
 		fputc('\n', d->fp);
 	snprintf(cap, sizeof cap, "%s: %s", _("Plot"), plot_kind_name(req.kind));
@@ -537,14 +540,15 @@ dump_plot(struct doc *d, struct session *ss, const struct dump_opts *o)
 			    svg.oom ? "out of memory" : e.msg);
 			doc_note(d, args);
 		} else if (d->fmt == DOC_HTML)
-			doc_svg(d, svg.p, svg.len, plot_kind_desc(req.kind));
+			doc_svg(d, svg.p, svg.len, cap_desc);
 		else if (dump_pic_name(o, ss->cur, path, sizeof path,
 		    &base) != 0 ||
 		    export_replace(path, svg.p, svg.len, &e) != 0) {
 			strbuf_free(&svg);
 			return cli_fail("--dump: %s", e.msg), -2;
 		} else
-			doc_image(d, base, plot_kind_desc(req.kind));
+			doc_image(d, base, cap_desc != NULL ? cap_desc :
+			    plot_kind_name(req.kind));
 		strbuf_free(&svg);
 	}
 	plot_req_args(&req, args, sizeof args);
