@@ -120,3 +120,50 @@ out:
 	strbuf_free(&o);
 	return rc;
 }
+
+int
+export_replace(const char *path, const char *buf, size_t len, struct err *e)
+{
+	struct stat	 sb;
+	char		*tmp;
+	const char	*slash = strrchr(path, '/');
+	int		 fd, n, saved;
+
+	if (lstat(path, &sb) == 0 && S_ISLNK(sb.st_mode))
+		return err_set(e, _("%s is a symbolic link, not written "
+		    "through"), path);
+	/* the temporary file in the same folder, so rename() is atomic */
+	if (asprintf(&tmp, "%.*s%s.losslab-XXXXXX", slash != NULL ?
+	    (int)(slash - path + 1) : 0, path, slash != NULL ? slash + 1 :
+	    path) < 0)
+		return err_set(e, "%s: %s", path, strerror(ENOMEM));
+	if ((fd = mkstemp(tmp)) == -1) {
+		saved = errno;
+		free(tmp);
+		return err_set(e, "%s: %s", path, strerror(saved));
+	}
+	n = export_write(fd, buf, len);
+	saved = errno;
+	/* the mode a new file would get (mkstemp makes it 0600) */
+	if (n == 0) {
+		mode_t um = umask(0);
+
+		umask(um);
+		(void)fchmod(fd, 0666 & ~um);
+	}
+	if (close(fd) == -1 && n == 0) {
+		n = -1;
+		saved = errno;
+	}
+	if (n == 0 && rename(tmp, path) == -1) {
+		n = -1;
+		saved = errno;
+	}
+	if (n != 0) {
+		unlink(tmp);
+		free(tmp);
+		return err_set(e, "%s: %s", path, strerror(saved));
+	}
+	free(tmp);
+	return 0;
+}

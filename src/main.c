@@ -37,7 +37,8 @@
 enum {
 	OPT_LANG = 256, OPT_LESSONS, OPT_NO_COLOR, OPT_PRESENT, OPT_AUTOPLAY,
 	OPT_LOOP,
-	OPT_DUMP, OPT_HELP, OPT_VERSION, OPT_GRAPHICS
+	OPT_DUMP, OPT_HELP, OPT_VERSION, OPT_GRAPHICS,
+	OPT_FORMAT, OPT_OUT, OPT_NO_ANSWERS, OPT_ANSWERS_ONLY
 };
 
 static const struct option main_options[] = {
@@ -50,6 +51,10 @@ static const struct option main_options[] = {
 	{ "loop",	no_argument,	   NULL, OPT_LOOP },
 	{ "graphics",	required_argument, NULL, OPT_GRAPHICS },
 	{ "dump",	required_argument, NULL, OPT_DUMP },
+	{ "format",	required_argument, NULL, OPT_FORMAT },
+	{ "out",	required_argument, NULL, OPT_OUT },
+	{ "no-answers",	no_argument,	   NULL, OPT_NO_ANSWERS },
+	{ "answers-only", no_argument,	   NULL, OPT_ANSWERS_ONLY },
 	{ "help",	no_argument,	   NULL, OPT_HELP },
 	{ "version",	no_argument,	   NULL, OPT_VERSION },
 	{ NULL, 0, NULL, 0 }
@@ -146,6 +151,14 @@ usage(void)
 "                        shows it), sixel, text (also LOSSLAB_GRAPHICS)\n"
 "      --help            display this help and exit\n"
 "      --version         output version information and exit\n\n"), stdout);
+	fputs(_("Handouts, with --dump LESSON:\n"
+"      --format F        text (fitted to COLUMNS), md (pictures beside\n"
+"                        --out), html (one file, every plot inline) or json\n"
+"                        (every computed value)\n"
+"      --out FILE        write FILE (replaced whole) instead of standard output\n"
+"      --no-answers      the student copy: the questions, not the answers\n"
+"      --answers-only    the key: each question with its answer\n\n"),
+	    stdout);
 	fputs(_("Subcommands: 'losslab eval --help', 'losslab plot --help', "
 	    "'losslab lessons --help', 'losslab train --help'.\nThe manual: "
 	    "man losslab.\n"), stdout);
@@ -177,7 +190,8 @@ fail_usage(const char *fmt, const char *arg)
  * else an exit status.  The first non-option is left at *optind.
  */
 static int
-parse_global(int argc, char **argv, struct app_opts *app, const char **dump)
+parse_global(int argc, char **argv, struct app_opts *app, const char **dump,
+    struct dump_opts *dopts, int *dump_only)
 {
 	int	 c;
 	double	 secs;
@@ -217,6 +231,27 @@ parse_global(int argc, char **argv, struct app_opts *app, const char **dump)
 		case OPT_DUMP:
 			*dump = optarg;
 			break;
+		case OPT_FORMAT:
+			if (dump_format_parse(optarg, &dopts->fmt) != 0)
+				return fail_usage("--format: unknown format "
+				    "'%s' (text, md, html or json)", optarg);
+			*dump_only = 1;
+			break;
+		case OPT_OUT:
+			dopts->out = optarg;
+			*dump_only = 1;
+			break;
+		case OPT_NO_ANSWERS:
+		case OPT_ANSWERS_ONLY:
+			if (dopts->answers != DUMP_ANSWERS_ALL &&
+			    dopts->answers != (c == OPT_NO_ANSWERS ?
+			    DUMP_ANSWERS_NONE : DUMP_ANSWERS_ONLY))
+				return fail_usage("--no-answers and "
+				    "--answers-only exclude each other%s", "");
+			dopts->answers = c == OPT_NO_ANSWERS ?
+			    DUMP_ANSWERS_NONE : DUMP_ANSWERS_ONLY;
+			*dump_only = 1;
+			break;
 		case OPT_HELP:
 			usage();
 			return 0;
@@ -241,17 +276,22 @@ main(int argc, char **argv)
 {
 	struct app_opts	 app;
 	const char	*dump = NULL, *lesson = NULL, *nc;
-	int		 rc;
+	struct dump_opts dopts;
+	int		 rc, dump_only = 0;
 
 	atexit(main_close_stdout);
 	main_locale();
 	memset(&app, 0, sizeof app);
+	memset(&dopts, 0, sizeof dopts);
+	dopts.fmt = DUMP_TEXT;
+	dopts.answers = DUMP_ANSWERS_ALL;
 	nc = getenv("NO_COLOR");
 	app.no_color = nc != NULL && *nc != '\0';
 	app.graphics = getenv("LOSSLAB_GRAPHICS");
 	app.lang = i18n_init(NULL);
 
-	if ((rc = parse_global(argc, argv, &app, &dump)) >= 0)
+	if ((rc = parse_global(argc, argv, &app, &dump, &dopts,
+	    &dump_only)) >= 0)
 		goto out;
 
 	if (optind < argc) {
@@ -276,7 +316,8 @@ main(int argc, char **argv)
 		}
 		lesson = argv[optind++];
 		/* Global options may also follow the lesson. */
-		if ((rc = parse_global(argc, argv, &app, &dump)) >= 0)
+		if ((rc = parse_global(argc, argv, &app, &dump, &dopts,
+		    &dump_only)) >= 0)
 			goto out;
 		if (optind < argc) {
 			rc = fail_usage("unexpected argument '%s'",
@@ -290,7 +331,12 @@ main(int argc, char **argv)
 			    "too many", lesson);
 			goto out;
 		}
-		rc = dump_main(&app, dump);
+		rc = dump_main(&app, dump, &dopts);
+		goto out;
+	}
+	if (dump_only) {
+		rc = fail_usage("--format, --out, --no-answers and "
+		    "--answers-only go with --dump LESSON%s", "");
 		goto out;
 	}
 	if (!isatty(STDOUT_FILENO) || !isatty(STDIN_FILENO)) {

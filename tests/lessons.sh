@@ -289,8 +289,11 @@ for f in "$ldir"/*.en.lesson; do
 	[ "$np" -eq "$n" ]
 	ok $? "--dump $(basename "$f") names a plot for each of its $n steps"
 	# the command, its continued lines joined
-	awk '/^  losslab plot / { c = $0; while (c ~ / \\$/) {
-	    sub(/ \\$/, "", c); getline l; sub(/^ +/, " ", l); c = c l }
+	# (" \\" between arguments; a "\\" right after a word breaks the
+	# word, and its next line starts in column 0: the shell joins them)
+	awk '/^  losslab plot / { c = $0; while (c ~ /\\$/) {
+	    sep = ""; if (c ~ / \\$/) sep = " "
+	    sub(/ ?\\$/, "", c); getline l; sub(/^ +/, sep, l); c = c l }
 	    sub(/^  losslab plot /, "", c); print c }' "$tmp/dump" >>"$tmp/plots"
 done
 if command -v gnuplot >/dev/null 2>&1; then
