@@ -962,7 +962,9 @@ session_plot_at(const struct session *ss, struct plot_req *req,
 	int			 m;
 
 	memset(cc, 0, sizeof *cc);
-	if (n == 0 || s->input.cols == 0 || session_plot_kind(s, &k) != 0)
+	/* a training step's plot is its live chart (src/ui/trainchart.c) */
+	if (sp->train != NULL || n == 0 || s->input.cols == 0 ||
+	    session_plot_kind(s, &k) != 0)
 		return SESSION_PLOT_NONE;
 	plot_req_init(req, k);
 	session_quiz(ss, &q);

@@ -287,7 +287,8 @@ enum session_plot_state {
  * cells -- the learner's selected cell, else the step's `mark:` cells,
  * else every element of a small element-wise input or the first sample's
  * target class.  req->cells points at *cells, which must live as long as
- * req; req->lang is left to the caller.  Returns the state.
+ * req; req->lang is left to the caller.  Returns the state; a training
+ * step has none (SESSION_PLOT_NONE: its chart is the runs).
  */
 enum session_plot_state session_plot(const struct session *ss,
 		    struct plot_req *req, struct curve_cells *cells);

@@ -418,6 +418,24 @@ lessonview_autoplay_tick(struct ui *u)
 	lessonview_ui()->scroll = 0;
 }
 
+/*
+ * A training step's pace: epochs per second, so that a run of E epochs
+ * takes about 10 s (at least 30 a second, at most 500), and the most time
+ * one idle turn may train for, so that a key waits at most that long.
+ */
+#define LV_TRAIN_RATE_MIN	30.0
+#define LV_TRAIN_RATE_MAX	500.0
+#define LV_TRAIN_SLICE_S	0.004
+
+static double
+lv_train_rate(const struct session *ss)
+{
+	double	r = (double)session_train(ss)->run.spec.epochs / 10.0;
+
+	return r < LV_TRAIN_RATE_MIN ? LV_TRAIN_RATE_MIN :
+	    r > LV_TRAIN_RATE_MAX ? LV_TRAIN_RATE_MAX : r;
+}
+
 void
 lessonview_timeout(struct ui *u)
 {
@@ -430,6 +448,47 @@ lessonview_timeout(struct ui *u)
 		if (u->timeout_ms < 0 || ms < u->timeout_ms)
 			u->timeout_ms = ms;
 	}
+	/* a training step that runs: wake for its next epoch */
+	if (lessonview_ss() != NULL && session_train_running(lessonview_ss())) {
+		int	ms = (int)(1000.0 / lv_train_rate(lessonview_ss())) + 1;
+
+		if (u->timeout_ms < 0 || ms < u->timeout_ms)
+			u->timeout_ms = ms;
+	}
+}
+
+/* Train the epochs due since the last turn, within one time slice; 1 when
+   something was trained (draw again). */
+static int
+lv_train_tick(struct ui *u, struct session *ss)
+{
+	struct err	 e;
+	double		 now = lessonview_now(), t0 = now;
+	long		 due, n = 0, k;
+
+	if (!session_train_running(ss)) {
+		lv.train_last = now;
+		return 0;
+	}
+	/* just arrived, or back from elsewhere: from now on */
+	if (now - lv.train_last > 0.5)
+		lv.train_last = now - 1.0 / lv_train_rate(ss);
+	due = (long)((now - lv.train_last) * lv_train_rate(ss));
+	if (due < 1)
+		return 0;
+	while (n < due && lessonview_now() - t0 < LV_TRAIN_SLICE_S) {
+		if ((k = session_train_advance(ss, 1, 0, &e)) < 0) {
+			ui_message(u, ROLE_ERROR, "%s", e.msg);
+			break;
+		}
+		if (k == 0)
+			break;
+		n++;
+	}
+	/* behind (a slow machine): the pace drops, keys stay quick */
+	lv.train_last = n < due ? lessonview_now() : lv.train_last +
+	    (double)n / lv_train_rate(ss);
+	return n > 0;
 }
 
 static int
@@ -440,6 +499,8 @@ lessonview_idle(struct ui *u)
 
 	if (u->bench != UI_BENCH_TEXT)
 		redraw |= plotpane_step();
+	if (ss != NULL && session_train(ss) != NULL)
+		redraw |= lv_train_tick(u, ss);
 	if (lessonview_autoplaying() && !lv.ed.active && u->app != NULL &&
 	    u->app->autoplay > 0 && ss != NULL && lessonview_now() >=
 	    (double)lv.next_auto.tv_sec + (double)lv.next_auto.tv_nsec / 1e9) {
