@@ -27,6 +27,7 @@
 #include "pycode.h"
 #include "safeout.h"
 #include "session.h"
+#include "strbuf.h"
 #include "template.h"
 #include "text.h"
 
@@ -566,6 +567,48 @@ dump_answer(FILE *out, const struct session *ss, int cols)
 		dump_template(out, ss, q->explain, cols, 2);
 }
 
+/*
+ * A training step: the command that trains the same two runs (the step's
+ * spec with the learning rate and momentum set now; goal= is the
+ * lesson's own), and where the runs are.
+ */
+static int
+dump_train(FILE *out, const struct session *ss, int cols)
+{
+	const struct session_train *tr = session_train(ss);
+	struct lesson_train	 lt = session_cur_const(ss)->st.src->train;
+	struct strbuf		 b = STRBUF_INIT;
+	char			 fmt[1024], *tok, *save = NULL, *eq;
+	int			 rc;
+
+	lt.spec.lr = tr->lr;
+	lt.spec.momentum = tr->momentum;
+	lesson_train_format(&lt, lt.spec.loss, fmt, sizeof fmt);
+	strbuf_printf(&b, "losslab train --loss %s", loss_name(lt.spec.loss));
+	for (tok = strtok_r(fmt, " ", &save); tok != NULL;
+	    tok = strtok_r(NULL, " ", &save)) {
+		if ((eq = strchr(tok, '=')) == NULL ||
+		    strncmp(tok, "goal=", 5) == 0 ||
+		    strncmp(tok, "loss=", 5) == 0)
+			continue;
+		*eq = '\0';
+		strbuf_printf(&b, " --%s %s", tok, eq + 1);
+	}
+	fprintf(out, "\n%s: %s\n", _("Training"), tr->has_pitfall ?
+	    _("the correct loss and the pitfall, from the same start") :
+	    _("one run"));
+	if (b.oom || b.p == NULL) {
+		strbuf_free(&b);
+		return -1;
+	}
+	dump_command(out, b.p, cols);
+	fprintf(out, "  %s %ld/%ld\n", _("epoch"), tr->run.epoch,
+	    tr->run.spec.epochs);
+	rc = ferror(out) ? -1 : 0;
+	strbuf_free(&b);
+	return rc;
+}
+
 int
 dump_step(FILE *out, struct session *ss, int cols, unsigned flags)
 {
@@ -668,6 +711,8 @@ dump_step(FILE *out, struct session *ss, int cols, unsigned flags)
 	default:
 		break;
 	}
+	if (session_train(ss) != NULL && dump_train(out, ss, cols) != 0)
+		return -1;
 	if (src != NULL && src->code != NULL && src->code[0] != '\0') {
 		fprintf(out, "\n%s:\n", (flags & DUMP_EDITS) &&
 		    session_edited(ss, ss->cur) ? _("PyTorch (as written for "

@@ -775,6 +775,8 @@ session_answer(struct session *ss, int k, struct err *e)
 		    p->nchoices);
 	sp->choice = k;
 	sp->answered = 1;
+	if (sp->train != NULL)
+		sp->train->paused = 0;	/* answered: the runs start */
 	return 0;
 }
 
@@ -801,6 +803,8 @@ session_guess(struct session *ss, const char *text, struct err *e)
 		    "one"), text);
 	snprintf(sp->guess, sizeof sp->guess, "%s", text);
 	sp->answered = 1;
+	if (sp->train != NULL)
+		sp->train->paused = 0;	/* answered: the runs start */
 	return 0;
 }
 
@@ -813,6 +817,8 @@ session_reveal(struct session *ss)
 	    sp->answered)
 		return -1;
 	sp->answered = 1;
+	if (sp->train != NULL)
+		sp->train->paused = 0;	/* answered: the runs start */
 	return 0;
 }
 

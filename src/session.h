@@ -52,8 +52,9 @@ struct session_train {
 	struct train	 run;		/* the correct loss */
 	struct train	 prun;		/* the pitfall, when has_pitfall */
 	int		 has_pitfall;
-	int		 paused;	/* Space; a run starts paused until its
-					   question is answered */
+	int		 paused;	/* Space; a step with a question starts
+					   paused, and answering it (or v)
+					   starts the runs */
 	double		 lr, momentum;	/* the values set now */
 	long		 reach, preach;	/* forecast: the first epoch whose
 					   correct loss is below goal, -1 never */
