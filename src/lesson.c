@@ -45,7 +45,7 @@ const char *const lesson_curriculum[] = {
 	"bce", "bce-logits", "ce", "multilabel", "nll-and-log-softmax",
 	"double-sigmoid", "softmax-then-ce", "bce-on-logits", "naive-float32",
 	"one-hot-vs-index", "ce-for-multilabel", "pos-weight",
-	"label-smoothing", "focal", "margin-losses", "kl-div", NULL
+	"label-smoothing", "focal", "margin-losses", "kl-div", "training", NULL
 };
 
 static const char *const lesson_opt_names[LESSON_OPT_COUNT] = {
