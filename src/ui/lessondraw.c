@@ -862,6 +862,28 @@ lv_draw_strip(int y, int cols)
 	int			 x, hidden = lessonview_hidden();
 
 	draw_fill(stdscr, y, 0, cols, ROLE_NORMAL);
+	/* a training step: its runs, which its chart shows */
+	if (session_train(lessonview_ss()) != NULL && !hidden) {
+		const struct session_train *tr = session_train(lessonview_ss());
+
+		step_fmt(s->train.correct_loss, 6, v, sizeof v);
+		snprintf(buf, sizeof buf, _("epoch %ld: loss %s"),
+		    tr->run.epoch, v);
+		x = draw_str(stdscr, y, 0, cols, ROLE_VALUE, buf);
+		if (tr->has_pitfall && tr->prun.state == TRAIN_REFUSED)
+			draw_fmt(stdscr, y, x, cols - x, ROLE_ERROR,
+			    _("   %s: torch refuses it"),
+			    pitfall_name(tr->prun.spec.pitfall));
+		else if (tr->has_pitfall) {
+			step_fmt(s->train.p_correct_loss, 6, v, sizeof v);
+			step_fmt(s->train.p_loss, 6, d, sizeof d);
+			snprintf(buf, sizeof buf, _("   %s: correct loss %s "
+			    "(its own %s)"), pitfall_name(tr->prun.spec.pitfall),
+			    v, d);
+			draw_str(stdscr, y, x, cols - x, ROLE_PITFALL, buf);
+		}
+		return;
+	}
 	if (!s->ok) {
 		snprintf(buf, sizeof buf, _("%s: %s"), _("torch refuses these "
 		    "values"), s->error);
