@@ -750,7 +750,8 @@ lv_train_key(struct ui *u, struct session *ss, int key)
 	double		 m;
 	int		 rc;
 
-	if (strchr(" s+=-_<>R", key) == NULL || key == 0)
+	/* curses' KEY_ codes are above 255: never one of these */
+	if (key <= 0 || key > 255 || strchr(" s+=-_<>R", key) == NULL)
 		return 0;
 	if (lessonview_hidden()) {
 		if (key == ' ')
