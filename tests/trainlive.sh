@@ -74,4 +74,10 @@ wait_exit
 [ "$status" = 0 ]
 ok $? "it quits cleanly"
 
+# --- keystrokes while it trains (measured, reported, not pass/fail) ----------
+start 80 24 LOSSLAB_BENCH_KEYS=500 LOSSLAB_BENCH_TRAIN=1 --
+wait_for "training turn"
+ok $? "the training-step keystroke benchmark runs"
+diag "$(T capture-pane -p -J | grep -A3 "median" | tr -d '\n')"
+
 done_testing
