@@ -643,6 +643,50 @@ dump_step_key(struct doc *d, struct session *ss)
 	return ferror(d->fp) ? -1 : 0;
 }
 
+/*
+ * A training step: the command that trains the same two runs (the step's
+ * spec with the learning rate and momentum set now; goal= is the
+ * lesson's own), and where the runs are.
+ */
+static int
+dump_train(struct doc *d, const struct session *ss)
+{
+	const struct session_train *tr = session_train(ss);
+	struct lesson_train	 lt = session_cur_const(ss)->st.src->train;
+	struct strbuf		 b = STRBUF_INIT;
+	char			 fmt[1024], lead[128], *tok, *save = NULL, *eq;
+	char			 where[128];
+
+	lt.spec.lr = tr->lr;
+	lt.spec.momentum = tr->momentum;
+	lesson_train_format(&lt, lt.spec.loss, fmt, sizeof fmt);
+	strbuf_printf(&b, "losslab train --loss %s", loss_name(lt.spec.loss));
+	for (tok = strtok_r(fmt, " ", &save); tok != NULL;
+	    tok = strtok_r(NULL, " ", &save)) {
+		if ((eq = strchr(tok, '=')) == NULL ||
+		    strncmp(tok, "goal=", 5) == 0 ||
+		    strncmp(tok, "loss=", 5) == 0)
+			continue;
+		*eq = '\0';
+		strbuf_printf(&b, " --%s %s", tok, eq + 1);
+	}
+	if (b.oom || b.p == NULL) {
+		strbuf_free(&b);
+		return -1;
+	}
+	snprintf(lead, sizeof lead, "%s: ", _("Training"));
+	doc_line(d, lead, tr->has_pitfall ?
+	    _("the correct loss and the pitfall, from the same start") :
+	    _("one run"), 4);
+	doc_code(d, b.p, "sh");
+	snprintf(lead, sizeof lead, "  %s ", _("epoch"));
+	snprintf(where, sizeof where, "%ld/%ld", tr->run.epoch,
+	    tr->run.spec.epochs);
+	doc_line(d, lead, where, 4);
+	strbuf_free(&b);
+	return ferror(d->fp) ? -1 : 0;
+}
+
 static int
 dump_step_doc(struct doc *d, struct session *ss, const struct dump_opts *o,
     unsigned flags)
@@ -717,6 +761,8 @@ dump_step_doc(struct doc *d, struct session *ss, const struct dump_opts *o,
 		dump_answer(d, ss);
 	if ((i = dump_plot(d, ss, o)) != 0)
 		return i;
+	if (session_train(ss) != NULL && dump_train(d, ss) != 0)
+		return -1;
 	if (dump_code(d, ss, flags, 0) != 0)
 		return -1;
 	return ferror(d->fp) ? -1 : 0;

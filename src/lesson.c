@@ -29,6 +29,8 @@
 #include <unistd.h>
 
 #include "core/curve.h"
+#include "core/data.h"
+#include "core/train.h"
 #include "lesson.h"
 #include "parse.h"
 #include "strbuf.h"
@@ -46,7 +48,7 @@ const char *const lesson_curriculum[] = {
 	"bce", "bce-logits", "ce", "multilabel", "nll-and-log-softmax",
 	"double-sigmoid", "softmax-then-ce", "bce-on-logits", "naive-float32",
 	"one-hot-vs-index", "ce-for-multilabel", "pos-weight",
-	"label-smoothing", "focal", "margin-losses", "kl-div", NULL
+	"label-smoothing", "focal", "margin-losses", "kl-div", "training", NULL
 };
 
 static const char *const lesson_opt_names[LESSON_OPT_COUNT] = {
@@ -134,6 +136,10 @@ struct lparse {
 	int		 answer_line;	/* where "answer:" was, for checks */
 	char		*answer_raw;	/* the raw answer value */
 	int		 tolerance_line; /* where "tolerance:" was, or 0 */
+	int		 train_line;	/* where "train:" was, or 0 */
+	char		*train_raw;	/* its value, parsed when the step
+					   ends (loss= defaults to the
+					   step's loss) */
 	size_t		 nvalues;	/* the tensors' values of the steps
 					   ended so far */
 };
@@ -365,7 +371,7 @@ enum lkey {
 	K_INPUT, K_TARGET, K_WEIGHT, K_POS_WEIGHT, K_REDUCTION,
 	K_IGNORE_INDEX, K_LABEL_SMOOTHING, K_MARGIN, K_P, K_ALPHA, K_GAMMA,
 	K_LOG_TARGET, K_PITFALL, K_PLOT, K_TEXT, K_CODE, K_PREDICT, K_CHOICES,
-	K_ANSWER, K_PROMPT, K_EXPLAIN, K_MARK, K_TOLERANCE, K_COUNT
+	K_ANSWER, K_PROMPT, K_EXPLAIN, K_MARK, K_TOLERANCE, K_TRAIN, K_COUNT
 };
 
 static const struct {
@@ -382,7 +388,7 @@ static const struct {
 	{ "pitfall", K_BOTH }, { "plot", K_STEP }, { "text", K_STEP },
 	{ "code", K_STEP }, { "predict", K_STEP }, { "choices", K_STEP },
 	{ "answer", K_STEP }, { "prompt", K_STEP }, { "explain", K_STEP },
-	{ "mark", K_STEP }, { "tolerance", K_STEP }
+	{ "mark", K_STEP }, { "tolerance", K_STEP }, { "train", K_STEP }
 };
 
 /* The tolerance of a guess when the step gives none: 10%. */
@@ -504,6 +510,423 @@ fail:
 	free(v);
 	free(s);
 	return -1;
+}
+
+/* ---- train: a step that trains live ------------------------------------- */
+
+/*
+ * The keys of a `train:` line: `losslab train`'s option names (one table;
+ * lesson_train_parse reads them, lesson_train_format writes them in this
+ * order), and goal= for the predict-first questions.
+ */
+#define LT_KEYS								\
+	X(LT_DATA,	"data")						\
+	X(LT_CLASSES,	"classes")					\
+	X(LT_N,		"n")						\
+	X(LT_SEED,	"seed")						\
+	X(LT_NOISE,	"noise")					\
+	X(LT_MODEL,	"model")					\
+	X(LT_HIDDEN,	"hidden")					\
+	X(LT_ACTIVATION, "activation")					\
+	X(LT_LOSS,	"loss")						\
+	X(LT_PITFALL,	"pitfall")					\
+	X(LT_REDUCTION,	"reduction")					\
+	X(LT_IGNORE_INDEX, "ignore-index")				\
+	X(LT_LABEL_SMOOTHING, "label-smoothing")			\
+	X(LT_MARGIN,	"margin")					\
+	X(LT_P,		"p")						\
+	X(LT_ALPHA,	"alpha")					\
+	X(LT_GAMMA,	"gamma")					\
+	X(LT_LR,	"lr")						\
+	X(LT_MOMENTUM,	"momentum")					\
+	X(LT_WEIGHT_DECAY, "weight-decay")				\
+	X(LT_EPOCHS,	"epochs")					\
+	X(LT_BATCH,	"batch")					\
+	X(LT_GOAL,	"goal")
+
+enum lt_key {
+#define X(id, name) id,
+	LT_KEYS
+#undef X
+	LT_COUNT
+};
+
+static const char *const lt_names[LT_COUNT] = {
+#define X(id, name) name,
+	LT_KEYS
+#undef X
+};
+
+/* A number for key; finite, and >= 0 (> 0 when positive) if nonneg. */
+static int
+lt_number(const char *key, const char *v, int nonneg, int positive,
+    double *out, char *msg, size_t msglen)
+{
+	if (parse_double(v, out) != 0) {
+		snprintf(msg, msglen, "%s=%s: not a number", key, v);
+		return -1;
+	}
+	if (!isfinite(*out) || (nonneg && *out < 0) ||
+	    (positive && *out <= 0)) {
+		snprintf(msg, msglen, "%s=%s: not a finite number%s", key, v,
+		    positive ? " > 0" : nonneg ? " >= 0" : "");
+		return -1;
+	}
+	return 0;
+}
+
+/* An integer for key in [lo, hi]. */
+static int
+lt_integer(const char *key, const char *v, long lo, long hi, long *out,
+    char *msg, size_t msglen)
+{
+	if (parse_long(v, out) != 0 || *out < lo || *out > hi) {
+		snprintf(msg, msglen, "%s=%s: not an integer from %ld to %ld",
+		    key, v, lo, hi);
+		return -1;
+	}
+	return 0;
+}
+
+static int
+lt_value(struct lesson_train *t, enum lt_key k, const char *v, char *msg,
+    size_t msglen)
+{
+	struct train_spec	*s = &t->spec;
+	const char		*key = lt_names[k];
+	unsigned long long	 u;
+	char			*end;
+	long			 n;
+
+	switch (k) {
+	case LT_DATA:
+		if (data_kind_parse(v, &t->data) == 0)
+			return 0;
+		snprintf(msg, msglen, "data=%s: unknown data set (blobs, xor, "
+		    "circles, spiral, multilabel; a lesson has no CSV file)",
+		    v);
+		return -1;
+	case LT_CLASSES:
+		if (lt_integer(key, v, 2, 20, &n, msg, msglen) != 0)
+			return -1;
+		t->classes = (int)n;
+		return 0;
+	case LT_N:
+		if (lt_integer(key, v, 1, LESSON_TRAIN_POINTS_MAX, &n, msg,
+		    msglen) != 0)
+			return -1;
+		t->n = (size_t)n;
+		return 0;
+	case LT_SEED:
+		errno = 0;
+		u = strtoull(v, &end, 10);
+		if (*v < '0' || *v > '9' || *end != '\0' || errno != 0) {
+			snprintf(msg, msglen, "seed=%s: not a seed (an integer "
+			    "from 0 to 18446744073709551615)", v);
+			return -1;
+		}
+		s->seed = (uint64_t)u;
+		return 0;
+	case LT_NOISE:
+		return lt_number(key, v, 1, 0, &t->noise, msg, msglen);
+	case LT_MODEL:
+		if (train_model_parse(v, &s->model) == 0)
+			return 0;
+		snprintf(msg, msglen, "model=%s: unknown model (linear, mlp)",
+		    v);
+		return -1;
+	case LT_HIDDEN:
+		if (lt_integer(key, v, 1, 64, &n, msg, msglen) != 0)
+			return -1;
+		s->hidden = (size_t)n;
+		return 0;
+	case LT_ACTIVATION:
+		if (train_activation_parse(v, &s->activation) == 0)
+			return 0;
+		snprintf(msg, msglen, "activation=%s: unknown activation "
+		    "(tanh, relu)", v);
+		return -1;
+	case LT_LOSS:
+		if (loss_parse(v, &s->loss) != 0) {
+			snprintf(msg, msglen, "loss=%s: unknown loss", v);
+			return -1;
+		}
+		t->own_loss = 1;
+		return 0;
+	case LT_PITFALL:
+		if (strcmp(v, "none") == 0) {
+			s->pitfall = PITFALL_NONE;
+			return 0;
+		}
+		if (pitfall_parse(v, &s->pitfall) == 0)
+			return 0;
+		snprintf(msg, msglen, "pitfall=%s: unknown pitfall", v);
+		return -1;
+	case LT_REDUCTION:
+		if (loss_reduction_parse(v, &s->opts.reduction) == 0 &&
+		    (s->opts.reduction == LOSS_REDUCTION_MEAN ||
+		    s->opts.reduction == LOSS_REDUCTION_SUM))
+			return 0;
+		snprintf(msg, msglen, "reduction=%s: training needs mean or "
+		    "sum", v);
+		return -1;
+	case LT_IGNORE_INDEX:
+		if (lt_integer(key, v, -1000000, 1000000, &n, msg, msglen) != 0)
+			return -1;
+		s->opts.ignore_index = n;
+		return 0;
+	case LT_LABEL_SMOOTHING:
+		return lt_number(key, v, 0, 0, &s->opts.label_smoothing, msg,
+		    msglen);
+	case LT_MARGIN:
+		return lt_number(key, v, 0, 0, &s->opts.margin, msg, msglen);
+	case LT_P:
+		if (lt_integer(key, v, 1, 2, &n, msg, msglen) != 0)
+			return -1;
+		s->opts.p = (int)n;
+		return 0;
+	case LT_ALPHA:
+		return lt_number(key, v, 0, 0, &s->opts.alpha, msg, msglen);
+	case LT_GAMMA:
+		return lt_number(key, v, 0, 0, &s->opts.gamma, msg, msglen);
+	case LT_LR:
+		return lt_number(key, v, 1, 1, &s->lr, msg, msglen);
+	case LT_MOMENTUM:
+		return lt_number(key, v, 1, 0, &s->momentum, msg, msglen);
+	case LT_WEIGHT_DECAY:
+		return lt_number(key, v, 1, 0, &s->weight_decay, msg, msglen);
+	case LT_EPOCHS:
+		return lt_integer(key, v, 1, LESSON_TRAIN_EPOCHS_MAX,
+		    &s->epochs, msg, msglen);
+	case LT_BATCH:
+		if (strcmp(v, "full") == 0) {
+			s->batch = 0;
+			return 0;
+		}
+		if (lt_integer(key, v, 1, LESSON_TRAIN_POINTS_MAX, &n, msg,
+		    msglen) != 0)
+			return -1;
+		s->batch = (size_t)n;
+		return 0;
+	case LT_GOAL:
+		return lt_number(key, v, 1, 1, &t->goal, msg, msglen);
+	case LT_COUNT:
+		break;
+	}
+	snprintf(msg, msglen, "internal error");
+	return -1;
+}
+
+int
+lesson_train_data(const struct lesson_train *t, struct data *d,
+    struct err *e)
+{
+	return data_generate(d, t->data, t->n, t->classes > 0 ? t->classes :
+	    data_default_classes(t->data), isnan(t->noise) ?
+	    data_default_noise(t->data) : t->noise, t->spec.seed, e);
+}
+
+/* Whether the runs of t can start: the trainer's own checks on its data. */
+static int
+lt_check(const struct lesson_train *t, char *msg, size_t msglen)
+{
+	struct data		 d = DATA_INIT;
+	struct train		 run;
+	struct train_spec	 s = t->spec;
+	struct err		 e;
+	int			 rc = 0;
+
+	if (s.pitfall != PITFALL_NONE && pitfall_loss(s.pitfall) != s.loss) {
+		snprintf(msg, msglen, "pitfall=%s imitates %s, not %s",
+		    pitfall_name(s.pitfall), loss_name(pitfall_loss(s.pitfall)),
+		    loss_name(s.loss));
+		return -1;
+	}
+	if (!train_loss_ok(s.loss)) {
+		snprintf(msg, msglen, "loss=%s is not trained (ce, "
+		    "multi-margin, bce-logits, focal, multilabel-soft-margin)",
+		    loss_name(s.loss));
+		return -1;
+	}
+	if (lesson_train_data(t, &d, &e) != 0) {
+		snprintf(msg, msglen, "data=%s: %s", data_kind_name(t->data),
+		    e.msg);
+		return -1;
+	}
+	/* the correct run, then the pitfall's */
+	s.pitfall = PITFALL_NONE;
+	if (train_init(&run, &d, &s, &e) != 0) {
+		snprintf(msg, msglen, "%s", e.msg);
+		rc = -1;
+	} else
+		train_free(&run);
+	s.pitfall = t->spec.pitfall;
+	if (rc == 0 && s.pitfall != PITFALL_NONE) {
+		if (train_init(&run, &d, &s, &e) != 0) {
+			snprintf(msg, msglen, "pitfall=%s: %s",
+			    pitfall_name(s.pitfall), e.msg);
+			rc = -1;
+		} else
+			train_free(&run);
+	}
+	data_free(&d);
+	return rc;
+}
+
+int
+lesson_train_parse(const char *val, enum loss_id step_loss,
+    struct lesson_train *t, char *msg, size_t msglen)
+{
+	char		*s, *tok, *save = NULL, *eq;
+	unsigned long	 seen = 0;
+	int		 k, rc = -1;
+
+	memset(t, 0, sizeof *t);
+	t->line = 1;
+	t->data = DATA_BLOBS;
+	t->n = 200;
+	t->noise = NAN;
+	t->goal = NAN;
+	train_spec_init(&t->spec);
+	t->spec.loss = step_loss;
+	if ((s = strdup(val)) == NULL) {
+		snprintf(msg, msglen, "out of memory");
+		return -1;
+	}
+	for (tok = strtok_r(s, " \t\n", &save); tok != NULL;
+	    tok = strtok_r(NULL, " \t\n", &save)) {
+		if ((eq = strchr(tok, '=')) == NULL) {
+			snprintf(msg, msglen, "'%.40s' is not key=value (e.g. "
+			    "lr=0.5)", tok);
+			goto out;
+		}
+		*eq = '\0';
+		for (k = 0; k < LT_COUNT; k++)
+			if (strcmp(tok, lt_names[k]) == 0)
+				break;
+		if (k == LT_COUNT) {
+			snprintf(msg, msglen, "unknown key '%.40s' (data, "
+			    "classes, n, seed, noise, model, hidden, "
+			    "activation, loss, pitfall, reduction, "
+			    "ignore-index, label-smoothing, margin, p, alpha, gamma, lr, "
+			    "momentum, weight-decay, epochs, batch, goal)", tok);
+			goto out;
+		}
+		if (seen & (1UL << k)) {
+			snprintf(msg, msglen, "%s= given twice", tok);
+			goto out;
+		}
+		seen |= 1UL << k;
+		if (lt_value(t, (enum lt_key)k, eq + 1, msg, msglen) != 0)
+			goto out;
+	}
+	if (!(seen & (1UL << LT_DATA)) || !(seen & (1UL << LT_MODEL)) ||
+	    !(seen & (1UL << LT_LR)) || !(seen & (1UL << LT_EPOCHS))) {
+		snprintf(msg, msglen, "needs data=, model=, lr= and epochs= "
+		    "(e.g. data=xor model=mlp lr=0.5 epochs=300)");
+		goto out;
+	}
+	if (t->spec.model != TRAIN_MLP && (seen & ((1UL << LT_HIDDEN) |
+	    (1UL << LT_ACTIVATION)))) {
+		snprintf(msg, msglen, "hidden= and activation= apply to "
+		    "model=mlp only");
+		goto out;
+	}
+	rc = lt_check(t, msg, msglen);
+out:
+	free(s);
+	return rc;
+}
+
+const char *
+lesson_train_format(const struct lesson_train *t, enum loss_id step_loss,
+    char *buf, size_t len)
+{
+	const struct train_spec	*s = &t->spec;
+	struct loss_opts	 d;
+	struct strbuf		 b = STRBUF_INIT;
+	char			 num[64];
+
+	loss_opts_init(&d);
+#define LT_NUM(key, v)	strbuf_printf(&b, " %s=%s", key,		\
+			    parse_fmt_exact(v, num, sizeof num))
+	strbuf_printf(&b, "data=%s", data_kind_name(t->data));
+	if (t->classes > 0)
+		strbuf_printf(&b, " classes=%d", t->classes);
+	if (t->n != 200)
+		strbuf_printf(&b, " n=%zu", t->n);
+	if (s->seed != 1)
+		strbuf_printf(&b, " seed=%llu", (unsigned long long)s->seed);
+	if (!isnan(t->noise))
+		LT_NUM("noise", t->noise);
+	strbuf_printf(&b, " model=%s", train_model_name(s->model));
+	if (s->model == TRAIN_MLP)
+		strbuf_printf(&b, " hidden=%zu activation=%s", s->hidden,
+		    train_activation_name(s->activation));
+	if (t->own_loss || s->loss != step_loss)
+		strbuf_printf(&b, " loss=%s", loss_name(s->loss));
+	if (s->pitfall != PITFALL_NONE)
+		strbuf_printf(&b, " pitfall=%s", pitfall_name(s->pitfall));
+	if (s->opts.reduction != d.reduction)
+		strbuf_printf(&b, " reduction=%s",
+		    loss_reduction_name(s->opts.reduction));
+	if (s->opts.ignore_index != d.ignore_index)
+		strbuf_printf(&b, " ignore-index=%ld", s->opts.ignore_index);
+	if (s->opts.label_smoothing != d.label_smoothing)
+		LT_NUM("label-smoothing", s->opts.label_smoothing);
+	if (s->opts.margin != d.margin)
+		LT_NUM("margin", s->opts.margin);
+	if (s->opts.p != d.p)
+		strbuf_printf(&b, " p=%d", s->opts.p);
+	if (s->opts.alpha != d.alpha)
+		LT_NUM("alpha", s->opts.alpha);
+	if (s->opts.gamma != d.gamma)
+		LT_NUM("gamma", s->opts.gamma);
+	LT_NUM("lr", s->lr);
+	if (s->momentum != 0)
+		LT_NUM("momentum", s->momentum);
+	if (s->weight_decay != 0)
+		LT_NUM("weight-decay", s->weight_decay);
+	strbuf_printf(&b, " epochs=%ld", s->epochs);
+	if (s->batch != 0)
+		strbuf_printf(&b, " batch=%zu", s->batch);
+	if (!isnan(t->goal))
+		LT_NUM("goal", t->goal);
+#undef LT_NUM
+	snprintf(buf, len, "%s", b.p != NULL && !b.oom ? b.p : "");
+	strbuf_free(&b);
+	return buf;
+}
+
+static int
+lt_same_double(double a, double b)
+{
+	return a == b || (isnan(a) && isnan(b));
+}
+
+int
+lesson_train_same(const struct lesson_train *a, const struct lesson_train *b)
+{
+	const struct train_spec	*x = &a->spec, *y = &b->spec;
+
+	if ((a->line != 0) != (b->line != 0))
+		return 0;
+	if (a->line == 0)
+		return 1;
+	return a->data == b->data && a->n == b->n &&
+	    a->classes == b->classes && lt_same_double(a->noise, b->noise) &&
+	    lt_same_double(a->goal, b->goal) && x->model == y->model &&
+	    (x->model != TRAIN_MLP || (x->hidden == y->hidden &&
+	    x->activation == y->activation)) && x->loss == y->loss &&
+	    x->pitfall == y->pitfall &&
+	    x->opts.reduction == y->opts.reduction &&
+	    x->opts.ignore_index == y->opts.ignore_index &&
+	    x->opts.label_smoothing == y->opts.label_smoothing &&
+	    x->opts.margin == y->opts.margin && x->opts.p == y->opts.p &&
+	    x->opts.alpha == y->opts.alpha && x->opts.gamma == y->opts.gamma &&
+	    x->lr == y->lr && x->momentum == y->momentum &&
+	    x->weight_decay == y->weight_decay && x->epochs == y->epochs &&
+	    x->batch == y->batch && x->seed == y->seed;
 }
 
 /* Numbers, here and in tensors, have the value syntax of the command line
@@ -700,6 +1123,7 @@ lp_end_step(struct lparse *p)
 	struct lesson_predict	*q;
 	long			 k;
 	int			 rc = 0;
+	char			 msg[512];
 
 	if (s == NULL)
 		return 0;
@@ -769,8 +1193,19 @@ lp_end_step(struct lparse *p)
 		rc = lp_error(p, p->tolerance_line, "step '%s': 'tolerance:' "
 		    "needs a 'predict:' question without 'choices:'",
 		    s->title);
+	if (p->train_line > 0 && (p->broken & LP_BIT(K_TRAIN)) == 0) {
+		if (lesson_train_parse(p->train_raw, s->loss, &s->train, msg,
+		    sizeof msg) != 0) {
+			memset(&s->train, 0, sizeof s->train);
+			rc = lp_error(p, p->train_line, "train: %s", msg);
+		} else
+			s->train.line = p->train_line;
+	}
 out:
 	p->tolerance_line = 0;
+	p->train_line = 0;
+	free(p->train_raw);
+	p->train_raw = NULL;
 	free(p->answer_raw);
 	p->answer_raw = NULL;
 	p->cur = NULL;
@@ -1016,6 +1451,9 @@ lp_key(struct lparse *p, int line, enum lkey k, const char *val, int block)
 	case K_TOLERANCE:
 		p->tolerance_line = line;
 		return lp_tolerance(p, line, val, q);
+	case K_TRAIN:
+		p->train_line = line;
+		return lp_setstr(p, line, &p->train_raw, val);
 	case K_COUNT:
 		break;
 	}
@@ -1241,6 +1679,7 @@ lp_cleanup(struct lparse *p)
 	free(p->probs);
 	free(p->spans);
 	free(p->answer_raw);
+	free(p->train_raw);
 	lp_step_free(&p->defaults);
 	memset(p, 0, sizeof *p);
 }
@@ -1871,7 +2310,7 @@ lesson_find(const struct app_opts *app, const char *what, const char *lang,
 static const enum lkey lw_keys[] = {
 	K_LOSS, K_INPUT, K_TARGET, K_WEIGHT, K_POS_WEIGHT, K_REDUCTION,
 	K_IGNORE_INDEX, K_LABEL_SMOOTHING, K_MARGIN, K_P, K_ALPHA, K_GAMMA,
-	K_LOG_TARGET, K_PITFALL
+	K_LOG_TARGET, K_PITFALL, K_TRAIN
 };
 #define LW_NKEYS	(sizeof lw_keys / sizeof lw_keys[0])
 
@@ -1933,6 +2372,8 @@ lw_same(enum lkey k, const struct lesson_step *a, const struct lesson_step *b)
 		return (x->log_target != 0) == (y->log_target != 0);
 	case K_PITFALL:
 		return a->pitfall == b->pitfall;
+	case K_TRAIN:
+		return lesson_train_same(&a->train, &b->train);
 	default:
 		return 1;
 	}
@@ -1962,7 +2403,7 @@ lw_value(struct strbuf *b, enum lkey k, const struct lesson_step *s,
 	const struct mat	*m = NULL;
 	const struct loss_opts	*o = &s->opts;
 	struct strbuf		 one = STRBUF_INIT;
-	char			 num[64];
+	char			 num[64], tbuf[1024];
 	size_t			 r;
 
 	switch (k) {
@@ -2012,6 +2453,10 @@ lw_value(struct strbuf *b, enum lkey k, const struct lesson_step *s,
 	case K_PITFALL:
 		strbuf_printf(&one, "%s", s->pitfall == PITFALL_NONE ? "none" :
 		    pitfall_name(s->pitfall));
+		break;
+	case K_TRAIN:
+		strbuf_printf(&one, "%s", lesson_train_format(&s->train,
+		    s->loss, tbuf, sizeof tbuf));
 		break;
 	default:
 		break;

@@ -25,6 +25,7 @@
 #include "app.h"
 #include "core/loss.h"
 #include "core/pitfall.h"
+#include "core/train.h"
 
 /* Options a lesson may expose for editing (bit mask in lesson.options). */
 #define LESSON_OPT_REDUCTION		0x001
@@ -94,6 +95,30 @@ struct lesson_mark {
 	long	 c;
 };
 
+/*
+ * A step that trains live (`train:` key=value ...; lessons/README.md): the
+ * data set to generate and the run's spec (core/train.h), with the
+ * pitfall run (spec.pitfall) trained beside the correct one from the same
+ * start.  line 0: the step does not train.  spec.opts takes only scalar
+ * options (no weight or pos_weight).
+ */
+#define LESSON_TRAIN_EPOCHS_MAX		10000	/* a lesson's epochs= */
+#define LESSON_TRAIN_POINTS_MAX		2000	/* a lesson's n= */
+
+struct lesson_train {
+	int		 line;		/* of its "train:" line; 0: none */
+	enum data_kind	 data;		/* a generated set (not csv) */
+	size_t		 n;		/* points (default 200) */
+	int		 classes;	/* 0: the set's default */
+	double		 noise;		/* NaN: the set's default */
+	double		 goal;		/* goal=: {train.reach} is the first
+					   epoch whose correct loss is below
+					   it; NaN: none */
+	int		 own_loss;	/* loss= given (else the step's) */
+	struct train_spec spec;		/* spec.pitfall: PITFALL_NONE for a
+					   single run */
+};
+
 struct lesson_step {
 	int		 line;		/* line of its "step:" header */
 	char		*title;		/* the text after "step:" */
@@ -114,6 +139,7 @@ struct lesson_step {
 					   `mark: all` */
 	struct lesson_mark marks[LESSON_MARKS_MAX];
 	struct lesson_predict predict;
+	struct lesson_train train;	/* train.line 0: no training */
 };
 
 struct lesson {
@@ -150,6 +176,28 @@ void		 lesson_free(struct lesson *l);
 
 /* "reduction", "weight", "pos_weight", ... for one LESSON_OPT_* bit. */
 const char	*lesson_option_name(unsigned opt);
+/*
+ * Parse the options of a `train:` line ("data=xor model=mlp lr=0.5 ...",
+ * the names of `losslab train`'s options) into *t for a step whose loss
+ * is step_loss (the default of loss=).  Returns 0, or -1 with msg set to
+ * one line ("lr=0: the learning rate must be > 0"): an unknown key or
+ * value, a number out of range, a spec the trainer refuses for its data.
+ */
+int		 lesson_train_parse(const char *val, enum loss_id step_loss,
+		    struct lesson_train *t, char *msg, size_t msglen);
+/* The `train:` value of t for a step whose loss is step_loss, which
+   lesson_train_parse reads back as t: into buf; returns buf (cut at
+   len). */
+const char	*lesson_train_format(const struct lesson_train *t,
+		    enum loss_id step_loss, char *buf, size_t len);
+/* Whether a and b train the same runs. */
+int		 lesson_train_same(const struct lesson_train *a,
+		    const struct lesson_train *b);
+/* Generate the data set of t into *d (free with data_free).  0, or -1
+   with e set (out of memory). */
+int		 lesson_train_data(const struct lesson_train *t,
+		    struct data *d, struct err *e);
+
 /* Whether s names a plot kind in lesson_plot_kinds. */
 int		 lesson_plot_valid(const char *s);
 

@@ -53,6 +53,10 @@ static const struct session_opt session_opts[] = {
 };
 #define SESSION_NOPTS	(sizeof session_opts / sizeof session_opts[0])
 
+static int	session_train_new(struct session_step *, struct err *);
+static void	session_train_free(struct session_train *);
+static void	session_train_sync(struct session_step *);
+
 /* ---- life ------------------------------------------------------------------ */
 
 static void
@@ -71,6 +75,10 @@ session_ensure(struct session *ss, size_t i, struct err *e)
 		return 0;
 	memset(sp, 0, sizeof *sp);
 	if (step_init(&sp->st, ss->lesson, i, e) != 0) {
+		step_free(&sp->st);
+		return -1;
+	}
+	if (session_train_new(sp, e) != 0) {
 		step_free(&sp->st);
 		return -1;
 	}
@@ -117,8 +125,10 @@ session_free(struct session *ss)
 	size_t	i;
 
 	for (i = 0; ss->steps != NULL && i < ss->nsteps; i++)
-		if (ss->steps[i].inited)
+		if (ss->steps[i].inited) {
+			session_train_free(ss->steps[i].train);
 			step_free(&ss->steps[i].st);
+		}
 	free(ss->steps);
 	session_zero(ss);
 }
@@ -449,11 +459,20 @@ session_reset(struct session *ss)
 {
 	struct session_step *sp = session_cur(ss);
 
+	struct err	 e;
+
 	step_reset(&sp->st);
 	sp->answered = 0;
 	sp->choice = -1;
 	sp->guess[0] = '\0';
 	sp->has_sel = 0;
+	if (sp->train != NULL) {
+		/* the lesson's values, from the start (memory permitting) */
+		sp->train->lr = sp->st.src->train.spec.lr;
+		sp->train->momentum = sp->st.src->train.spec.momentum;
+		sp->train->paused = sp->st.src->predict.question != NULL;
+		(void)session_train_restart(ss, &e);
+	}
 }
 
 int
@@ -756,6 +775,8 @@ session_answer(struct session *ss, int k, struct err *e)
 		    p->nchoices);
 	sp->choice = k;
 	sp->answered = 1;
+	if (sp->train != NULL)
+		sp->train->paused = 0;	/* answered: the runs start */
 	return 0;
 }
 
@@ -782,6 +803,8 @@ session_guess(struct session *ss, const char *text, struct err *e)
 		    "one"), text);
 	snprintf(sp->guess, sizeof sp->guess, "%s", text);
 	sp->answered = 1;
+	if (sp->train != NULL)
+		sp->train->paused = 0;	/* answered: the runs start */
 	return 0;
 }
 
@@ -794,6 +817,8 @@ session_reveal(struct session *ss)
 	    sp->answered)
 		return -1;
 	sp->answered = 1;
+	if (sp->train != NULL)
+		sp->train->paused = 0;	/* answered: the runs start */
 	return 0;
 }
 
@@ -943,7 +968,9 @@ session_plot_at(const struct session *ss, struct plot_req *req,
 	int			 m;
 
 	memset(cc, 0, sizeof *cc);
-	if (n == 0 || s->input.cols == 0 || session_plot_kind(s, &k) != 0)
+	/* a training step's plot is its live chart (src/ui/trainchart.c) */
+	if (sp->train != NULL || n == 0 || s->input.cols == 0 ||
+	    session_plot_kind(s, &k) != 0)
 		return SESSION_PLOT_NONE;
 	plot_req_init(req, k);
 	session_quiz(ss, &q);
@@ -1080,8 +1107,305 @@ session_save(const struct session *ss, const char *title, const char *dir,
 		if (l->steps[i].pitfall == PITFALL_NONE)
 			steps[i].pitfall = s->show_pitfall ? s->pitfall :
 			    PITFALL_NONE;
+		/* a training step: the learning rate and momentum set now */
+		if (ss->steps[i].train != NULL) {
+			steps[i].train.spec.lr = ss->steps[i].train->lr;
+			steps[i].train.spec.momentum =
+			    ss->steps[i].train->momentum;
+		}
 	}
 	rc = lesson_write(l, steps, dir, title, path, pathlen, err, errlen);
 	free(steps);
 	return rc;
+}
+
+/* ---- a training step ---------------------------------------------------- */
+
+/* The first epoch of run t whose correct loss is below goal, -1 never. */
+static long
+session_train_reach(const struct train *t, double goal)
+{
+	size_t	i;
+
+	for (i = 0; !isnan(goal) && i < t->nhist; i++)
+		if (t->hist[i].correct_loss < goal)
+			return t->hist[i].epoch;
+	return -1;
+}
+
+static double
+session_train_last(const struct train *t)
+{
+	return t->nhist > 0 ? t->hist[t->nhist - 1].correct_loss : NAN;
+}
+
+/* Put the runs' numbers where the templates read them (step.train). */
+static void
+session_train_sync(struct session_step *sp)
+{
+	const struct session_train *tr = sp->train;
+	const struct lesson_train  *lt = &sp->st.src->train;
+	struct step_train	   *o = &sp->st.train;
+	const struct train_entry   *h;
+	static const struct train_entry none = { 0, NAN, NAN, NAN };
+
+	memset(o, 0, sizeof *o);
+	o->has = 1;
+	/* a run torch refused at once has no entry: its numbers are NaN */
+	h = tr->run.nhist > 0 ? &tr->run.hist[tr->run.nhist - 1] : &none;
+	o->epoch = (double)tr->run.epoch;
+	o->epochs = (double)lt->spec.epochs;
+	o->lr = tr->lr;
+	o->momentum = tr->momentum;
+	o->goal = lt->goal;
+	o->loss = h->loss;
+	o->correct_loss = h->correct_loss;
+	o->accuracy = h->accuracy;
+	o->reach = isnan(lt->goal) ? NAN : (double)tr->reach;
+	o->final_loss = tr->final;
+	o->p_loss = o->p_correct_loss = o->p_accuracy = NAN;
+	o->p_reach = o->p_final_loss = NAN;
+	if (tr->has_pitfall) {
+		h = tr->prun.nhist > 0 ? &tr->prun.hist[tr->prun.nhist - 1] :
+		    &none;
+		o->p_loss = h->loss;
+		o->p_correct_loss = h->correct_loss;
+		o->p_accuracy = h->accuracy;
+		o->p_reach = isnan(lt->goal) ? NAN : (double)tr->preach;
+		o->p_final_loss = tr->pfinal;
+	}
+}
+
+/* (Re)start the runs of tr from step spec lt with lr and momentum. */
+static int
+session_train_start(struct session_train *tr, const struct lesson_train *lt,
+    struct err *e)
+{
+	struct train_spec	s = lt->spec;
+
+	train_free(&tr->run);
+	train_free(&tr->prun);
+	s.lr = tr->lr;
+	s.momentum = tr->momentum;
+	s.pitfall = PITFALL_NONE;
+	if (train_init(&tr->run, &tr->data, &s, e) != 0)
+		return -1;
+	s.pitfall = lt->spec.pitfall;
+	if (tr->has_pitfall && train_init(&tr->prun, &tr->data, &s, e) != 0) {
+		train_free(&tr->run);
+		return -1;
+	}
+	return 0;
+}
+
+/* The forecast: the step's own settings trained to the end. */
+static int
+session_train_forecast(struct session_train *tr,
+    const struct lesson_train *lt, struct err *e)
+{
+	struct train		t;
+	struct train_spec	s = lt->spec;
+	int			k;
+
+	for (k = 0; k < 1 + tr->has_pitfall; k++) {
+		s.pitfall = k == 0 ? PITFALL_NONE : lt->spec.pitfall;
+		if (train_init(&t, &tr->data, &s, e) != 0)
+			return -1;
+		if (train_run(&t, e) != 0) {
+			train_free(&t);
+			return -1;
+		}
+		if (k == 0) {
+			tr->reach = session_train_reach(&t, lt->goal);
+			tr->final = session_train_last(&t);
+		} else {
+			tr->preach = session_train_reach(&t, lt->goal);
+			tr->pfinal = session_train_last(&t);
+		}
+		train_free(&t);
+	}
+	return 0;
+}
+
+static void
+session_train_free(struct session_train *tr)
+{
+	if (tr == NULL)
+		return;
+	train_free(&tr->run);
+	train_free(&tr->prun);
+	data_free(&tr->data);
+	free(tr);
+}
+
+/* Set up the runs of a training step on its first visit. */
+static int
+session_train_new(struct session_step *sp, struct err *e)
+{
+	const struct lesson_train	*lt;
+	struct session_train		*tr;
+	static const struct data	 zero = DATA_INIT;
+
+	if (sp->st.src == NULL || sp->st.src->train.line == 0)
+		return 0;
+	lt = &sp->st.src->train;
+	if ((tr = calloc(1, sizeof *tr)) == NULL)
+		return err_set(e, "out of memory");
+	tr->data = zero;
+	tr->has_pitfall = lt->spec.pitfall != PITFALL_NONE;
+	tr->lr = lt->spec.lr;
+	tr->momentum = lt->spec.momentum;
+	tr->paused = sp->st.src->predict.question != NULL;
+	tr->reach = tr->preach = -1;
+	tr->final = tr->pfinal = NAN;
+	if (lesson_train_data(lt, &tr->data, e) != 0 ||
+	    session_train_forecast(tr, lt, e) != 0 ||
+	    session_train_start(tr, lt, e) != 0) {
+		session_train_free(tr);
+		return -1;
+	}
+	sp->train = tr;
+	session_train_sync(sp);
+	return 0;
+}
+
+const struct session_train *
+session_train(const struct session *ss)
+{
+	return session_cur_const(ss)->train;
+}
+
+/* Whether the current step's question (if any) is answered. */
+static int
+session_train_unlocked(const struct session *ss)
+{
+	const struct session_step *sp = session_cur_const(ss);
+
+	return sp->st.src == NULL || sp->st.src->predict.question == NULL ||
+	    sp->answered;
+}
+
+int
+session_train_running(const struct session *ss)
+{
+	const struct session_train *tr = session_train(ss);
+
+	return tr != NULL && !tr->paused && session_train_unlocked(ss) &&
+	    (tr->run.state == TRAIN_RUNNING || (tr->has_pitfall &&
+	    tr->prun.state == TRAIN_RUNNING));
+}
+
+long
+session_train_advance(struct session *ss, long max, int force,
+    struct err *e)
+{
+	struct session_step	*sp = session_cur(ss);
+	struct session_train	*tr = sp->train;
+	long			 n = 0;
+	int			 a = 0, b = 0;
+
+	if (tr == NULL || !session_train_unlocked(ss) ||
+	    (!force && tr->paused))
+		return 0;
+	while (n < max) {
+		if ((a = train_step(&tr->run, e)) < 0)
+			break;
+		b = tr->has_pitfall ? train_step(&tr->prun, e) : 0;
+		if (b < 0)
+			break;
+		if (a == 0 && b == 0)
+			break;
+		n++;
+	}
+	session_train_sync(sp);
+	if (n < max && (a < 0 || b < 0))
+		return -1;
+	return n;
+}
+
+int
+session_train_pause(struct session *ss)
+{
+	struct session_train *tr = session_cur(ss)->train;
+
+	if (tr == NULL)
+		return -1;
+	tr->paused = !tr->paused;
+	return tr->paused;
+}
+
+int
+session_train_set(struct session *ss, double lr, double momentum,
+    struct err *e)
+{
+	struct session_step	*sp = session_cur(ss);
+	struct session_train	*tr = sp->train;
+
+	if (tr == NULL)
+		return err_set(e, "%s", _("this step does not train"));
+	if (!(momentum < 1.0))
+		return err_set(e, _("momentum %g: below 1, or the steps never "
+		    "shrink"), momentum);
+	if (train_set_optim(&tr->run, lr, momentum, e) != 0 ||
+	    (tr->has_pitfall && train_set_optim(&tr->prun, lr, momentum,
+	    e) != 0))
+		return -1;
+	tr->lr = lr;
+	tr->momentum = momentum;
+	session_train_sync(sp);
+	return 0;
+}
+
+int
+session_train_nudge_lr(struct session *ss, int dir, struct err *e)
+{
+	static const double	 mant[3] = { 1, 2, 5 };
+	const struct session_train *tr = session_cur(ss)->train;
+	double			 v, best = NAN;
+	int			 k, m;
+
+	if (tr == NULL)
+		return err_set(e, "%s", _("this step does not train"));
+	/* the next 1-2-5 value beyond the current one */
+	for (k = -4; k <= 2; k++)
+		for (m = 0; m < 3; m++) {
+			v = mant[m] * pow(10, k);
+			if (v > 100 * (1 + 1e-12))
+				continue;
+			if (dir > 0 && v > tr->lr * (1 + 1e-9) &&
+			    (isnan(best) || v < best))
+				best = v;
+			if (dir < 0 && v < tr->lr * (1 - 1e-9) &&
+			    (isnan(best) || v > best))
+				best = v;
+		}
+	if (isnan(best))
+		return err_set(e, _("the learning rate is at its %s (%g)"),
+		    dir > 0 ? _("largest") : _("smallest"), tr->lr);
+	/* 2 x 10^-k: read back from its shortest decimal */
+	{
+		char	buf[32];
+
+		snprintf(buf, sizeof buf, "%.1g", best);
+		best = strtod(buf, NULL);
+	}
+	return session_train_set(ss, best, tr->momentum, e);
+}
+
+int
+session_train_restart(struct session *ss, struct err *e)
+{
+	struct session_step	*sp = session_cur(ss);
+	struct session_train	*tr = sp->train;
+
+	if (tr == NULL)
+		return err_set(e, "%s", _("this step does not train"));
+	if (session_train_start(tr, &sp->st.src->train, e) != 0) {
+		session_train_free(tr);
+		sp->train = NULL;
+		sp->st.train.has = 0;
+		return -1;
+	}
+	session_train_sync(sp);
+	return 0;
 }

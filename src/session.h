@@ -27,9 +27,39 @@
 #include <stddef.h>
 
 #include "core/curve.h"
+#include "core/data.h"
+#include "core/train.h"
 #include "lesson.h"
 #include "plot.h"
 #include "step.h"
+
+/*
+ * A training step's live runs (lesson.h, struct lesson_train): the correct
+ * loss and, when the step names a pitfall, the mistake, both from the same
+ * initial parameters on the same data (core/train.h), advanced together
+ * one epoch at a time.  Both runs' history is the history of
+ * train_step() with the step's spec -- until the learner changes the
+ * learning rate or momentum, which take effect from the next epoch on
+ * (torch: setting the param_group's lr between steps); restart begins
+ * again from the initial parameters with the values now set.
+ *
+ * The forecast (reach, final) is a third and fourth run of the step's own
+ * settings trained to the end when the step is first visited: what a
+ * predict-first question about the training is judged by.
+ */
+struct session_train {
+	struct data	 data;
+	struct train	 run;		/* the correct loss */
+	struct train	 prun;		/* the pitfall, when has_pitfall */
+	int		 has_pitfall;
+	int		 paused;	/* Space; a step with a question starts
+					   paused, and answering it (or v)
+					   starts the runs */
+	double		 lr, momentum;	/* the values set now */
+	long		 reach, preach;	/* forecast: the first epoch whose
+					   correct loss is below goal, -1 never */
+	double		 final, pfinal;	/* forecast: the last correct losses */
+};
 
 /* What the learner did at one step. */
 struct session_step {
@@ -41,6 +71,7 @@ struct session_step {
 	char		 guess[64];	/* the typed guess, "" none */
 	int		 has_sel;	/* the learner picked an input cell */
 	size_t		 sel_r, sel_c;	/* that cell */
+	struct session_train *train;	/* a training step's runs, or NULL */
 };
 
 struct session {
@@ -133,7 +164,9 @@ void		 session_cycle_reduction(struct session *ss);
 /* 0, or -1 when there is nothing to undo. */
 int		 session_undo(struct session *ss);
 /* Back to the lesson's values, and the step's question unanswered again
-   (so a teacher can ask the next class).  Undoable for the values. */
+   (so a teacher can ask the next class).  Undoable for the values.  A
+   training step also gets the lesson's lr and momentum and starts again
+   (paused when it asks a question). */
 void		 session_reset(struct session *ss);
 /* Show or hide the pitfall; returns whether it is shown (0 also when no
    pitfall fits: then step_pitfalls() is 0). */
@@ -255,7 +288,8 @@ enum session_plot_state {
  * cells -- the learner's selected cell, else the step's `mark:` cells,
  * else every element of a small element-wise input or the first sample's
  * target class.  req->cells points at *cells, which must live as long as
- * req; req->lang is left to the caller.  Returns the state.
+ * req; req->lang is left to the caller.  Returns the state; a training
+ * step has none (SESSION_PLOT_NONE: its chart is the runs).
  */
 enum session_plot_state session_plot(const struct session *ss,
 		    struct plot_req *req, struct curve_cells *cells);
@@ -286,6 +320,38 @@ struct session_cmp {
 
 /* Fill c when the current step shows a pitfall; 0, or -1 when none. */
 int		 session_cmp(const struct session *ss, struct session_cmp *c);
+
+/* ---- a training step ---------------------------------------------------- */
+
+/* The current step's runs; NULL when it does not train. */
+const struct session_train *session_train(const struct session *ss);
+/* Whether the current step's runs advance now: it trains, is not paused,
+   its question is answered (or it has none), and a run is still going. */
+int		 session_train_running(const struct session *ss);
+/*
+ * Train up to max epochs of the current step's runs (each run one epoch
+ * per turn; a run that stopped is left alone).  Returns the epochs
+ * trained, or -1 with e set (out of memory: the runs stop).  Does nothing
+ * while session_train_running() is 0, unless force (s: one epoch while
+ * paused; still nothing before the question is answered).
+ */
+long		 session_train_advance(struct session *ss, long max, int force,
+		    struct err *e);
+/* Space: pause or resume; returns paused (1) or not (0), -1 when the
+   step does not train. */
+int		 session_train_pause(struct session *ss);
+/* + and -: the learning rate to the next value of 1, 2, 5 x 10^k up or
+   down (1e-4 to 100).  0, or -1 with e set (at the end, not a training
+   step). */
+int		 session_train_nudge_lr(struct session *ss, int dir,
+		    struct err *e);
+/* Set the learning rate / momentum (torch's checks; momentum below 1).
+   0, or -1 with e set. */
+int		 session_train_set(struct session *ss, double lr,
+		    double momentum, struct err *e);
+/* R: start both runs again from the initial parameters with the values
+   set now.  0, or -1 with e set (out of memory, not a training step). */
+int		 session_train_restart(struct session *ss, struct err *e);
 
 /* ---- saving ------------------------------------------------------------------ */
 

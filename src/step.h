@@ -45,6 +45,26 @@ enum step_field {
 
 struct step_snapshot;		/* private: one saved state for undo */
 
+/*
+ * What a training step's text may show of its live runs ({train.*},
+ * template.h), set by the session (session.h) as the runs advance: has 0
+ * for a step that does not train.  Numbers of the pitfall run are NaN
+ * when the step trains no pitfall; reach is the first epoch whose correct
+ * loss is below goal in the run of the step's own settings (the lesson's
+ * lr and momentum, to its last epoch), -1 when it never gets there, NaN
+ * without goal=.
+ */
+struct step_train {
+	int		 has;
+	double		 epoch, epochs, lr, momentum, goal;
+	double		 loss, correct_loss, accuracy;
+	double		 p_loss, p_correct_loss, p_accuracy;
+	double		 reach, p_reach;
+	double		 final_loss, p_final_loss;	/* correct losses at the
+							   last epoch of that
+							   run */
+};
+
 struct step {
 	const struct lesson	*lesson;	/* borrowed; may be NULL */
 	const struct lesson_step *src;		/* borrowed; what reset restores */
@@ -74,6 +94,7 @@ struct step {
 	struct loss_result	 cres;
 	char			 cmp_error[256];
 	struct diag_list	 diags;
+	struct step_train	 train;		/* {train.*}; set by the session */
 	/* What the last edit also changed, said in a sentence for the
 	   learner ("the class indices above 1 moved down by one"), or "". */
 	char			 note[160];

@@ -92,7 +92,22 @@ enum tn_form {
 	X(PITFALL,	"pitfall",		TN_TEXT,    2)		\
 	X(P_CODE,	"pitfall.code",		TN_TEXT,    2)		\
 	X(ERROR,	"error",		TN_TEXT,    0)		\
-	X(P_ERROR,	"pitfall.error",	TN_TEXT,    2)
+	X(P_ERROR,	"pitfall.error",	TN_TEXT,    2)		\
+	X(T_EPOCH,	"train.epoch",		TN_SCALAR,  1)		\
+	X(T_EPOCHS,	"train.epochs",		TN_SCALAR,  0)		\
+	X(T_LR,		"train.lr",		TN_SCALAR,  0)		\
+	X(T_MOMENTUM,	"train.momentum",	TN_SCALAR,  0)		\
+	X(T_GOAL,	"train.goal",		TN_SCALAR,  0)		\
+	X(T_LOSS,	"train.loss",		TN_SCALAR,  1)		\
+	X(T_CLOSS,	"train.correct_loss",	TN_SCALAR,  1)		\
+	X(T_ACC,	"train.accuracy",	TN_SCALAR,  1)		\
+	X(T_PLOSS,	"train.pitfall.loss",	TN_SCALAR,  1)		\
+	X(T_PCLOSS,	"train.pitfall.correct_loss", TN_SCALAR, 1)	\
+	X(T_PACC,	"train.pitfall.accuracy", TN_SCALAR, 1)		\
+	X(T_REACH,	"train.reach",		TN_SCALAR,  1)		\
+	X(T_PREACH,	"train.pitfall.reach",	TN_SCALAR,  1)		\
+	X(T_FINAL,	"train.final",		TN_SCALAR,  1)		\
+	X(T_PFINAL,	"train.pitfall.final",	TN_SCALAR,  1)
 
 enum tn_id {
 #define TN_ENUM(id, name, form, computed)	TN_##id,
@@ -263,6 +278,30 @@ tv_kind(enum loss_id id)
 	}
 }
 
+/* A {train.*} number (NaN: the step has none). */
+static double
+tv_train(const struct step_train *t, int id)
+{
+	switch (id) {
+	case TN_T_EPOCH:	return t->epoch;
+	case TN_T_EPOCHS:	return t->epochs;
+	case TN_T_LR:		return t->lr;
+	case TN_T_MOMENTUM:	return t->momentum;
+	case TN_T_GOAL:		return t->goal;
+	case TN_T_LOSS:		return t->loss;
+	case TN_T_CLOSS:	return t->correct_loss;
+	case TN_T_ACC:		return t->accuracy;
+	case TN_T_PLOSS:	return t->p_loss;
+	case TN_T_PCLOSS:	return t->p_correct_loss;
+	case TN_T_PACC:		return t->p_accuracy;
+	case TN_T_REACH:	return t->reach;
+	case TN_T_PREACH:	return t->p_reach;
+	case TN_T_FINAL:	return t->final_loss;
+	case TN_T_PFINAL:	return t->p_final_loss;
+	default:		return NAN;
+	}
+}
+
 /* Look up a reference. */
 static struct tval
 tv_lookup(const struct step *s, const struct tref *r)
@@ -412,6 +451,15 @@ tv_lookup(const struct step *s, const struct tref *r)
 	case TN_TARGET_MIN:
 	case TN_TARGET_MAX:
 		v.st = tv_extreme(&s->target, r->id == TN_TARGET_MAX, &v.num);
+		break;
+	case TN_T_EPOCH: case TN_T_EPOCHS: case TN_T_LR: case TN_T_MOMENTUM:
+	case TN_T_GOAL: case TN_T_LOSS: case TN_T_CLOSS: case TN_T_ACC:
+	case TN_T_PLOSS: case TN_T_PCLOSS: case TN_T_PACC: case TN_T_REACH:
+	case TN_T_PREACH: case TN_T_FINAL: case TN_T_PFINAL:
+		v.num = tv_train(&s->train, r->id);
+		/* no training step, no pitfall run, no goal: not there */
+		if (!s->train.has || isnan(v.num))
+			v.st = TV_MISSING;
 		break;
 	case TN_TARGET_SUM:
 		v.num = 0;

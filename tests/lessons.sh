@@ -278,16 +278,22 @@ else
 	echo "ok $((tap_n += 1)) # SKIP python3 missing"
 fi
 
-# every step names a plot, and the `losslab plot ...` command --dump prints for
-# it draws (the same request the explorer's plot pane sends to gnuplot)
+# every step names a plot -- a training step (train:) its `losslab train`
+# command instead, its chart being the runs -- and the `losslab plot ...`
+# command --dump prints for it draws (the same request the explorer's plot
+# pane sends to gnuplot); the training commands train
 : >"$tmp/plots"
+: >"$tmp/trains"
 for f in "$ldir"/*.en.lesson; do
 	"$LOSSLAB" --lang en --dump "$f" >"$tmp/dump" 2>/dev/null
 	n=$(grep -c '^step:' "$f")
+	nt=$(grep -c '^train:' "$f")
 	np=$(grep -c '^  losslab plot ' "$tmp/dump")
-	[ "$np" -eq "$n" ] || diag "$(basename "$f"): $np plots for $n steps"
-	[ "$np" -eq "$n" ]
-	ok $? "--dump $(basename "$f") names a plot for each of its $n steps"
+	ntd=$(grep -c '^  losslab train ' "$tmp/dump")
+	[ "$np" -eq $((n - nt)) ] && [ "$ntd" -eq "$nt" ] ||
+	    diag "$(basename "$f"): $np plots and $ntd trainings for $n steps"
+	[ "$np" -eq $((n - nt)) ] && [ "$ntd" -eq "$nt" ]
+	ok $? "--dump $(basename "$f") names a plot for each of its $n steps ($nt of them training)"
 	# the command, its continued lines joined
 	# (" \\" between arguments; a "\\" right after a word breaks the
 	# word, and its next line starts in column 0: the shell joins them)
@@ -295,7 +301,19 @@ for f in "$ldir"/*.en.lesson; do
 	    sep = ""; if (c ~ / \\$/) sep = " "
 	    sub(/ ?\\$/, "", c); getline l; sub(/^ +/, sep, l); c = c l }
 	    sub(/^  losslab plot /, "", c); print c }' "$tmp/dump" >>"$tmp/plots"
+	awk '/^  losslab train / { c = $0; while (c ~ / \\$/) {
+	    sub(/ \\$/, "", c); getline l; sub(/^ +/, " ", l); c = c l }
+	    sub(/^  losslab train /, "", c); print c }' "$tmp/dump" >>"$tmp/trains"
 done
+bad=0 total=0
+while IFS= read -r args; do
+	total=$((total + 1))
+	# shellcheck disable=SC2086
+	eval "\"\$LOSSLAB\" train $args --json" >/dev/null 2>"$tmp/err" ||
+	    { bad=$((bad + 1)); diag "losslab train $args: $(cat "$tmp/err")"; }
+done <"$tmp/trains"
+[ $bad -eq 0 ] && [ $total -ge 5 ]
+ok $? "every training step's losslab train command trains ($total, $bad failed)"
 if command -v gnuplot >/dev/null 2>&1; then
 	bad=0 total=0
 	sort -u "$tmp/plots" >"$tmp/plots.u"

@@ -896,3 +896,16 @@ train_predict(const struct train *t, const struct mat *x, struct mat *z,
 	mat_free(&h);
 	return 0;
 }
+
+int
+train_set_optim(struct train *t, double lr, double momentum, struct err *e)
+{
+	if (!(lr > 0.0) || !isfinite(lr))
+		return err_set(e, "Invalid learning rate: %g (a finite number "
+		    "> 0)", lr);
+	if (!(momentum >= 0.0) || !isfinite(momentum))
+		return err_set(e, "Invalid momentum value: %g", momentum);
+	t->spec.lr = lr;
+	t->spec.momentum = momentum;
+	return 0;
+}

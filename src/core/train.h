@@ -203,6 +203,15 @@ int	 train_init(struct train *t, const struct data *d,
  * out (the run is then stopped too).
  */
 int	 train_step(struct train *t, struct err *e);
+/*
+ * Change the learning rate and momentum from the next update on, as
+ * setting a torch.optim.SGD param_group's "lr" and "momentum" between
+ * steps does (the momentum buffers are kept).  Returns 0, or -1 with e
+ * set and nothing changed: torch's checks (lr > 0 and finite, momentum
+ * >= 0 and finite).
+ */
+int	 train_set_optim(struct train *t, double lr, double momentum,
+	    struct err *e);
 /* train_step() until the run stops; 0, or -1 with e set (out of memory). */
 int	 train_run(struct train *t, struct err *e);
 /* Free everything of t; safe on a zeroed struct and twice. */

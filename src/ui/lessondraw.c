@@ -27,6 +27,7 @@
 #include "ui/lessonview.h"
 #include "ui/plotpane.h"
 #include "ui/sidebyside.h"
+#include "ui/trainchart.h"
 #include "ui/table.h"
 #include "ui/ui.h"
 
@@ -640,8 +641,18 @@ lv_draw_body(struct ui *u, WINDOW *w, int width, struct lv_step *ls,
 	}
 	/* Predict first: the question comes first, and the narrative (which
 	   explains, with the live numbers) only once it is answered. */
+	/* A training step: its live chart first once it may run (before,
+	   the question, and one line saying that it waits). */
+	if (session_train(ss) != NULL && !hidden) {
+		y += trainchart_draw(w, y, width, ss, hidden);
+		y++;
+	}
 	if (src != NULL && src->predict.question != NULL) {
 		y += lv_draw_predict(w, y, width, !essentials);
+		y++;
+	}
+	if (session_train(ss) != NULL && hidden) {
+		y += trainchart_draw(w, y, width, ss, hidden);
 		y++;
 	}
 	if (!essentials)
@@ -761,7 +772,8 @@ lv_pad(int w, int h)
 
 /* The hint bar: the most useful keys first, as many as fit. */
 static void
-lv_draw_hint(int y, int cols, int has_plot, int has_pitfall, int has_question)
+lv_draw_hint(int y, int cols, int has_plot, int has_pitfall, int has_question,
+    int trains)
 {
 	static const struct {
 		const char	*key, *what;
@@ -774,6 +786,14 @@ lv_draw_hint(int y, int cols, int has_plot, int has_pitfall, int has_question)
 		{ "p", N_("pitfall"), 2 }, { "r", N_("reduction"), 0 },
 		{ "u", N_("undo"), 0 }, { "Tab", N_("area"), 0 },
 		{ "n/N", N_("lesson"), 0 }, { "q", N_("back"), 0 },
+	};
+	static const struct {
+		const char	*key, *what;
+	} training[] = {
+		{ "?", N_("help") }, { "Space", N_("pause") },
+		{ "s", N_("step") }, { "+/-", N_("lr") },
+		{ "</>", N_("momentum") }, { "R", N_("restart") },
+		{ "]", N_("next") }, { "q", N_("back") },
 	};
 	static const struct {
 		const char	*key, *what;
@@ -799,7 +819,20 @@ lv_draw_hint(int y, int cols, int has_plot, int has_pitfall, int has_question)
 		}
 		return;
 	}
-	for (i = 0; i < sizeof hints / sizeof hints[0]; i++) {
+	for (i = 0; trains && i < sizeof training / sizeof training[0];
+	    i++) {
+		kw = (int)text_width(training[i].key);
+		ww = (int)text_width(_(training[i].what));
+		if (x + kw + ww + 2 > cols)
+			continue;
+		x += draw_str(stdscr, y, x, cols - x, ROLE_HINTKEY,
+		    training[i].key);
+		x += draw_str(stdscr, y, x, cols - x, ROLE_HINT, " ");
+		x += draw_str(stdscr, y, x, cols - x, ROLE_HINT,
+		    _(training[i].what));
+		x += draw_str(stdscr, y, x, cols - x, ROLE_HINT, "  ");
+	}
+	for (i = 0; !trains && i < sizeof hints / sizeof hints[0]; i++) {
 		if ((hints[i].when == 1 && !has_plot) ||
 		    (hints[i].when == 2 && !has_pitfall) ||
 		    (hints[i].when == 3 && !has_question))
@@ -829,6 +862,28 @@ lv_draw_strip(int y, int cols)
 	int			 x, hidden = lessonview_hidden();
 
 	draw_fill(stdscr, y, 0, cols, ROLE_NORMAL);
+	/* a training step: its runs, which its chart shows */
+	if (session_train(lessonview_ss()) != NULL && !hidden) {
+		const struct session_train *tr = session_train(lessonview_ss());
+
+		step_fmt(s->train.correct_loss, 6, v, sizeof v);
+		snprintf(buf, sizeof buf, _("epoch %ld: loss %s"),
+		    tr->run.epoch, v);
+		x = draw_str(stdscr, y, 0, cols, ROLE_VALUE, buf);
+		if (tr->has_pitfall && tr->prun.state == TRAIN_REFUSED)
+			draw_fmt(stdscr, y, x, cols - x, ROLE_ERROR,
+			    _("   %s: torch refuses it"),
+			    pitfall_name(tr->prun.spec.pitfall));
+		else if (tr->has_pitfall) {
+			step_fmt(s->train.p_correct_loss, 6, v, sizeof v);
+			step_fmt(s->train.p_loss, 6, d, sizeof d);
+			snprintf(buf, sizeof buf, _("   %s: correct loss %s "
+			    "(its own %s)"), pitfall_name(tr->prun.spec.pitfall),
+			    v, d);
+			draw_str(stdscr, y, x, cols - x, ROLE_PITFALL, buf);
+		}
+		return;
+	}
 	if (!s->ok) {
 		snprintf(buf, sizeof buf, _("%s: %s"), _("torch refuses these "
 		    "values"), s->error);
@@ -1039,7 +1094,8 @@ lessondraw_lesson(struct ui *u)
 
 		session_quiz(ss, &q);
 		lv_draw_hint(L.hint, COLS, has_plot, step_pitfalls(s, fit) > 0,
-		    q.has && q.hidden);
+		    q.has && q.hidden, session_train(ss) != NULL &&
+		    !(q.has && q.hidden));
 	}
 	if (u->msg[0] != '\0' && L.status >= 0) {
 		draw_fill(stdscr, L.status, 0, COLS, ROLE_NORMAL);

@@ -736,6 +736,83 @@ lv_mouse(struct ui *u, struct lv_step *ls)
 	}
 }
 
+/*
+ * A training step's keys: Space pauses and resumes, s trains one epoch,
+ * + and - move the learning rate along 1, 2, 5 x 10^k, > and < the
+ * momentum by 0.1 (0 to 0.9), R restarts both runs.  Before the step's
+ * question is answered they say so.  Returns 1 when the key was taken.
+ */
+static int
+lv_train_key(struct ui *u, struct session *ss, int key)
+{
+	const struct session_train *tr = session_train(ss);
+	struct err	 e;
+	double		 m;
+	int		 rc;
+
+	/* curses' KEY_ codes are above 255: never one of these */
+	if (key <= 0 || key > 255 || strchr(" s+=-_<>R", key) == NULL)
+		return 0;
+	if (lessonview_hidden()) {
+		if (key == ' ')
+			return 0;	/* Space: the next step, as elsewhere */
+		ui_message(u, ROLE_QUESTION, "%s", _("answer the question "
+		    "first (or v to reveal): then the runs start"));
+		return 1;
+	}
+	switch (key) {
+	case ' ':
+		rc = session_train_pause(ss);
+		lv.train_last = lessonview_now();
+		ui_message(u, ROLE_LABEL, "%s", rc ? _("paused (Space resumes, "
+		    "s trains one epoch, ] goes on)") : _("training"));
+		return 1;
+	case 's':
+		if (session_train_advance(ss, 1, 1, &e) < 0)
+			ui_message(u, ROLE_ERROR, "%s", e.msg);
+		else if (!tr->paused)
+			(void)session_train_pause(ss);
+		ui_message(u, ROLE_LABEL, _("epoch %ld (paused; s trains one "
+		    "more, Space resumes)"), tr->run.epoch);
+		return 1;
+	case '+':
+	case '=':
+	case '-':
+	case '_':
+		rc = session_train_nudge_lr(ss, key == '+' || key == '=' ? 1 :
+		    -1, &e);
+		break;
+	case '>':
+	case '<':
+		m = tr->momentum + (key == '>' ? 0.1 : -0.1);
+		m = round(m * 10) / 10;
+		if (m < 0 || m > 0.9) {
+			ui_message(u, ROLE_LABEL, _("momentum stays %g (0 to "
+			    "0.9 here)"), tr->momentum);
+			return 1;
+		}
+		rc = session_train_set(ss, tr->lr, m, &e);
+		break;
+	default:	/* R */
+		if (session_train_restart(ss, &e) != 0) {
+			ui_message(u, ROLE_ERROR, "%s", e.msg);
+			return 1;
+		}
+		lv.train_last = lessonview_now();
+		ui_message(u, ROLE_LABEL, _("restarted from the same initial "
+		    "parameters with lr %g, momentum %g (both runs)"), tr->lr,
+		    tr->momentum);
+		return 1;
+	}
+	if (rc != 0)
+		ui_message(u, ROLE_WARNING, "%s", e.msg);
+	else
+		ui_message(u, ROLE_LABEL, _("lr %g, momentum %g from epoch %ld "
+		    "on (R restarts with them)"), tr->lr, tr->momentum,
+		    tr->run.epoch);
+	return 1;
+}
+
 enum ui_action
 lessonkeys_lesson(struct ui *u, int key)
 {
@@ -765,6 +842,8 @@ lessonkeys_lesson(struct ui *u, int key)
 		return UI_STAY;
 	}
 	if (lv.auto_on && lv_autoplay_key(u, key))
+		return UI_STAY;
+	if (session_train(ss) != NULL && lv_train_key(u, ss, key))
 		return UI_STAY;
 	/* Editing keys scroll to the selection; step changes, p and the
 	   scroll keys turn that off again. */

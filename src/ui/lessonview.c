@@ -418,6 +418,24 @@ lessonview_autoplay_tick(struct ui *u)
 	lessonview_ui()->scroll = 0;
 }
 
+/*
+ * A training step's pace: epochs per second, so that a run of E epochs
+ * takes about 10 s (at least 30 a second, at most 500), and the most time
+ * one idle turn may train for, so that a key waits at most that long.
+ */
+#define LV_TRAIN_RATE_MIN	30.0
+#define LV_TRAIN_RATE_MAX	500.0
+#define LV_TRAIN_SLICE_S	0.002
+
+static double
+lv_train_rate(const struct session *ss)
+{
+	double	r = (double)session_train(ss)->run.spec.epochs / 10.0;
+
+	return r < LV_TRAIN_RATE_MIN ? LV_TRAIN_RATE_MIN :
+	    r > LV_TRAIN_RATE_MAX ? LV_TRAIN_RATE_MAX : r;
+}
+
 void
 lessonview_timeout(struct ui *u)
 {
@@ -430,6 +448,47 @@ lessonview_timeout(struct ui *u)
 		if (u->timeout_ms < 0 || ms < u->timeout_ms)
 			u->timeout_ms = ms;
 	}
+	/* a training step that runs: wake for its next epoch */
+	if (lessonview_ss() != NULL && session_train_running(lessonview_ss())) {
+		int	ms = (int)(1000.0 / lv_train_rate(lessonview_ss())) + 1;
+
+		if (u->timeout_ms < 0 || ms < u->timeout_ms)
+			u->timeout_ms = ms;
+	}
+}
+
+/* Train the epochs due since the last turn, within one time slice; 1 when
+   something was trained (draw again). */
+static int
+lv_train_tick(struct ui *u, struct session *ss)
+{
+	struct err	 e;
+	double		 now = lessonview_now(), t0 = now;
+	long		 due, n = 0, k;
+
+	if (!session_train_running(ss)) {
+		lv.train_last = now;
+		return 0;
+	}
+	/* just arrived, or back from elsewhere: from now on */
+	if (now - lv.train_last > 0.5)
+		lv.train_last = now - 1.0 / lv_train_rate(ss);
+	due = (long)((now - lv.train_last) * lv_train_rate(ss));
+	if (due < 1)
+		return 0;
+	while (n < due && lessonview_now() - t0 < LV_TRAIN_SLICE_S) {
+		if ((k = session_train_advance(ss, 1, 0, &e)) < 0) {
+			ui_message(u, ROLE_ERROR, "%s", e.msg);
+			break;
+		}
+		if (k == 0)
+			break;
+		n++;
+	}
+	/* behind (a slow machine): the pace drops, keys stay quick */
+	lv.train_last = n < due ? lessonview_now() : lv.train_last +
+	    (double)n / lv_train_rate(ss);
+	return n > 0;
 }
 
 static int
@@ -440,6 +499,8 @@ lessonview_idle(struct ui *u)
 
 	if (u->bench != UI_BENCH_TEXT)
 		redraw |= plotpane_step();
+	if (ss != NULL && session_train(ss) != NULL)
+		redraw |= lv_train_tick(u, ss);
 	if (lessonview_autoplaying() && !lv.ed.active && u->app != NULL &&
 	    u->app->autoplay > 0 && ss != NULL && lessonview_now() >=
 	    (double)lv.next_auto.tv_sec + (double)lv.next_auto.tv_nsec / 1e9) {
@@ -508,8 +569,16 @@ lv_bench_gnuplot(void)
 int
 lessonview_bench(struct ui *u, int n, struct ui_bench_result *res)
 {
-	static const int keys[] = { '+', KEY_RIGHT, '-', KEY_DOWN, '>',
+	static const int cell_keys[] = { '+', KEY_RIGHT, '-', KEY_DOWN, '>',
 	    KEY_RIGHT, '<', KEY_DOWN, '+', KEY_LEFT, 'r', '+', KEY_UP };
+	/* a training step's: lr, momentum, s while paused, restart */
+	static const int train_keys[] = { '+', '-', '>', '<', ' ', 's', 's',
+	    ' ', '-', '+', 'R', KEY_DOWN, KEY_UP };
+	const int	*keys = cell_keys;
+	int		 nkeys = (int)(sizeof cell_keys / sizeof cell_keys[0]);
+	int		 train = u->bench == UI_BENCH_TRAIN;
+	struct lesson	*bench_lesson = NULL;
+	double		 slice, t_0;
 	struct mat	 in = MAT_INIT, tg = MAT_INIT;
 	struct loss_opts o;
 	struct err	 e;
@@ -531,7 +600,25 @@ lessonview_bench(struct ui *u, int n, struct ui_bench_result *res)
 	loss_opts_init(&o);
 	if ((lv.bench.steps = calloc(1, sizeof *lv.bench.steps)) == NULL)
 		goto out;
-	if (session_init_values(&lv.bench.ss, LOSS_CE, &in, &tg, &o,
+	if (train) {
+		/* a training step: an MLP (H = 16) on 200 points, both runs */
+		static const char src[] = "id: bench\ntitle: bench\n"
+		    "loss: ce\nstep: trains\ninput: 2, 1, 0.1;\ntarget: 0\n"
+		    "text: epoch {train.epoch}, loss {train.loss}, pitfall "
+		    "{train.pitfall.loss}\ncode: x\ntrain: data=spiral "
+		    "model=mlp hidden=16 pitfall=softmax-then-ce lr=0.5 "
+		    "momentum=0.9 epochs=10000\n";
+		char	perr[256];
+
+		if ((bench_lesson = lesson_parse("bench", src, sizeof src - 1,
+		    perr, sizeof perr)) == NULL ||
+		    session_init(&lv.bench.ss, bench_lesson, &e) == -1) {
+			session_free(&lv.bench.ss);
+			goto out;
+		}
+		keys = train_keys;
+		nkeys = (int)(sizeof train_keys / sizeof train_keys[0]);
+	} else if (session_init_values(&lv.bench.ss, LOSS_CE, &in, &tg, &o,
 	    PITFALL_SOFTMAX_THEN_CE, &e) == -1) {
 		session_free(&lv.bench.ss);
 		goto out;
@@ -550,9 +637,28 @@ lessonview_bench(struct ui *u, int n, struct ui_bench_result *res)
 	plotpane_stats(NULL, &plots0);
 	res->max_ms = 0;
 	for (i = 0; i < n; i++) {
+		if (train) {
+			/* what the loop does between keys: one idle turn's
+			   slice of training, timed on its own (a key that
+			   comes during it waits for it) */
+			long	e0 = session_train(&lv.bench.ss)->run.epoch;
+
+			/* 0.1 s since the last turn: more epochs due than a
+			   slice may train */
+			lv.train_last = lessonview_now() - 0.1;
+			t_0 = lessonview_now();
+			if (lessonview_idle(u))
+				lessondraw_lesson(u);
+			doupdate();
+			slice = (lessonview_now() - t_0) * 1e3;
+			if (slice > res->slice_max_ms)
+				res->slice_max_ms = slice;
+			gp[i] = slice;
+			res->epochs += (unsigned long)
+			    (session_train(&lv.bench.ss)->run.epoch - e0);
+		}
 		clock_gettime(CLOCK_MONOTONIC, &t0);
-		(void)lessonkeys_lesson(u,
-		    keys[i % (int)(sizeof keys / sizeof keys[0])]);
+		(void)lessonkeys_lesson(u, keys[i % nkeys]);
 		lessondraw_lesson(u);
 		doupdate();
 		if (plot)
@@ -562,6 +668,8 @@ lessonview_bench(struct ui *u, int n, struct ui_bench_result *res)
 		    (double)(t1.tv_nsec - t0.tv_nsec) / 1e6;
 		if (ms[i] > res->max_ms)
 			res->max_ms = ms[i];
+		if (ms[i] > 5)
+			res->over5++;
 		/* the bare gnuplot start, interleaved: the same run */
 		if (plot && (gp[i] = lv_bench_gnuplot()) < 0)
 			goto out;
@@ -569,12 +677,22 @@ lessonview_bench(struct ui *u, int n, struct ui_bench_result *res)
 	plotpane_stats(&res->starts, &plots1);
 	res->plots = plots1 - plots0;
 	res->median_ms = ui_median(ms, n);
+	res->p99_ms = ms[n - 1 - n / 100];	/* sorted by ui_median */
 	if (plot)
 		res->gnuplot_median_ms = ui_median(gp, n);
+	if (train) {
+		res->slice_median_ms = ui_median(gp, n);
+		res->slice_p99_ms = gp[n - 1 - n / 100];
+	}
 	ret = 0;
 out:
 	free(ms);
 	free(gp);
+	if (bench_lesson != NULL) {
+		/* the session borrows the lesson: both go here */
+		lv_lesson_free(&lv.bench);
+		lesson_free(bench_lesson);
+	}
 	lv.in_bench = 0;
 	mat_free(&in);
 	mat_free(&tg);

@@ -105,6 +105,8 @@ struct lv_state {
 	int		 export_all;	/* the folder is asked for E */
 	int		 export_fmt;	/* enum plot_format chosen */
 	char		 export_dir[1024]; /* the last folder (else .) */
+	double		 train_last;	/* a training step: when its runs
+					   last advanced (lessonview_now) */
 };
 
 extern struct lv_state lv;

@@ -523,6 +523,8 @@ ui_cmp_double(const void *a, const void *b)
 
 /* Hidden benchmark (LOSSLAB_BENCH_KEYS=N): time N keystrokes on a 32x10
    cross-entropy table, each key followed by recompute + draw + doupdate;
+   with LOSSLAB_BENCH_TRAIN=1 on a training step that trains between the
+   keys (the idle turn's slice timed apart);
    with LOSSLAB_BENCH_PLOT=1 until the text plot is redrawn too, a bare
    `gnuplot -e` start timed after each key. */
 static int
@@ -530,10 +532,11 @@ ui_bench(struct ui *u, int n)
 {
 	struct ui_bench_result	res;
 	const char		*p = getenv("LOSSLAB_BENCH_PLOT");
+	const char		*t = getenv("LOSSLAB_BENCH_TRAIN");
 	int			 r, cols = COLS, lines = LINES;
 
 	u->bench = p != NULL && strcmp(p, "1") == 0 ? UI_BENCH_PLOT :
-	    UI_BENCH_TEXT;
+	    t != NULL && strcmp(t, "1") == 0 ? UI_BENCH_TRAIN : UI_BENCH_TEXT;
 	plotpane_setup(NULL);	/* text plots */
 	r = lessonview_bench(u, n, &res);
 	lessonview_free(u);	/* its pad goes before the screen */
@@ -548,6 +551,15 @@ ui_bench(struct ui *u, int n)
 		    "%.3f ms, max %.3f ms; a bare gnuplot -e start, same run: "
 		    "median %.3f ms\n", n, cols, lines, res.plots, res.starts,
 		    res.median_ms, res.max_ms, res.gnuplot_median_ms);
+	else if (u->bench == UI_BENCH_TRAIN)
+		printf("keystroke to redrawn screen on a training step (mlp "
+		    "H=16, 200 points, two runs, %d keys, %dx%d, %lu epochs "
+		    "trained between them): median %.3f ms, 99th percentile "
+		    "%.3f ms, max %.3f ms, %d over 5 ms; a training turn (its "
+		    "slice and the redraw): median %.3f ms, 99th percentile "
+		    "%.3f ms, max %.3f ms\n", n, cols, lines, res.epochs,
+		    res.median_ms, res.p99_ms, res.max_ms, res.over5,
+		    res.slice_median_ms, res.slice_p99_ms, res.slice_max_ms);
 	else
 		printf("keystroke to redrawn screen (32x10 table, %d keys, "
 		    "%dx%d): median %.3f ms, max %.3f ms\n", n, cols, lines,

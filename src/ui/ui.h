@@ -146,12 +146,18 @@ void	 lessonview_free(struct ui *u);
 void	 lessonview_catalog_changed(struct ui *u);
 /* The benchmarks: keys without the plot, or keys until the text plot is
    redrawn, with a bare gnuplot start timed after each. */
-enum { UI_BENCH_TEXT = 1, UI_BENCH_PLOT };
+enum { UI_BENCH_TEXT = 1, UI_BENCH_PLOT, UI_BENCH_TRAIN };
 struct ui_bench_result {
 	double		 median_ms, max_ms;	/* key to redrawn screen */
 	double		 gnuplot_median_ms;	/* a bare `gnuplot -e` start */
 	unsigned long	 plots;			/* plots drawn */
 	unsigned	 starts;		/* gnuplot processes started */
+	double		 slice_max_ms;		/* training: the longest idle
+						   turn (its slice + draw) */
+	unsigned long	 epochs;		/* training: epochs trained */
+	double		 p99_ms;		/* key to redrawn screen */
+	double		 slice_median_ms, slice_p99_ms;
+	int		 over5;			/* keys over 5 ms */
 };
 /* Open a 32x10 cross-entropy table and time n keys (u->bench says
    which benchmark); 0, or -1. */
