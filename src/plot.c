@@ -38,6 +38,7 @@
 #include <unistd.h>
 
 #include "core/curve.h"
+#include "datadir.h"
 #include "parse.h"
 #include "plot.h"
 #include "strbuf.h"
@@ -47,12 +48,6 @@
 #endif
 #ifndef PKGDATADIR
 #define PKGDATADIR	"/usr/local/share/losslab"
-#endif
-
-#ifdef SRCDIR
-#define SRCDIR_STYLE	SRCDIR "/plots/style.gp"
-#else
-#define SRCDIR_STYLE	NULL
 #endif
 
 #define PLOT_OUT_MAX	(64u * 1024 * 1024)	/* gnuplot's output, at most */
@@ -1329,13 +1324,12 @@ plot_have_cjk_font(void)
 	return (cached);
 }
 
-/* plots/style.gp: installed, else in the source tree; NULL if neither. */
+/* plots/style.gp in the data directory (datadir.h); NULL if missing. */
 static const char *
 plot_style_path(void)
 {
-	static const char *paths[] = {
-		PKGDATADIR "/style.gp",
-		SRCDIR_STYLE,
+	const char *paths[] = {
+		datadir_path("plots/style.gp"),
 		NULL
 	};
 	int	i;

@@ -2,9 +2,11 @@
 # catalog.sh -- the interface catalogue is used as printf formats, so it is
 # checked: `msgfmt -c` accepts po/zh_CN.po, every entry whose msgid holds a
 # '%' says whether it is a format (c-format or no-c-format, so that msgfmt
-# checks it), and a catalogue whose translations have other conversions or
-# terminal sequences ($LOSSLAB_DATADIR/po/zh_CN.po) is not used for those
-# entries: no crash, the English instead, the other entries translated.
+# checks it), every source file with translatable strings is in
+# po/POTFILES.in, and a catalogue whose translations have other conversions
+# or terminal sequences (compiled with msgfmt into $LOSSLAB_LOCALEDIR) is
+# not used for those entries: no crash, the English instead, the other
+# entries translated.
 . "${top_srcdir:-.}/tests/tap.sh"
 
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/losslab-catalog.XXXXXX") || exit 1
@@ -33,23 +35,43 @@ END			{ exit bad > 0 }' "$po" >"$tmp/unflagged"
 ok $? "every msgid with a '%' is marked c-format or no-c-format"
 [ -s "$tmp/unflagged" ] && diag "$(cat "$tmp/unflagged")"
 
+# every file that marks strings is one xgettext reads
+missing=
+for f in $(cd "$top_srcdir" && grep -lE '(^|[^A-Za-z0-9_])(_|N_|NG_|C_)\(' \
+    src/*.c src/ui/*.c src/core/*.c); do
+	grep -qx "$f" "$top_srcdir/po/POTFILES.in" || missing="$missing $f"
+done
+[ -z "$missing" ]
+ok $? "po/POTFILES.in lists every file that marks strings"
+[ -n "$missing" ] && diag "not in po/POTFILES.in:$missing"
+
 # --- a catalogue with wrong conversions --------------------------------------
-mkdir -p "$tmp/data/po"
+if ! command -v msgfmt >/dev/null 2>&1; then
+	for i in 1 2 3 4; do
+		echo "ok $((tap_n += 1)) # SKIP msgfmt missing: no catalogue to compile"
+	done
+	done_testing
+	exit 0
+fi
+mkdir -p "$tmp/locale/zh_CN/LC_MESSAGES"
 E=$(printf '\033')
-cat >"$tmp/data/po/zh_CN.po" <<EOF
+cat >"$tmp/bad.po" <<EOF
 msgid ""
 msgstr ""
 "Content-Type: text/plain; charset=UTF-8\n"
+"Plural-Forms: nplurals=1; plural=0;\n"
 
-msgid "%zu lesson files checked: %d ok, %d problems\n"
-msgstr "%s %s %s\n"
+msgid "%zu lesson file checked"
+msgid_plural "%zu lesson files checked"
+msgstr[0] "%s %s"
 
 #, c-format
 msgid "Step %zu/%zu: %s"
 msgstr "步骤 %s/%s：%s"
 
-msgid "sum over %zu elements"
-msgstr "%n 对 %zu 个元素求和"
+msgid "sum over %zu element"
+msgid_plural "sum over %zu elements"
+msgstr[0] "%n 对 %zu 个元素求和"
 
 msgid "LOSS is one of:"
 msgstr "${E}]0;pwned${E}\\\\LOSS:${E}[2J"
@@ -57,14 +79,15 @@ msgstr "${E}]0;pwned${E}\\\\LOSS:${E}[2J"
 msgid "Loss value"
 msgstr "损失值"
 EOF
+msgfmt -o "$tmp/locale/zh_CN/LC_MESSAGES/losslab.mo" "$tmp/bad.po"
 zh() {	# zh ARGS...: losslab in Chinese with the bad catalogue
-	LOSSLAB_DATADIR=$tmp/data "$LOSSLAB" --lang zh "$@" >"$tmp/out" \
+	LOSSLAB_LOCALEDIR=$tmp/locale "$LOSSLAB" --lang zh "$@" >"$tmp/out" \
 	    2>"$tmp/err" </dev/null
 	st=$?
 }
 
 zh lessons --check "$ldir/bce.zh.lesson"
-[ $st -eq 0 ] && grep -qx '1 lesson files checked: 1 ok, 0 problems' "$tmp/out"
+[ $st -eq 0 ] && grep -qx '1 lesson file checked: 1 ok, 0 problems' "$tmp/out"
 ok $? "lessons --check: a translation with other conversions is not used (no crash; the English)"
 [ $st -eq 0 ] || diag "exit $st: $(cat "$tmp/err")"
 

@@ -128,7 +128,7 @@ printf '%s\n' "$m:5: bad number 'x' in input" "$m:6: bad number 'y' in target" \
     "$m:7: unknown key 'colour'" "$m:9: bad number 'z' in weight" \
     "$m:14: unknown reduction 'often' (none, mean, sum, batchmean)" >"$tmp/want"
 [ $rc -eq 2 ] && cmp -s "$tmp/err" "$tmp/want" &&
-    grep -qx '1 lesson files checked: 0 ok, 5 problems' "$tmp/out"
+    grep -qx '1 lesson file checked: 0 ok, 5 problems' "$tmp/out"
 r=$?
 ok $r "lessons --check lists every problem of a broken file, in file order"
 [ $r -eq 0 ] || diag "$(cat "$tmp/err")"
@@ -210,7 +210,7 @@ f="$tmp/mine/render.en.lesson:4: step 1"
     grep -qF "$f: mark: 5 is not in the input" "$tmp/err" &&
     grep -qF "$f: warning: text: {N} samples with 1 (write {N|sample|samples}, or {if})" "$tmp/err" &&
     grep -qF "$f: warning: predict: it shows computed results before the question is answered" "$tmp/err" &&
-    grep -qxF '1 lesson files checked: 0 ok, 4 problems, 3 warnings' "$tmp/out"
+    grep -qxF '1 lesson file checked: 0 ok, 4 problems, 3 warnings' "$tmp/out"
 r=$?
 ok $r "lessons --check renders every step: missing index, false assumption, when, mark; warnings"
 [ $r -eq 0 ] || diag "$(cat "$tmp/err" "$tmp/out")"
