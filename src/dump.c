@@ -159,15 +159,7 @@ dump_template(FILE *out, const struct session *ss, const char *tmpl,
 static const char *
 dump_kind_name(enum loss_id id)
 {
-	switch (loss_input_kind(id)) {
-	case LOSS_INPUT_LOGITS:
-		return _("logits");
-	case LOSS_INPUT_PROBABILITIES:
-		return _("probabilities");
-	case LOSS_INPUT_LOG_PROBABILITIES:
-		return _("log-probabilities");
-	}
-	return "";
+	return _(loss_input_kind_name(id));
 }
 
 /* Whether the loss gives one value per sample rather than per element. */

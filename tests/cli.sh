@@ -230,4 +230,15 @@ ok $? "an error with standard output closed: its own line only"
 [ $st -eq 0 ] && [ ! -s "$tmp/err" ]
 ok $? "a write that succeeds is no error"
 
+# --help ends with the bug-report address of configure.ac's AC_INIT
+bug=$(sed -n 's/^AC_INIT(\[losslab\], \[[^]]*\], \[\([^]]*\)\].*/\1/p' \
+    "$top_srcdir/configure.ac")
+"$LOSSLAB" --help >"$tmp/out" 2>&1
+[ -n "$bug" ] && grep -qxF "Report bugs to: $bug" "$tmp/out" &&
+    grep -q '^losslab home page: <http' "$tmp/out"
+ok $? "--help: 'Report bugs to: $bug' and the home page"
+"$LOSSLAB" --lang zh --help >"$tmp/out" 2>&1
+[ -n "$bug" ] && grep -qxF "报告错误请发送至：$bug" "$tmp/out"
+ok $? "--lang zh --help: the bug-report line in Chinese"
+
 done_testing

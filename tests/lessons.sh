@@ -442,4 +442,39 @@ ok $? "a block tensor of 120000 rows loads well within 60 s (exit $rc)"
 ok $? "a text block of 2000000 lines loads well within 60 s (exit $rc)"
 rm -rf "$lin"
 
+# --- one number grammar: a lesson reads a value as `losslab eval` does -------
+# (src/parse.c's parse_double for both): each number is accepted by both
+# or refused by both.
+mkdir -p "$tmp/num"
+disagree=
+for t in 1e-400 4.9e-324 1e308 -0 .5 5. +3 1e+5 inf -inf nan NaN \
+    1e999 -1e999 0x10 1e abc infinity 1_0; do
+	cat >"$tmp/num/n.en.lesson" <<EOF
+id: n
+lang: en
+title: T
+summary: s
+loss: bce-logits
+
+step: one
+input: $t, 1
+target: 1, 0
+text: <<<
+x
+>>>
+code: <<<
+loss = nn.BCEWithLogitsLoss()(z, y)
+>>>
+EOF
+	"$LOSSLAB" lessons --check "$tmp/num/n.en.lesson" >/dev/null 2>&1
+	a=$?
+	"$LOSSLAB" eval bce-logits --input "$t,1" --target 1,0 >/dev/null 2>&1
+	b=$?
+	[ $a -eq $b ] && { [ $a -eq 0 ] || [ $a -eq 2 ]; } ||
+	    disagree="$disagree $t(lesson $a, eval $b)"
+done
+[ -z "$disagree" ]
+ok $? "lesson values and eval accept and refuse the same numbers (1e-400, 1e999, 0x10, ...)"
+[ -n "$disagree" ] && diag "disagree:$disagree"
+
 done_testing
