@@ -45,6 +45,38 @@ done
 ok $? "po/POTFILES.in lists every file that marks strings"
 [ -n "$missing" ] && diag "not in po/POTFILES.in:$missing"
 
+# --- the language: --lang, else LANGUAGE (unless the locale is C), else the
+# locale's name; Chinese needs no generated zh_CN locale --------------------
+lang_of() {	# lang_of ENV...: zh or en, as `losslab eval --help` speaks
+	env -u LANGUAGE -u LC_ALL -u LC_MESSAGES -u LANG "$@" "$LOSSLAB" \
+	    eval --help 2>/dev/null </dev/null | head -1 |
+	    sed -e 's/^用法：.*/zh/' -e 's/^Usage:.*/en/'
+}
+bad_lang=
+while read -r want args; do
+	# shellcheck disable=SC2086
+	got=$(lang_of $args)
+	[ "$got" = "$want" ] || bad_lang="$bad_lang [$args: $got, not $want]"
+done <<EOF
+zh LANGUAGE=zh_CN LANG=C.UTF-8
+zh LANGUAGE=fr:zh_CN LANG=C.UTF-8
+en LANGUAGE=en:zh_CN LANG=C.UTF-8
+en LANGUAGE=en LANG=zh_CN.UTF-8
+en LANGUAGE=zh_CN LANG=C
+en LANGUAGE=zh_CN
+zh LANG=zh_CN.UTF-8
+zh LC_MESSAGES=zh_CN.UTF-8 LANG=C.UTF-8
+en LC_ALL=C.UTF-8 LANG=zh_CN.UTF-8
+zh LC_ALL=zh_CN.UTF-8
+en LANG=C.UTF-8
+EOF
+[ -z "$bad_lang" ]
+ok $? "the language from LANGUAGE (not under C), LC_ALL, LC_MESSAGES, LANG"
+[ -n "$bad_lang" ] && diag "wrong:$bad_lang"
+LANGUAGE=zh_CN LANG=C.UTF-8 "$LOSSLAB" --lang en eval --help 2>&1 |
+    head -1 | grep -q '^Usage:'
+ok $? "--lang en wins over LANGUAGE=zh_CN"
+
 # --- a catalogue with wrong conversions --------------------------------------
 if ! command -v msgfmt >/dev/null 2>&1; then
 	for i in 1 2 3 4; do
