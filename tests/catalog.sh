@@ -24,6 +24,24 @@ else
 	echo "ok $((tap_n += 1)) # SKIP msgfmt missing (install gettext): po/zh_CN.po not checked"
 fi
 
+# the build compiles po/zh_CN.po merged with the sources' losslab.pot: an
+# entry that merge makes fuzzy (its flags or msgid changed) is dropped from
+# losslab.mo, and a new string without its translation shows English
+pot=$top_srcdir/po/losslab.pot
+if command -v msgmerge >/dev/null 2>&1 && [ -f "$pot" ]; then
+	msgmerge -q -o "$tmp/merged.po" "$po" "$pot" 2>"$tmp/err" &&
+	    msgattrib --only-fuzzy --no-obsolete "$tmp/merged.po" |
+	    sed -n 's/^msgid "\(..*\)"$/\1/p' >"$tmp/fuzzy" &&
+	    msgattrib --untranslated --no-obsolete "$tmp/merged.po" |
+	    sed -n 's/^msgid "\(..*\)"$/\1/p' >"$tmp/untr" &&
+	    [ ! -s "$tmp/fuzzy" ] && [ ! -s "$tmp/untr" ]
+	ok $? "po/zh_CN.po merged with losslab.pot: every msgid translated, none fuzzy"
+	[ -s "$tmp/fuzzy" ] && diag "fuzzy: $(cat "$tmp/fuzzy")"
+	[ -s "$tmp/untr" ] && diag "untranslated: $(head -5 "$tmp/untr")"
+else
+	echo "ok $((tap_n += 1)) # SKIP msgmerge or po/losslab.pot missing"
+fi
+
 # an entry's flags come before its msgid; the msgid may go on over lines
 awk '
 /^#,/			{ flags = flags $0; next }
