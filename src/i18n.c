@@ -206,8 +206,9 @@ i18n_lang(void)
 	return i18n_code;
 }
 
-/* t, gettext's answer for msgid (or for the plural form english), if
-   i18n_usable() lets it stand for english; else english. */
+#if ENABLE_NLS
+/* t, gettext's answer for key (t == key: none), if i18n_usable() lets it
+   stand for english, or for other (the other plural form); else english. */
 static const char *
 i18n_check(const char *key, const char *t, const char *english,
     const char *other)
@@ -222,6 +223,7 @@ i18n_check(const char *key, const char *t, const char *english,
 	i18n_refused++;
 	return english;
 }
+#endif
 
 const char *
 i18n_get(const char *msgid)
