@@ -255,18 +255,6 @@ parse_args(int argc, char **argv, struct eval_args *a)
 	return 0;
 }
 
-static const char *
-input_kind_name(enum loss_id id)
-{
-	switch (loss_input_kind(id)) {
-	case LOSS_INPUT_PROBABILITIES:
-		return _("probabilities p");
-	case LOSS_INPUT_LOG_PROBABILITIES:
-		return _("log-probabilities");
-	default:
-		return _("logits z");
-	}
-}
 
 static void
 print_num(double v)
@@ -376,7 +364,13 @@ print_report(const struct eval_args *a, const struct loss_result *r,
 	summary_mode = a->summary;
 	printf("%s (%s), reduction=%s\n", loss_name(a->loss),
 	    loss_torch_name(a->loss), loss_reduction_name(a->l.opts.reduction));
-	printf("%s, %s:\n", _("input"), input_kind_name(a->loss));
+	/* "input, logits z:"; log p is its name already */
+	if (loss_input_kind(a->loss) == LOSS_INPUT_LOG_PROBABILITIES)
+		printf("%s, %s:\n", _("input"),
+		    _(loss_input_kind_name(a->loss)));
+	else
+		printf("%s, %s %s:\n", _("input"),
+		    _(loss_input_kind_name(a->loss)), loss_input_symbol(a->loss));
 	if (a->l.input_info.type != NPY_NONE)
 		summary_dtype = npy_type_name(a->l.input_info.type);
 	print_mat(&a->l.input);

@@ -485,12 +485,15 @@ cl_check(const struct app_opts *app, int argc, char **argv)
 		if (a == 0)
 			nok++;
 	}
+	/* one count a phrase, so that each has its plural */
+	printf(NG_("%zu lesson file checked", "%zu lesson files checked",
+	    cat.n), cat.n);
+	/* TRANSLATORS: after "N lesson files checked", before "N problems" */
+	printf(_(": %d ok, "), nok);
+	printf(NG_("%d problem", "%d problems", nerr), nerr);
 	if (nwarn > 0)
-		printf(_("%zu lesson files checked: %d ok, %d problems, %d "
-		    "warnings\n"), cat.n, nok, nerr, nwarn);
-	else
-		printf(_("%zu lesson files checked: %d ok, %d problems\n"),
-		    cat.n, nok, nerr);
+		printf(NG_(", %d warning", ", %d warnings", nwarn), nwarn);
+	putchar('\n');
 	lesson_catalog_free(&cat);
 	return nerr ? 2 : 0;
 oom:

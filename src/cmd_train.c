@@ -680,10 +680,14 @@ print_setup(const struct cmd_train_req *q, const struct train *t)
 	    fmt_num(s->lr, b1, sizeof b1), fmt_num(s->momentum, b2, sizeof b2),
 	    fmt_num(s->weight_decay, b3, sizeof b3));
 	if (s->batch == 0)
-		printf(_("full batch, %ld epochs, seed %llu\n"), s->epochs,
+		printf(NG_("full batch, %ld epoch, seed %llu\n",
+		    "full batch, %ld epochs, seed %llu\n",
+		    (unsigned long)s->epochs), s->epochs,
 		    (unsigned long long)s->seed);
 	else
-		printf(_("mini-batches of %zu, %ld epochs, seed %llu\n"),
+		printf(NG_("mini-batches of %zu, %ld epoch, seed %llu\n",
+		    "mini-batches of %zu, %ld epochs, seed %llu\n",
+		    (unsigned long)s->epochs),
 		    s->batch, s->epochs, (unsigned long long)s->seed);
 }
 
@@ -848,13 +852,18 @@ print_status(const struct train *t, const char *name)
 	default:
 		en = &t->hist[t->nhist - 1];
 		if (t->spec.pitfall == PITFALL_NONE)
-			printf(_("%s: %ld epochs, final loss %s, accuracy "
-			    "%.1f%%\n"), name, en->epoch,
+			printf(NG_("%s: %ld epoch, final loss %s, accuracy "
+			    "%.1f%%\n", "%s: %ld epochs, final loss %s, "
+			    "accuracy %.1f%%\n", (unsigned long)en->epoch),
+			    name, en->epoch,
 			    fmt_num(en->loss, b1, sizeof b1),
 			    100.0 * en->accuracy);
 		else
-			printf(_("%s: %ld epochs, final loss %s (the correct "
-			    "loss of its logits %s), accuracy %.1f%%\n"), name,
+			printf(NG_("%s: %ld epoch, final loss %s (the correct "
+			    "loss of its logits %s), accuracy %.1f%%\n",
+			    "%s: %ld epochs, final loss %s (the correct loss "
+			    "of its logits %s), accuracy %.1f%%\n",
+			    (unsigned long)en->epoch), name,
 			    en->epoch, fmt_num(en->loss, b1, sizeof b1),
 			    fmt_num(en->correct_loss, b2, sizeof b2),
 			    100.0 * en->accuracy);

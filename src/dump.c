@@ -111,15 +111,7 @@ dump_render_line(const struct session *ss, const char *tmpl)
 const char *
 dump_kind_name(enum loss_id id)
 {
-	switch (loss_input_kind(id)) {
-	case LOSS_INPUT_LOGITS:
-		return _("logits");
-	case LOSS_INPUT_PROBABILITIES:
-		return _("probabilities");
-	case LOSS_INPUT_LOG_PROBABILITIES:
-		return _("log-probabilities");
-	}
-	return "";
+	return _(loss_input_kind_name(id));
 }
 
 /* Whether the loss gives one value per sample rather than per element. */
@@ -136,6 +128,8 @@ dump_value_what(const struct step *s, char *buf, size_t len)
 	char		 d[64];
 	const struct loss_result *r = &s->res;
 	size_t		 n = mat_numel(&r->elem);
+	/* the denominator as a count for the plural: 1 only when it is 1 */
+	unsigned long	 dn = r->denom == 1 ? 1 : 2;
 	int		 per_sample;
 
 	if (!s->ok) {
@@ -150,9 +144,9 @@ dump_value_what(const struct step *s, char *buf, size_t len)
 		    "values above; shown here: their sum"), n);
 		break;
 	case LOSS_REDUCTION_SUM:
-		snprintf(buf, len, per_sample ? (n == 1 ? _("sum over %zu "
-		    "sample") : _("sum over %zu samples")) : (n == 1 ?
-		    _("sum over %zu element") : _("sum over %zu elements")), n);
+		snprintf(buf, len, per_sample ? NG_("sum over %zu sample",
+		    "sum over %zu samples", n) : NG_("sum over %zu element",
+		    "sum over %zu elements", n), n);
 		break;
 	case LOSS_REDUCTION_BATCHMEAN:
 		snprintf(buf, len, _("sum divided by the batch size %s"), d);
@@ -168,17 +162,17 @@ dump_value_what(const struct step *s, char *buf, size_t len)
 			    "samples"), d);
 		else if (s->loss == LOSS_MULTILABEL_SOFT_MARGIN ||
 		    s->loss == LOSS_MULTI_MARGIN)
-			snprintf(buf, len, r->denom == 1 ? _("mean over %s "
-			    "sample; its loss is already averaged over its %zu "
-			    "classes") : _("mean over %s samples; each sample's "
-			    "loss is already averaged over its %zu classes"), d,
+			snprintf(buf, len, NG_("mean over %s sample; its loss "
+			    "is already averaged over its %zu classes",
+			    "mean over %s samples; each sample's loss is "
+			    "already averaged over its %zu classes", dn), d,
 			    s->input.cols);
 		else if (per_sample)
-			snprintf(buf, len, r->denom == 1 ? _("mean over %s "
-			    "sample") : _("mean over %s samples"), d);
+			snprintf(buf, len, NG_("mean over %s sample",
+			    "mean over %s samples", dn), d);
 		else
-			snprintf(buf, len, r->denom == 1 ? _("mean over %s "
-			    "element") : _("mean over %s elements"), d);
+			snprintf(buf, len, NG_("mean over %s element",
+			    "mean over %s elements", dn), d);
 		break;
 	}
 	return buf;

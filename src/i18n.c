@@ -1,35 +1,30 @@
 /*
  * i18n.c -- the interface's two languages (see i18n.h).
  *
- * The Chinese catalogue is the standard gettext source file po/zh_CN.po,
- * read at start-up from $LOSSLAB_DATADIR, the installed data directory or the
- * source tree, into an open-addressing hash table keyed by msgid.  Reading
- * the .po file directly (instead of a compiled .mo through the C library)
- * means the translation works whatever locales the system has generated:
- * `LANG=zh_CN.UTF-8` alone is enough, even where only C.UTF-8 exists.
- * Each translation is checked as it is read (i18n_usable): the program
- * hands translations to printf, so one whose conversions are not its
- * msgid's never reaches the table.
+ * GNU gettext does the lookup (the C library's, or libintl where there is
+ * no glibc); this module chooses the language, binds the catalogue to
+ * datadir_locale(), and checks each translation before the program uses
+ * it (i18n_usable): the program hands translations to printf, so one
+ * whose conversions are not its msgid's is never returned.  English is
+ * the msgids themselves: no lookup is made for it, whatever LANGUAGE says.
  */
 #include "config.h"
 
-#include <stdint.h>
+#include <locale.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#if ENABLE_NLS
+#include <libintl.h>
+#endif
 
+#include "datadir.h"
 #include "i18n.h"
 #include "safeout.h"
 
-struct i18n_entry {
-	char	*id;
-	char	*str;
-};
-
 static const char	*i18n_code = "en";
-static struct i18n_entry *i18n_table;
-static size_t		 i18n_size;	/* slots, a power of two */
-static size_t		 i18n_n, i18n_refused;	/* used, refused */
+static int		 i18n_on;	/* Chinese, through gettext */
+static size_t		 i18n_n, i18n_refused;	/* lookups used, refused */
 
 /*
  * The next printf conversion at or after *pp: its specification, '%' to the
@@ -128,138 +123,10 @@ i18n_count(size_t *refused)
 	return i18n_n;
 }
 
-static uint32_t
-i18n_hash(const char *s)
-{
-	uint32_t h = 2166136261u;	/* FNV-1a */
-
-	while (*s != '\0')
-		h = (h ^ (unsigned char)*s++) * 16777619u;
-	return h;
-}
-
-static void
-i18n_insert(char *id, char *str)
-{
-	size_t i = i18n_hash(id) & (i18n_size - 1);
-
-	while (i18n_table[i].id != NULL) {
-		if (strcmp(i18n_table[i].id, id) == 0) {
-			free(id);
-			free(str);
-			return;
-		}
-		i = (i + 1) & (i18n_size - 1);
-	}
-	i18n_table[i].id = id;
-	i18n_table[i].str = str;
-}
-
-/* Append the C-escaped contents of one "..." literal at p to the buffer. */
-static int
-i18n_append(char **buf, size_t *len, const char *p)
-{
-	const char	*q;
-	char		*nb;
-	size_t		 n = 0;
-
-	if ((p = strchr(p, '"')) == NULL)
-		return -1;
-	p++;
-	nb = realloc(*buf, *len + strlen(p) + 1);
-	if (nb == NULL)
-		return -1;
-	*buf = nb;
-	for (q = p; *q != '\0' && *q != '"'; q++) {
-		if (*q == '\\' && q[1] != '\0') {
-			q++;
-			nb[*len + n++] = *q == 'n' ? '\n' : *q == 't' ? '\t' :
-			    *q;
-		} else
-			nb[*len + n++] = *q;
-	}
-	*len += n;
-	nb[*len] = '\0';
-	return 0;
-}
-
-/* Load a .po file: msgid/msgstr pairs with continuation lines; entries
-   marked fuzzy or with an empty msgstr are skipped, and so are those
-   i18n_usable() refuses. */
-static int
-i18n_load(const char *path)
-{
-	FILE	*fp;
-	char	 line[4096];
-	char	*id = NULL, *str = NULL, **cur = NULL;
-	size_t	 idlen = 0, strlen_ = 0, *curlen = NULL, n = 0;
-	int	 fuzzy = 0, next_fuzzy = 0, nofmt = 0, next_nofmt = 0;
-
-	if ((fp = fopen(path, "r")) == NULL)
-		return -1;
-	i18n_size = 4096;
-	i18n_table = calloc(i18n_size, sizeof *i18n_table);
-	if (i18n_table == NULL) {
-		fclose(fp);
-		return -1;
-	}
-	for (;;) {
-		int eof = fgets(line, sizeof line, fp) == NULL;
-
-		if (eof || strncmp(line, "msgid ", 6) == 0 ||
-		    strncmp(line, "#,", 2) == 0) {
-			/* The previous entry is complete. */
-			if (id != NULL && str != NULL && *id != '\0' &&
-			    *str != '\0' && !fuzzy && n < i18n_size / 2) {
-				if (i18n_usable(id, str, nofmt)) {
-					/* the table owns them now */
-					i18n_insert(id, str);
-					n++;
-					id = str = NULL;
-				} else
-					i18n_refused++;
-			}
-			free(id);
-			free(str);
-			id = str = NULL;
-			idlen = strlen_ = 0;
-			cur = NULL;
-			fuzzy = next_fuzzy;
-			next_fuzzy = 0;
-			nofmt = next_nofmt;
-			next_nofmt = 0;
-		}
-		if (eof)
-			break;
-		if (strncmp(line, "#,", 2) == 0) {
-			next_fuzzy = strstr(line, "fuzzy") != NULL;
-			next_nofmt = strstr(line, "no-c-format") != NULL;
-			fuzzy = nofmt = 0;
-			continue;
-		}
-		if (strncmp(line, "msgid ", 6) == 0) {
-			cur = &id;
-			curlen = &idlen;
-			id = calloc(1, 1);
-		} else if (strncmp(line, "msgstr ", 7) == 0) {
-			cur = &str;
-			curlen = &strlen_;
-			str = calloc(1, 1);
-		} else if (line[0] != '"' || cur == NULL)
-			continue;
-		if (*cur == NULL || i18n_append(cur, curlen, line) != 0)
-			cur = NULL;
-	}
-	free(id);
-	free(str);
-	fclose(fp);
-	i18n_n = n;
-	return 0;
-}
-
-/* zh for a locale name such as zh_CN.UTF-8, else en. */
+/* The locale name gettext goes by: the first of LC_ALL, LC_MESSAGES and
+   LANG that is set and not empty; "" when none is. */
 static const char *
-i18n_from_env(void)
+i18n_locale_env(void)
 {
 	const char	*vars[] = { "LC_ALL", "LC_MESSAGES", "LANG" };
 	const char	*v;
@@ -268,34 +135,68 @@ i18n_from_env(void)
 	for (i = 0; i < sizeof vars / sizeof vars[0]; i++) {
 		v = getenv(vars[i]);
 		if (v != NULL && *v != '\0')
-			return strncmp(v, "zh", 2) == 0 ? "zh" : "en";
+			return v;
 	}
-	return "en";
+	return "";
+}
+
+/*
+ * zh or en from the environment, as gettext would choose: LANGUAGE's first
+ * entry that is Chinese or English ("fr:zh_CN" is Chinese, there being no
+ * French) unless the locale is C or POSIX, else the locale's name.
+ */
+static const char *
+i18n_from_env(void)
+{
+	const char	*loc = i18n_locale_env(), *v, *p;
+
+	v = getenv("LANGUAGE");
+	if (v != NULL && *v != '\0' && *loc != '\0' && strcmp(loc, "C") != 0 &&
+	    strcmp(loc, "POSIX") != 0) {
+		for (p = v; *p != '\0'; p += strspn(p, ":")) {
+			if (strncmp(p, "zh", 2) == 0)
+				return "zh";
+			if (strncmp(p, "en", 2) == 0 || (p[0] == 'C' &&
+			    (p[1] == ':' || p[1] == '\0')))
+				return "en";
+			p += strcspn(p, ":");
+		}
+	}
+	return strncmp(loc, "zh", 2) == 0 ? "zh" : "en";
 }
 
 const char *
 i18n_init(const char *lang)
 {
-	const char	*dirs[3];
-	char		 path[4096];
-	size_t		 i;
+#if ENABLE_NLS
+	const char	*cur;
+#endif
 
 	i18n_done();
 	if (lang == NULL)
 		lang = i18n_from_env();
 	i18n_code = strncmp(lang, "zh", 2) == 0 ? "zh" : "en";
+	i18n_on = 0;
 	if (strcmp(i18n_code, "zh") != 0)
 		return i18n_code;
-	dirs[0] = getenv("LOSSLAB_DATADIR");
-	dirs[1] = PKGDATADIR;
-	dirs[2] = SRCDIR;
-	for (i = 0; i < 3; i++) {
-		if (dirs[i] == NULL || *dirs[i] == '\0')
-			continue;
-		snprintf(path, sizeof path, "%s/po/zh_CN.po", dirs[i]);
-		if (i18n_load(path) == 0)
-			break;
-	}
+#if ENABLE_NLS
+	/*
+	 * gettext reads LANGUAGE unless the messages locale is C; a
+	 * LANG=zh_CN.UTF-8 that names a locale the system never generated
+	 * leaves it C, so C.UTF-8 (always there with glibc >= 2.35) stands in,
+	 * and LANGUAGE names the catalogue.  The .mo is UTF-8 and so is the
+	 * output (main.c keeps a UTF-8 LC_CTYPE).
+	 */
+	cur = setlocale(LC_MESSAGES, NULL);
+	if (cur == NULL || strcmp(cur, "C") == 0 || strcmp(cur, "POSIX") == 0)
+		if (setlocale(LC_MESSAGES, "C.UTF-8") == NULL)
+			setlocale(LC_MESSAGES, "C.utf8");
+	setenv("LANGUAGE", "zh_CN", 1);
+	bindtextdomain(PACKAGE, datadir_locale());
+	bind_textdomain_codeset(PACKAGE, "UTF-8");
+	textdomain(PACKAGE);
+	i18n_on = 1;
+#endif
 	return i18n_code;
 }
 
@@ -305,35 +206,75 @@ i18n_lang(void)
 	return i18n_code;
 }
 
+#if ENABLE_NLS
+/* t, gettext's answer for key (t == key: none), if i18n_usable() lets it
+   stand for english, or for other (the other plural form); else english. */
+static const char *
+i18n_check(const char *key, const char *t, const char *english,
+    const char *other)
+{
+	if (t == NULL || t == key)	/* gettext found nothing */
+		return english;
+	if (i18n_usable(english, t, 1) ||
+	    (other != NULL && i18n_usable(other, t, 1))) {
+		i18n_n++;
+		return t;
+	}
+	i18n_refused++;
+	return english;
+}
+#endif
+
 const char *
 i18n_get(const char *msgid)
 {
-	size_t i;
-
-	if (i18n_table == NULL || msgid == NULL)
+	if (!i18n_on || msgid == NULL || *msgid == '\0')
 		return msgid;
-	i = i18n_hash(msgid) & (i18n_size - 1);
-	while (i18n_table[i].id != NULL) {
-		if (strcmp(i18n_table[i].id, msgid) == 0)
-			return i18n_table[i].str;
-		i = (i + 1) & (i18n_size - 1);
-	}
+#if ENABLE_NLS
+	return i18n_check(msgid, gettext(msgid), msgid, NULL);
+#else
 	return msgid;
+#endif
+}
+
+const char *
+i18n_nget(const char *msgid, const char *plural, unsigned long n)
+{
+	const char *english = n == 1 ? msgid : plural;
+
+	if (!i18n_on)
+		return english;
+#if ENABLE_NLS
+	{
+		const char *t = ngettext(msgid, plural, n);
+
+		/* the translation's conversions are the plural's (it has
+		   them all), or the singular's */
+		if (t == msgid || t == plural)
+			return english;
+		return i18n_check(NULL, t, english, english == msgid ?
+		    plural : msgid);
+	}
+#else
+	return english;
+#endif
+}
+
+const char *
+i18n_pget(const char *ctxid, const char *msgid)
+{
+	if (!i18n_on)
+		return msgid;
+#if ENABLE_NLS
+	return i18n_check(ctxid, gettext(ctxid), msgid, NULL);
+#else
+	(void)ctxid;
+	return msgid;
+#endif
 }
 
 void
 i18n_done(void)
 {
-	size_t i;
-
-	if (i18n_table != NULL) {
-		for (i = 0; i < i18n_size; i++) {
-			free(i18n_table[i].id);
-			free(i18n_table[i].str);
-		}
-		free(i18n_table);
-	}
-	i18n_table = NULL;
-	i18n_size = 0;
 	i18n_n = i18n_refused = 0;
 }

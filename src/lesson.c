@@ -31,6 +31,7 @@
 #include "core/curve.h"
 #include "core/data.h"
 #include "core/train.h"
+#include "datadir.h"
 #include "lesson.h"
 #include "parse.h"
 #include "strbuf.h"
@@ -2010,8 +2011,6 @@ lesson_origin_name(enum lesson_origin o)
 		return "user";
 	case LESSON_ORIGIN_INSTALLED:
 		return "installed";
-	case LESSON_ORIGIN_SOURCE:
-		return "source";
 	case LESSON_ORIGIN_FILE:
 		return "file";
 	}
@@ -2191,34 +2190,19 @@ lesson_catalog_sort(struct lesson_catalog *cat)
 int
 lesson_catalog_load(struct lesson_catalog *cat, const struct app_opts *app)
 {
-	const char	*xdg, *home;
-	char		*dir = NULL;
+	const char	*dir;
+	char		 udir[4096];
 	int		 rc = 0;
 
 	if (app != NULL && app->lessons_dir != NULL)
 		rc |= lesson_catalog_add(cat, app->lessons_dir,
 		    LESSON_ORIGIN_ARG);
-	xdg = getenv("XDG_DATA_HOME");
-	home = getenv("HOME");
-	if (xdg != NULL && xdg[0] == '/') {
-		if (asprintf(&dir, "%s/losslab/lessons", xdg) < 0)
-			dir = NULL;
-	} else if (home != NULL && home[0] != '\0') {
-		if (asprintf(&dir, "%s/.local/share/losslab/lessons",
-		    home) < 0)
-			dir = NULL;
-	}
-	if (dir != NULL) {
-		rc |= lesson_catalog_add(cat, dir, LESSON_ORIGIN_USER);
-		free(dir);
-	}
-#ifdef PKGDATADIR
-	rc |= lesson_catalog_add(cat, PKGDATADIR "/lessons",
-	    LESSON_ORIGIN_INSTALLED);
-#endif
-#ifdef SRCDIR
-	rc |= lesson_catalog_add(cat, SRCDIR "/lessons", LESSON_ORIGIN_SOURCE);
-#endif
+	if (datadir_user("lessons", udir, sizeof udir) == 0)
+		rc |= lesson_catalog_add(cat, udir, LESSON_ORIGIN_USER);
+	if ((dir = datadir_path("lessons")) != NULL)
+		rc |= lesson_catalog_add(cat, dir, LESSON_ORIGIN_INSTALLED);
+	else
+		rc = 1;
 	lesson_catalog_sort(cat);
 	return rc ? -1 : 0;
 }
@@ -2670,22 +2654,6 @@ lw_mkdirs(const char *path)
 	return 0;
 }
 
-/* The user's lesson directory into buf; 0, or -1 without HOME. */
-static int
-lw_user_dir(char *buf, size_t len)
-{
-	const char	*xdg = getenv("XDG_DATA_HOME"), *home = getenv("HOME");
-	int		 n;
-
-	if (xdg != NULL && xdg[0] == '/')
-		n = snprintf(buf, len, "%s/losslab/lessons", xdg);
-	else if (home != NULL && home[0] != '\0')
-		n = snprintf(buf, len, "%s/.local/share/losslab/lessons", home);
-	else
-		return -1;
-	return n < 0 || (size_t)n >= len ? -1 : 0;
-}
-
 /* Write len bytes of text into a new temporary file in dir; 0 with its
    name in tmp, or -1 with err set. */
 static int
@@ -2762,7 +2730,7 @@ lesson_write(const struct lesson *l, const struct lesson_step *steps,
 		goto out;
 	}
 	if (dir == NULL) {
-		if (lw_user_dir(udir, sizeof udir) != 0) {
+		if (datadir_user("lessons", udir, sizeof udir) != 0) {
 			snprintf(err, errlen, "no lesson directory: neither "
 			    "XDG_DATA_HOME nor HOME is set");
 			goto out;

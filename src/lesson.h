@@ -13,7 +13,8 @@
  *
  * Search path, earliest wins for the same id + language: --lessons DIR,
  * $XDG_DATA_HOME/losslab/lessons (default ~/.local/share/losslab/lessons),
- * PKGDATADIR/lessons (installed), SRCDIR/lessons (source tree).  File names
+ * the shipped lessons (PKGDATADIR/lessons, or $LOSSLAB_DATADIR/lessons:
+ * see datadir.h).  File names
  * are ID.LANG.lesson (ID.lesson is taken as English unless `lang:` says
  * otherwise).
  */
@@ -243,8 +244,7 @@ struct lesson	*lesson_load_report(const char *path,
 enum lesson_origin {
 	LESSON_ORIGIN_ARG,	/* --lessons DIR */
 	LESSON_ORIGIN_USER,	/* $XDG_DATA_HOME/losslab/lessons */
-	LESSON_ORIGIN_INSTALLED,/* PKGDATADIR/lessons */
-	LESSON_ORIGIN_SOURCE,	/* SRCDIR/lessons */
+	LESSON_ORIGIN_INSTALLED,/* datadir_path("lessons") */
 	LESSON_ORIGIN_FILE	/* a file named directly */
 };
 

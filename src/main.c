@@ -162,6 +162,9 @@ usage(void)
 	fputs(_("Subcommands: 'losslab eval --help', 'losslab plot --help', "
 	    "'losslab lessons --help', 'losslab train --help'.\nThe manual: "
 	    "man losslab.\n"), stdout);
+	/* TRANSLATORS: %s is the bug-report address */
+	printf(_("\nReport bugs to: %s\n"), PACKAGE_BUGREPORT);
+	printf(_("%s home page: <%s>\n"), PACKAGE_NAME, PACKAGE_URL);
 }
 
 static void

@@ -40,6 +40,7 @@
 
 #include "core/activation.h"
 #include "core/curve.h"
+#include "datadir.h"
 #include "parse.h"
 #include "plot.h"
 #include "strbuf.h"
@@ -49,12 +50,6 @@
 #endif
 #ifndef PKGDATADIR
 #define PKGDATADIR	"/usr/local/share/losslab"
-#endif
-
-#ifdef SRCDIR
-#define SRCDIR_STYLE	SRCDIR "/plots/style.gp"
-#else
-#define SRCDIR_STYLE	NULL
 #endif
 
 #define PLOT_OUT_MAX	(64u * 1024 * 1024)	/* gnuplot's output, at most */
@@ -1515,13 +1510,12 @@ plot_have_cjk_font(void)
 	return (cached);
 }
 
-/* plots/style.gp: installed, else in the source tree; NULL if neither. */
+/* plots/style.gp in the data directory (datadir.h); NULL if missing. */
 const char *
 plot_style_path(void)
 {
-	static const char *paths[] = {
-		PKGDATADIR "/style.gp",
-		SRCDIR_STYLE,
+	const char *paths[] = {
+		datadir_path("plots/style.gp"),
 		NULL
 	};
 	int	i;

@@ -224,21 +224,9 @@ session_options(const struct session *ss, const struct session_opt **out,
 static double
 session_scalar(const struct loss_opts *op, const char *name)
 {
-	if (strcmp(name, "ignore_index") == 0)
-		return (double)op->ignore_index;
-	if (strcmp(name, "label_smoothing") == 0)
-		return op->label_smoothing;
-	if (strcmp(name, "margin") == 0)
-		return op->margin;
-	if (strcmp(name, "p") == 0)
-		return op->p;
-	if (strcmp(name, "alpha") == 0)
-		return op->alpha;
-	if (strcmp(name, "gamma") == 0)
-		return op->gamma;
-	if (strcmp(name, "log_target") == 0)
-		return op->log_target;
-	return NAN;
+	double v;
+
+	return step_option_get(op, name, &v) == 0 ? v : NAN;
 }
 
 double

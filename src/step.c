@@ -9,6 +9,7 @@
 #include "config.h"
 
 #include <math.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -691,33 +692,93 @@ step_cycle_reduction(struct step *s)
 	step_compute(s);
 }
 
+/* The scalar options of struct loss_opts by name, and how each is stored:
+   the one table step_set_option() and step_option_get() read. */
+enum step_opt_type {
+	SO_DOUBLE,	/* any finite number */
+	SO_P,		/* the int p: 1 or 2 */
+	SO_WHOLE,	/* the long ignore_index: a whole number within 2^53 */
+	SO_BOOL		/* an int flag: 0, or 1 for any other number */
+};
+static const struct step_opt {
+	const char		*name;
+	enum step_opt_type	 type;
+	size_t			 off;	/* in struct loss_opts */
+} step_opts[] = {
+	{ "label_smoothing", SO_DOUBLE,
+	    offsetof(struct loss_opts, label_smoothing) },
+	{ "margin",	SO_DOUBLE, offsetof(struct loss_opts, margin) },
+	{ "alpha",	SO_DOUBLE, offsetof(struct loss_opts, alpha) },
+	{ "gamma",	SO_DOUBLE, offsetof(struct loss_opts, gamma) },
+	{ "p",		SO_P,	   offsetof(struct loss_opts, p) },
+	{ "ignore_index", SO_WHOLE, offsetof(struct loss_opts, ignore_index) },
+	{ "log_target",	SO_BOOL,   offsetof(struct loss_opts, log_target) },
+};
+
+/* The table's entry for name, or NULL. */
+static const struct step_opt *
+step_opt_find(const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof step_opts / sizeof step_opts[0]; i++)
+		if (strcmp(step_opts[i].name, name) == 0)
+			return &step_opts[i];
+	return NULL;
+}
+
+int
+step_option_get(const struct loss_opts *o, const char *name, double *v)
+{
+	const struct step_opt	*d = step_opt_find(name);
+	const char		*f = (const char *)o;
+
+	if (d == NULL)
+		return -1;
+	switch (d->type) {
+	case SO_DOUBLE:
+		*v = *(const double *)(const void *)(f + d->off);
+		break;
+	case SO_WHOLE:
+		*v = (double)*(const long *)(const void *)(f + d->off);
+		break;
+	case SO_P:
+	case SO_BOOL:
+		*v = *(const int *)(const void *)(f + d->off);
+		break;
+	}
+	return 0;
+}
+
 int
 step_set_option(struct step *s, const char *name, double v, struct err *e)
 {
-	struct loss_opts o = s->opts;
+	struct loss_opts	 o = s->opts;
+	const struct step_opt	*d = step_opt_find(name);
+	char			*f = (char *)&o;
 
-	if (strcmp(name, "label_smoothing") == 0)
-		o.label_smoothing = v;
-	else if (strcmp(name, "margin") == 0)
-		o.margin = v;
-	else if (strcmp(name, "alpha") == 0)
-		o.alpha = v;
-	else if (strcmp(name, "gamma") == 0)
-		o.gamma = v;
-	else if (strcmp(name, "p") == 0) {
+	if (d == NULL)
+		return err_set(e, "unknown option '%s'", name);
+	switch (d->type) {
+	case SO_DOUBLE:
+		*(double *)(void *)(f + d->off) = v;
+		break;
+	case SO_P:
 		if (v != 1 && v != 2)
 			return err_set(e, "%s", _("p must be 1 or 2"));
-		o.p = (int)v;
-	} else if (strcmp(name, "ignore_index") == 0) {
+		*(int *)(void *)(f + d->off) = (int)v;
+		break;
+	case SO_WHOLE:
 		/* within 2^53: every such double is a whole long */
 		if (!isfinite(v) || v != floor(v) || fabs(v) > 9007199254740992.0)
 			return err_set(e, "%s", _("ignore_index is a whole number "
 			    "between -2^53 and 2^53"));
-		o.ignore_index = (long)v;
-	} else if (strcmp(name, "log_target") == 0)
-		o.log_target = v != 0;
-	else
-		return err_set(e, "unknown option '%s'", name);
+		*(long *)(void *)(f + d->off) = (long)v;
+		break;
+	case SO_BOOL:
+		*(int *)(void *)(f + d->off) = v != 0;
+		break;
+	}
 	if (!isfinite(v))
 		return err_set(e, _("%s must be a finite number"), name);
 	step_save(s);

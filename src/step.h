@@ -183,6 +183,10 @@ void		 step_cycle_reduction(struct step *s);
    magnitude). */
 int		 step_set_option(struct step *s, const char *name, double v,
 		    struct err *e);
+/* The value of the scalar option name in o into *v; 0, or -1 for a name
+   that is none of step_set_option()'s. */
+int		 step_option_get(const struct loss_opts *o, const char *name,
+		    double *v);
 /* Save the current state for undo (the helpers above call it themselves). */
 void		 step_save(struct step *s);
 /* Undo the last edit; 0, or -1 when there is nothing to undo. */

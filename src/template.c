@@ -268,14 +268,7 @@ tv_extreme(const struct mat *m, int max, double *out)
 static const char *
 tv_kind(enum loss_id id)
 {
-	switch (loss_input_kind(id)) {
-	case LOSS_INPUT_PROBABILITIES:
-		return "probabilities";
-	case LOSS_INPUT_LOG_PROBABILITIES:
-		return "log-probabilities";
-	default:
-		return "logits";
-	}
+	return loss_input_kind_name(id);
 }
 
 /* A {train.*} number (NaN: the step has none). */

@@ -128,7 +128,7 @@ printf '%s\n' "$m:5: bad number 'x' in input" "$m:6: bad number 'y' in target" \
     "$m:7: unknown key 'colour'" "$m:9: bad number 'z' in weight" \
     "$m:14: unknown reduction 'often' (none, mean, sum, batchmean)" >"$tmp/want"
 [ $rc -eq 2 ] && cmp -s "$tmp/err" "$tmp/want" &&
-    grep -qx '1 lesson files checked: 0 ok, 5 problems' "$tmp/out"
+    grep -qx '1 lesson file checked: 0 ok, 5 problems' "$tmp/out"
 r=$?
 ok $r "lessons --check lists every problem of a broken file, in file order"
 [ $r -eq 0 ] || diag "$(cat "$tmp/err")"
@@ -210,7 +210,7 @@ f="$tmp/mine/render.en.lesson:4: step 1"
     grep -qF "$f: mark: 5 is not in the input" "$tmp/err" &&
     grep -qF "$f: warning: text: {N} samples with 1 (write {N|sample|samples}, or {if})" "$tmp/err" &&
     grep -qF "$f: warning: predict: it shows computed results before the question is answered" "$tmp/err" &&
-    grep -qxF '1 lesson files checked: 0 ok, 4 problems, 3 warnings' "$tmp/out"
+    grep -qxF '1 lesson file checked: 0 ok, 4 problems, 3 warnings' "$tmp/out"
 r=$?
 ok $r "lessons --check renders every step: missing index, false assumption, when, mark; warnings"
 [ $r -eq 0 ] || diag "$(cat "$tmp/err" "$tmp/out")"
@@ -462,5 +462,40 @@ ok $? "a block tensor of 120000 rows loads well within 60 s (exit $rc)"
 [ $rc -eq 0 ] && grep -q "^lin-text  *en  Text  \[--lessons: $lin/text.en.lesson\]" "$tmp/list"
 ok $? "a text block of 2000000 lines loads well within 60 s (exit $rc)"
 rm -rf "$lin"
+
+# --- one number grammar: a lesson reads a value as `losslab eval` does -------
+# (src/parse.c's parse_double for both): each number is accepted by both
+# or refused by both.
+mkdir -p "$tmp/num"
+disagree=
+for t in 1e-400 4.9e-324 1e308 -0 .5 5. +3 1e+5 inf -inf nan NaN \
+    1e999 -1e999 0x10 1e abc infinity 1_0; do
+	cat >"$tmp/num/n.en.lesson" <<EOF
+id: n
+lang: en
+title: T
+summary: s
+loss: bce-logits
+
+step: one
+input: $t, 1
+target: 1, 0
+text: <<<
+x
+>>>
+code: <<<
+loss = nn.BCEWithLogitsLoss()(z, y)
+>>>
+EOF
+	"$LOSSLAB" lessons --check "$tmp/num/n.en.lesson" >/dev/null 2>&1
+	a=$?
+	"$LOSSLAB" eval bce-logits --input "$t,1" --target 1,0 >/dev/null 2>&1
+	b=$?
+	[ $a -eq $b ] && { [ $a -eq 0 ] || [ $a -eq 2 ]; } ||
+	    disagree="$disagree $t(lesson $a, eval $b)"
+done
+[ -z "$disagree" ]
+ok $? "lesson values and eval accept and refuse the same numbers (1e-400, 1e999, 0x10, ...)"
+[ -n "$disagree" ] && diag "disagree:$disagree"
 
 done_testing

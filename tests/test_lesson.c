@@ -1519,7 +1519,7 @@ int
 main(void)
 {
 	if ((srcdir = getenv("top_srcdir")) == NULL)
-		srcdir = SRCDIR;
+		srcdir = ".";
 	test_fixtures();
 	test_long_line();
 	test_parse_good();

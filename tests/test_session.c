@@ -850,7 +850,7 @@ int
 main(void)
 {
 	if ((srcdir = getenv("top_srcdir")) == NULL)
-		srcdir = SRCDIR;
+		srcdir = ".";
 	test_template();
 	test_narrative();
 	test_quiz();

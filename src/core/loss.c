@@ -40,6 +40,10 @@
 #include "core/loss_f32.h"
 
 /* (double)1e-12f, the EPSILON of torch's binary_cross_entropy_backward. */
+/* Marks a name the interface translates (po/POTFILES.in lists this file);
+   the core itself translates nothing. */
+#define N_(s)	(s)
+
 #define BCE_EPS	((double)1e-12f)
 
 /* A shape of at most two dimensions; 1-D shapes have rows == 1. */
@@ -128,6 +132,19 @@ loss_input_kind(enum loss_id id)
 		return LOSS_INPUT_LOG_PROBABILITIES;
 	default:
 		return LOSS_INPUT_LOGITS;
+	}
+}
+
+const char *
+loss_input_kind_name(enum loss_id id)
+{
+	switch (loss_input_kind(id)) {
+	case LOSS_INPUT_PROBABILITIES:
+		return N_("probabilities");
+	case LOSS_INPUT_LOG_PROBABILITIES:
+		return N_("log-probabilities");
+	default:
+		return N_("logits");
 	}
 }
 

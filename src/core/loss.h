@@ -153,6 +153,9 @@ int	 loss_parse(const char *name, enum loss_id *id);
 /* The PyTorch spelling, e.g. "nn.BCEWithLogitsLoss". */
 const char *loss_torch_name(enum loss_id id);
 enum loss_input_kind loss_input_kind(enum loss_id id);
+/* The input kind's one name, in English: "logits", "probabilities",
+   "log-probabilities" (the interface translates it with _()). */
+const char *loss_input_kind_name(enum loss_id id);
 /* The input's symbol for labels: "z" (logits), "p", "log p". */
 const char *loss_input_symbol(enum loss_id id);
 /* The gradient's label, UTF-8: "∂L/∂z", "∂L/∂p" or "∂L/∂(log p)". */

@@ -29,6 +29,10 @@
 
 #include "core/train.h"
 
+/* Marks a message the interface translates (po/POTFILES.in lists this
+   file, cmd_train.c looks it up); the core itself translates nothing. */
+#define N_(s)	(s)
+
 static const char *model_names[] = { "linear", "mlp" };
 static const char *activation_names[] = { "tanh", "relu" };
 static const char *state_names[] = { "running", "done", "diverged", "refused" };
@@ -619,12 +623,12 @@ evaluate(struct train *t, struct err *e)
 	}
 	en.accuracy = accuracy(t);
 	if (hist_append(t, &en, e) != 0) {
-		stop(t, TRAIN_REFUSED, t->epoch, "out of memory");
+		stop(t, TRAIN_REFUSED, t->epoch, N_("out of memory"));
 		return -1;
 	}
 	if (!isfinite(en.loss))
 		stop(t, TRAIN_DIVERGED, t->epoch, isnan(en.loss) ?
-		    "the loss is nan" : "the loss is inf");
+		    N_("the loss is nan") : N_("the loss is inf"));
 	else if (t->epoch >= t->spec.epochs)
 		stop(t, TRAIN_DONE, t->epoch, "");
 	return 0;
@@ -826,15 +830,16 @@ train_step(struct train *t, struct err *e)
 			loss_result_free(&rb);
 			sgd_update(t);
 			if (!params_finite(&t->params)) {
-				stop(t, TRAIN_DIVERGED, t->epoch + 1, "a "
-				    "parameter is inf or nan after an update");
+				stop(t, TRAIN_DIVERGED, t->epoch + 1,
+				    N_("a parameter is inf or nan after an "
+				    "update"));
 				return 1;
 			}
 		}
 	}
 	if (!params_finite(&t->params)) {
-		stop(t, TRAIN_DIVERGED, t->epoch + 1, "a parameter is inf or "
-		    "nan after an update");
+		stop(t, TRAIN_DIVERGED, t->epoch + 1, N_("a parameter is inf "
+		    "or nan after an update"));
 		return 1;
 	}
 	t->epoch++;

@@ -51,6 +51,7 @@ static const struct {
 	{ "p",		N_("show / hide the pitfall pipeline beside the correct one, on your own inputs (only the mistakes that fit the step's loss and input)") },
 	{ "P",		N_("show the next pitfall that fits this step") },
 	{ "1-9",	N_("answer a predict-first question (judged for the values on screen)") },
+	/* xgettext:no-c-format */
 	{ "g",		N_("type a guess for a predict-first question (right within its tolerance, 10% unless the lesson says)") },
 	{ "v",		N_("reveal the hidden answer without guessing") },
 	{ "z",		N_("the plot on the whole screen, and back (z, q or Esc); nudges and steps go on under it") },

@@ -327,7 +327,8 @@ lv_draw_predict(WINDOW *w, int y, int width, int with_explain)
 	}
 	if (p->answer != NULL && p->nchoices == 0) {
 		t = lv_choice_text(p->answer);
-		snprintf(line, sizeof line, _("%s: %s"), _("answer"), t);
+		snprintf(line, sizeof line, _("%s: %s"),
+		    C_("the answer", "answer"), t);
 		n += draw_wrapped(w, y + n, 0, width, -1, ROLE_VALUE, line);
 		free(t);
 	}

@@ -628,10 +628,8 @@ lv_pitfall(struct ui *u, int next)
 	n = step_pitfalls(s, fit);
 	if (n == 0) {
 		ui_message(u, ROLE_LABEL, _("no pitfall applies to %s with "
-		    "%s"), loss_name(s->loss), loss_input_kind(s->loss) ==
-		    LOSS_INPUT_LOGITS ? _("logits") : loss_input_kind(s->loss) ==
-		    LOSS_INPUT_PROBABILITIES ? _("probabilities") :
-		    _("log-probabilities"));
+		    "%s"), loss_name(s->loss),
+		    _(loss_input_kind_name(s->loss)));
 		return;
 	}
 	if (next) {

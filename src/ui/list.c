@@ -132,12 +132,9 @@ list_draw(struct ui *u)
 			continue;
 		}
 		/* The loss and the number of steps, right-aligned. */
-		if (e->lesson->nsteps == 1)
-			snprintf(info, sizeof info, _("%s, 1 step"),
-			    loss_name(e->lesson->loss));
-		else
-			snprintf(info, sizeof info, _("%s, %zu steps"),
-			    loss_name(e->lesson->loss), e->lesson->nsteps);
+		snprintf(info, sizeof info, NG_("%s, %zu step", "%s, %zu steps",
+		    e->lesson->nsteps), loss_name(e->lesson->loss),
+		    e->lesson->nsteps);
 		iw = (int)text_width(info);
 		if (iw + 20 > w - 6)
 			iw = 0;

@@ -315,10 +315,10 @@ ui_act(struct ui *u, enum ui_action a)
 		/* edits are lost on quitting: ask once */
 		if ((n = lessonview_unsaved(u)) > 0 && !u->quit_asked) {
 			u->quit_asked = 1;
-			ui_message(u, ROLE_WARNING, n == 1 ? _("Q again quits: "
-			    "1 lesson has edits that are not saved (w saves "
-			    "them)") : _("Q again quits: %zu lessons have edits "
-			    "that are not saved (w saves them)"), n);
+			ui_message(u, ROLE_WARNING, NG_("Q again quits: %zu "
+			    "lesson has edits that are not saved (w saves "
+			    "them)", "Q again quits: %zu lessons have edits "
+			    "that are not saved (w saves them)", n), n);
 			break;
 		}
 		u->quit = 1;
