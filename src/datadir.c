@@ -5,9 +5,12 @@
  */
 #include "config.h"
 
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "datadir.h"
 
@@ -29,16 +32,63 @@ datadir_env(const char *var, const char *def)
 	return v != NULL && *v != '\0' ? v : def;
 }
 
+/*
+ * The tree this very executable was built in, when it runs from it: the
+ * program is TOP/src/losslab and TOP holds lessons/README.md and
+ * plots/style.gp (a build in the source tree, run as ./src/losslab before
+ * `make install`).  Found at run time from /proc/self/exe, so no path of
+ * the build is compiled in; an installed program (PREFIX/bin/losslab)
+ * never matches, as PREFIX has no lessons/README.md.  NULL otherwise.
+ */
+static const char *
+datadir_tree(void)
+{
+	static char	 top[PATH_MAX];
+	static int	 done;
+	char		 exe[PATH_MAX], f[PATH_MAX + 32], *s;
+	struct stat	 st;
+	ssize_t		 n;
+
+	if (done)
+		return top[0] != '\0' ? top : NULL;
+	done = 1;
+	n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+	if (n <= 0)
+		return NULL;
+	exe[n] = '\0';
+	if ((s = strrchr(exe, '/')) == NULL || strcmp(s, "/losslab") != 0)
+		return NULL;
+	*s = '\0';
+	if ((s = strrchr(exe, '/')) == NULL || strcmp(s, "/src") != 0)
+		return NULL;
+	*s = '\0';
+	snprintf(f, sizeof f, "%s/lessons/README.md", exe);
+	if (stat(f, &st) != 0 || !S_ISREG(st.st_mode))
+		return NULL;
+	snprintf(f, sizeof f, "%s/plots/style.gp", exe);
+	if (stat(f, &st) != 0 || !S_ISREG(st.st_mode))
+		return NULL;
+	snprintf(top, sizeof top, "%s", exe);
+	return top;
+}
+
 const char *
 datadir_data(void)
 {
-	return datadir_env("LOSSLAB_DATADIR", PKGDATADIR);
+	const char	*tree = datadir_tree();
+
+	return datadir_env("LOSSLAB_DATADIR", tree != NULL ? tree : PKGDATADIR);
 }
 
 const char *
 datadir_locale(void)
 {
-	return datadir_env("LOSSLAB_LOCALEDIR", LOCALEDIR);
+	static char	 po[PATH_MAX + 16];
+	const char	*tree = datadir_tree();
+
+	if (tree != NULL && po[0] == '\0')
+		snprintf(po, sizeof po, "%s/po/locale", tree);
+	return datadir_env("LOSSLAB_LOCALEDIR", tree != NULL ? po : LOCALEDIR);
 }
 
 const char *

@@ -7,8 +7,11 @@
  * $LOSSLAB_DATADIR (a directory laid out as the source tree is: lessons/,
  * plots/style.gp) and $LOSSLAB_LOCALEDIR (LL/LC_MESSAGES/losslab.mo)
  * replace them, for a relocated installation and for the tests, which
- * point them at the source tree and the build tree's po/.  Nothing here
- * reads a file.
+ * point them at the source tree and the build tree's po/.  A program run
+ * from the tree it was built in (./src/losslab after `make`, before `make
+ * install`) finds that tree at run time and uses its lessons/, plots/ and
+ * po/locale/, so the first run needs nothing set.  Nothing here reads a
+ * file; the tree is recognised by two files' existence.
  */
 #ifndef LOSSLAB_DATADIR_H
 #define LOSSLAB_DATADIR_H
@@ -16,10 +19,11 @@
 #include <stddef.h>
 
 /* The shipped data's directory: $LOSSLAB_DATADIR when set and not empty,
-   else PKGDATADIR.  Never fails. */
+   else the build tree the program runs from, else PKGDATADIR.  Never
+   fails. */
 const char *datadir_data(void);
 /* The catalogues' directory: $LOSSLAB_LOCALEDIR when set and not empty,
-   else LOCALEDIR.  Never fails. */
+   else the build tree's po/locale, else LOCALEDIR.  Never fails. */
 const char *datadir_locale(void);
 /*
  * The path of rel ("lessons", "plots/style.gp") in datadir_data(), valid

@@ -249,4 +249,24 @@ ok $? "--help: 'Report bugs to: $bug' and the home page"
 [ -n "$bug" ] && grep -qxF "报告错误请发送至：$bug" "$tmp/out"
 ok $? "--lang zh --help: the bug-report line in Chinese"
 
+# --- the first run: ./src/losslab in the tree it was built in ---------------
+# With no LOSSLAB_DATADIR and LOSSLAB_LOCALEDIR, a program that sits at
+# TOP/src/losslab beside TOP/lessons/README.md finds the lessons and the
+# Chinese catalogue by itself, from any working directory.
+top=$(cd "$(dirname "$LOSSLAB")/.." && pwd)
+if [ -f "$top/lessons/README.md" ] && [ -f "$top/plots/style.gp" ] &&
+    [ -d "$top/po/locale" ]; then
+	(cd / && env -u LOSSLAB_DATADIR -u LOSSLAB_LOCALEDIR \
+	    XDG_DATA_HOME="$tmp/xdg-empty" "$top/src/losslab" lessons) >"$tmp/out" 2>&1
+	grep -q "^bce .*$top/lessons/bce.en.lesson" "$tmp/out"
+	ok $? "run from its build tree: the tree's lessons, nothing set"
+	(cd / && env -u LOSSLAB_DATADIR -u LOSSLAB_LOCALEDIR LANG=C.UTF-8 \
+	    LANGUAGE=zh_CN "$top/src/losslab" --help) >"$tmp/out" 2>&1
+	grep -q '^用法：losslab' "$tmp/out"
+	ok $? "run from its build tree: Chinese from the tree's po/locale"
+else
+	echo "ok $((tap_n += 1)) # SKIP not run from a build in the source tree (VPATH build)"
+	echo "ok $((tap_n += 1)) # SKIP not run from a build in the source tree (VPATH build)"
+fi
+
 done_testing
