@@ -18,6 +18,7 @@
 #include "cli.h"
 #include "cmd_eval.h"
 #include "core/diag.h"
+#include "core/dtype.h"
 #include "core/loss.h"
 #include "core/pitfall.h"
 #include "i18n.h"
@@ -26,7 +27,8 @@
 #include "parse.h"
 
 enum {
-	OPT_JSON = CLI_OPT_END, OPT_HELP, OPT_OUT_GRAD, OPT_OUT_ELEM, OPT_FULL
+	OPT_JSON = CLI_OPT_END, OPT_HELP, OPT_OUT_GRAD, OPT_OUT_ELEM, OPT_FULL,
+	OPT_DTYPE, OPT_TARGET_DTYPE
 };
 
 /* Reports of inputs with more values than this summarise the arrays
@@ -39,6 +41,8 @@ static const struct option eval_options[] = {
 	{ "out-grad",		required_argument, NULL, OPT_OUT_GRAD },
 	{ "out-elem",		required_argument, NULL, OPT_OUT_ELEM },
 	{ "full",		no_argument,	   NULL, OPT_FULL },
+	{ "dtype",		required_argument, NULL, OPT_DTYPE },
+	{ "target-dtype",	required_argument, NULL, OPT_TARGET_DTYPE },
 	{ "help",		no_argument,	   NULL, OPT_HELP },
 	{ NULL, 0, NULL, 0 }
 };
@@ -51,6 +55,10 @@ struct eval_args {
 	int			 full;	/* --full: every number, whatever the size */
 	int			 summary; /* the arrays are summarised */
 	const char		*out_grad, *out_elem; /* .npy files to write */
+	int			 have_dtype, have_target_dtype;
+	enum dtype		 dtype, target_dtype;	/* --dtype, --target-dtype */
+	enum dtype		 xdt, tdt, rdt;	/* as torch sees the tensors, and
+						   the result's dtype */
 };
 
 void
@@ -92,6 +100,14 @@ cmd_eval_usage(void *out)
 "                       shape) as a NumPy .npy file\n"
 "  --full               print every number of a large input (by default an\n"
 "                       input of more than 1000 values is summarised)\n"
+"  --dtype float32|float64\n"
+"                       the input's dtype (default: the .npy file's, else\n"
+"                       float64); float32 computes as torch does for\n"
+"                       float32 tensors\n"
+"  --target-dtype long|int|float|double|...\n"
+"                       the target tensor's dtype (default: the .npy file's,\n"
+"                       else what the loss accepts); torch's dtype errors\n"
+"                       are reproduced word for word\n"
 "  --help               show this help and exit\n\n"), fp);
 	fputs(_(
 "V is a,b,c (1-D) or a,b;c,d (rows); @FILE reads it from a file (the same\n"
@@ -163,18 +179,107 @@ write_outputs(const struct eval_args *a, const struct loss_result *r)
 	return 0;
 }
 
-/* The note of a value read from a .npy file of another dtype than the
-   float64 losslab computes in. */
+/* How the numbers were computed, when that is not plain float64. */
 static void
-print_dtype_notes(const struct eval_args *a)
+print_dtype_notes(const struct eval_args *a, const struct loss_result *r)
 {
-	const struct parse_info *in = &a->l.input_info;
+	if (a->rdt == DTYPE_FLOAT && r->f32 == LOSS_F32_KERNEL)
+		printf(_("note: float32, computed in float as torch computes "
+		    "for float32 tensors\n"));
+	else if (a->rdt == DTYPE_FLOAT)
+		printf(_("note: float32: losslab computed in float64 and "
+		    "rounded to float32 (its float32 kernels are bce, "
+		    "bce-logits, ce and nll); torch's float32 may differ in "
+		    "the last digits\n"));
+	else if (a->rdt != DTYPE_DOUBLE)
+		printf(_("note: torch computes in %s; losslab computed in "
+		    "float64\n"), dtype_name(a->rdt));
+}
 
-	if (in->type != NPY_NONE && in->type != NPY_FLOAT64)
-		printf(_("note: --input is a %s array; losslab computed in "
-		    "float64 (torch computes in %s)\n"), npy_type_name(in->type),
-		    in->type == NPY_FLOAT32 || in->type == NPY_FLOAT16 ?
-		    npy_type_name(in->type) : "float64");
+/* Whether loss_eval's error is about the values (which torch checks after
+   the dtypes) rather than the shapes (which it checks before). */
+static int
+eval_value_error(const char *msg)
+{
+	static const char *const value_errors[] = {
+		"all elements of input should be between 0 and 1",
+		"Target ",
+		"expected scalar type Long but found Float",
+	};
+	size_t	i;
+
+	for (i = 0; i < sizeof value_errors / sizeof value_errors[0]; i++)
+		if (strncmp(msg, value_errors[i], strlen(value_errors[i])) == 0)
+			return 1;
+	return 0;
+}
+
+/* torch's dtype of a .npy array (torch.from_numpy); -1 where it has none. */
+static int
+npy_dtype(enum npy_type t, enum dtype *d)
+{
+	static const struct {
+		enum npy_type	 n;
+		enum dtype	 d;
+	} map[] = {
+		{ NPY_FLOAT16, DTYPE_HALF }, { NPY_FLOAT32, DTYPE_FLOAT },
+		{ NPY_FLOAT64, DTYPE_DOUBLE }, { NPY_INT64, DTYPE_LONG },
+		{ NPY_INT32, DTYPE_INT }, { NPY_INT16, DTYPE_SHORT },
+		{ NPY_INT8, DTYPE_CHAR }, { NPY_UINT8, DTYPE_BYTE },
+		{ NPY_BOOL, DTYPE_BOOL },
+	};
+	size_t	i;
+
+	for (i = 0; i < sizeof map / sizeof map[0]; i++)
+		if (map[i].n == t) {
+			*d = map[i].d;
+			return 0;
+		}
+	return -1;
+}
+
+/*
+ * The dtypes torch would see: the input's from --dtype, else its .npy
+ * file, else float64; the target's from --target-dtype, else its .npy
+ * file, else what the loss takes (int64 class indices, else the input's
+ * float dtype).  Then torch's own check: its error word for word, with a
+ * hint in brackets (only when report is set; -1 without a word
+ * otherwise).  Sets a->xdt, a->tdt, a->rdt and opts.float32.
+ */
+static int
+check_dtypes(struct eval_args *a, int report)
+{
+	const struct parse_info	*in = &a->l.input_info, *tg = &a->l.target_info;
+	int			 prob, index;
+	struct err		 e;
+
+	a->rdt = DTYPE_COUNT;	/* stays so when the files have no dtype */
+	prob = a->loss == LOSS_CE && mat_same_shape(&a->l.input, &a->l.target);
+	index = (a->loss == LOSS_CE && !prob) || a->loss == LOSS_NLL ||
+	    a->loss == LOSS_MULTI_MARGIN;
+	a->xdt = DTYPE_DOUBLE;
+	if (a->have_dtype)
+		a->xdt = a->dtype;
+	else if (in->type != NPY_NONE && npy_dtype(in->type, &a->xdt) != 0)
+		return cli_fail("--input: torch has no dtype for a %s array "
+		    "(torch.from_numpy refuses it)", npy_type_name(in->type));
+	if (a->have_target_dtype)
+		a->tdt = a->target_dtype;
+	else if (tg->type != NPY_NONE) {
+		if (npy_dtype(tg->type, &a->tdt) != 0)
+			return cli_fail("--target: torch has no dtype for a %s "
+			    "array (torch.from_numpy refuses it)",
+			    npy_type_name(tg->type));
+	} else
+		a->tdt = index ? DTYPE_LONG : dtype_is_float(a->xdt) ?
+		    a->xdt : DTYPE_FLOAT;
+	if (dtype_check(a->loss, prob, a->xdt, a->tdt, &a->rdt, &e) != 0)
+		return !report ? -1 :
+		    cli_fail("%s: %s [%s, %s: %s]", loss_name(a->loss), e.msg,
+		    dtype_name(a->xdt), dtype_name(a->tdt),
+		    dtype_hint(a->loss, prob, a->xdt, a->tdt));
+	a->l.opts.float32 = a->rdt == DTYPE_FLOAT;
+	return 0;
 }
 
 static int
@@ -211,6 +316,28 @@ parse_args(int argc, char **argv, struct eval_args *a)
 			else
 				a->out_elem = optarg;
 			break;
+		case OPT_DTYPE:
+		case OPT_TARGET_DTYPE: {
+			enum dtype	d;
+
+			if (dtype_parse(optarg, &d) != 0)
+				return cli_fail("%s: unknown dtype '%s' (float32, "
+				    "float64, long, int, float, double, bool, "
+				    "...)", c == OPT_DTYPE ? "--dtype" :
+				    "--target-dtype", optarg);
+			if (c == OPT_DTYPE) {
+				if (d != DTYPE_FLOAT && d != DTYPE_DOUBLE)
+					return cli_fail("--dtype: losslab computes "
+					    "in float32 or float64, not %s",
+					    dtype_name(d));
+				a->have_dtype = 1;
+				a->dtype = d;
+			} else {
+				a->have_target_dtype = 1;
+				a->target_dtype = d;
+			}
+			break;
+		}
 		case OPT_HELP:
 			cmd_eval_usage(stdout);
 			return 1;
@@ -379,14 +506,14 @@ print_report(const struct eval_args *a, const struct loss_result *r,
 	summary_dtype = a->l.target_info.type != NPY_NONE ?
 	    npy_type_name(a->l.target_info.type) : "float64";
 	print_mat(&a->l.target);
-	summary_dtype = "float64";
+	summary_dtype = dtype_name(a->rdt);
 	printf("%s:\n", _("per-element loss (reduction='none')"));
 	print_mat(&r->elem);
 	print_value_line(_("loss"), r, a->l.opts.reduction);
 	printf("%s %s (%s):\n", _("gradient"), loss_grad_label(a->loss),
 	    _("w.r.t. the input"));
 	print_mat(&r->grad);
-	print_dtype_notes(a);
+	print_dtype_notes(a, r);
 	if (a->summary)
 		printf(_("note: more than %d input values: the arrays are "
 		    "summarised (--full prints every value)\n"), EVAL_FULL_MAX);
@@ -466,6 +593,8 @@ print_json(const struct eval_args *a, const struct loss_result *r,
 	json_value(r, a->l.opts.reduction);
 	fputs(", \"grad\": ", stdout);
 	json_array(&r->grad);
+	fputs(", \"dtype\": ", stdout);
+	json_string(stdout, dtype_name(a->rdt));
 	if (a->summary)
 		fputs(", \"summarised\": true", stdout);
 	fputs(", \"warnings\": [", stdout);
@@ -509,9 +638,20 @@ cmd_eval_main(int argc, char **argv)
 		rc = rc == 1 ? 0 : rc;
 		goto out;
 	}
+	/* torch's order: shapes, then dtypes (the kernel's dispatch), then
+	   the values (range, class bounds) */
+	if (check_dtypes(&a, 0) != 0 && a.rdt == DTYPE_COUNT) {
+		rc = CLI_EXIT_USAGE;	/* said: no torch dtype for the file */
+		goto out;
+	}
 	if (loss_eval(a.loss, &a.l.input, &a.l.target, &a.l.opts, &r,
 	    &e) != 0) {
 		char torch[256];
+
+		if (eval_value_error(e.msg) && check_dtypes(&a, 1) != 0) {
+			rc = CLI_EXIT_USAGE;
+			goto out;
+		}
 
 		if (diag_refusal(a.loss, &a.l.input, &a.l.target, &a.l.opts,
 		    torch, sizeof torch))
@@ -519,6 +659,10 @@ cmd_eval_main(int argc, char **argv)
 			    loss_name(a.loss), e.msg, torch);
 		else
 			rc = cli_fail("%s: %s", loss_name(a.loss), e.msg);
+		goto out;
+	}
+	if (check_dtypes(&a, 1) != 0) {
+		rc = CLI_EXIT_USAGE;
 		goto out;
 	}
 	diag_check(a.loss, &a.l.input, &a.l.target, &a.l.opts, &r, &dl);

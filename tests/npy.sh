@@ -54,20 +54,19 @@ done <"$tmp/cases"
 cmp -s "$tmp/a" "$tmp/b"
 ok $? "an int64 .npy target gives what the indices typed give"
 
-# Fortran order, big-endian float32, int16: the values in C order
-"$LOSSLAB" eval bce-logits --input @tests/npy/i2-f-2x3.npy \
+# Fortran order, int16 (as .double(): torch has no loss for integer input)
+"$LOSSLAB" eval bce-logits --input @tests/npy/i2-f-2x3.npy --dtype float64 \
     --target '1,0,1;0,1,0' --json >"$tmp/a" 2>&1
 "$LOSSLAB" eval bce-logits --input '-3,-2,-1;0,1,2' \
     --target '1,0,1;0,1,0' --json >"$tmp/b" 2>&1
 cmp -s "$tmp/a" "$tmp/b"
 ok $? "a Fortran-order int16 (2, 3) .npy reads as its values typed"
 
-# a float32 input says it was computed in float64
+# a float32 input is computed in float32 and says so (more in dtype.sh)
 "$LOSSLAB" eval bce-logits --input @tests/npy/f4-le-5.npy --target 1,0,1,1,0 \
     >"$tmp/out" 2>&1
-grep -q '^note: --input is a float32 array; losslab computed in float64' \
-    "$tmp/out"
-ok $? "a float32 input: the report says losslab computed in float64"
+grep -q '^note: float32, computed in float as torch computes' "$tmp/out"
+ok $? "a float32 input: the report says it was computed in float32"
 
 # 0-d and empty arrays; --out-grad of a 0-d input is 0-d
 "$LOSSLAB" eval bce-logits --input @tests/npy/f8-0d.npy --target 1 \
@@ -144,7 +143,7 @@ mm=$(awk 'NR == 1 || $1 + 0 < lo { lo = $1 + 0 } NR == 1 || $1 + 0 > hi { hi = $
 "$LOSSLAB" eval bce-logits --input @"$tmp/x2000" --target @"$tmp/t2000" \
     --json >"$tmp/out" 2>&1
 grep -qF "\"grad\": {\"shape\": [2000], $mm, \"mean\": " "$tmp/out" &&
-    grep -q '"nonfinite": 0}, "summarised": true, "warnings": \[\]}$' "$tmp/out"
+    grep -q '"nonfinite": 0}, "dtype": "float64", "summarised": true, "warnings": \[\]}$' "$tmp/out"
 ok $? "  without: the JSON summarises the gradient ($mm of the full output)"
 "$LOSSLAB" eval bce-logits --input @"$tmp/x2000" --target @"$tmp/t2000" \
     --json --reduction none >"$tmp/out" 2>&1

@@ -189,8 +189,11 @@ trainchart_draw(WINDOW *w, int y, int width, const struct session *ss,
 		    ROLE_PITFALL, top, epochs);
 	}
 	draw_trunc(w, y + TRAINCHART_LINES - 1, 0, width, ROLE_LABEL,
-	    tr->has_pitfall ? _("* correct loss (both judged by it)  o its "
-	    "own loss  + accuracy (0-100%)") : _("* loss  + accuracy "
-	    "(0-100%)"));
+	    tr->has_pitfall ?
+	    /* xgettext:no-c-format */
+	    _("* correct loss (both judged by it)  o its own loss  + accuracy "
+	    "(0-100%)") :
+	    /* xgettext:no-c-format */
+	    _("* loss  + accuracy (0-100%)"));
 	return TRAINCHART_LINES;
 }
