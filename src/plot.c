@@ -254,6 +254,20 @@ args_reads(const struct curve_cells *cc, const char *opt)
 	    loss_has_option(pitfall_loss(cc->pitfall), opt)));
 }
 
+/* What both modes end with: --points, --lang zh and --title when set. */
+static void
+args_tail(const struct plot_req *r, struct strbuf *b)
+{
+	if (r->points > 0)
+		strbuf_printf(b, " --points %d", r->points);
+	if (is_zh(r->lang))
+		strbuf_printf(b, " --lang zh");
+	if (r->title != NULL) {
+		strbuf_printf(b, " --title");
+		args_word(b, r->title);
+	}
+}
+
 /* Cell mode: the loss, the values, the cells and every option that
    differs from torch's default. */
 static void
@@ -306,14 +320,7 @@ args_cells(const struct plot_req *r, struct strbuf *b, int key)
 		args_num(b, "--xmin", r->xmin, key);
 	if (!isnan(r->xmax))
 		args_num(b, "--xmax", r->xmax, key);
-	if (r->points > 0)
-		strbuf_printf(b, " --points %d", r->points);
-	if (is_zh(r->lang))
-		strbuf_printf(b, " --lang zh");
-	if (r->title != NULL) {
-		strbuf_printf(b, " --title");
-		args_word(b, r->title);
-	}
+	args_tail(r, b);
 }
 
 /* A canonical plot's setting: six digits in a command (as always),
@@ -364,6 +371,7 @@ args_req(const struct plot_req *r, struct strbuf *b, int key)
 		args_short(b, "--pos-weight", r->pos_weight, key);
 	if (!isnan(r->label_smoothing))
 		args_short(b, "--label-smoothing", r->label_smoothing, key);
+	args_tail(r, b);
 }
 
 void
