@@ -23,6 +23,9 @@
  * the first word, save, table, cd, if, do, while, exit, ...): so no
  * backquote, no '!', no '|' or '<' pipe, no '@' macro, no '"' string
  * (which would interpret escapes), no ';' second command, no '#'.
+ * (Every byte is read in its own statement: the order of a call's
+ * arguments is the compiler's, and a corpus must mean the same to gcc's
+ * replay build as to clang's fuzzer.)
  * Inside single quotes (which gnuplot takes literally; the terminals are
  * `noenhanced`) only what plot_sanitize() lets through: printable ASCII
  * but ' " \ ` | < > ! $ @, and well-formed UTF-8 with no C1 control.
@@ -334,8 +337,10 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			fz_mat(&f, &tg, 1, 1, in.rows);
 			break;
 		default:	/* anything small */
-			fz_mat(&f, &tg, 1 + (int)fz_pick(&f, 2),
-			    1 + fz_pick(&f, 3), 1 + fz_pick(&f, 4));
+			k = 1 + (int)fz_pick(&f, 2);
+			rows = 1 + fz_pick(&f, 3);
+			cols = 1 + fz_pick(&f, 4);
+			fz_mat(&f, &tg, k, rows, cols);
 			break;
 		}
 		loss_opts_init(&o);
@@ -353,8 +358,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (fz_u8(&f) & 1)
 			o.ignore_index = (long)fz_pick(&f, 8) - 4;
 		if (fz_u8(&f) & 1) {
-			fz_mat(&f, &wt, 1, 1, fz_u8(&f) & 1 ? in.cols :
-			    1 + fz_pick(&f, 5));
+			cols = fz_u8(&f) & 1 ? in.cols : 1 + fz_pick(&f, 5);
+			fz_mat(&f, &wt, 1, 1, cols);
 			if (fz_u8(&f) & 1)
 				o.weight = &wt;
 			else

@@ -244,9 +244,10 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	int			*full;
 	struct err		 e;
 	enum step_field		 fl;
-	size_t			 i, n, k;
+	size_t			 i, n, k, r, c;
+	double			 v;
 	char			*g;
-	int			 op, edits;
+	int			 op, edits, dir, large;
 
 	l = lessons[fz_pick(&f, (unsigned)nlessons)];
 	if (session_init(&ss, l, &e) != 0) {
@@ -261,6 +262,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	for (edits = 0; edits < MAX_EDITS && f.n > 0; edits++) {
 		cs = session_cur(&ss);
 		s = &cs->st;
+		/* one byte a statement: a call's arguments are read in the
+		   compiler's order, and gcc's replay must decode as clang */
 		op = fz_pick(&f, 18);
 		fl = fz_u8(&f) & 1 ? STEP_TARGET : STEP_INPUT;
 		switch (op) {
@@ -270,15 +273,17 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			break;
 		case 1:
 		case 2:
-			session_set_cell(&ss, fl, fz_pick(&f, (unsigned)
-			    s->input.rows + 1), fz_pick(&f, (unsigned)
-			    s->input.cols + 1), fz_double(&f), &e);
+			r = fz_pick(&f, (unsigned)s->input.rows + 1);
+			c = fz_pick(&f, (unsigned)s->input.cols + 1);
+			v = fz_double(&f);
+			session_set_cell(&ss, fl, r, c, v, &e);
 			break;
 		case 3:
-			session_nudge_cell(&ss, fl, fz_pick(&f, (unsigned)
-			    s->input.rows + 1), fz_pick(&f, (unsigned)
-			    s->input.cols + 1), fz_u8(&f) & 1 ? 1 : -1,
-			    fz_u8(&f) & 1, &e);
+			r = fz_pick(&f, (unsigned)s->input.rows + 1);
+			c = fz_pick(&f, (unsigned)s->input.cols + 1);
+			dir = fz_u8(&f) & 1 ? 1 : -1;
+			large = fz_u8(&f) & 1;
+			session_nudge_cell(&ss, fl, r, c, dir, large, &e);
 			break;
 		case 4:
 		case 5:
@@ -287,14 +292,16 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			if (n == 0)
 				break;
 			k = fz_pick(&f, (unsigned)n);
-			if (op == 4)
-				session_set_option(&ss, opts[k], fz_pick(&f, 6),
-				    fz_double(&f), &e);
-			else if (op == 5)
-				session_nudge_option(&ss, opts[k],
-				    fz_pick(&f, 6), fz_u8(&f) & 1 ? 1 : -1,
-				    fz_u8(&f) & 1, &e);
-			else
+			r = fz_pick(&f, 6);
+			if (op == 4) {
+				v = fz_double(&f);
+				session_set_option(&ss, opts[k], r, v, &e);
+			} else if (op == 5) {
+				dir = fz_u8(&f) & 1 ? 1 : -1;
+				large = fz_u8(&f) & 1;
+				session_nudge_option(&ss, opts[k], r, dir,
+				    large, &e);
+			} else
 				session_create_vector(&ss, opts[k], &e);
 			break;
 		case 7:
@@ -347,9 +354,9 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			}
 			break;
 		case 16:
-			session_select(&ss, fz_pick(&f, (unsigned)
-			    s->input.rows + 1), fz_pick(&f, (unsigned)
-			    s->input.cols + 1));
+			r = fz_pick(&f, (unsigned)s->input.rows + 1);
+			c = fz_pick(&f, (unsigned)s->input.cols + 1);
+			session_select(&ss, r, c);
 			break;
 		default:
 			session_unselect(&ss);
