@@ -10,9 +10,11 @@ src=$top_srcdir
 targets="parse lesson roundtrip plot csv session"
 for t in $targets; do
 	bin=$top_builddir/tests/fuzz/replay_$t
-	dirs="$src/tests/fuzz/corpus/fuzz_$t"
-	[ -d "$src/tests/fuzz/regress/fuzz_$t" ] &&
-	    dirs="$dirs $src/tests/fuzz/regress/fuzz_$t"
+	dirs=
+	for d in "$src/tests/fuzz/corpus/fuzz_$t" \
+	    "$src/tests/fuzz/regress/fuzz_$t"; do
+		[ -d "$d" ] && dirs="$dirs $d"
+	done
 	case $t in
 	lesson|roundtrip)
 		dirs="$dirs $src/lessons $src/tests/lessons-bad $src/tests/screens" ;;

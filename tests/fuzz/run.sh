@@ -29,13 +29,18 @@ for t in "$@"; do
 	fuzz_parse|fuzz_csv)
 		maxlen=8192 ;;
 	esac
+	# only the seed directories there are (git keeps no empty one)
+	dirs=
+	for d in $seeds; do
+		[ -d "$d" ] && dirs="$dirs $d"
+	done
 	mkdir -p "fuzz-corpus/$name"
 	log=fuzz-findings/$name.log
 	# shellcheck disable=SC2086
 	nice "$t" -max_total_time="$secs" -timeout=20 -rss_limit_mb=2048 \
 	    -max_len="$maxlen" -print_final_stats=1 \
 	    -artifact_prefix="fuzz-findings/$name-" \
-	    "fuzz-corpus/$name" $seeds >"$log" 2>&1
+	    "fuzz-corpus/$name" $dirs >"$log" 2>&1
 	rc=$?
 	execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" |
 	    tail -1)
