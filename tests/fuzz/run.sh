@@ -5,7 +5,7 @@
 # Each target gets its working corpus fuzz-corpus/NAME (written by
 # libFuzzer; the committed seeds are only read: tests/fuzz/corpus/NAME, and
 # the shipped lessons, tests/lessons-bad/ and tests/screens/ for the lesson
-# targets) and writes what it finds to fuzz-findings/NAME-*, its log to
+# targets, tests/npy/ and tests/npy-bad/ for fuzz_npy) and writes what it finds to fuzz-findings/NAME-*, its log to
 # fuzz-findings/NAME.log.  One line per target: "PASS: fuzz NAME (N
 # executions in S s)" or "FAIL: fuzz NAME: ..." with the log's report.
 # Exits 1 if any target found anything (a crash, a sanitizer report, a
@@ -27,6 +27,9 @@ for t in "$@"; do
 		seeds="$seeds $src/lessons $src/tests/lessons-bad $src/tests/screens"
 		maxlen=32768 ;;
 	fuzz_parse|fuzz_csv)
+		maxlen=8192 ;;
+	fuzz_npy)
+		seeds="$seeds $src/tests/npy $src/tests/npy-bad"
 		maxlen=8192 ;;
 	esac
 	# only the seed directories there are (git keeps no empty one)
