@@ -26,7 +26,9 @@
  * (Every byte is read in its own statement: the order of a call's
  * arguments is the compiler's, and a corpus must mean the same to gcc's
  * replay build as to clang's fuzzer.)
- * Inside single quotes (which gnuplot takes literally; the terminals are
+ * A double-quoted string (the user's own text, where plot.c writes it
+ * verbatim) has only the escapes \" \\ \140 \100 \044 \041 and no raw
+ * ` @ $ ! or control byte.  Inside single quotes (which gnuplot takes literally; the terminals are
  * `noenhanced`) only what plot_sanitize() lets through: printable ASCII
  * but ' " \ ` | < > ! $ @, and well-formed UTF-8 with no C1 control.
  * The key labels obey the same rule, and the arguments are words for a
@@ -95,6 +97,35 @@ check_quoted(const char *s, size_t n, const char *where)
 	}
 }
 
+/* The text of a double-quoted string (n bytes at s, escapes checked by
+   the caller): no raw ` @ $ ! (gnuplot substitutes them on the raw
+   line), no control byte, well-formed UTF-8. */
+static void
+check_dquoted(const char *s, size_t n, const char *where)
+{
+	const unsigned char	*p = (const unsigned char *)s;
+	size_t			 i = 0, k;
+
+	while (i < n) {
+		FZ_CHECK(p[i] >= 0x20 && p[i] != 0x7f, "%s: control byte "
+		    "0x%02x in a string", where, p[i]);
+		if (p[i] == '\\') {
+			i += p[i + 1] == '"' || p[i + 1] == '\\' ? 2 : 4;
+			continue;
+		}
+		if (p[i] < 0x80) {
+			FZ_CHECK(strchr("`@$!", p[i]) == NULL,
+			    "%s: a raw '%c' in a string", where, p[i]);
+			i++;
+			continue;
+		}
+		k = utf8_ok(p + i);
+		FZ_CHECK(k != 0 && i + k <= n, "%s: invalid UTF-8 in a string",
+		    where);
+		i += k;
+	}
+}
+
 static int
 is_word(const char *w, size_t n, const char *const *list)
 {
@@ -139,6 +170,30 @@ check_command(const char *line, size_t n, int *cont, const char *where)
 				    "else than the style", where);
 			}
 			check_quoted(line + i + 1, j - i - 1, where);
+			i = j + 1;
+			continue;
+		}
+		if (c == '"') {
+			/* the user's own text verbatim: backslash escapes
+			   for what gnuplot would substitute or end on */
+			for (j = i + 1; j < n && line[j] != '"'; j++)
+				if (line[j] == '\\') {
+					FZ_CHECK(j + 1 < n && (line[j + 1] ==
+					    '"' || line[j + 1] == '\\' ||
+					    (j + 3 < n && (strncmp(line + j + 1,
+					    "140", 3) == 0 || strncmp(line + j
+					    + 1, "100", 3) == 0 || strncmp(line
+					    + j + 1, "044", 3) == 0 ||
+					    strncmp(line + j + 1, "041", 3) ==
+					    0))), "%s: an escape other than "
+					    "\\\" \\\\ \\140 \\100 \\044 "
+					    "\\041", where);
+					j += line[j + 1] == '"' ||
+					    line[j + 1] == '\\' ? 1 : 3;
+				}
+			FZ_CHECK(j < n, "%s: a string not closed on its line",
+			    where);
+			check_dquoted(line + i + 1, j - i - 1, where);
 			i = j + 1;
 			continue;
 		}
@@ -289,6 +344,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct strbuf		 b = STRBUF_INIT;
 	struct err		 e;
 	char			*title = NULL, *script, *args, where[64];
+	char			*xlabel = NULL, *ylabel = NULL, *font = NULL;
 	size_t			 i, rows, cols;
 	int			 fmt, w, h, k, cells;
 
@@ -301,8 +357,31 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		req.xmin = fz_double(&f);
 		req.xmax = fz_double(&f);
 	}
+#ifdef PLOT_MAX_MARKS
+	/* the newer request: several marks, the user's labels, the look */
+	req.nmarks = (int)fz_pick(&f, PLOT_MAX_MARKS + 1);
+	for (k = 0; k < req.nmarks; k++)
+		req.marks[k] = fz_double(&f);
+	if (fz_u8(&f) & 1)
+		req.xlabel = xlabel = fz_str(&f, 255);
+	if (fz_u8(&f) & 1)
+		req.ylabel = ylabel = fz_str(&f, 255);
+	if (fz_u8(&f) & 1) {
+		req.ymin = fz_double(&f);
+		req.ymax = fz_double(&f);
+	}
+	if (fz_u8(&f) & 1)
+		req.font = font = fz_str(&f, 40);
+	if (fz_u8(&f) & 1)
+		req.font_size = fz_double(&f);
+	req.legend = (enum plot_legend)fz_pick(&f, 3);
+	req.theme = (enum plot_theme)fz_pick(&f, 3);
+	req.grad = fz_u8(&f) & 1;
+	req.prob_axis = fz_u8(&f) & 1;
+#else
 	req.has_mark = fz_u8(&f) & 1;
 	req.mark = fz_double(&f);
+#endif
 	if (fz_u8(&f) & 1)
 		req.target = fz_double(&f);
 	req.lang = langs[fz_pick(&f, 5)];
@@ -426,5 +505,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	mat_free(&tg);
 	mat_free(&wt);
 	free(title);
+	free(xlabel);
+	free(ylabel);
+	free(font);
 	return 0;
 }
