@@ -285,6 +285,20 @@ args_reads(const struct curve_cells *cc, const char *opt)
 
 static void args_look(const struct plot_req *, struct strbuf *, int);
 
+/* What both modes end with: --points, --lang zh and --title when set. */
+static void
+args_tail(const struct plot_req *r, struct strbuf *b)
+{
+	if (r->points > 0)
+		strbuf_printf(b, " --points %d", r->points);
+	if (is_zh(r->lang))
+		strbuf_printf(b, " --lang zh");
+	if (r->title != NULL) {
+		strbuf_printf(b, " --title");
+		args_word(b, r->title);
+	}
+}
+
 /* Cell mode: the loss, the values, the cells and every option that
    differs from torch's default. */
 static void
@@ -337,14 +351,7 @@ args_cells(const struct plot_req *r, struct strbuf *b, int key)
 		args_num(b, "--xmin", r->xmin, key);
 	if (!isnan(r->xmax))
 		args_num(b, "--xmax", r->xmax, key);
-	if (r->points > 0)
-		strbuf_printf(b, " --points %d", r->points);
-	if (is_zh(r->lang))
-		strbuf_printf(b, " --lang zh");
-	if (r->title != NULL) {
-		strbuf_printf(b, " --title");
-		args_word(b, r->title);
-	}
+	args_tail(r, b);
 	args_look(r, b, key);
 }
 
@@ -436,6 +443,7 @@ args_req(const struct plot_req *r, struct strbuf *b, int key)
 		args_short(b, "--label-smoothing", r->label_smoothing, key);
 	if (r->grad)
 		strbuf_printf(b, " --grad");
+	args_tail(r, b);
 	args_look(r, b, key);
 }
 

@@ -486,6 +486,9 @@ session_select(struct session *ss, size_t r, size_t c)
 {
 	struct session_step *sp = session_cur(ss);
 
+	/* a cell outside the input is no cell (found by fuzz_session) */
+	if (r >= sp->st.input.rows || c >= sp->st.input.cols)
+		return;
 	sp->has_sel = 1;
 	sp->sel_r = r;
 	sp->sel_c = c;

@@ -173,8 +173,8 @@ void		 session_reset(struct session *ss);
 int		 session_toggle_pitfall(struct session *ss);
 /* Show the next pitfall that fits; 0, or -1 when there is no other. */
 int		 session_next_pitfall(struct session *ss);
-/* The input cell the plot follows, chosen by the learner; _unselect goes
-   back to the step's own marks. */
+/* The input cell the plot follows, chosen by the learner (a cell outside
+   the input is ignored); _unselect goes back to the step's own marks. */
 void		 session_select(struct session *ss, size_t r, size_t c);
 void		 session_unselect(struct session *ss);
 

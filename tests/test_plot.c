@@ -1142,6 +1142,17 @@ test_cells_args(void)
 	plot_req_args(&req, args, sizeof args);
 	tap_ok(strcmp(args, "compare --losses kl-div,bce-logits --mark 0.5") ==
 	    0, "args: canonical requests as before (%s)", args);
+	/* found by fuzz_plot: a canonical request's title, language and
+	   points were left out (the command drew another plot, and the
+	   explorer's cache key took it for this one) */
+	req.title = "it's mine";
+	req.lang = "zh";
+	req.points = 50;
+	plot_req_args(&req, args, sizeof args);
+	tap_ok(strcmp(args, "compare --losses kl-div,bce-logits --mark 0.5 "
+	    "--points 50 --lang zh --title 'it'\\''s mine'") == 0,
+	    "args: a canonical request's points, language and title (%s)",
+	    args);
 
 	cell_step(&cell_cases[1], &st);
 	plot_req_init(&req, PLOT_CE_CURVE);

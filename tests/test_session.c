@@ -360,6 +360,13 @@ test_edits(void)
 	tap_ok(step_set_option(s, "ignore_index", 1e19, &e) == -1 &&
 	    step_set_option(s, "ignore_index", 9007199254740992.0, &e) == 0,
 	    "ignore_index beyond 2^53 is refused (1e19 was undefined)");
+	/* found by fuzz_session: a cell outside the input was kept */
+	session_select(&ss, 0, 1);
+	session_select(&ss, 2, 0);
+	session_select(&ss, 0, 2);
+	tap_ok(session_cur(&ss)->has_sel && session_cur(&ss)->sel_r == 0 &&
+	    session_cur(&ss)->sel_c == 1, "selecting a cell outside the input "
+	    "changes nothing");
 	session_free(&ss);
 
 	/* Regression (ASan): a 2-D input with a 1-D target, add a row. */

@@ -1002,11 +1002,17 @@ static double
 elem_target(const struct cells *cx, enum loss_id id, int g)
 {
 	const struct mat	*t = cx->cc->target;
+	size_t			 k;
 
 	if (id == LOSS_CE || id == LOSS_NLL || id == LOSS_MULTI_MARGIN ||
 	    id == LOSS_KL_DIV || mat_numel(t) == 0 || t->v == NULL)
 		return (NAN);
-	return (t->v[bidx(t, cx->cc->cells[g].r, cx->cc->cells[g].c)]);
+	/* a target that does not broadcast against the input has no
+	   element here: the loss refuses it (fn_check says why) */
+	k = bidx(t, cx->cc->cells[g].r, cx->cc->cells[g].c);
+	if (k >= mat_numel(t))
+		return (NAN);
+	return (t->v[k]);
 }
 
 /* Whether plot kind k draws gradients beside the losses. */
