@@ -20,9 +20,14 @@
 #include "npy.h"
 #include "tap.h"
 
-#ifndef SRCDIR
-#define SRCDIR "."
-#endif
+/* The source tree: $top_srcdir (the test harness sets it), else ".". */
+static const char *
+srcdir(void)
+{
+	const char *top = getenv("top_srcdir");
+
+	return top != NULL && *top != '\0' ? top : ".";
+}
 
 /* The whole file into a new buffer; NULL if unreadable. */
 static unsigned char *
@@ -56,7 +61,7 @@ load(const char *rel, struct npy_array *a, struct err *e)
 	size_t		 len;
 	int		 rc;
 
-	snprintf(path, sizeof path, "%s/%s", SRCDIR, rel);
+	snprintf(path, sizeof path, "%s/%s", srcdir(), rel);
 	if ((buf = slurp(path, &len)) == NULL && (buf = slurp(rel, &len)) == NULL)
 		return err_set(e, "cannot read %s", path);
 	rc = npy_parse(buf, len, a, e);
@@ -143,7 +148,7 @@ mutate(const char *rel)
 	struct err	 e;
 	int		 full;
 
-	snprintf(path, sizeof path, "%s/%s", SRCDIR, rel);
+	snprintf(path, sizeof path, "%s/%s", srcdir(), rel);
 	if ((buf = slurp(path, &len)) == NULL)
 		return;
 	for (k = 0; k < len; k++) {
@@ -237,7 +242,7 @@ main(int argc, char **argv)
 	if (argc == 5 && strcmp(argv[1], "num") == 0)
 		return !tap_close(strtod(argv[2], NULL), strtod(argv[3], NULL),
 		    strtod(argv[4], NULL));
-	snprintf(path, sizeof path, "%s/tests/npy/cases.txt", SRCDIR);
+	snprintf(path, sizeof path, "%s/tests/npy/cases.txt", srcdir());
 	if ((fp = fopen(path, "r")) == NULL) {
 		printf("Bail out! cannot read %s\n", path);
 		return 1;

@@ -2,7 +2,7 @@
  * fuzz_session.c -- libFuzzer target: the session model's edit sequences
  * (src/session.h), on every shipped lesson.
  *
- * The first byte picks a lesson of SRCDIR/lessons (both languages, sorted
+ * The first byte picks a lesson of $top_srcdir/lessons (both languages, sorted
  * by file name); the rest is a program of at most 64 edits, each an
  * operation byte and its arguments: go to a step (one past the last too),
  * set or nudge a cell (input or target, indices one past the shape too),
@@ -146,7 +146,7 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
 
 	(void)argc;
 	(void)argv;
-	snprintf(dir, sizeof dir, "%s/lessons", top != NULL ? top : SRCDIR);
+	snprintf(dir, sizeof dir, "%s/lessons", top != NULL ? top : ".");
 	if ((d = opendir(dir)) == NULL) {
 		perror(dir);
 		abort();
