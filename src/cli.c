@@ -57,7 +57,7 @@ value_arg(struct cli_loss *l, const char *cmd, const char *opt,
     const char *arg, struct mat *m, int *have, struct parse_info *info)
 {
 	struct err		 e;
-	struct parse_info	 own;
+	struct parse_info	 own = PARSE_INFO_INIT;
 
 	if (info == NULL)
 		info = &own;

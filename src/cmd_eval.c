@@ -111,7 +111,7 @@ cmd_eval_usage(void *out)
 "  --help               show this help and exit\n\n"), fp);
 	fputs(_(
 "V is a,b,c (1-D) or a,b;c,d (rows); @FILE reads it from a file (the same\n"
-"syntax, or one row a line, or a NumPy .npy array of rank 0 to 2), - from\n"
+"syntax, or one row a line, or a NumPy .npy array of any rank), - from\n"
 "standard input; inf, -inf and nan are accepted.  Bad input exits with\n"
 "status 2 and one line on standard error.\n\n"
 "Example:\n"
@@ -196,6 +196,22 @@ print_dtype_notes(const struct eval_args *a, const struct loss_result *r)
 		    "float64\n"), dtype_name(a->rdt));
 }
 
+static void value_shape(const struct mat *, const struct parse_info *,
+    struct loss_shape *);
+
+/* Whether input and target have the same shape as torch sees them (ce:
+   class probabilities). */
+static int
+same_shape(const struct eval_args *a)
+{
+	struct loss_shape	xs, ts;
+
+	value_shape(&a->l.input, &a->l.input_info, &xs);
+	value_shape(&a->l.target, &a->l.target_info, &ts);
+	return xs.ndim == ts.ndim &&
+	    memcmp(xs.dim, ts.dim, (size_t)xs.ndim * sizeof xs.dim[0]) == 0;
+}
+
 /* Whether loss_eval's error is about the values (which torch checks after
    the dtypes) rather than the shapes (which it checks before). */
 static int
@@ -254,7 +270,7 @@ check_dtypes(struct eval_args *a, int report)
 	struct err		 e;
 
 	a->rdt = DTYPE_COUNT;	/* stays so when the files have no dtype */
-	prob = a->loss == LOSS_CE && mat_same_shape(&a->l.input, &a->l.target);
+	prob = a->loss == LOSS_CE && same_shape(a);
 	index = (a->loss == LOSS_CE && !prob) || a->loss == LOSS_NLL ||
 	    a->loss == LOSS_MULTI_MARGIN;
 	a->xdt = DTYPE_DOUBLE;
@@ -289,6 +305,8 @@ parse_args(int argc, char **argv, struct eval_args *a)
 	int		 c, rc;
 
 	cli_loss_init(&a->l);
+	/* arrays of any rank: cross-entropy on (N, C, d1, ...) and the rest */
+	a->l.input_info.allow_nd = a->l.target_info.allow_nd = 1;
 	opterr = 0;
 	optind = 0;	/* 0: GNU getopt re-initialises (main used "+") */
 	while ((c = getopt_long(argc, argv, ":", eval_options, NULL)) != -1) {
@@ -623,6 +641,125 @@ print_json(const struct eval_args *a, const struct loss_result *r,
 	fputs("}\n", stdout);
 }
 
+/* --- N-D arrays ------------------------------------------------------- */
+
+/* The shape torch sees: the .npy file's, else the typed value's. */
+static void
+value_shape(const struct mat *m, const struct parse_info *in,
+    struct loss_shape *s)
+{
+	int	i;
+
+	if (in->type != NPY_NONE) {
+		s->ndim = in->npy_ndim;
+		for (i = 0; i < in->npy_ndim && i < LOSS_MAX_NDIM; i++)
+			s->dim[i] = in->npy_shape[i];
+		return;
+	}
+	s->ndim = m->ndim;
+	s->dim[0] = m->ndim == 2 ? m->rows : m->cols;
+	s->dim[1] = m->cols;
+}
+
+/* Whether the arrays need loss_eval_nd: 3 or more dimensions, or the 0-d
+   class index of a (C) input. */
+static int
+eval_is_nd(const struct eval_args *a)
+{
+	const struct parse_info	*in = &a->l.input_info, *tg = &a->l.target_info;
+
+	if ((in->type != NPY_NONE && in->npy_ndim > 2) ||
+	    (tg->type != NPY_NONE && tg->npy_ndim > 2))
+		return 1;
+	return tg->type != NPY_NONE && tg->npy_ndim == 0 &&
+	    (a->loss == LOSS_CE || a->loss == LOSS_NLL) &&
+	    !(in->type != NPY_NONE && in->npy_ndim == 0);
+}
+
+/* v[0..] of shape s[d..] as nested JSON arrays; returns the values used. */
+static size_t
+json_nested(const double *v, const struct loss_shape *s, int d)
+{
+	size_t	i, n = 0;
+
+	if (d == s->ndim) {
+		json_number(stdout, v[0]);
+		return 1;
+	}
+	fputc('[', stdout);
+	for (i = 0; i < s->dim[d]; i++) {
+		if (i > 0)
+			fputs(", ", stdout);
+		n += json_nested(v + n, s, d + 1);
+	}
+	fputc(']', stdout);
+	return s->dim[d] == 0 ? 0 : n;
+}
+
+/* eval of arrays of 3 or more dimensions (or a 0-d index): loss_eval_nd,
+   torch's shapes; JSON arrays nested as torch's; the text report gives
+   the value, the shapes and where the arrays are. */
+static int
+eval_nd(struct eval_args *a)
+{
+	struct loss_shape	 xs, ts, es;
+	struct loss_result	 r = LOSS_RESULT_INIT;
+	struct err		 e;
+	char			 b1[256], b2[256];
+	int			 rc = 0;
+
+	value_shape(&a->l.input, &a->l.input_info, &xs);
+	value_shape(&a->l.target, &a->l.target_info, &ts);
+	if (a->l.pitfall != PITFALL_NONE)
+		return cli_fail("--pitfall takes values of 1 or 2 dimensions "
+		    "(the input is %s)", loss_shape_str(&xs, b1, sizeof b1));
+	if (check_dtypes(a, 1) != 0)
+		return CLI_EXIT_USAGE;
+	if (loss_eval_nd(a->loss, a->l.input.v, &xs, a->l.target.v, &ts,
+	    &a->l.opts, &r, &es, &e) != 0)
+		return cli_fail("%s: %s", loss_name(a->loss), e.msg);
+	if (a->out_grad != NULL && npy_write(a->out_grad, xs.ndim, xs.dim,
+	    r.grad.v, mat_numel(&r.grad), &e) != 0) {
+		rc = cli_fail("--out-grad: %s", e.msg);
+		goto out;
+	}
+	if (a->out_elem != NULL && npy_write(a->out_elem, es.ndim, es.dim,
+	    r.elem.v, mat_numel(&r.elem), &e) != 0) {
+		rc = cli_fail("--out-elem: %s", e.msg);
+		goto out;
+	}
+	if (a->json) {
+		fputs("{\"loss\": ", stdout);
+		json_string(stdout, loss_name(a->loss));
+		fputs(", \"reduction\": ", stdout);
+		json_string(stdout, loss_reduction_name(a->l.opts.reduction));
+		fputs(", \"value\": ", stdout);
+		if (a->l.opts.reduction == LOSS_REDUCTION_NONE)
+			json_nested(r.elem.v, &es, 0);
+		else
+			json_number(stdout, r.value);
+		fputs(", \"grad\": ", stdout);
+		json_nested(r.grad.v, &xs, 0);
+		fputs(", \"dtype\": ", stdout);
+		json_string(stdout, dtype_name(a->rdt));
+		fputs(", \"warnings\": []}\n", stdout);
+		goto out;
+	}
+	printf("%s (%s), reduction=%s\n", loss_name(a->loss),
+	    loss_torch_name(a->loss), loss_reduction_name(a->l.opts.reduction));
+	printf("%s %s, %s %s\n", _("input"), loss_shape_str(&xs, b1, sizeof b1),
+	    _("target"), loss_shape_str(&ts, b2, sizeof b2));
+	print_value_line(_("loss"), &r, a->l.opts.reduction);
+	printf(_("the reduction='none' output has shape %s, the gradient %s "
+	    "(--json or --out-elem, --out-grad for the arrays)\n"),
+	    loss_shape_str(&es, b1, sizeof b1),
+	    loss_shape_str(&xs, b2, sizeof b2));
+	print_dtype_notes(a, &r);
+out:
+	loss_result_free(&r);
+	return rc;
+}
+
 int
 cmd_eval_main(int argc, char **argv)
 {
@@ -636,6 +773,10 @@ cmd_eval_main(int argc, char **argv)
 	rc = parse_args(argc, argv, &a);
 	if (rc != 0) {
 		rc = rc == 1 ? 0 : rc;
+		goto out;
+	}
+	if (eval_is_nd(&a)) {
+		rc = eval_nd(&a);
 		goto out;
 	}
 	/* torch's order: shapes, then dtypes (the kernel's dispatch), then

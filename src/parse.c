@@ -326,15 +326,25 @@ read_all(FILE *fp, char **textp, size_t *lenp)
 	return 0;
 }
 
-/* A .npy array of rank 0 to 2 as a mat: () and (n,) as 1-D, (r, c) as
+/* A .npy array as a mat (a caller with allow_nd takes any rank, flattened
+   to 1-D, its shape in parse_info): () and (n,) as 1-D, (r, c) as
    2-D.  Takes a's values. */
 static int
 npy_to_mat(struct npy_array *a, const char *what, const char *name,
-    struct mat *m, struct err *e)
+    struct mat *m, int allow_nd, struct err *e)
 {
 	static const struct mat	 empty = MAT_INIT;
 	char			 shape[NPY_MAX_NDIM * 22];
 
+	if (a->ndim > 2 && allow_nd) {
+		*m = empty;
+		m->ndim = 1;
+		m->rows = 1;
+		m->cols = a->count;
+		m->v = a->v;
+		a->v = NULL;
+		return 0;
+	}
 	if (a->ndim > 2)
 		return err_set(e, "%s: '%s' has shape %s: arrays of more than "
 		    "2 dimensions are not supported yet", what, name,
@@ -363,6 +373,7 @@ parse_value_arg_info(const char *arg, const char *what, struct mat *m,
 	struct npy_array		 a;
 	struct err			 ne;
 	size_t				 header = 0, nlen;
+	int				 allow_nd = info != NULL && info->allow_nd;
 
 	FILE		*fp;
 	char		*text;
@@ -370,8 +381,10 @@ parse_value_arg_info(const char *arg, const char *what, struct mat *m,
 	size_t		 len = 0;
 	int		 rc, saved;
 
-	if (info != NULL)
+	if (info != NULL) {
 		*info = noinfo;
+		info->allow_nd = allow_nd;
+	}
 	if (arg[0] != '@' && strcmp(arg, "-") != 0)
 		return parse_matrix(arg, what, m, e);
 	name = arg[0] == '@' ? arg + 1 : "standard input";
@@ -406,8 +419,9 @@ parse_value_arg_info(const char *arg, const char *what, struct mat *m,
 		if (info != NULL) {
 			info->type = a.type;
 			info->npy_ndim = a.ndim;
+			memcpy(info->npy_shape, a.shape, sizeof a.shape);
 		}
-		rc = npy_to_mat(&a, what, name, m, e);
+		rc = npy_to_mat(&a, what, name, m, allow_nd, e);
 		npy_free(&a);
 		return rc;
 	}

@@ -52,14 +52,19 @@ int	 parse_value_arg(const char *arg, const char *what, struct mat *m,
 struct parse_info {
 	enum npy_type	 type;		/* the .npy dtype; NPY_NONE for text */
 	int		 npy_ndim;	/* the .npy array's rank */
+	size_t		 npy_shape[NPY_MAX_NDIM]; /* and its shape */
+	int		 allow_nd;	/* in: the caller takes a .npy array
+					   of rank 3 or more (flattened into a
+					   1-D mat, its shape above) */
 	size_t		 header_line;	/* the header line skipped, or 0 */
 };
 
-#define PARSE_INFO_INIT { NPY_NONE, 0, 0 }
+#define PARSE_INFO_INIT { NPY_NONE, 0, { 0 }, 0, 0 }
 
 /* As parse_value_arg, saying in *info (which may be NULL) what the value
    was read from.  A .npy file's own errors read "--input: 'F': truncated:
-   ..." (npy_parse's message); one of rank 3 or more is refused. */
+   ..." (npy_parse's message); one of rank 3 or more is refused unless
+   info->allow_nd is set on entry (then flattened, its shape in info). */
 int	 parse_value_arg_info(const char *arg, const char *what,
 	    struct mat *m, struct parse_info *info, struct err *e);
 /* Format a double compactly for people ("%.6g", with inf/-inf/nan). */
