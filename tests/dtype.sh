@@ -11,6 +11,8 @@
 #   -> 0.15663082897663116 [0.0, 0.13447071611881256]
 #   (float64: 0.15663084478968828 [-1.030576846083875e-09, ...])
 . "${top_srcdir:-.}/tests/tap.sh"
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/losslab-dtype.XXXXXX") || exit 1
+trap 'rm -rf "$tmp"' EXIT
 cd "${top_srcdir:-.}" || exit 1
 
 # fails MESSAGE ARGS...: exit 2 and MESSAGE on the one line of stderr

@@ -6,6 +6,8 @@
 # --out-elem against torch 1.13's (tests/gen_npy_nd.py wrote the fixtures
 # and tests/npy-nd/values.txt), and torch's refusals.
 . "${top_srcdir:-.}/tests/tap.sh"
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/losslab-npy-nd.XXXXXX") || exit 1
+trap 'rm -rf "$tmp"' EXIT
 TEST_NPY=${top_builddir:-.}/tests/test_npy
 cd "${top_srcdir:-.}" || exit 1
 d=tests/npy-nd
