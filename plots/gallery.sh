@@ -9,8 +9,8 @@
 # `losslab plot ... --out FILE` line each, and `losslab plot --batch`
 # draws them all on its persistent gnuplot (a figure then costs gnuplot's
 # drawing, not its start-up).  GALLERY=each starts one losslab and one
-# gnuplot per figure instead (the old way, for comparison: plots/bench.sh,
-# farm-bench).  Prints the time the whole gallery took.  Exits non-zero if
+# gnuplot per figure instead (the old way, for comparison: plots/bench.sh
+# times both).  Prints the time the whole gallery took.  Exits non-zero if
 # any figure failed.
 set -u
 LOSSLAB=${LOSSLAB:-src/losslab}
