@@ -1169,30 +1169,8 @@ plot_train_render(const struct plot_train_req *r, enum plot_format fmt,
 		goto done;
 	if (plot_run(b.p, b.len, o, e) != 0)
 		goto done;
-	if (o->len == 0) {
-		err_set(e, "gnuplot produced no image");
-		goto done;
-	}
 	/* what gnuplot wrote is checked before anyone keeps it */
-	switch (fmt) {
-	case PLOT_FORMAT_PNG:
-		rc = plot_check_png(o->p, o->len, e);
-		break;
-	case PLOT_FORMAT_SVG:
-		rc = plot_check_svg(o->p, o->len, e);
-		break;
-	case PLOT_FORMAT_PDF:
-		rc = plot_check_pdf(o->p, o->len, e);
-		break;
-	case PLOT_FORMAT_SIXEL:
-		rc = plot_check_sixel(o->p, o->len, e);
-		break;
-	case PLOT_FORMAT_DUMB:
-		rc = plot_check_text(o->p, &o->len, e);
-		if (rc == 0)
-			o->p[o->len] = '\0';
-		break;
-	}
+	rc = plot_job_check(fmt, o, e);
 done:
 	strbuf_free(&b);
 	return rc;
