@@ -7,7 +7,10 @@
 
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
 
 #include "cli.h"
 #include "i18n.h"
@@ -189,4 +192,35 @@ cli_loss_check(const struct cli_loss *l, enum loss_id id, enum loss_id also,
 		    opts[i].name, loss_name(id), loss_torch_name(id));
 	}
 	return 0;
+}
+
+/* COLUMNS and LINES, else the terminal's size, else 80x24; one line less
+   than the height for the shell prompt (when it is more than 10). */
+void
+cli_term_size(int *w, int *h)
+{
+	struct winsize	 ws;
+	const char	*s;
+	long		 v;
+	char		*end;
+
+	*w = 80;
+	*h = 24;
+	if (ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0 &&
+	    ws.ws_row > 0) {
+		*w = ws.ws_col;
+		*h = ws.ws_row;
+	}
+	if ((s = getenv("COLUMNS")) != NULL && *s != '\0') {
+		v = strtol(s, &end, 10);
+		if (*end == '\0' && v > 0 && v < 10000)
+			*w = (int)v;
+	}
+	if ((s = getenv("LINES")) != NULL && *s != '\0') {
+		v = strtol(s, &end, 10);
+		if (*end == '\0' && v > 0 && v < 10000)
+			*h = (int)v;
+	}
+	if (*h > 10)
+		(*h)--;
 }

@@ -72,6 +72,10 @@ struct cli_loss {
 					   option appeared */
 };
 
+/* The size of a text plot on standard output: COLUMNS and LINES, else
+   the terminal's, else 80x24, less one line for the prompt.  Never fails. */
+void	 cli_term_size(int *w, int *h);
+
 void	 cli_loss_init(struct cli_loss *l);
 void	 cli_loss_free(struct cli_loss *l);
 

@@ -18,7 +18,6 @@
  */
 #include "config.h"
 
-#include <sys/ioctl.h>
 
 #include <errno.h>
 #include <getopt.h>
@@ -277,7 +276,6 @@ size_arg(const char *s, int *w, int *h)
 	return (0);
 }
 
-static void term_size(int *, int *);
 
 /*
  * --width and --height (NaN: not given) for format fmt: pixels (integers,
@@ -311,7 +309,7 @@ size_opts(enum plot_format fmt, double wv, double hv, int *w, int *h,
 		    PLOT_FORMAT_DUMB ? "an integer number of characters" :
 		    "an integer number of pixels", lo, hi));
 	if (fmt == PLOT_FORMAT_DUMB) {
-		term_size(&tw, &th);
+		cli_term_size(&tw, &th);
 		*w = isnan(wv) ? tw : (int)wv;
 		*h = isnan(hv) ? th : (int)hv;
 	} else {
@@ -367,37 +365,6 @@ losses_arg(const char *s, struct plot_req *req)
 			break;
 	}
 	return (0);
-}
-
-/* The text plot's size: COLUMNS/LINES, else the terminal, else 80x24. */
-static void
-term_size(int *w, int *h)
-{
-	struct winsize	 ws;
-	const char	*s;
-	long		 v;
-	char		*end;
-
-	*w = 80;
-	*h = 24;
-	if (ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0 &&
-	    ws.ws_row > 0) {
-		*w = ws.ws_col;
-		*h = ws.ws_row;
-	}
-	if ((s = getenv("COLUMNS")) != NULL && *s != '\0') {
-		v = strtol(s, &end, 10);
-		if (*end == '\0' && v > 0 && v < 10000)
-			*w = (int)v;
-	}
-	if ((s = getenv("LINES")) != NULL && *s != '\0') {
-		v = strtol(s, &end, 10);
-		if (*end == '\0' && v > 0 && v < 10000)
-			*h = (int)v;
-	}
-	/* leave the last line for the shell prompt */
-	if (*h > 10)
-		(*h)--;
 }
 
 /* main() scanned its own options with getopt_long() first: glibc re-reads
@@ -825,7 +792,7 @@ plot_draw(const struct plot_req *req, struct plot_args *a)
 	if (a->have_fmt && a->fmt != PLOT_FORMAT_DUMB)
 		return (stdout_image(req, a->fmt, w, h));
 	if (!a->have_size)
-		term_size(&w, &h);
+		cli_term_size(&w, &h);
 	if (plot_dumb(req, w, h, &txt, &e) == -1)
 		return (cli_fail("plot: %s", e.msg));
 	/* gnuplot's text, checked by plot.c; what reaches the terminal is

@@ -32,7 +32,6 @@
  */
 #include "config.h"
 
-#include <sys/ioctl.h>
 
 #include <errno.h>
 #include <getopt.h>
@@ -1027,37 +1026,6 @@ cmd_train_plot_usage(void *out)
 "      --out spiral.png\n"), fp);
 }
 
-/* The text plot's size: COLUMNS/LINES, else the terminal, else 80x24
-   (one line left for the prompt). */
-static void
-term_size(int *w, int *h)
-{
-	struct winsize	 ws;
-	const char	*s;
-	long		 v;
-	char		*end;
-
-	*w = 80;
-	*h = 24;
-	if (ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0 &&
-	    ws.ws_row > 0) {
-		*w = ws.ws_col;
-		*h = ws.ws_row;
-	}
-	if ((s = getenv("COLUMNS")) != NULL && *s != '\0') {
-		v = strtol(s, &end, 10);
-		if (*end == '\0' && v > 0 && v < 10000)
-			*w = (int)v;
-	}
-	if ((s = getenv("LINES")) != NULL && *s != '\0') {
-		v = strtol(s, &end, 10);
-		if (*end == '\0' && v > 0 && v < 10000)
-			*h = (int)v;
-	}
-	if (*h > 10)
-		(*h)--;
-}
-
 /* The plot on standard output: text escaped line by line, a picture as
    it is (png, svg, pdf refused on a terminal). */
 static int
@@ -1076,7 +1044,7 @@ plot_stdout(const struct cmd_train_req *q, const struct plot_train_req *r)
 		    fmt == PLOT_FORMAT_PNG ? "png" : fmt == PLOT_FORMAT_SVG ?
 		    "svg" : "pdf");
 	if (fmt == PLOT_FORMAT_DUMB && !q->have_size)
-		term_size(&w, &h);
+		cli_term_size(&w, &h);
 	if (plot_train_render(r, fmt, w, h, &o, &e) != 0)
 		return cli_fail("plot training: %s", e.msg);
 	/* a failed write is reported at exit (main.c) */
