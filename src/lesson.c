@@ -1324,6 +1324,11 @@ lp_key(struct lparse *p, int line, enum lkey k, const char *val, int block)
 			    val);
 		return lp_setstr(p, line, &l->lang, val);
 	case K_TITLE:
+		/* shown on one line everywhere, and saved as one (a block
+		   holding several lines could not be: fuzz_roundtrip) */
+		if (strchr(val, '\n') != NULL)
+			return lp_error(p, line, "the title is one line (a "
+			    "title block holds one line)");
 		return lp_setstr(p, line, &l->title, val);
 	case K_SUMMARY:
 		return lp_setstr(p, line, &l->summary, val);

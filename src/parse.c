@@ -544,6 +544,7 @@ parse_fmt_exact(double v, char *buf, size_t len)
 	neg = e[0] == '-';
 	d[0] = e[neg];
 	memcpy(d + 1, e + neg + 2, 16);	/* "d.dddddddddddddddd" */
+	d[17] = '\0';			/* strspn reads to the end */
 	x = atoi(e + neg + 19);		/* after the 'e' */
 	memcpy(best, d, 17);
 	xbest = x;
