@@ -793,7 +793,6 @@ cmd_eval_main(int argc, char **argv)
 			rc = CLI_EXIT_USAGE;
 			goto out;
 		}
-
 		if (diag_refusal(a.loss, &a.l.input, &a.l.target, &a.l.opts,
 		    torch, sizeof torch))
 			rc = cli_fail("%s: %s [differs-from-torch: %s]",
