@@ -1329,6 +1329,8 @@ lp_key(struct lparse *p, int line, enum lkey k, const char *val, int block)
 		if (strchr(val, '\n') != NULL)
 			return lp_error(p, line, "the title is one line (a "
 			    "title block holds one line)");
+		if (val[0] == '\0')
+			return lp_error(p, line, "the title is empty");
 		return lp_setstr(p, line, &l->title, val);
 	case K_SUMMARY:
 		return lp_setstr(p, line, &l->summary, val);

@@ -270,13 +270,14 @@ check_script(const char *s, const char *where)
 	    where);
 }
 
-/* args: POSIX shell words; the one after --title is title. */
+/* args: POSIX shell words; the one after --title is title (the words after
+   --xlabel, --ylabel and --font are values, whatever they read). */
 static void
 check_args(const char *a, const char *title)
 {
 	struct strbuf	 w = STRBUF_INIT;
 	const char	*p = a;
-	int		 next_title = 0, seen_title = 0;
+	int		 next_title = 0, next_value = 0, seen_title = 0;
 
 	while (*p != '\0') {
 		FZ_CHECK(*p == ' ' || p == a, "args: '%c' between words",
@@ -307,11 +308,19 @@ check_args(const char *a, const char *title)
 		FZ_CHECK(!w.oom, "out of memory");
 		strbuf_add(&w, "", 1);
 		if (next_title) {
-			FZ_CHECK(strcmp(w.p, title) == 0, "args: the title "
-			    "'%s' became '%s'", title, w.p);
+			FZ_CHECK(title != NULL && strcmp(w.p, title) == 0,
+			    "args: the title '%s' became '%s'",
+			    title != NULL ? title : "(none)", w.p);
 			seen_title = 1;
+			next_title = 0;
+		} else if (next_value)
+			next_value = 0;	/* a label or font, never an option */
+		else {
+			next_title = strcmp(w.p, "--title") == 0;
+			next_value = strcmp(w.p, "--xlabel") == 0 ||
+			    strcmp(w.p, "--ylabel") == 0 ||
+			    strcmp(w.p, "--font") == 0;
 		}
-		next_title = strcmp(w.p, "--title") == 0;
 	}
 	FZ_CHECK(seen_title || title == NULL, "args: no --title");
 	strbuf_free(&w);

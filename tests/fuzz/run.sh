@@ -13,6 +13,10 @@
 # FUZZ_JOBS is not supported on purpose: one target at a time.
 set -u
 secs=${1:?usage: run.sh SECONDS TARGET...}
+# A fixed seed (FUZZ_SEED, default 1): a run explores the same inputs in
+# the same order each time, so CI repeats what was run here for longer;
+# FUZZ_SEED=0 lets libFuzzer pick one.
+seed=${FUZZ_SEED:-1}
 shift
 src=${top_srcdir:-$(cd "$(dirname "$0")/../.." && pwd)}
 export top_srcdir="$src"
@@ -40,7 +44,7 @@ for t in "$@"; do
 	mkdir -p "fuzz-corpus/$name"
 	log=fuzz-findings/$name.log
 	# shellcheck disable=SC2086
-	nice "$t" -max_total_time="$secs" -timeout=20 -rss_limit_mb=2048 \
+	nice "$t" -seed="$seed" -max_total_time="$secs" -timeout=20 -rss_limit_mb=2048 \
 	    -max_len="$maxlen" -print_final_stats=1 \
 	    -artifact_prefix="fuzz-findings/$name-" \
 	    "fuzz-corpus/$name" $dirs >"$log" 2>&1
