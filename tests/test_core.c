@@ -716,6 +716,10 @@ test_errors(void)
 	    LOSS_MULTILABEL_SOFT_MARGIN, x2, M2(2, 2, 1, 1, 1, 1), &o,
 	    "The size of tensor a (2) must match the size of tensor b (3) at "
 	    "non-singleton dimension 1");
+	check_err("mlsm target grows the output: losslab's own words (torch "
+	    "raises nothing)", LOSS_MULTILABEL_SOFT_MARGIN, V1(1, 2, 3),
+	    M2(2, 3, 1, 0, 1, 0, 1, 1), &o, "the target's shape [2, 3] would "
+	    "broadcast the input's shape [3] to [2, 3]");
 	check_err("soft-margin target broadcast (input is a)",
 	    LOSS_SOFT_MARGIN, x2, V1(1, 1), &o, "The size of tensor a (3) "
 	    "must match the size of tensor b (2) at non-singleton dimension 1");

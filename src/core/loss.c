@@ -999,9 +999,17 @@ loss_mlsm(const struct mat *x, const struct mat *t, const struct loss_opts *o,
 
 	if (bcast_infer(&st, &sx, &out, e) != 0)
 		return -1;
-	if (!shape_eq(&out, &sx))
-		return bcast_keep(&sx, t, 1, e) != 0 ? -1 :
-		    err_set(e, "target shape does not broadcast to the input");
+	if (!shape_eq(&out, &sx)) {
+		/* torch would broadcast the input up to `out` (it raises
+		   nothing here), so the message is losslab's own */
+		char	 b1[64], b2[64], b3[64];
+
+		return err_set(e, "the target's shape %s would broadcast the "
+		    "input's shape %s to %s: losslab computes on the input's "
+		    "shape only", shape_str(&st, b1, sizeof b1),
+		    shape_str(&sx, b2, sizeof b2),
+		    shape_str(&out, b3, sizeof b3));
+	}
 	if (o->weight != NULL && bcast_keep(&sx, o->weight, 1, e) != 0)
 		return -1;
 	se.nd = 1;
