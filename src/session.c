@@ -477,6 +477,20 @@ session_next_pitfall(struct session *ss)
 	return step_next_pitfall(&session_cur(ss)->st);
 }
 
+int
+session_toggle_dtype(struct session *ss, struct err *e)
+{
+	struct session_step	*cs = session_cur(ss);
+
+	if (cs->train != NULL)
+		return err_set(e, "%s", _("the training runs compute in "
+		    "float64"));
+	if (step_set_dtype(&cs->st, cs->st.dtype == DTYPE_FLOAT ?
+	    DTYPE_DOUBLE : DTYPE_FLOAT, e) != 0)
+		return -1;
+	return cs->st.dtype;
+}
+
 void
 session_unselect(struct session *ss)
 {
