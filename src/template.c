@@ -96,6 +96,7 @@ enum tn_form {
 	X(DTYPE,	"dtype",		TN_TEXT,    0)		\
 	X(TARGET_DTYPE,	"target_dtype",		TN_TEXT,    0)		\
 	X(DTYPE_HINT,	"dtype.hint",		TN_TEXT,    0)		\
+	X(DTYPE_RESULT,	"dtype.result",		TN_TEXT,    0)		\
 	X(T_EPOCH,	"train.epoch",		TN_SCALAR,  1)		\
 	X(T_EPOCHS,	"train.epochs",		TN_SCALAR,  0)		\
 	X(T_LR,		"train.lr",		TN_SCALAR,  0)		\
@@ -500,6 +501,9 @@ tv_lookup(const struct step *s, const struct tref *r)
 			break;
 		case TN_DTYPE_HINT:
 			v.str = s->dtype_hint;
+			break;
+		case TN_DTYPE_RESULT:
+			v.str = dtype_name(s->rdtype);	/* NULL: "" */
 			break;
 		}
 		if (v.str == NULL)
