@@ -831,10 +831,10 @@ lv_draw_hint(int y, int cols, int has_plot, int has_pitfall, int has_question,
 		{ "?", N_("help"), 0 }, { "Enter", N_("edit"), 0 },
 		{ "+/-", N_("nudge"), 0 }, { "Space", N_("next"), 0 },
 		{ "1-9", N_("answer"), 3 }, { "z", N_("plot"), 1 },
-		{ "p", N_("pitfall"), 2 }, { "d", "float32", 4 },
-		{ "r", N_("reduction"), 0 },
+		{ "p", N_("pitfall"), 2 }, { "r", N_("reduction"), 0 },
 		{ "u", N_("undo"), 0 }, { "Tab", N_("area"), 0 },
 		{ "n/N", N_("lesson"), 0 }, { "q", N_("back"), 0 },
+		{ "d", "float32", 4 },
 	};
 	static const struct {
 		const char	*key, *what;
