@@ -212,24 +212,6 @@ same_shape(const struct eval_args *a)
 	    memcmp(xs.dim, ts.dim, (size_t)xs.ndim * sizeof xs.dim[0]) == 0;
 }
 
-/* Whether loss_eval's error is about the values (which torch checks after
-   the dtypes) rather than the shapes (which it checks before). */
-static int
-eval_value_error(const char *msg)
-{
-	static const char *const value_errors[] = {
-		"all elements of input should be between 0 and 1",
-		"Target ",
-		"expected scalar type Long but found Float",
-	};
-	size_t	i;
-
-	for (i = 0; i < sizeof value_errors / sizeof value_errors[0]; i++)
-		if (strncmp(msg, value_errors[i], strlen(value_errors[i])) == 0)
-			return 1;
-	return 0;
-}
-
 /* torch's dtype of a .npy array (torch.from_numpy); -1 where it has none. */
 static int
 npy_dtype(enum npy_type t, enum dtype *d)
@@ -789,7 +771,7 @@ cmd_eval_main(int argc, char **argv)
 	    &e) != 0) {
 		char torch[256];
 
-		if (eval_value_error(e.msg) && check_dtypes(&a, 1) != 0) {
+		if (dtype_value_error(e.msg) && check_dtypes(&a, 1) != 0) {
 			rc = CLI_EXIT_USAGE;
 			goto out;
 		}

@@ -377,7 +377,9 @@ cmd_lessons_check_lesson(const struct lesson *l, int *nwarnings)
 			continue;
 		}
 		c.s = &session_cur(&ss)->st;
-		if (!c.s->ok)
+		/* a dtype refusal is the step's point: only its
+		   target_dtype: can ask for one (the defaults pass) */
+		if (!c.s->ok && c.s->rdtype != DTYPE_COUNT)
 			cl_say(&c, 0, "%s: %s", loss_name(c.s->loss),
 			    c.s->error);
 		if (ls->text == NULL || ls->text[0] == '\0')

@@ -725,6 +725,22 @@ dump_step_doc(struct doc *d, struct session *ss, const struct dump_opts *o,
 	    sizeof shape), _("reduction"),
 	    loss_reduction_name(s->opts.reduction));
 	doc_line(d, buf, what, 4);
+	/* the dtypes, where the step has its own (float64 says nothing) */
+	if (s->dtype != DTYPE_DOUBLE || s->target_dtype != DTYPE_COUNT) {
+		snprintf(buf, sizeof buf, "%s: ", _("Dtypes"));
+		snprintf(what, sizeof what, _("input %s, target %s"),
+		    dtype_name(s->dtype), dtype_name(step_target_dtype(s)));
+		if (s->ok && s->res.f32 == LOSS_F32_KERNEL)
+			snprintf(what + strlen(what), sizeof what - strlen(what),
+			    "; %s", _("float32, computed as torch computes "
+			    "float32"));
+		else if (s->ok && s->res.f32 == LOSS_F32_ROUNDED)
+			snprintf(what + strlen(what), sizeof what - strlen(what),
+			    "; %s", _("float32: losslab computed float64 and "
+			    "rounded to float32 (torch's float32 may differ in the "
+			    "last digits)"));
+		doc_line(d, buf, what, 4);
+	}
 	if (s->input.ndim == 1 && !dump_per_sample(s->loss))
 		dump_elementwise(d, s, !student);
 	else

@@ -274,6 +274,10 @@ dj_step(FILE *fp, struct session *ss, enum dump_answers answers)
 	dj_mat(fp, &s->weight);
 	fputs(", \"pos_weight\": ", fp);
 	dj_mat(fp, &s->pos_weight);
+	fputs(", \"dtype\": ", fp);
+	json_string(fp, dtype_name(s->dtype));
+	fputs(", \"target_dtype\": ", fp);
+	json_string(fp, dtype_name(step_target_dtype(s)));
 	fputs("},\n     \"options\": ", fp);
 	dj_options(fp, &s->opts);
 	fputs(",\n     \"result\": ", fp);

@@ -30,6 +30,7 @@
 
 #include "core/curve.h"
 #include "core/data.h"
+#include "core/dtype.h"
 #include "core/train.h"
 #include "datadir.h"
 #include "lesson.h"
@@ -48,7 +49,7 @@ const char *const lesson_plot_kinds[] = {
 const char *const lesson_curriculum[] = {
 	"bce", "bce-logits", "ce", "multilabel", "nll-and-log-softmax",
 	"double-sigmoid", "softmax-then-ce", "bce-on-logits", "naive-float32",
-	"one-hot-vs-index", "ce-for-multilabel", "pos-weight",
+	"dtype-errors", "one-hot-vs-index", "ce-for-multilabel", "pos-weight",
 	"label-smoothing", "focal", "margin-losses", "kl-div", "training", NULL
 };
 
@@ -128,9 +129,9 @@ struct lparse {
 	struct lesson	*l;
 	struct lesson_step *cur;	/* NULL: in the header */
 	struct lesson_step defaults;	/* header values steps start from */
-	unsigned	 seen;		/* keys given in the current section */
-	unsigned	 broken;	/* keys whose line failed in it */
-	unsigned	 anybroken;	/* keys whose line failed anywhere */
+	unsigned long long seen;	/* keys given in the current section */
+	unsigned long long broken;	/* keys whose line failed in it */
+	unsigned long long anybroken;	/* keys whose line failed anywhere */
 	int		 input_broken;	/* the current input (own or inherited)
 					   is missing because a line failed */
 	int		 target_broken;	/* likewise */
@@ -145,7 +146,7 @@ struct lparse {
 					   ended so far */
 };
 
-#define LP_BIT(k)	(1U << (k))
+#define LP_BIT(k)	(1ULL << (k))	/* K_COUNT <= 64 */
 
 /* Whether parsing stops after a problem. */
 static int
@@ -372,7 +373,8 @@ enum lkey {
 	K_INPUT, K_TARGET, K_WEIGHT, K_POS_WEIGHT, K_REDUCTION,
 	K_IGNORE_INDEX, K_LABEL_SMOOTHING, K_MARGIN, K_P, K_ALPHA, K_GAMMA,
 	K_LOG_TARGET, K_PITFALL, K_PLOT, K_TEXT, K_CODE, K_PREDICT, K_CHOICES,
-	K_ANSWER, K_PROMPT, K_EXPLAIN, K_MARK, K_TOLERANCE, K_TRAIN, K_COUNT
+	K_ANSWER, K_PROMPT, K_EXPLAIN, K_MARK, K_TOLERANCE, K_TRAIN,
+	K_DTYPE, K_TARGET_DTYPE, K_COUNT
 };
 
 static const struct {
@@ -389,7 +391,8 @@ static const struct {
 	{ "pitfall", K_BOTH }, { "plot", K_STEP }, { "text", K_STEP },
 	{ "code", K_STEP }, { "predict", K_STEP }, { "choices", K_STEP },
 	{ "answer", K_STEP }, { "prompt", K_STEP }, { "explain", K_STEP },
-	{ "mark", K_STEP }, { "tolerance", K_STEP }, { "train", K_STEP }
+	{ "mark", K_STEP }, { "tolerance", K_STEP }, { "train", K_STEP },
+	{ "dtype", K_BOTH }, { "target_dtype", K_BOTH }
 };
 
 /* The tolerance of a guess when the step gives none: 10%. */
@@ -1102,6 +1105,7 @@ lp_inherit(struct lparse *p, struct lesson_step *dst,
 	dst->loss = p->l->loss;
 	dst->opts = hdr->opts;
 	dst->pitfall = hdr->pitfall;
+	dst->target_dtype = hdr->target_dtype;
 	dst->predict.correct = -1;
 	dst->predict.tolerance = LP_TOLERANCE;
 	if ((prev->input.ndim && mat_copy(&dst->input, &prev->input, &e)) ||
@@ -1306,6 +1310,7 @@ lp_key(struct lparse *p, int line, enum lkey k, const char *val, int block)
 	enum loss_id		 lid;
 	enum pitfall_id		 pid;
 	enum loss_reduction	 red;
+	enum dtype		 dt;
 	double			 d;
 	long			 n;
 	char			*t, *c, *save = NULL;
@@ -1462,6 +1467,22 @@ lp_key(struct lparse *p, int line, enum lkey k, const char *val, int block)
 	case K_TRAIN:
 		p->train_line = line;
 		return lp_setstr(p, line, &p->train_raw, val);
+	case K_DTYPE:
+		if (dtype_parse(val, &dt) != 0 ||
+		    (dt != DTYPE_FLOAT && dt != DTYPE_DOUBLE))
+			return lp_error(p, line, "dtype '%s': float32 or "
+			    "float64", val);
+		s->opts.float32 = dt == DTYPE_FLOAT;
+		return 0;
+	case K_TARGET_DTYPE:
+		if (strcmp(val, "default") == 0) {
+			s->target_dtype = DTYPE_COUNT;
+			return 0;
+		}
+		if (dtype_parse(val, &s->target_dtype) != 0)
+			return lp_error(p, line, "unknown dtype '%s' (long, "
+			    "int, float, double, ..., or default)", val);
+		return 0;
 	case K_COUNT:
 		break;
 	}
@@ -1672,6 +1693,7 @@ lp_init(struct lparse *p, const char *name, const char *buf, size_t len,
 	loss_opts_init(&p->defaults.opts);
 	p->defaults.loss = LOSS_BCE;
 	p->defaults.pitfall = PITFALL_NONE;
+	p->defaults.target_dtype = DTYPE_COUNT;
 	p->defaults.predict.correct = -1;
 	p->defaults.predict.tolerance = LP_TOLERANCE;
 }
@@ -2301,7 +2323,7 @@ lesson_find(const struct app_opts *app, const char *what, const char *lang,
 static const enum lkey lw_keys[] = {
 	K_LOSS, K_INPUT, K_TARGET, K_WEIGHT, K_POS_WEIGHT, K_REDUCTION,
 	K_IGNORE_INDEX, K_LABEL_SMOOTHING, K_MARGIN, K_P, K_ALPHA, K_GAMMA,
-	K_LOG_TARGET, K_PITFALL, K_TRAIN
+	K_LOG_TARGET, K_PITFALL, K_TRAIN, K_DTYPE, K_TARGET_DTYPE
 };
 #define LW_NKEYS	(sizeof lw_keys / sizeof lw_keys[0])
 
@@ -2365,6 +2387,10 @@ lw_same(enum lkey k, const struct lesson_step *a, const struct lesson_step *b)
 		return a->pitfall == b->pitfall;
 	case K_TRAIN:
 		return lesson_train_same(&a->train, &b->train);
+	case K_DTYPE:
+		return (x->float32 != 0) == (y->float32 != 0);
+	case K_TARGET_DTYPE:
+		return a->target_dtype == b->target_dtype;
 	default:
 		return 1;
 	}
@@ -2448,6 +2474,13 @@ lw_value(struct strbuf *b, enum lkey k, const struct lesson_step *s,
 	case K_TRAIN:
 		strbuf_printf(&one, "%s", lesson_train_format(&s->train,
 		    s->loss, tbuf, sizeof tbuf));
+		break;
+	case K_DTYPE:
+		strbuf_printf(&one, "%s", o->float32 ? "float32" : "float64");
+		break;
+	case K_TARGET_DTYPE:
+		strbuf_printf(&one, "%s", s->target_dtype == DTYPE_COUNT ?
+		    "default" : dtype_name(s->target_dtype));
 		break;
 	default:
 		break;

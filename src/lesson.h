@@ -24,6 +24,7 @@
 #include <stddef.h>
 
 #include "app.h"
+#include "core/dtype.h"
 #include "core/loss.h"
 #include "core/pitfall.h"
 #include "core/train.h"
@@ -141,6 +142,10 @@ struct lesson_step {
 	struct lesson_mark marks[LESSON_MARKS_MAX];
 	struct lesson_predict predict;
 	struct lesson_train train;	/* train.line 0: no training */
+	enum dtype	 target_dtype;	/* `target_dtype:`, the learner's
+					   target tensor's dtype; DTYPE_COUNT:
+					   what the loss takes (the input's
+					   dtype, `dtype:`, is opts.float32) */
 };
 
 struct lesson {

@@ -61,12 +61,15 @@ pycode_float(double v, int integer, char *out, size_t len)
 		snprintf(out + strlen(out), len - strlen(out), ".");
 }
 
-/* "torch.tensor([...])" of m, or a comment when it is too large. */
+/* "torch.tensor([...], dtype=torch.float64)" of m in dtype d (int64
+   needs no dtype=: torch's default for integers), or a comment when it
+   is too large. */
 static void
-pycode_tensor(char *buf, size_t len, const struct mat *m, int integer)
+pycode_tensor(char *buf, size_t len, const struct mat *m, enum dtype d)
 {
 	char	 v[64];
 	size_t	 r, c;
+	int	 integer = !dtype_is_float(d);
 
 	if (mat_numel(m) > PYCODE_MAX_VALUES) {
 		pycode_cat(buf, len, "torch.tensor(...)  # %zu values", mat_numel(m));
@@ -87,7 +90,10 @@ pycode_tensor(char *buf, size_t len, const struct mat *m, int integer)
 	}
 	if (m->ndim == 2)
 		pycode_cat(buf, len, "]");
-	pycode_cat(buf, len, integer ? ")" : ", dtype=torch.float64)");
+	if (d == DTYPE_LONG)
+		pycode_cat(buf, len, ")");
+	else
+		pycode_cat(buf, len, ", dtype=torch.%s)", dtype_name(d));
 }
 
 void
@@ -102,9 +108,9 @@ pycode_format(const struct step *s, int result, char *buf, size_t len)
 
 	buf[0] = '\0';
 	pycode_cat(buf, len, "%s = ", x);
-	pycode_tensor(buf, len, &s->input, 0);
+	pycode_tensor(buf, len, &s->input, s->dtype);
 	pycode_cat(buf, len, "\ny = ");
-	pycode_tensor(buf, len, &s->target, step_index_target(s));
+	pycode_tensor(buf, len, &s->target, step_target_dtype(s));
 	pycode_cat(buf, len, "\n");
 	if (s->loss == LOSS_FOCAL) {
 		pycode_float(o->alpha, 0, v, sizeof v);
@@ -124,11 +130,11 @@ pycode_format(const struct step *s, int result, char *buf, size_t len)
 		PYCODE_ARG("reduction='%s'", loss_reduction_name(o->reduction));
 	if (s->weight.ndim != 0 && loss_has_option(s->loss, "weight")) {
 		PYCODE_ARG("weight=");
-		pycode_tensor(buf, len, &s->weight, 0);
+		pycode_tensor(buf, len, &s->weight, s->dtype);
 	}
 	if (s->pos_weight.ndim != 0 && loss_has_option(s->loss, "pos-weight")) {
 		PYCODE_ARG("pos_weight=");
-		pycode_tensor(buf, len, &s->pos_weight, 0);
+		pycode_tensor(buf, len, &s->pos_weight, s->dtype);
 	}
 	if (loss_has_option(s->loss, "ignore-index") && o->ignore_index != -100)
 		PYCODE_ARG("ignore_index=%ld", o->ignore_index);

@@ -2,7 +2,8 @@
  * pycode.h -- Python code as losslab shows it: the "PyTorch, with the
  * values above" lines (the same computation as the screen shows, written
  * as PyTorch code with the learner's current input, target and options:
- * float64 tensors, class indices as integer tensors, so that it can be
+ * tensors of the step's dtypes (float64 unless the learner switched to
+ * float32; class indices int64), so that it can be
  * pasted into Python; tensors of more than PYCODE_MAX_VALUES values are
  * not spelled out), and the two things done to a lesson's code lines
  * before they are shown: wrapping that keeps them valid Python, and hiding

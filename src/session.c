@@ -195,7 +195,9 @@ session_edited(const struct session *ss, size_t i)
 	    a->reduction != b->reduction || a->ignore_index != b->ignore_index ||
 	    a->label_smoothing != b->label_smoothing ||
 	    a->margin != b->margin || a->p != b->p || a->alpha != b->alpha ||
-	    a->gamma != b->gamma || a->log_target != b->log_target;
+	    a->gamma != b->gamma || a->log_target != b->log_target ||
+	    s->dtype != (b->float32 ? DTYPE_FLOAT : DTYPE_DOUBLE) ||
+	    s->target_dtype != src->target_dtype;
 }
 
 /* ---- options ------------------------------------------------------------------ */
@@ -473,6 +475,20 @@ int
 session_next_pitfall(struct session *ss)
 {
 	return step_next_pitfall(&session_cur(ss)->st);
+}
+
+int
+session_toggle_dtype(struct session *ss, struct err *e)
+{
+	struct session_step	*cs = session_cur(ss);
+
+	if (cs->train != NULL)
+		return err_set(e, "%s", _("the training runs compute in "
+		    "float64"));
+	if (step_set_dtype(&cs->st, cs->st.dtype == DTYPE_FLOAT ?
+	    DTYPE_DOUBLE : DTYPE_FLOAT, e) != 0)
+		return -1;
+	return cs->st.dtype;
 }
 
 void
@@ -1093,6 +1109,8 @@ session_save(const struct session *ss, const char *title, const char *dir,
 		steps[i].opts = s->opts;
 		steps[i].opts.weight = NULL;
 		steps[i].opts.pos_weight = NULL;
+		steps[i].opts.float32 = s->dtype == DTYPE_FLOAT;
+		steps[i].target_dtype = s->target_dtype;
 		/* The step's own pitfall, which its texts speak of; a step
 		   without one keeps the pitfall shown. */
 		if (l->steps[i].pitfall == PITFALL_NONE)

@@ -173,6 +173,12 @@ void		 session_reset(struct session *ss);
 int		 session_toggle_pitfall(struct session *ss);
 /* Show the next pitfall that fits; 0, or -1 when there is no other. */
 int		 session_next_pitfall(struct session *ss);
+/* d: switch the current step's input between float64 and float32
+   (step_set_dtype: undoable, R restores the lesson's; the target's
+   default dtype follows).  Returns the new dtype (DTYPE_FLOAT or
+   DTYPE_DOUBLE), or -1 with e set: a training step, whose runs are
+   float64. */
+int		 session_toggle_dtype(struct session *ss, struct err *e);
 /* The input cell the plot follows, chosen by the learner (a cell outside
    the input is ignored); _unselect goes back to the step's own marks. */
 void		 session_select(struct session *ss, size_t r, size_t c);

@@ -23,6 +23,7 @@ struct step_snapshot {
 	struct loss_opts opts;
 	enum pitfall_id	 pitfall;
 	int		 show_pitfall;
+	enum dtype	 dtype, target_dtype;
 };
 
 static void
@@ -35,6 +36,8 @@ step_clear_results(struct step *s)
 	s->error[0] = s->pitfall_error[0] = s->cmp_error[0] = '\0';
 	s->pitfall_floor = NAN;
 	s->diags.n = 0;
+	s->rdtype = DTYPE_COUNT;
+	s->dtype_hint = NULL;
 }
 
 static void
@@ -70,6 +73,8 @@ step_zero(struct step *s)
 	s->cres = r;
 	s->pitfall = PITFALL_NONE;
 	s->pitfall_floor = NAN;
+	s->dtype = DTYPE_DOUBLE;
+	s->target_dtype = s->rdtype = DTYPE_COUNT;
 	loss_opts_init(&s->opts);
 }
 
@@ -82,6 +87,8 @@ step_load_src(struct step *s, const struct lesson_step *src, struct err *e)
 	s->opts.weight = s->opts.pos_weight = NULL;
 	s->pitfall = src->pitfall;
 	s->show_pitfall = src->pitfall != PITFALL_NONE;
+	s->dtype = src->opts.float32 ? DTYPE_FLOAT : DTYPE_DOUBLE;
+	s->target_dtype = src->target_dtype;
 	if (step_copy_opt(&s->input, &src->input, e) != 0 ||
 	    step_copy_opt(&s->target, &src->target, e) != 0 ||
 	    step_copy_opt(&s->weight, &src->weight, e) != 0 ||
@@ -117,6 +124,7 @@ step_init_values(struct step *s, enum loss_id loss, const struct mat *input,
 	s->opts.weight = s->opts.pos_weight = NULL;
 	s->pitfall = pitfall;
 	s->show_pitfall = pitfall != PITFALL_NONE;
+	s->dtype = o != NULL && o->float32 ? DTYPE_FLOAT : DTYPE_DOUBLE;
 	if (step_copy_opt(&s->input, input, e) != 0 ||
 	    step_copy_opt(&s->target, target, e) != 0 ||
 	    (o != NULL && step_copy_opt(&s->weight, o->weight, e) != 0) ||
@@ -213,50 +221,108 @@ step_perfect_logits(const struct step *s, struct mat *x)
 	return 0;
 }
 
+/*
+ * How a float32 pipeline's numbers were made: bce-on-logits is BCELoss on
+ * the logits, naive-float32 float arithmetic itself (the float kernels'
+ * numbers); the others squash in float64 before the float kernel, so
+ * their numbers are float64 rounded where torch squashes in float.
+ */
+static void
+step_pitfall_f32(enum pitfall_id p, struct loss_result *r)
+{
+	if (r->f32 == LOSS_F32_KERNEL && p != PITFALL_BCE_ON_LOGITS &&
+	    p != PITFALL_NAIVE_FLOAT32)
+		r->f32 = LOSS_F32_ROUNDED;
+}
+
+/* What torch says of loss id on the step's dtypes: 0 with *rdt, or -1
+   with e set to its message. */
+static int
+step_dtype_check(const struct step *s, enum loss_id id, enum dtype *rdt,
+    struct err *e)
+{
+	int	prob = id == LOSS_CE && mat_same_shape(&s->input, &s->target);
+
+	return dtype_check(id, prob, s->dtype, step_target_dtype(s), rdt, e);
+}
+
 void
 step_compute(struct step *s)
 {
-	struct err		 e;
+	struct err		 e, de;
 	struct mat		 x = MAT_INIT;
 	struct loss_result	 fr = LOSS_RESULT_INIT;
+	struct loss_opts	 po;
+	enum dtype		 rdt;
+	int			 rc;
 
 	step_clear_results(s);
 	s->opts.weight = s->weight.ndim ? &s->weight : NULL;
 	s->opts.pos_weight = s->pos_weight.ndim ? &s->pos_weight : NULL;
-	if (loss_eval(s->loss, &s->input, &s->target, &s->opts, &s->res,
-	    &e) == 0)
+	/* torch's order: the shapes (loss_eval's errors but the value
+	   ones), then the dtypes, then the values */
+	if (step_dtype_check(s, s->loss, &rdt, &de) == 0)
+		s->rdtype = rdt;
+	s->opts.float32 = s->rdtype == DTYPE_FLOAT;
+	rc = loss_eval(s->loss, &s->input, &s->target, &s->opts, &s->res, &e);
+	if (rc == 0 && s->rdtype != DTYPE_COUNT)
 		s->ok = 1;
 	else {
 		loss_result_free(&s->res);
+		if (s->rdtype == DTYPE_COUNT && (rc == 0 ||
+		    dtype_value_error(e.msg))) {
+			e = de;
+			s->dtype_hint = dtype_hint(s->loss, s->loss == LOSS_CE &&
+			    mat_same_shape(&s->input, &s->target), s->dtype,
+			    step_target_dtype(s));
+		}
 		snprintf(s->error, sizeof s->error, "%s", e.msg);
 	}
 	diag_check(s->loss, &s->input, &s->target, &s->opts,
 	    s->ok ? &s->res : NULL, &s->diags);
 	if (s->pitfall == PITFALL_NONE)
 		return;
-	if (pitfall_eval(s->pitfall, &s->input, &s->target, &s->opts,
-	    &s->pres, &e) == 0)
+	/* The pipeline in the dtype torch would use for it (as the plot's
+	   curves, core/curve.c, compute it) */
+	po = s->opts;
+	rc = step_dtype_check(s, pitfall_loss(s->pitfall), &rdt, &de);
+	po.float32 = rc == 0 && rdt == DTYPE_FLOAT;
+	if (rc != 0)
+		snprintf(s->pitfall_error, sizeof s->pitfall_error, "%s",
+		    de.msg);
+	else if (pitfall_eval(s->pitfall, &s->input, &s->target, &po,
+	    &s->pres, &e) == 0) {
 		s->pitfall_ok = 1;
-	else {
+		step_pitfall_f32(s->pitfall, &s->pres);
+	} else {
 		loss_result_free(&s->pres);
 		snprintf(s->pitfall_error, sizeof s->pitfall_error, "%s",
 		    e.msg);
 	}
 	/* The comparison's correct side, when it is another loss. */
 	if (pitfall_loss(s->pitfall) != s->loss) {
-		if (loss_eval(pitfall_loss(s->pitfall), &s->input, &s->target,
-		    &s->opts, &s->cres, &e) == 0)
-			s->cmp_ok = 1;
-		else {
-			loss_result_free(&s->cres);
+		if (step_dtype_check(s, pitfall_loss(s->pitfall), &rdt,
+		    &de) != 0)
 			snprintf(s->cmp_error, sizeof s->cmp_error, "%s",
-			    e.msg);
+			    de.msg);
+		else {
+			po.float32 = rdt == DTYPE_FLOAT;
+			if (loss_eval(pitfall_loss(s->pitfall), &s->input,
+			    &s->target, &po, &s->cres, &e) == 0)
+				s->cmp_ok = 1;
+			else {
+				loss_result_free(&s->cres);
+				snprintf(s->cmp_error, sizeof s->cmp_error,
+				    "%s", e.msg);
+			}
 		}
 	}
+	po.float32 = s->pitfall_ok && s->pres.f32 != LOSS_F32_NONE &&
+	    s->pitfall != PITFALL_NAIVE_FLOAT32;
 	if ((s->pitfall == PITFALL_SOFTMAX_THEN_CE ||
 	    s->pitfall == PITFALL_DOUBLE_SIGMOID) &&
 	    step_perfect_logits(s, &x) == 0 &&
-	    pitfall_eval(s->pitfall, &x, &s->target, &s->opts, &fr, &e) == 0)
+	    pitfall_eval(s->pitfall, &x, &s->target, &po, &fr, &e) == 0)
 		s->pitfall_floor = fr.value;
 	loss_result_free(&fr);
 	mat_free(&x);
@@ -364,6 +430,29 @@ step_field_mat(struct step *s, enum step_field f)
 	return NULL;
 }
 
+/* ---- dtypes ------------------------------------------------------------- */
+
+enum dtype
+step_target_dtype(const struct step *s)
+{
+	if (s->target_dtype != DTYPE_COUNT)
+		return s->target_dtype;
+	/* torch's default for what the loss takes */
+	return step_index_target(s) ? DTYPE_LONG : s->dtype;
+}
+
+int
+step_set_dtype(struct step *s, enum dtype d, struct err *e)
+{
+	if (d != DTYPE_FLOAT && d != DTYPE_DOUBLE)
+		return err_set(e, "losslab computes in float32 or float64, "
+		    "not %s", dtype_name(d));
+	step_save(s);
+	s->dtype = d;
+	step_compute(s);
+	return 0;
+}
+
 /* ---- undo ---------------------------------------------------------------- */
 
 static struct step_snapshot *
@@ -378,6 +467,8 @@ snap_take(const struct step *s)
 	sn->opts = s->opts;
 	sn->pitfall = s->pitfall;
 	sn->show_pitfall = s->show_pitfall;
+	sn->dtype = s->dtype;
+	sn->target_dtype = s->target_dtype;
 	if (step_copy_opt(&sn->input, &s->input, &e) != 0 ||
 	    step_copy_opt(&sn->target, &s->target, &e) != 0 ||
 	    step_copy_opt(&sn->weight, &s->weight, &e) != 0 ||
@@ -421,6 +512,8 @@ step_undo(struct step *s)
 	s->opts = sn->opts;
 	s->pitfall = sn->pitfall;
 	s->show_pitfall = sn->show_pitfall;
+	s->dtype = sn->dtype;
+	s->target_dtype = sn->target_dtype;
 	s->input = sn->input;
 	s->target = sn->target;
 	s->weight = sn->weight;

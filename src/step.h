@@ -21,6 +21,20 @@
  * targets (+-40), i.e. the lowest it can reach (softmax-then-ce: log(1 +
  * (C-1)/e) per sample), for softmax-then-ce and double-sigmoid.
  *
+ * Dtypes.  A step's tensors have the dtypes the learner's would have in
+ * torch: the input float32 or float64 (a lesson's `dtype:`, switched in
+ * the explorer), the target the lesson's `target_dtype:` or, by default,
+ * what the loss takes (int64 class indices, else the input's dtype).
+ * step_compute() asks core/dtype.h what torch does with them, in torch's
+ * order (shapes, then dtypes, then values): torch's error word for word
+ * with a hint, or the result's dtype; a float32 result is computed as
+ * torch computes float32 (loss_opts.float32: its float kernels where the
+ * core has them, else float64 rounded to float, loss_result.f32 says
+ * which).  A pitfall pipeline runs in the dtype torch gives its loss,
+ * as the plot's curves run it: bce-on-logits and naive-float32 are then
+ * torch's float32 numbers; double-sigmoid and softmax-then-ce squash in
+ * float64 before the float kernel, so pres.f32 says LOSS_F32_ROUNDED.
+ *
  * The lesson text language (placeholders, conditions) is template.h's.
  */
 #ifndef LOSSLAB_STEP_H
@@ -29,6 +43,7 @@
 #include <stddef.h>
 
 #include "core/diag.h"
+#include "core/dtype.h"
 #include "core/loss.h"
 #include "core/pitfall.h"
 #include "lesson.h"
@@ -79,8 +94,17 @@ struct step {
 						   mats above after step_compute */
 	enum pitfall_id		 pitfall;	/* PITFALL_NONE: none */
 	int			 show_pitfall;	/* show the pitfall pane */
+	enum dtype		 dtype;		/* the input's: DTYPE_FLOAT or
+						   DTYPE_DOUBLE */
+	enum dtype		 target_dtype;	/* DTYPE_COUNT: what the loss
+						   takes (step_target_dtype) */
 
 	/* Results of the last step_compute(). */
+	enum dtype		 rdtype;	/* the result's dtype as torch
+						   gives it; DTYPE_COUNT when
+						   torch refuses the dtypes */
+	const char		*dtype_hint;	/* what to do about that refusal
+						   (core/dtype.h), or NULL */
 	int			 ok;		/* loss_eval succeeded */
 	struct loss_result	 res;
 	char			 error[256];	/* loss_eval's error if !ok */
@@ -144,6 +168,12 @@ int		 step_next_pitfall(struct step *s);
    (its message: step_cmp_error). */
 const struct loss_result *step_cmp_result(const struct step *s);
 const char	*step_cmp_error(const struct step *s);
+
+/* The target's dtype: target_dtype, or what the loss takes. */
+enum dtype	 step_target_dtype(const struct step *s);
+/* Set the input's dtype (DTYPE_FLOAT or DTYPE_DOUBLE) with undo; the
+   default target dtype follows it.  -1 with e set for another dtype. */
+int		 step_set_dtype(struct step *s, enum dtype d, struct err *e);
 
 /* The tensor behind a field (NULL for weight/pos_weight when absent). */
 struct mat	*step_field_mat(struct step *s, enum step_field f);

@@ -93,6 +93,10 @@ enum tn_form {
 	X(P_CODE,	"pitfall.code",		TN_TEXT,    2)		\
 	X(ERROR,	"error",		TN_TEXT,    0)		\
 	X(P_ERROR,	"pitfall.error",	TN_TEXT,    2)		\
+	X(DTYPE,	"dtype",		TN_TEXT,    0)		\
+	X(TARGET_DTYPE,	"target_dtype",		TN_TEXT,    0)		\
+	X(DTYPE_HINT,	"dtype.hint",		TN_TEXT,    0)		\
+	X(DTYPE_RESULT,	"dtype.result",		TN_TEXT,    0)		\
 	X(T_EPOCH,	"train.epoch",		TN_SCALAR,  1)		\
 	X(T_EPOCHS,	"train.epochs",		TN_SCALAR,  0)		\
 	X(T_LR,		"train.lr",		TN_SCALAR,  0)		\
@@ -488,6 +492,18 @@ tv_lookup(const struct step *s, const struct tref *r)
 			break;
 		case TN_P_ERROR:
 			v.str = s->pitfall_error;
+			break;
+		case TN_DTYPE:
+			v.str = dtype_name(s->dtype);
+			break;
+		case TN_TARGET_DTYPE:
+			v.str = dtype_name(step_target_dtype(s));
+			break;
+		case TN_DTYPE_HINT:
+			v.str = s->dtype_hint;
+			break;
+		case TN_DTYPE_RESULT:
+			v.str = dtype_name(s->rdtype);	/* NULL: "" */
 			break;
 		}
 		if (v.str == NULL)

@@ -65,7 +65,7 @@ values() {
 					c++
 			v = c
 		}
-		if (key ~ /^(loss|options|input|target|weight|pos_weight|reduction|ignore_index|label_smoothing|margin|p|alpha|gamma|log_target|pitfall|plot|answer|choices|id|step|train)$/) {
+		if (key ~ /^(loss|options|input|target|weight|pos_weight|reduction|ignore_index|label_smoothing|margin|p|alpha|gamma|log_target|pitfall|plot|answer|choices|id|step|train|dtype|target_dtype)$/) {
 			if (key == "answer" && v !~ /^[0-9]+$/)
 				v = "(text)"
 			if (key == "step")

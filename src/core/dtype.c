@@ -252,3 +252,19 @@ dtype_hint(enum loss_id id, int prob, enum dtype x, enum dtype t)
 		    "the target must be floating point: use target.double()";
 	}
 }
+
+int
+dtype_value_error(const char *msg)
+{
+	static const char *const value_errors[] = {
+		"all elements of input should be between 0 and 1",
+		"Target ",
+		"expected scalar type Long but found Float",
+	};
+	size_t	i;
+
+	for (i = 0; i < sizeof value_errors / sizeof value_errors[0]; i++)
+		if (strncmp(msg, value_errors[i], strlen(value_errors[i])) == 0)
+			return 1;
+	return 0;
+}

@@ -53,6 +53,10 @@ int		 dtype_is_float(enum dtype d);
  */
 int		 dtype_check(enum loss_id id, int prob, enum dtype x,
 		    enum dtype t, enum dtype *result, struct err *e);
+/* Whether loss_eval's error message msg is about the values (a range, a
+   class bound), which torch checks only after the dtypes: then a dtype
+   error of dtype_check comes first.  Shape errors come before. */
+int		 dtype_value_error(const char *msg);
 /* One sentence on what to do about the error dtype_check gave for these
    dtypes ("use target.float()"), or NULL where it gave none. */
 const char	*dtype_hint(enum loss_id id, int prob, enum dtype x,

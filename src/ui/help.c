@@ -50,6 +50,7 @@ static const struct {
 	{ NULL,		N_("What is shown") },
 	{ "p",		N_("show / hide the pitfall pipeline beside the correct one, on your own inputs (only the mistakes that fit the step's loss and input)") },
 	{ "P",		N_("show the next pitfall that fits this step") },
+	{ "d",		N_("switch the step between float64 and float32, torch's default: the numbers, the plot, the pitfall and the PyTorch lines follow, and torch's dtype errors name the new dtype (float32 as torch computes it for bce, bce-logits, ce and nll; for the other losses float64 rounded, which the screen says); the step's header shows its dtypes") },
 	{ "1-9",	N_("answer a predict-first question (judged for the values on screen)") },
 	/* xgettext:no-c-format */
 	{ "g",		N_("type a guess for a predict-first question (right within its tolerance, 10% unless the lesson says)") },

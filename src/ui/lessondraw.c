@@ -96,6 +96,34 @@ lv_layout(struct ui *u, struct lv_layout *L)
 		L->leftw = cols;
 }
 
+/* "  [float32]", "  [float64; target int32]": the dtypes of the step
+   (d switches the input's), for its header. */
+static void
+lv_dtype_tag(const struct step *s, char *buf, size_t len)
+{
+	if (s->target_dtype == DTYPE_COUNT)
+		snprintf(buf, len, "  [%s]", dtype_name(s->dtype));
+	else
+		snprintf(buf, len, _("  [%s; target %s]"), dtype_name(s->dtype),
+		    dtype_name(s->target_dtype));
+}
+
+/* How a result's float32 numbers were made, in a sentence; NULL for
+   float64. */
+static const char *
+lv_f32_note(const struct loss_result *r)
+{
+	switch (r->f32) {
+	case LOSS_F32_KERNEL:
+		return _("float32, computed as torch computes float32");
+	case LOSS_F32_ROUNDED:
+		return _("float32: losslab computed float64 and rounded to "
+		    "float32 (torch's float32 may differ in the last digits)");
+	default:
+		return NULL;
+	}
+}
+
 /* The reduced value, said in words. */
 static void
 lv_value_text(const struct step *s, char *buf, size_t len, int hidden,
@@ -104,6 +132,11 @@ lv_value_text(const struct step *s, char *buf, size_t len, int hidden,
 	char	v[64], d[64];
 	size_t	n = mat_numel(&s->res.elem);
 
+	if (!s->ok && hidden) {
+		/* whether torch refuses may be the question */
+		snprintf(buf, len, "L = ?");
+		return;
+	}
 	if (!s->ok) {
 		snprintf(buf, len, _("%s: %s"), _("torch refuses these values"),
 		    s->error);
@@ -539,8 +572,14 @@ lv_draw_results(WINDOW *w, int y, int width, struct lv_step *ls, int hidden,
 		n++;
 		i = 2;
 	}
-	n += draw_wrapped(w, y + n, i, width - i, -1, s->ok ? ROLE_VALUE :
-	    ROLE_ERROR, buf);
+	n += draw_wrapped(w, y + n, i, width - i, -1, s->ok || hidden ?
+	    ROLE_VALUE : ROLE_ERROR, buf);
+	if (!s->ok && !hidden && s->dtype_hint != NULL)
+		n += draw_wrapped(w, y + n, 2, width - 2, -1, ROLE_WARNING,
+		    s->dtype_hint);
+	if (s->ok && !hidden && lv_f32_note(&s->res) != NULL)
+		n += draw_wrapped(w, y + n, 2, width - 2, -1, ROLE_LABEL,
+		    lv_f32_note(&s->res));
 	if (s->ok && tables) {
 		memset(t, 0, sizeof t);
 		t[0].title = s->res.elem_scalar ?
@@ -600,8 +639,8 @@ lv_draw_pytorch(WINDOW *w, int y, int width, int hidden)
 		free(code);
 	}
 	pycode_format(s, !hidden, live, sizeof live);
-	draw_str(w, y + n++, 0, width, ROLE_LABEL,
-	    _("PyTorch, with the values above (float64):"));
+	draw_fmt(w, y + n++, 0, width, ROLE_LABEL,
+	    _("PyTorch, with the values above (%s):"), dtype_name(s->dtype));
 	n += lv_draw_code(w, y + n, 2, width - 2, live);
 	return n;
 }
@@ -635,6 +674,7 @@ lv_draw_body(struct ui *u, WINDOW *w, int width, struct lv_step *ls,
 		snprintf(buf, sizeof buf, _("Step %zu/%zu: %s"), ss->cur + 1,
 		    l->nsteps, title != NULL ? title : "");
 		free(title);
+		lv_dtype_tag(s, buf + strlen(buf), sizeof buf - strlen(buf));
 		y += draw_wrapped(w, y, 0, width, -1, ROLE_HEADING, buf);
 		if (session_edited(ss, ss->cur))
 			y += draw_wrapped(w, y, 0, width, -1, ROLE_LABEL,
@@ -671,6 +711,12 @@ lv_draw_body(struct ui *u, WINDOW *w, int width, struct lv_step *ls,
 	if (s->show_pitfall && s->pitfall != PITFALL_NONE) {
 		k = ls->ir < s->input.rows ? ls->ir : 0;
 		y += sidebyside_draw(w, y, 0, width, ss, k, hidden);
+		if (!hidden && s->pitfall_ok && s->pres.f32 != s->res.f32 &&
+		    lv_f32_note(&s->pres) != NULL) {
+			snprintf(buf, sizeof buf, "%s %s: %s", _("pitfall"),
+			    pitfall_name(s->pitfall), lv_f32_note(&s->pres));
+			y += draw_wrapped(w, y, 0, width, -1, ROLE_LABEL, buf);
+		}
 		y++;
 	}
 	if (essentials) {
@@ -779,7 +825,8 @@ lv_draw_hint(int y, int cols, int has_plot, int has_pitfall, int has_question,
 	static const struct {
 		const char	*key, *what;
 		int		 when;	/* 0 always, 1 a plot, 2 a pitfall
-					   fits, 3 a question */
+					   fits, 3 a question, 4 always (d:
+					   the dtype it switches to) */
 	} hints[] = {
 		{ "?", N_("help"), 0 }, { "Enter", N_("edit"), 0 },
 		{ "+/-", N_("nudge"), 0 }, { "Space", N_("next"), 0 },
@@ -787,6 +834,7 @@ lv_draw_hint(int y, int cols, int has_plot, int has_pitfall, int has_question,
 		{ "p", N_("pitfall"), 2 }, { "r", N_("reduction"), 0 },
 		{ "u", N_("undo"), 0 }, { "Tab", N_("area"), 0 },
 		{ "n/N", N_("lesson"), 0 }, { "q", N_("back"), 0 },
+		{ "d", "float32", 4 },
 	};
 	static const struct {
 		const char	*key, *what;
@@ -841,6 +889,10 @@ lv_draw_hint(int y, int cols, int has_plot, int has_pitfall, int has_question,
 		/* a paused autoplay: Space resumes it */
 		what = lv.auto_on && lv.auto_paused && hints[i].key[0] == 'S' ?
 		    _("resume") : _(hints[i].what);
+		/* d names the dtype it switches to (not a word to translate) */
+		if (hints[i].when == 4)
+			what = lessonview_st()->dtype == DTYPE_FLOAT ?
+			    "float64" : "float32";
 		kw = (int)text_width(hints[i].key);
 		ww = (int)text_width(what);
 		if (x + kw + ww + 2 > cols)
@@ -885,7 +937,7 @@ lv_draw_strip(int y, int cols)
 		}
 		return;
 	}
-	if (!s->ok) {
+	if (!s->ok && !hidden) {
 		snprintf(buf, sizeof buf, _("%s: %s"), _("torch refuses these "
 		    "values"), s->error);
 		draw_str(stdscr, y, 0, cols, ROLE_ERROR, buf);

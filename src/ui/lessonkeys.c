@@ -617,6 +617,28 @@ lessonkeys_reveal(struct ui *u)
 }
 
 /* p, P: the pitfall pane. */
+/* d: the step in float32 or float64, and what that means for its loss. */
+static void
+lv_dtype(struct ui *u)
+{
+	struct step	*s = lessonview_st();
+	struct err	 e;
+
+	if (session_toggle_dtype(lessonview_ss(), &e) == -1) {
+		ui_message(u, ROLE_LABEL, "%s", e.msg);
+		return;
+	}
+	if (s->dtype == DTYPE_DOUBLE)
+		ui_message(u, ROLE_LABEL, "%s", _("float64 (u undoes it)"));
+	else if (s->ok && s->res.f32 == LOSS_F32_ROUNDED)
+		ui_message(u, ROLE_LABEL, _("float32: %s has no float32 kernel "
+		    "here, its float64 numbers are rounded to float32 (u undoes "
+		    "it)"), loss_name(s->loss));
+	else
+		ui_message(u, ROLE_LABEL, "%s", _("float32, torch's default: "
+		    "computed as torch computes float32 (u undoes it)"));
+}
+
 static void
 lv_pitfall(struct ui *u, int next)
 {
@@ -946,6 +968,9 @@ lessonkeys_lesson(struct ui *u, int key)
 		lv_pitfall(u, key == 'P');
 		lv.follow = 0;
 		break;
+	case 'd':
+		lv_dtype(u);
+		break;
 	case '1': case '2': case '3': case '4': case '5':
 	case '6': case '7': case '8': case '9':
 	case 'v':
@@ -1024,6 +1049,7 @@ lessonkeys_zoom(struct ui *u, int key)
 	case '<':
 	case 'p':
 	case 'P':
+	case 'd':
 	case 'r':
 	case 'u':
 	case 'R':
