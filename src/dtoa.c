@@ -255,31 +255,80 @@ static const char two_digits[200] =
 static int
 ndigits(uint64_t m)
 {
-	int		n = 1;
-	uint64_t	p = 10;
-
-	while (n < 17 && m >= p) {
-		n++;
-		p *= 10;
-	}
-	return n;
+	if (m >= 10000000000000000ull)
+		return 17;
+	if (m >= 1000000000000000ull)
+		return 16;
+	if (m >= 100000000000000ull)
+		return 15;
+	if (m >= 10000000000000ull)
+		return 14;
+	if (m >= 1000000000000ull)
+		return 13;
+	if (m >= 100000000000ull)
+		return 12;
+	if (m >= 10000000000ull)
+		return 11;
+	if (m >= 1000000000ull)
+		return 10;
+	if (m >= 100000000ull)
+		return 9;
+	if (m >= 10000000ull)
+		return 8;
+	if (m >= 1000000ull)
+		return 7;
+	if (m >= 100000ull)
+		return 6;
+	if (m >= 10000ull)
+		return 5;
+	if (m >= 1000ull)
+		return 4;
+	if (m >= 100ull)
+		return 3;
+	if (m >= 10ull)
+		return 2;
+	return 1;
 }
 
-/* The n digits of m into p[0..n). */
+/* Four digits of c < 10000 into p[0..4). */
+static void
+put4(char *p, uint32_t c)
+{
+	memcpy(p, two_digits + 2 * (c / 100), 2);
+	memcpy(p + 2, two_digits + 2 * (c % 100), 2);
+}
+
+/* The n digits of m (n = ndigits(m)) into p[0..n): eight at a time while
+   m needs 64 bits, then with 32-bit arithmetic (cheaper divisions). */
 static void
 put_digits(char *p, uint64_t m, int n)
 {
-	unsigned	d;
+	uint64_t	q;
+	uint32_t	r, m32;
 
-	while (n >= 2) {
-		d = (unsigned)(m % 100) * 2;
-		m /= 100;
-		p[n - 1] = two_digits[d + 1];
-		p[n - 2] = two_digits[d];
+	while (m >> 32 != 0) {
+		q = m / 100000000;
+		r = (uint32_t)(m - 100000000 * q);
+		m = q;
+		put4(p + n - 4, r % 10000);
+		put4(p + n - 8, r / 10000);
+		n -= 8;
+	}
+	m32 = (uint32_t)m;
+	while (m32 >= 10000) {
+		put4(p + n - 4, m32 % 10000);
+		m32 /= 10000;
+		n -= 4;
+	}
+	if (m32 >= 100) {
+		memcpy(p + n - 2, two_digits + 2 * (m32 % 100), 2);
+		m32 /= 100;
 		n -= 2;
 	}
-	if (n == 1)
-		p[0] = (char)('0' + m);
+	if (m32 >= 10)
+		memcpy(p + n - 2, two_digits + 2 * m32, 2);
+	else
+		p[0] = (char)('0' + m32);
 }
 
 size_t
