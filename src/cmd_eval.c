@@ -21,6 +21,7 @@
 #include "core/dtype.h"
 #include "core/loss.h"
 #include "core/pitfall.h"
+#include "dtoa.h"
 #include "i18n.h"
 #include "json.h"
 #include "npy.h"
@@ -439,6 +440,7 @@ print_mat(const struct mat *m)
 	size_t		 r, c;
 	struct summary	 s;
 	char		 shape[64];
+	char		 lo[DTOA_BUFSZ], hi[DTOA_BUFSZ], mean[DTOA_BUFSZ];
 
 	if (mat_numel(m) == 0) {
 		printf("  %s\n", _("(empty)"));
@@ -446,9 +448,12 @@ print_mat(const struct mat *m)
 	}
 	if (summary_mode) {
 		summarise(m, &s);
-		printf(_("  %s %s: min %.17g, max %.17g, mean %.17g; "
+		dtoa_fmt(s.min, lo);
+		dtoa_fmt(s.max, hi);
+		dtoa_fmt(s.mean, mean);
+		printf(_("  %s %s: min %s, max %s, mean %s; "
 		    "%zu non-finite\n"), mat_shape_str(m, shape, sizeof shape),
-		    summary_dtype, s.min, s.max, s.mean, s.nonfinite);
+		    summary_dtype, lo, hi, mean, s.nonfinite);
 		return;
 	}
 	for (r = 0; r < m->rows; r++) {
@@ -465,9 +470,10 @@ static void
 print_value_line(const char *label, const struct loss_result *r,
     enum loss_reduction red)
 {
-	char	 buf[64];
+	char	 buf[64], num[DTOA_BUFSZ];
 
-	printf("%s: %.17g", label, r->value);
+	dtoa_fmt(r->value, num);
+	printf("%s: %s", label, num);
 	switch (red) {
 	case LOSS_REDUCTION_NONE:
 		printf("  (%s)\n", _("sum of the unreduced losses"));
@@ -487,6 +493,7 @@ print_report(const struct eval_args *a, const struct loss_result *r,
     const struct err *perr)
 {
 	int		 i;
+	char		 num[DTOA_BUFSZ];
 
 	summary_mode = a->summary;
 	printf("%s (%s), reduction=%s\n", loss_name(a->loss),
@@ -533,8 +540,8 @@ print_report(const struct eval_args *a, const struct loss_result *r,
 	printf("%s:\n", _("per-element loss (reduction='none')"));
 	print_mat(&pr->elem);
 	print_value_line(_("pitfall loss"), pr, a->l.opts.reduction);
-	printf("%s: %.17g\n", _("difference (pitfall - correct)"),
-	    pr->value - r->value);
+	dtoa_fmt(pr->value - r->value, num);
+	printf("%s: %s\n", _("difference (pitfall - correct)"), num);
 	printf("%s %s (%s):\n", _("pitfall gradient"),
 	    loss_grad_label(pitfall_loss(a->l.pitfall)),
 	    _("w.r.t. the raw logits"));

@@ -3,8 +3,8 @@
  * with every value the session computes, for scripts and other tools.
  *
  * The document's schema is the man page's ("JSON HANDOUTS") and the test
- * tests/dump.sh checks every dump against it.  Numbers are json.h's (17
- * significant digits; inf and nan as the strings "inf", "-inf", "nan");
+ * tests/dump.sh checks every dump against it.  Numbers are json.h's (the
+ * shortest that read back; inf and nan as the strings "inf", "-inf", "nan");
  * tensors are nested arrays; every string from a lesson goes through
  * safeout.h first, so the document is valid UTF-8 whatever the lesson
  * holds.  What the answer mode leaves out is null, never missing: the

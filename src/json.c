@@ -6,17 +6,20 @@
 #include <math.h>
 #include <stdio.h>
 
+#include "dtoa.h"
 #include "json.h"
 
 void
 json_number(FILE *fp, double v)
 {
+	char	b[DTOA_BUFSZ];
+
 	if (isnan(v))
 		fputs("\"nan\"", fp);
 	else if (isinf(v))
 		fputs(v > 0 ? "\"inf\"" : "\"-inf\"", fp);
 	else
-		fprintf(fp, "%.17g", v);
+		fwrite(b, 1, dtoa_fmt(v, b), fp);
 }
 
 void

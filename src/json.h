@@ -1,7 +1,8 @@
 /*
  * json.h -- the few JSON writers `losslab eval --json` needs.
  *
- * Numbers carry 17 significant digits, enough to read back the same double;
+ * Numbers are written by dtoa_fmt(): the fewest digits that read back as the
+ * same double ("0.1", "1e-05", "-0"; integral values without ".0");
  * JSON has no inf or nan, so those are written as the strings "inf", "-inf"
  * and "nan" (the contract of `losslab eval --json`).
  */

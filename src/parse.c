@@ -15,6 +15,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "dtoa.h"
 #include "parse.h"
 
 int
@@ -459,127 +460,20 @@ parse_fmt(double v, char *buf, size_t len)
 	return buf;
 }
 
-/* The old, slow search: the fewest significant digits (1 to 17) that
-   strtod reads back as v, by trying each ("%.*g", strtod). */
-static const char *
-fmt_exact_scan(double v, char *buf, size_t len)
-{
-	int	prec;
-
-	for (prec = 1; prec <= 17; prec++) {
-		snprintf(buf, len, "%.*g", prec, v);
-		if (strtod(buf, NULL) == v)
-			break;
-	}
-	return buf;
-}
-
 /*
- * Write k digits d[0..k) with decimal exponent x (the value is
- * d0.d1d2... * 10^x) as printf's "%.*g" with precision k writes them:
- * trailing zeros dropped, exponent form when x < -4 or x >= k.
- */
-static void
-fmt_g(int neg, const char *d, int k, int x, char *buf, size_t len)
-{
-	char	 out[48];
-	int	 nd = k, o = 0, i;
-
-	while (nd > 1 && d[nd - 1] == '0')
-		nd--;
-	if (neg)
-		out[o++] = '-';
-	if (x < -4 || x >= k) {
-		out[o++] = d[0];
-		if (nd > 1) {
-			out[o++] = '.';
-			for (i = 1; i < nd; i++)
-				out[o++] = d[i];
-		}
-		o += snprintf(out + o, sizeof out - (size_t)o, "e%c%02d",
-		    x < 0 ? '-' : '+', x < 0 ? -x : x);
-	} else if (x >= 0) {
-		for (i = 0; i <= x; i++)
-			out[o++] = i < nd ? d[i] : '0';
-		if (nd > x + 1) {
-			out[o++] = '.';
-			for (i = x + 1; i < nd; i++)
-				out[o++] = d[i];
-		}
-	} else {
-		out[o++] = '0';
-		out[o++] = '.';
-		for (i = 0; i < -x - 1; i++)
-			out[o++] = '0';
-		for (i = 0; i < nd; i++)
-			out[o++] = d[i];
-	}
-	out[o] = '\0';
-	snprintf(buf, len, "%s", out);
-}
-
-/*
- * The 17 significant digits of "%.16e" (one printf, correctly rounded) are
- * rounded to k digits for k = 16, 15, ... while the result reads back as v;
- * the last k that does is the answer.  This is what the scan from 1 digit
- * up finds, because the correctly rounded k-digit numbers come closer to v
- * as k grows, and v's rounding interval is symmetric -- except at a power
- * of two (the interval below is half as wide), where the scan is used.
- * Rounding the 17 digits again is the correct rounding of v unless the
- * digits cut off are exactly 5000...: then printf rounds v itself.
+ * The shortest digits that read back, by Ryu's exact method (src/dtoa.c),
+ * in Python's repr() form; -0 as "0", nan and inf as parse_fmt writes them.
  */
 const char *
 parse_fmt_exact(double v, char *buf, size_t len)
 {
-	char	 e[48], d[20], r[20], best[20], cand[48];
-	int	 neg, x, xr, xbest = 0, k, kbest = 17, i, bexp, up;
+	char	d[DTOA_BUFSZ];
 
 	if (isnan(v) || isinf(v))
 		return parse_fmt(v, buf, len);
 	if (v == 0)
 		v = 0;		/* -0 reads back as 0: the same loss */
-	if (v == 0 || fabs(frexp(v, &bexp)) == 0.5)
-		return fmt_exact_scan(v, buf, len);
-	snprintf(e, sizeof e, "%.16e", v);
-	neg = e[0] == '-';
-	d[0] = e[neg];
-	memcpy(d + 1, e + neg + 2, 16);	/* "d.dddddddddddddddd" */
-	d[17] = '\0';			/* strspn reads to the end */
-	x = atoi(e + neg + 19);		/* after the 'e' */
-	memcpy(best, d, 17);
-	xbest = x;
-	for (k = 16; k >= 1; k--) {
-		/* the cut-off digits d[k..17) against 5000... */
-		up = d[k] > '5' || (d[k] == '5' &&
-		    strspn(d + k + 1, "0") < (size_t)(16 - k));
-		if (d[k] == '5' && strspn(d + k + 1, "0") >= (size_t)(16 - k)) {
-			/* a tie in the 17 digits: round v itself */
-			snprintf(cand, sizeof cand, "%.*e", k - 1, v);
-			r[0] = cand[neg];
-			if (k > 1)
-				memcpy(r + 1, cand + neg + 2, (size_t)k - 1);
-			xr = atoi(strchr(cand, 'e') + 1);
-		} else {
-			memcpy(r, d, (size_t)k);
-			xr = x;
-			if (up) {
-				for (i = k - 1; i >= 0 && r[i] == '9'; i--)
-					r[i] = '0';
-				if (i >= 0)
-					r[i]++;
-				else {
-					r[0] = '1';	/* 9.99 -> 10.0 */
-					xr++;
-				}
-			}
-		}
-		fmt_g(neg, r, k, xr, cand, sizeof cand);
-		if (strtod(cand, NULL) != v)
-			break;
-		memcpy(best, r, (size_t)k);
-		kbest = k;
-		xbest = xr;
-	}
-	fmt_g(neg, best, kbest, xbest, buf, len);
+	dtoa_fmt(v, d);
+	snprintf(buf, len, "%s", d);
 	return buf;
 }

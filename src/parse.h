@@ -70,10 +70,9 @@ int	 parse_value_arg_info(const char *arg, const char *what,
 /* Format a double compactly for people ("%.6g", with inf/-inf/nan). */
 const char *parse_fmt(double v, char *buf, size_t len);
 /* Format a double in the shortest form that parse_double() reads back as
-   exactly the same double: "0.1", "1e-310", "3", "inf", "nan" (-0 as "0").
-   buf should hold at least 32 bytes.  Returns buf.  One "%.16e" and two
-   or three strtod checks for a typical double (tests/test_fmt.c checks it
-   against trying every precision from 1 up). */
+   exactly the same double: "0.1", "1e-310", "3", "100", "inf", "nan" (-0 as
+   "0"); dtoa_fmt()'s text (src/dtoa.h: Python's repr() without ".0").
+   buf should hold at least 32 bytes.  Returns buf. */
 const char *parse_fmt_exact(double v, char *buf, size_t len);
 
 #endif

@@ -31,6 +31,7 @@
 #include "core/loss.h"
 #include "core/pitfall.h"
 #include "core/train.h"
+#include "dtoa.h"
 #include "plot.h"
 #include "plot_train.h"
 #include "strbuf.h"
@@ -87,13 +88,15 @@ plot_train_kind_parse(const char *name, enum plot_train_kind *k)
 
 /* --- text and numbers ----------------------------------------------------- */
 
-/* A number as it reads back exactly (the JSON's %.17g); NaN if not
-   finite.  LC_NUMERIC is "C" (main.c). */
+/* A number as it reads back exactly (dtoa_fmt, as the JSON); NaN if not
+   finite. */
 static void
 num(struct strbuf *b, double v)
 {
+	char	d[DTOA_BUFSZ];
+
 	if (isfinite(v))
-		strbuf_printf(b, "%.17g", v);
+		strbuf_add(b, d, dtoa_fmt(v, d));
 	else
 		strbuf_add(b, "NaN", 3);
 }

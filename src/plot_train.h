@@ -9,7 +9,7 @@
  * each run, train_predict() for the model outputs) or the loss core
  * (pitfall_eval() for a pitfall's floor); this module only groups them
  * (the calibration bins) and writes a gnuplot script under plot.c's rules:
- * numbers only in inline datablocks (17 significant digits, so that they
+ * numbers only in inline datablocks (dtoa_fmt: exactly, so that they
  * read back as the JSON of `losslab train --json` reports them; NaN for
  * inf, nan and missing entries), text only through plot_sanitize() in
  * single quotes with the terminals `noenhanced`, no file name ever given

@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "dtoa.h"
 #include "step.h"
 #include "pycode.h"
 #include "strbuf.h"
@@ -40,7 +41,7 @@ pycode_cat(char *buf, size_t len, const char *fmt, ...)
 static void
 pycode_float(double v, int integer, char *out, size_t len)
 {
-	char	*end;
+	char	d[DTOA_BUFSZ];
 
 	if (isnan(v)) {
 		snprintf(out, len, "float('nan')");
@@ -54,11 +55,9 @@ pycode_float(double v, int integer, char *out, size_t len)
 		snprintf(out, len, "%.0f", v);
 		return;
 	}
-	snprintf(out, len, "%.15g", v);
-	if (strtod(out, &end) != v)
-		snprintf(out, len, "%.17g", v);
-	if (strpbrk(out, ".en") == NULL)
-		snprintf(out + strlen(out), len - strlen(out), ".");
+	/* the shortest digits; "100" needs a point to be a float */
+	dtoa_fmt(v, d);
+	snprintf(out, len, "%s%s", d, strpbrk(d, ".e") == NULL ? "." : "");
 }
 
 /* "torch.tensor([...], dtype=torch.float64)" of m in dtype d (int64

@@ -221,11 +221,17 @@ compare() {
 import json, math, sys
 j = json.load(open(sys.argv[1]))
 rows = [l.split() for l in open(sys.argv[2]) if l.strip()]
+def fmt(v):
+    # the shortest digits that read back, as repr(v) without ".0" on
+    # integral values (src/dtoa.h)
+    r = repr(float(v))
+    return r[:-2] if r.endswith(".0") else r
 def same(s, v):
-    # the script writes %.17g; JSON the same, or a string for inf and nan
+    # the script writes fmt(v); JSON the same number, or a string for inf
+    # and nan
     if isinstance(v, str):
         return s == "NaN"
-    return s == "%.17g" % v
+    return s == fmt(v)
 def sig(z):
     return 1 / (1 + math.exp(-z))
 sys.exit(0 if eval(sys.argv[3]) else 1)' "$tmp/json" "$tmp/block" "$2"
@@ -249,7 +255,7 @@ compare "accuracy: 100 times the accuracy of each run, as train --json" \
 PATH=$tmp/wrap:$real_path "$LOSSLAB" plot training boundary $stc \
     --out "$tmp/b.png" && block '$p' >"$tmp/block"
 compare "boundary: the points of each class, as train --json's data" \
-    'sorted((r[0], r[1]) for r in rows if r[0] != "NaN") == sorted(("%.17g" % x[0], "%.17g" % x[1]) for x in j["data"]["x"]) and len([r for r in rows if r[0] == "NaN"]) == 3'
+    'sorted((r[0], r[1]) for r in rows if r[0] != "NaN") == sorted((fmt(x[0]), fmt(x[1])) for x in j["data"]["x"]) and len([r for r in rows if r[0] == "NaN"]) == 3'
 # calibration of a linear model: the bins recomputed from the JSON's
 # final parameters (p = sigmoid(W x + b))
 "$LOSSLAB" train $ds --json >"$tmp/json"
