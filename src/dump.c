@@ -15,7 +15,7 @@
  * its comments hidden -- as the explorer does before an answer; the key
  * (--answers-only) shows each question with its answer and explanation.
  * The document is built in memory and written at the end (safely, see
- * export_replace), so a failure leaves no half a handout.
+ * outfile_write), so a failure leaves no half a handout.
  */
 #include "config.h"
 
@@ -33,6 +33,7 @@
 #include "dump.h"
 #include "export.h"
 #include "i18n.h"
+#include "outfile.h"
 #include "pycode.h"
 #include "safeout.h"
 #include "session.h"
@@ -537,7 +538,7 @@ dump_plot(struct doc *d, struct session *ss, const struct dump_opts *o)
 			doc_svg(d, svg.p, svg.len, cap_desc);
 		else if (dump_pic_name(o, ss->cur, path, sizeof path,
 		    &base) != 0 ||
-		    export_replace(path, svg.p, svg.len, &e) != 0) {
+		    outfile_write(path, svg.p, svg.len, &e) != 0) {
 			strbuf_free(&svg);
 			return cli_fail("--dump: %s", e.msg), -2;
 		} else
@@ -991,7 +992,7 @@ dump_main(const struct app_opts *app, const char *what,
 		free(buf);
 		return 0;
 	}
-	rc = export_replace(o.out, buf, len, &e);
+	rc = outfile_write(o.out, buf, len, &e);
 	free(buf);
 	if (rc != 0)
 		return cli_fail("--dump: %s", e.msg);

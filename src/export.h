@@ -8,9 +8,9 @@
  * exclusively (O_CREAT | O_EXCL | O_NOFOLLOW: a name that appears
  * meanwhile, or a symbolic link, is never written through), so an export
  * never overwrites anything; a failed write leaves no file.  The picture
- * is plot_render()'s, checked as plot_export()'s are.  export_replace()
- * is the other way, for a file the user named (--dump --out): replaced
- * whole or not at all.  No curses.
+ * is plot_render()'s, checked as plot_export()'s are.  A file the user
+ * named is the other way (outfile.h): replaced whole or not at all.  No
+ * curses.
  */
 #ifndef LOSSLAB_EXPORT_H
 #define LOSSLAB_EXPORT_H
@@ -34,17 +34,6 @@ const char *export_ext(enum plot_format fmt);
  */
 int	 export_plot(const struct plot_req *req, enum plot_format fmt,
 	    const char *dir, const char *base, char *path, size_t pathlen,
-	    struct err *e);
-
-/*
- * Replace the file path by len bytes of buf, atomically: they are written
- * to a new temporary file beside it (mkstemp), which is then renamed over
- * path, so a reader sees the old file or the new one and a failed write
- * leaves the old one.  A symbolic link at path is refused, never written
- * through or replaced.  0, or -1 with e set ("x/y.html: No such file or
- * directory", "y.html is a symbolic link, not written through").
- */
-int	 export_replace(const char *path, const char *buf, size_t len,
 	    struct err *e);
 
 #endif

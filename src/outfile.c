@@ -1,0 +1,169 @@
+/*
+ * outfile.c -- a file the user named, replaced whole or not at all (see
+ * outfile.h for the rule).
+ */
+#include "config.h"
+
+#include <sys/stat.h>
+#include <sys/uio.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "i18n.h"
+#include "outfile.h"
+
+#ifndef O_CLOEXEC
+#define O_CLOEXEC	0
+#endif
+#ifndef O_NOFOLLOW
+#define O_NOFOLLOW	0
+#endif
+#ifndef IOV_MAX
+#define IOV_MAX		16
+#endif
+
+int
+outfile_check(const char *path, struct err *e)
+{
+	struct stat	st;
+
+	if (lstat(path, &st) == 0 && S_ISLNK(st.st_mode))
+		return err_set(e, _("%s is a symbolic link: not written "
+		    "through it (remove it, or name the file it points to)"),
+		    path);
+	return 0;
+}
+
+/* Write all n buffers to fd (writev, resumed after short writes and
+   EINTR); 0, or -1 with errno set. */
+static int
+write_all(int fd, const struct iovec *iov0, int n)
+{
+	struct iovec	 v[IOV_MAX];
+	size_t		 skip = 0;
+	ssize_t		 w;
+	int		 i = 0, k, m;
+
+	for (;;) {
+		while (i < n && iov0[i].iov_len == skip) {
+			i++;		/* done, or empty */
+			skip = 0;
+		}
+		if (i == n)
+			break;
+		/* the next batch, the first one past what is written */
+		for (m = 0, k = i; k < n && m < IOV_MAX; k++, m++) {
+			v[m] = iov0[k];
+			if (k == i) {
+				v[m].iov_base = (char *)v[m].iov_base + skip;
+				v[m].iov_len -= skip;
+			}
+		}
+		w = writev(fd, v, m);
+		if (w == -1 && errno == EINTR)
+			continue;
+		if (w == -1)
+			return -1;
+		if (w == 0) {
+			errno = EIO;
+			return -1;
+		}
+		/* advance i and skip past the w bytes written */
+		while (i < n && (size_t)w >= iov0[i].iov_len - skip) {
+			w -= (ssize_t)(iov0[i].iov_len - skip);
+			skip = 0;
+			i++;
+		}
+		if (i < n)
+			skip += (size_t)w;
+	}
+	return 0;
+}
+
+/* Into what is at path, not a regular file: written as it is, never
+   removed. */
+static int
+write_into(const char *path, const struct iovec *iov, int n, struct err *e)
+{
+	int	 fd, saved;
+
+	if ((fd = open(path, O_WRONLY | O_NOFOLLOW | O_CLOEXEC)) == -1)
+		return err_set(e, "%s: %s", path, strerror(errno));
+	if (write_all(fd, iov, n) == -1) {
+		saved = errno;
+		close(fd);
+		return err_set(e, "%s: %s", path, strerror(saved));
+	}
+	if (close(fd) == -1)
+		return err_set(e, "%s: %s", path, strerror(errno));
+	return 0;
+}
+
+int
+outfile_writev(const char *path, const struct iovec *iov, int n,
+    struct err *e)
+{
+	struct stat	 st;
+	const char	*slash = strrchr(path, '/');
+	char		*tmp;
+	mode_t		 um;
+	int		 fd, saved;
+
+	if (outfile_check(path, e) == -1)
+		return -1;
+	if (stat(path, &st) == 0 && !S_ISREG(st.st_mode)) {
+		if (S_ISDIR(st.st_mode))
+			return err_set(e, "%s: %s", path, strerror(EISDIR));
+		return write_into(path, iov, n, e);
+	}
+	/* the temporary file in the same folder, so rename() is atomic */
+	if (asprintf(&tmp, "%.*s.%s.losslab-XXXXXX", slash != NULL ?
+	    (int)(slash - path + 1) : 0, path, slash != NULL ? slash + 1 :
+	    path) < 0)
+		return err_set(e, "%s: %s", path, strerror(ENOMEM));
+	if ((fd = mkstemp(tmp)) == -1) {
+		saved = errno;
+		free(tmp);
+		return err_set(e, "%s: %s", path, strerror(saved));
+	}
+	/* the mode a new file would get (mkstemp makes it 0600) */
+	um = umask(0);
+	umask(um);
+	(void)fchmod(fd, 0666 & ~um);
+	saved = 0;
+	if (write_all(fd, iov, n) == -1)
+		saved = errno;
+	if (close(fd) == -1 && saved == 0)
+		saved = errno;
+	/* again: a link may have appeared while we wrote */
+	if (saved == 0 && outfile_check(path, e) == -1) {
+		unlink(tmp);
+		free(tmp);
+		return -1;
+	}
+	if (saved == 0 && rename(tmp, path) == -1)
+		saved = errno;
+	if (saved != 0) {
+		unlink(tmp);
+		free(tmp);
+		return err_set(e, "%s: %s", path, strerror(saved));
+	}
+	free(tmp);
+	return 0;
+}
+
+int
+outfile_write(const char *path, const void *buf, size_t len, struct err *e)
+{
+	struct iovec	v;
+
+	v.iov_base = (void *)buf;
+	v.iov_len = len;
+	return outfile_writev(path, &v, 1, e);
+}
