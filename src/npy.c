@@ -7,7 +7,10 @@
  */
 #include "config.h"
 
+#include <sys/stat.h>
+
 #include <errno.h>
+#include <fcntl.h>
 #include <math.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -494,6 +497,140 @@ npy_parse(const void *buf, size_t len, struct npy_array *a, struct err *e)
 		return -1;
 	}
 	return 0;
+}
+
+/* --- reading a file straight into the array --------------------------- */
+
+/* Whether this machine is little-endian (the fast paths take only files
+   of its byte order). */
+static int
+host_little(void)
+{
+	uint16_t	one = 1;
+
+	return *(unsigned char *)&one == 1;
+}
+
+/* Read exactly len bytes at offset off of fd into buf; 0 or -1 (a read
+   error, or the file ended early). */
+static int
+read_at(int fd, void *buf, size_t len, off_t off)
+{
+	unsigned char	*p = buf;
+	ssize_t		 got;
+
+	while (len > 0) {
+		got = pread(fd, p, len > ((size_t)1 << 30) ? (size_t)1 << 30 :
+		    len, off);
+		if (got < 0 && errno == EINTR)
+			continue;
+		if (got <= 0)
+			return -1;
+		p += got;
+		off += got;
+		len -= (size_t)got;
+	}
+	return 0;
+}
+
+/* Values converted a block at a time through a local copy (the source
+   and the destination overlap: see npy_read_path). */
+#define NPY_CONVERT_BLOCK	1024
+
+/*
+ * Convert a->count values of `size` bytes (float32 or int64, this
+ * machine's byte order) held at the end of a->v's memory into the doubles
+ * of a->v, in place, front to back.  Value k goes to bytes [8k, 8k + 8)
+ * from [B + size k, ...), B = count (8 - size): the write of value k can
+ * only reach sources of values before k, which are already read (each
+ * block is copied out before its values are written).  -1 for an int64
+ * that a double cannot hold exactly (the caller then takes the slow path,
+ * which says which).
+ */
+static int
+convert_in_place(struct npy_array *a, size_t size)
+{
+	unsigned char	*base = (unsigned char *)a->v;
+	size_t		 n = a->count, src = n * (8 - size), k, i, b;
+	const int64_t	 exact = (int64_t)1 << 53;
+	union {
+		float	 f[NPY_CONVERT_BLOCK];
+		int64_t	 i[NPY_CONVERT_BLOCK];
+	} blk;
+	int		 bad = 0;
+
+	for (k = 0; k < n; k += b) {
+		b = n - k < NPY_CONVERT_BLOCK ? n - k : NPY_CONVERT_BLOCK;
+		memcpy(&blk, base + src + k * size, b * size);
+		if (size == 4)
+			for (i = 0; i < b; i++)
+				a->v[k + i] = (double)blk.f[i];
+		else {
+			for (i = 0; i < b; i++)
+				bad |= blk.i[i] > exact || blk.i[i] < -exact;
+			if (bad)
+				return -1;
+			for (i = 0; i < b; i++)
+				a->v[k + i] = (double)blk.i[i];
+		}
+	}
+	return 0;
+}
+
+int
+npy_read_path(const char *path, struct npy_array *a)
+{
+	static const struct npy_array empty = NPY_ARRAY_INIT;
+	unsigned char	 pre[12];
+	char		*hdr = NULL;
+	struct stat	 st;
+	struct err	 e;
+	size_t		 hlen, plen, size, data;
+	int		 fd, ok = 0;
+
+	*a = empty;
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1)
+		return 0;
+	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || st.st_size < 12 ||
+	    (uintmax_t)st.st_size > NPY_MAX_FILE ||
+	    read_at(fd, pre, sizeof pre, 0) != 0 ||
+	    !npy_is_npy(pre, sizeof pre) || pre[6] < 1 || pre[6] > 3)
+		goto out;
+	plen = pre[6] == 1 ? 10 : 12;
+	hlen = (size_t)pre[8] | (size_t)pre[9] << 8;
+	if (plen == 12)
+		hlen |= (size_t)pre[10] << 16 | (size_t)pre[11] << 24;
+	if (hlen > NPY_MAX_HEADER || plen + hlen > (size_t)st.st_size ||
+	    (hdr = malloc(hlen + 1)) == NULL ||
+	    read_at(fd, hdr, hlen, (off_t)plen) != 0 ||
+	    memchr(hdr, '\0', hlen) != NULL ||
+	    parse_header(hdr, hlen, a, &e) != 0)
+		goto out;
+	size = (size_t)npy_types[a->type].size;
+	data = a->count * size;
+	if ((a->fortran && a->ndim >= 2) || a->big_endian || !host_little() ||
+	    (a->type != NPY_FLOAT64 && a->type != NPY_FLOAT32 &&
+	    a->type != NPY_INT64) ||
+	    (size_t)st.st_size != plen + hlen + data)
+		goto out;
+	if (a->count == 0) {
+		ok = 1;
+		goto out;
+	}
+	/* No zero-filling, no copy of the file: the data is read into the
+	   end of the array's own memory and widened in place. */
+	if ((a->v = malloc(a->count * sizeof *a->v)) == NULL ||
+	    read_at(fd, (unsigned char *)a->v + a->count * (8 - size), data,
+	    (off_t)(plen + hlen)) != 0)
+		goto out;
+	ok = size == 8 && a->type == NPY_FLOAT64 ? 1 :
+	    convert_in_place(a, size) == 0;
+out:
+	free(hdr);
+	close(fd);
+	if (!ok)
+		npy_free(a);
+	return ok;
 }
 
 /* --- writing ---------------------------------------------------------------- */
