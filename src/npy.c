@@ -8,9 +8,11 @@
 #include "config.h"
 
 #include <sys/stat.h>
+#include <sys/uio.h>
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <math.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -635,17 +637,77 @@ out:
 
 /* --- writing ---------------------------------------------------------------- */
 
+/* Write all of iov[0..n) to fd, resuming after short writes; 0 or -1
+   (errno set). */
+static int
+write_all(int fd, struct iovec *iov, int n)
+{
+	ssize_t	got;
+	size_t	left;
+
+	while (n > 0) {
+		got = writev(fd, iov, n > IOV_MAX ? IOV_MAX : n);
+		if (got < 0 && errno == EINTR)
+			continue;
+		if (got < 0)
+			return -1;
+		left = (size_t)got;
+		while (n > 0 && left >= iov->iov_len) {
+			left -= iov->iov_len;
+			iov++;
+			n--;
+		}
+		if (n > 0) {
+			iov->iov_base = (char *)iov->iov_base + left;
+			iov->iov_len -= left;
+		}
+	}
+	return 0;
+}
+
+/*
+ * The preamble and header dict, padded so that the data starts at a
+ * multiple of 64 and ended by a newline (numpy's format.py does the
+ * same), into buf; returns its length.
+ */
+static size_t
+write_header(unsigned char *buf, size_t len, int ndim, const size_t *shape)
+{
+	char	*hdr = (char *)buf + 10;
+	size_t	 off, cap = len - 10;
+	int	 i;
+
+	off = (size_t)snprintf(hdr, cap,
+	    "{'descr': '<f8', 'fortran_order': False, 'shape': (");
+	for (i = 0; i < ndim; i++)
+		off += (size_t)snprintf(hdr + off, cap - off, "%s%zu",
+		    i ? ", " : "", shape[i]);
+	off += (size_t)snprintf(hdr + off, cap - off, "%s, }",
+	    ndim == 1 ? ",)" : ")");
+	while ((10 + off + 1) % 64 != 0)
+		hdr[off++] = ' ';
+	hdr[off++] = '\n';
+	memcpy(buf, npy_magic, 6);
+	buf[6] = 1;
+	buf[7] = 0;
+	buf[8] = (unsigned char)(off & 0xff);
+	buf[9] = (unsigned char)(off >> 8);
+	return 10 + off;
+}
+
+/* Values converted to little-endian a block at a time (big-endian
+   machines only). */
+#define NPY_WRITE_BLOCK	1024
+
 int
 npy_write(const char *path, int ndim, const size_t *shape, const double *v,
     size_t n, struct err *e)
 {
-	char		 hdr[128 + NPY_MAX_NDIM * 24];
-	unsigned char	 pre[10];
-	FILE		*fp;
-	size_t		 off, hlen, total;
-	int		 i, saved, k;
-
-	size_t		 count = 1;
+	unsigned char	 head[192 + NPY_MAX_NDIM * 24], le[NPY_WRITE_BLOCK * 8];
+	struct iovec	 iov[2];
+	size_t		 count = 1, j, k, b;
+	uint64_t	 u;
+	int		 i, fd, rc, saved;
 
 	if (ndim < 0 || ndim > NPY_MAX_NDIM)
 		return err_set(e, "cannot write '%s': %d dimensions", path,
@@ -655,59 +717,41 @@ npy_write(const char *path, int ndim, const size_t *shape, const double *v,
 	if (count != n)
 		return err_set(e, "cannot write '%s': %zu values for a shape "
 		    "of %zu", path, n, count);
-	off = (size_t)snprintf(hdr, sizeof hdr,
-	    "{'descr': '<f8', 'fortran_order': False, 'shape': (");
-	for (i = 0; i < ndim; i++)
-		off += (size_t)snprintf(hdr + off, sizeof hdr - off, "%s%zu",
-		    i ? ", " : "", shape[i]);
-	off += (size_t)snprintf(hdr + off, sizeof hdr - off, "%s, }",
-	    ndim == 1 ? ",)" : ")");
-	/* Pad with blanks so that the data starts at a multiple of 64, and
-	   end with a newline (numpy's format.py does the same). */
-	total = 10 + off + 1;
-	while (total % 64 != 0) {
-		hdr[off++] = ' ';
-		total++;
-	}
-	hdr[off++] = '\n';
-	hlen = off;
-	memcpy(pre, npy_magic, 6);
-	pre[6] = 1;
-	pre[7] = 0;
-	pre[8] = (unsigned char)(hlen & 0xff);
-	pre[9] = (unsigned char)(hlen >> 8);
-	if ((fp = fopen(path, "wb")) == NULL)
+	iov[0].iov_base = head;
+	iov[0].iov_len = write_header(head, sizeof head, ndim, shape);
+	if ((fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC,
+	    0666)) == -1)
 		return err_set(e, "cannot write '%s': %s", path,
 		    strerror(errno));
-	errno = 0;
-	fwrite(pre, 1, sizeof pre, fp);
-	fwrite(hdr, 1, hlen, fp);
-	{
-		uint16_t one = 1;
-
-		if (*(unsigned char *)&one == 1) {
-			if (n > 0)
-				fwrite(v, sizeof *v, n, fp);
-		} else {
-			size_t j;
-			unsigned char le[8];
-			uint64_t u;
-
-			for (j = 0; j < n; j++) {
-				memcpy(&u, &v[j], 8);
-				for (k = 0; k < 8; k++)
-					le[k] = (unsigned char)(u >> (8 * k));
-				fwrite(le, 1, 8, fp);
+	if (host_little()) {
+		/* The values are the file's bytes: one writev of both. */
+		iov[1].iov_base = (void *)(uintptr_t)v;
+		iov[1].iov_len = n * sizeof *v;
+		rc = write_all(fd, iov, n > 0 ? 2 : 1);
+	} else {
+		rc = write_all(fd, iov, 1);
+		for (j = 0; rc == 0 && j < n; j += b) {
+			b = n - j < NPY_WRITE_BLOCK ? n - j : NPY_WRITE_BLOCK;
+			for (k = 0; k < b; k++) {
+				memcpy(&u, &v[j + k], 8);
+				for (i = 0; i < 8; i++)
+					le[8 * k + (size_t)i] =
+					    (unsigned char)(u >> (8 * i));
 			}
+			iov[1].iov_base = le;
+			iov[1].iov_len = b * 8;
+			rc = write_all(fd, &iov[1], 1);
 		}
 	}
-	saved = errno;
-	if (ferror(fp) | (fclose(fp) != 0)) {
-		if (saved == 0)
-			saved = errno ? errno : EIO;
+	saved = rc != 0 ? errno : 0;
+	if (close(fd) != 0 && rc == 0) {
+		rc = -1;
+		saved = errno;
+	}
+	if (rc != 0) {
 		unlink(path);
 		return err_set(e, "cannot write '%s': %s", path,
-		    strerror(saved));
+		    strerror(saved != 0 ? saved : EIO));
 	}
 	return 0;
 }
