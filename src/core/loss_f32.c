@@ -7,8 +7,12 @@
  * and nll it then hands the computation here (loss_f32_compute) and does
  * none of its own, so a float32 input is computed once, in float.  Every
  * operation is done in float, in the order of the float64 path (which
- * follows torch's kernels), with float reductions summed in element
- * order; exp and log of whole blocks go through vmathf (within 1 ulp of
+ * follows torch's kernels), but for the sums (of a row's exps, of the
+ * gradient, of the elements): those are accumulated in double and rounded
+ * to float where used, since torch's float sums are vectorised and
+ * cascaded, much closer to exact than a running float sum (which drifted
+ * up to 6e-6 from torch with label smoothing; tests/cmp_f32.py measures
+ * it).  exp and log of whole blocks go through vmathf (within 1 ulp of
  * the correctly rounded float, as glibc's expf and logf).  The result says
  * r->f32 = LOSS_F32_KERNEL.  For the other losses loss.c computes in
  * float64 and loss_f32_round() rounds every number to float
@@ -67,8 +71,9 @@ f32_bce(const struct mat *x, const struct mat *t, const struct loss_opts *o,
 {
 	size_t	i, j, k, b, n = mat_numel(x);
 	int	mean = o->reduction == LOSS_REDUCTION_MEAN;
-	float	g = mean ? 1.0f / (float)n : 1.0f, xf, yf, l, d, sum = 0.0f;
+	float	g = mean ? 1.0f / (float)n : 1.0f, xf, yf, l, d;
 	float	lx[F32_BLOCK], l1x[F32_BLOCK];
+	double	sum = 0.0;
 
 	for (i = 0; i < nrows(x); i++)
 		for (j = 0; j < x->cols; j += b) {
@@ -96,7 +101,7 @@ f32_bce(const struct mat *x, const struct mat *t, const struct loss_opts *o,
 				MAT_AT(&r->grad, i, j + k) = d;
 			}
 		}
-	reduce(r, sum, (float)n, mean);
+	reduce(r, (float)sum, (float)n, mean);
 }
 
 /*
@@ -115,7 +120,8 @@ f32_bce_logits(const struct mat *x, const struct mat *t,
 	size_t	i, j, k, b, n = mat_numel(x);
 	int	mean = o->reduction == LOSS_REDUCTION_MEAN;
 	float	g = mean ? 1.0f / (float)n : 1.0f, xf, yf, m, l, d, s, pw, tt;
-	float	sum = 0.0f, lz[F32_BLOCK], ex[F32_BLOCK];
+	float	lz[F32_BLOCK], ex[F32_BLOCK];
+	double	sum = 0.0;
 
 	for (i = 0; i < nrows(x); i++)
 		for (j = 0; j < x->cols; j += b) {
@@ -154,7 +160,7 @@ f32_bce_logits(const struct mat *x, const struct mat *t,
 				MAT_AT(&r->grad, i, j + k) = d;
 			}
 		}
-	reduce(r, sum, (float)n, mean);
+	reduce(r, (float)sum, (float)n, mean);
 }
 
 /* Scratch rows of C floats for the class losses (not zeroed). */
@@ -176,7 +182,8 @@ rows_alloc(struct rows *w, size_t C)
 static void
 log_softmax_f(const double *x, float *lp, float *q, size_t C)
 {
-	float	m = -INFINITY, s = 0.0f, ls, v;
+	float	m = -INFINITY, ls, v, sf;
+	double	s = 0.0;
 	size_t	c;
 
 	for (c = 0; c < C; c++) {
@@ -192,7 +199,8 @@ log_softmax_f(const double *x, float *lp, float *q, size_t C)
 	vmathf_exp(q, q, C);
 	for (c = 0; c < C; c++)
 		s += q[c];
-	vmathf_log(&s, &ls, 1);
+	sf = (float)s;
+	vmathf_log(&sf, &ls, 1);
 	for (c = 0; c < C; c++)
 		lp[c] = lp[c] - m - ls;
 }
@@ -203,7 +211,8 @@ static void
 backward_row(enum loss_id id, const float *lp, float *q, const float *gl,
     double *out, size_t C)
 {
-	float	s = 0.0f;
+	double	s = 0.0;
+	float	sf;
 	size_t	c;
 
 	if (id == LOSS_NLL) {
@@ -213,9 +222,10 @@ backward_row(enum loss_id id, const float *lp, float *q, const float *gl,
 	}
 	for (c = 0; c < C; c++)
 		s += gl[c];
+	sf = (float)s;
 	vmathf_exp(lp, q, C);
 	for (c = 0; c < C; c++)
-		out[c] = gl[c] - q[c] * s;
+		out[c] = gl[c] - q[c] * sf;
 }
 
 /*
@@ -234,8 +244,8 @@ f32_index(enum loss_id id, const struct mat *x, const struct mat *t,
 	size_t	 N = nrows(x), C = x->cols, n, c;
 	float	 eps = id == LOSS_CE && o->label_smoothing > 0.0 ?
 		    (float)o->label_smoothing : 0.0f;
-	float	 D = 0.0f, snll = 0.0f, ssm = 0.0f, nll, sm, wy, gnll, gsm;
-	float	 sumel = 0.0f;
+	float	 nll, wy, gnll, gsm, D, snll, ssm;
+	double	 Dd = 0.0, snlld = 0.0, ssmd = 0.0, sumel = 0.0, sm;
 	long	 y;
 	int	 mean = o->reduction == LOSS_REDUCTION_MEAN, ignored;
 	struct rows w;
@@ -245,8 +255,9 @@ f32_index(enum loss_id id, const struct mat *x, const struct mat *t,
 	for (n = 0; n < N; n++) {
 		y = (long)t->v[n];
 		if (y != o->ignore_index)
-			D += o->weight != NULL ? (float)o->weight->v[y] : 1.0f;
+			Dd += o->weight != NULL ? (float)o->weight->v[y] : 1.0f;
 	}
+	D = (float)Dd;
 	if (mean) {
 		gnll = -((eps > 0.0f ? 1.0f - eps : 1.0f) / D);
 		gsm = (eps / (float)C) / D;
@@ -267,15 +278,15 @@ f32_index(enum loss_id id, const struct mat *x, const struct mat *t,
 		else {
 			wy = o->weight != NULL ? (float)o->weight->v[y] : 1.0f;
 			nll = -wy * w.lp[y];
-			snll += nll;
+			snlld += nll;
 			if (eps > 0.0f) {
-				sm = 0.0f;
+				sm = 0.0;
 				for (c = 0; c < C; c++)
 					sm += o->weight != NULL ? w.lp[c] *
 					    (float)o->weight->v[c] : w.lp[c];
-				sm = -sm;
-				ssm += sm;
-				nll = (1.0f - eps) * nll + sm * (eps / (float)C);
+				ssmd += -(float)sm;
+				nll = (1.0f - eps) * nll + -(float)sm *
+				    (eps / (float)C);
 			}
 			sumel += nll;
 			MAT_AT(&r->elem, 0, n) = nll;
@@ -291,12 +302,15 @@ f32_index(enum loss_id id, const struct mat *x, const struct mat *t,
 			    (float)o->weight->v[y] : 1.0f) * gnll;
 		backward_row(id, w.lp, w.q, w.gl, &MAT_AT(&r->grad, n, 0), C);
 	}
+	snll = (float)snlld;
+	ssm = (float)ssmd;
 	if (mean) {
 		r->value = eps > 0.0f ? (double)((1.0f - eps) * (snll / D) +
 		    (ssm / D) * (eps / (float)C)) : (double)(snll / D);
 		r->denom = (double)D;
 	} else {
-		r->value = o->reduction == LOSS_REDUCTION_NONE ? (double)sumel :
+		r->value = o->reduction == LOSS_REDUCTION_NONE ?
+		    (double)(float)sumel :
 		    eps > 0.0f ? (double)((1.0f - eps) * snll +
 		    ssm * (eps / (float)C)) : (double)snll;
 		r->denom = 1.0;
@@ -312,8 +326,8 @@ f32_ce_prob(const struct mat *x, const struct mat *t,
     const struct loss_opts *o, struct loss_result *r)
 {
 	size_t	 N = nrows(x), C = x->cols, n, c;
-	float	 eps = (float)o->label_smoothing, yc, wc, s, sum = 0.0f, gs;
-	float	 denom;
+	float	 eps = (float)o->label_smoothing, yc, wc, gs, denom;
+	double	 s, sum = 0.0;
 	int	 mean = o->reduction == LOSS_REDUCTION_MEAN;
 	struct rows w;
 
@@ -329,15 +343,15 @@ f32_ce_prob(const struct mat *x, const struct mat *t,
 			if (eps > 0.0f)
 				yc = yc * (1.0f - eps) + eps / (float)C;
 			wc = o->weight != NULL ? (float)o->weight->v[c] : 1.0f;
-			s += w.lp[c] * yc * wc;
+			s += w.lp[c] * yc * wc;	/* float product, double sum */
 			w.gl[c] = -(gs * wc) * yc;
 		}
-		MAT_AT(&r->elem, 0, n) = -s;
-		sum += -s;
+		MAT_AT(&r->elem, 0, n) = -(float)s;
+		sum += -(float)s;
 		backward_row(LOSS_CE, w.lp, w.q, w.gl, &MAT_AT(&r->grad, n, 0),
 		    C);
 	}
-	r->value = mean ? (double)(sum / denom) : (double)sum;
+	r->value = mean ? (double)((float)sum / denom) : (double)(float)sum;
 	r->denom = mean ? (double)denom : 1.0;
 	free(w.lp);
 	return 1;
