@@ -51,6 +51,14 @@ nrows(const struct mat *x)
 	return x->ndim == 2 ? x->rows : 1;
 }
 
+/* mat_numel's count, here so that this file (built in libvec.a with the
+   vectoriser's flags) needs nothing of libcore.a. */
+static size_t
+numel(const struct mat *x)
+{
+	return x->rows * x->cols;
+}
+
 /* The reduced value and its denominator from the float sum of the
    elements (mean: sum / n, as float). */
 static void
@@ -69,7 +77,7 @@ static void
 f32_bce(const struct mat *x, const struct mat *t, const struct loss_opts *o,
     struct loss_result *r)
 {
-	size_t	i, j, k, b, n = mat_numel(x);
+	size_t	i, j, k, b, n = numel(x);
 	int	mean = o->reduction == LOSS_REDUCTION_MEAN;
 	float	g = mean ? 1.0f / (float)n : 1.0f, xf, yf, l, d;
 	float	lx[F32_BLOCK], l1x[F32_BLOCK];
@@ -117,7 +125,7 @@ static void
 f32_bce_logits(const struct mat *x, const struct mat *t,
     const struct loss_opts *o, struct loss_result *r)
 {
-	size_t	i, j, k, b, n = mat_numel(x);
+	size_t	i, j, k, b, n = numel(x);
 	int	mean = o->reduction == LOSS_REDUCTION_MEAN;
 	float	g = mean ? 1.0f / (float)n : 1.0f, xf, yf, m, l, d, s, pw, tt;
 	float	lz[F32_BLOCK], ex[F32_BLOCK];
@@ -177,32 +185,85 @@ rows_alloc(struct rows *w, size_t C)
 	return w->lp != NULL ? 0 : -1;
 }
 
-/* log_softmax of one row in float, x - m - logf(sum expf(x - m)), into
-   lp; q is scratch. */
+/* The sum of a[0..n) in double, in four interleaved lanes (l0 + l1) +
+   (l2 + l3): far closer to exact than torch's float sums, so within
+   their error of them, and not waiting on each addition. */
+static double
+sum_d(const float *a, size_t n)
+{
+	double	l0 = 0.0, l1 = 0.0, l2 = 0.0, l3 = 0.0;
+	size_t	i;
+
+	for (i = 0; i + 4 <= n; i += 4) {
+		l0 += a[i];
+		l1 += a[i + 1];
+		l2 += a[i + 2];
+		l3 += a[i + 3];
+	}
+	for (; i < n; i++)
+		l0 += a[i];
+	return (l0 + l1) + (l2 + l3);
+}
+
+/*
+ * log_softmax of one row in float, x - m - logf(sum expf(x - m)), into
+ * lp; q is scratch.  The max in eight lanes of selects (which vectorise);
+ * a nan is not taken as the max but makes its exp, the sum, logf of the
+ * sum and so every lp nan, as torch's (whose max is the nan) are.
+ */
 static void
 log_softmax_f(const double *x, float *lp, float *q, size_t C)
 {
-	float	m = -INFINITY, ls, v, sf;
-	double	s = 0.0;
-	size_t	c;
+	float	mm[8], m, ls, sf, v;
+	size_t	c, k;
 
-	for (c = 0; c < C; c++) {
-		v = (float)x[c];
-		lp[c] = v;
-		if (isnan(v))
-			m = NAN;
-		else if (v > m && !isnan(m))
-			m = v;
-	}
+	for (c = 0; c < C; c++)
+		lp[c] = (float)x[c];
+	for (k = 0; k < 8; k++)
+		mm[k] = -INFINITY;
+	for (c = 0; c + 8 <= C; c += 8)
+		for (k = 0; k < 8; k++) {
+			v = lp[c + k];
+			mm[k] = v > mm[k] ? v : mm[k];
+		}
+	for (; c < C; c++)
+		mm[0] = lp[c] > mm[0] ? lp[c] : mm[0];
+	m = mm[0];
+	for (k = 1; k < 8; k++)
+		m = mm[k] > m ? mm[k] : m;
 	for (c = 0; c < C; c++)
 		q[c] = lp[c] - m;
 	vmathf_exp(q, q, C);
-	for (c = 0; c < C; c++)
-		s += q[c];
-	sf = (float)s;
+	sf = (float)sum_d(q, C);
 	vmathf_log(&sf, &ls, 1);
 	for (c = 0; c < C; c++)
 		lp[c] = lp[c] - m - ls;
+}
+
+/*
+ * The backward of a row whose dL/dlogp is s at class y and 0 elsewhere
+ * (no label smoothing; an ignored row has s = 0 and no y: y = C): nll's
+ * gradient is that, ce's 0 - expf(lp_c) s and s - expf(lp_y) s, the
+ * numbers backward_row gives for it (its sum of gl is s exactly).
+ */
+static void
+backward_sparse(enum loss_id id, const float *lp, float *q, size_t y,
+    float s, double *out, size_t C)
+{
+	size_t	c;
+
+	if (id == LOSS_NLL) {
+		for (c = 0; c < C; c++)
+			out[c] = 0.0;
+		if (y < C)
+			out[y] = s;
+		return;
+	}
+	vmathf_exp(lp, q, C);
+	for (c = 0; c < C; c++)
+		out[c] = 0.0f - q[c] * s;
+	if (y < C)
+		out[y] = s - q[y] * s;
 }
 
 /* The log_softmax backward of one row into out: gl_c - expf(lp_c) s,
@@ -211,7 +272,6 @@ static void
 backward_row(enum loss_id id, const float *lp, float *q, const float *gl,
     double *out, size_t C)
 {
-	double	s = 0.0;
 	float	sf;
 	size_t	c;
 
@@ -220,9 +280,7 @@ backward_row(enum loss_id id, const float *lp, float *q, const float *gl,
 			out[c] = gl[c];
 		return;
 	}
-	for (c = 0; c < C; c++)
-		s += gl[c];
-	sf = (float)s;
+	sf = (float)sum_d(gl, C);
 	vmathf_exp(lp, q, C);
 	for (c = 0; c < C; c++)
 		out[c] = gl[c] - q[c] * sf;
@@ -293,6 +351,13 @@ f32_index(enum loss_id id, const struct mat *x, const struct mat *t,
 		}
 		if (C == 0)
 			continue;
+		if (eps == 0.0f) {
+			backward_sparse(id, w.lp, w.q, ignored ? C : (size_t)y,
+			    ignored ? 0.0f : 0.0f + (o->weight != NULL ?
+			    (float)o->weight->v[y] : 1.0f) * gnll,
+			    &MAT_AT(&r->grad, n, 0), C);
+			continue;
+		}
 		for (c = 0; c < C; c++)
 			w.gl[c] = !ignored && eps > 0.0f ? -(gsm *
 			    (o->weight != NULL ? (float)o->weight->v[c] :
@@ -392,9 +457,9 @@ loss_f32_round(struct loss_result *r)
 
 	if (r->f32 != LOSS_F32_NONE)
 		return;
-	for (i = 0; i < mat_numel(&r->elem); i++)
+	for (i = 0; i < numel(&r->elem); i++)
 		r->elem.v[i] = (float)r->elem.v[i];
-	for (i = 0; i < mat_numel(&r->grad); i++)
+	for (i = 0; i < numel(&r->grad); i++)
 		r->grad.v[i] = (float)r->grad.v[i];
 	r->value = (float)r->value;
 	r->f32 = LOSS_F32_ROUNDED;

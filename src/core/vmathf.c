@@ -1,9 +1,9 @@
 /*
  * vmathf.c -- expf and logf over arrays of floats, written as branch-free
- * loops that GCC vectorises (this file is built with -ffp-contract=off,
+ * loops that GCC vectorises (built in libvec.a with -ffp-contract=off,
  * -fno-trapping-math, which lets the selects be vectorised and changes no
- * value, and the vectoriser's dynamic cost model: Makefile.am), so that the
- * float32 losses need no call into libm per element.
+ * value, and the vectoriser's dynamic cost model: see Makefile.am), so
+ * that the float32 losses need no call into libm per element.
  *
  * Both work in double: a float's exp or log computed in double with a
  * relative error below 1e-13 and then rounded once to float is the
