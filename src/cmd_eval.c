@@ -21,6 +21,7 @@
 #include "core/dtype.h"
 #include "core/loss.h"
 #include "core/pitfall.h"
+#include "core/vstat.h"
 #include "i18n.h"
 #include "json.h"
 #include "npy.h"
@@ -418,54 +419,18 @@ struct summary {
 	double	 min, max, mean;
 };
 
-/* One value into a lane of the summary (finite: counted, summed, and
-   its range kept; else it adds -0, which changes no sum). */
-struct lane {
-	size_t	 n;
-	double	 sum, min, max;
-};
-
-static inline void
-lane_add(struct lane *l, double v)
-{
-	int	f = isfinite(v);
-
-	l->n += (size_t)f;
-	l->sum += f ? v : -0.0;
-	l->min = f && v < l->min ? v : l->min;
-	l->max = f && v > l->max ? v : l->max;
-}
-
-/*
- * One pass in four interleaved lanes, so that the additions and compares
- * of neighbouring values do not wait for each other; the mean is the sum
- * in that order, (l0 + l1) + (l2 + l3), over the count of finite values.
- */
+/* The summary of an array (vstat_summary, one vectorised pass). */
 static void
 summarise(const struct mat *m, struct summary *s)
 {
-	struct lane	 l0 = { 0, -0.0, INFINITY, -INFINITY };
-	struct lane	 l1 = l0, l2 = l0, l3 = l0;
-	size_t		 i, k, n = mat_numel(m);
-	const double	*v = m->v;
+	struct vstat	vs;
 
-	for (i = 0; i + 4 <= n; i += 4) {
-		lane_add(&l0, v[i]);
-		lane_add(&l1, v[i + 1]);
-		lane_add(&l2, v[i + 2]);
-		lane_add(&l3, v[i + 3]);
-	}
-	for (; i < n; i++)
-		lane_add(&l0, v[i]);
-	k = l0.n + l1.n + l2.n + l3.n;
-	s->n = n;
-	s->nonfinite = n - k;
-	s->min = fmin(fmin(l0.min, l1.min), fmin(l2.min, l3.min));
-	s->max = fmax(fmax(l0.max, l1.max), fmax(l2.max, l3.max));
-	s->mean = k ? ((l0.sum + l1.sum) + (l2.sum + l3.sum)) / (double)k :
-	    NAN;
-	if (k == 0)
-		s->min = s->max = NAN;
+	vstat_summary(m->v, mat_numel(m), &vs);
+	s->n = vs.n;
+	s->nonfinite = vs.nonfinite;
+	s->min = vs.min;
+	s->max = vs.max;
+	s->mean = vs.mean;
 }
 
 static int summary_mode;	/* print_mat summarises (set per report) */
