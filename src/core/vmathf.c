@@ -70,8 +70,8 @@ from_bits(uint64_t u)
  * exp: x clamped to [-104, 89] (e^-104 rounds to float 0 and e^89 to
  * +inf, as they should for anything beyond), k = round(x / ln 2),
  * r = x - k ln 2 in [-0.35, 0.35], e^r by its Taylor series to r^11
- * (truncation below 1e-14), times 2^k built from k's bits, rounded to
- * float.  nan passes the clamp (both comparisons are false) and every
+ * (truncation below 1e-14; evaluated by Estrin's scheme), times 2^k
+ * built from k's bits, rounded to float.  nan passes the clamp (both comparisons are false) and every
  * operation after it.
  */
 static inline __attribute__((always_inline)) void
@@ -81,7 +81,8 @@ exp_block(const float *restrict x, float *restrict y, size_t n)
 
 	for (i = 0; i < n; i++) {
 		float	 xf = x[i];
-		double	 d, t, kd, r, p, scale;
+		double	 d, t, kd, r, p, scale, r2, r4;
+		double	 p01, p23, p45, p67, p89, pab;
 		uint64_t ki;
 
 		xf = xf > 89.0f ? 89.0f : xf;
@@ -91,18 +92,18 @@ exp_block(const float *restrict x, float *restrict y, size_t n)
 		kd = t - SHIFT;
 		ki = bits(t) - bits(SHIFT);		/* k mod 2^64 */
 		r = (d - kd * LN2_HI) - kd * LN2_LO;
-		p = 1.0 / 39916800.0;
-		p = p * r + 1.0 / 3628800.0;
-		p = p * r + 1.0 / 362880.0;
-		p = p * r + 1.0 / 40320.0;
-		p = p * r + 1.0 / 5040.0;
-		p = p * r + 1.0 / 720.0;
-		p = p * r + 1.0 / 120.0;
-		p = p * r + 1.0 / 24.0;
-		p = p * r + 1.0 / 6.0;
-		p = p * r + 0.5;
-		p = p * r + 1.0;
-		p = p * r + 1.0;
+		/* Estrin's scheme: pairs, then pairs of pairs, so that the
+		   dependency chain is four steps deep, not twelve */
+		r2 = r * r;
+		r4 = r2 * r2;
+		p01 = 1.0 + r;
+		p23 = 0.5 + r * (1.0 / 6.0);
+		p45 = 1.0 / 24.0 + r * (1.0 / 120.0);
+		p67 = 1.0 / 720.0 + r * (1.0 / 5040.0);
+		p89 = 1.0 / 40320.0 + r * (1.0 / 362880.0);
+		pab = 1.0 / 3628800.0 + r * (1.0 / 39916800.0);
+		p = (p01 + r2 * p23) + r4 * ((p45 + r2 * p67) +
+		    r4 * (p89 + r2 * pab));
 		scale = from_bits((ki + 1023) << 52);	/* 2^k, k in [-151, 129] */
 		y[i] = (float)(p * scale);
 	}
@@ -112,7 +113,8 @@ exp_block(const float *restrict x, float *restrict y, size_t n)
  * log: x = 2^k m with m in [sqrt(1/2), sqrt(2)) read off the double's
  * bits (musl's way: subtracting sqrt(1/2)'s bits moves the exponent
  * boundary there); log m = 2 atanh s = 2 (s + s^3/3 + ... + s^17/17),
- * s = (m - 1) / (m + 1), |s| <= 0.172 (truncation below 1e-14 relative);
+ * s = (m - 1) / (m + 1), |s| <= 0.172 (truncation below 1e-14 relative;
+ * Estrin's scheme in s^2);
  * log x = k ln 2 + log m.  k, 12 bits of a difference, is made a double
  * through SHIFT's bits (no int64 conversion instruction in AVX2).  x <= 0,
  * +inf and nan are chosen at the end: -inf at 0, nan below, +inf, nan.
@@ -125,7 +127,7 @@ log_block(const float *restrict x, float *restrict y, size_t n)
 
 	for (i = 0; i < n; i++) {
 		float	 xf = x[i], res;
-		double	 d, m, s, s2, p, kd;
+		double	 d, m, s, s2, s4, s8, p, kd;
 		uint64_t u, tmp, ku;
 
 		d = (double)xf;
@@ -137,15 +139,11 @@ log_block(const float *restrict x, float *restrict y, size_t n)
 		kd = kd >= 2048.0 ? kd - 4096.0 : kd;	/* k, signed */
 		s = (m - 1.0) / (m + 1.0);
 		s2 = s * s;
-		p = 1.0 / 17.0;
-		p = p * s2 + 1.0 / 15.0;
-		p = p * s2 + 1.0 / 13.0;
-		p = p * s2 + 1.0 / 11.0;
-		p = p * s2 + 1.0 / 9.0;
-		p = p * s2 + 1.0 / 7.0;
-		p = p * s2 + 1.0 / 5.0;
-		p = p * s2 + 1.0 / 3.0;
-		p = p * s2 + 1.0;
+		s4 = s2 * s2;
+		s8 = s4 * s4;
+		p = ((1.0 + s2 * (1.0 / 3.0)) + s4 * (1.0 / 5.0 + s2 *
+		    (1.0 / 7.0))) + s8 * (((1.0 / 9.0 + s2 * (1.0 / 11.0)) +
+		    s4 * (1.0 / 13.0 + s2 * (1.0 / 15.0))) + s8 * (1.0 / 17.0));
 		res = (float)(kd * LN2_HI + (kd * LN2_LO + 2.0 * s * p));
 		res = xf == __builtin_inff() ? xf : res;
 		res = xf == 0.0f ? -__builtin_inff() : res;
