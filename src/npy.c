@@ -7,7 +7,6 @@
  */
 #include "config.h"
 
-#include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/uio.h>
 
@@ -580,32 +579,6 @@ convert_in_place(struct npy_array *a, size_t size)
 	return 0;
 }
 
-/* Arrays of at least this many bytes are put in transparent huge pages
-   where the kernel offers them (2 MiB: one page fault instead of 512). */
-#define NPY_HUGE	((size_t)4 << 20)
-#define NPY_HUGE_PAGE	((size_t)2 << 20)
-
-/*
- * Memory for len bytes that free() takes: for a large array aligned to
- * 2 MiB and advised to be backed by huge pages (a hint: without THP, or
- * where it is disabled, it is ordinary memory), else malloc's.
- */
-static void *
-big_alloc(size_t len)
-{
-#if defined(MADV_HUGEPAGE)
-	void	*p;
-
-	if (len >= NPY_HUGE) {
-		len = (len + NPY_HUGE_PAGE - 1) / NPY_HUGE_PAGE * NPY_HUGE_PAGE;
-		if ((p = aligned_alloc(NPY_HUGE_PAGE, len)) != NULL)
-			(void)madvise(p, len, MADV_HUGEPAGE);
-		return p;
-	}
-#endif
-	return malloc(len);
-}
-
 int
 npy_read_path(const char *path, struct npy_array *a)
 {
@@ -648,7 +621,7 @@ npy_read_path(const char *path, struct npy_array *a)
 	}
 	/* No zero-filling, no copy of the file: the data is read into the
 	   end of the array's own memory and widened in place. */
-	if ((a->v = big_alloc(a->count * sizeof *a->v)) == NULL ||
+	if ((a->v = malloc(a->count * sizeof *a->v)) == NULL ||
 	    read_at(fd, (unsigned char *)a->v + a->count * (8 - size), data,
 	    (off_t)(plen + hlen)) != 0)
 		goto out;
