@@ -21,6 +21,7 @@
 #include "core/dtype.h"
 #include "core/loss.h"
 #include "core/pitfall.h"
+#include "core/vstat.h"
 #include "dtoa.h"
 #include "i18n.h"
 #include "json.h"
@@ -401,32 +402,18 @@ struct summary {
 	double	 min, max, mean;
 };
 
+/* The summary of an array (vstat_summary, one vectorised pass). */
 static void
 summarise(const struct mat *m, struct summary *s)
 {
-	size_t	i, n = mat_numel(m), k = 0;
-	double	sum = 0.0, v;
+	struct vstat	vs;
 
-	s->n = n;
-	s->nonfinite = 0;
-	s->min = INFINITY;
-	s->max = -INFINITY;
-	for (i = 0; i < n; i++) {
-		v = m->v[i];
-		if (!isfinite(v)) {
-			s->nonfinite++;
-			continue;
-		}
-		if (v < s->min)
-			s->min = v;
-		if (v > s->max)
-			s->max = v;
-		sum += v;
-		k++;
-	}
-	s->mean = k ? sum / (double)k : NAN;
-	if (k == 0)
-		s->min = s->max = NAN;
+	vstat_summary(m->v, mat_numel(m), &vs);
+	s->n = vs.n;
+	s->nonfinite = vs.nonfinite;
+	s->min = vs.min;
+	s->max = vs.max;
+	s->mean = vs.mean;
 }
 
 static int summary_mode;	/* print_mat summarises (set per report) */

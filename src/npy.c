@@ -7,7 +7,12 @@
  */
 #include "config.h"
 
+#include <sys/stat.h>
+#include <sys/uio.h>
+
 #include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
 #include <math.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -496,19 +501,213 @@ npy_parse(const void *buf, size_t len, struct npy_array *a, struct err *e)
 	return 0;
 }
 
+/* --- reading a file straight into the array --------------------------- */
+
+/* Whether this machine is little-endian (the fast paths take only files
+   of its byte order). */
+static int
+host_little(void)
+{
+	uint16_t	one = 1;
+
+	return *(unsigned char *)&one == 1;
+}
+
+/* Read exactly len bytes at offset off of fd into buf; 0 or -1 (a read
+   error, or the file ended early). */
+static int
+read_at(int fd, void *buf, size_t len, off_t off)
+{
+	unsigned char	*p = buf;
+	ssize_t		 got;
+
+	while (len > 0) {
+		got = pread(fd, p, len > ((size_t)1 << 30) ? (size_t)1 << 30 :
+		    len, off);
+		if (got < 0 && errno == EINTR)
+			continue;
+		if (got <= 0)
+			return -1;
+		p += got;
+		off += got;
+		len -= (size_t)got;
+	}
+	return 0;
+}
+
+/* Values converted a block at a time through a local copy (the source
+   and the destination overlap: see npy_read_path). */
+#define NPY_CONVERT_BLOCK	1024
+
+/*
+ * Convert a->count values of `size` bytes (float32 or int64, this
+ * machine's byte order) held at the end of a->v's memory into the doubles
+ * of a->v, in place, front to back.  Value k goes to bytes [8k, 8k + 8)
+ * from [B + size k, ...), B = count (8 - size): the write of value k can
+ * only reach sources of values before k, which are already read (each
+ * block is copied out before its values are written).  -1 for an int64
+ * that a double cannot hold exactly (the caller then takes the slow path,
+ * which says which).
+ */
+static int
+convert_in_place(struct npy_array *a, size_t size)
+{
+	unsigned char	*base = (unsigned char *)a->v;
+	size_t		 n = a->count, src = n * (8 - size), k, i, b;
+	const int64_t	 exact = (int64_t)1 << 53;
+	union {
+		float	 f[NPY_CONVERT_BLOCK];
+		int64_t	 i[NPY_CONVERT_BLOCK];
+	} blk;
+	int		 bad = 0;
+
+	for (k = 0; k < n; k += b) {
+		b = n - k < NPY_CONVERT_BLOCK ? n - k : NPY_CONVERT_BLOCK;
+		memcpy(&blk, base + src + k * size, b * size);
+		if (size == 4)
+			for (i = 0; i < b; i++)
+				a->v[k + i] = (double)blk.f[i];
+		else {
+			for (i = 0; i < b; i++)
+				bad |= blk.i[i] > exact || blk.i[i] < -exact;
+			if (bad)
+				return -1;
+			for (i = 0; i < b; i++)
+				a->v[k + i] = (double)blk.i[i];
+		}
+	}
+	return 0;
+}
+
+int
+npy_read_path(const char *path, struct npy_array *a)
+{
+	static const struct npy_array empty = NPY_ARRAY_INIT;
+	unsigned char	 pre[12];
+	char		*hdr = NULL;
+	struct stat	 st;
+	struct err	 e;
+	size_t		 hlen, plen, size, data;
+	int		 fd, ok = 0;
+
+	*a = empty;
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1)
+		return 0;
+	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || st.st_size < 12 ||
+	    (uintmax_t)st.st_size > NPY_MAX_FILE ||
+	    read_at(fd, pre, sizeof pre, 0) != 0 ||
+	    !npy_is_npy(pre, sizeof pre) || pre[6] < 1 || pre[6] > 3)
+		goto out;
+	plen = pre[6] == 1 ? 10 : 12;
+	hlen = (size_t)pre[8] | (size_t)pre[9] << 8;
+	if (plen == 12)
+		hlen |= (size_t)pre[10] << 16 | (size_t)pre[11] << 24;
+	if (hlen > NPY_MAX_HEADER || plen + hlen > (size_t)st.st_size ||
+	    (hdr = malloc(hlen + 1)) == NULL ||
+	    read_at(fd, hdr, hlen, (off_t)plen) != 0 ||
+	    memchr(hdr, '\0', hlen) != NULL ||
+	    parse_header(hdr, hlen, a, &e) != 0)
+		goto out;
+	size = (size_t)npy_types[a->type].size;
+	data = a->count * size;
+	if ((a->fortran && a->ndim >= 2) || a->big_endian || !host_little() ||
+	    (a->type != NPY_FLOAT64 && a->type != NPY_FLOAT32 &&
+	    a->type != NPY_INT64) ||
+	    (size_t)st.st_size != plen + hlen + data)
+		goto out;
+	if (a->count == 0) {
+		ok = 1;
+		goto out;
+	}
+	/* No zero-filling, no copy of the file: the data is read into the
+	   end of the array's own memory and widened in place. */
+	if ((a->v = malloc(a->count * sizeof *a->v)) == NULL ||
+	    read_at(fd, (unsigned char *)a->v + a->count * (8 - size), data,
+	    (off_t)(plen + hlen)) != 0)
+		goto out;
+	ok = size == 8 && a->type == NPY_FLOAT64 ? 1 :
+	    convert_in_place(a, size) == 0;
+out:
+	free(hdr);
+	close(fd);
+	if (!ok)
+		npy_free(a);
+	return ok;
+}
+
 /* --- writing ---------------------------------------------------------------- */
+
+/* Write all of iov[0..n) to fd, resuming after short writes; 0 or -1
+   (errno set). */
+static int
+write_all(int fd, struct iovec *iov, int n)
+{
+	ssize_t	got;
+	size_t	left;
+
+	while (n > 0) {
+		got = writev(fd, iov, n > IOV_MAX ? IOV_MAX : n);
+		if (got < 0 && errno == EINTR)
+			continue;
+		if (got < 0)
+			return -1;
+		left = (size_t)got;
+		while (n > 0 && left >= iov->iov_len) {
+			left -= iov->iov_len;
+			iov++;
+			n--;
+		}
+		if (n > 0) {
+			iov->iov_base = (char *)iov->iov_base + left;
+			iov->iov_len -= left;
+		}
+	}
+	return 0;
+}
+
+/*
+ * The preamble and header dict, padded so that the data starts at a
+ * multiple of 64 and ended by a newline (numpy's format.py does the
+ * same), into buf; returns its length.
+ */
+static size_t
+write_header(unsigned char *buf, size_t len, int ndim, const size_t *shape)
+{
+	char	*hdr = (char *)buf + 10;
+	size_t	 off, cap = len - 10;
+	int	 i;
+
+	off = (size_t)snprintf(hdr, cap,
+	    "{'descr': '<f8', 'fortran_order': False, 'shape': (");
+	for (i = 0; i < ndim; i++)
+		off += (size_t)snprintf(hdr + off, cap - off, "%s%zu",
+		    i ? ", " : "", shape[i]);
+	off += (size_t)snprintf(hdr + off, cap - off, "%s, }",
+	    ndim == 1 ? ",)" : ")");
+	while ((10 + off + 1) % 64 != 0)
+		hdr[off++] = ' ';
+	hdr[off++] = '\n';
+	memcpy(buf, npy_magic, 6);
+	buf[6] = 1;
+	buf[7] = 0;
+	buf[8] = (unsigned char)(off & 0xff);
+	buf[9] = (unsigned char)(off >> 8);
+	return 10 + off;
+}
+
+/* Values converted to little-endian a block at a time (big-endian
+   machines only). */
+#define NPY_WRITE_BLOCK	1024
 
 int
 npy_write(const char *path, int ndim, const size_t *shape, const double *v,
     size_t n, struct err *e)
 {
-	char		 hdr[128 + NPY_MAX_NDIM * 24];
-	unsigned char	 pre[10];
-	FILE		*fp;
-	size_t		 off, hlen, total;
-	int		 i, saved, k;
-
-	size_t		 count = 1;
+	unsigned char	 head[192 + NPY_MAX_NDIM * 24], le[NPY_WRITE_BLOCK * 8];
+	struct iovec	 iov[2];
+	size_t		 count = 1, j, k, b;
+	uint64_t	 u;
+	int		 i, fd, rc, saved;
 
 	if (ndim < 0 || ndim > NPY_MAX_NDIM)
 		return err_set(e, "cannot write '%s': %d dimensions", path,
@@ -518,59 +717,41 @@ npy_write(const char *path, int ndim, const size_t *shape, const double *v,
 	if (count != n)
 		return err_set(e, "cannot write '%s': %zu values for a shape "
 		    "of %zu", path, n, count);
-	off = (size_t)snprintf(hdr, sizeof hdr,
-	    "{'descr': '<f8', 'fortran_order': False, 'shape': (");
-	for (i = 0; i < ndim; i++)
-		off += (size_t)snprintf(hdr + off, sizeof hdr - off, "%s%zu",
-		    i ? ", " : "", shape[i]);
-	off += (size_t)snprintf(hdr + off, sizeof hdr - off, "%s, }",
-	    ndim == 1 ? ",)" : ")");
-	/* Pad with blanks so that the data starts at a multiple of 64, and
-	   end with a newline (numpy's format.py does the same). */
-	total = 10 + off + 1;
-	while (total % 64 != 0) {
-		hdr[off++] = ' ';
-		total++;
-	}
-	hdr[off++] = '\n';
-	hlen = off;
-	memcpy(pre, npy_magic, 6);
-	pre[6] = 1;
-	pre[7] = 0;
-	pre[8] = (unsigned char)(hlen & 0xff);
-	pre[9] = (unsigned char)(hlen >> 8);
-	if ((fp = fopen(path, "wb")) == NULL)
+	iov[0].iov_base = head;
+	iov[0].iov_len = write_header(head, sizeof head, ndim, shape);
+	if ((fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC,
+	    0666)) == -1)
 		return err_set(e, "cannot write '%s': %s", path,
 		    strerror(errno));
-	errno = 0;
-	fwrite(pre, 1, sizeof pre, fp);
-	fwrite(hdr, 1, hlen, fp);
-	{
-		uint16_t one = 1;
-
-		if (*(unsigned char *)&one == 1) {
-			if (n > 0)
-				fwrite(v, sizeof *v, n, fp);
-		} else {
-			size_t j;
-			unsigned char le[8];
-			uint64_t u;
-
-			for (j = 0; j < n; j++) {
-				memcpy(&u, &v[j], 8);
-				for (k = 0; k < 8; k++)
-					le[k] = (unsigned char)(u >> (8 * k));
-				fwrite(le, 1, 8, fp);
+	if (host_little()) {
+		/* The values are the file's bytes: one writev of both. */
+		iov[1].iov_base = (void *)(uintptr_t)v;
+		iov[1].iov_len = n * sizeof *v;
+		rc = write_all(fd, iov, n > 0 ? 2 : 1);
+	} else {
+		rc = write_all(fd, iov, 1);
+		for (j = 0; rc == 0 && j < n; j += b) {
+			b = n - j < NPY_WRITE_BLOCK ? n - j : NPY_WRITE_BLOCK;
+			for (k = 0; k < b; k++) {
+				memcpy(&u, &v[j + k], 8);
+				for (i = 0; i < 8; i++)
+					le[8 * k + (size_t)i] =
+					    (unsigned char)(u >> (8 * i));
 			}
+			iov[1].iov_base = le;
+			iov[1].iov_len = b * 8;
+			rc = write_all(fd, &iov[1], 1);
 		}
 	}
-	saved = errno;
-	if (ferror(fp) | (fclose(fp) != 0)) {
-		if (saved == 0)
-			saved = errno ? errno : EIO;
+	saved = rc != 0 ? errno : 0;
+	if (close(fd) != 0 && rc == 0) {
+		rc = -1;
+		saved = errno;
+	}
+	if (rc != 0) {
 		unlink(path);
 		return err_set(e, "cannot write '%s': %s", path,
-		    strerror(saved));
+		    strerror(saved != 0 ? saved : EIO));
 	}
 	return 0;
 }

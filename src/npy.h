@@ -84,6 +84,17 @@ int		 npy_is_npy(const void *buf, size_t len);
  */
 int		 npy_parse(const void *buf, size_t len, struct npy_array *a,
 		    struct err *e);
+/*
+ * Read the .npy file at path into *a (freed with npy_free) the fast way:
+ * the data read once, straight into the array's memory, no copy of the
+ * file.  Takes C-order (or 1-D) arrays of this machine's byte order of
+ * float64, float32 and int64, whose file is exactly as long as the header
+ * says.  Returns 1, or 0 (*a empty) for anything else -- another dtype,
+ * order or byte order, a malformed or truncated file, an int64 beyond
+ * 2^53, a read error, no memory: the caller then reads the file into a
+ * buffer for npy_parse, which handles every case and words every error.
+ */
+int		 npy_read_path(const char *path, struct npy_array *a);
 /* Free a's values and reset it to NPY_ARRAY_INIT; safe twice. */
 void		 npy_free(struct npy_array *a);
 /* The shape as NumPy prints it: "(2, 3)", "(3,)", "()". */

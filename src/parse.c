@@ -389,6 +389,18 @@ parse_value_arg_info(const char *arg, const char *what, struct mat *m,
 	if (arg[0] != '@' && strcmp(arg, "-") != 0)
 		return parse_matrix(arg, what, m, e);
 	name = arg[0] == '@' ? arg + 1 : "standard input";
+	/* A .npy file the fast reader takes (npy_read_path); otherwise,
+	   and for every error, the whole file through npy_parse below. */
+	if (arg[0] == '@' && npy_read_path(arg + 1, &a) == 1) {
+		if (info != NULL) {
+			info->type = a.type;
+			info->npy_ndim = a.ndim;
+			memcpy(info->npy_shape, a.shape, sizeof a.shape);
+		}
+		rc = npy_to_mat(&a, what, name, m, allow_nd, e);
+		npy_free(&a);
+		return rc;
+	}
 	if (arg[0] == '-')
 		fp = stdin;
 	else if ((fp = fopen(arg + 1, "r")) == NULL)

@@ -10,9 +10,10 @@
 #            torch.from_numpy, the loss and its backward, np.save of the
 #            gradient; with 1 thread and with torch's default threads.
 # Cases: bce-logits N = 10^7 float64, ce 10^4 x 1000 float64 (index
-# targets), ce 10^4 x 200 float32.  Also the memory-bandwidth bound of the
-# same traffic (tests/bench_loss, if built) and the text parser's linearity:
-# 10^5 values one per line against the same values on one line.
+# targets), ce 10^4 x 200 float32.  Also the text parser's linearity: 10^5
+# values one per line against the same values on one line.  The
+# memory-bandwidth bound of the same traffic is tests/bench_loss's (`make
+# bench` runs it first).
 # Medians of RUNS runs (default 5).  Needs python3-torch and numpy.
 #
 #   LOSSLAB=./src/losslab RUNS=5 sh tests/bench_eval.sh

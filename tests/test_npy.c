@@ -4,7 +4,9 @@
  * and exact values; every "bad" line's file is refused with that message.
  * Then: every valid file cut short anywhere, or with one byte changed, is
  * refused or read (never a crash: run it under ASan); npy_write's files
- * read back exactly.
+ * read back exactly.  npy_read_path, the fast reader, gives npy_parse's
+ * array bit for bit wherever it takes a file (float64, float32 and int64
+ * of several blocks among them) and declines every bad one.
  *
  * `test_npy cmp A.npy B.npy RTOL` compares two files (same dtype and shape,
  * values within RTOL relative) and `test_npy num X Y RTOL` two numbers
@@ -14,6 +16,7 @@
 
 #include <stdint.h>
 #include <stdio.h>
+#include <unistd.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -230,12 +233,127 @@ round_trip(void)
 	    "an unwritable path: \"%s\"", e.msg);
 }
 
+/* Whether two arrays are the same: dtype, order, shape and value bits. */
+static int
+same_array(const struct npy_array *a, const struct npy_array *b)
+{
+	return a->type == b->type && a->fortran == b->fortran &&
+	    a->big_endian == b->big_endian && a->ndim == b->ndim &&
+	    a->count == b->count && memcmp(a->shape, b->shape,
+	    sizeof a->shape) == 0 && (a->count == 0 ||
+	    memcmp(a->v, b->v, a->count * sizeof *a->v) == 0);
+}
+
+/*
+ * npy_read_path on a file against npy_parse of its bytes: the same array
+ * when it takes it (1), else it declines (0) and leaves *a empty.  A bad
+ * file must be declined.  Counts the files taken in *taken.
+ */
+static void
+fast_read(const char *rel, int bad, int *taken)
+{
+	struct npy_array	 f = NPY_ARRAY_INIT, s = NPY_ARRAY_INIT;
+	struct err		 e;
+	char			 path[4096];
+	int			 rc, ok;
+
+	snprintf(path, sizeof path, "%s/%s", srcdir(), rel);
+	if (access(path, R_OK) != 0)
+		snprintf(path, sizeof path, "%s", rel);
+	rc = npy_read_path(path, &f);
+	if (rc == 1) {
+		(*taken)++;
+		ok = !bad && load(rel, &s, &e) == 0 && same_array(&f, &s);
+	} else
+		ok = rc == 0 && f.v == NULL && f.count == 0;
+	tap_ok(ok, "npy_read_path %s: %s", rel, rc == 1 ? "npy_parse's array "
+	    "bit for bit" : "declined (npy_parse reads or refuses it)");
+	npy_free(&f);
+	npy_free(&s);
+}
+
+/* Write a 1-D .npy file of n values of dtype descr (size bytes each,
+   raw little-endian bytes v) to path; 0 or -1. */
+static int
+write_raw(const char *path, const char *descr, const void *v, size_t n,
+    size_t size)
+{
+	char		 hdr[128];
+	unsigned char	 pre[10] = { 0x93, 'N', 'U', 'M', 'P', 'Y', 1, 0 };
+	FILE		*fp;
+	int		 len, ok;
+
+	len = snprintf(hdr, sizeof hdr, "{'descr': '%s', 'fortran_order': "
+	    "False, 'shape': (%zu,), }", descr, n);
+	while ((10 + len + 1) % 64 != 0)
+		hdr[len++] = ' ';
+	hdr[len++] = '\n';
+	pre[8] = (unsigned char)len;
+	pre[9] = 0;
+	if ((fp = fopen(path, "wb")) == NULL)
+		return -1;
+	ok = fwrite(pre, 1, 10, fp) == 10 &&
+	    fwrite(hdr, 1, (size_t)len, fp) == (size_t)len &&
+	    fwrite(v, size, n, fp) == n;
+	return fclose(fp) == 0 && ok ? 0 : -1;
+}
+
+/* Files of several conversion blocks: float32 widened and int64 converted
+   in place, an int64 beyond 2^53 declined (npy_parse refuses it). */
+static void
+fast_read_large(void)
+{
+	const char		*dir = getenv("TMPDIR");
+	char			 path[4096];
+	float			*f = malloc(5003 * sizeof *f);
+	int64_t			*i = malloc(5003 * sizeof *i);
+	struct npy_array	 a = NPY_ARRAY_INIT;
+	size_t			 k;
+	int			 good = f != NULL && i != NULL, rc;
+
+	snprintf(path, sizeof path, "%s/test_npy.%ld.npy",
+	    dir != NULL && *dir != '\0' ? dir : "/tmp", (long)getpid());
+	for (k = 0; good && k < 5003; k++) {
+		f[k] = (float)k * 0.37f - 900.0f;
+		i[k] = (int64_t)k * ((int64_t)1 << 40) - ((int64_t)1 << 53);
+	}
+	f[17] = -0.0f;
+	f[4001] = 0x1p-149f;
+	good = good && write_raw(path, "<f4", f, 5003, 4) == 0;
+	rc = good ? npy_read_path(path, &a) : -1;
+	good = rc == 1 && a.type == NPY_FLOAT32 && a.count == 5003;
+	if (!good)
+		tap_diag("read %d: %s %zu values", rc, npy_type_name(a.type),
+		    a.count);
+	for (k = 0; good && k < 5003; k++)
+		if (!(good = a.v[k] == (double)f[k] &&
+		    !signbit(a.v[k]) == !signbit(f[k])))
+			tap_diag("value %zu: %a, want %a", k, a.v[k], f[k]);
+	npy_free(&a);
+	tap_ok(good, "npy_read_path: 5003 float32 values widened in place "
+	    "exactly");
+	good = write_raw(path, "<i8", i, 5003, 8) == 0 &&
+	    npy_read_path(path, &a) == 1 && a.type == NPY_INT64;
+	for (k = 0; good && k < 5003; k++)
+		good = a.v[k] == (double)i[k];
+	npy_free(&a);
+	tap_ok(good, "npy_read_path: 5003 int64 values up to 2^53 exactly");
+	i[4444] = ((int64_t)1 << 53) + 1;
+	rc = write_raw(path, "<i8", i, 5003, 8) == 0 ?
+	    npy_read_path(path, &a) : -1;
+	tap_ok(rc == 0 && a.v == NULL, "npy_read_path declines an int64 of "
+	    "2^53 + 1 (npy_parse says why)");
+	unlink(path);
+	free(f);
+	free(i);
+}
+
 int
 main(int argc, char **argv)
 {
 	char	 path[4096], line[65536], *tok[4096], *p;
 	FILE	*fp;
-	int	 n, nread = 0, nbad = 0;
+	int	 n, nread = 0, nbad = 0, taken = 0;
 
 	if (argc == 5 && strcmp(argv[1], "cmp") == 0)
 		return cmp_main(argv[2], argv[3], strtod(argv[4], NULL));
@@ -256,6 +374,7 @@ main(int argc, char **argv)
 			tok[n++] = p;
 		if (n >= 4 && strcmp(tok[0], "read") == 0) {
 			check_read(tok, n);
+			fast_read(tok[1], 0, &taken);
 			nread++;
 		} else if (n >= 3 && strcmp(tok[0], "bad") == 0) {
 			struct npy_array a = NPY_ARRAY_INIT;
@@ -274,6 +393,7 @@ main(int argc, char **argv)
 			    a.v == NULL, "%s refused: %s", tok[1], want))
 				tap_diag("got %d \"%s\"", rc, e.msg);
 			npy_free(&a);
+			fast_read(tok[1], 1, &taken);
 			nbad++;
 		} else if (n >= 1 && (strcmp(tok[0], "eval") == 0 ||
 		    strcmp(tok[0], "differs") == 0))
@@ -282,6 +402,8 @@ main(int argc, char **argv)
 	fclose(fp);
 	tap_ok(nread >= 20 && nbad >= 20, "cases.txt: %d files read, %d "
 	    "refused", nread, nbad);
+	tap_ok(taken >= 8, "npy_read_path took %d of the files", taken);
+	fast_read_large();
 	mutate("tests/npy/f8-4x3.npy");
 	mutate("tests/npy/i2-f-2x3.npy");
 	mutate("tests/npy/f8-v2.npy");

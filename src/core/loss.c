@@ -547,6 +547,8 @@ loss_bce(const struct mat *x, const struct mat *t, const struct loss_opts *o,
 		return -1;
 	if (alloc_result(r, &sx, x, e) != 0)
 		return -1;
+	if (o->float32 && loss_f32_compute(LOSS_BCE, x, t, o, r))
+		return 0;
 	gs = grad_scale(o->reduction, (double)n);
 	for (i = 0; i < sx.rows; i++) {
 		for (j = 0; j < sx.cols; j++) {
@@ -646,6 +648,8 @@ loss_bce_logits(const struct mat *x, const struct mat *t,
 		return -1;
 	if (alloc_result(r, &sx, x, e) != 0)
 		return -1;
+	if (o->float32 && loss_f32_compute(LOSS_BCE_LOGITS, x, t, o, r))
+		return 0;
 	gs = grad_scale(o->reduction, (double)n);
 	if (o->pos_weight == NULL && o->weight == NULL) {
 		/* The common case, one flat pass. */
@@ -796,6 +800,8 @@ loss_index(enum loss_id id, const struct mat *x, const struct mat *t,
 		return -1;
 	r->index_target = 1;
 	r->elem_scalar = x->ndim == 1;
+	if (o->float32 && loss_f32_compute(id, x, t, o, r))
+		return 0;
 	if (id == LOSS_CE && !smoothing)
 		return loss_ce_index_fast(x, t, o, r);
 
@@ -915,6 +921,8 @@ loss_ce_prob(const struct mat *x, const struct mat *t,
 	if (alloc_result(r, &se, x, e) != 0)
 		return -1;
 	r->elem_scalar = x->ndim == 1;
+	if (o->float32 && loss_f32_compute(LOSS_CE, x, t, o, r))
+		return 0;
 	/* numel / C is an integer division in torch (= N). */
 	denom = C != 0 ? (double)(numel / C) : 0.0;
 	gs = grad_scale(o->reduction, denom);
@@ -1373,7 +1381,7 @@ loss_eval(enum loss_id id, const struct mat *input, const struct mat *target,
 		loss_result_free(r);
 		*r = zero;
 	} else if (o->float32)
-		loss_f32_refine(id, input, target, o, r);
+		loss_f32_round(r);
 	return rc;
 }
 
@@ -1556,7 +1564,7 @@ nd_class_dim(enum loss_id id, const double *x, const struct loss_shape *xs,
 		rc = loss_index(id, &mx, &mt, o, r, e);
 	}
 	if (rc == 0 && o->float32)
-		loss_f32_refine(id, &mx, &mt, o, r);
+		loss_f32_round(r);
 	if (rc == 0) {
 		permute_cd(r->grad.v, g, N, C, D, 1);
 		if (n > 0)
@@ -1633,7 +1641,7 @@ loss_eval_nd(enum loss_id id, const double *x, const struct loss_shape *xs,
 					loss_result_free(r);
 					*r = zero;
 				} else if (o->float32)
-					loss_f32_refine(id, &mx, &mt, o, r);
+					loss_f32_round(r);
 				goto done2;
 			}
 			if (!(id == LOSS_CE && nd_eq(xs, ts)) && ts->ndim == 1)

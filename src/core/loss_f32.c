@@ -2,24 +2,38 @@
  * loss_f32.c -- the float32 numbers of a loss, as torch's float kernels
  * compute them, for learners whose tensors are float32 (torch's default).
  *
- * loss_eval() runs the float64 path first, which settles shapes, options
- * and errors and allocates the result; loss_f32_refine() then replaces the
- * numbers.  For bce, bce-logits, ce (class indices and probabilities) and
- * nll every operation is done in float, in the order of the float64 path
- * (which follows torch's kernels), with float reductions; the result
- * says r->f32 = LOSS_F32_KERNEL.  For the other losses the float64 numbers
- * are rounded to float (r->f32 = LOSS_F32_ROUNDED): within an ulp or two
- * of torch's float32 except where its float arithmetic cancels, which the
- * callers say on screen.  Inputs, targets and weights are first rounded to
- * float, as .float() would.
+ * loss.c settles shapes, options and errors and allocates the result as
+ * for float64; for bce, bce-logits, ce (class indices and probabilities)
+ * and nll it then hands the computation here (loss_f32_compute) and does
+ * none of its own, so a float32 input is computed once, in float.  Every
+ * operation is done in float, in the order of the float64 path (which
+ * follows torch's kernels), but for the sums (of a row's exps, of the
+ * gradient, of the elements): those are accumulated in double and rounded
+ * to float where used, since torch's float sums are vectorised and
+ * cascaded, much closer to exact than a running float sum (which drifted
+ * up to 6e-6 from torch with label smoothing; tests/cmp_f32.py measures
+ * it).  exp and log of whole blocks go through vmathf (within 1 ulp of
+ * the correctly rounded float, as glibc's expf and logf).  The result says
+ * r->f32 = LOSS_F32_KERNEL.  For the other losses loss.c computes in
+ * float64 and loss_f32_round() rounds every number to float
+ * (r->f32 = LOSS_F32_ROUNDED): within an ulp or two of torch's float32
+ * except where its float arithmetic cancels, which the callers say on
+ * screen.  Inputs, targets and weights are first rounded to float, as
+ * .float() would (exactly, for values read from a float32 array).
  */
 #include "config.h"
 
 #include <math.h>
 #include <stddef.h>
+#include <stdlib.h>
 
 #include "core/loss.h"
 #include "core/loss_f32.h"
+#include "core/vmathf.h"
+
+/* Elements per block of the element-wise losses (float buffers on the
+   stack, one vmathf call per block). */
+#define F32_BLOCK	256
 
 /* A value under right-aligned broadcasting (loss_eval checked it). */
 static float
@@ -37,268 +51,416 @@ nrows(const struct mat *x)
 	return x->ndim == 2 ? x->rows : 1;
 }
 
-/* The reduced value from the float sum of the elements. */
+/* mat_numel's count, here so that this file (built in libvec.a with the
+   vectoriser's flags) needs nothing of libcore.a. */
+static size_t
+numel(const struct mat *x)
+{
+	return x->rows * x->cols;
+}
+
+/* The reduced value and its denominator from the float sum of the
+   elements (mean: sum / n, as float). */
 static void
 reduce(struct loss_result *r, float sum, float denom, int mean)
 {
 	r->value = mean ? (double)(sum / denom) : (double)sum;
+	r->denom = mean ? (double)denom : 1.0;
 }
 
 /*
  * BCELoss: l = ((y - 1) max(logf(1 - x), -100) - y max(logf(x), -100)) w,
- * dx = g (x - y) / max((1 - x) x, 1e-12f) w.
+ * dx = g (x - y) / max((1 - x) x, 1e-12f) w.  Row by row (the weight
+ * broadcasts over rows and columns), in blocks of a row.
  */
 static void
 f32_bce(const struct mat *x, const struct mat *t, const struct loss_opts *o,
     struct loss_result *r)
 {
-	size_t	i, j, n = mat_numel(x);
+	size_t	i, j, k, b, n = numel(x);
 	int	mean = o->reduction == LOSS_REDUCTION_MEAN;
-	float	g = mean ? 1.0f / (float)n : 1.0f, xf, yf, l, d, sum = 0.0f;
+	float	g = mean ? 1.0f / (float)n : 1.0f, xf, yf, l, d;
+	float	lx[F32_BLOCK], l1x[F32_BLOCK];
+	double	sum = 0.0;
 
 	for (i = 0; i < nrows(x); i++)
-		for (j = 0; j < x->cols; j++) {
-			xf = (float)MAT_AT(x, i, j);
-			yf = (float)MAT_AT(t, i, j);
-			l = (yf - 1.0f) * fmaxf(logf(1.0f - xf), -100.0f) -
-			    yf * fmaxf(logf(xf), -100.0f);
-			d = g * (xf - yf) / fmaxf((1.0f - xf) * xf, 1e-12f);
-			if (o->weight != NULL) {
-				l *= fget(o->weight, i, j);
-				d *= fget(o->weight, i, j);
+		for (j = 0; j < x->cols; j += b) {
+			b = x->cols - j < F32_BLOCK ? x->cols - j : F32_BLOCK;
+			for (k = 0; k < b; k++) {
+				xf = (float)MAT_AT(x, i, j + k);
+				lx[k] = xf;
+				l1x[k] = 1.0f - xf;
 			}
-			sum += l;
-			MAT_AT(&r->elem, i, j) = l;
-			MAT_AT(&r->grad, i, j) = d;
+			vmathf_log(lx, lx, b);
+			vmathf_log(l1x, l1x, b);
+			for (k = 0; k < b; k++) {
+				xf = (float)MAT_AT(x, i, j + k);
+				yf = (float)MAT_AT(t, i, j + k);
+				l = (yf - 1.0f) * fmaxf(l1x[k], -100.0f) -
+				    yf * fmaxf(lx[k], -100.0f);
+				d = g * (xf - yf) /
+				    fmaxf((1.0f - xf) * xf, 1e-12f);
+				if (o->weight != NULL) {
+					l *= fget(o->weight, i, j + k);
+					d *= fget(o->weight, i, j + k);
+				}
+				sum += l;
+				MAT_AT(&r->elem, i, j + k) = l;
+				MAT_AT(&r->grad, i, j + k) = d;
+			}
 		}
-	reduce(r, sum, (float)n, mean);
+	reduce(r, (float)sum, (float)n, mean);
 }
 
 /*
  * BCEWithLogitsLoss, the max_val form in float: m = max(-x, 0),
- * l = (1 - y) x + lw (logf(1 + expf(-|x|)) + m), lw = (pw - 1) y + 1;
- * dx = ((pw y + 1 - y) s - pw y) g w,  s = 1 / (1 + expf(-x)).
+ * l = ((1 - y) x + m) + logf(expf(-m) + expf(-x - m)) (pos_weight: l =
+ * (1 - y) x + lw (logf(...) + m), lw = (pw - 1) y + 1), times w;
+ * dx = (s - y) g w (pos_weight: ((pw y + 1 - y) s - pw y) g w),
+ * s = 1 / (1 + expf(-x)).  One of expf(-m), expf(-x - m) is expf(0) = 1
+ * and the other expf(-|x|), so the sum is 1 + expf(-|x|), the same float
+ * (for x = -inf torch's NaN comes from (1 - y) x + m instead).
  */
 static void
 f32_bce_logits(const struct mat *x, const struct mat *t,
     const struct loss_opts *o, struct loss_result *r)
 {
-	size_t	i, j, n = mat_numel(x);
+	size_t	i, j, k, b, n = numel(x);
 	int	mean = o->reduction == LOSS_REDUCTION_MEAN;
 	float	g = mean ? 1.0f / (float)n : 1.0f, xf, yf, m, l, d, s, pw, tt;
-	float	sum = 0.0f;
+	float	lz[F32_BLOCK], ex[F32_BLOCK];
+	double	sum = 0.0;
 
 	for (i = 0; i < nrows(x); i++)
-		for (j = 0; j < x->cols; j++) {
-			xf = (float)MAT_AT(x, i, j);
-			yf = (float)MAT_AT(t, i, j);
-			m = fmaxf(-xf, 0.0f);
-			s = 1.0f / (1.0f + expf(-xf));
-			if (o->pos_weight == NULL) {
-				l = ((1.0f - yf) * xf + m) +
-				    logf(expf(-m) + expf(-xf - m));
-				d = (s - yf) * g;
-			} else {
-				pw = fget(o->pos_weight, i, j);
-				l = (1.0f - yf) * xf + ((pw - 1.0f) * yf + 1.0f) *
-				    (logf(expf(-m) + expf(-xf - m)) + m);
-				tt = pw * yf;
-				d = ((tt + 1.0f - yf) * s - tt) * g;
+		for (j = 0; j < x->cols; j += b) {
+			b = x->cols - j < F32_BLOCK ? x->cols - j : F32_BLOCK;
+			for (k = 0; k < b; k++) {
+				xf = (float)MAT_AT(x, i, j + k);
+				lz[k] = -fabsf(xf);
+				ex[k] = -xf;
 			}
-			if (o->weight != NULL) {
-				l *= fget(o->weight, i, j);
-				d *= fget(o->weight, i, j);
+			vmathf_exp(lz, lz, b);
+			for (k = 0; k < b; k++)
+				lz[k] = 1.0f + lz[k];
+			vmathf_log(lz, lz, b);
+			vmathf_exp(ex, ex, b);
+			for (k = 0; k < b; k++) {
+				xf = (float)MAT_AT(x, i, j + k);
+				yf = (float)MAT_AT(t, i, j + k);
+				m = fmaxf(-xf, 0.0f);
+				s = 1.0f / (1.0f + ex[k]);
+				if (o->pos_weight == NULL) {
+					l = ((1.0f - yf) * xf + m) + lz[k];
+					d = (s - yf) * g;
+				} else {
+					pw = fget(o->pos_weight, i, j + k);
+					l = (1.0f - yf) * xf + ((pw - 1.0f) *
+					    yf + 1.0f) * (lz[k] + m);
+					tt = pw * yf;
+					d = ((tt + 1.0f - yf) * s - tt) * g;
+				}
+				if (o->weight != NULL) {
+					l *= fget(o->weight, i, j + k);
+					d *= fget(o->weight, i, j + k);
+				}
+				sum += l;
+				MAT_AT(&r->elem, i, j + k) = l;
+				MAT_AT(&r->grad, i, j + k) = d;
 			}
-			sum += l;
-			MAT_AT(&r->elem, i, j) = l;
-			MAT_AT(&r->grad, i, j) = d;
 		}
-	reduce(r, sum, (float)n, mean);
+	reduce(r, (float)sum, (float)n, mean);
 }
 
-/* log_softmax of one row in float: x - m - logf(sum expf(x - m)). */
-static void
-log_softmax_f(const double *x, float *out, size_t C)
+/* Scratch rows of C floats for the class losses (not zeroed). */
+struct rows {
+	float	*lp, *q, *gl;
+};
+
+static int
+rows_alloc(struct rows *w, size_t C)
 {
-	float	m = -INFINITY, s = 0.0f, ls;
+	w->lp = malloc(3 * (C ? C : 1) * sizeof *w->lp);
+	w->q = w->lp + C;
+	w->gl = w->q + C;
+	return w->lp != NULL ? 0 : -1;
+}
+
+/* The sum of a[0..n) in double, in four interleaved lanes (l0 + l1) +
+   (l2 + l3): far closer to exact than torch's float sums, so within
+   their error of them, and not waiting on each addition. */
+static double
+sum_d(const float *a, size_t n)
+{
+	double	l0 = 0.0, l1 = 0.0, l2 = 0.0, l3 = 0.0;
+	size_t	i;
+
+	for (i = 0; i + 4 <= n; i += 4) {
+		l0 += a[i];
+		l1 += a[i + 1];
+		l2 += a[i + 2];
+		l3 += a[i + 3];
+	}
+	for (; i < n; i++)
+		l0 += a[i];
+	return (l0 + l1) + (l2 + l3);
+}
+
+/*
+ * log_softmax of one row in float, x - m - logf(sum expf(x - m)), into
+ * lp; q is scratch.  The max in eight lanes of selects (which vectorise);
+ * a nan is not taken as the max but makes its exp, the sum, logf of the
+ * sum and so every lp nan, as torch's (whose max is the nan) are.
+ */
+static void
+log_softmax_f(const double *x, float *lp, float *q, size_t C)
+{
+	float	mm[8], m, ls, sf, v;
+	size_t	c, k;
+
+	for (c = 0; c < C; c++)
+		lp[c] = (float)x[c];
+	for (k = 0; k < 8; k++)
+		mm[k] = -INFINITY;
+	for (c = 0; c + 8 <= C; c += 8)
+		for (k = 0; k < 8; k++) {
+			v = lp[c + k];
+			mm[k] = v > mm[k] ? v : mm[k];
+		}
+	for (; c < C; c++)
+		mm[0] = lp[c] > mm[0] ? lp[c] : mm[0];
+	m = mm[0];
+	for (k = 1; k < 8; k++)
+		m = mm[k] > m ? mm[k] : m;
+	for (c = 0; c < C; c++)
+		q[c] = lp[c] - m;
+	vmathf_exp(q, q, C);
+	sf = (float)sum_d(q, C);
+	vmathf_log(&sf, &ls, 1);
+	for (c = 0; c < C; c++)
+		lp[c] = lp[c] - m - ls;
+}
+
+/*
+ * The backward of a row whose dL/dlogp is s at class y and 0 elsewhere
+ * (no label smoothing; an ignored row has s = 0 and no y: y = C): nll's
+ * gradient is that, ce's 0 - expf(lp_c) s and s - expf(lp_y) s, the
+ * numbers backward_row gives for it (its sum of gl is s exactly).
+ */
+static void
+backward_sparse(enum loss_id id, const float *lp, float *q, size_t y,
+    float s, double *out, size_t C)
+{
 	size_t	c;
 
-	for (c = 0; c < C; c++) {
-		float v = (float)x[c];
-
-		if (isnan(v)) {
-			m = NAN;
-			break;
-		}
-		if (v > m)
-			m = v;
+	if (id == LOSS_NLL) {
+		for (c = 0; c < C; c++)
+			out[c] = 0.0;
+		if (y < C)
+			out[y] = s;
+		return;
 	}
+	vmathf_exp(lp, q, C);
 	for (c = 0; c < C; c++)
-		s += expf((float)x[c] - m);
-	ls = logf(s);
+		out[c] = 0.0f - q[c] * s;
+	if (y < C)
+		out[y] = s - q[y] * s;
+}
+
+/* The log_softmax backward of one row into out: gl_c - expf(lp_c) s,
+   s = sum gl (ce); nll's gradient is gl itself. */
+static void
+backward_row(enum loss_id id, const float *lp, float *q, const float *gl,
+    double *out, size_t C)
+{
+	float	sf;
+	size_t	c;
+
+	if (id == LOSS_NLL) {
+		for (c = 0; c < C; c++)
+			out[c] = gl[c];
+		return;
+	}
+	sf = (float)sum_d(gl, C);
+	vmathf_exp(lp, q, C);
 	for (c = 0; c < C; c++)
-		out[c] = (float)x[c] - m - ls;
+		out[c] = gl[c] - q[c] * sf;
 }
 
 /*
  * ce and nll with class indices (loss_index's formulas, in float):
  * l_n = (1 - eps) (-w_y logp_y) + (eps / C) (-sum_c w_c logp_c), D the sum
- * of w_y over rows not ignored; the gradient dL/dlogp, then (ce) the
- * log_softmax backward gl - expf(logp) sum(gl).
+ * of w_y over rows not ignored (from the targets alone, first, so that
+ * each row's gradient follows its loss: one log_softmax a row); the
+ * gradient dL/dlogp, then (ce) the log_softmax backward gl - expf(logp)
+ * sum(gl).  An ignored row's gradient is 0 - expf(logp) 0: 0, or nan where
+ * the row has a nan, as in torch.  0 when out of memory.
  */
-static void
+static int
 f32_index(enum loss_id id, const struct mat *x, const struct mat *t,
     const struct loss_opts *o, struct loss_result *r)
 {
 	size_t	 N = nrows(x), C = x->cols, n, c;
 	float	 eps = id == LOSS_CE && o->label_smoothing > 0.0 ?
 		    (float)o->label_smoothing : 0.0f;
-	float	 D = 0.0f, snll = 0.0f, ssm = 0.0f, nll, sm, wy, gnll, gsm, s;
-	float	 lp[4096], gl[4096], sumel = 0.0f;
+	float	 nll, wy, gnll, gsm, D, snll, ssm;
+	double	 Dd = 0.0, snlld = 0.0, ssmd = 0.0, sumel = 0.0, sm;
 	long	 y;
 	int	 mean = o->reduction == LOSS_REDUCTION_MEAN, ignored;
+	struct rows w;
 
-	if (C > 4096)
-		return;		/* stays rounded float64 (the caller knows) */
+	if (rows_alloc(&w, C) != 0)
+		return 0;
 	for (n = 0; n < N; n++) {
 		y = (long)t->v[n];
-		if (y == o->ignore_index) {
-			MAT_AT(&r->elem, 0, n) = 0.0;
-			continue;
-		}
-		if (id == LOSS_CE)
-			log_softmax_f(&MAT_AT(x, n, 0), lp, C);
-		else
-			for (c = 0; c < C; c++)
-				lp[c] = (float)MAT_AT(x, n, c);
-		wy = o->weight != NULL ? (float)o->weight->v[y] : 1.0f;
-		D += wy;
-		nll = -wy * lp[y];
-		snll += nll;
-		sm = 0.0f;
-		if (eps > 0.0f) {
-			for (c = 0; c < C; c++)
-				sm += o->weight != NULL ?
-				    lp[c] * (float)o->weight->v[c] : lp[c];
-			sm = -sm;
-			ssm += sm;
-			nll = (1.0f - eps) * nll + sm * (eps / (float)C);
-		}
-		sumel += nll;
-		MAT_AT(&r->elem, 0, n) = nll;
+		if (y != o->ignore_index)
+			Dd += o->weight != NULL ? (float)o->weight->v[y] : 1.0f;
 	}
+	D = (float)Dd;
 	if (mean) {
-		r->value = eps > 0.0f ? (double)((1.0f - eps) * (snll / D) +
-		    (ssm / D) * (eps / (float)C)) : (double)(snll / D);
 		gnll = -((eps > 0.0f ? 1.0f - eps : 1.0f) / D);
 		gsm = (eps / (float)C) / D;
 	} else {
-		r->value = o->reduction == LOSS_REDUCTION_NONE ? (double)sumel :
-		    eps > 0.0f ? (double)((1.0f - eps) * snll +
-		    ssm * (eps / (float)C)) : (double)snll;
 		gnll = -(eps > 0.0f ? 1.0f - eps : 1.0f);
 		gsm = eps / (float)C;
 	}
-	for (n = 0; n < N && C != 0; n++) {
+	for (n = 0; n < N; n++) {
 		y = (long)t->v[n];
 		ignored = y == o->ignore_index;
-		for (c = 0; c < C; c++) {
-			gl[c] = 0.0f;
-			if (!ignored && eps > 0.0f)
-				gl[c] = -(gsm * (o->weight != NULL ?
-				    (float)o->weight->v[c] : 1.0f));
-		}
-		if (!ignored)
-			gl[y] += (o->weight != NULL ? (float)o->weight->v[y] :
-			    1.0f) * gnll;
-		if (id == LOSS_NLL) {
+		if (id == LOSS_CE)
+			log_softmax_f(&MAT_AT(x, n, 0), w.lp, w.q, C);
+		else
 			for (c = 0; c < C; c++)
-				MAT_AT(&r->grad, n, c) = gl[c];
+				w.lp[c] = (float)MAT_AT(x, n, c);
+		if (ignored)
+			MAT_AT(&r->elem, 0, n) = 0.0;
+		else {
+			wy = o->weight != NULL ? (float)o->weight->v[y] : 1.0f;
+			nll = -wy * w.lp[y];
+			snlld += nll;
+			if (eps > 0.0f) {
+				sm = 0.0;
+				for (c = 0; c < C; c++)
+					sm += o->weight != NULL ? w.lp[c] *
+					    (float)o->weight->v[c] : w.lp[c];
+				ssmd += -(float)sm;
+				nll = (1.0f - eps) * nll + -(float)sm *
+				    (eps / (float)C);
+			}
+			sumel += nll;
+			MAT_AT(&r->elem, 0, n) = nll;
+		}
+		if (C == 0)
+			continue;
+		if (eps == 0.0f) {
+			backward_sparse(id, w.lp, w.q, ignored ? C : (size_t)y,
+			    ignored ? 0.0f : 0.0f + (o->weight != NULL ?
+			    (float)o->weight->v[y] : 1.0f) * gnll,
+			    &MAT_AT(&r->grad, n, 0), C);
 			continue;
 		}
-		log_softmax_f(&MAT_AT(x, n, 0), lp, C);
-		s = 0.0f;
 		for (c = 0; c < C; c++)
-			s += gl[c];
-		for (c = 0; c < C; c++)
-			MAT_AT(&r->grad, n, c) = gl[c] - expf(lp[c]) * s;
+			w.gl[c] = !ignored && eps > 0.0f ? -(gsm *
+			    (o->weight != NULL ? (float)o->weight->v[c] :
+			    1.0f)) : 0.0f;
+		if (!ignored)
+			w.gl[y] += (o->weight != NULL ?
+			    (float)o->weight->v[y] : 1.0f) * gnll;
+		backward_row(id, w.lp, w.q, w.gl, &MAT_AT(&r->grad, n, 0), C);
 	}
+	snll = (float)snlld;
+	ssm = (float)ssmd;
+	if (mean) {
+		r->value = eps > 0.0f ? (double)((1.0f - eps) * (snll / D) +
+		    (ssm / D) * (eps / (float)C)) : (double)(snll / D);
+		r->denom = (double)D;
+	} else {
+		r->value = o->reduction == LOSS_REDUCTION_NONE ?
+		    (double)(float)sumel :
+		    eps > 0.0f ? (double)((1.0f - eps) * snll +
+		    ssm * (eps / (float)C)) : (double)snll;
+		r->denom = 1.0;
+	}
+	free(w.lp);
+	return 1;
 }
 
-/* ce with class probabilities (loss_ce_prob's formulas, in float). */
-static void
+/* ce with class probabilities (loss_ce_prob's formulas, in float); 0
+   when out of memory or C = 0. */
+static int
 f32_ce_prob(const struct mat *x, const struct mat *t,
     const struct loss_opts *o, struct loss_result *r)
 {
 	size_t	 N = nrows(x), C = x->cols, n, c;
-	float	 eps = (float)o->label_smoothing, lp[4096], gl[4096];
-	float	 yc, wc, s, sum = 0.0f, gs, denom;
+	float	 eps = (float)o->label_smoothing, yc, wc, gs, denom;
+	double	 s, sum = 0.0;
 	int	 mean = o->reduction == LOSS_REDUCTION_MEAN;
+	struct rows w;
 
-	if (C > 4096 || C == 0)
-		return;
+	if (C == 0 || rows_alloc(&w, C) != 0)
+		return 0;
 	denom = (float)N;
 	gs = mean ? 1.0f / denom : 1.0f;
 	for (n = 0; n < N; n++) {
-		log_softmax_f(&MAT_AT(x, n, 0), lp, C);
+		log_softmax_f(&MAT_AT(x, n, 0), w.lp, w.q, C);
 		s = 0.0f;
 		for (c = 0; c < C; c++) {
 			yc = (float)MAT_AT(t, n, c);
 			if (eps > 0.0f)
 				yc = yc * (1.0f - eps) + eps / (float)C;
 			wc = o->weight != NULL ? (float)o->weight->v[c] : 1.0f;
-			s += lp[c] * yc * wc;
-			gl[c] = -(gs * wc) * yc;
+			s += w.lp[c] * yc * wc;	/* float product, double sum */
+			w.gl[c] = -(gs * wc) * yc;
 		}
-		MAT_AT(&r->elem, 0, n) = -s;
-		sum += -s;
-		s = 0.0f;
-		for (c = 0; c < C; c++)
-			s += gl[c];
-		for (c = 0; c < C; c++)
-			MAT_AT(&r->grad, n, c) = gl[c] - expf(lp[c]) * s;
+		MAT_AT(&r->elem, 0, n) = -(float)s;
+		sum += -(float)s;
+		backward_row(LOSS_CE, w.lp, w.q, w.gl, &MAT_AT(&r->grad, n, 0),
+		    C);
 	}
-	r->value = mean ? (double)(sum / denom) : (double)sum;
+	r->value = mean ? (double)((float)sum / denom) : (double)(float)sum;
+	r->denom = mean ? (double)denom : 1.0;
+	free(w.lp);
+	return 1;
 }
 
-/* Every number of r rounded to float. */
-static void
-round_all(struct loss_result *r)
-{
-	size_t	i;
-
-	for (i = 0; i < mat_numel(&r->elem); i++)
-		r->elem.v[i] = (float)r->elem.v[i];
-	for (i = 0; i < mat_numel(&r->grad); i++)
-		r->grad.v[i] = (float)r->grad.v[i];
-	r->value = (float)r->value;
-}
-
-void
-loss_f32_refine(enum loss_id id, const struct mat *x, const struct mat *t,
+int
+loss_f32_compute(enum loss_id id, const struct mat *x, const struct mat *t,
     const struct loss_opts *o, struct loss_result *r)
 {
-	r->f32 = LOSS_F32_KERNEL;
+	int	done = 0;
+
 	switch (id) {
 	case LOSS_BCE:
 		f32_bce(x, t, o, r);
-		return;
+		done = 1;
+		break;
 	case LOSS_BCE_LOGITS:
 		f32_bce_logits(x, t, o, r);
-		return;
+		done = 1;
+		break;
 	case LOSS_CE:
 	case LOSS_NLL:
-		if (x->cols <= 4096) {
-			if (r->index_target)
-				f32_index(id, x, t, o, r);
-			else
-				f32_ce_prob(x, t, o, r);
-			return;
-		}
+		done = r->index_target ? f32_index(id, x, t, o, r) :
+		    f32_ce_prob(x, t, o, r);
 		break;
 	default:
 		break;
 	}
+	if (done)
+		r->f32 = LOSS_F32_KERNEL;
+	return done;
+}
+
+void
+loss_f32_round(struct loss_result *r)
+{
+	size_t	i;
+
+	if (r->f32 != LOSS_F32_NONE)
+		return;
+	for (i = 0; i < numel(&r->elem); i++)
+		r->elem.v[i] = (float)r->elem.v[i];
+	for (i = 0; i < numel(&r->grad); i++)
+		r->grad.v[i] = (float)r->grad.v[i];
+	r->value = (float)r->value;
 	r->f32 = LOSS_F32_ROUNDED;
-	round_all(r);
 }

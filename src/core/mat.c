@@ -3,6 +3,8 @@
  */
 #include "config.h"
 
+#include <sys/mman.h>
+
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -40,6 +42,17 @@ mat_alloc(struct mat *m, int ndim, size_t rows, size_t cols, struct err *e)
 	m->v = calloc(n ? n : 1, sizeof *m->v);
 	if (m->v == NULL)
 		return err_set(e, "out of memory");
+#if defined(MADV_HUGEPAGE)
+	/* A large array's whole 2 MiB extents in transparent huge pages where
+	   the kernel offers them: one page fault for 512 (a hint; the memory
+	   is calloc's, zero either way). */
+	if (n >= ((size_t)4 << 20) / sizeof *m->v) {
+		uintptr_t lo = ((uintptr_t)m->v + 4095) & ~(uintptr_t)4095;
+		uintptr_t hi = ((uintptr_t)(m->v + n)) & ~(uintptr_t)4095;
+
+		(void)madvise((void *)lo, hi - lo, MADV_HUGEPAGE);
+	}
+#endif
 	return 0;
 }
 
