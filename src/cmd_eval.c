@@ -96,10 +96,10 @@ cmd_eval_usage(void *out)
 "                       double-sigmoid, softmax-then-ce, log-softmax-then-ce,\n"
 "                       bce-on-logits, naive-float32\n"
 "  --json               print one JSON object instead of the report\n"
-"  --out-grad FILE.npy  write the gradient w.r.t. the input (float64, the\n"
-"                       input's shape) as a NumPy .npy file\n"
-"  --out-elem FILE.npy  write the reduction='none' output (float64, torch's\n"
-"                       shape) as a NumPy .npy file\n"
+"  --out-grad FILE.npy  write the gradient w.r.t. the input (the input's\n"
+"                       shape and dtype) as a NumPy .npy file\n"
+"  --out-elem FILE.npy  write the reduction='none' output (torch's shape\n"
+"                       and dtype) as a NumPy .npy file\n"
 "  --full               print every number of a large input (by default an\n"
 "                       input of more than 1000 values is summarised)\n"
 "  --dtype float32|float64\n"
@@ -162,9 +162,10 @@ check_outputs(int argc, char **argv, const struct eval_args *a)
 	return 0;
 }
 
-/* Write --out-grad and --out-elem as torch's float64 tensors would be
-   saved: the gradient in the input's shape (0-d for a 0-d .npy input),
-   the reduction='none' output in its own.  0 or CLI_EXIT_USAGE. */
+/* Write --out-grad and --out-elem as torch's tensors would be saved: the
+   gradient in the input's shape (0-d for a 0-d .npy input) and dtype (the
+   gradient of a float32 input is float32), the reduction='none' output in
+   its own shape and the result's dtype.  0 or CLI_EXIT_USAGE. */
 static int
 write_outputs(const struct eval_args *a, const struct loss_result *r)
 {
@@ -173,10 +174,10 @@ write_outputs(const struct eval_args *a, const struct loss_result *r)
 			    a->l.input_info.npy_ndim == 0;
 
 	if (a->out_grad != NULL && npy_write_mat(a->out_grad, &r->grad,
-	    scalar_in, &e) != 0)
+	    scalar_in, a->xdt == DTYPE_FLOAT, &e) != 0)
 		return cli_fail("--out-grad: %s", e.msg);
 	if (a->out_elem != NULL && npy_write_mat(a->out_elem, &r->elem,
-	    r->elem_scalar || scalar_in, &e) != 0)
+	    r->elem_scalar || scalar_in, a->rdt == DTYPE_FLOAT, &e) != 0)
 		return cli_fail("--out-elem: %s", e.msg);
 	return 0;
 }
@@ -695,12 +696,12 @@ eval_nd(struct eval_args *a)
 	    &a->l.opts, &r, &es, &e) != 0)
 		return cli_fail("%s: %s", loss_name(a->loss), e.msg);
 	if (a->out_grad != NULL && npy_write(a->out_grad, xs.ndim, xs.dim,
-	    r.grad.v, mat_numel(&r.grad), &e) != 0) {
+	    r.grad.v, mat_numel(&r.grad), a->xdt == DTYPE_FLOAT, &e) != 0) {
 		rc = cli_fail("--out-grad: %s", e.msg);
 		goto out;
 	}
 	if (a->out_elem != NULL && npy_write(a->out_elem, es.ndim, es.dim,
-	    r.elem.v, mat_numel(&r.elem), &e) != 0) {
+	    r.elem.v, mat_numel(&r.elem), a->rdt == DTYPE_FLOAT, &e) != 0) {
 		rc = cli_fail("--out-elem: %s", e.msg);
 		goto out;
 	}

@@ -21,6 +21,7 @@
 #include <unistd.h>
 
 #include "npy.h"
+#include "outfile.h"
 
 static const struct {
 	const char	*name;
@@ -637,48 +638,22 @@ out:
 
 /* --- writing ---------------------------------------------------------------- */
 
-/* Write all of iov[0..n) to fd, resuming after short writes; 0 or -1
-   (errno set). */
-static int
-write_all(int fd, struct iovec *iov, int n)
-{
-	ssize_t	got;
-	size_t	left;
-
-	while (n > 0) {
-		got = writev(fd, iov, n > IOV_MAX ? IOV_MAX : n);
-		if (got < 0 && errno == EINTR)
-			continue;
-		if (got < 0)
-			return -1;
-		left = (size_t)got;
-		while (n > 0 && left >= iov->iov_len) {
-			left -= iov->iov_len;
-			iov++;
-			n--;
-		}
-		if (n > 0) {
-			iov->iov_base = (char *)iov->iov_base + left;
-			iov->iov_len -= left;
-		}
-	}
-	return 0;
-}
-
 /*
  * The preamble and header dict, padded so that the data starts at a
  * multiple of 64 and ended by a newline (numpy's format.py does the
  * same), into buf; returns its length.
  */
 static size_t
-write_header(unsigned char *buf, size_t len, int ndim, const size_t *shape)
+write_header(unsigned char *buf, size_t len, int ndim, const size_t *shape,
+    int f32)
 {
 	char	*hdr = (char *)buf + 10;
 	size_t	 off, cap = len - 10;
 	int	 i;
 
 	off = (size_t)snprintf(hdr, cap,
-	    "{'descr': '<f8', 'fortran_order': False, 'shape': (");
+	    "{'descr': '%s', 'fortran_order': False, 'shape': (",
+	    f32 ? "<f4" : "<f8");
 	for (i = 0; i < ndim; i++)
 		off += (size_t)snprintf(hdr + off, cap - off, "%s%zu",
 		    i ? ", " : "", shape[i]);
@@ -695,19 +670,18 @@ write_header(unsigned char *buf, size_t len, int ndim, const size_t *shape)
 	return 10 + off;
 }
 
-/* Values converted to little-endian a block at a time (big-endian
-   machines only). */
-#define NPY_WRITE_BLOCK	1024
-
 int
 npy_write(const char *path, int ndim, const size_t *shape, const double *v,
-    size_t n, struct err *e)
+    size_t n, int f32, struct err *e)
 {
-	unsigned char	 head[192 + NPY_MAX_NDIM * 24], le[NPY_WRITE_BLOCK * 8];
+	unsigned char	 head[192 + NPY_MAX_NDIM * 24], *buf = NULL;
 	struct iovec	 iov[2];
-	size_t		 count = 1, j, k, b;
+	struct err	 oe;
+	size_t		 count = 1, j, w = f32 ? 4 : 8;
 	uint64_t	 u;
-	int		 i, fd, rc, saved;
+	uint32_t	 u32;
+	float		 f;
+	int		 i, rc;
 
 	if (ndim < 0 || ndim > NPY_MAX_NDIM)
 		return err_set(e, "cannot write '%s': %d dimensions", path,
@@ -718,57 +692,54 @@ npy_write(const char *path, int ndim, const size_t *shape, const double *v,
 		return err_set(e, "cannot write '%s': %zu values for a shape "
 		    "of %zu", path, n, count);
 	iov[0].iov_base = head;
-	iov[0].iov_len = write_header(head, sizeof head, ndim, shape);
-	if ((fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC,
-	    0666)) == -1)
-		return err_set(e, "cannot write '%s': %s", path,
-		    strerror(errno));
-	if (host_little()) {
-		/* The values are the file's bytes: one writev of both. */
+	iov[0].iov_len = write_header(head, sizeof head, ndim, shape, f32);
+	if (!f32 && host_little())
+		/* the values are the file's bytes as they are */
 		iov[1].iov_base = (void *)(uintptr_t)v;
-		iov[1].iov_len = n * sizeof *v;
-		rc = write_all(fd, iov, n > 0 ? 2 : 1);
-	} else {
-		rc = write_all(fd, iov, 1);
-		for (j = 0; rc == 0 && j < n; j += b) {
-			b = n - j < NPY_WRITE_BLOCK ? n - j : NPY_WRITE_BLOCK;
-			for (k = 0; k < b; k++) {
-				memcpy(&u, &v[j + k], 8);
+	else {
+		/* float32 (rounded as torch's .float()) and/or little-endian
+		   bytes, made once */
+		if (n > 0 && (buf = malloc(n * w)) == NULL)
+			return err_set(e, "cannot write '%s': %s", path,
+			    strerror(ENOMEM));
+		for (j = 0; j < n; j++) {
+			if (f32) {
+				f = (float)v[j];
+				memcpy(&u32, &f, 4);
+				for (i = 0; i < 4; i++)
+					buf[4 * j + (size_t)i] =
+					    (unsigned char)(u32 >> (8 * i));
+			} else {
+				memcpy(&u, &v[j], 8);
 				for (i = 0; i < 8; i++)
-					le[8 * k + (size_t)i] =
+					buf[8 * j + (size_t)i] =
 					    (unsigned char)(u >> (8 * i));
 			}
-			iov[1].iov_base = le;
-			iov[1].iov_len = b * 8;
-			rc = write_all(fd, &iov[1], 1);
 		}
+		iov[1].iov_base = buf;
 	}
-	saved = rc != 0 ? errno : 0;
-	if (close(fd) != 0 && rc == 0) {
-		rc = -1;
-		saved = errno;
-	}
-	if (rc != 0) {
-		unlink(path);
-		return err_set(e, "cannot write '%s': %s", path,
-		    strerror(saved != 0 ? saved : EIO));
-	}
+	iov[1].iov_len = n * w;
+	rc = outfile_writev(path, iov, 2, &oe);
+	free(buf);
+	if (rc != 0)
+		return err_set(e, "%s", oe.msg);
 	return 0;
 }
 
 int
-npy_write_mat(const char *path, const struct mat *m, int scalar,
+npy_write_mat(const char *path, const struct mat *m, int scalar, int f32,
     struct err *e)
 {
 	size_t	shape[2] = { 0, 0 };
 
 	if (scalar)
-		return npy_write(path, 0, shape, m->v, 1, e);
+		return npy_write(path, 0, shape, m->v, 1, f32, e);
 	if (m->ndim == 2) {
 		shape[0] = m->rows;
 		shape[1] = m->cols;
-		return npy_write(path, 2, shape, m->v, m->rows * m->cols, e);
+		return npy_write(path, 2, shape, m->v, m->rows * m->cols, f32,
+		    e);
 	}
 	shape[0] = m->cols;
-	return npy_write(path, 1, shape, m->v, m->cols, e);
+	return npy_write(path, 1, shape, m->v, m->cols, f32, e);
 }

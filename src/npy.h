@@ -101,15 +101,17 @@ void		 npy_free(struct npy_array *a);
 const char	*npy_shape_str(const struct npy_array *a, char *buf,
 		    size_t len);
 /*
- * Write n float64 values of shape[0..ndim) (ndim 0: one value) to path as
- * a version 1.0 .npy file, replacing it.  Returns 0, or -1 with e set
- * ("cannot write 'F': <strerror>"); a failed write removes the file.
+ * Write n values of shape[0..ndim) (ndim 0: one value) to path as a
+ * version 1.0 .npy file of float64, or of float32 when f32 != 0 (each value
+ * rounded to float, as torch's tensor.float()), replacing it as outfile.h
+ * says (atomically; a device is written into).  Returns 0, or -1 with e
+ * set ("F: <strerror>"); a failed write leaves what was at path.
  */
 int		 npy_write(const char *path, int ndim, const size_t *shape,
-		    const double *v, size_t n, struct err *e);
+		    const double *v, size_t n, int f32, struct err *e);
 /* The same for a mat: its shape is (cols,) or (rows, cols); scalar != 0
    writes a 0-d array of its one value. */
 int		 npy_write_mat(const char *path, const struct mat *m,
-		    int scalar, struct err *e);
+		    int scalar, int f32, struct err *e);
 
 #endif

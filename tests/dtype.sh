@@ -61,6 +61,21 @@ ok $? "an unknown --target-dtype is refused"
 grep -qF '"value": 0.15663082897663116, "grad": [0, 0.13447071611881256], "dtype": "float32"' \
     "$tmp/out"
 ok $? "--dtype float32: torch's float32 value and gradient (0 where float64 has -1e-9)"
+# --out-grad and --out-elem in torch's dtype: np.save(x.grad.numpy()) of the
+# float32 run above writes '<f4' (torch 1.13 + numpy: the gradient's bytes
+# 00000000 b1b2093e, the reduction='none' output [0, 0.31326165795326233],
+# bytes 00000000 d563a03e); a float64 run writes '<f8'.
+"$LOSSLAB" eval bce-logits --input 20,-1 --target 1,0 --dtype float32 \
+    --out-grad "$tmp/g.npy" --out-elem "$tmp/l.npy" >/dev/null 2>&1 &&
+    head -c 128 "$tmp/g.npy" | grep -qaF "{'descr': '<f4', 'fortran_order': False, 'shape': (2,), }" &&
+    [ "$(tail -c 8 "$tmp/g.npy" | od -An -tx1 | tr -d ' \n')" = 00000000b1b2093e ] &&
+    head -c 128 "$tmp/l.npy" | grep -qaF "'descr': '<f4'" &&
+    [ "$(tail -c 8 "$tmp/l.npy" | od -An -tx1 | tr -d ' \n')" = 00000000d563a03e ] &&
+    [ "$(wc -c <"$tmp/g.npy")" -eq 136 ]
+ok $? "--dtype float32: --out-grad and --out-elem are float32 .npy files with torch's bytes"
+"$LOSSLAB" eval bce-logits --input 20,-1 --target 1,0 --out-grad "$tmp/g.npy" \
+    >/dev/null 2>&1 && head -c 128 "$tmp/g.npy" | grep -qaF "'descr': '<f8'"
+ok $? "float64: --out-grad is a float64 .npy file"
 "$LOSSLAB" eval bce-logits --input 20,-1 --target 1,0 --json >"$tmp/out" 2>&1
 grep -qF '"dtype": "float64"' "$tmp/out"
 ok $? "text values are float64 by default"

@@ -123,7 +123,7 @@ fails "--out-grad and --out-elem both name '$tmp/x.npy'" \
     eval bce-logits --input 1 --target 1 --out-grad "$tmp/x.npy" \
     --out-elem "$tmp/x.npy"
 ok $? "--out-grad and --out-elem naming one file is refused"
-fails "--out-elem: cannot write '$tmp/no/x.npy': No such file or directory" \
+fails "--out-elem: $tmp/no/x.npy: No such file or directory" \
     eval bce-logits --input 1 --target 1 --out-elem "$tmp/no/x.npy"
 ok $? "an unwritable --out-elem: one line, exit 2, nothing on stdout"
 

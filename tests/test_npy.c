@@ -197,7 +197,7 @@ round_trip(void)
 	for (nd = 0; nd <= 3; nd++) {
 		size_t n = nd == 0 ? 1 : nd == 1 ? 2 : nd == 2 ? 6 : 24;
 
-		good = npy_write(path, nd, shape, v, n, &e) == 0;
+		good = npy_write(path, nd, shape, v, n, 0, &e) == 0;
 		if (good) {
 			size_t len;
 			unsigned char *buf = slurp(path, &len);
@@ -213,8 +213,25 @@ round_trip(void)
 		tap_ok(good, "npy_write of rank %d reads back bit for bit "
 		    "(the data 64-byte aligned)", nd);
 	}
+	/* float32: each value rounded to float, '<f4', read back as such */
+	good = npy_write(path, 3, shape, v, 24, 1, &e) == 0;
+	if (good) {
+		size_t len;
+		unsigned char *buf = slurp(path, &len);
+
+		good = buf != NULL && npy_parse(buf, len, &a, &e) == 0 &&
+		    a.type == NPY_FLOAT32 && a.ndim == 3 && a.count == 24 &&
+		    (len - 4 * 24) % 64 == 0;
+		for (i = 0; good && i < 24; i++)
+			good = isnan(v[i]) ? isnan(a.v[i]) :
+			    a.v[i] == (double)(float)v[i] &&
+			    signbit(a.v[i]) == signbit(v[i]);
+		npy_free(&a);
+		free(buf);
+	}
+	tap_ok(good, "npy_write float32: '<f4', every value (float)v");
 	mat_alloc(&m, 2, 0, 5, &e);
-	good = npy_write_mat(path, &m, 0, &e) == 0;
+	good = npy_write_mat(path, &m, 0, 0, &e) == 0;
 	{
 		size_t len;
 		unsigned char *buf = slurp(path, &len);
@@ -228,8 +245,8 @@ round_trip(void)
 	tap_ok(good, "an empty (0, 5) mat writes and reads back");
 	mat_free(&m);
 	remove(path);
-	tap_ok(npy_write("/nonexistent-dir/x.npy", 1, shape, v, 2, &e) != 0 &&
-	    strstr(e.msg, "cannot write '/nonexistent-dir/x.npy'") != NULL,
+	tap_ok(npy_write("/nonexistent-dir/x.npy", 1, shape, v, 2, 0, &e) != 0 &&
+	    strstr(e.msg, "/nonexistent-dir/x.npy: No such file") != NULL,
 	    "an unwritable path: \"%s\"", e.msg);
 }
 

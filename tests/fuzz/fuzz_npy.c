@@ -68,7 +68,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	    "shape product %zu", a.count, n);
 	FZ_CHECK(a.count == 0 || a.v != NULL, "no values");
 	/* written back as float64, read back the same */
-	FZ_CHECK(npy_write(path, a.ndim, a.shape, a.v, a.count, &e) == 0,
+	FZ_CHECK(npy_write(path, a.ndim, a.shape, a.v, a.count, 0, &e) == 0,
 	    "npy_write: %s", e.msg);
 	if ((f = fopen(path, "rb")) == NULL)
 		abort();
