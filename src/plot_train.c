@@ -17,14 +17,10 @@
  */
 #include "config.h"
 
-#include <sys/stat.h>
-
-#include <errno.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "core/activation.h"
 #include "core/data.h"
@@ -1176,68 +1172,19 @@ done:
 	return rc;
 }
 
-/* The process umask (mkstemp creates 0600; plots get the usual mode). */
-static mode_t
-umask_value(void)
-{
-	mode_t	m = umask(022);
-
-	umask(m);
-	return m;
-}
-
 int
 plot_train_export(const struct plot_train_req *r, const char *path,
     enum plot_format fmt, int w, int h, struct err *e)
 {
 	struct strbuf	 o = STRBUF_INIT;
-	char		*tmp = NULL;
-	size_t		 off = 0;
-	ssize_t		 n;
-	int		 fd = -1, rc = -1;
+	int		 rc = -1;
 
-	if (plot_check_path(path, e) != 0)
+	/* plot.c's writer, as `losslab plot --out`: a link is refused
+	   before gnuplot runs and again before the rename */
+	if (plot_save_ok(path, e) != 0)
 		return -1;
-	if (plot_train_render(r, fmt, w, h, &o, e) != 0)
-		goto done;
-	if ((tmp = malloc(strlen(path) + 16)) == NULL) {
-		err_set(e, "out of memory");
-		goto done;
-	}
-	snprintf(tmp, strlen(path) + 16, "%s.tmpXXXXXX", path);
-	if ((fd = mkstemp(tmp)) == -1) {
-		err_set(e, "%s: %s", path, strerror(errno));
-		free(tmp);
-		tmp = NULL;
-		goto done;
-	}
-	fchmod(fd, 0644 & ~umask_value());
-	while (off < o.len) {
-		n = write(fd, o.p + off, o.len - off);
-		if (n == -1 && errno == EINTR)
-			continue;
-		if (n <= 0) {
-			err_set(e, "%s: %s", path, strerror(errno));
-			goto done;
-		}
-		off += (size_t)n;
-	}
-	n = close(fd);
-	fd = -1;
-	if (n == -1 || rename(tmp, path) == -1) {
-		err_set(e, "%s: %s", path, strerror(errno));
-		goto done;
-	}
-	free(tmp);
-	tmp = NULL;
-	rc = 0;
-done:
-	if (fd != -1)
-		close(fd);
-	if (tmp != NULL) {
-		unlink(tmp);
-		free(tmp);
-	}
+	if (plot_train_render(r, fmt, w, h, &o, e) == 0)
+		rc = plot_save(path, o.p, o.len, e);
 	strbuf_free(&o);
 	return rc;
 }

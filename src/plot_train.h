@@ -96,9 +96,12 @@ int	 plot_train_render(const struct plot_train_req *r,
 	    struct err *e);
 
 /*
- * Render r and write it to path (plot_check_path() first): to a temporary
- * file beside it, renamed into place; nothing is left behind on failure.
- * 0, or -1 with e set as plot_train_render(), or the file's error.
+ * Render r and write it to path with plot.c's writer (plot_save_ok() before
+ * gnuplot runs, plot_save() after: a temporary file beside it, renamed into
+ * place; nothing is left behind on failure; a symbolic link is refused,
+ * before the drawing and again before the rename, as `losslab plot --out`
+ * refuses it).  0, or -1 with e set as plot_train_render(), or the file's
+ * error ("x.png is a symbolic link: not written through it ...").
  */
 int	 plot_train_export(const struct plot_train_req *r, const char *path,
 	    enum plot_format fmt, int w, int h, struct err *e);

@@ -195,6 +195,47 @@ PATH=$tmp/fake:$real_path "$LOSSLAB" train $stc --plot "$tmp/out.d/p.png" \
     [ ! -s "$tmp/out" ] && [ -z "$(ls -A "$tmp/out.d")" ]
 ok $? "train --plot: a refused picture is exit 2, no report, no file"
 
+# --- --out onto a symbolic link: refused as `losslab plot --out` refuses it ---
+# plot.c's one writer: the link is refused before gnuplot draws and again
+# before the rename (a link made while gnuplot draws); the link and its
+# target are kept, no temporary file is left.
+mkdir "$tmp/link"
+echo precious >"$tmp/link/target"
+ln -s target "$tmp/link/l.png"
+linked() {	# linked NAME: the link, its target, nothing else in the folder
+	[ -L "$tmp/link/$1" ] && [ "$(cat "$tmp/link/target")" = precious ] &&
+	    [ "$(ls -A "$tmp/link" | wc -l)" -eq 2 ]
+}
+"$LOSSLAB" plot training $stc --out "$tmp/link/l.png" >"$tmp/out" 2>"$tmp/err"
+[ $? -eq 2 ] && [ "$(wc -l <"$tmp/err")" -eq 1 ] && [ ! -s "$tmp/out" ] &&
+    grep -q '^losslab: plot training: .*l\.png is a symbolic link: not written through it' "$tmp/err" &&
+    linked l.png
+ok $? "plot training --out LINK: refused and said, the link and its target kept"
+"$LOSSLAB" plot focal --out "$tmp/link/l.png" 2>"$tmp/err2" >/dev/null
+[ -n "$(cat "$tmp/err")" ] &&
+    [ "$(sed 's/^losslab: plot training: //' "$tmp/err")" = \
+    "$(sed 's/^losslab: plot: //' "$tmp/err2")" ]
+ok $? "... in the words of plot --out LINK"
+"$LOSSLAB" train $stc --plot "$tmp/link/l.png" >"$tmp/out" 2>"$tmp/err"
+[ $? -eq 2 ] && grep -q '^losslab: train: --plot: .*is a symbolic link' "$tmp/err" &&
+    [ ! -s "$tmp/out" ] && linked l.png
+ok $? "train --plot LINK: refused too"
+# a gnuplot that makes the link while it draws, then draws
+rm "$tmp/link/l.png"
+mkdir "$tmp/linker"
+cat >"$tmp/linker/gnuplot" <<EOF
+#!/bin/sh
+ln -s target "$tmp/link/r.png"
+exec "$gnuplot_bin" "\$@"
+EOF
+chmod +x "$tmp/linker/gnuplot"
+PATH=$tmp/linker:$real_path "$LOSSLAB" plot training $stc \
+    --out "$tmp/link/r.png" >"$tmp/out" 2>"$tmp/err"
+[ $? -eq 2 ] && [ "$(wc -l <"$tmp/err")" -eq 1 ] &&
+    grep -q 'r\.png is a symbolic link: not written through it' "$tmp/err" &&
+    linked r.png
+ok $? "a link made while gnuplot draws: refused before the rename, no temporary left"
+
 # --- the datablocks hold the numbers of train --json ---------------------------
 # A gnuplot that keeps a copy of its script, then runs the real one.
 mkdir "$tmp/wrap"
