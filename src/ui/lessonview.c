@@ -733,9 +733,11 @@ lessonview_bench(struct ui *u, int n, struct ui_bench_result *res)
 			res->max_ms = ms[i];
 		if (ms[i] > 5)
 			res->over5++;
-		/* then the loop sleeps in poll until its next turn */
-		if (train && u->timeout_ms > 0)
-			lv_bench_sleep(u->timeout_ms);
+		/* then the loop sleeps in poll until its next turn (when it
+		   trains: paused, the next key just comes) */
+		if (train && session_train_running(&lv.bench.ss) &&
+		    u->timeout_ms > 0)
+			lv_bench_sleep(u->timeout_ms < 40 ? u->timeout_ms : 40);
 		/* the bare gnuplot start, interleaved: the same run */
 		if (plot && (gp[i] = lv_bench_gnuplot()) < 0)
 			goto out;
