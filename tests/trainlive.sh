@@ -107,6 +107,28 @@ wait_exit
 [ "$status" = 0 ]
 ok $? "it quits cleanly"
 
+# --- b: the decision maps (multilabel data: the labels predicted) ---------
+start 80 24 -- ce-for-multilabel || exit 1
+wait_for "step 1/"
+keys End
+wait_for "What it does to training"
+keys 1
+wait_for "▶ training"
+keys b
+wait_for "1 2 4 = labels 0 1 2"
+ok $? "b: the decision map of multilabel data, its legend"
+# the map's 10 rows (below "correct: ..."): region chars and point digits
+map=$(screen | sed -n '/^correct: /,/^loss /p' | sed '1d;$d')
+[ "$(printf '%s\n' "$map" | wc -l)" -eq 10 ] &&
+    printf '%s\n' "$map" | grep -q '^[.:~^;,=0-7-]*$' &&
+    printf '%s' "$map" | grep -q '[0-7]' && printf '%s' "$map" | grep -q '[.:~^;,=-]'
+ok $? "... 10 rows of predicted labels with the points' digits over them"
+keys b
+wait_for "o its own loss" || wait_for "* loss  + accuracy"
+ok $? "b again: the curves"
+keys Q Q
+wait_exit
+
 # --- keystrokes while it trains (measured, reported, not pass/fail) ----------
 # (its forecast trains 2 x 10000 epochs first, and the loop sleeps as in
 # poll between keys: seconds on a loaded machine)

@@ -63,6 +63,7 @@ static const struct {
 	{ "s",		N_("train one epoch (and pause)") },
 	{ "+ -",	N_("the learning rate up / down (1, 2, 5 x 10^k), from the next epoch on") },
 	{ "> <",	N_("the momentum up / down by 0.1 (0 to 0.9)") },
+	{ "b",		N_("2-D data: each run's decision map instead of its curves (and back): the predicted class, or for multilabel data the labels predicted as bits (1 label 0, 2 label 1, 4 label 2), a character a patch of the data's box; each point as its class's digit over it, red where the map predicts otherwise") },
 	{ "R",		N_("restart both runs from the same initial parameters with the values set now, at epoch 0 (paused stays paused); the question stays answered, and its answer is about the lesson's lr and momentum, which it says while the runs on screen have others") },
 	{ NULL,		N_("On the lesson screen") },
 	{ "",		N_("the narrative; a predict-first question; the inputs (rows are samples, columns classes) and targets; the options; the results: the reduced loss said in words (mean of N = ...), the loss per element or sample, the gradient dL/dz (dL/dp for probability inputs); the core's warnings; the pitfall pane; the lesson's PyTorch lines and the same computation with your values; the plot: the loss of the marked element as one input varies, the others fixed, marked at the value on screen (it follows the input you select)") },
