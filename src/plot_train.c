@@ -1300,6 +1300,29 @@ boundary_script(const struct plot_train_req *r, enum plot_format fmt, int w,
 			boundary_panel(b, p, "$q", fmt, zh, !dumb || h >= 20);
 		}
 		strbuf_printf(b, "unset multiplot\n");
+	} else if (ml && !dumb) {
+		/* the title centred on the page, not over the square panel
+		   (whose right a long one would run past) */
+		char	setup[PLOT_TEXT_MAX];
+
+		if (r->title == NULL) {
+			setup_text(t, zh, setup, sizeof setup);
+			snprintf(what, sizeof what, zh ? "%s：%s" : "%s: %s",
+			    heading, setup);
+		}
+		strbuf_printf(b, "set label 2 ");
+		quote(b, r->title != NULL ? r->title : what);
+		strbuf_printf(b, " at screen 0.5, screen 0.94 center");
+		if (fmt == PLOT_FORMAT_PNG)
+			strbuf_printf(b, " font ',14'");
+		else if (fmt == PLOT_FORMAT_SVG)
+			strbuf_printf(b, " font ',16'");
+		else if (fmt == PLOT_FORMAT_PDF)
+			strbuf_printf(b, " font ',5.8'");
+		else if (fmt == PLOT_FORMAT_SIXEL)
+			strbuf_printf(b, " font ',%d'", sixel_points(h));
+		strbuf_printf(b, "\n");
+		label_panel(b, t, "$g", "$c", fmt, zh, 0, 3);
 	} else {
 		if (!dumb || h >= 20)
 			title(b, r, heading, zh, "title");
