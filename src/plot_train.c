@@ -17,14 +17,10 @@
  */
 #include "config.h"
 
-#include <sys/stat.h>
-
-#include <errno.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "core/activation.h"
 #include "core/data.h"
@@ -344,9 +340,10 @@ plot_train_check(const struct plot_train_req *r, struct err *e)
 			return err_set(e, "boundary needs 2-D points (the data "
 			    "have %zu feature%s)", t->data->d,
 			    t->data->d == 1 ? "" : "s");
-		if (t->data->multilabel)
-			return err_set(e, "boundary needs one class per point "
-			    "(multilabel data have %d labels each)",
+		if (t->data->multilabel &&
+		    t->data->classes > PLOT_TRAIN_MAX_LABELS)
+			return err_set(e, "boundary draws at most %d labels "
+			    "(these data have %d)", PLOT_TRAIN_MAX_LABELS,
 			    t->data->classes);
 		if (t->data->classes > PLOT_TRAIN_MAX_CLASSES)
 			return err_set(e, "boundary draws at most %d classes "
@@ -751,13 +748,35 @@ grid_block(struct strbuf *b, const struct train *t, const double box[4],
 	return 0;
 }
 
-/* The points, one index per class (every step-th point): a counting
-   sort by class, linear in the points. */
+/* Point i's group: its class, or for multilabel data its combination of
+   labels, sum of 2^k over the labels k it has (0: none). */
+static size_t
+point_group(const struct data *d, size_t i)
+{
+	size_t	k, g = 0;
+
+	if (!d->multilabel)
+		return (size_t)d->y.v[i];
+	for (k = 0; k < (size_t)d->classes; k++)
+		if (MAT_AT(&d->y, i, k) > 0.5)
+			g |= (size_t)1 << k;
+	return g;
+}
+
+/* The number of point groups: K classes, or 2^K label combinations. */
+static size_t
+point_groups(const struct data *d)
+{
+	return d->multilabel ? (size_t)1 << d->classes : (size_t)d->classes;
+}
+
+/* The points, one index per group (every step-th point): a counting
+   sort by group, linear in the points. */
 static int
 points_block(struct strbuf *b, const struct data *d, size_t step,
     struct err *e)
 {
-	size_t	*start, *order, i, k, K = (size_t)d->classes, j;
+	size_t	*start, *order, i, k, K = point_groups(d), j;
 
 	if ((start = calloc(K + 1, sizeof *start)) == NULL ||
 	    (order = malloc((d->n / step + 1) * sizeof *order)) == NULL) {
@@ -765,11 +784,11 @@ points_block(struct strbuf *b, const struct data *d, size_t step,
 		return err_set(e, "out of memory");
 	}
 	for (i = 0; i < d->n; i += step)
-		start[(size_t)d->y.v[i] + 1]++;
+		start[point_group(d, i) + 1]++;
 	for (k = 0; k < K; k++)
 		start[k + 1] += start[k];
 	for (i = 0; i < d->n; i += step)
-		order[start[(size_t)d->y.v[i]]++] = i;
+		order[start[point_group(d, i)]++] = i;
 	/* start[k] is now the end of class k */
 	strbuf_printf(b, "$p << EOD\n");
 	for (j = 0, k = 0; k < K; k++) {
@@ -855,6 +874,311 @@ boundary_panel(struct strbuf *b, const struct train *t, const char *grid,
 	strbuf_printf(b, "\n");
 }
 
+/*
+ * Multilabel data: each label k has its own probability sigmoid(z_k) (the
+ * model a learner would deploy, a pitfall's run too), and its own decision
+ * boundary, the curve where it is 0.5.  The picture: those curves, one
+ * colour a label, over a background tinted by each label predicted (so a
+ * region's tint is its combination of labels), and the points, one marker
+ * a combination of their labels.
+ */
+
+/* The probability of each label of t at the m points x into p (m x K):
+   sigmoid(z_k); NaN where z_k is not finite (a diverged run). */
+static int
+label_probabilities(const struct train *t, const struct mat *x,
+    struct mat *p, struct err *e)
+{
+	struct mat	 z = MAT_INIT;
+	size_t		 i, K = (size_t)t->data->classes;
+
+	if (train_predict(t, x, &z, e) != 0)
+		return -1;
+	if (z.cols != K) {
+		mat_free(&z);
+		return err_set(e, "boundary: %zu outputs for %zu labels",
+		    z.cols, K);
+	}
+	*p = z;
+	for (i = 0; i < x->rows * K; i++)
+		p->v[i] = isfinite(p->v[i]) ? activation_sigmoid(p->v[i]) :
+		    NAN;
+	return 0;
+}
+
+/* A pixel of the multilabel background: white, tinted multiplicatively by
+   the colour of each label predicted (p_k > 0.5), by up to 35% as the
+   label is surer (|2 p_k - 1|). */
+static void
+label_pixel(struct strbuf *b, const double *p, size_t K)
+{
+	double	ch[3] = { 255, 255, 255 }, c;
+	size_t	k;
+	int	s;
+
+	for (k = 0; k < K; k++) {
+		if (!isfinite(p[k])) {
+			strbuf_printf(b, " 200 200 200\n");
+			return;
+		}
+		if (p[k] <= 0.5)
+			continue;
+		c = 0.35 * (2 * p[k] - 1);
+		for (s = 0; s < 3; s++)
+			ch[s] *= 1 - c * (1 - (double)((class_rgb[k %
+			    NCOLOURS] >> (16 - 8 * s)) & 0xff) / 255);
+	}
+	strbuf_printf(b, " %d %d %d\n", (int)lround(ch[0]),
+	    (int)lround(ch[1]), (int)lround(ch[2]));
+}
+
+/* The point where v crosses 0.5 on the edge from (xa, ya) with value a to
+   (xb, yb) with b (linear between them), appended as "x y". */
+static void
+contour_point(struct strbuf *b, double xa, double ya, double a, double xb,
+    double yb, double bv)
+{
+	double	f = (0.5 - a) / (bv - a);
+
+	num(b, xa + f * (xb - xa));
+	strbuf_add(b, " ", 1);
+	num(b, ya + f * (yb - ya));
+	strbuf_add(b, "\n", 1);
+}
+
+/*
+ * Label k's boundary, p_k = 0.5, on the grid of cell centres (gx x gy,
+ * values p[(j gx + i) K + k], centres cx[i], cy[j]) by marching squares:
+ * in each square of four neighbouring centres, the edges whose ends lie
+ * on either side of 0.5 are cut where the linear interpolation is 0.5 and
+ * the cuts joined in pairs (a saddle, four cuts, joined as the square's
+ * mean says); a square with a NaN corner is skipped.  Each segment is two
+ * lines "x y" and a blank line (gnuplot: a new line).  Returns the number
+ * of segments.
+ */
+static size_t
+contour_block(struct strbuf *b, const double *p, size_t K, size_t k,
+    size_t gx, size_t gy, const double *cx, const double *cy)
+{
+	size_t	i, j, n = 0, m, c;
+	double	v[4], xs[4], ys[4];
+	int	cut[4], a, bidx, pair[4];
+
+	for (j = 0; j + 1 < gy; j++)
+		for (i = 0; i + 1 < gx; i++) {
+			/* corners: 0 (i,j), 1 (i+1,j), 2 (i+1,j+1),
+			   3 (i,j+1); edge c from corner c to c+1 */
+			v[0] = p[(j * gx + i) * K + k];
+			v[1] = p[(j * gx + i + 1) * K + k];
+			v[2] = p[((j + 1) * gx + i + 1) * K + k];
+			v[3] = p[((j + 1) * gx + i) * K + k];
+			xs[0] = xs[3] = cx[i];
+			xs[1] = xs[2] = cx[i + 1];
+			ys[0] = ys[1] = cy[j];
+			ys[2] = ys[3] = cy[j + 1];
+			if (isnan(v[0] + v[1] + v[2] + v[3]))
+				continue;
+			for (m = 0, c = 0; c < 4; c++) {
+				cut[c] = (v[c] > 0.5) != (v[(c + 1) % 4] > 0.5);
+				if (cut[c])
+					pair[m++] = (int)c;
+			}
+			if (m == 4) {
+				/* a saddle: the mean on corner 0's side
+				   joins 0 with 2, cutting off 1 and 3 */
+				double	mean = (v[0] + v[1] + v[2] + v[3]) / 4;
+
+				if ((mean > 0.5) == (v[0] > 0.5)) {
+					pair[0] = 0; pair[1] = 1;
+					pair[2] = 2; pair[3] = 3;
+				} else {
+					pair[0] = 3; pair[1] = 0;
+					pair[2] = 1; pair[3] = 2;
+				}
+			} else if (m != 2)
+				continue;
+			for (c = 0; c < m; c += 2) {
+				for (a = 0; a < 2; a++) {
+					int	e0 = pair[c + (size_t)a];
+
+					bidx = (e0 + 1) % 4;
+					contour_point(b, xs[e0], ys[e0], v[e0],
+					    xs[bidx], ys[bidx], v[bidx]);
+				}
+				strbuf_add(b, "\n", 1);
+				n++;
+			}
+		}
+	return n;
+}
+
+/* Run t's multilabel grid: the background as datablock NAME (images: x y
+   r g b) and the boundaries as CNAME, one index a label (text: only the
+   boundaries). */
+static int
+label_grid_block(struct strbuf *b, const struct train *t,
+    const double box[4], size_t gx, size_t gy, int dumb, const char *name,
+    const char *cname, struct err *e)
+{
+	struct mat	 x = MAT_INIT, p = MAT_INIT;
+	double		*cx, *cy;
+	size_t		 i, j, k, K = (size_t)t->data->classes;
+
+	cx = malloc(gx * sizeof *cx);
+	cy = malloc(gy * sizeof *cy);
+	if (cx == NULL || cy == NULL || mat_alloc(&x, 2, gx * gy, 2, e) != 0) {
+		free(cx);
+		free(cy);
+		return cx == NULL || cy == NULL ? err_set(e, "out of memory") :
+		    -1;
+	}
+	for (i = 0; i < gx; i++)
+		cx[i] = box[0] + (box[1] - box[0]) * ((double)i + 0.5) /
+		    (double)gx;
+	for (j = 0; j < gy; j++)
+		cy[j] = box[2] + (box[3] - box[2]) * ((double)j + 0.5) /
+		    (double)gy;
+	for (j = 0; j < gy; j++)
+		for (i = 0; i < gx; i++) {
+			MAT_AT(&x, j * gx + i, 0) = cx[i];
+			MAT_AT(&x, j * gx + i, 1) = cy[j];
+		}
+	if (label_probabilities(t, &x, &p, e) != 0) {
+		mat_free(&x);
+		free(cx);
+		free(cy);
+		return -1;
+	}
+	if (!dumb) {
+		strbuf_printf(b, "%s << EOD\n", name);
+		for (i = 0; i < gx * gy; i++) {
+			strbuf_printf(b, "%.10g %.10g", MAT_AT(&x, i, 0),
+			    MAT_AT(&x, i, 1));
+			label_pixel(b, p.v + i * K, K);
+		}
+		strbuf_printf(b, "EOD\n");
+	}
+	strbuf_printf(b, "%s << EOD\n", cname);
+	for (k = 0; k < K; k++) {
+		if (k > 0)
+			strbuf_printf(b, "\n\n");
+		(void)contour_block(b, p.v, K, k, gx, gy, cx, cy);
+		/* a label with no boundary in the box still needs a line */
+		strbuf_printf(b, "NaN NaN\n");
+	}
+	strbuf_printf(b, "EOD\n");
+	mat_free(&x);
+	mat_free(&p);
+	free(cx);
+	free(cy);
+	return 0;
+}
+
+/* Image point types, one a combination of labels (filled, then open). */
+static const int combo_pt[] = { 7, 5, 9, 11, 13, 15, 6, 4, 8, 10, 12, 14,
+    1, 2, 3 };
+#define NCOMBO_PT	(sizeof combo_pt / sizeof combo_pt[0])
+
+/* A combination's name: "no label", "label 1", "labels 0+2". */
+static void
+combo_name(size_t g, size_t K, int zh, char *buf, size_t len)
+{
+	size_t	k, n = 0, ones = 0;
+
+	for (k = 0; k < K; k++)
+		ones += (g >> k) & 1;
+	if (ones == 0) {
+		snprintf(buf, len, "%s", zh ? "无标签" : "no label");
+		return;
+	}
+	n = (size_t)snprintf(buf, len, "%s", zh ? "标签 " : ones == 1 ?
+	    "label " : "labels ");
+	for (k = 0; k < K && n < len; k++)
+		if ((g >> k) & 1)
+			n += (size_t)snprintf(buf + n, len - n, "%s%zu",
+			    n > 0 && buf[n - 1] != ' ' ? "+" : "", k);
+}
+
+/* One multilabel panel: run t's background (grid) and boundaries (cgrid),
+   the points by combination; key entries for the lines (keyed_panel & 1)
+   and the markers (& 2). */
+static void
+label_panel(struct strbuf *b, const struct train *t, const char *grid,
+    const char *cgrid, enum plot_format fmt, int zh, int paneltitle,
+    int keyed_panel)
+{
+	const struct data	*d = t->data;
+	const struct train_entry *en = t->nhist ? &t->hist[t->nhist - 1] :
+				    NULL;
+	const char	*name = t->spec.pitfall != PITFALL_NONE ?
+			    pitfall_name(t->spec.pitfall) :
+			    loss_name(t->spec.loss);
+	char		 label[PLOT_TEXT_MAX], st[64];
+	size_t		 k, g, K = (size_t)d->classes, G = point_groups(d);
+	size_t		 i, keyed = 0, *count;
+	int		 dumb = fmt == PLOT_FORMAT_DUMB, first = 1;
+
+	status_text(t, zh, st, sizeof st);
+	if (paneltitle) {
+		if (en != NULL)
+			snprintf(label, sizeof label, zh ?
+			    "%s：第 %ld 轮，标签准确率 %.1f%%%s" :
+			    "%s: epoch %ld, label accuracy %.1f%%%s", name,
+			    en->epoch, 100 * en->accuracy, st);
+		else
+			snprintf(label, sizeof label, "%s%s", name, st);
+		set_text(b, "title", label);
+	}
+	strbuf_printf(b, "plot ");
+	if (!dumb) {
+		strbuf_printf(b, "%s using 1:2:3:4:5 with rgbimage notitle",
+		    grid);
+		first = 0;
+	}
+	/* the boundaries, a colour (text: a line type) a label */
+	for (k = 0; k < K; k++) {
+		strbuf_printf(b, "%s%s index %zu using 1:2 with lines ",
+		    first ? "" : ", \\\n  ", cgrid, k);
+		first = 0;
+		if (dumb)
+			strbuf_printf(b, "lt %zu", k + 1);
+		else
+			strbuf_printf(b, "lw %s lc rgb '#%06X'", fmt ==
+			    PLOT_FORMAT_PDF ? "1.5" : "2.5",
+			    class_rgb[k % NCOLOURS]);
+		snprintf(label, sizeof label, zh ? "标签 %zu：p = 0.5" :
+		    "label %zu: p = 0.5", k);
+		if (keyed_panel & 1)
+			key_title(b, label, dumb);
+		else
+			strbuf_printf(b, " notitle");
+	}
+	/* the points: a marker a combination, keyed where there are some */
+	count = calloc(G, sizeof *count);
+	for (i = 0; count != NULL && i < d->n; i++)
+		count[point_group(d, i)]++;
+	for (g = 0; g < G; g++) {
+		strbuf_printf(b, ", \\\n  $p index %zu using 1:2 with points ",
+		    g);
+		if (dumb)
+			strbuf_printf(b, "pt '%c'", class_point[g %
+			    (sizeof class_point - 1)]);
+		else
+			strbuf_printf(b, "pt %d ps %s lc rgb '#333333'",
+			    combo_pt[g % NCOMBO_PT], fmt == PLOT_FORMAT_PDF ?
+			    "0.35" : "0.8");
+		if ((keyed_panel & 2) && (count == NULL || count[g] > 0) &&
+		    keyed < CLASSES_KEYED) {
+			combo_name(g, K, zh, label, sizeof label);
+			key_title(b, label, dumb);
+			keyed++;
+		} else
+			strbuf_printf(b, " notitle");
+	}
+	free(count);
+	strbuf_printf(b, "\n");
+}
+
 static int
 boundary_script(const struct plot_train_req *r, enum plot_format fmt, int w,
     int h, int zh, struct strbuf *b, struct err *e)
@@ -864,8 +1188,11 @@ boundary_script(const struct plot_train_req *r, enum plot_format fmt, int w,
 	double			 box[4];
 	size_t			 gx, gy, step;
 	int			 dumb = fmt == PLOT_FORMAT_DUMB;
-	int			 panels = p != NULL ? 2 : 1;
+	int			 panels = p != NULL ? 2 : 1, ml = d->multilabel;
 	char			 what[PLOT_TEXT_MAX];
+	const char		*heading = ml ? zh ? "决策边界" :
+				    "Decision boundaries" : zh ? "决策区域" :
+				    "Decision regions";
 
 	data_box(d, box);
 	if (dumb) {
@@ -876,7 +1203,15 @@ boundary_script(const struct plot_train_req *r, enum plot_format fmt, int w,
 		gx = gy = GRID_IMAGE;
 	step = d->n > POINTS_MAX ? (d->n + POINTS_MAX - 1) / POINTS_MAX : 1;
 	frame(b, fmt, w, h, zh);
-	if (grid_block(b, t, box, gx, gy, dumb, "$g", e) != 0 ||
+	if (ml) {
+		/* the boundaries are lines: a fine grid, text too */
+		if (dumb)
+			gx = gy = GRID_IMAGE / 2;
+		if (label_grid_block(b, t, box, gx, gy, dumb, "$g", "$c",
+		    e) != 0 || (p != NULL && label_grid_block(b, p, box, gx, gy,
+		    dumb, "$q", "$r", e) != 0))
+			return -1;
+	} else if (grid_block(b, t, box, gx, gy, dumb, "$g", e) != 0 ||
 	    (p != NULL && grid_block(b, p, box, gx, gy, dumb, "$q", e) != 0))
 		return -1;
 	if (points_block(b, d, step, e) != 0)
@@ -896,7 +1231,13 @@ boundary_script(const struct plot_train_req *r, enum plot_format fmt, int w,
 	set_text(b, "xlabel", "x1");
 	if (!dumb) {
 		/* what the colours mean, once, below the panels */
-		if (step > 1)
+		if (ml)
+			snprintf(what, sizeof what, zh ?
+			    "线：各标签概率为 0.5 处；底色：预测的标签%s" :
+			    "lines: the probability of a label is 0.5 there; "
+			    "tint: the labels predicted%s", step > 1 ? zh ?
+			    "（只画部分点）" : " (some points drawn)" : "");
+		else if (step > 1)
 			snprintf(what, sizeof what, zh ?
 			    "颜色：预测的类，越淡越不确定；每 %zu 个点画一个" :
 			    "colour: the predicted class, paler where the model "
@@ -910,9 +1251,12 @@ boundary_script(const struct plot_train_req *r, enum plot_format fmt, int w,
 		quote(b, what);
 		strbuf_printf(b, " at screen 0.5, screen 0.022 center\n");
 		/* the key under the x label, above the note */
-		strbuf_printf(b, "set key at graph 0.5, screen 0.11 center "
-		    "top horizontal\nset bmargin at screen 0.2\n"
-		    "set tmargin at screen 0.86\n");
+		/* (multilabel: a longer key, the labels' lines and the
+		   combinations) */
+		strbuf_printf(b, "set key at graph 0.5, screen %s center "
+		    "top horizontal\nset bmargin at screen %s\n"
+		    "set tmargin at screen 0.86\n", ml ? "0.2" : "0.11",
+		    ml ? "0.29" : "0.2");
 	}
 	set_text(b, "ylabel", "x2");
 	if (dumb && h < 14)
@@ -927,9 +1271,8 @@ boundary_script(const struct plot_train_req *r, enum plot_format fmt, int w,
 				char	setup[PLOT_TEXT_MAX];
 
 				setup_text(t, zh, setup, sizeof setup);
-				snprintf(what, sizeof what, zh ?
-				    "决策区域：%s" : "Decision regions: %s",
-				    setup);
+				snprintf(what, sizeof what, zh ? "%s：%s" :
+				    "%s: %s", heading, setup);
 				quote(b, what);
 			}
 			/* as large as a single plot's title (frame()) */
@@ -944,17 +1287,52 @@ boundary_script(const struct plot_train_req *r, enum plot_format fmt, int w,
 		}
 		/* images: room below the panels for the keys and the note */
 		if (!dumb)
-			strbuf_printf(b, " margins 0.09, 0.98, 0.22, 0.86 "
-			    "spacing 0.08, 0");
+			strbuf_printf(b, " margins 0.09, 0.98, %s, 0.86 "
+			    "spacing 0.08, 0", ml ? "0.31" : "0.22");
 		strbuf_printf(b, "\n");
-		boundary_panel(b, t, "$g", fmt, zh, !dumb || h >= 20);
-		boundary_panel(b, p, "$q", fmt, zh, !dumb || h >= 20);
+		if (ml) {
+			/* the labels and combinations are the same in both:
+			   images key the lines under the one, the markers
+			   under the other */
+			label_panel(b, t, "$g", "$c", fmt, zh, !dumb || h >= 20,
+			    dumb ? 3 : 1);
+			label_panel(b, p, "$q", "$r", fmt, zh, !dumb || h >= 20,
+			    dumb ? 3 : 2);
+		} else {
+			boundary_panel(b, t, "$g", fmt, zh, !dumb || h >= 20);
+			boundary_panel(b, p, "$q", fmt, zh, !dumb || h >= 20);
+		}
 		strbuf_printf(b, "unset multiplot\n");
+	} else if (ml && !dumb) {
+		/* the title centred on the page, not over the square panel
+		   (whose right a long one would run past) */
+		char	setup[PLOT_TEXT_MAX];
+
+		if (r->title == NULL) {
+			setup_text(t, zh, setup, sizeof setup);
+			snprintf(what, sizeof what, zh ? "%s：%s" : "%s: %s",
+			    heading, setup);
+		}
+		strbuf_printf(b, "set label 2 ");
+		quote(b, r->title != NULL ? r->title : what);
+		strbuf_printf(b, " at screen 0.5, screen 0.94 center");
+		if (fmt == PLOT_FORMAT_PNG)
+			strbuf_printf(b, " font ',14'");
+		else if (fmt == PLOT_FORMAT_SVG)
+			strbuf_printf(b, " font ',16'");
+		else if (fmt == PLOT_FORMAT_PDF)
+			strbuf_printf(b, " font ',5.8'");
+		else if (fmt == PLOT_FORMAT_SIXEL)
+			strbuf_printf(b, " font ',%d'", sixel_points(h));
+		strbuf_printf(b, "\n");
+		label_panel(b, t, "$g", "$c", fmt, zh, 0, 3);
 	} else {
 		if (!dumb || h >= 20)
-			title(b, r, zh ? "决策区域" : "Decision regions", zh,
-			    "title");
-		boundary_panel(b, t, "$g", fmt, zh, 0);
+			title(b, r, heading, zh, "title");
+		if (ml)
+			label_panel(b, t, "$g", "$c", fmt, zh, 0, 3);
+		else
+			boundary_panel(b, t, "$g", fmt, zh, 0);
 	}
 	return 0;
 }
@@ -1179,68 +1557,19 @@ done:
 	return rc;
 }
 
-/* The process umask (mkstemp creates 0600; plots get the usual mode). */
-static mode_t
-umask_value(void)
-{
-	mode_t	m = umask(022);
-
-	umask(m);
-	return m;
-}
-
 int
 plot_train_export(const struct plot_train_req *r, const char *path,
     enum plot_format fmt, int w, int h, struct err *e)
 {
 	struct strbuf	 o = STRBUF_INIT;
-	char		*tmp = NULL;
-	size_t		 off = 0;
-	ssize_t		 n;
-	int		 fd = -1, rc = -1;
+	int		 rc = -1;
 
-	if (plot_check_path(path, e) != 0)
+	/* plot.c's writer, as `losslab plot --out`: a link is refused
+	   before gnuplot runs and again before the rename */
+	if (plot_save_ok(path, e) != 0)
 		return -1;
-	if (plot_train_render(r, fmt, w, h, &o, e) != 0)
-		goto done;
-	if ((tmp = malloc(strlen(path) + 16)) == NULL) {
-		err_set(e, "out of memory");
-		goto done;
-	}
-	snprintf(tmp, strlen(path) + 16, "%s.tmpXXXXXX", path);
-	if ((fd = mkstemp(tmp)) == -1) {
-		err_set(e, "%s: %s", path, strerror(errno));
-		free(tmp);
-		tmp = NULL;
-		goto done;
-	}
-	fchmod(fd, 0644 & ~umask_value());
-	while (off < o.len) {
-		n = write(fd, o.p + off, o.len - off);
-		if (n == -1 && errno == EINTR)
-			continue;
-		if (n <= 0) {
-			err_set(e, "%s: %s", path, strerror(errno));
-			goto done;
-		}
-		off += (size_t)n;
-	}
-	n = close(fd);
-	fd = -1;
-	if (n == -1 || rename(tmp, path) == -1) {
-		err_set(e, "%s: %s", path, strerror(errno));
-		goto done;
-	}
-	free(tmp);
-	tmp = NULL;
-	rc = 0;
-done:
-	if (fd != -1)
-		close(fd);
-	if (tmp != NULL) {
-		unlink(tmp);
-		free(tmp);
-	}
+	if (plot_train_render(r, fmt, w, h, &o, e) == 0)
+		rc = plot_save(path, o.p, o.len, e);
 	strbuf_free(&o);
 	return rc;
 }

@@ -1,7 +1,8 @@
 /*
  * plot_train.h -- the training lab's plots through gnuplot (`losslab plot
  * training`, `losslab train --plot FILE`): the loss and the accuracy
- * against the epoch, the decision regions over 2-D data, and the
+ * against the epoch, the decision regions over 2-D data (multilabel data:
+ * each label's decision boundary, where its probability is 0.5), and the
  * reliability diagram of a binary task; the correct run and, when there is
  * one, the pitfall's run from the same start side by side.
  *
@@ -35,7 +36,7 @@ struct strbuf;
 	    "the accuracy of each run against the epoch") \
 	X(PLOT_TRAIN_BOUNDARY, "boundary", \
 	    "the decision regions of the trained model over 2-D data, with " \
-	    "the points") \
+	    "the points (multilabel: each label's p = 0.5 line)") \
 	X(PLOT_TRAIN_CALIBRATION, "calibration", \
 	    "binary tasks: the reliability diagram (observed frequency " \
 	    "against predicted probability, points per bin)")
@@ -49,6 +50,8 @@ enum plot_train_kind {
 
 #define PLOT_TRAIN_BINS		10	/* calibration bins over [0, 1] */
 #define PLOT_TRAIN_MAX_CLASSES	64	/* classes a boundary plot draws */
+#define PLOT_TRAIN_MAX_LABELS	6	/* multilabel: labels it draws (2^6
+					   combinations of them) */
 
 /* What to draw. */
 struct plot_train_req {
@@ -96,9 +99,12 @@ int	 plot_train_render(const struct plot_train_req *r,
 	    struct err *e);
 
 /*
- * Render r and write it to path (plot_check_path() first): to a temporary
- * file beside it, renamed into place; nothing is left behind on failure.
- * 0, or -1 with e set as plot_train_render(), or the file's error.
+ * Render r and write it to path with plot.c's writer (plot_save_ok() before
+ * gnuplot runs, plot_save() after: a temporary file beside it, renamed into
+ * place; nothing is left behind on failure; a symbolic link is refused,
+ * before the drawing and again before the rename, as `losslab plot --out`
+ * refuses it).  0, or -1 with e set as plot_train_render(), or the file's
+ * error ("x.png is a symbolic link: not written through it ...").
  */
 int	 plot_train_export(const struct plot_train_req *r, const char *path,
 	    enum plot_format fmt, int w, int h, struct err *e);

@@ -698,6 +698,10 @@ session_quiz(const struct session *ss, struct session_quiz *q)
 		q->correct = p->correct;
 		q->tied = session_edited(ss, ss->cur);
 	}
+	/* a training step's answer is the forecast's: the lesson's lr and
+	   momentum from epoch 0 */
+	if (sp->train != NULL && sp->train->retuned)
+		q->tied = 1;
 	if (p->nchoices == 0 && template_number(s, p->answer, &q->answer) != 0)
 		q->answer = NAN;
 	if (!sp->answered) {
@@ -760,7 +764,9 @@ session_question(struct session *ss, struct err *e)
 		return NULL;
 	}
 	if (sp->answered) {
-		err_set(e, "%s", _("already answered (R asks again)"));
+		/* a training step's R restarts the runs instead */
+		err_set(e, "%s", sp->train != NULL ? _("already answered") :
+		    _("already answered (R asks again)"));
 		return NULL;
 	}
 	return &sp->st.src->predict;
@@ -1197,6 +1203,8 @@ session_train_start(struct session_train *tr, const struct lesson_train *lt,
 	s.lr = tr->lr;
 	s.momentum = tr->momentum;
 	s.pitfall = PITFALL_NONE;
+	/* from epoch 0 with the lesson's values: the forecast's runs */
+	tr->retuned = tr->lr != lt->spec.lr || tr->momentum != lt->spec.momentum;
 	if (train_init(&tr->run, &tr->data, &s, e) != 0)
 		return -1;
 	s.pitfall = lt->spec.pitfall;
@@ -1359,6 +1367,14 @@ session_train_set(struct session *ss, double lr, double momentum,
 	    (tr->has_pitfall && train_set_optim(&tr->prun, lr, momentum,
 	    e) != 0))
 		return -1;
+	/* before the first epoch the runs are the forecast's when the values
+	   are the lesson's; after it, other values from the next epoch on
+	   make them something else for good (until R) */
+	if (tr->run.epoch == 0 && (!tr->has_pitfall || tr->prun.epoch == 0))
+		tr->retuned = lr != sp->st.src->train.spec.lr ||
+		    momentum != sp->st.src->train.spec.momentum;
+	else if (lr != tr->lr || momentum != tr->momentum)
+		tr->retuned = 1;
 	tr->lr = lr;
 	tr->momentum = momentum;
 	session_train_sync(sp);

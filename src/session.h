@@ -45,7 +45,11 @@
  *
  * The forecast (reach, final) is a third and fourth run of the step's own
  * settings trained to the end when the step is first visited: what a
- * predict-first question about the training is judged by.
+ * predict-first question about the training is judged by.  Once the runs
+ * on screen are no longer those settings' (lr or momentum changed, or R
+ * with other values) the question is marked as about the lesson's values
+ * (session_quiz: tied), as for an edited table; R with the lesson's values
+ * makes the runs the forecast's again.
  */
 struct session_train {
 	struct data	 data;
@@ -56,6 +60,11 @@ struct session_train {
 					   paused, and answering it (or v)
 					   starts the runs */
 	double		 lr, momentum;	/* the values set now */
+	int		 retuned;	/* the runs on screen are not those of
+					   the lesson's lr and momentum from
+					   epoch 0 (changed, restarted with
+					   others): the forecast, so the
+					   question's answer, is not theirs */
 	long		 reach, preach;	/* forecast: the first epoch whose
 					   correct loss is below goal, -1 never */
 	double		 final, pfinal;	/* forecast: the last correct losses */

@@ -1,7 +1,8 @@
 #!/bin/sh
 # train-plot.sh -- the training lab's plots: `losslab plot training KIND`
-# (loss, accuracy, boundary, calibration) in every format and `losslab
-# train --plot FILE`.  What gnuplot writes is checked by plot.c's
+# (loss, accuracy, boundary -- multilabel data too: each label's p = 0.5
+# line --, calibration) in every format and `losslab train --plot FILE`.
+# What gnuplot writes is checked by plot.c's
 # plot_check_* before a file is kept (a fake gnuplot writing garbage is
 # refused); the numbers in the script's datablocks are those `losslab train
 # --json` reports (a gnuplot wrapper keeps the script); user text cannot
@@ -70,9 +71,9 @@ fails "boundary on 3-D points" \
     "losslab: plot training: boundary needs 2-D points (the data have 3 features)" \
     plot training boundary --data "@$tmp/three.csv" --model linear --loss ce \
     --lr 0.5 --epochs 5 --out "$tmp/out.d/b.png"
-fails "boundary on multilabel data" \
-    "boundary needs one class per point (multilabel data have 3 labels each)" \
-    plot training boundary --data multilabel --model linear \
+fails "boundary of 7 labels" \
+    "plot training: boundary draws at most 6 labels (these data have 7)" \
+    plot training boundary --data multilabel --classes 7 --model linear \
     --loss bce-logits --lr 0.5 --epochs 5 --out "$tmp/out.d/b.png"
 fails "boundary of 65 classes" \
     "plot training: boundary draws at most 64 classes (these data have 65)" \
@@ -195,6 +196,47 @@ PATH=$tmp/fake:$real_path "$LOSSLAB" train $stc --plot "$tmp/out.d/p.png" \
     [ ! -s "$tmp/out" ] && [ -z "$(ls -A "$tmp/out.d")" ]
 ok $? "train --plot: a refused picture is exit 2, no report, no file"
 
+# --- --out onto a symbolic link: refused as `losslab plot --out` refuses it ---
+# plot.c's one writer: the link is refused before gnuplot draws and again
+# before the rename (a link made while gnuplot draws); the link and its
+# target are kept, no temporary file is left.
+mkdir "$tmp/link"
+echo precious >"$tmp/link/target"
+ln -s target "$tmp/link/l.png"
+linked() {	# linked NAME: the link, its target, nothing else in the folder
+	[ -L "$tmp/link/$1" ] && [ "$(cat "$tmp/link/target")" = precious ] &&
+	    [ "$(ls -A "$tmp/link" | wc -l)" -eq 2 ]
+}
+"$LOSSLAB" plot training $stc --out "$tmp/link/l.png" >"$tmp/out" 2>"$tmp/err"
+[ $? -eq 2 ] && [ "$(wc -l <"$tmp/err")" -eq 1 ] && [ ! -s "$tmp/out" ] &&
+    grep -q '^losslab: plot training: .*l\.png is a symbolic link: not written through it' "$tmp/err" &&
+    linked l.png
+ok $? "plot training --out LINK: refused and said, the link and its target kept"
+"$LOSSLAB" plot focal --out "$tmp/link/l.png" 2>"$tmp/err2" >/dev/null
+[ -n "$(cat "$tmp/err")" ] &&
+    [ "$(sed 's/^losslab: plot training: //' "$tmp/err")" = \
+    "$(sed 's/^losslab: plot: //' "$tmp/err2")" ]
+ok $? "... in the words of plot --out LINK"
+"$LOSSLAB" train $stc --plot "$tmp/link/l.png" >"$tmp/out" 2>"$tmp/err"
+[ $? -eq 2 ] && grep -q '^losslab: train: --plot: .*is a symbolic link' "$tmp/err" &&
+    [ ! -s "$tmp/out" ] && linked l.png
+ok $? "train --plot LINK: refused too"
+# a gnuplot that makes the link while it draws, then draws
+rm "$tmp/link/l.png"
+mkdir "$tmp/linker"
+cat >"$tmp/linker/gnuplot" <<EOF
+#!/bin/sh
+ln -s target "$tmp/link/r.png"
+exec "$gnuplot_bin" "\$@"
+EOF
+chmod +x "$tmp/linker/gnuplot"
+PATH=$tmp/linker:$real_path "$LOSSLAB" plot training $stc \
+    --out "$tmp/link/r.png" >"$tmp/out" 2>"$tmp/err"
+[ $? -eq 2 ] && [ "$(wc -l <"$tmp/err")" -eq 1 ] &&
+    grep -q 'r\.png is a symbolic link: not written through it' "$tmp/err" &&
+    linked r.png
+ok $? "a link made while gnuplot draws: refused before the rename, no temporary left"
+
 # --- the datablocks hold the numbers of train --json ---------------------------
 # A gnuplot that keeps a copy of its script, then runs the real one.
 mkdir "$tmp/wrap"
@@ -256,6 +298,76 @@ PATH=$tmp/wrap:$real_path "$LOSSLAB" plot training boundary $stc \
     --out "$tmp/b.png" && block '$p' >"$tmp/block"
 compare "boundary: the points of each class, as train --json's data" \
     'sorted((r[0], r[1]) for r in rows if r[0] != "NaN") == sorted((fmt(x[0]), fmt(x[1])) for x in j["data"]["x"]) and len([r for r in rows if r[0] == "NaN"]) == 3'
+# multilabel: each label's p = 0.5 line.  A linear model's is the line
+# W_k x + b_k = 0 of train --json's final parameters: every point of the
+# script's boundary k lies on it (within a thousandth of the box, the
+# interpolation between grid points), and it crosses the box; the points
+# are grouped by their combination of labels (index g: labels k with bit k)
+mlin="--data multilabel --model linear --loss bce-logits --lr 0.5 --epochs 100"
+"$LOSSLAB" train $mlin --json >"$tmp/json"
+PATH=$tmp/wrap:$real_path "$LOSSLAB" plot training boundary $mlin \
+    --out "$tmp/ml.png" && block '$c' >"$tmp/block" &&
+    block '$p' >"$tmp/block2"
+ok $? "multilabel boundary through the wrapper"
+if [ $have_python -eq 1 ]; then
+	python3 -c '
+import json, math, sys
+def fmt(v):
+    r = repr(float(v))	# the script writes dtoa_fmt(v): repr without ".0"
+    return r[:-2] if r.endswith(".0") else r
+j = json.load(open(sys.argv[1]))
+W, b = j["params"]["W1"], j["params"]["b1"]
+idx = open(sys.argv[2]).read().split("\n\n\n")
+xs = [x[0] for x in j["data"]["x"]]
+ys = [x[1] for x in j["data"]["x"]]
+size = max(max(xs) - min(xs), max(ys) - min(ys))
+ok = len(idx) == 3
+for k, blk in enumerate(idx):
+    pts = [tuple(map(float, l.split())) for l in blk.split("\n") if l.strip()]
+    pts = [p for p in pts if not math.isnan(p[0])]
+    n = math.hypot(W[k][0], W[k][1])
+    ok = ok and len(pts) >= 40 and all(abs(W[k][0] * x + W[k][1] * y + b[k]) / n < 1e-3 * size for x, y in pts)
+groups = open(sys.argv[3]).read().split("\n\n\n")
+ok = ok and len(groups) == 8
+seen = 0
+for g, blk in enumerate(groups):
+    for l in blk.split("\n"):
+        if not l.strip() or l.startswith("NaN"):
+            continue
+        x, y = map(float, l.split())
+        i = [i for i, p in enumerate(j["data"]["x"]) if fmt(p[0]) == l.split()[0] and fmt(p[1]) == l.split()[1]]
+        ok = ok and len(i) >= 1 and any(sum(int(v) << k for k, v in enumerate(j["data"]["y"][m])) == g for m in i)
+        seen += 1
+sys.exit(0 if ok and seen == 200 else 1)' "$tmp/json" "$tmp/block" "$tmp/block2"
+	ok $? "multilabel: boundary k on W_k x + b_k = 0 of train --json, the points by their labels"
+else
+	skip "python3 missing: the multilabel boundary"
+fi
+# every format, the pitfall beside it
+mlp="--data multilabel --model mlp --hidden 8 --loss bce-logits --lr 0.5 --momentum 0.9 --epochs 60 --pitfall double-sigmoid"
+for ext in png svg pdf six txt; do
+	rm -f "$tmp/m.$ext"
+	# shellcheck disable=SC2086
+	"$LOSSLAB" plot training boundary $mlp --out "$tmp/m.$ext" \
+	    >"$tmp/out" 2>"$tmp/err"
+	st=$?
+	[ $st -eq 0 ] && [ ! -s "$tmp/err" ] && [ ! -s "$tmp/out" ] &&
+	    magic_ok "$tmp/m.$ext" $ext
+	r=$?
+	[ $r -eq 0 ] || diag "exit $st: $(cat "$tmp/err")"
+	ok $r "plot training boundary on multilabel data --out m.$ext"
+done
+"$LOSSLAB" plot training boundary $mlp --size 120x34 >"$tmp/text" 2>&1 &&
+    grep -q 'Decision boundaries: mlp 2-8-3 tanh on multilabel' "$tmp/text" &&
+    grep -q 'bce-logits: epoch 60, label accuracy' "$tmp/text" &&
+    grep -q 'double-sigmoid: epoch 60, label accuracy' "$tmp/text" &&
+    grep -q 'label 2: p = 0.5' "$tmp/text" &&
+    grep -q '3 *labels 0+1 ' "$tmp/text" && grep -q '0 *no label' "$tmp/text"
+ok $? "multilabel boundary as text: both runs, a line a label, a digit a combination"
+"$LOSSLAB" --lang zh plot training boundary $mlp --out "$tmp/mz.svg" &&
+    grep -q '决策边界' "$tmp/mz.svg" && grep -q '标签 0+1' "$tmp/mz.svg"
+ok $? "multilabel boundary in Chinese"
+
 # calibration of a linear model: the bins recomputed from the JSON's
 # final parameters (p = sigmoid(W x + b))
 "$LOSSLAB" train $ds --json >"$tmp/json"

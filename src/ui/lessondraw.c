@@ -281,6 +281,10 @@ lv_draw_predict(WINDOW *w, int y, int width, int with_explain)
 	session_quiz(lessonview_ss(), &q);
 	if (q.tied)
 		n += draw_wrapped(w, y + n, 0, width, -1, ROLE_WARNING,
+		    session_train(lessonview_ss()) != NULL ?
+		    _("⚠ This question is about the runs with the lesson's "
+		    "learning rate and momentum, not the ones on screen: its "
+		    "answer is theirs (set them back with + - < >, then R).") :
 		    _("⚠ This question is about the lesson's values and you "
 		    "have changed them: its answer is the lesson's (R "
 		    "restores the values)."));

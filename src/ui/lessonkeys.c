@@ -27,6 +27,7 @@
 #include "ui/lessonview.h"
 #include "ui/plotpane.h"
 #include "ui/table.h"
+#include "ui/trainchart.h"
 #include "ui/ui.h"
 
 static void	lv_export_commit(struct ui *, const char *);
@@ -759,7 +760,8 @@ lv_mouse(struct ui *u, struct lv_step *ls)
 /*
  * A training step's keys: Space pauses and resumes, s trains one epoch,
  * + and - move the learning rate along 1, 2, 5 x 10^k, > and < the
- * momentum by 0.1 (0 to 0.9), R restarts both runs.  Before the step's
+ * momentum by 0.1 (0 to 0.9), R restarts both runs, b shows the decision
+ * maps instead of the curves (and back).  Before the step's
  * question is answered they say so.  Returns 1 when the key was taken.
  */
 static int
@@ -771,7 +773,7 @@ lv_train_key(struct ui *u, struct session *ss, int key)
 	int		 rc;
 
 	/* curses' KEY_ codes are above 255: never one of these */
-	if (key <= 0 || key > 255 || strchr(" s+=-_<>R", key) == NULL)
+	if (key <= 0 || key > 255 || strchr(" s+=-_<>Rb", key) == NULL)
 		return 0;
 	if (lessonview_hidden()) {
 		if (key == ' ')
@@ -781,6 +783,12 @@ lv_train_key(struct ui *u, struct session *ss, int key)
 		return 1;
 	}
 	switch (key) {
+	case 'b':
+		rc = trainchart_toggle(ss);
+		ui_message(u, ROLE_LABEL, "%s", rc < 0 ? _("no decision map: "
+		    "the data are not 2-D") : rc ? _("decision maps (b: the "
+		    "curves again)") : _("the curves (b: the decision maps)"));
+		return 1;
 	case ' ':
 		rc = session_train_pause(ss);
 		lv.train_last = lessonview_now();

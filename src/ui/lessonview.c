@@ -37,6 +37,7 @@
 #include <fcntl.h>
 #include <math.h>
 #include <poll.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -426,6 +427,9 @@ lessonview_autoplay_tick(struct ui *u)
 #define LV_TRAIN_RATE_MIN	30.0
 #define LV_TRAIN_RATE_MAX	500.0
 #define LV_TRAIN_SLICE_S	0.002
+/* The chart is redrawn at most this often while it trains (keys redraw at
+   once): epochs trained in between are drawn with the next frame. */
+#define LV_TRAIN_FPS		30.0
 
 static double
 lv_train_rate(const struct session *ss)
@@ -457,8 +461,24 @@ lessonview_timeout(struct ui *u)
 	}
 }
 
-/* Train the epochs due since the last turn, within one time slice; 1 when
-   something was trained (draw again). */
+/* Whether an idle turn draws the trained epochs now (lv_train_tick). */
+static int
+lv_train_frame(const struct session *ss)
+{
+	double	now = lessonview_now();
+
+	if (!lv.train_undrawn || (session_train_running(ss) &&
+	    now - lv.train_drawn < 1.0 / LV_TRAIN_FPS))
+		return 0;
+	lv.train_undrawn = 0;
+	lv.train_drawn = now;
+	return 1;
+}
+
+/* Train the epochs due since the last turn, within one time slice that a
+   waiting key cuts short; 1 when the screen should be drawn again: a frame
+   is due (LV_TRAIN_FPS) and something was trained since the last, or the
+   runs have stopped with epochs not yet drawn. */
 static int
 lv_train_tick(struct ui *u, struct session *ss)
 {
@@ -468,7 +488,7 @@ lv_train_tick(struct ui *u, struct session *ss)
 
 	if (!session_train_running(ss)) {
 		lv.train_last = now;
-		return 0;
+		return lv_train_frame(ss);
 	}
 	/* just arrived, or back from elsewhere: from now on */
 	if (now - lv.train_last > 0.5)
@@ -476,7 +496,10 @@ lv_train_tick(struct ui *u, struct session *ss)
 	due = (long)((now - lv.train_last) * lv_train_rate(ss));
 	if (due < 1)
 		return 0;
-	while (n < due && lessonview_now() - t0 < LV_TRAIN_SLICE_S) {
+	/* between epochs: a key that waits ends the slice (it is handled
+	   within an epoch's time, not the slice's) */
+	while (n < due && lessonview_now() - t0 < LV_TRAIN_SLICE_S &&
+	    !ui_key_pending(u)) {
 		if ((k = session_train_advance(ss, 1, 0, &e)) < 0) {
 			ui_message(u, ROLE_ERROR, "%s", e.msg);
 			break;
@@ -488,7 +511,9 @@ lv_train_tick(struct ui *u, struct session *ss)
 	/* behind (a slow machine): the pace drops, keys stay quick */
 	lv.train_last = n < due ? lessonview_now() : lv.train_last +
 	    (double)n / lv_train_rate(ss);
-	return n > 0;
+	if (n > 0)
+		lv.train_undrawn = 1;
+	return lv_train_frame(ss);
 }
 
 static int
@@ -566,6 +591,23 @@ lv_bench_gnuplot(void)
 	    (double)(t1.tv_nsec - t0.tv_nsec) / 1e6;
 }
 
+/* Sleep ms milliseconds (the main loop's wait in poll). */
+static void
+lv_bench_sleep(int ms)
+{
+	struct timespec	ts;
+
+	ts.tv_sec = ms / 1000;
+	ts.tv_nsec = (long)(ms % 1000) * 1000000L;
+	while (nanosleep(&ts, &ts) == -1 && errno == EINTR)
+		;
+}
+
+/* The training benchmark's key arrives uniformly within this time after
+   the start of an idle turn (a turn, slice and redraw, takes about 3 ms
+   when nothing cuts it short). */
+#define LV_BENCH_ARRIVE_S	0.003
+
 int
 lessonview_bench(struct ui *u, int n, struct ui_bench_result *res)
 {
@@ -578,7 +620,8 @@ lessonview_bench(struct ui *u, int n, struct ui_bench_result *res)
 	int		 nkeys = (int)(sizeof cell_keys / sizeof cell_keys[0]);
 	int		 train = u->bench == UI_BENCH_TRAIN;
 	struct lesson	*bench_lesson = NULL;
-	double		 slice, t_0;
+	double		 slice, t_0, at;
+	uint64_t	 seed = 1;	/* the keys' arrival times */
 	struct mat	 in = MAT_INIT, tg = MAT_INIT;
 	struct loss_opts o;
 	struct err	 e;
@@ -637,18 +680,30 @@ lessonview_bench(struct ui *u, int n, struct ui_bench_result *res)
 	plotpane_stats(NULL, &plots0);
 	res->max_ms = 0;
 	for (i = 0; i < n; i++) {
+		clock_gettime(CLOCK_MONOTONIC, &t0);
 		if (train) {
-			/* what the loop does between keys: one idle turn's
-			   slice of training, timed on its own (a key that
-			   comes during it waits for it) */
+			/* what the loop does between keys: one idle turn (its
+			   slice of training, then its redraw unless the key
+			   is there), the key arriving at a random moment of
+			   it; timed from that moment, so that a key waits
+			   for what is left of the turn */
 			long	e0 = session_train(&lv.bench.ss)->run.epoch;
 
 			/* 0.1 s since the last turn: more epochs due than a
 			   slice may train */
 			lv.train_last = lessonview_now() - 0.1;
 			t_0 = lessonview_now();
-			if (lessonview_idle(u))
-				lessondraw_lesson(u);
+			seed = seed * 6364136223846793005ULL +
+			    1442695040888963407ULL;
+			at = t_0 + LV_BENCH_ARRIVE_S * (double)(seed >> 11) /
+			    9007199254740992.0;
+			u->bench_key_at = at * 1e3;
+			if (lessonview_idle(u)) {
+				if (ui_key_pending(u))
+					u->dirty = 1;
+				else
+					lessondraw_lesson(u);
+			}
 			doupdate();
 			slice = (lessonview_now() - t_0) * 1e3;
 			if (slice > res->slice_max_ms)
@@ -656,8 +711,16 @@ lessonview_bench(struct ui *u, int n, struct ui_bench_result *res)
 			gp[i] = slice;
 			res->epochs += (unsigned long)
 			    (session_train(&lv.bench.ss)->run.epoch - e0);
+			/* the turn over before the key came: the loop sleeps
+			   in poll until it does (its wake-up is timed) */
+			t0.tv_sec = (time_t)at;
+			t0.tv_nsec = (long)((at - (double)t0.tv_sec) * 1e9);
+			while (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME,
+			    &t0, NULL) == EINTR)
+				;
+			u->bench_key_at = 0;
+			u->dirty = 0;	/* the key's draw is the frame */
 		}
-		clock_gettime(CLOCK_MONOTONIC, &t0);
 		(void)lessonkeys_lesson(u, keys[i % nkeys]);
 		lessondraw_lesson(u);
 		doupdate();
@@ -670,6 +733,11 @@ lessonview_bench(struct ui *u, int n, struct ui_bench_result *res)
 			res->max_ms = ms[i];
 		if (ms[i] > 5)
 			res->over5++;
+		/* then the loop sleeps in poll until its next turn (when it
+		   trains: paused, the next key just comes) */
+		if (train && session_train_running(&lv.bench.ss) &&
+		    u->timeout_ms > 0)
+			lv_bench_sleep(u->timeout_ms < 40 ? u->timeout_ms : 40);
 		/* the bare gnuplot start, interleaved: the same run */
 		if (plot && (gp[i] = lv_bench_gnuplot()) < 0)
 			goto out;

@@ -107,6 +107,9 @@ struct lv_state {
 	char		 export_dir[1024]; /* the last folder (else .) */
 	double		 train_last;	/* a training step: when its runs
 					   last advanced (lessonview_now) */
+	double		 train_drawn;	/* ... when an idle turn last drew
+					   them (lessonview_now) */
+	int		 train_undrawn;	/* epochs trained since */
 };
 
 extern struct lv_state lv;

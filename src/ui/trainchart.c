@@ -11,11 +11,19 @@
  * panels share the loss scale (0 to the largest finite loss either run
  * had), so their heights compare.  Nothing here computes: the numbers are
  * the session's.
+ *
+ * On 2-D data, b turns each panel into the run's decision map instead
+ * (trainchart_toggle): a character cell per patch of the data's box, its
+ * region char the model's prediction there (train_predict(): the class,
+ * or for multilabel data the combination of labels whose logit is above 0
+ * -- sigmoid above 0.5), and over it each point's own class or label
+ * combination as a digit, green where the cell predicts it, red where not.
  */
 #include "config.h"
 
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "core/train.h"
@@ -60,6 +68,159 @@ tc_row(double v, double top)
 	return TC_ROWS - 1 - (int)lround(f * (TC_ROWS - 1));
 }
 
+/* The regions' characters, a class or label combination each (then '?'). */
+static const char tc_region[] = ".:-~^;,=";
+
+static int	tc_map;		/* b: decision maps instead of the curves */
+
+int
+trainchart_toggle(const struct session *ss)
+{
+	const struct session_train *tr = session_train(ss);
+
+	if (tr == NULL || tr->run.data == NULL || tr->run.data->d != 2)
+		return -1;
+	tc_map = !tc_map;
+	return tc_map;
+}
+
+/* Point i's group: its class, or its labels as bits (label k: 2^k). */
+static unsigned
+tc_group(const struct data *d, size_t i)
+{
+	unsigned	g = 0;
+	int		k;
+
+	if (!d->multilabel)
+		return (unsigned)d->y.v[i];
+	for (k = 0; k < d->classes && k < 16; k++)
+		if (MAT_AT(&d->y, i, k) > 0.5)
+			g |= 1u << k;
+	return g;
+}
+
+/* The group predicted from logits z (t->out of them), or -1 (not finite):
+   the largest logit, z > 0 for one logit, each label's z_k > 0. */
+static int
+tc_predicted(const struct train *t, const double *z)
+{
+	size_t	k, best = 0;
+	int	g = 0;
+
+	for (k = 0; k < t->out; k++)
+		if (!isfinite(z[k]))
+			return -1;
+	if (t->data->multilabel) {
+		for (k = 0; k < t->out && k < 16; k++)
+			if (z[k] > 0)
+				g |= 1 << k;
+		return g;
+	}
+	if (t->out == 1)
+		return z[0] > 0;
+	for (k = 1; k < t->out; k++)
+		if (z[k] > z[best])
+			best = k;
+	return (int)best;
+}
+
+/* A digit (then a letter) for group g. */
+static char
+tc_digit(unsigned g)
+{
+	return g < 10 ? (char)('0' + g) : g < 36 ? (char)('A' + g - 10) : '#';
+}
+
+/* Run t's decision map at (y, x), rows x cols cells; 0, or -1 (out of
+   memory: nothing drawn). */
+static int
+tc_map_draw(WINDOW *w, int y, int x, int rows, int cols,
+    const struct train *t)
+{
+	const struct data *d = t->data;
+	struct mat	 g = MAT_INIT, z = MAT_INIT;
+	struct err	 e;
+	double		 box[4], pad;
+	int		*pred, *seen, r, c, a, k;
+	size_t		 i, n = (size_t)rows * (size_t)cols;
+	char		 ch[2] = { 0, 0 };
+
+	box[0] = box[2] = INFINITY;
+	box[1] = box[3] = -INFINITY;
+	for (i = 0; i < d->n; i++)
+		for (a = 0; a < 2; a++) {
+			box[2 * a] = fmin(box[2 * a], MAT_AT(&d->x, i, a));
+			box[2 * a + 1] = fmax(box[2 * a + 1],
+			    MAT_AT(&d->x, i, a));
+		}
+	for (a = 0; a < 2; a++) {
+		pad = (box[2 * a + 1] - box[2 * a]) * 0.05;
+		if (!(pad > 0))
+			pad = 1;
+		box[2 * a] -= pad;
+		box[2 * a + 1] += pad;
+	}
+	pred = calloc(n, sizeof *pred);
+	seen = calloc(n, sizeof *seen);	/* 0 none, 1 + group, -1 - group
+					   for a point on the wrong side */
+	if (pred == NULL || seen == NULL || mat_alloc(&g, 2, n, 2, &e) != 0)
+		goto fail;
+	/* cell centres, x2 upwards */
+	for (r = 0; r < rows; r++)
+		for (c = 0; c < cols; c++) {
+			MAT_AT(&g, (size_t)r * (size_t)cols + (size_t)c, 0) =
+			    box[0] + (box[1] - box[0]) * (c + 0.5) / cols;
+			MAT_AT(&g, (size_t)r * (size_t)cols + (size_t)c, 1) =
+			    box[3] - (box[3] - box[2]) * (r + 0.5) / rows;
+		}
+	if (train_predict(t, &g, &z, &e) != 0)
+		goto fail;
+	for (i = 0; i < n; i++)
+		pred[i] = tc_predicted(t, z.v + i * t->out);
+	for (i = 0; i < d->n; i++) {
+		unsigned grp = tc_group(d, i);
+
+		c = (int)((MAT_AT(&d->x, i, 0) - box[0]) / (box[1] - box[0]) *
+		    cols);
+		r = (int)((box[3] - MAT_AT(&d->x, i, 1)) / (box[3] - box[2]) *
+		    rows);
+		if (r < 0 || r >= rows || c < 0 || c >= cols)
+			continue;
+		k = r * cols + c;
+		/* a wrong point wins the cell: it is what to see */
+		if (pred[k] != (int)grp)
+			seen[k] = -1 - (int)grp;
+		else if (seen[k] == 0)
+			seen[k] = 1 + (int)grp;
+	}
+	for (r = 0; r < rows; r++)
+		for (c = 0; c < cols; c++) {
+			k = r * cols + c;
+			if (seen[k] != 0) {
+				ch[0] = tc_digit((unsigned)(seen[k] > 0 ?
+				    seen[k] - 1 : -seen[k] - 1));
+				draw_str(w, y + r, x + c, 1, seen[k] > 0 ?
+				    ROLE_VALUE : ROLE_PITFALL, ch);
+			} else {
+				ch[0] = pred[k] < 0 ? '?' : pred[k] <
+				    (int)sizeof tc_region - 1 ?
+				    tc_region[pred[k]] : '?';
+				draw_str(w, y + r, x + c, 1, ROLE_AXIS, ch);
+			}
+		}
+	free(pred);
+	free(seen);
+	mat_free(&g);
+	mat_free(&z);
+	return 0;
+fail:
+	free(pred);
+	free(seen);
+	mat_free(&g);
+	mat_free(&z);
+	return -1;
+}
+
 /* What stopped run t, said for the numbers line (buf), or NULL. */
 static const char *
 tc_stopped(const struct train *t, char *buf, size_t len)
@@ -86,6 +247,13 @@ tc_panel(WINDOW *w, int y, int x, int cols, const struct train *t,
 	size_t		 i;
 
 	draw_trunc(w, y, x, cols, title_role, title);
+	if (tc_map && t->data != NULL && t->data->d == 2) {
+		/* the plot's rows and its two axis lines */
+		if (tc_map_draw(w, y + 1, x, TC_ROWS + 2, cols, t) != 0)
+			draw_trunc(w, y + 1, x, cols, ROLE_ERROR,
+			    _("out of memory"));
+		goto numbers;
+	}
 	/* the loss axis: top, middle, 0 */
 	for (r = 0; r < TC_ROWS; r++) {
 		if (r == 0 || r == TC_ROWS / 2 || r == TC_ROWS - 1) {
@@ -126,6 +294,7 @@ tc_panel(WINDOW *w, int y, int x, int cols, const struct train *t,
 	draw_str(w, y + 2 + TC_ROWS, x + TC_AXISW, 2, ROLE_AXIS, buf);
 	snprintf(buf, sizeof buf, "%ld", epochs);
 	draw_right(w, y + 2 + TC_ROWS, x + TC_AXISW, pw, ROLE_AXIS, buf);
+numbers:
 	/* the latest numbers, or why it stopped */
 	stop = tc_stopped(t, buf, sizeof buf);
 	if (stop == NULL && t->nhist > 0) {
@@ -153,6 +322,7 @@ trainchart_draw(WINDOW *w, int y, int width, const struct session *ss,
 	const struct session_train *tr = session_train(ss);
 	const struct train	   *t;
 	char			    buf[256], lr[32], m[32], title[128];
+	const char		   *legend;
 	double			    top;
 	int			    pw, running;
 	long			    epochs;
@@ -188,12 +358,19 @@ trainchart_draw(WINDOW *w, int y, int width, const struct session *ss,
 		tc_panel(w, y + 1, pw + 1, width - pw - 1, &tr->prun, title,
 		    ROLE_PITFALL, top, epochs);
 	}
-	draw_trunc(w, y + TRAINCHART_LINES - 1, 0, width, ROLE_LABEL,
-	    tr->has_pitfall ?
-	    /* xgettext:no-c-format */
-	    _("* correct loss (both judged by it)  o its own loss  + accuracy "
-	    "(0-100%)") :
-	    /* xgettext:no-c-format */
-	    _("* loss  + accuracy (0-100%)"));
+	if (tc_map && t->data != NULL && t->data->d == 2)
+		legend = t->data->multilabel ?
+		    _(".:-~^;,= = 0-7 predicted, digits: points (red: wrong); "
+		    "1 2 4 = labels 0 1 2") :
+		    _(".:-~^;,= = class 0 1 2 ... predicted; digits: the points' "
+		    "classes (red: wrong)");
+	else
+		legend = tr->has_pitfall ?
+		    /* xgettext:no-c-format */
+		    _("* correct loss (both judged by it)  o its own loss  + "
+		    "accuracy (0-100%)") :
+		    /* xgettext:no-c-format */
+		    _("* loss  + accuracy (0-100%)");
+	draw_trunc(w, y + TRAINCHART_LINES - 1, 0, width, ROLE_LABEL, legend);
 	return TRAINCHART_LINES;
 }

@@ -21,4 +21,9 @@
 int	 trainchart_draw(WINDOW *w, int y, int width,
 	    const struct session *ss, int hidden);
 
+/* b: the panels show each run's decision map instead of its curves, or
+   back; returns 1 (maps) or 0 (curves), -1 when the step does not train
+   or its data are not 2-D (nothing changes). */
+int	 trainchart_toggle(const struct session *ss);
+
 #endif

@@ -114,6 +114,11 @@ struct ui {
 						   screen; -1: block */
 	struct graphics		 gfx;		/* sixel or text plots */
 	int			 bench;		/* UI_BENCH_* (0: none) */
+	double			 bench_key_at;	/* the training benchmark: when
+						   its key "arrives" (ms,
+						   CLOCK_MONOTONIC; 0: none) */
+	int			 dirty;		/* an idle turn's redraw was put
+						   off for a waiting key */
 	int			 lesson_arg;	/* opened with a LESSON argument:
 						   autoplay stays in it */
 
@@ -122,6 +127,14 @@ struct ui {
 	int			 mouse_y, mouse_x;
 	unsigned long		 mouse_bstate;
 };
+
+/* 1 when a key waits on the terminal (or, in the training benchmark, its
+   simulated key has arrived), so that long work between keys -- a training
+   slice, the redraw after it -- gives way to it; 0 else.  One poll(2) with
+   no wait: cheap enough to ask between epochs.  Keys curses has already
+   read into its own queue are not seen (it reads one byte at a time, so
+   these are the rest of an escape sequence at most). */
+int	 ui_key_pending(const struct ui *u);
 
 /* The screen on top of the stack. */
 const struct ui_screen *ui_top(const struct ui *u);
