@@ -901,9 +901,6 @@ dump_check_out(const char *out)
 			return cli_fail("--dump: --out: '%s' is a symbolic "
 			    "link; not written through it (remove it or "
 			    "name its target)", q);
-		if (!S_ISREG(sb.st_mode))
-			return cli_fail("--dump: --out: '%s' is not a "
-			    "regular file", q);
 	}
 	if ((dir = strdup(out)) == NULL)
 		return cli_fail("--dump: out of memory");

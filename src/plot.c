@@ -41,6 +41,7 @@
 #include "core/activation.h"
 #include "core/curve.h"
 #include "datadir.h"
+#include "outfile.h"
 #include "parse.h"
 #include "plot.h"
 #include "strbuf.h"
@@ -3500,16 +3501,6 @@ done:
 
 /* --------------------------------------------------------------- export -- */
 
-/* The process umask (mkstemp creates 0600; exports get the usual mode). */
-static mode_t
-umask_value(void)
-{
-	mode_t	m = umask(022);
-
-	umask(m);
-	return (m);
-}
-
 int
 plot_job_script(const struct plot_req *req, enum plot_format fmt, int width,
     int height, struct strbuf *script, struct err *e)
@@ -3602,83 +3593,18 @@ plot_export_as(const struct plot_req *req, const char *path,
 	return (rc);
 }
 
-/* A link at path: refused, and said (rename() would replace the link
-   itself, silently). */
-static int
-save_link(const char *path, struct err *e)
-{
-	struct stat	st;
-
-	if (lstat(path, &st) == 0 && S_ISLNK(st.st_mode))
-		return (err_set(e, "%s is a symbolic link: not written through "
-		    "it (remove it, or name the file it points to)", path));
-	return (0);
-}
-
 int
 plot_save_ok(const char *path, struct err *e)
 {
 	if (plot_check_path(path, e) == -1)
 		return (-1);
-	return (save_link(path, e));
+	return (outfile_check(path, e));
 }
 
 int
 plot_save(const char *path, const char *buf, size_t len, struct err *e)
 {
-	char			*tmp = NULL;
-	size_t			 off;
-	ssize_t			 n;
-	int			 fd = -1, rc = -1;
-
-	if (plot_save_ok(path, e) == -1)
+	if (plot_check_path(path, e) == -1)
 		return (-1);
-	off = 0;
-	/* a temporary file beside the target, renamed into place */
-	if ((tmp = malloc(strlen(path) + 16)) == NULL) {
-		err_set(e, "out of memory");
-		goto done;
-	}
-	sprintf(tmp, "%s.tmpXXXXXX", path);
-	if ((fd = mkstemp(tmp)) == -1) {
-		err_set(e, "%s: %s", path, strerror(errno));
-		free(tmp);
-		tmp = NULL;
-		goto done;
-	}
-	fchmod(fd, 0644 & ~umask_value());
-	while (off < len) {
-		n = write(fd, buf + off, len - off);
-		if (n == -1 && errno == EINTR)
-			continue;
-		if (n <= 0) {
-			err_set(e, "%s: %s", path, strerror(errno));
-			goto done;
-		}
-		off += (size_t)n;
-	}
-	if (close(fd) == -1) {
-		fd = -1;
-		err_set(e, "%s: %s", path, strerror(errno));
-		goto done;
-	}
-	fd = -1;
-	/* again: a link may have appeared while gnuplot worked */
-	if (save_link(path, e) == -1)
-		goto done;
-	if (rename(tmp, path) == -1) {
-		err_set(e, "%s: %s", path, strerror(errno));
-		goto done;
-	}
-	free(tmp);
-	tmp = NULL;
-	rc = 0;
-done:
-	if (fd != -1)
-		close(fd);
-	if (tmp != NULL) {
-		unlink(tmp);
-		free(tmp);
-	}
-	return (rc);
+	return (outfile_write(path, buf, len, e));
 }

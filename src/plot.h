@@ -251,9 +251,9 @@ int	 plot_render(const struct plot_req *req, enum plot_format fmt,
  * 10000) to script; plot_job_check checks what gnuplot wrote as
  * plot_render() does (text: control characters removed, NUL-terminated);
  * plot_save_ok says whether path may be written (plot_check_path, and not
- * a symbolic link); plot_save writes len bytes of buf to path atomically
- * (a temporary file beside it, renamed over it; nothing left on failure;
- * a symbolic link refused).  Each returns 0, or -1 with e set.
+ * a symbolic link); plot_save writes len bytes of buf to path by
+ * outfile.h's rule (atomically; a symbolic link refused; a device written
+ * into).  Each returns 0, or -1 with e set.
  */
 int	 plot_job_script(const struct plot_req *req, enum plot_format fmt,
 	    int width, int height, struct strbuf *script, struct err *e);
