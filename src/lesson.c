@@ -400,117 +400,30 @@ static const struct {
 #define LP_INT_MAX	9007199254740992.0
 
 /*
- * Parse a tensor: numbers separated by commas and/or spaces, rows by ';' or
- * newlines.  One row with no ';' is 1-D; more rows (or a trailing ';') 2-D.
- * "none" clears it (ndim 0).  Brackets are ignored so "[[1, 2], [3, 4]]"
- * also works.  At most LESSON_VALUES_MAX values; linear in the length of
- * val.  Returns 0, or -1 with the error set.
+ * Parse a tensor in the value syntax of the command line (parse.h, read by
+ * parse_matrix_max: the same code as `losslab eval --input`), a block's
+ * lines being its rows; "none" clears it (ndim 0).  A lesson's tensor holds
+ * at least one value and at most LESSON_VALUES_MAX.  An error in a block
+ * is reported on its row's line.  Returns 0, or -1 with the error set.
  */
 static int
 lp_mat(struct lparse *p, int kline, const char *key, const char *val,
     int block, struct mat *m)
 {
-	int	 line = kline;
-	size_t	 off, seen = 0;
-	char	*s, *q, *tok, *row, *first, *rsave = NULL, *tsave = NULL;
-	double	*v = NULL, *nv, d;
-	size_t	 n = 0, cap = 0, rows = 0, cols = 0, rc;
-	int	 twod = 0, nested = 0;
-	struct err e;
+	struct err	 e;
+	size_t		 eline;
 
 	mat_free(m);
 	if (strcmp(val, "none") == 0)
 		return 0;
-	if ((s = strdup(val)) == NULL)
-		return lp_oom(p, line);
-	/* "[[a, b], [c, d]]": rows end at "]," */
-	if (strstr(s, "[[") != NULL)
-		nested = 1;
-	for (q = s; *q != '\0'; q++) {
-		if (nested && q[0] == ']' ) {
-			char *r = q + 1;
-			while (*r == ' ' || *r == '\t')
-				r++;
-			if (*r == ',') {
-				*r = ';';
-				twod = 1;
-			}
-		}
-		if (*q == '[' || *q == ']')
-			*q = ' ';
-		else if (*q == '\n')
-			*q = ';';
-		else if (*q == ',' || *q == '\t')
-			*q = ' ';
+	if (parse_matrix_max(val, key, LESSON_VALUES_MAX, &eline, m, &e) != 0)
+		return lp_error(p, block ? kline + (int)eline : kline, "%s",
+		    e.msg);
+	if (mat_numel(m) == 0) {
+		mat_free(m);
+		return lp_error(p, kline, "%s has no values", key);
 	}
-	if (nested && strchr(s, ';') == NULL)
-		twod = 1;
-	if (strchr(s, ';') != NULL)
-		twod = 1;
-	first = strtok_r(s, ";", &rsave);
-	for (row = first; row != NULL; row = strtok_r(NULL, ";", &rsave)) {
-		rc = 0;
-		/* in a block, report the row's own line (the newlines of
-		   val up to the row, counted from where the last row began) */
-		if (block) {
-			if (row == first)
-				line = kline + 1;
-			for (off = seen; off < (size_t)(row - s); off++)
-				if (val[off] == '\n')
-					line++;
-			seen = (size_t)(row - s);
-		}
-		for (tok = strtok_r(row, " ", &tsave); tok != NULL;
-		    tok = strtok_r(NULL, " ", &tsave)) {
-			if (parse_double(tok, &d) != 0) {
-				lp_error(p, line, "bad number '%s' in %s", tok,
-				    key);
-				goto fail;
-			}
-			if (n == LESSON_VALUES_MAX) {
-				lp_error(p, line, "%s has more than %d values "
-				    "(the limit)", key, LESSON_VALUES_MAX);
-				goto fail;
-			}
-			if (n == cap) {
-				cap = cap ? cap * 2 : 16;
-				if ((nv = realloc(v, cap * sizeof *v)) == NULL) {
-					lp_oom(p, line);
-					goto fail;
-				}
-				v = nv;
-			}
-			v[n++] = d;
-			rc++;
-		}
-		if (rc == 0)
-			continue;	/* blank row */
-		if (rows > 0 && rc != cols) {
-			lp_error(p, line, "ragged rows in %s: row %zu has %zu "
-			    "values, row 1 has %zu", key, rows + 1, rc, cols);
-			goto fail;
-		}
-		cols = rc;
-		rows++;
-	}
-	if (rows == 0) {
-		lp_error(p, line, "%s has no values", key);
-		goto fail;
-	}
-	if (rows > 1)
-		twod = 1;
-	if (mat_alloc(m, twod ? 2 : 1, twod ? rows : 1, cols, &e) != 0) {
-		lp_error(p, line, "%s", e.msg);
-		goto fail;
-	}
-	memcpy(m->v, v, n * sizeof *v);
-	free(v);
-	free(s);
 	return 0;
-fail:
-	free(v);
-	free(s);
-	return -1;
 }
 
 /* ---- train: a step that trains live ------------------------------------- */

@@ -31,6 +31,7 @@
 #include "core/loss.h"
 #include "core/pitfall.h"
 #include "lesson.h"
+#include "parse.h"
 #include "step.h"
 #include "strbuf.h"
 #include "template.h"
@@ -257,11 +258,11 @@ test_numbers(void)
 	    l->steps[0].opts.alpha == INFINITY, "nan, inf, -inf are accepted");
 	lesson_free(l);
 	l = parse_step("weight: 1e999, 1\n", err, sizeof err);
-	tap_ok(l == NULL && strcmp(err, "t.lesson:7: bad number '1e999' in "
-	    "weight") == 0, "1e999 (overflow) is refused: %s", err);
+	tap_ok(l == NULL && strcmp(err, "t.lesson:7: weight: '1e999' is not a "
+	    "number (row 1, value 1)") == 0, "1e999 (overflow) is refused: %s", err);
 	lesson_free(l);
 	l = parse_step("weight: 0x10, 1\n", err, sizeof err);
-	tap_ok(l == NULL && strstr(err, ":7: bad number '0x10'") != NULL,
+	tap_ok(l == NULL && strstr(err, ":7: weight: '0x10' is not a number") != NULL,
 	    "hex is refused: %s", err);
 	lesson_free(l);
 	l = parse_step("ignore_index: -9007199254740992\n", err, sizeof err);
@@ -280,6 +281,97 @@ test_numbers(void)
 	tap_ok(l == NULL && strstr(err, "between -2^53 and 2^53") != NULL,
 	    "a huge ignore_index says the range: %s", err);
 	lesson_free(l);
+}
+
+/* Whether a and b have the same shape and the same bits (nan == nan). */
+static int
+same_bits(const struct mat *a, const struct mat *b)
+{
+	return a->ndim == b->ndim && a->rows == b->rows && a->cols == b->cols &&
+	    (mat_numel(a) == 0 || memcmp(a->v, b->v, mat_numel(a) *
+	    sizeof *a->v) == 0);
+}
+
+/* s with its newlines and tabs as \n and \t, for a test's name. */
+static void
+show_text(const char *s, char *buf, size_t len)
+{
+	size_t	o = 0;
+
+	for (; *s != '\0' && o + 3 < len; s++) {
+		if (*s == '\n' || *s == '\t') {
+			buf[o++] = '\\';
+			buf[o++] = *s == '\n' ? 'n' : 't';
+		} else
+			buf[o++] = *s;
+	}
+	buf[o] = '\0';
+}
+
+/*
+ * One tensor grammar: a lesson's tensor is read by parse.c's code, the
+ * command line's.  Each text, as a one-line value and as a block, gives
+ * the lesson exactly parse_matrix's matrix, or parse_matrix's message
+ * after "file:line: " (a block's on the problem's own line); the one
+ * lesson rule beyond the grammar: a tensor has a value ("" and "[]" are
+ * the command line's empty vector, "input has no values" in a lesson).
+ */
+static void
+test_tensor_grammar(void)
+{
+	static const char *const texts[] = {
+	    "1, 2, 3", "1 2 3", " 2 , -1 ,0.5", "1,2;3,4", "1,2;",
+	    "1,2; 3,4;", "[1, 2, 3]", "[[1, 2], [3, 4]]", "[[1, 2, 3]]",
+	    "[ [1,2] , [3,4] ]", "[1 2 3]", "1e-400, 4.9e-324", "1e308, -0",
+	    "inf, -inf, nan, NaN, +3, .5, 5.", "", "[]", "1\t2",
+	    /* refused */
+	    "1,,2", "1,2,", ",1", "1;;2", ";", "1,2;3", "1e999", "-1e999",
+	    "0x10", "abc", "infinity", "1_0", "1e", "[1, 2", "[[1, 2], [3]]",
+	    "[[[1]]]", "[1, 2]]", "[1; 2]", "[[1,2] [3,4]]", "[[]]",
+	    "1, [2]", "[1, 2], [3, 4]", "[[1,2],]",
+	    /* several lines: a block in a lesson */
+	    "1, 2\n3, 4", "1, 2\n\n3, 4\n", "1 2;\n3 4;", "[[1, 2],\n [3, 4]]",
+	    "1\n2\n3", "1, 2\n3", "1, 2\n3, x", "[[1, 2],\n [3, y]]", "\n\n"
+	};
+	char		 src[1024], want[512], err[512], shown[64];
+	struct mat	 m = MAT_INIT;
+	struct err	 e;
+	struct lesson	*l;
+	size_t		 i, eline;
+	int		 block, rc, good;
+
+	for (i = 0; i < sizeof texts / sizeof texts[0]; i++)
+	for (block = 0; block < 2; block++) {
+		if (!block && strchr(texts[i], '\n') != NULL)
+			continue;
+		snprintf(src, sizeof src, "id: t\ntitle: T\nloss: bce-logits\n"
+		    "step: s\ninput: %s%s%s\ntarget: %s%s%s\ncode: x\n",
+		    block ? "<<<\n" : "", texts[i], block ? "\n>>>" : "",
+		    block ? "<<<\n" : "", texts[i], block ? "\n>>>" : "");
+		rc = parse_matrix_max(texts[i], "input", LESSON_VALUES_MAX,
+		    &eline, &m, &e);
+		l = lesson_parse("t.lesson", src, strlen(src), err, sizeof err);
+		if (rc != 0) {
+			snprintf(want, sizeof want, "t.lesson:%zu: %s",
+			    block ? 5 + eline : 5, e.msg);
+			good = l == NULL && strcmp(err, want) == 0;
+		} else if (mat_numel(&m) == 0) {
+			snprintf(want, sizeof want, "t.lesson:5: input has no "
+			    "values");
+			good = l == NULL && strcmp(err, want) == 0;
+		} else {
+			snprintf(want, sizeof want, "the command line's %zu x "
+			    "%zu", m.rows, m.cols);
+			good = l != NULL && same_bits(&l->steps[0].input, &m) &&
+			    same_bits(&l->steps[0].target, &m);
+		}
+		show_text(texts[i], shown, sizeof shown);
+		if (!tap_ok(good, "tensor '%s' (%s): %s", shown, block ?
+		    "block" : "one line", want))
+			tap_diag("lesson: %s", l ? "loaded" : err);
+		lesson_free(l);
+		mat_free(&m);
+	}
 }
 
 /* mark: and tolerance: (the step keys of the live plots and guesses). */
@@ -483,7 +575,7 @@ test_report(void)
 	l = lesson_load_report(path, probs_add, &pr, &n);
 	snprintf(one, sizeof one, "%s:7: unterminated block", path);
 	tap_ok(l == NULL && n == 2 && pr.n == 2 && strstr(pr.msg[0],
-	    ":5: bad number 'x' in input") != NULL && strncmp(pr.msg[1], one,
+	    ":5: input: 'x' is not a number") != NULL && strncmp(pr.msg[1], one,
 	    strlen(one)) == 0, "an unterminated block is the last problem "
 	    "(%d: %s)", n, pr.msg[n > 0 ? n - 1 : 0]);
 	lesson_free(l);
@@ -1509,8 +1601,8 @@ test_hardening(void)
 	strbuf_printf(&b, "id: b\ntitle: B\nloss: bce-logits\nstep: one\n"
 	    "input: <<<\n1, 2\n\n3, 4\n5, x\n>>>\ntarget: 1, 0\n");
 	l = lesson_parse("b.lesson", b.p, b.len, err, sizeof err);
-	tap_ok(l == NULL && strcmp(err, "b.lesson:9: bad number 'x' in "
-	    "input") == 0, "a block's bad number on its line: %s", err);
+	tap_ok(l == NULL && strcmp(err, "b.lesson:9: input: 'x' is not a number "
+	    "(row 3, value 2)") == 0, "a block's bad number on its line: %s", err);
 	lesson_free(l);
 	strbuf_free(&b);
 }
@@ -1524,6 +1616,7 @@ main(void)
 	test_long_line();
 	test_parse_good();
 	test_numbers();
+	test_tensor_grammar();
 	test_marks();
 	test_quoting();
 	test_report();
