@@ -140,8 +140,10 @@ dump_value_what(const struct step *s, char *buf, size_t len)
 	step_fmt(r->denom, 0, d, sizeof d);
 	switch (s->opts.reduction) {
 	case LOSS_REDUCTION_NONE:
-		snprintf(buf, len, _("reduction='none': the output is the %zu "
-		    "values above; shown here: their sum"), n);
+		snprintf(buf, len, NG_("reduction='none': the output is the "
+		    "%zu value above; shown here: their sum", "reduction='none': "
+		    "the output is the %zu values above; shown here: their sum",
+		    n), n);
 		break;
 	case LOSS_REDUCTION_SUM:
 		snprintf(buf, len, per_sample ? NG_("sum over %zu sample",
