@@ -167,10 +167,15 @@ parse_token(struct scan *s, const char *tok, size_t n, size_t row,
 /*
  * Read the values of row `row` from *pp up to the first character of stop
  * (or the end of the text), leaving *pp there and their count in *np.
+ * stop starts with the characters that end a value: ", \t\r\v\f\n"
+ * (SCAN_ENDS), then those that end the row.
  * Values are separated by a comma, blanks, or both; two commas with no
  * value between them, or one before the first value or after the last, are
  * an empty value.  Newlines are blanks when nl_blank (inside brackets).
  */
+#define SCAN_ENDS	", \t\r\v\f\n"
+#define SCAN_NENDS	(sizeof SCAN_ENDS - 1)
+
 static int
 scan_values(struct scan *s, const char **pp, const char *stop, int nl_blank,
     size_t row, size_t *np)
@@ -185,7 +190,7 @@ scan_values(struct scan *s, const char **pp, const char *stop, int nl_blank,
 				s->line++;
 			p++;
 		}
-		if (*p == '\0' || strchr(stop, *p) != NULL) {
+		if (*p == '\0' || strchr(stop + SCAN_NENDS, *p) != NULL) {
 			if (comma)
 				return err_set(s->e, "%s: empty value (row "
 				    "%zu, value %zu)", s->what, row, n + 1);
@@ -199,9 +204,8 @@ scan_values(struct scan *s, const char **pp, const char *stop, int nl_blank,
 			p++;
 			continue;
 		}
-		for (t = p; *t != '\0' && *t != ',' && *t != '\n' &&
-		    !is_blank_ch(*t) && strchr(stop, *t) == NULL; t++)
-			;
+		/* the value ends at a separator, a blank or a stop */
+		t = p + strcspn(p, stop);
 		if (parse_token(s, p, (size_t)(t - p), row, n + 1) != 0)
 			return -1;
 		n++;
@@ -283,7 +287,7 @@ parse_brackets(struct scan *s, const char *p, size_t *rowsp, size_t *colsp)
 	p = skip_blank_nl(s, p) + 1;		/* the '[' */
 	p = skip_blank_nl(s, p);
 	if (*p != '[') {
-		if (scan_values(s, &p, "[];", 1, 1, &n) != 0)
+		if (scan_values(s, &p, SCAN_ENDS "[];", 1, 1, &n) != 0)
 			return -1;
 		if (*p != ']')
 			return bracket_error(s, p);
@@ -293,7 +297,8 @@ parse_brackets(struct scan *s, const char *p, size_t *rowsp, size_t *colsp)
 	} else {
 		for (;;) {
 			p++;			/* a row's '[' */
-			if (scan_values(s, &p, "[];", 1, nrows + 1, &n) != 0)
+			if (scan_values(s, &p, SCAN_ENDS "[];", 1, nrows + 1,
+			    &n) != 0)
 				return -1;
 			if (*p != ']')
 				return bracket_error(s, p);
@@ -361,7 +366,7 @@ parse_plain(struct scan *s, const char *text, int file, size_t *header,
 			goto next;
 		}
 		q = p;
-		if (scan_values(s, &q, ";\n", 0, nrows + 1, &n) != 0)
+		if (scan_values(s, &q, SCAN_ENDS ";\n", 0, nrows + 1, &n) != 0)
 			return -1;
 		nrows++;
 		if (nrows == 1)
