@@ -110,7 +110,7 @@ cmd_eval_usage(void *out)
 "                       are reproduced word for word\n"
 "  --help               show this help and exit\n\n"), fp);
 	fputs(_(
-"V is a,b,c (1-D) or a,b;c,d (rows), or [[a,b],[c,d]] as PyTorch writes it;\n"
+"V is a,b,c (1-D) or a,b;c,d (rows), or [[a,b],[c,d]] as torch.tensor takes it;\n"
 "@FILE reads it from a file (the same syntax, or one row a line: a file of\n"
 "one value a line is 1-D, as np.loadtxt reads it; or a NumPy .npy array of\n"
 "any rank), - from standard input; inf, -inf and nan are accepted.  Bad\n"
