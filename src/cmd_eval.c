@@ -112,10 +112,11 @@ cmd_eval_usage(void *out)
 "                       are reproduced word for word\n"
 "  --help               show this help and exit\n\n"), fp);
 	fputs(_(
-"V is a,b,c (1-D) or a,b;c,d (rows); @FILE reads it from a file (the same\n"
-"syntax, or one row a line, or a NumPy .npy array of any rank), - from\n"
-"standard input; inf, -inf and nan are accepted.  Bad input exits with\n"
-"status 2 and one line on standard error.\n\n"
+"V is a,b,c (1-D) or a,b;c,d (rows), or [[a,b],[c,d]] as torch.tensor takes it;\n"
+"@FILE reads it from a file (the same syntax, or one row a line: a file of\n"
+"one value a line is 1-D, as np.loadtxt reads it; or a NumPy .npy array of\n"
+"any rank), - from standard input; inf, -inf and nan are accepted.  Bad\n"
+"input exits with status 2 and one line on standard error.\n\n"
 "Example:\n"
 "  losslab eval ce --input '2,1,0.1;0.2,0.3,2.5' --target 0,2 --json\n"), fp);
 }

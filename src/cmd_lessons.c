@@ -244,7 +244,8 @@ cl_template(struct cl_ctx *c, const char *what, const char *tmpl,
     int before_answer, const struct cl_values *vs)
 {
 	struct template_info	 info;
-	char			 msg[128], *r, *para;
+	char			*r, *para;
+	struct err		 e;
 	const char		*p, *q;
 	int			 bad;
 
@@ -256,11 +257,11 @@ cl_template(struct cl_ctx *c, const char *what, const char *tmpl,
 		q = strstr(p, "\n\n");
 		if ((para = strndup(p, q ? (size_t)(q - p) : strlen(p))) == NULL)
 			return;
-		bad = template_check(para, msg, sizeof msg);
+		bad = template_check(para, &e);
 		free(para);
 		if (bad > 0) {
 			cl_say(c, 0, "%s: unknown placeholder or bad syntax: "
-			    "{%s}", what, msg);
+			    "{%s}", what, e.msg);
 			return;
 		}
 		if (q == NULL)

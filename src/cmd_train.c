@@ -670,9 +670,13 @@ print_setup(const struct cmd_train_req *q, const struct train *t)
 		    t->out, train_activation_name(s->activation));
 	else
 		snprintf(m, sizeof m, "linear %zu-%zu", t->in, t->out);
-	printf(q->data.multilabel ? _("%s on %s: %zu points, %d labels\n") :
-	    _("%s on %s: %zu points, %d classes\n"), m,
-	    data_kind_name(q->data.kind), q->data.n, q->data.classes);
+	/* one count a phrase, so that each has its plural */
+	/* TRANSLATORS: the model and the data set, before "N points" */
+	printf(_("%s on %s: "), m, data_kind_name(q->data.kind));
+	printf(NG_("%zu point", "%zu points", q->data.n), q->data.n);
+	printf(q->data.multilabel ? NG_(", %d label\n", ", %d labels\n",
+	    q->data.classes) : NG_(", %d class\n", ", %d classes\n",
+	    q->data.classes), q->data.classes);
 	printf(_("loss %s (%s), reduction %s; SGD lr %s, momentum %s, "
 	    "weight decay %s;\n"), loss_name(s->loss),
 	    loss_torch_name(s->loss), loss_reduction_name(s->opts.reduction),

@@ -141,8 +141,10 @@ dump_value_what(const struct step *s, char *buf, size_t len)
 	step_fmt(r->denom, 0, d, sizeof d);
 	switch (s->opts.reduction) {
 	case LOSS_REDUCTION_NONE:
-		snprintf(buf, len, _("reduction='none': the output is the %zu "
-		    "values above; shown here: their sum"), n);
+		snprintf(buf, len, NG_("reduction='none': the output is the "
+		    "%zu value above; shown here: their sum", "reduction='none': "
+		    "the output is the %zu values above; shown here: their sum",
+		    n), n);
 		break;
 	case LOSS_REDUCTION_SUM:
 		snprintf(buf, len, per_sample ? NG_("sum over %zu sample",
@@ -930,17 +932,16 @@ dump_main(const struct app_opts *app, const char *what,
 	struct dump_opts o = *opts;
 	struct lesson	*l;
 	struct err	 e;
-	char		 err[1024], *buf = NULL, *pics = NULL;
+	char		*buf = NULL, *pics = NULL;
 	size_t		 len = 0, n;
 	FILE		*mem;
 	int		 rc;
 
 	if (o.out != NULL && (rc = dump_check_out(o.out)) != 0)
 		return rc;
-	if ((l = lesson_find(app, what, app ? app->lang : NULL, err,
-	    sizeof err)) == NULL) {
-		return cli_fail("%s", err);
-	}
+	if ((l = lesson_find(app, what, app ? app->lang : NULL,
+	    &e)) == NULL)
+		return cli_fail("%s", e.msg);
 	if (o.cols <= 0)
 		o.cols = dump_columns(o.out == NULL);
 	if (o.fmt == DUMP_MD && o.out != NULL) {

@@ -112,8 +112,8 @@ struct lparse {
 	const char	*buf;
 	size_t		 len, pos;
 	int		 lineno;	/* of the line last read */
-	char		*err;		/* stopping mode: the first problem */
-	size_t		 errlen;
+	struct err	*err;		/* stopping mode: the first
+					   problem (may be NULL) */
 	int		 failed;	/* a problem was found */
 	int		 fatal;		/* the rest cannot be read */
 
@@ -206,9 +206,9 @@ lp_verror(struct lparse *p, int fatal, int line, const char *fmt, va_list ap)
 	if (p->report)
 		lp_keep(p, line, msg);
 	else if (line > 0)
-		snprintf(p->err, p->errlen, "%s:%d: %s", p->name, line, msg);
+		err_set(p->err, "%s:%d: %s", p->name, line, msg);
 	else
-		snprintf(p->err, p->errlen, "%s: %s", p->name, msg);
+		err_set(p->err, "%s: %s", p->name, msg);
 	return -1;
 }
 
@@ -403,117 +403,30 @@ static const struct {
 #define LP_INT_MAX	9007199254740992.0
 
 /*
- * Parse a tensor: numbers separated by commas and/or spaces, rows by ';' or
- * newlines.  One row with no ';' is 1-D; more rows (or a trailing ';') 2-D.
- * "none" clears it (ndim 0).  Brackets are ignored so "[[1, 2], [3, 4]]"
- * also works.  At most LESSON_VALUES_MAX values; linear in the length of
- * val.  Returns 0, or -1 with the error set.
+ * Parse a tensor in the value syntax of the command line (parse.h, read by
+ * parse_matrix_max: the same code as `losslab eval --input`), a block's
+ * lines being its rows; "none" clears it (ndim 0).  A lesson's tensor holds
+ * at least one value and at most LESSON_VALUES_MAX.  An error in a block
+ * is reported on its row's line.  Returns 0, or -1 with the error set.
  */
 static int
 lp_mat(struct lparse *p, int kline, const char *key, const char *val,
     int block, struct mat *m)
 {
-	int	 line = kline;
-	size_t	 off, seen = 0;
-	char	*s, *q, *tok, *row, *first, *rsave = NULL, *tsave = NULL;
-	double	*v = NULL, *nv, d;
-	size_t	 n = 0, cap = 0, rows = 0, cols = 0, rc;
-	int	 twod = 0, nested = 0;
-	struct err e;
+	struct err	 e;
+	size_t		 eline;
 
 	mat_free(m);
 	if (strcmp(val, "none") == 0)
 		return 0;
-	if ((s = strdup(val)) == NULL)
-		return lp_oom(p, line);
-	/* "[[a, b], [c, d]]": rows end at "]," */
-	if (strstr(s, "[[") != NULL)
-		nested = 1;
-	for (q = s; *q != '\0'; q++) {
-		if (nested && q[0] == ']' ) {
-			char *r = q + 1;
-			while (*r == ' ' || *r == '\t')
-				r++;
-			if (*r == ',') {
-				*r = ';';
-				twod = 1;
-			}
-		}
-		if (*q == '[' || *q == ']')
-			*q = ' ';
-		else if (*q == '\n')
-			*q = ';';
-		else if (*q == ',' || *q == '\t')
-			*q = ' ';
+	if (parse_matrix_max(val, key, LESSON_VALUES_MAX, &eline, m, &e) != 0)
+		return lp_error(p, block ? kline + (int)eline : kline, "%s",
+		    e.msg);
+	if (mat_numel(m) == 0) {
+		mat_free(m);
+		return lp_error(p, kline, "%s has no values", key);
 	}
-	if (nested && strchr(s, ';') == NULL)
-		twod = 1;
-	if (strchr(s, ';') != NULL)
-		twod = 1;
-	first = strtok_r(s, ";", &rsave);
-	for (row = first; row != NULL; row = strtok_r(NULL, ";", &rsave)) {
-		rc = 0;
-		/* in a block, report the row's own line (the newlines of
-		   val up to the row, counted from where the last row began) */
-		if (block) {
-			if (row == first)
-				line = kline + 1;
-			for (off = seen; off < (size_t)(row - s); off++)
-				if (val[off] == '\n')
-					line++;
-			seen = (size_t)(row - s);
-		}
-		for (tok = strtok_r(row, " ", &tsave); tok != NULL;
-		    tok = strtok_r(NULL, " ", &tsave)) {
-			if (parse_double(tok, &d) != 0) {
-				lp_error(p, line, "bad number '%s' in %s", tok,
-				    key);
-				goto fail;
-			}
-			if (n == LESSON_VALUES_MAX) {
-				lp_error(p, line, "%s has more than %d values "
-				    "(the limit)", key, LESSON_VALUES_MAX);
-				goto fail;
-			}
-			if (n == cap) {
-				cap = cap ? cap * 2 : 16;
-				if ((nv = realloc(v, cap * sizeof *v)) == NULL) {
-					lp_oom(p, line);
-					goto fail;
-				}
-				v = nv;
-			}
-			v[n++] = d;
-			rc++;
-		}
-		if (rc == 0)
-			continue;	/* blank row */
-		if (rows > 0 && rc != cols) {
-			lp_error(p, line, "ragged rows in %s: row %zu has %zu "
-			    "values, row 1 has %zu", key, rows + 1, rc, cols);
-			goto fail;
-		}
-		cols = rc;
-		rows++;
-	}
-	if (rows == 0) {
-		lp_error(p, line, "%s has no values", key);
-		goto fail;
-	}
-	if (rows > 1)
-		twod = 1;
-	if (mat_alloc(m, twod ? 2 : 1, twod ? rows : 1, cols, &e) != 0) {
-		lp_error(p, line, "%s", e.msg);
-		goto fail;
-	}
-	memcpy(m->v, v, n * sizeof *v);
-	free(v);
-	free(s);
 	return 0;
-fail:
-	free(v);
-	free(s);
-	return -1;
 }
 
 /* ---- train: a step that trains live ------------------------------------- */
@@ -564,15 +477,15 @@ static const char *const lt_names[LT_COUNT] = {
 /* A number for key; finite, and >= 0 (> 0 when positive) if nonneg. */
 static int
 lt_number(const char *key, const char *v, int nonneg, int positive,
-    double *out, char *msg, size_t msglen)
+    double *out, struct err *err)
 {
 	if (parse_double(v, out) != 0) {
-		snprintf(msg, msglen, "%s=%s: not a number", key, v);
+		err_set(err, "%s=%s: not a number", key, v);
 		return -1;
 	}
 	if (!isfinite(*out) || (nonneg && *out < 0) ||
 	    (positive && *out <= 0)) {
-		snprintf(msg, msglen, "%s=%s: not a finite number%s", key, v,
+		err_set(err, "%s=%s: not a finite number%s", key, v,
 		    positive ? " > 0" : nonneg ? " >= 0" : "");
 		return -1;
 	}
@@ -582,10 +495,10 @@ lt_number(const char *key, const char *v, int nonneg, int positive,
 /* An integer for key in [lo, hi]. */
 static int
 lt_integer(const char *key, const char *v, long lo, long hi, long *out,
-    char *msg, size_t msglen)
+    struct err *err)
 {
 	if (parse_long(v, out) != 0 || *out < lo || *out > hi) {
-		snprintf(msg, msglen, "%s=%s: not an integer from %ld to %ld",
+		err_set(err, "%s=%s: not an integer from %ld to %ld",
 		    key, v, lo, hi);
 		return -1;
 	}
@@ -593,8 +506,7 @@ lt_integer(const char *key, const char *v, long lo, long hi, long *out,
 }
 
 static int
-lt_value(struct lesson_train *t, enum lt_key k, const char *v, char *msg,
-    size_t msglen)
+lt_value(struct lesson_train *t, enum lt_key k, const char *v, struct err *err)
 {
 	struct train_spec	*s = &t->spec;
 	const char		*key = lt_names[k];
@@ -606,18 +518,18 @@ lt_value(struct lesson_train *t, enum lt_key k, const char *v, char *msg,
 	case LT_DATA:
 		if (data_kind_parse(v, &t->data) == 0)
 			return 0;
-		snprintf(msg, msglen, "data=%s: unknown data set (blobs, xor, "
+		err_set(err, "data=%s: unknown data set (blobs, xor, "
 		    "circles, spiral, multilabel; a lesson has no CSV file)",
 		    v);
 		return -1;
 	case LT_CLASSES:
-		if (lt_integer(key, v, 2, 20, &n, msg, msglen) != 0)
+		if (lt_integer(key, v, 2, 20, &n, err) != 0)
 			return -1;
 		t->classes = (int)n;
 		return 0;
 	case LT_N:
-		if (lt_integer(key, v, 1, LESSON_TRAIN_POINTS_MAX, &n, msg,
-		    msglen) != 0)
+		if (lt_integer(key, v, 1, LESSON_TRAIN_POINTS_MAX, &n,
+		    err) != 0)
 			return -1;
 		t->n = (size_t)n;
 		return 0;
@@ -625,34 +537,34 @@ lt_value(struct lesson_train *t, enum lt_key k, const char *v, char *msg,
 		errno = 0;
 		u = strtoull(v, &end, 10);
 		if (*v < '0' || *v > '9' || *end != '\0' || errno != 0) {
-			snprintf(msg, msglen, "seed=%s: not a seed (an integer "
+			err_set(err, "seed=%s: not a seed (an integer "
 			    "from 0 to 18446744073709551615)", v);
 			return -1;
 		}
 		s->seed = (uint64_t)u;
 		return 0;
 	case LT_NOISE:
-		return lt_number(key, v, 1, 0, &t->noise, msg, msglen);
+		return lt_number(key, v, 1, 0, &t->noise, err);
 	case LT_MODEL:
 		if (train_model_parse(v, &s->model) == 0)
 			return 0;
-		snprintf(msg, msglen, "model=%s: unknown model (linear, mlp)",
+		err_set(err, "model=%s: unknown model (linear, mlp)",
 		    v);
 		return -1;
 	case LT_HIDDEN:
-		if (lt_integer(key, v, 1, 64, &n, msg, msglen) != 0)
+		if (lt_integer(key, v, 1, 64, &n, err) != 0)
 			return -1;
 		s->hidden = (size_t)n;
 		return 0;
 	case LT_ACTIVATION:
 		if (train_activation_parse(v, &s->activation) == 0)
 			return 0;
-		snprintf(msg, msglen, "activation=%s: unknown activation "
+		err_set(err, "activation=%s: unknown activation "
 		    "(tanh, relu)", v);
 		return -1;
 	case LT_LOSS:
 		if (loss_parse(v, &s->loss) != 0) {
-			snprintf(msg, msglen, "loss=%s: unknown loss", v);
+			err_set(err, "loss=%s: unknown loss", v);
 			return -1;
 		}
 		t->own_loss = 1;
@@ -664,60 +576,59 @@ lt_value(struct lesson_train *t, enum lt_key k, const char *v, char *msg,
 		}
 		if (pitfall_parse(v, &s->pitfall) == 0)
 			return 0;
-		snprintf(msg, msglen, "pitfall=%s: unknown pitfall", v);
+		err_set(err, "pitfall=%s: unknown pitfall", v);
 		return -1;
 	case LT_REDUCTION:
 		if (loss_reduction_parse(v, &s->opts.reduction) == 0 &&
 		    (s->opts.reduction == LOSS_REDUCTION_MEAN ||
 		    s->opts.reduction == LOSS_REDUCTION_SUM))
 			return 0;
-		snprintf(msg, msglen, "reduction=%s: training needs mean or "
+		err_set(err, "reduction=%s: training needs mean or "
 		    "sum", v);
 		return -1;
 	case LT_IGNORE_INDEX:
-		if (lt_integer(key, v, -1000000, 1000000, &n, msg, msglen) != 0)
+		if (lt_integer(key, v, -1000000, 1000000, &n, err) != 0)
 			return -1;
 		s->opts.ignore_index = n;
 		return 0;
 	case LT_LABEL_SMOOTHING:
-		return lt_number(key, v, 0, 0, &s->opts.label_smoothing, msg,
-		    msglen);
+		return lt_number(key, v, 0, 0, &s->opts.label_smoothing, err);
 	case LT_MARGIN:
-		return lt_number(key, v, 0, 0, &s->opts.margin, msg, msglen);
+		return lt_number(key, v, 0, 0, &s->opts.margin, err);
 	case LT_P:
-		if (lt_integer(key, v, 1, 2, &n, msg, msglen) != 0)
+		if (lt_integer(key, v, 1, 2, &n, err) != 0)
 			return -1;
 		s->opts.p = (int)n;
 		return 0;
 	case LT_ALPHA:
-		return lt_number(key, v, 0, 0, &s->opts.alpha, msg, msglen);
+		return lt_number(key, v, 0, 0, &s->opts.alpha, err);
 	case LT_GAMMA:
-		return lt_number(key, v, 0, 0, &s->opts.gamma, msg, msglen);
+		return lt_number(key, v, 0, 0, &s->opts.gamma, err);
 	case LT_LR:
-		return lt_number(key, v, 1, 1, &s->lr, msg, msglen);
+		return lt_number(key, v, 1, 1, &s->lr, err);
 	case LT_MOMENTUM:
-		return lt_number(key, v, 1, 0, &s->momentum, msg, msglen);
+		return lt_number(key, v, 1, 0, &s->momentum, err);
 	case LT_WEIGHT_DECAY:
-		return lt_number(key, v, 1, 0, &s->weight_decay, msg, msglen);
+		return lt_number(key, v, 1, 0, &s->weight_decay, err);
 	case LT_EPOCHS:
 		return lt_integer(key, v, 1, LESSON_TRAIN_EPOCHS_MAX,
-		    &s->epochs, msg, msglen);
+		    &s->epochs, err);
 	case LT_BATCH:
 		if (strcmp(v, "full") == 0) {
 			s->batch = 0;
 			return 0;
 		}
-		if (lt_integer(key, v, 1, LESSON_TRAIN_POINTS_MAX, &n, msg,
-		    msglen) != 0)
+		if (lt_integer(key, v, 1, LESSON_TRAIN_POINTS_MAX, &n,
+		    err) != 0)
 			return -1;
 		s->batch = (size_t)n;
 		return 0;
 	case LT_GOAL:
-		return lt_number(key, v, 1, 1, &t->goal, msg, msglen);
+		return lt_number(key, v, 1, 1, &t->goal, err);
 	case LT_COUNT:
 		break;
 	}
-	snprintf(msg, msglen, "internal error");
+	err_set(err, "internal error");
 	return -1;
 }
 
@@ -732,7 +643,7 @@ lesson_train_data(const struct lesson_train *t, struct data *d,
 
 /* Whether the runs of t can start: the trainer's own checks on its data. */
 static int
-lt_check(const struct lesson_train *t, char *msg, size_t msglen)
+lt_check(const struct lesson_train *t, struct err *err)
 {
 	struct data		 d = DATA_INIT;
 	struct train		 run;
@@ -741,33 +652,33 @@ lt_check(const struct lesson_train *t, char *msg, size_t msglen)
 	int			 rc = 0;
 
 	if (s.pitfall != PITFALL_NONE && pitfall_loss(s.pitfall) != s.loss) {
-		snprintf(msg, msglen, "pitfall=%s imitates %s, not %s",
+		err_set(err, "pitfall=%s imitates %s, not %s",
 		    pitfall_name(s.pitfall), loss_name(pitfall_loss(s.pitfall)),
 		    loss_name(s.loss));
 		return -1;
 	}
 	if (!train_loss_ok(s.loss)) {
-		snprintf(msg, msglen, "loss=%s is not trained (ce, "
+		err_set(err, "loss=%s is not trained (ce, "
 		    "multi-margin, bce-logits, focal, multilabel-soft-margin)",
 		    loss_name(s.loss));
 		return -1;
 	}
 	if (lesson_train_data(t, &d, &e) != 0) {
-		snprintf(msg, msglen, "data=%s: %s", data_kind_name(t->data),
+		err_set(err, "data=%s: %s", data_kind_name(t->data),
 		    e.msg);
 		return -1;
 	}
 	/* the correct run, then the pitfall's */
 	s.pitfall = PITFALL_NONE;
 	if (train_init(&run, &d, &s, &e) != 0) {
-		snprintf(msg, msglen, "%s", e.msg);
+		err_set(err, "%s", e.msg);
 		rc = -1;
 	} else
 		train_free(&run);
 	s.pitfall = t->spec.pitfall;
 	if (rc == 0 && s.pitfall != PITFALL_NONE) {
 		if (train_init(&run, &d, &s, &e) != 0) {
-			snprintf(msg, msglen, "pitfall=%s: %s",
+			err_set(err, "pitfall=%s: %s",
 			    pitfall_name(s.pitfall), e.msg);
 			rc = -1;
 		} else
@@ -779,7 +690,7 @@ lt_check(const struct lesson_train *t, char *msg, size_t msglen)
 
 int
 lesson_train_parse(const char *val, enum loss_id step_loss,
-    struct lesson_train *t, char *msg, size_t msglen)
+    struct lesson_train *t, struct err *err)
 {
 	char		*s, *tok, *save = NULL, *eq;
 	unsigned long	 seen = 0;
@@ -794,13 +705,13 @@ lesson_train_parse(const char *val, enum loss_id step_loss,
 	train_spec_init(&t->spec);
 	t->spec.loss = step_loss;
 	if ((s = strdup(val)) == NULL) {
-		snprintf(msg, msglen, "out of memory");
+		err_set(err, "out of memory");
 		return -1;
 	}
 	for (tok = strtok_r(s, " \t\n", &save); tok != NULL;
 	    tok = strtok_r(NULL, " \t\n", &save)) {
 		if ((eq = strchr(tok, '=')) == NULL) {
-			snprintf(msg, msglen, "'%.40s' is not key=value (e.g. "
+			err_set(err, "'%.40s' is not key=value (e.g. "
 			    "lr=0.5)", tok);
 			goto out;
 		}
@@ -809,7 +720,7 @@ lesson_train_parse(const char *val, enum loss_id step_loss,
 			if (strcmp(tok, lt_names[k]) == 0)
 				break;
 		if (k == LT_COUNT) {
-			snprintf(msg, msglen, "unknown key '%.40s' (data, "
+			err_set(err, "unknown key '%.40s' (data, "
 			    "classes, n, seed, noise, model, hidden, "
 			    "activation, loss, pitfall, reduction, "
 			    "ignore-index, label-smoothing, margin, p, alpha, gamma, lr, "
@@ -817,26 +728,26 @@ lesson_train_parse(const char *val, enum loss_id step_loss,
 			goto out;
 		}
 		if (seen & (1UL << k)) {
-			snprintf(msg, msglen, "%s= given twice", tok);
+			err_set(err, "%s= given twice", tok);
 			goto out;
 		}
 		seen |= 1UL << k;
-		if (lt_value(t, (enum lt_key)k, eq + 1, msg, msglen) != 0)
+		if (lt_value(t, (enum lt_key)k, eq + 1, err) != 0)
 			goto out;
 	}
 	if (!(seen & (1UL << LT_DATA)) || !(seen & (1UL << LT_MODEL)) ||
 	    !(seen & (1UL << LT_LR)) || !(seen & (1UL << LT_EPOCHS))) {
-		snprintf(msg, msglen, "needs data=, model=, lr= and epochs= "
+		err_set(err, "needs data=, model=, lr= and epochs= "
 		    "(e.g. data=xor model=mlp lr=0.5 epochs=300)");
 		goto out;
 	}
 	if (t->spec.model != TRAIN_MLP && (seen & ((1UL << LT_HIDDEN) |
 	    (1UL << LT_ACTIVATION)))) {
-		snprintf(msg, msglen, "hidden= and activation= apply to "
+		err_set(err, "hidden= and activation= apply to "
 		    "model=mlp only");
 		goto out;
 	}
-	rc = lt_check(t, msg, msglen);
+	rc = lt_check(t, err);
 out:
 	free(s);
 	return rc;
@@ -1128,7 +1039,7 @@ lp_end_step(struct lparse *p)
 	struct lesson_predict	*q;
 	long			 k;
 	int			 rc = 0;
-	char			 msg[512];
+	struct err		 te;
 
 	if (s == NULL)
 		return 0;
@@ -1199,10 +1110,10 @@ lp_end_step(struct lparse *p)
 		    "needs a 'predict:' question without 'choices:'",
 		    s->title);
 	if (p->train_line > 0 && (p->broken & LP_BIT(K_TRAIN)) == 0) {
-		if (lesson_train_parse(p->train_raw, s->loss, &s->train, msg,
-		    sizeof msg) != 0) {
+		if (lesson_train_parse(p->train_raw, s->loss, &s->train,
+		    &te) != 0) {
 			memset(&s->train, 0, sizeof s->train);
-			rc = lp_error(p, p->train_line, "train: %s", msg);
+			rc = lp_error(p, p->train_line, "train: %s", te.msg);
 		} else
 			s->train.line = p->train_line;
 	}
@@ -1680,16 +1591,15 @@ lp_span(struct lparse *p, int k, size_t beg)
 
 static void
 lp_init(struct lparse *p, const char *name, const char *buf, size_t len,
-    char *err, size_t errlen)
+    struct err *err)
 {
 	memset(p, 0, sizeof *p);
 	p->name = name;
 	p->buf = buf;
 	p->len = len;
 	p->err = err;
-	p->errlen = errlen;
-	if (errlen > 0)
-		err[0] = '\0';
+	if (err != NULL)
+		err->msg[0] = '\0';
 	loss_opts_init(&p->defaults.opts);
 	p->defaults.loss = LOSS_BCE;
 	p->defaults.pitfall = PITFALL_NONE;
@@ -1850,13 +1760,12 @@ fail:
 }
 
 struct lesson *
-lesson_parse(const char *name, const char *buf, size_t len, char *err,
-    size_t errlen)
+lesson_parse(const char *name, const char *buf, size_t len, struct err *err)
 {
 	struct lparse	 p;
 	struct lesson	*l;
 
-	lp_init(&p, name, buf, len, err, errlen);
+	lp_init(&p, name, buf, len, err);
 	l = lp_run(&p);
 	lp_cleanup(&p);
 	return l;
@@ -1887,8 +1796,7 @@ lp_file_kind(mode_t mode)
  * LESSON_FILE_MAX bytes.
  */
 static int
-lp_read(const char *path, char **bufp, size_t *lenp, char *err,
-    size_t errlen)
+lp_read(const char *path, char **bufp, size_t *lenp, struct err *err)
 {
 	char		*buf = NULL, *nb;
 	size_t		 len = 0, cap;
@@ -1901,19 +1809,19 @@ lp_read(const char *path, char **bufp, size_t *lenp, char *err,
 		/* a socket cannot be opened at all: say what it is */
 		if (errno == ENXIO && stat(path, &st) == 0 &&
 		    !S_ISREG(st.st_mode))
-			snprintf(err, errlen, "%s: %s", path,
+			err_set(err, "%s: %s", path,
 			    lp_file_kind(st.st_mode));
 		else
-			snprintf(err, errlen, "%s: %s", path, strerror(errno));
+			err_set(err, "%s: %s", path, strerror(errno));
 		return -1;
 	}
 	if (fstat(fd, &st) == -1) {
-		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		err_set(err, "%s: %s", path, strerror(errno));
 		close(fd);
 		return -1;
 	}
 	if (!S_ISREG(st.st_mode)) {
-		snprintf(err, errlen, "%s: %s", path, lp_file_kind(st.st_mode));
+		err_set(err, "%s: %s", path, lp_file_kind(st.st_mode));
 		close(fd);
 		return -1;
 	}
@@ -1931,7 +1839,7 @@ lp_read(const char *path, char **bufp, size_t *lenp, char *err,
 			if (cap > (size_t)LESSON_FILE_MAX + 1)
 				cap = (size_t)LESSON_FILE_MAX + 1;
 			if ((nb = realloc(buf, cap)) == NULL) {
-				snprintf(err, errlen, "%s: out of memory",
+				err_set(err, "%s: out of memory",
 				    path);
 				goto fail;
 			}
@@ -1941,7 +1849,7 @@ lp_read(const char *path, char **bufp, size_t *lenp, char *err,
 		if (n == -1 && errno == EINTR)
 			continue;
 		if (n == -1) {
-			snprintf(err, errlen, "%s: %s", path, strerror(errno));
+			err_set(err, "%s: %s", path, strerror(errno));
 			goto fail;
 		}
 		if (n == 0)
@@ -1955,7 +1863,7 @@ lp_read(const char *path, char **bufp, size_t *lenp, char *err,
 	*lenp = len;
 	return 0;
 toolarge:
-	snprintf(err, errlen, "%s: file too large (over %d MiB, the limit)",
+	err_set(err, "%s: file too large (over %d MiB, the limit)",
 	    path, LESSON_FILE_MAX >> 20);
 fail:
 	close(fd);
@@ -1964,17 +1872,17 @@ fail:
 }
 
 struct lesson *
-lesson_load(const char *path, char *err, size_t errlen)
+lesson_load(const char *path, struct err *err)
 {
 	char		*buf;
 	size_t		 len;
 	struct lesson	*l;
 
-	if (errlen > 0)
-		err[0] = '\0';
-	if (lp_read(path, &buf, &len, err, errlen) != 0)
+	if (err != NULL)
+		err->msg[0] = '\0';
+	if (lp_read(path, &buf, &len, err) != 0)
 		return NULL;
-	l = lesson_parse(path, buf, len, err, errlen);
+	l = lesson_parse(path, buf, len, err);
 	free(buf);
 	return l;
 }
@@ -1996,18 +1904,19 @@ lesson_load_report(const char *path,
 {
 	struct lparse	 p;
 	struct lesson	*l;
-	char		*buf, err[1024];
+	char		*buf;
+	struct err	 err;
 	size_t		 len, i;
 	int		 n;
 
-	if (lp_read(path, &buf, &len, err, sizeof err) != 0) {
+	if (lp_read(path, &buf, &len, &err) != 0) {
 		if (report != NULL)
-			report(ctx, err);
+			report(ctx, err.msg);
 		if (nproblems != NULL)
 			*nproblems = 1;
 		return NULL;
 	}
-	lp_init(&p, path, buf, len, NULL, 0);
+	lp_init(&p, path, buf, len, NULL);
 	p.report = 1;
 	l = lp_run(&p);
 	if (p.nprobs > 1)
@@ -2015,10 +1924,9 @@ lesson_load_report(const char *path,
 	for (i = 0; report != NULL && i < p.nprobs; i++)
 		report(ctx, p.probs[i].msg);
 	if (p.nlost > 0 && report != NULL) {
-		snprintf(err, sizeof err, "%s: out of memory (%d more "
-		    "problem%s not shown)", path, p.nlost, p.nlost == 1 ? "" :
-		    "s");
-		report(ctx, err);
+		err_set(&err, "%s: out of memory (%d more problem%s not "
+		    "shown)", path, p.nlost, p.nlost == 1 ? "" : "s");
+		report(ctx, err.msg);
 	}
 	n = (int)p.nprobs + p.nlost;
 	lp_cleanup(&p);
@@ -2089,11 +1997,12 @@ lc_add_file(struct lesson_catalog *cat, const char *path,
 {
 	struct lesson_entry	 e, *nv;
 	struct lesson		*l;
-	char			 err[1024], id[256], lang[8];
+	char			 id[256], lang[8];
+	struct err		 err;
 	const char		*b;
 
 	memset(&e, 0, sizeof e);
-	l = lesson_load(path, err, sizeof err);
+	l = lesson_load(path, &err);
 	if (l != NULL) {
 		if (lc_has(cat, l->id, l->lang)) {
 			lesson_free(l);
@@ -2112,7 +2021,7 @@ lc_add_file(struct lesson_catalog *cat, const char *path,
 		e.lang = strdup(lang);
 		e.title = strdup(b ? b + 1 : path);
 		e.broken = 1;
-		e.error = strdup(err);
+		e.error = strdup(err.msg);
 	}
 	e.path = strdup(path);
 	e.origin = origin;
@@ -2280,7 +2189,7 @@ lesson_catalog_find_path(const struct lesson_catalog *cat, const char *path)
 
 struct lesson *
 lesson_find(const struct app_opts *app, const char *what, const char *lang,
-    char *err, size_t errlen)
+    struct err *err)
 {
 	struct lesson_catalog	 cat = LESSON_CATALOG_INIT;
 	const struct lesson_entry *e;
@@ -2289,17 +2198,17 @@ lesson_find(const struct app_opts *app, const char *what, const char *lang,
 
 	if (strchr(what, '/') != NULL ||
 	    (n > 7 && strcmp(what + n - 7, ".lesson") == 0))
-		return lesson_load(what, err, errlen);
+		return lesson_load(what, err);
 	if (lesson_catalog_load(&cat, app) != 0) {
-		snprintf(err, errlen, "out of memory");
+		err_set(err, "out of memory");
 		lesson_catalog_free(&cat);
 		return NULL;
 	}
 	if ((e = lesson_catalog_find(&cat, what, lang)) == NULL)
-		snprintf(err, errlen, "no lesson '%s' (try 'losslab lessons')",
+		err_set(err, "no lesson '%s' (try 'losslab lessons')",
 		    what);
 	else if (e->broken)
-		snprintf(err, errlen, "%s", e->error);
+		err_set(err, "%s", e->error);
 	else {
 		l = e->lesson;
 		cat.v[e - cat.v].lesson = NULL;	/* handed to the caller */
@@ -2626,39 +2535,38 @@ out:
 static int
 lw_verify(const char *name, const struct strbuf *text,
     const struct lesson *old, const struct lesson_step *steps,
-    const char *id, const char *title, char *err, size_t errlen)
+    const char *id, const char *title, struct err *err)
 {
 	struct lesson	*w;
-	char		 perr[1024];
+	struct err	 perr;
 	const char	*m;
 	size_t		 i, j;
 	int		 rc = -1;
 
-	if ((w = lesson_parse(name, text->p, text->len, perr,
-	    sizeof perr)) == NULL) {
+	if ((w = lesson_parse(name, text->p, text->len, &perr)) == NULL) {
 		/* "name:26: msg": the file does not exist, say "line 26" */
-		m = perr;
-		if (strncmp(perr, name, strlen(name)) == 0 &&
-		    perr[strlen(name)] == ':')
-			m = perr + strlen(name) + 1;
+		m = perr.msg;
+		if (strncmp(perr.msg, name, strlen(name)) == 0 &&
+		    perr.msg[strlen(name)] == ':')
+			m = perr.msg + strlen(name) + 1;
 		if (isdigit((unsigned char)*m))
-			snprintf(err, errlen, "the copy would not load (its "
+			err_set(err, "the copy would not load (its "
 			    "line %s)", m);
 		else
-			snprintf(err, errlen, "the copy would not load (%s)",
+			err_set(err, "the copy would not load (%s)",
 			    m + strspn(m, " "));
 		return -1;
 	}
 	if (w->nsteps != old->nsteps || strcmp(w->id, id) != 0 ||
 	    strcmp(w->title, title) != 0 || strcmp(w->lang, old->lang) != 0) {
-		snprintf(err, errlen, "the copy would not load as a copy of "
+		err_set(err, "the copy would not load as a copy of "
 		    "'%s' (its id, title, language or steps differ)", old->id);
 		goto out;
 	}
 	for (i = 0; i < w->nsteps; i++)
 		for (j = 0; j < LW_NKEYS; j++)
 			if (!lw_same(lw_keys[j], &w->steps[i], &steps[i])) {
-				snprintf(err, errlen, "step %zu's %s cannot be "
+				err_set(err, "step %zu's %s cannot be "
 				    "saved exactly", i + 1,
 				    lp_keys[lw_keys[j]].name);
 				goto out;
@@ -2698,14 +2606,14 @@ lw_mkdirs(const char *path)
    name in tmp, or -1 with err set. */
 static int
 lw_write_tmp(const char *dir, const char *text, size_t len, char *tmp,
-    size_t tmplen, char *err, size_t errlen)
+    size_t tmplen, struct err *err)
 {
 	FILE	*fp;
 	int	 fd, n, saved;
 
 	n = snprintf(tmp, tmplen, "%s/.losslab-XXXXXX", dir);
 	if (n < 0 || (size_t)n >= tmplen || (fd = mkstemp(tmp)) < 0) {
-		snprintf(err, errlen, "cannot write in %s: %s", dir,
+		err_set(err, "cannot write in %s: %s", dir,
 		    strerror(errno));
 		return -1;
 	}
@@ -2713,7 +2621,7 @@ lw_write_tmp(const char *dir, const char *text, size_t len, char *tmp,
 		saved = errno;
 		close(fd);
 		unlink(tmp);
-		snprintf(err, errlen, "cannot write in %s: %s", dir,
+		err_set(err, "cannot write in %s: %s", dir,
 		    strerror(saved));
 		return -1;
 	}
@@ -2722,14 +2630,14 @@ lw_write_tmp(const char *dir, const char *text, size_t len, char *tmp,
 		saved = errno;
 		fclose(fp);
 		unlink(tmp);
-		snprintf(err, errlen, "cannot write %s: %s", tmp,
+		err_set(err, "cannot write %s: %s", tmp,
 		    strerror(saved));
 		return -1;
 	}
 	if (fclose(fp) != 0) {
 		saved = errno;
 		unlink(tmp);
-		snprintf(err, errlen, "cannot write %s: %s", tmp,
+		err_set(err, "cannot write %s: %s", tmp,
 		    strerror(saved));
 		return -1;
 	}
@@ -2739,49 +2647,49 @@ lw_write_tmp(const char *dir, const char *text, size_t len, char *tmp,
 int
 lesson_write(const struct lesson *l, const struct lesson_step *steps,
     const char *dir, const char *title, char *path, size_t pathlen,
-    char *err, size_t errlen)
+    struct err *err)
 {
 	struct lparse	 sp;
 	struct lesson	*old;
 	struct strbuf	 text = STRBUF_INIT;
 	char		 udir[PATH_MAX], tmp[PATH_MAX], id[256], final[PATH_MAX];
-	char		 perr[1024];
+	struct err	 perr;
 	int		 n, k, saved, rc = -1;
 
 	if (title == NULL || title[0] == '\0') {
-		snprintf(err, errlen, "the lesson needs a title");
+		err_set(err, "the lesson needs a title");
 		return -1;
 	}
 	/* one line of the file: no newline, and no CR at the end, which
 	   reading strips (a CR inside is the line's, as a lesson's own
 	   title may have it: found by fuzz_roundtrip) */
 	if (strchr(title, '\n') != NULL || title[strlen(title) - 1] == '\r') {
-		snprintf(err, errlen, "the title must be one line");
+		err_set(err, "the title must be one line");
 		return -1;
 	}
 	if (l->src == NULL) {
-		snprintf(err, errlen, "lesson '%s' has no source text to copy",
+		err_set(err, "lesson '%s' has no source text to copy",
 		    l->id);
 		return -1;
 	}
 	/* where each line of the source is, and the header's values */
-	lp_init(&sp, l->path, l->src, l->srclen, perr, sizeof perr);
+	lp_init(&sp, l->path, l->src, l->srclen, &perr);
 	sp.want_spans = 1;
 	if ((old = lp_run(&sp)) == NULL || old->nsteps != l->nsteps) {
-		snprintf(err, errlen, "the lesson's source no longer parses: "
-		    "%s", old == NULL ? perr : "its steps differ");
+		err_set(err, "the lesson's source no longer parses: "
+		    "%s", old == NULL ? perr.msg : "its steps differ");
 		goto out;
 	}
 	if (dir == NULL) {
 		if (datadir_user("lessons", udir, sizeof udir) != 0) {
-			snprintf(err, errlen, "no lesson directory: neither "
+			err_set(err, "no lesson directory: neither "
 			    "XDG_DATA_HOME nor HOME is set");
 			goto out;
 		}
 		dir = udir;
 	}
 	if (lw_mkdirs(dir) != 0) {
-		snprintf(err, errlen, "cannot create %s: %s", dir,
+		err_set(err, "cannot create %s: %s", dir,
 		    strerror(errno));
 		goto out;
 	}
@@ -2806,15 +2714,14 @@ lesson_write(const struct lesson *l, const struct lesson_step *steps,
 			continue;
 		strbuf_free(&text);
 		if (lw_text(&text, &sp, old, steps, id, title) != 0) {
-			snprintf(err, errlen, "out of memory");
+			err_set(err, "out of memory");
 			goto out;
 		}
 		/* read back before it is named: exactly these values */
-		if (lw_verify(final, &text, old, steps, id, title, err,
-		    errlen) != 0)
+		if (lw_verify(final, &text, old, steps, id, title, err) != 0)
 			goto out;
-		if (lw_write_tmp(dir, text.p, text.len, tmp, sizeof tmp, err,
-		    errlen) != 0)
+		if (lw_write_tmp(dir, text.p, text.len, tmp, sizeof tmp,
+		    err) != 0)
 			goto out;
 		if (link(tmp, final) == 0) {
 			unlink(tmp);
@@ -2825,12 +2732,12 @@ lesson_write(const struct lesson *l, const struct lesson_step *steps,
 		saved = errno;
 		unlink(tmp);
 		if (saved != EEXIST) {
-			snprintf(err, errlen, "cannot create %s: %s", final,
+			err_set(err, "cannot create %s: %s", final,
 			    strerror(saved));
 			goto out;
 		}
 	}
-	snprintf(err, errlen, "no free name for a copy of '%s' in %s", l->id,
+	err_set(err, "no free name for a copy of '%s' in %s", l->id,
 	    dir);
 out:
 	strbuf_free(&text);

@@ -167,16 +167,17 @@ struct lesson {
 
 /*
  * Parse the lesson file at path.  Returns a new lesson (free with
- * lesson_free), or NULL with err set to "path:line: message" (line 0 or
+ * lesson_free), or NULL with err (which may be NULL) set to
+ * "path:line: message" (line 0 or
  * omitted when the file cannot be read: "path: not a regular file (a
  * FIFO)", "path: file too large (over 16 MiB, the limit)").  Only a
  * regular file is read, and opening one never blocks.  Never crashes on
  * any input.
  */
-struct lesson	*lesson_load(const char *path, char *err, size_t errlen);
+struct lesson	*lesson_load(const char *path, struct err *err);
 /* Parse len bytes of buf as if read from file `name`; as lesson_load. */
 struct lesson	*lesson_parse(const char *name, const char *buf, size_t len,
-		    char *err, size_t errlen);
+		    struct err *err);
 /* Free a lesson; NULL is accepted. */
 void		 lesson_free(struct lesson *l);
 
@@ -185,12 +186,12 @@ const char	*lesson_option_name(unsigned opt);
 /*
  * Parse the options of a `train:` line ("data=xor model=mlp lr=0.5 ...",
  * the names of `losslab train`'s options) into *t for a step whose loss
- * is step_loss (the default of loss=).  Returns 0, or -1 with msg set to
+ * is step_loss (the default of loss=).  Returns 0, or -1 with err set to
  * one line ("lr=0: the learning rate must be > 0"): an unknown key or
  * value, a number out of range, a spec the trainer refuses for its data.
  */
 int		 lesson_train_parse(const char *val, enum loss_id step_loss,
-		    struct lesson_train *t, char *msg, size_t msglen);
+		    struct lesson_train *t, struct err *err);
 /* The `train:` value of t for a step whose loss is step_loss, which
    lesson_train_parse reads back as t: into buf; returns buf (cut at
    len). */
@@ -230,7 +231,7 @@ int		 lesson_plot_valid(const char *s);
 int		 lesson_write(const struct lesson *l,
 		    const struct lesson_step *steps, const char *dir,
 		    const char *title, char *path, size_t pathlen,
-		    char *err, size_t errlen);
+		    struct err *err);
 
 /*
  * Parse the lesson file at path like lesson_load(), but report every
@@ -313,6 +314,6 @@ const char	*lesson_origin_name(enum lesson_origin o);
  * "no lesson 'foo'" or the file's parse error.
  */
 struct lesson	*lesson_find(const struct app_opts *app, const char *what,
-		    const char *lang, char *err, size_t errlen);
+		    const char *lang, struct err *err);
 
 #endif

@@ -109,7 +109,15 @@ vec_push(struct vec *a, double x)
 	return 0;
 }
 
-/* Whether the text holds nothing but blanks. */
+/* A blank between values.  A newline is one only inside brackets; else it
+   ends a row. */
+static int
+is_blank_ch(int c)
+{
+	return c == ' ' || c == '\t' || c == '\r' || c == '\v' || c == '\f';
+}
+
+/* Whether the text holds nothing but blanks (newlines included). */
 static int
 is_blank(const char *s, size_t n)
 {
@@ -121,49 +129,97 @@ is_blank(const char *s, size_t n)
 	return 1;
 }
 
-/* Parse one value text[0..n) (blanks around it allowed) and append it. */
+/* One parse under way: what the messages need, and the values so far. */
+struct scan {
+	const char	*what;		/* the value's name in messages */
+	size_t		 max;		/* most values */
+	size_t		 line;		/* the line of text being read, from 1 */
+	int		 semi;		/* a row ended with ';' */
+	int		 brackets;	/* written in brackets */
+	struct vec	 a;
+	struct err	*e;
+};
+
+/* Parse the number tok[0..n) (no blanks in it), value col of row, and
+   append it. */
 static int
-parse_token(const char *tok, size_t n, struct vec *a, const char *what,
-    size_t row, size_t col, struct err *e)
+parse_token(struct scan *s, const char *tok, size_t n, size_t row,
+    size_t col)
 {
 	char	 buf[128];
 	double	 x;
 
-	while (n > 0 && isspace((unsigned char)*tok)) {
-		tok++;
-		n--;
-	}
-	while (n > 0 && isspace((unsigned char)tok[n - 1]))
-		n--;
-	if (n == 0)
-		return err_set(e, "%s: empty value (row %zu, value %zu)", what,
-		    row, col);
 	if (n >= sizeof buf)
-		return err_set(e, "%s: value %zu of row %zu is too long to be "
-		    "a number", what, col, row);
+		return err_set(s->e, "%s: value %zu of row %zu is too long to "
+		    "be a number", s->what, col, row);
 	memcpy(buf, tok, n);
 	buf[n] = '\0';
 	if (parse_double(buf, &x) != 0)
-		return err_set(e, "%s: '%s' is not a number (row %zu, value "
-		    "%zu)", what, buf, row, col);
-	if (a->n >= PARSE_MAX_VALUES)
-		return err_set(e, "%s: more than %u values (the limit)", what,
-		    PARSE_MAX_VALUES);
-	if (vec_push(a, x) != 0)
-		return err_set(e, "out of memory");
+		return err_set(s->e, "%s: '%s' is not a number (row %zu, "
+		    "value %zu)", s->what, buf, row, col);
+	if (s->a.n >= s->max)
+		return err_set(s->e, "%s: more than %zu values (the limit)",
+		    s->what, s->max);
+	if (vec_push(&s->a, x) != 0)
+		return err_set(s->e, "out of memory");
 	return 0;
 }
 
 /*
- * Split text into rows at rowsep characters.  In the command-line syntax
- * (lines == 0) values are separated by commas; in the file syntax (lines ==
- * 1) rows are lines, values are separated by commas and/or blanks, and blank
- * and '#' lines are skipped.  Every row must have as many values as the first.
- * Linear in the length of the text: a value's end is looked for up to its
- * row's end only (the row separators are among the value separators).
+ * Read the values of row `row` from *pp up to the first character of stop
+ * (or the end of the text), leaving *pp there and their count in *np.
+ * stop starts with the characters that end a value: ", \t\r\v\f\n"
+ * (SCAN_ENDS), then those that end the row.
+ * Values are separated by a comma, blanks, or both; two commas with no
+ * value between them, or one before the first value or after the last, are
+ * an empty value.  Newlines are blanks when nl_blank (inside brackets).
  */
+#define SCAN_ENDS	", \t\r\v\f\n"
+#define SCAN_NENDS	(sizeof SCAN_ENDS - 1)
+
+static int
+scan_values(struct scan *s, const char **pp, const char *stop, int nl_blank,
+    size_t row, size_t *np)
+{
+	const char	*p = *pp, *t;
+	size_t		 n = 0;
+	int		 comma = 0;	/* a comma since the last value */
+
+	for (;;) {
+		while (is_blank_ch(*p) || (nl_blank && *p == '\n')) {
+			if (*p == '\n')
+				s->line++;
+			p++;
+		}
+		if (*p == '\0' || strchr(stop + SCAN_NENDS, *p) != NULL) {
+			if (comma)
+				return err_set(s->e, "%s: empty value (row "
+				    "%zu, value %zu)", s->what, row, n + 1);
+			break;
+		}
+		if (*p == ',') {
+			if (comma || n == 0)
+				return err_set(s->e, "%s: empty value (row "
+				    "%zu, value %zu)", s->what, row, n + 1);
+			comma = 1;
+			p++;
+			continue;
+		}
+		/* the value ends at a separator, a blank or a stop */
+		t = p + strcspn(p, stop);
+		if (parse_token(s, p, (size_t)(t - p), row, n + 1) != 0)
+			return -1;
+		n++;
+		comma = 0;
+		p = t;
+	}
+	*pp = p;
+	*np = n;
+	return 0;
+}
+
 /* Whether row [p, rowend) of a file holds no number at all: a header
-   such as "logit,label" (the file syntax's separators). */
+   such as "logit,label". */
 static int
 row_is_header(const char *p, const char *rowend)
 {
@@ -191,91 +247,199 @@ row_is_header(const char *p, const char *rowend)
 	return 1;
 }
 
-static int
-parse_rows(const char *text, const char *rowsep, int lines, const char *what,
-    struct mat *m, size_t *header, struct err *e)
+/* Skip blanks and newlines (inside brackets). */
+static const char *
+skip_blank_nl(struct scan *s, const char *p)
 {
-	size_t		 line = 0;
+	while (is_blank_ch(*p) || *p == '\n') {
+		if (*p == '\n')
+			s->line++;
+		p++;
+	}
+	return p;
+}
 
-	struct vec	 a = { NULL, 0, 0 };
-	const char	*p = text, *rowend, *q, *tokend;
-	const char	*seps = lines ? ", \t\r\n" : ",;";
-	size_t		 nrows = 0, ncols = 0, n, len;
-	int		 force2d = 0;
+/* The message for the character at p where brackets went wrong. */
+static int
+bracket_error(struct scan *s, const char *p)
+{
+	if (*p == '\0')
+		return err_set(s->e, "%s: a '[' is not closed", s->what);
+	if (*p == '[')
+		return err_set(s->e, "%s: brackets nested more than 2 deep "
+		    "(a value has 1 or 2 dimensions)", s->what);
+	if (*p == ';')
+		return err_set(s->e, "%s: ';' inside brackets (rows are "
+		    "written [[a, b], [c, d]])", s->what);
+	return err_set(s->e, "%s: text after the closing ']' (rows are "
+	    "written [[a, b], [c, d]])", s->what);
+}
 
-	if (!lines && is_blank(text, strlen(text)))
-		goto done;		/* "" is the empty vector */
-	for (;;) {
-		rowend = p + strcspn(p, rowsep);
-		len = (size_t)(rowend - p);
-		line++;
-		if (lines && (is_blank(p, len) || p[strspn(p, " \t\r")] == '#'))
-			goto next;
-		if (lines && nrows == 0 && header != NULL && *header == 0 &&
-		    row_is_header(p, rowend)) {
-			*header = line;
-			goto next;
-		}
-		if (is_blank(p, len) && !lines && *rowend == '\0' &&
-		    nrows > 0) {
-			force2d = 1;	/* "a,b;" is a 1 x 2 matrix */
-			break;
-		}
-		if (is_blank(p, len)) {
-			free(a.v);
-			return err_set(e, "%s: row %zu is empty", what,
-			    nrows + 1);
-		}
-		n = 0;
-		q = p;
+/*
+ * The PyTorch form: "[a, b, c]" is 1-D, "[[a, b], [c, d]]" 2-D (and
+ * "[[a, b]]" 1 x 2); "[]" is the empty vector.  Newlines are blanks.
+ */
+static int
+parse_brackets(struct scan *s, const char *p, size_t *rowsp, size_t *colsp)
+{
+	size_t	nrows = 0, ncols = 0, n;
+
+	s->brackets = 1;
+	p = skip_blank_nl(s, p) + 1;		/* the '[' */
+	p = skip_blank_nl(s, p);
+	if (*p != '[') {
+		if (scan_values(s, &p, SCAN_ENDS "[];", 1, 1, &n) != 0)
+			return -1;
+		if (*p != ']')
+			return bracket_error(s, p);
+		p++;
+		nrows = 1;
+		ncols = n;
+	} else {
 		for (;;) {
-			if (lines) {
-				q += strspn(q, ", \t\r");
-				if (q >= rowend)
-					break;
-			}
-			tokend = q + strcspn(q, seps);
-			if (tokend > rowend)
-				tokend = rowend;
-			if (parse_token(q, (size_t)(tokend - q), &a, what,
-			    nrows + 1, n + 1, e) != 0) {
-				free(a.v);
+			p++;			/* a row's '[' */
+			if (scan_values(s, &p, SCAN_ENDS "[];", 1, nrows + 1,
+			    &n) != 0)
 				return -1;
-			}
-			n++;
-			if (tokend >= rowend)
+			if (*p != ']')
+				return bracket_error(s, p);
+			p++;
+			if (n == 0)
+				return err_set(s->e, "%s: row %zu is empty",
+				    s->what, nrows + 1);
+			nrows++;
+			if (nrows == 1)
+				ncols = n;
+			else if (n != ncols)
+				return err_set(s->e, "%s: row %zu has %zu "
+				    "values, row 1 has %zu", s->what, nrows, n,
+				    ncols);
+			p = skip_blank_nl(s, p);
+			if (*p == ']')
 				break;
-			q = tokend + 1;
+			if (*p == ',')
+				p = skip_blank_nl(s, p + 1);
+			if (*p != '[')
+				return *p == '\0' ? bracket_error(s, p) :
+				    err_set(s->e, "%s: ',' and a '[' expected "
+				    "after row %zu", s->what, nrows);
 		}
+		p++;
+		s->semi = 1;			/* 2-D even with one row */
+	}
+	p = skip_blank_nl(s, p);
+	if (*p != '\0')
+		return bracket_error(s, p);
+	*rowsp = nrows;
+	*colsp = ncols;
+	return 0;
+}
+
+/*
+ * Rows end at ';' or at a newline; a blank line (or the rest of a line
+ * after ';') is no row, but a blank row between two ';' is an error.  In a
+ * file (file set) '#' lines are comments and a first row holding no number
+ * is a header, its line in *header.  Every row must have as many values as
+ * the first.  Linear in the length of the text.
+ */
+static int
+parse_plain(struct scan *s, const char *text, int file, size_t *header,
+    size_t *rowsp, size_t *colsp)
+{
+	const char	*p = text, *rowend, *q;
+	size_t		 nrows = 0, ncols = 0, n;
+
+	for (;;) {
+		rowend = p + strcspn(p, ";\n");
+		if (file && p[strspn(p, " \t\r")] == '#') {
+			rowend = p + strcspn(p, "\n");	/* a comment */
+			goto next;
+		}
+		if (is_blank(p, (size_t)(rowend - p))) {
+			if (*rowend == ';')
+				return err_set(s->e, "%s: row %zu is empty",
+				    s->what, nrows + 1);
+			goto next;
+		}
+		if (file && nrows == 0 && header != NULL && *header == 0 &&
+		    row_is_header(p, rowend)) {
+			*header = s->line;
+			goto next;
+		}
+		q = p;
+		if (scan_values(s, &q, SCAN_ENDS ";\n", 0, nrows + 1, &n) != 0)
+			return -1;
 		nrows++;
 		if (nrows == 1)
 			ncols = n;
-		else if (n != ncols) {
-			free(a.v);
-			return err_set(e, "%s: row %zu has %zu values, row 1 "
-			    "has %zu", what, nrows, n, ncols);
-		}
+		else if (n != ncols)
+			return err_set(s->e, "%s: row %zu has %zu values, row 1 "
+			    "has %zu", s->what, nrows, n, ncols);
 next:
 		if (*rowend == '\0')
 			break;
+		if (*rowend == ';')
+			s->semi = 1;
+		else
+			s->line++;
 		p = rowend + 1;
 	}
-done:
-	if (mat_alloc(m, nrows > 1 || force2d ? 2 : 1, nrows ? nrows : 1, ncols, e) != 0) {
-		free(a.v);
-		return -1;
-	}
-	if (a.n)
-		memcpy(m->v, a.v, a.n * sizeof *a.v);
-	free(a.v);
+	*rowsp = nrows;
+	*colsp = ncols;
 	return 0;
+}
+
+/*
+ * Parse text in the value syntax (parse.h) into *m: the bracket form if
+ * it starts with '[', else rows.  *s comes in with what, max and e set;
+ * on failure s->line is the line of the problem.
+ */
+static int
+parse_rows(struct scan *s, const char *text, int file, size_t *header,
+    struct mat *m)
+{
+	size_t	nrows = 0, ncols = 0;
+	int	rc;
+
+	s->line = 1;
+	s->semi = s->brackets = 0;
+	s->a.v = NULL;
+	s->a.n = s->a.cap = 0;
+	if (text[strspn(text, " \t\r\v\f\n")] == '[')
+		rc = parse_brackets(s, text, &nrows, &ncols);
+	else
+		rc = parse_plain(s, text, file, header, &nrows, &ncols);
+	if (rc == 0)
+		rc = mat_alloc(m, nrows > 1 || (s->semi && nrows > 0) ? 2 : 1,
+		    nrows ? nrows : 1, ncols, s->e);
+	if (rc == 0 && s->a.n)
+		memcpy(m->v, s->a.v, s->a.n * sizeof *s->a.v);
+	free(s->a.v);
+	s->a.v = NULL;
+	return rc;
 }
 
 int
 parse_matrix(const char *text, const char *what, struct mat *m,
     struct err *e)
 {
-	return parse_rows(text, ";", 0, what, m, NULL, e);
+	return parse_matrix_max(text, what, PARSE_MAX_VALUES, NULL, m, e);
+}
+
+int
+parse_matrix_max(const char *text, const char *what, size_t max,
+    size_t *line, struct mat *m, struct err *e)
+{
+	struct scan	s;
+	int		rc;
+
+	s.what = what;
+	s.max = max;
+	s.e = e;
+	rc = parse_rows(&s, text, 0, NULL, m);
+	if (line != NULL)
+		*line = rc == 0 ? 0 : s.line;
+	return rc;
 }
 
 /*
@@ -373,6 +537,7 @@ parse_value_arg_info(const char *arg, const char *what, struct mat *m,
 	static const struct parse_info	 noinfo = PARSE_INFO_INIT;
 	struct npy_array		 a;
 	struct err			 ne;
+	struct scan			 s;
 	size_t				 header = 0, nlen;
 	int				 allow_nd = info != NULL && info->allow_nd;
 
@@ -449,12 +614,18 @@ parse_value_arg_info(const char *arg, const char *what, struct mat *m,
 		return err_set(e, "%s: '%s' is not a text file", what,
 		    name);
 	}
-	/* The command-line syntax if it uses ';', else one row a line. */
-	if (strchr(text, ';') != NULL) {
-		rc = parse_rows(text, ";", 0, what, m, NULL, e);
-	} else
-		rc = parse_rows(text, "\n", 1, what, m, &header, e);
+	s.what = what;
+	s.max = PARSE_MAX_VALUES;
+	s.e = e;
+	rc = parse_rows(&s, text, 1, &header, m);
 	free(text);
+	/* One value a line (np.savetxt of a 1-D array) is 1-D, as
+	   np.loadtxt reads it; "1;2;3" and "[[1], [2]]" stay (N, 1). */
+	if (rc == 0 && m->ndim == 2 && m->cols == 1 && !s.semi) {
+		m->ndim = 1;
+		m->cols = m->rows;
+		m->rows = 1;
+	}
 	if (rc == 0 && info != NULL)
 		info->header_line = header;
 	return rc;

@@ -1,23 +1,32 @@
 /*
  * parse.h -- numbers and matrices as users type them.
  *
- * The value syntax of the command line and of lesson files:
- *   a,b,c          a 1-D vector
- *   a,b;c,d        a 2-D matrix, rows separated by ';'
+ * The value syntax of the command line, of lesson files (src/lesson.c reads
+ * its tensors with parse_matrix_max) and of text files:
+ *   a,b,c          a 1-D vector; values are separated by a comma, blanks,
+ *                  or both ("1 2 3" too); an empty value ("1,,2", "1,")
+ *                  is an error
+ *   a,b;c,d        a 2-D matrix, rows separated by ';' or by newlines (a
+ *                  blank line, or the rest of a line after ';', is no
+ *                  row; ";;" is an empty row, an error)
  *   a,b;           a 2-D matrix of one row (a trailing ;)
- *   @FILE          the same syntax read from FILE, or one row a line with
- *                  the values separated by commas, blanks or tabs ('#'
- *                  starts a comment line; a first line with no number in
- *                  it is a header, skipped); or, when FILE starts with
- *                  NumPy's magic string, a .npy array (npy.h) of rank 0
- *                  to 2
- *   -              the same, read from standard input
+ *   [a,b,c]        PyTorch style: 1-D; [[a,b],[c,d]] 2-D, [[a,b]] one
+ *                  row; newlines inside brackets are blanks; [] is empty
+ *   @FILE          the same syntax read from FILE, where also '#' starts a
+ *                  comment line and a first line with no number in it is
+ *                  a header, skipped; a file of one value a line (what
+ *                  np.savetxt writes for a 1-D array) is 1-D, as
+ *                  np.loadtxt reads it, unless it uses ';' or brackets; or,
+ *                  when FILE starts with NumPy's magic string, a .npy
+ *                  array (npy.h) of rank 0 to 2
+ *   -              the same as @FILE, read from standard input
  * Numbers are C decimal or exponent notation plus inf, -inf, +inf and nan
- * (any case); blanks around a number are ignored.  An empty string is an
- * empty 1-D vector.  A value has at most PARSE_MAX_VALUES numbers, an
- * @FILE or standard input at most PARSE_MAX_INPUT bytes of text (a .npy
- * file at most NPY_MAX_FILE bytes); parsing takes time linear in the
- * length of the text.
+ * (any case); hexadecimal, "infinity" and overflow (1e999) are refused,
+ * underflow (1e-400) rounds to 0 or a subnormal.  An empty (or blank)
+ * string is an empty 1-D vector.  A value has at most PARSE_MAX_VALUES
+ * numbers, an @FILE or standard input at most PARSE_MAX_INPUT bytes of
+ * text (a .npy file at most NPY_MAX_FILE bytes); parsing takes time linear
+ * in the length of the text.
  */
 #ifndef LOSSLAB_PARSE_H
 #define LOSSLAB_PARSE_H
@@ -42,6 +51,11 @@ int	 parse_long(const char *s, long *out);
  */
 int	 parse_matrix(const char *text, const char *what, struct mat *m,
 	    struct err *e);
+/* As parse_matrix, with at most max values (a lesson's limit), and on
+   failure *line (when line is not NULL) set to the line of text (1 for the
+   first) holding the problem: a lesson block's row reports its own line. */
+int	 parse_matrix_max(const char *text, const char *what, size_t max,
+	    size_t *line, struct mat *m, struct err *e);
 /* As parse_matrix, but an argument "@FILE" or "-" is read first; an
    unreadable file is "--input: cannot read 'FILE': <strerror>", one over
    the limit "--input: 'FILE' is larger than 64 MiB (the limit)". */

@@ -1085,7 +1085,7 @@ session_save_title(const struct session *ss, char *buf, size_t len)
 
 int
 session_save(const struct session *ss, const char *title, const char *dir,
-    char *path, size_t pathlen, char *err, size_t errlen)
+    char *path, size_t pathlen, struct err *err)
 {
 	const struct lesson	*l = ss->lesson;
 	struct lesson_step	*steps;
@@ -1093,14 +1093,10 @@ session_save(const struct session *ss, const char *title, const char *dir,
 	size_t			 i;
 	int			 rc;
 
-	if (l == NULL) {
-		snprintf(err, errlen, "%s", _("nothing to save here"));
-		return -1;
-	}
-	if ((steps = calloc(l->nsteps, sizeof *steps)) == NULL) {
-		snprintf(err, errlen, "%s", _("out of memory"));
-		return -1;
-	}
+	if (l == NULL)
+		return err_set(err, "%s", _("nothing to save here"));
+	if ((steps = calloc(l->nsteps, sizeof *steps)) == NULL)
+		return err_set(err, "%s", _("out of memory"));
 	for (i = 0; i < l->nsteps; i++) {
 		/* Shallow copies: lesson_write only reads them. */
 		steps[i] = l->steps[i];
@@ -1129,7 +1125,7 @@ session_save(const struct session *ss, const char *title, const char *dir,
 			    ss->steps[i].train->momentum;
 		}
 	}
-	rc = lesson_write(l, steps, dir, title, path, pathlen, err, errlen);
+	rc = lesson_write(l, steps, dir, title, path, pathlen, err);
 	free(steps);
 	return rc;
 }

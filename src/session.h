@@ -381,7 +381,7 @@ void		 session_save_title(const struct session *ss, char *buf,
    into dir (NULL: the user's lesson directory) under title.  0 with the
    file's path, or -1 with err set. */
 int		 session_save(const struct session *ss, const char *title,
-		    const char *dir, char *path, size_t pathlen, char *err,
-		    size_t errlen);
+		    const char *dir, char *path, size_t pathlen,
+		    struct err *err);
 
 #endif

@@ -1126,7 +1126,7 @@ template_render(const struct step *s, const char *tmpl,
 }
 
 int
-template_check(const char *tmpl, char *msg, size_t msglen)
+template_check(const char *tmpl, struct err *e)
 {
 	struct template_info	 info;
 	struct trender		 t;
@@ -1136,8 +1136,8 @@ template_check(const char *tmpl, char *msg, size_t msglen)
 	t.info = &info;
 	tr_run(&t, tmpl);
 	strbuf_free(&t.out);
-	if (info.nbad > 0 && msg != NULL && msglen > 0)
-		snprintf(msg, msglen, "%s", info.bad);
+	if (info.nbad > 0)
+		err_set(e, "%s", info.bad);
 	return info.nbad;
 }
 

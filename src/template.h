@@ -63,6 +63,7 @@
 
 #include <stddef.h>
 
+struct err;
 struct step;
 
 /* What rendering one template found. */
@@ -95,9 +96,10 @@ char	*template_render(const struct step *s, const char *tmpl,
 /*
  * Check tmpl without values: every name known, every brace closed, every
  * {if} ended, every EXPR well formed -- in every branch, taken or not.
- * Returns the number of problems; the first is described in msg.
+ * Returns the number of problems; the first (its text, as written) is in
+ * e->msg when e is not NULL.
  */
-int	 template_check(const char *tmpl, char *msg, size_t msglen);
+int	 template_check(const char *tmpl, struct err *e);
 
 /*
  * The number a template stands for: the value of its single numeric

@@ -124,8 +124,9 @@ LESSON
 "$LOSSLAB" lessons --check "$tmp/many.en.lesson" >"$tmp/out" 2>"$tmp/err"
 rc=$?
 m=$tmp/many.en.lesson
-printf '%s\n' "$m:5: bad number 'x' in input" "$m:6: bad number 'y' in target" \
-    "$m:7: unknown key 'colour'" "$m:9: bad number 'z' in weight" \
+printf '%s\n' "$m:5: input: 'x' is not a number (row 1, value 2)" \
+    "$m:6: target: 'y' is not a number (row 1, value 2)" \
+    "$m:7: unknown key 'colour'" "$m:9: weight: 'z' is not a number (row 1, value 1)" \
     "$m:14: unknown reduction 'often' (none, mean, sum, batchmean)" >"$tmp/want"
 [ $rc -eq 2 ] && cmp -s "$tmp/err" "$tmp/want" &&
     grep -qx '1 lesson file checked: 0 ok, 5 problems' "$tmp/out"
@@ -424,8 +425,8 @@ ok $? "200 steps load"
   awk 'BEGIN { r = ""; for (i = 0; i < 1000; i++) r = r "0 "
       for (i = 0; i < 1049; i++) print r }'
   echo ">>>"; echo "target: 1"; echo "code: x"; } >"$lim/values.en.lesson"
-lim_fails "$lim/values.en.lesson" "1054: input has more than 1048576 values (the limit)"
-ok $? "a tensor of 1049000 values: 'input has more than 1048576 values (the limit)'"
+lim_fails "$lim/values.en.lesson" "1054: input: more than 1048576 values (the limit)"
+ok $? "a tensor of 1049000 values: 'input: more than 1048576 values (the limit)'"
 # 17 steps keeping a tensor of 10^6 values: 1.7e7 values in all
 { echo "$hdr"; echo "step: s0"; echo "input: <<<"
   awk 'BEGIN { r = ""; for (i = 0; i < 1000; i++) r = r "0 "
@@ -499,6 +500,54 @@ EOF
 done
 [ -z "$disagree" ]
 ok $? "lesson values and eval accept and refuse the same numbers (1e-400, 1e999, 0x10, ...)"
+[ -n "$disagree" ] && diag "disagree:$disagree"
+
+# --- one tensor grammar: a lesson's tensor is read as `eval --input` reads it
+# (src/parse.c's parse_matrix_max for both); the lesson's one rule beyond it:
+# a tensor has a value (eval takes the empty batch).
+disagree=
+for t in '1, 2, 3' '1 2 3' '1,2;3,4' '1,2;' '[1, 2, 3]' '[[1, 2], [3, 4]]' \
+    '[[1, 2, 3]]' '1e-400, 2' 'inf, nan, -inf' '1,,2' '1,2,' '1;;2' \
+    '1,2;3' '1e999' '0x10' 'abc' '[1, 2' '[[1], [2, 3]]' '[[[1]]]' \
+    '[1; 2]' '1, [2]' '[[]]' '' '[]' '   '; do
+	cat >"$tmp/num/n.en.lesson" <<EOF
+id: n
+lang: en
+title: T
+summary: s
+loss: bce-logits
+
+step: one
+input: $t
+target: $t
+text: <<<
+x
+>>>
+code: <<<
+loss = nn.BCEWithLogitsLoss()(z, y)
+>>>
+EOF
+	"$LOSSLAB" lessons --check "$tmp/num/n.en.lesson" >/dev/null 2>"$tmp/lerr"
+	a=$?
+	"$LOSSLAB" eval bce-logits --input "$t" --target "$t" >/dev/null 2>"$tmp/eerr"
+	b=$?
+	case $t in
+	''|'[]'|'   ')
+		# the empty batch: eval's, not a lesson's
+		[ $a -eq 2 ] && [ $b -eq 0 ] &&
+		    grep -q ':8: input has no values$' "$tmp/lerr" ||
+		    disagree="$disagree '$t'(lesson $a, eval $b)" ;;
+	*)
+		# the same verdict, and when refused the same words
+		l=$(sed -n 's/^.*n\.en\.lesson:8: input: //p' "$tmp/lerr")
+		e=$(sed -n 's/^losslab: --input: //p' "$tmp/eerr")
+		[ $a -eq $b ] && { [ $a -eq 0 ] || { [ $a -eq 2 ] &&
+		    [ -n "$l" ] && [ "$l" = "$e" ]; }; } ||
+		    disagree="$disagree '$t'(lesson $a '$l', eval $b '$e')" ;;
+	esac
+done
+[ -z "$disagree" ]
+ok $? "lesson tensors and eval accept and refuse the same tensors, in the same words (brackets, rows, blanks, empty values, 1e-400, ...)"
 [ -n "$disagree" ] && diag "disagree:$disagree"
 
 done_testing

@@ -31,6 +31,7 @@
 #include "core/loss.h"
 #include "core/pitfall.h"
 #include "lesson.h"
+#include "parse.h"
 #include "step.h"
 #include "strbuf.h"
 #include "template.h"
@@ -58,7 +59,8 @@ probs_add(void *ctx, const char *msg)
 static void
 test_fixtures(void)
 {
-	char		 dir[2048], path[2048 + 256], err[4096], want[4096];
+	struct err	 err;
+	char		 dir[2048], path[2048 + 256], want[4096];
 	char		 first[512], *nl;
 	DIR		*d;
 	struct dirent	*de;
@@ -95,16 +97,17 @@ test_fixtures(void)
 		}
 		snprintf(want, sizeof want, "%s:%d: %s", path, line,
 		    strchr(strchr(first, ':') + 1, ':') + 2);
-		l = lesson_load(path, err, sizeof err);
-		if (!tap_ok(l == NULL && strncmp(err, want, strlen(want)) == 0,
+		l = lesson_load(path, &err);
+		if (!tap_ok(l == NULL &&
+		    strncmp(err.msg, want, strlen(want)) == 0,
 		    "%s: error is '%s'", de->d_name, want + strlen(dir) + 1))
-			tap_diag("got: %s", l ? "(no error)" : err);
+			tap_diag("got: %s", l ? "(no error)" : err.msg);
 		lesson_free(l);
 		/* the report of every problem has that one too */
 		memset(&pr, 0, sizeof pr);
 		l = lesson_load_report(path, probs_add, &pr, &np);
 		for (i = 0; i < pr.n && i < 16; i++)
-			if (strcmp(pr.msg[i], err) == 0)
+			if (strcmp(pr.msg[i], err.msg) == 0)
 				break;
 		tap_ok(l == NULL && np >= 1 && np == pr.n && i < pr.n,
 		    "%s: lesson_load_report has it among its %d", de->d_name,
@@ -123,7 +126,8 @@ test_long_line(void)
 	const char	*head = "id: long\ntitle: Long line\nloss: bce\n"
 			    "step: one\ninput: 0.5\ntarget: 1\ntext: ";
 	size_t		 hl = strlen(head), n = 1 << 20, i;
-	char		*buf, err[1024], tmpl[] = "/tmp/losslab-longXXXXXX";
+	struct err	 err;
+	char		*buf, tmpl[] = "/tmp/losslab-longXXXXXX";
 	struct lesson	*l;
 	FILE		*f;
 	int		 fd;
@@ -137,32 +141,33 @@ test_long_line(void)
 		buf[hl + i] = i % 7 == 6 ? ' ' : 'a';
 	buf[hl + n] = '\n';
 	buf[hl + n + 1] = '\0';
-	l = lesson_parse("long.lesson", buf, hl + n + 1, err, sizeof err);
-	tap_ok(l == NULL && strncmp(err, "long.lesson:7: line too long", 28)
-	    == 0, "1 MB line in a buffer: %s", err);
+	l = lesson_parse("long.lesson", buf, hl + n + 1, &err);
+	tap_ok(l == NULL && strncmp(err.msg, "long.lesson:7: line too long", 28)
+	    == 0, "1 MB line in a buffer: %s", err.msg);
 	lesson_free(l);
 	/* the same through a file */
 	if ((fd = mkstemp(tmpl)) >= 0 && (f = fdopen(fd, "wb")) != NULL) {
 		fwrite(buf, 1, hl + n + 1, f);
 		fclose(f);
-		l = lesson_load(tmpl, err, sizeof err);
-		tap_ok(l == NULL && strstr(err, ":7: line too long") != NULL,
+		l = lesson_load(tmpl, &err);
+		tap_ok(l == NULL &&
+		    strstr(err.msg, ":7: line too long") != NULL,
 		    "1 MB line in a file gives file:7: line too long");
 		lesson_free(l);
 		unlink(tmpl);
 	} else
 		tap_ok(0, "mkstemp");
 	/* and a 1 MB line without any newline at all */
-	l = lesson_parse("nl.lesson", buf + hl, n, err, sizeof err);
-	tap_ok(l == NULL && strncmp(err, "nl.lesson:1: line too long", 26)
-	    == 0, "1 MB of text without a newline: %s", err);
+	l = lesson_parse("nl.lesson", buf + hl, n, &err);
+	tap_ok(l == NULL && strncmp(err.msg, "nl.lesson:1: line too long", 26)
+	    == 0, "1 MB of text without a newline: %s", err.msg);
 	lesson_free(l);
 	/* binary garbage never crashes */
 	for (i = 0; i < 4096; i++)
 		buf[i] = (char)(i * 7919 % 256);
-	l = lesson_parse("bin.lesson", buf, 4096, err, sizeof err);
-	tap_ok(l == NULL && strncmp(err, "bin.lesson:", 11) == 0,
-	    "binary garbage gives an error: %s", err);
+	l = lesson_parse("bin.lesson", buf, 4096, &err);
+	tap_ok(l == NULL && strncmp(err.msg, "bin.lesson:", 11) == 0,
+	    "binary garbage gives an error: %s", err.msg);
 	lesson_free(l);
 	free(buf);
 }
@@ -186,12 +191,12 @@ test_parse_good(void)
 	    "target: 1\n"
 	    "pitfall: softmax-then-ce\nplot: ce-curve\n"
 	    "text: t\ncode: c\n";
-	char		 err[512];
+	struct err	 err;
 	struct lesson	*l;
 
-	l = lesson_parse("ok.lesson", src, strlen(src), err, sizeof err);
+	l = lesson_parse("ok.lesson", src, strlen(src), &err);
 	if (!tap_ok(l != NULL, "a good lesson parses"))
-		tap_diag("%s", err);
+		tap_diag("%s", err.msg);
 	if (l == NULL)
 		return;
 	tap_ok(strcmp(l->id, "ok") == 0 && strcmp(l->title, "A good one") == 0,
@@ -220,13 +225,13 @@ test_parse_good(void)
 
 /* Parse a one-step bce lesson whose step has the given extra lines. */
 static struct lesson *
-parse_step(const char *extra, char *err, size_t errlen)
+parse_step(const char *extra, struct err *err)
 {
 	char	buf[4096];
 
 	snprintf(buf, sizeof buf, "id: t\ntitle: T\nloss: ce\nstep: s\n"
 	    "input: 0.5, 0.5\ntarget: 0\n%s", extra);
-	return lesson_parse("t.lesson", buf, strlen(buf), err, errlen);
+	return lesson_parse("t.lesson", buf, strlen(buf), err);
 }
 
 /*
@@ -241,45 +246,139 @@ test_numbers(void)
 	    "-inf", "1e19", "9007199254740993", "-9.007199254740993e15",
 	    "-1e300", "0x10", "1e999", "1.5", "" };
 	struct lesson	*l;
-	char		 err[512], line[128];
+	struct err	 err;
+	char		 line[128];
 	size_t		 i;
 
-	l = parse_step("weight: 1e-310, 0.1\nmargin: 5e-324\n", err,
-	    sizeof err);
+	l = parse_step("weight: 1e-310, 0.1\nmargin: 5e-324\n", &err);
 	tap_ok(l != NULL && l->steps[0].weight.v[0] == 1e-310 &&
 	    l->steps[0].weight.v[1] == 0.1 && l->steps[0].opts.margin ==
 	    5e-324, "1e-310 and 5e-324 (subnormals) read as themselves: %s",
-	    l ? "yes" : err);
+	    l ? "yes" : err.msg);
 	lesson_free(l);
-	l = parse_step("weight: nan, -inf\nalpha: inf\n", err, sizeof err);
+	l = parse_step("weight: nan, -inf\nalpha: inf\n", &err);
 	tap_ok(l != NULL && isnan(l->steps[0].weight.v[0]) &&
 	    l->steps[0].weight.v[1] == -INFINITY &&
 	    l->steps[0].opts.alpha == INFINITY, "nan, inf, -inf are accepted");
 	lesson_free(l);
-	l = parse_step("weight: 1e999, 1\n", err, sizeof err);
-	tap_ok(l == NULL && strcmp(err, "t.lesson:7: bad number '1e999' in "
-	    "weight") == 0, "1e999 (overflow) is refused: %s", err);
+	l = parse_step("weight: 1e999, 1\n", &err);
+	tap_ok(l == NULL && strcmp(err.msg, "t.lesson:7: weight: '1e999' is "
+	    "not a number (row 1, value 1)") == 0, "1e999 (overflow) is "
+	    "refused: %s", err.msg);
 	lesson_free(l);
-	l = parse_step("weight: 0x10, 1\n", err, sizeof err);
-	tap_ok(l == NULL && strstr(err, ":7: bad number '0x10'") != NULL,
-	    "hex is refused: %s", err);
+	l = parse_step("weight: 0x10, 1\n", &err);
+	tap_ok(l == NULL && strstr(err.msg, ":7: weight: '0x10' is not a "
+	    "number") != NULL, "hex is refused: %s", err.msg);
 	lesson_free(l);
-	l = parse_step("ignore_index: -9007199254740992\n", err, sizeof err);
+	l = parse_step("ignore_index: -9007199254740992\n", &err);
 	tap_ok(l != NULL && l->steps[0].opts.ignore_index ==
 	    -9007199254740992L, "ignore_index -2^53 is accepted");
 	lesson_free(l);
 	for (i = 0; i < sizeof bad_int / sizeof bad_int[0]; i++) {
 		snprintf(line, sizeof line, "ignore_index: %s\n", bad_int[i]);
-		l = parse_step(line, err, sizeof err);
-		tap_ok(l == NULL && strncmp(err, "t.lesson:7: bad number '", 24)
-		    == 0 && strstr(err, "for ignore_index (an integer") !=
-		    NULL, "ignore_index %s is refused: %s", bad_int[i], err);
+		l = parse_step(line, &err);
+		tap_ok(l == NULL && strncmp(err.msg, "t.lesson:7: bad number "
+		    "'", 24) == 0 && strstr(err.msg, "for ignore_index (an "
+		    "integer") != NULL, "ignore_index %s is refused: %s",
+		    bad_int[i], err.msg);
 		lesson_free(l);
 	}
-	l = parse_step("ignore_index: 1e19\n", err, sizeof err);
-	tap_ok(l == NULL && strstr(err, "between -2^53 and 2^53") != NULL,
-	    "a huge ignore_index says the range: %s", err);
+	l = parse_step("ignore_index: 1e19\n", &err);
+	tap_ok(l == NULL && strstr(err.msg, "between -2^53 and 2^53") != NULL,
+	    "a huge ignore_index says the range: %s", err.msg);
 	lesson_free(l);
+}
+
+/* Whether a and b have the same shape and the same bits (nan == nan). */
+static int
+same_bits(const struct mat *a, const struct mat *b)
+{
+	return a->ndim == b->ndim && a->rows == b->rows && a->cols == b->cols &&
+	    (mat_numel(a) == 0 || memcmp(a->v, b->v, mat_numel(a) *
+	    sizeof *a->v) == 0);
+}
+
+/* s with its newlines and tabs as \n and \t, for a test's name. */
+static void
+show_text(const char *s, char *buf, size_t len)
+{
+	size_t	o = 0;
+
+	for (; *s != '\0' && o + 3 < len; s++) {
+		if (*s == '\n' || *s == '\t') {
+			buf[o++] = '\\';
+			buf[o++] = *s == '\n' ? 'n' : 't';
+		} else
+			buf[o++] = *s;
+	}
+	buf[o] = '\0';
+}
+
+/*
+ * One tensor grammar: a lesson's tensor is read by parse.c's code, the
+ * command line's.  Each text, as a one-line value and as a block, gives
+ * the lesson exactly parse_matrix's matrix, or parse_matrix's message
+ * after "file:line: " (a block's on the problem's own line); the one
+ * lesson rule beyond the grammar: a tensor has a value ("" and "[]" are
+ * the command line's empty vector, "input has no values" in a lesson).
+ */
+static void
+test_tensor_grammar(void)
+{
+	static const char *const texts[] = {
+	    "1, 2, 3", "1 2 3", " 2 , -1 ,0.5", "1,2;3,4", "1,2;",
+	    "1,2; 3,4;", "[1, 2, 3]", "[[1, 2], [3, 4]]", "[[1, 2, 3]]",
+	    "[ [1,2] , [3,4] ]", "[1 2 3]", "1e-400, 4.9e-324", "1e308, -0",
+	    "inf, -inf, nan, NaN, +3, .5, 5.", "", "[]", "1\t2",
+	    /* refused */
+	    "1,,2", "1,2,", ",1", "1;;2", ";", "1,2;3", "1e999", "-1e999",
+	    "0x10", "abc", "infinity", "1_0", "1e", "[1, 2", "[[1, 2], [3]]",
+	    "[[[1]]]", "[1, 2]]", "[1; 2]", "[[1,2] [3,4]]", "[[]]",
+	    "1, [2]", "[1, 2], [3, 4]", "[[1,2],]",
+	    /* several lines: a block in a lesson */
+	    "1, 2\n3, 4", "1, 2\n\n3, 4\n", "1 2;\n3 4;", "[[1, 2],\n [3, 4]]",
+	    "1\n2\n3", "1, 2\n3", "1, 2\n3, x", "[[1, 2],\n [3, y]]", "\n\n"
+	};
+	struct err	 err;
+	char		 src[1024], want[512], shown[64];
+	struct mat	 m = MAT_INIT;
+	struct err	 e;
+	struct lesson	*l;
+	size_t		 i, eline;
+	int		 block, rc, good;
+
+	for (i = 0; i < sizeof texts / sizeof texts[0]; i++)
+	for (block = 0; block < 2; block++) {
+		if (!block && strchr(texts[i], '\n') != NULL)
+			continue;
+		snprintf(src, sizeof src, "id: t\ntitle: T\nloss: bce-logits\n"
+		    "step: s\ninput: %s%s%s\ntarget: %s%s%s\ncode: x\n",
+		    block ? "<<<\n" : "", texts[i], block ? "\n>>>" : "",
+		    block ? "<<<\n" : "", texts[i], block ? "\n>>>" : "");
+		rc = parse_matrix_max(texts[i], "input", LESSON_VALUES_MAX,
+		    &eline, &m, &e);
+		l = lesson_parse("t.lesson", src, strlen(src), &err);
+		if (rc != 0) {
+			snprintf(want, sizeof want, "t.lesson:%zu: %s",
+			    block ? 5 + eline : 5, e.msg);
+			good = l == NULL && strcmp(err.msg, want) == 0;
+		} else if (mat_numel(&m) == 0) {
+			snprintf(want, sizeof want, "t.lesson:5: input has no "
+			    "values");
+			good = l == NULL && strcmp(err.msg, want) == 0;
+		} else {
+			snprintf(want, sizeof want, "the command line's %zu x "
+			    "%zu", m.rows, m.cols);
+			good = l != NULL && same_bits(&l->steps[0].input, &m) &&
+			    same_bits(&l->steps[0].target, &m);
+		}
+		show_text(texts[i], shown, sizeof shown);
+		if (!tap_ok(good, "tensor '%s' (%s): %s", shown, block ?
+		    "block" : "one line", want))
+			tap_diag("lesson: %s", l ? "loaded" : err.msg);
+		lesson_free(l);
+		mat_free(&m);
+	}
 }
 
 /* mark: and tolerance: (the step keys of the live plots and guesses). */
@@ -298,11 +397,11 @@ test_marks(void)
 	    "step: d\n";
 	struct lesson		*l;
 	const struct lesson_step *s;
-	char			 err[512];
+	struct err		 err;
 
-	l = lesson_parse("m.lesson", src, strlen(src), err, sizeof err);
+	l = lesson_parse("m.lesson", src, strlen(src), &err);
 	if (!tap_ok(l != NULL && l->nsteps == 4, "mark: and tolerance: parse"))
-		tap_diag("%s", err);
+		tap_diag("%s", err.msg);
 	if (l == NULL)
 		return;
 	s = l->steps;
@@ -346,11 +445,11 @@ test_quoting(void)
 	    "answer: 1\r\n"
 	    "text: <<<\n>>>>\n  >>> \\\n>>>\n";
 	struct lesson	*l;
-	char		 err[512];
+	struct err	 err;
 
-	l = lesson_parse("q.lesson", src, strlen(src), err, sizeof err);
+	l = lesson_parse("q.lesson", src, strlen(src), &err);
 	if (!tap_ok(l != NULL, "a lesson with escaped block lines parses"))
-		tap_diag("%s", err);
+		tap_diag("%s", err.msg);
 	if (l == NULL)
 		return;
 	tap_ok(strcmp(l->title, "  <<< spaced >>>  ") == 0,
@@ -414,8 +513,8 @@ test_report(void)
 		{ 20, "text: again" }, { 24, "answer: 3" }
 	};
 	const size_t	 nmods = sizeof mods / sizeof mods[0];
-	char		 text[4096], path[256], one[512];
-	char		 err[sizeof mods / sizeof mods[0]][512];
+	char		 text[4096], path[64];
+	struct err	 err[sizeof mods / sizeof mods[0]], one;
 	struct probs	 pr;
 	struct lesson	*l;
 	FILE		*f;
@@ -434,14 +533,14 @@ test_report(void)
 			    mods[m].text : good[i]);
 			strcat(text, "\n");
 		}
-		l = lesson_parse(path, text, strlen(text), m < nmods ? err[m] :
-		    one, sizeof one);
+		l = lesson_parse(path, text, strlen(text), m < nmods ? &err[m] :
+		    &one);
 		if (m == nmods)
 			tap_ok(l != NULL, "the report test's lesson is good: "
-			    "%s", l ? "yes" : one);
+			    "%s", l ? "yes" : one.msg);
 		else
 			tap_ok(l == NULL, "problem %zu alone: %s", m + 1,
-			    err[m]);
+			    err[m].msg);
 		lesson_free(l);
 	}
 	/* all of them at once */
@@ -462,17 +561,17 @@ test_report(void)
 	memset(&pr, 0, sizeof pr);
 	l = lesson_load_report(path, probs_add, &pr, &n);
 	for (i = 0, ok = 0; i < nmods && i < (size_t)pr.n; i++)
-		if (strcmp(pr.msg[i], err[i]) == 0)
+		if (strcmp(pr.msg[i], err[i].msg) == 0)
 			ok++;
 		else
-			tap_diag("got %s, want %s", pr.msg[i], err[i]);
+			tap_diag("got %s, want %s", pr.msg[i], err[i].msg);
 	tap_ok(l == NULL && n == (int)nmods && pr.n == n && ok == nmods,
 	    "all %zu problems reported in file order, each as lesson_load "
 	    "says it (%d reported, %zu as expected)", nmods, pr.n, ok);
 	lesson_free(l);
-	l = lesson_load(path, one, sizeof one);
-	tap_ok(l == NULL && strcmp(one, err[1]) == 0, "lesson_load stops at "
-	    "the first it finds: %s", one);
+	l = lesson_load(path, &one);
+	tap_ok(l == NULL && strcmp(one.msg, err[1].msg) == 0, "lesson_load "
+	    "stops at the first it finds: %s", one.msg);
 	lesson_free(l);
 	unlink(path);
 
@@ -481,10 +580,11 @@ test_report(void)
 	    "input: x\ntarget: 1\ntext: <<<\nnever ends\ncolour: red\n");
 	memset(&pr, 0, sizeof pr);
 	l = lesson_load_report(path, probs_add, &pr, &n);
-	snprintf(one, sizeof one, "%s:7: unterminated block", path);
+	snprintf(one.msg, sizeof one.msg, "%s:7: unterminated block", path);
 	tap_ok(l == NULL && n == 2 && pr.n == 2 && strstr(pr.msg[0],
-	    ":5: bad number 'x' in input") != NULL && strncmp(pr.msg[1], one,
-	    strlen(one)) == 0, "an unterminated block is the last problem "
+	    ":5: input: 'x' is not a number") != NULL &&
+	    strncmp(pr.msg[1], one.msg, strlen(one.msg)) == 0,
+	    "an unterminated block is the last problem "
 	    "(%d: %s)", n, pr.msg[n > 0 ? n - 1 : 0]);
 	lesson_free(l);
 	unlink(path);
@@ -504,9 +604,9 @@ test_report(void)
 	unlink(path);
 
 	/* a good file: the lesson, no problem; a missing one: one problem */
-	snprintf(one, sizeof one, "%s/lessons/ce.en.lesson", srcdir);
+	snprintf(one.msg, sizeof one.msg, "%s/lessons/ce.en.lesson", srcdir);
 	memset(&pr, 0, sizeof pr);
-	l = lesson_load_report(one, probs_add, &pr, &n);
+	l = lesson_load_report(one.msg, probs_add, &pr, &n);
 	tap_ok(l != NULL && n == 0 && pr.n == 0 && l->nsteps > 1,
 	    "a good file gives its lesson and no problem");
 	lesson_free(l);
@@ -939,7 +1039,8 @@ clean_dir(const char *dir)
 static void
 test_write_shipped(const char *dir)
 {
-	char		 path[1024], err[512], lp[1024], title[1024];
+	struct err	 err;
+	char		 path[1024], lp[1024], title[1024];
 	char		*a, *b;
 	struct lesson	*l, *w;
 	DIR		*d;
@@ -958,13 +1059,13 @@ test_write_shipped(const char *dir)
 		if (n < 8 || strcmp(de->d_name + n - 7, ".lesson") != 0)
 			continue;
 		snprintf(lp, sizeof lp, "%s/lessons/%s", srcdir, de->d_name);
-		if ((l = lesson_load(lp, err, sizeof err)) == NULL)
+		if ((l = lesson_load(lp, &err)) == NULL)
 			continue;
 		nfiles++;
 		snprintf(title, sizeof title, "%s (my values)", l->title);
 		ok = lesson_write(l, l->steps, dir, title, path, sizeof path,
-		    err, sizeof err) == 0;
-		w = ok ? lesson_load(path, err, sizeof err) : NULL;
+		    &err) == 0;
+		w = ok ? lesson_load(path, &err) : NULL;
 		ok = w != NULL && w->nsteps == l->nsteps &&
 		    same_str(w->title, title) && same_str(w->lang, l->lang) &&
 		    same_str(w->summary, l->summary) &&
@@ -974,7 +1075,7 @@ test_write_shipped(const char *dir)
 		if (ok)
 			nsame++;
 		else
-			tap_diag("%s: %s", de->d_name, w ? "differs" : err);
+			tap_diag("%s: %s", de->d_name, w ? "differs" : err.msg);
 		a = slurp(lp, NULL);
 		b = w != NULL ? slurp(path, NULL) : NULL;
 		if (a != NULL && b != NULL && same_but_header(a, b, w->id,
@@ -1059,26 +1160,26 @@ static int
 write_back(const struct lesson *l, const struct lesson_step *steps,
     const char *dir, const char *title, char **text, const char *what)
 {
-	char		 path[1024], err[512];
+	struct err	 err;
+	char		 path[1024];
 	struct lesson	*w;
 	size_t		 i;
 	int		 ok;
 
 	*text = NULL;
-	if (lesson_write(l, steps, dir, title, path, sizeof path, err,
-	    sizeof err) != 0) {
-		tap_diag("%s: %s", what, err);
+	if (lesson_write(l, steps, dir, title, path, sizeof path, &err) != 0) {
+		tap_diag("%s: %s", what, err.msg);
 		return 0;
 	}
 	*text = slurp(path, NULL);
-	w = lesson_load(path, err, sizeof err);
+	w = lesson_load(path, &err);
 	ok = w != NULL && w->nsteps == l->nsteps && strcmp(w->title, title)
 	    == 0 && strcmp(w->summary, l->summary) == 0;
 	for (i = 0; ok && i < l->nsteps; i++)
 		if (!(ok = same_step(&steps[i], &w->steps[i])))
 			tap_diag("%s: step %zu differs", what, i + 1);
 	if (w == NULL)
-		tap_diag("%s: %s", what, err);
+		tap_diag("%s: %s", what, err.msg);
 	lesson_free(w);
 	clean_dir(dir);
 	return ok && *text != NULL;
@@ -1105,16 +1206,17 @@ test_write_edits(const char *dir)
 	struct mat		 bad = { 1, 2, 2, bv };
 	struct err		 e;
 	size_t			 i;
-	char			 err[512], want[8192], path[1024];
+	struct err		 err;
+	char			 want[8192], path[1024];
 	char			*t;
 	const char		*ttl = "Writing back (my values)";
 	double			 edited = 0.123456789012345678;
 	int			 ok;
 
-	l = lesson_parse("w.en.lesson", wsrc, strlen(wsrc), err, sizeof err);
+	l = lesson_parse("w.en.lesson", wsrc, strlen(wsrc), &err);
 	if (!tap_ok(l != NULL && l->nsteps == 3, "the write test's lesson "
 	    "parses")) {
-		tap_diag("%s", err);
+		tap_diag("%s", err.msg);
 		return;
 	}
 	tap_ok(l->steps[1].input.ndim == 2 && l->steps[1].input.rows == 2 &&
@@ -1243,26 +1345,25 @@ test_write_edits(const char *dir)
 	/* what cannot be saved is refused, and nothing is written */
 	memcpy(steps, l->steps, sizeof steps);
 	steps[0].input = bad;
-	tap_ok(lesson_write(l, steps, dir, ttl, path, sizeof path, err,
-	    sizeof err) == -1 && strcmp(err, "step 1's input cannot be saved "
+	tap_ok(lesson_write(l, steps, dir, ttl, path, sizeof path, &err) ==
+	    -1 && strcmp(err.msg, "step 1's input cannot be saved "
 	    "exactly") == 0 && clean_dir(dir) == 0, "a value that would read "
-	    "back otherwise (a 1-D tensor of 2 rows) is refused: %s", err);
+	    "back otherwise (a 1-D tensor of 2 rows) is refused: %s", err.msg);
 	memcpy(steps, l->steps, sizeof steps);
 	steps[1].opts.ignore_index = 1L << 60;
-	tap_ok(lesson_write(l, steps, dir, ttl, path, sizeof path, err,
-	    sizeof err) == -1 && strstr(err, "ignore_index") != NULL &&
+	tap_ok(lesson_write(l, steps, dir, ttl, path, sizeof path, &err) ==
+	    -1 && strstr(err.msg, "ignore_index") != NULL &&
 	    clean_dir(dir) == 0, "a huge ignore_index is refused, no file: "
-	    "%s", err);
+	    "%s", err.msg);
 	steps[1].opts.ignore_index = l->steps[1].opts.ignore_index;
 	steps[1].opts.p = 3;
-	tap_ok(lesson_write(l, steps, dir, ttl, path, sizeof path, err,
-	    sizeof err) == -1 && clean_dir(dir) == 0, "p = 3 is refused: %s",
-	    err);
+	tap_ok(lesson_write(l, steps, dir, ttl, path, sizeof path, &err) ==
+	    -1 && clean_dir(dir) == 0, "p = 3 is refused: %s", err.msg);
 	memcpy(steps, l->steps, sizeof steps);
-	tap_ok(lesson_write(l, steps, dir, "a\nb", path, sizeof path, err,
-	    sizeof err) == -1 && lesson_write(l, steps, dir, "", path,
-	    sizeof path, err, sizeof err) == -1 && lesson_write(l, steps,
-	    dir, "a\r", path, sizeof path, err, sizeof err) == -1 &&
+	tap_ok(lesson_write(l, steps, dir, "a\nb", path, sizeof path, &err) ==
+	    -1 && lesson_write(l, steps, dir, "", path, sizeof path, &err) ==
+	    -1 && lesson_write(l, steps, dir, "a\r", path, sizeof path,
+	    &err) == -1 &&
 	    clean_dir(dir) == 0, "an empty title or one of several lines is "
 	    "refused");
 
@@ -1301,13 +1402,13 @@ test_write_crlf(const char *dir)
 			    "step: Two\r\nreduction: sum";
 	struct lesson		*l;
 	struct lesson_step	 steps[2];
-	char			 err[512];
+	struct err		 err;
 	char			*t, *c;
 	int			 ok, bare = 0;
 
-	l = lesson_parse("c.en.lesson", src, strlen(src), err, sizeof err);
+	l = lesson_parse("c.en.lesson", src, strlen(src), &err);
 	if (!tap_ok(l != NULL, "a CRLF lesson parses")) {
-		tap_diag("%s", err);
+		tap_diag("%s", err.msg);
 		return;
 	}
 	memcpy(steps, l->steps, sizeof steps);
@@ -1341,47 +1442,47 @@ test_write_crlf(const char *dir)
 static void
 test_write_names(const char *dir)
 {
-	char		 path[1024], path2[1024], err[512], lp[1024];
+	struct err	 err;
+	char		 path[1024], path2[1024], lp[1024];
 	struct lesson	*l, *w;
 	struct lesson_step *steps;
 	double		 edited = 0.123456789012345678;
 	int		 ok;
 
 	snprintf(lp, sizeof lp, "%s/lessons/bce.en.lesson", srcdir);
-	if ((l = lesson_load(lp, err, sizeof err)) == NULL) {
-		tap_ok(0, "load bce: %s", err);
+	if ((l = lesson_load(lp, &err)) == NULL) {
+		tap_ok(0, "load bce: %s", err.msg);
 		return;
 	}
 	steps = calloc(l->nsteps, sizeof *steps);
 	memcpy(steps, l->steps, l->nsteps * sizeof *steps);
 	steps[0].input.v[0] = edited;	/* shares l's storage: an edit */
 	ok = lesson_write(l, steps, dir, "BCE (edited)", path, sizeof path,
-	    err, sizeof err) == 0;
+	    &err) == 0;
 	tap_ok(ok && strstr(path, "/bce-mine.en.lesson") != NULL,
-	    "the copy is named bce-mine.en.lesson (%s)", ok ? path : err);
-	w = ok ? lesson_load(path, err, sizeof err) : NULL;
+	    "the copy is named bce-mine.en.lesson (%s)", ok ? path : err.msg);
+	w = ok ? lesson_load(path, &err) : NULL;
 	tap_ok(w != NULL && strcmp(w->id, "bce-mine") == 0 &&
 	    strcmp(w->title, "BCE (edited)") == 0 &&
 	    w->steps[0].input.v[0] == edited, "the copy has its own id, the "
 	    "given title and the edited value to the last bit");
 	lesson_free(w);
-	ok = lesson_write(l, steps, dir, "BCE", path2, sizeof path2, err,
-	    sizeof err) == 0;
+	ok = lesson_write(l, steps, dir, "BCE", path2, sizeof path2, &err) == 0;
 	tap_ok(ok && strstr(path2, "/bce-mine-2.en.lesson") != NULL,
 	    "a second save is bce-mine-2, the first is not replaced");
-	w = lesson_load(path2, err, sizeof err);
+	w = lesson_load(path2, &err);
 	tap_ok(w != NULL && strcmp(w->id, "bce-mine-2") == 0,
 	    "bce-mine-2 has the id bce-mine-2");
 	lesson_free(w);
-	w = lesson_load(path, err, sizeof err);
+	w = lesson_load(path, &err);
 	tap_ok(w != NULL && w->steps[0].input.v[0] == edited,
 	    "the first copy is intact");
 	lesson_free(w);
 	unlink(path);
 	unlink(path2);
 	tap_ok(lesson_write(l, steps, "/proc/losslab/no", "T", path,
-	    sizeof path, err, sizeof err) == -1 && strstr(err, "cannot"),
-	    "an unwritable directory is an error: %s", err);
+	    sizeof path, &err) == -1 && strstr(err.msg, "cannot"),
+	    "an unwritable directory is an error: %s", err.msg);
 	free(steps);
 	lesson_free(l);
 }
@@ -1413,7 +1514,7 @@ static void
 test_hardening(void)
 {
 	char			 dir[] = "/tmp/losslab-hardXXXXXX", path[256];
-	char			 err[1024];
+	struct err		 err;
 	struct lesson_catalog	 cat = LESSON_CATALOG_INIT;
 	struct lesson		*l;
 	struct probs		 pr;
@@ -1429,9 +1530,9 @@ test_hardening(void)
 	alarm(20);
 	snprintf(path, sizeof path, "%s/fifo.en.lesson", dir);
 	if (mkfifo(path, 0600) == 0) {
-		l = lesson_load(path, err, sizeof err);
-		tap_ok(l == NULL && strstr(err, "fifo.en.lesson: not a "
-		    "regular file (a FIFO)") != NULL, "a FIFO: %s", err);
+		l = lesson_load(path, &err);
+		tap_ok(l == NULL && strstr(err.msg, "fifo.en.lesson: not a "
+		    "regular file (a FIFO)") != NULL, "a FIFO: %s", err.msg);
 		lesson_free(l);
 		memset(&pr, 0, sizeof pr);
 		l = lesson_load_report(path, probs_add, &pr, &n);
@@ -1456,32 +1557,33 @@ test_hardening(void)
 	if (sun.sun_path[0] != '\0' &&
 	    (fd = socket(AF_UNIX, SOCK_STREAM, 0)) != -1 &&
 	    bind(fd, (struct sockaddr *)&sun, sizeof sun) == 0) {
-		l = lesson_load(path, err, sizeof err);
-		tap_ok(l == NULL && strstr(err, "sock.en.lesson: not a regular "
-		    "file (a socket)") != NULL, "a socket: %s", err);
+		l = lesson_load(path, &err);
+		tap_ok(l == NULL && strstr(err.msg, "sock.en.lesson: not a "
+		    "regular file (a socket)") != NULL, "a socket: %s",
+		    err.msg);
 		lesson_free(l);
 	} else
 		tap_ok(1, "# SKIP no AF_UNIX socket");
 	if (fd != -1)
 		close(fd);
 	unlink(path);
-	l = lesson_load("/dev/null", err, sizeof err);
-	tap_ok(l == NULL && strcmp(err, "/dev/null: not a regular file (a "
-	    "character device)") == 0, "/dev/null: %s", err);
+	l = lesson_load("/dev/null", &err);
+	tap_ok(l == NULL && strcmp(err.msg, "/dev/null: not a regular file (a "
+	    "character device)") == 0, "/dev/null: %s", err.msg);
 	lesson_free(l);
-	l = lesson_load(dir, err, sizeof err);
-	tap_ok(l == NULL && strstr(err, ": is a directory") != NULL,
-	    "a directory: %s", err);
+	l = lesson_load(dir, &err);
+	tap_ok(l == NULL && strstr(err.msg, ": is a directory") != NULL,
+	    "a directory: %s", err.msg);
 	lesson_free(l);
 	/* over 16 MiB: refused from its size (sparse, nothing is read) */
 	snprintf(path, sizeof path, "%s/huge.en.lesson", dir);
 	if ((fd = open(path, O_WRONLY | O_CREAT, 0600)) != -1 &&
 	    ftruncate(fd, (off_t)LESSON_FILE_MAX + 1) == 0) {
 		close(fd);
-		l = lesson_load(path, err, sizeof err);
-		tap_ok(l == NULL && strstr(err, "huge.en.lesson: file too "
+		l = lesson_load(path, &err);
+		tap_ok(l == NULL && strstr(err.msg, "huge.en.lesson: file too "
 		    "large (over 16 MiB, the limit)") != NULL, "17 MiB: %s",
-		    err);
+		    err.msg);
 		lesson_free(l);
 	} else
 		tap_ok(0, "hardening: create %s", path);
@@ -1494,23 +1596,24 @@ test_hardening(void)
 	    "target: 1\n");
 	for (i = 1; i <= LESSON_STEPS_MAX; i++)
 		strbuf_printf(&b, "step: %zu\n", i);
-	l = lesson_parse("s.lesson", b.p, b.len, err, sizeof err);
+	l = lesson_parse("s.lesson", b.p, b.len, &err);
 	tap_ok(l != NULL && l->nsteps == LESSON_STEPS_MAX, "%d steps load",
 	    LESSON_STEPS_MAX);
 	lesson_free(l);
 	strbuf_printf(&b, "step: one too many\n");
-	l = lesson_parse("s.lesson", b.p, b.len, err, sizeof err);
-	tap_ok(l == NULL && strcmp(err, "s.lesson:206: more than 200 steps "
-	    "(the limit)") == 0, "%d steps: %s", LESSON_STEPS_MAX + 1, err);
+	l = lesson_parse("s.lesson", b.p, b.len, &err);
+	tap_ok(l == NULL && strcmp(err.msg, "s.lesson:206: more than 200 steps "
+	    "(the limit)") == 0, "%d steps: %s", LESSON_STEPS_MAX + 1, err.msg);
 	lesson_free(l);
 	strbuf_free(&b);
 
 	/* a bad number in a block reports its row's own line */
 	strbuf_printf(&b, "id: b\ntitle: B\nloss: bce-logits\nstep: one\n"
 	    "input: <<<\n1, 2\n\n3, 4\n5, x\n>>>\ntarget: 1, 0\n");
-	l = lesson_parse("b.lesson", b.p, b.len, err, sizeof err);
-	tap_ok(l == NULL && strcmp(err, "b.lesson:9: bad number 'x' in "
-	    "input") == 0, "a block's bad number on its line: %s", err);
+	l = lesson_parse("b.lesson", b.p, b.len, &err);
+	tap_ok(l == NULL && strcmp(err.msg, "b.lesson:9: input: 'x' is not a "
+	    "number (row 3, value 2)") == 0, "a block's bad number on its "
+	    "line: %s", err.msg);
 	lesson_free(l);
 	strbuf_free(&b);
 }
@@ -1524,6 +1627,7 @@ main(void)
 	test_long_line();
 	test_parse_good();
 	test_numbers();
+	test_tensor_grammar();
 	test_marks();
 	test_quoting();
 	test_report();

@@ -50,12 +50,12 @@ static const char *srcdir;
 static struct lesson *
 parse(const char *src)
 {
-	char		 err[512];
+	struct err	 err;
 	struct lesson	*l;
 
-	l = lesson_parse("t.lesson", src, strlen(src), err, sizeof err);
+	l = lesson_parse("t.lesson", src, strlen(src), &err);
 	if (l == NULL)
-		tap_diag("parse: %s", err);
+		tap_diag("parse: %s", err.msg);
 	return l;
 }
 
@@ -134,10 +134,10 @@ test_template(void)
 	tap_ok(ti.nbad == 7, "unknown names and bad syntax are counted "
 	    "(%d)", ti.nbad);
 	free(out);
-	tap_ok(template_check("{if N == 1}a{else}{nope}{end}", NULL, 0) == 1 &&
-	    template_check("{if N == 1}a", NULL, 0) == 1 &&
+	tap_ok(template_check("{if N == 1}a{else}{nope}{end}", NULL) == 1 &&
+	    template_check("{if N == 1}a", NULL) == 1 &&
 	    template_check("{if N == 1}{elem[0]}{elif C > 2}b{else}c{end}",
-	    NULL, 0) == 0, "template_check looks into every branch");
+	    NULL) == 0, "template_check looks into every branch");
 	tap_ok(template_number(&session_cur(&ss)->st, " {elem[2]} ", &v) == 0
 	    && v == r.elem.v[2], "template_number of a placeholder is exact");
 	tap_ok(template_number(&session_cur(&ss)->st, "about {N}", &v) != 0,
@@ -637,19 +637,20 @@ static void
 check_roundtrip(struct session *ss, struct ptotals *t, const char *file,
     const char *dir)
 {
-	char		 path[4096], err[512];
+	struct err	 err;
+	char		 path[4096];
 	struct lesson	*l2;
 	struct session	 s2;
 	struct err	 e;
 	char		*a, *b;
 
-	if (session_save(ss, ss->lesson->title, dir, path, sizeof path, err,
-	    sizeof err) != 0) {
-		pfail(t, file, ss->cur, "save", err);
+	if (session_save(ss, ss->lesson->title, dir, path, sizeof path,
+	    &err) != 0) {
+		pfail(t, file, ss->cur, "save", err.msg);
 		return;
 	}
-	if ((l2 = lesson_load(path, err, sizeof err)) == NULL) {
-		pfail(t, file, ss->cur, "load", err);
+	if ((l2 = lesson_load(path, &err)) == NULL) {
+		pfail(t, file, ss->cur, "load", err.msg);
 		unlink(path);
 		return;
 	}
@@ -778,7 +779,8 @@ static void
 test_property(void)
 {
 	char		 dir[2048], path[2048 + 256], tmp[] =
-			    "/tmp/losslab-propXXXXXX", err[1024];
+			    "/tmp/losslab-propXXXXXX";
+	struct err	 err;
 	const char	*env;
 	DIR		*d;
 	struct dirent	*de;
@@ -811,8 +813,8 @@ test_property(void)
 		if (len < 8 || strcmp(de->d_name + len - 7, ".lesson") != 0)
 			continue;
 		snprintf(path, sizeof path, "%s/%s", dir, de->d_name);
-		if ((l = lesson_load(path, err, sizeof err)) == NULL) {
-			pfail(&t, de->d_name, 0, "load", err);
+		if ((l = lesson_load(path, &err)) == NULL) {
+			pfail(&t, de->d_name, 0, "load", err.msg);
 			continue;
 		}
 		nfiles++;

@@ -32,24 +32,25 @@
 #include "template.h"
 
 static struct lesson *
-parse(const char *src, char *err, size_t errlen)
+parse(const char *src, struct err *err)
 {
-	return lesson_parse("t.lesson", src, strlen(src), err, errlen);
+	return lesson_parse("t.lesson", src, strlen(src), err);
 }
 
 /* A one-step lesson whose step trains `train`, with an optional question. */
 static struct lesson *
 train_lesson(const char *train, const char *question)
 {
-	char		 src[4096], err[512];
+	struct err	 err;
+	char		 src[4096];
 	struct lesson	*l;
 
 	snprintf(src, sizeof src,
 	    "id: t\ntitle: T\nloss: bce-logits\n"
 	    "step: trains\ninput: 0.5\ntarget: 1\ntext: x\ncode: y\n"
 	    "train: %s\n%s", train, question != NULL ? question : "");
-	if ((l = parse(src, err, sizeof err)) == NULL)
-		tap_diag("parse: %s", err);
+	if ((l = parse(src, &err)) == NULL)
+		tap_diag("parse: %s", err.msg);
 	return l;
 }
 
@@ -385,7 +386,8 @@ static void
 test_write(void)
 {
 	char		 dir[] = "/tmp/losslab-trainstep-XXXXXX", path[1024];
-	char		 err[512], fmt[1024];
+	struct err	 err;
+	char		 fmt[1024];
 	struct lesson	*l, *w = NULL;
 	struct session	 ss;
 	struct err	 e;
@@ -407,9 +409,8 @@ test_write(void)
 	    "weight-decay=0.001 epochs=50 batch=32 goal=0.5") == 0,
 	    "write: the canonical form: %s", fmt);
 	/* unchanged: the file as written */
-	if (session_save(&ss, "copy", dir, path, sizeof path, err,
-	    sizeof err) == 0)
-		w = lesson_load(path, err, sizeof err);
+	if (session_save(&ss, "copy", dir, path, sizeof path, &err) == 0)
+		w = lesson_load(path, &err);
 	tap_ok(w != NULL && lesson_train_same(&w->steps[0].train,
 	    &l->steps[0].train) && strstr(w->src, "n=150 seed=7") != NULL,
 	    "write: saved unchanged, the train: line is kept as written");
@@ -417,15 +418,14 @@ test_write(void)
 	w = NULL;
 	session_train_nudge_lr(&ss, 1, &e);
 	session_train_set(&ss, 0.5, 0.8, &e);
-	if (session_save(&ss, "mine", dir, path, sizeof path, err,
-	    sizeof err) == 0)
-		w = lesson_load(path, err, sizeof err);
+	if (session_save(&ss, "mine", dir, path, sizeof path, &err) == 0)
+		w = lesson_load(path, &err);
 	tap_ok(w != NULL && w->steps[0].train.spec.lr == 0.5 &&
 	    w->steps[0].train.spec.momentum == 0.8 &&
 	    w->steps[0].train.spec.hidden == 12 &&
 	    w->steps[0].train.spec.batch == 32 &&
 	    w->steps[0].train.spec.seed == 7, "write: lr and momentum saved, "
-	    "the rest kept (%s)", w != NULL ? "loads" : err);
+	    "the rest kept (%s)", w != NULL ? "loads" : err.msg);
 	lesson_free(w);
 	session_free(&ss);
 	lesson_free(l);
@@ -481,7 +481,8 @@ test_bad(void)
 		{ "data=xor model=mlp lr=0.1 epochs=10 seed=-1", "seed=-1: not "
 		  "a seed" },
 	};
-	char		 src[2048], err[512], want[256];
+	struct err	 err;
+	char		 src[2048], want[256];
 	struct lesson	*l;
 	size_t		 i;
 
@@ -489,18 +490,18 @@ test_bad(void)
 		snprintf(src, sizeof src, "id: t\ntitle: T\nloss: bce-logits\n"
 		    "step: s\ninput: 0.5\ntarget: 1\n# a comment\n"
 		    "train: %s\ntext: x\n", bad[i].train);
-		l = parse(src, err, sizeof err);
+		l = parse(src, &err);
 		snprintf(want, sizeof want, "t.lesson:8: train: %s",
 		    bad[i].msg);
-		tap_ok(l == NULL && strncmp(err, want, strlen(want)) == 0,
-		    "bad: train: %s -> %s", bad[i].train, err);
+		tap_ok(l == NULL && strncmp(err.msg, want, strlen(want)) == 0,
+		    "bad: train: %s -> %s", bad[i].train, err.msg);
 		lesson_free(l);
 	}
 	/* train: is a step key */
 	l = parse("id: t\ntitle: T\ntrain: data=xor model=mlp lr=1 "
-	    "epochs=1\nstep: s\ninput: 1\ntarget: 1\n", err, sizeof err);
-	tap_ok(l == NULL && strstr(err, "t.lesson:3:") != NULL,
-	    "bad: train: in the header -> %s", err);
+	    "epochs=1\nstep: s\ninput: 1\ntarget: 1\n", &err);
+	tap_ok(l == NULL && strstr(err.msg, "t.lesson:3:") != NULL,
+	    "bad: train: in the header -> %s", err.msg);
 	lesson_free(l);
 }
 

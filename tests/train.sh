@@ -50,6 +50,12 @@ grep -q '^mlp 2-16-3 (tanh) on spiral: 200 points, 3 classes$' "$tmp/report" &&
     grep -q 'SGD lr 0.5, momentum 0.9, weight decay 0' "$tmp/report" &&
     grep -q '^full batch, 300 epochs, seed 1$' "$tmp/report"
 ok $? "the report says the model, the data and the optimiser"
+# one count a phrase, each with its plural (ngettext)
+"$LOSSLAB" train --data blobs --n 1 --model linear --loss ce --lr 0.1 \
+    --epochs 1 2>&1 | grep -q '^linear 2-2 on blobs: 1 point, 2 classes$' &&
+    "$LOSSLAB" train --data multilabel --model linear --loss bce-logits \
+    --lr 0.1 --epochs 1 2>&1 | grep -q '^linear 2-3 on multilabel: 200 points, 3 labels$'
+ok $? "the report's counts take their plurals: '1 point, 2 classes', '200 points, 3 labels'"
 grep -q '^ epoch  *ce  *accuracy  *softmax-then-ce  *correct loss  *accuracy$' \
     "$tmp/report" && [ "$(grep -c '^ \{0,5\}[0-9][0-9]*  ' "$tmp/report")" -eq 11 ] &&
     grep -q '^   300 ' "$tmp/report"

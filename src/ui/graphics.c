@@ -115,8 +115,7 @@ graphics_winsize(int fd, struct graphics *g)
 }
 
 int
-graphics_detect(const char *want, struct graphics *g, char *err,
-    size_t errlen)
+graphics_detect(const char *want, struct graphics *g, struct err *err)
 {
 	struct termios	 saved, raw;
 	char		 reply[256];
@@ -132,9 +131,8 @@ graphics_detect(const char *want, struct graphics *g, char *err,
 		return 0;
 	}
 	if (strcmp(want, "auto") != 0 && strcmp(want, "sixel") != 0) {
-		snprintf(err, errlen, "--graphics: '%.40s' is not auto, sixel "
+		return err_set(err, "--graphics: '%.40s' is not auto, sixel "
 		    "or text", want);
-		return -1;
 	}
 	if (term != NULL && strcmp(term, "dumb") == 0) {
 		g->why = "TERM=dumb";

@@ -12,6 +12,8 @@
 
 #include <stddef.h>
 
+#include "core/mat.h"
+
 enum graphics_mode {
 	GRAPHICS_TEXT,
 	GRAPHICS_SIXEL
@@ -29,8 +31,8 @@ struct graphics {
 /* Decide the mode for want ("auto", "sixel", "text"; NULL: auto) into *g.
    0, or -1 with err set when want is none of them.  Never blocks for more
    than a quarter of a second; restores the terminal's modes. */
-int	 graphics_detect(const char *want, struct graphics *g, char *err,
-	    size_t errlen);
+int	 graphics_detect(const char *want, struct graphics *g,
+	    struct err *err);
 /* After a resize: the cell size again (TIOCGWINSZ). */
 void	 graphics_resized(struct graphics *g);
 

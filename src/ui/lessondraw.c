@@ -152,9 +152,12 @@ lv_value_text(const struct step *s, char *buf, size_t len, int hidden,
 		if (short_form)
 			snprintf(buf, len, _("reduction='none': Σℓ = %s"), v);
 		else
-			snprintf(buf, len, _("reduction='none': the output is "
-			    "ℓ itself (%zu values); their sum Σℓ = %s is what "
-			    "the gradient differentiates"), n, v);
+			snprintf(buf, len, NG_("reduction='none': the output "
+			    "is ℓ itself (%zu value); their sum Σℓ = %s is what "
+			    "the gradient differentiates", "reduction='none': "
+			    "the output is ℓ itself (%zu values); their sum Σℓ "
+			    "= %s is what the gradient differentiates", n), n,
+			    v);
 		break;
 	case LOSS_REDUCTION_SUM:
 		snprintf(buf, len, _("L = sum of %zu = %s"), n, v);

@@ -221,7 +221,7 @@ lv_edit_commit(struct ui *u)
 	struct session		*ss = lessonview_ss();
 	struct session_quiz	 q;
 	struct err		 e;
-	char			 path[4096], err[512];
+	char			 path[4096];
 	double			 v;
 	size_t			 nopt;
 
@@ -244,10 +244,10 @@ lv_edit_commit(struct ui *u)
 		lv_export_commit(u, lv.ed.buf);
 		return;
 	case LV_EDIT_TITLE:
-		if (session_save(ss, lv.ed.buf, NULL, path, sizeof path, err,
-		    sizeof err) != 0) {
+		if (session_save(ss, lv.ed.buf, NULL, path, sizeof path,
+		    &e) != 0) {
 			ui_message(u, ROLE_ERROR, _("%s: %s"), _("not saved"),
-			    err);
+			    e.msg);
 			return;
 		}
 		if (ui_catalog_add(u, path) == 0)

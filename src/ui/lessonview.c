@@ -651,10 +651,9 @@ lessonview_bench(struct ui *u, int n, struct ui_bench_result *res)
 		    "{train.pitfall.loss}\ncode: x\ntrain: data=spiral "
 		    "model=mlp hidden=16 pitfall=softmax-then-ce lr=0.5 "
 		    "momentum=0.9 epochs=10000\n";
-		char	perr[256];
 
 		if ((bench_lesson = lesson_parse("bench", src, sizeof src - 1,
-		    perr, sizeof perr)) == NULL ||
+		    &e)) == NULL ||
 		    session_init(&lv.bench.ss, bench_lesson, &e) == -1) {
 			session_free(&lv.bench.ss);
 			goto out;

@@ -474,16 +474,16 @@ ui_resolve(struct ui *u, const char *what, size_t *index)
 {
 	const struct lesson_entry *e = NULL;
 	struct lesson	*l;
-	char		 err[512];
+	struct err	 err;
 	size_t		 i, len = strlen(what);
 
 	if (strchr(what, '/') != NULL ||
 	    (len > 7 && strcmp(what + len - 7, ".lesson") == 0)) {
 		e = lesson_catalog_find_path(u->cat, what);
 		if (e == NULL) {
-			l = lesson_load(what, err, sizeof err);
+			l = lesson_load(what, &err);
 			if (l == NULL) {
-				fprintf(stderr, "losslab: %s\n", err);
+				fprintf(stderr, "losslab: %s\n", err.msg);
 				return -1;
 			}
 			lesson_free(l);
@@ -498,12 +498,12 @@ ui_resolve(struct ui *u, const char *what, size_t *index)
 	} else
 		e = lesson_catalog_find(u->cat, what, u->lang);
 	if (e == NULL) {
-		l = lesson_find(u->app, what, u->lang, err, sizeof err);
+		l = lesson_find(u->app, what, u->lang, &err);
 		if (l != NULL) {	/* should not happen: not catalogued */
 			lesson_free(l);
-			snprintf(err, sizeof err, "no lesson '%s'", what);
+			err_set(&err, "no lesson '%s'", what);
 		}
-		fprintf(stderr, "losslab: %s\n", err);
+		fprintf(stderr, "losslab: %s\n", err.msg);
 		return -1;
 	}
 	if (e->broken) {
@@ -601,7 +601,7 @@ ui_main(const struct app_opts *app, const char *lesson)
 	struct ui		 u;
 	size_t			 open = 0;
 	const char		*bench;
-	char			 err[256];
+	struct err		 err;
 	int			 key, sig, lost = 0;
 
 	memset(&u, 0, sizeof u);
@@ -628,9 +628,9 @@ ui_main(const struct app_opts *app, const char *lesson)
 	}
 
 	/* pictures? asked before curses owns the terminal */
-	if (graphics_detect(app != NULL ? app->graphics : NULL, &u.gfx, err,
-	    sizeof err) != 0) {
-		fprintf(stderr, "losslab: %s\n", err);
+	if (graphics_detect(app != NULL ? app->graphics : NULL, &u.gfx,
+	    &err) != 0) {
+		fprintf(stderr, "losslab: %s\n", err.msg);
 		lesson_catalog_free(&cat);
 		free(u.shown);
 		return 2;

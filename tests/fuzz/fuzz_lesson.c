@@ -34,17 +34,17 @@ int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct lesson	*l, *l2;
-	char		 err[1024], path[64];
+	struct err	 err;
+	char		 path[64];
 	int		 nrep = 0, nproblems = -1;
 
-	err[0] = '\0';
-	l = lesson_parse("fuzz.lesson", (const char *)data, size, err,
-	    sizeof err);
+	err.msg[0] = '\0';
+	l = lesson_parse("fuzz.lesson", (const char *)data, size, &err);
 	if (l != NULL)
 		lc_check(l);
 	else
-		FZ_CHECK(strncmp(err, "fuzz.lesson:", 12) == 0, "error '%s'",
-		    err);
+		FZ_CHECK(strncmp(err.msg, "fuzz.lesson:", 12) == 0,
+		    "error '%s'", err.msg);
 	/* the same bytes as a file, through lessons --check's reader */
 	if (memfd == -1)
 		memfd = memfd_create("fuzz.lesson", 0);
@@ -54,7 +54,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		l2 = lesson_load_report(path, count_report, &nrep, &nproblems);
 		FZ_CHECK((l2 != NULL) == (l != NULL), "lesson_parse %s, "
 		    "lesson_load_report %s (%s)", l ? "ok" : "fails",
-		    l2 ? "ok" : "fails", err);
+		    l2 ? "ok" : "fails", err.msg);
 		FZ_CHECK(nproblems == nrep, "%d problems, %d reported",
 		    nproblems, nrep);
 		FZ_CHECK((nrep == 0) == (l != NULL), "%d problems, "

@@ -80,13 +80,14 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct lesson		*l, *w;
 	struct lesson_step	*steps;
 	struct mat		 edited = MAT_INIT;
-	char			 err[1024], path[4096];
+	struct err		 err;
+	char			 path[4096];
 	uint64_t		 h = 1469598103934665603u;
 	size_t			 i, k;
 	int			 rc, edit;
 
-	if ((l = lesson_parse("fuzz.lesson", (const char *)data, size, err,
-	    sizeof err)) == NULL)
+	if ((l = lesson_parse("fuzz.lesson", (const char *)data, size,
+	    &err)) == NULL)
 		return 0;
 	lc_check(l);
 	for (i = 0; i < size; i++)
@@ -107,13 +108,12 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			steps[k].opts.reduction = (h >> 44) % 2 ?
 			    LOSS_REDUCTION_SUM : LOSS_REDUCTION_NONE;
 	}
-	rc = lesson_write(l, steps, dir, l->title, path, sizeof path, err,
-	    sizeof err);
+	rc = lesson_write(l, steps, dir, l->title, path, sizeof path, &err);
 	FZ_CHECK(rc == 0 || edit, "the lesson's own values are not saved: %s",
-	    err);
+	    err.msg);
 	if (rc == 0) {
-		w = lesson_load(path, err, sizeof err);
-		FZ_CHECK(w != NULL, "the copy does not load: %s", err);
+		w = lesson_load(path, &err);
+		FZ_CHECK(w != NULL, "the copy does not load: %s", err.msg);
 		unlink(path);
 		lc_check(w);
 		compare(l, steps, w);

@@ -139,7 +139,8 @@ int
 LLVMFuzzerInitialize(int *argc, char ***argv)
 {
 	const char	*top = getenv("top_srcdir");
-	char		 dir[2048], path[4096], err[512], *names[MAX_LESSONS];
+	struct err	 err;
+	char		 dir[2048], path[4096], *names[MAX_LESSONS];
 	struct dirent	*de;
 	DIR		*d;
 	size_t		 i, n = 0, len;
@@ -160,11 +161,11 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
 	qsort(names, n, sizeof names[0], cmp_names);
 	for (i = 0; i < n; i++) {
 		snprintf(path, sizeof path, "%s/%s", dir, names[i]);
-		if ((lessons[nlessons] = lesson_load(path, err, sizeof err))
+		if ((lessons[nlessons] = lesson_load(path, &err))
 		    != NULL)
 			nlessons++;
 		else
-			fprintf(stderr, "fuzz_session: %s\n", err);
+			fprintf(stderr, "fuzz_session: %s\n", err.msg);
 		free(names[i]);
 	}
 	if (nlessons == 0) {
