@@ -44,14 +44,15 @@ row_max_scan(const double *x, size_t n)
 }
 
 /*
- * The row maximum; NaN if any entry is NaN (torch's max propagates NaN).
- * row_max_scan's answer, faster: four running maxima side by side (which
- * the compiler makes vectors of) and a sum of x - x, which is NaN only if
- * some entry is NaN or infinite; then the scan decides those rows, and a
- * zero maximum takes the sign of the row's first zero, as in the scan.
+ * The row maximum; NaN if any entry is NaN (torch's max propagates NaN);
+ * -inf for n == 0.  row_max_scan's answer, faster: four running maxima
+ * side by side (which the compiler makes vectors of) and a sum of x - x,
+ * which is NaN only if some entry is NaN or infinite; then the scan
+ * decides those rows, and a zero maximum takes the sign of the row's
+ * first zero, as in the scan.
  */
-static double
-row_max(const double *x, size_t n)
+double
+activation_max(const double *x, size_t n)
 {
 	double	m0 = -INFINITY, m1 = -INFINITY, m2 = -INFINITY;
 	double	m3 = -INFINITY, c0 = 0.0, c1 = 0.0, c2 = 0.0, c3 = 0.0, r;
@@ -127,7 +128,7 @@ activation_logsumexp(const double *x, size_t n)
 
 	if (n == 0)
 		return -INFINITY;
-	m = row_max(x, n);
+	m = activation_max(x, n);
 	if (isnan(m) || isinf(m))
 		return m;
 	return m + log(sum_exp_shifted(x, n, m));
@@ -145,7 +146,7 @@ activation_softmax(const double *x, double *out, size_t n)
 
 	if (n == 0)
 		return;
-	m = row_max(x, n);
+	m = activation_max(x, n);
 	for (i = 0; i < n; i++)
 		out[i] = x[i] - m;
 	vmath_exp(out, out, n);
@@ -168,7 +169,7 @@ activation_log_softmax(const double *x, double *out, size_t n)
 
 	if (n == 0)
 		return;
-	m = row_max(x, n);
+	m = activation_max(x, n);
 	ls = log(sum_exp_shifted(x, n, m));
 	for (i = 0; i < n; i++)
 		out[i] = x[i] - m - ls;
@@ -184,7 +185,7 @@ activation_softmax_parts(const double *x, double *e, size_t n, double *m)
 	*m = -INFINITY;
 	if (n == 0)
 		return 0.0;
-	*m = row_max(x, n);
+	*m = activation_max(x, n);
 	for (i = 0; i < n; i++)
 		e[i] = x[i] - *m;
 	vmath_exp(e, e, n);

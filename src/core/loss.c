@@ -386,8 +386,8 @@ mat_ok(const struct mat *m)
 static int
 to_index(double v, long *out)
 {
-	if (!isfinite(v) || v != floor(v) || fabs(v) >= 9.2e18)
-		return -1;
+	if (!isfinite(v) || fabs(v) >= 9.2e18 || (double)(long)v != v)
+		return -1;	/* (long)v truncates: integral iff it is v */
 	*out = (long)v;
 	return 0;
 }
@@ -771,8 +771,9 @@ static int
 loss_ce_index_fast(const struct mat *x, const struct mat *t,
     const struct loss_opts *o, struct loss_result *r)
 {
-	size_t	 N = x->ndim == 2 ? x->rows : 1, C = x->cols, n, c;
-	double	 D = 0.0, snll = 0.0, g, wy, m, S, inv, ly, sw, *gr;
+	size_t	 N = x->ndim == 2 ? x->rows : 1, C = x->cols, n, c, n0, n1, k;
+	double	 D = 0.0, snll = 0.0, g, wy, m, ly, sw, inv, *gr, *el;
+	double	 S[VBLOCK], lS[VBLOCK], ey[VBLOCK];
 	const double *xr;
 	long	 y = 0;
 
@@ -782,26 +783,61 @@ loss_ce_index_fast(const struct mat *x, const struct mat *t,
 			D += o->weight != NULL ? o->weight->v[y] : 1.0;
 	}
 	g = o->reduction == LOSS_REDUCTION_MEAN ? -(1.0 / D) : -1.0;
-	for (n = 0; n < N && C != 0; n++) {
-		xr = &MAT_AT(x, n, 0);
-		gr = &MAT_AT(&r->grad, n, 0);
-		to_index(t->v[n], &y);
-		S = activation_softmax_parts(xr, gr, C, &m);
-		inv = 1.0 / S;
-		if (y == o->ignore_index) {
-			MAT_AT(&r->elem, 0, n) = 0.0;
+	el = r->elem.v;
+	/* Groups of whole rows, at least VBLOCK values (at most VBLOCK rows),
+	   each exp and log of a group in one vmath call. */
+	for (n0 = 0; n0 < N && C != 0; n0 = n1) {
+		for (n1 = n0, k = 0; n1 < N && k < VBLOCK; n1++)
+			k += C;
+		/* e = x - m in the gradient's rows; x_y - m into elem */
+		for (n = n0; n < n1; n++) {
+			xr = &MAT_AT(x, n, 0);
+			gr = &MAT_AT(&r->grad, n, 0);
+			m = activation_max(xr, C);
 			for (c = 0; c < C; c++)
-				gr[c] = 0.0 - (gr[c] * inv) * 0.0;
-			continue;
+				gr[c] = xr[c] - m;
+			to_index(t->v[n], &y);
+			el[n] = y == o->ignore_index ? 0.0 : gr[y];
 		}
-		wy = o->weight != NULL ? o->weight->v[y] : 1.0;
-		ly = xr[y] - m - log(S);
-		MAT_AT(&r->elem, 0, n) = -wy * ly;
-		snll += -wy * ly;
-		sw = wy * g;
-		for (c = 0; c < C; c++)
-			gr[c] = 0.0 - (gr[c] * inv) * sw;
-		gr[y] = sw - exp(ly) * sw;
+		vmath_exp(&MAT_AT(&r->grad, n0, 0), &MAT_AT(&r->grad, n0, 0),
+		    (n1 - n0) * C);
+		/* S = sum_c e_c, left to right; log S */
+		for (n = n0; n < n1; n++) {
+			gr = &MAT_AT(&r->grad, n, 0);
+			S[n - n0] = 0.0;
+			for (c = 0; c < C; c++)
+				S[n - n0] += gr[c];
+		}
+		vmath_log(S, lS, n1 - n0);
+		/* logp_y = (x_y - m) - log S; the loss; exp(logp_y) */
+		for (n = n0; n < n1; n++) {
+			to_index(t->v[n], &y);
+			if (y == o->ignore_index) {
+				ey[n - n0] = 0.0;
+				continue;
+			}
+			wy = o->weight != NULL ? o->weight->v[y] : 1.0;
+			ly = el[n] - lS[n - n0];
+			el[n] = -wy * ly;
+			snll += -wy * ly;
+			ey[n - n0] = ly;
+		}
+		vmath_exp(ey, ey, n1 - n0);
+		/* the gradient */
+		for (n = n0; n < n1; n++) {
+			gr = &MAT_AT(&r->grad, n, 0);
+			inv = 1.0 / S[n - n0];
+			to_index(t->v[n], &y);
+			if (y == o->ignore_index) {
+				for (c = 0; c < C; c++)
+					gr[c] = 0.0 - (gr[c] * inv) * 0.0;
+				continue;
+			}
+			sw = (o->weight != NULL ? o->weight->v[y] : 1.0) * g;
+			for (c = 0; c < C; c++)
+				gr[c] = 0.0 - (gr[c] * inv) * sw;
+			gr[y] = sw - ey[n - n0] * sw;
+		}
 	}
 	if (C == 0)
 		for (n = 0; n < N; n++)
