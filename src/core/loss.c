@@ -432,7 +432,7 @@ reduce_elem(struct loss_result *r, enum loss_reduction red, double denom)
 	}
 }
 
-/* Allocate elem and grad of r for the given shapes. */
+/* Allocate elem and grad of r for the given shapes, zero-filled. */
 static int
 alloc_result(struct loss_result *r, const struct shape *elem,
     const struct mat *input, struct err *e)
@@ -440,6 +440,21 @@ alloc_result(struct loss_result *r, const struct shape *elem,
 	if (mat_alloc(&r->elem, elem->nd, elem->rows, elem->cols, e) != 0)
 		return -1;
 	if (mat_alloc(&r->grad, input->ndim, input->rows, input->cols, e) != 0)
+		return -1;
+	return 0;
+}
+
+/* alloc_result for the losses that write every value of elem and grad
+   (bce, bce-logits, ce and nll): no zero fill. */
+static int
+alloc_result_uninit(struct loss_result *r, const struct shape *elem,
+    const struct mat *input, struct err *e)
+{
+	if (mat_alloc_uninit(&r->elem, elem->nd, elem->rows, elem->cols,
+	    e) != 0)
+		return -1;
+	if (mat_alloc_uninit(&r->grad, input->ndim, input->rows, input->cols,
+	    e) != 0)
 		return -1;
 	return 0;
 }
@@ -549,7 +564,7 @@ loss_bce(const struct mat *x, const struct mat *t, const struct loss_opts *o,
 			    "between 0 and 1");
 	if (o->weight != NULL && bcast_keep(&sx, o->weight, 1, e) != 0)
 		return -1;
-	if (alloc_result(r, &sx, x, e) != 0)
+	if (alloc_result_uninit(r, &sx, x, e) != 0)
 		return -1;
 	gs = grad_scale(o->reduction, (double)n);
 	for (i = 0; i < sx.rows; i++) {
@@ -684,7 +699,7 @@ loss_bce_logits(const struct mat *x, const struct mat *t,
 		return -1;
 	if (o->weight != NULL && bcast_keep(&sx, o->weight, 1, e) != 0)
 		return -1;
-	if (alloc_result(r, &sx, x, e) != 0)
+	if (alloc_result_uninit(r, &sx, x, e) != 0)
 		return -1;
 	gs = grad_scale(o->reduction, (double)n);
 	if (o->pos_weight == NULL && o->weight == NULL) {
@@ -888,7 +903,7 @@ loss_index(enum loss_id id, const struct mat *x, const struct mat *t,
 	se.nd = 1;
 	se.rows = 1;
 	se.cols = N;
-	if (alloc_result(r, &se, x, e) != 0)
+	if (alloc_result_uninit(r, &se, x, e) != 0)
 		return -1;
 	r->index_target = 1;
 	r->elem_scalar = x->ndim == 1;
@@ -1023,7 +1038,8 @@ loss_ce_prob(const struct mat *x, const struct mat *t,
 	se.nd = 1;
 	se.rows = 1;
 	se.cols = N;
-	if (alloc_result(r, &se, x, e) != 0)
+	if ((C != 0 ? alloc_result_uninit(r, &se, x, e) :
+	    alloc_result(r, &se, x, e)) != 0)
 		return -1;
 	r->elem_scalar = x->ndim == 1;
 	/* numel / C is an integer division in torch (= N). */

@@ -11,7 +11,7 @@
  *   tanh:                        dz = dh (1 - h h)        (h = tanh(z))
  *   relu:                        dz = h <= 0 ? 0 : dh     (h = relu(z))
  * and applies torch.optim.SGD's update.  tanh comes from vmath_tanh() (a
- * vectorised loop over the whole hidden layer, within 1.5 ulp of the
+ * vectorised loop over the whole hidden layer, within 1 ulp of the
  * correctly rounded value).  Sums run in index order; torch's
  * BLAS and its vectorised tanh may round differently in the last bit, so
  * the history agrees with torch's to rounding (below 1e-12 relative in

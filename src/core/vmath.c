@@ -25,10 +25,12 @@
  *         Remez fit); log x = k ln2 + log(1 + f), ln2 in two parts.
  *         log(1) is exactly 0; 0 -> -inf, x < 0 -> NaN, +inf and NaN
  *         pass through.
- *   tanh: |x| < 0.625: x + x^3 P(x^2)/Q(x^2) (Cephes' rational fit);
- *         otherwise 1 - 2 / (exp(2|x|) + 1), which inherits exp's error
- *         (about 1.35 ulp at most, just above 0.625; glibc documents 2
- *         for its tanh); the sign of x is copied on.
+ *   tanh: |x| < 0.3: x + x^3 P(x^2)/Q(x^2) (Cephes' rational fit);
+ *         otherwise 1 - 2 / (e + 1), e = exp(2|x|) kept as a sum of two
+ *         doubles and the rest in double-double steps (Fast2Sum, Dekker's
+ *         exact product for the division's remainder), so that only the
+ *         last addition rounds; the sign of x is copied on.  At most
+ *         about 0.56 ulp.
 
  * The integer parts (k, the exponent fields) are computed in the integer
  * and floating lanes without the conversions AVX2 lacks: k = round(32 x /
@@ -173,39 +175,52 @@ static const double exp_lo[32] = {
 	0x1.9d3e12dd8a18bp-54
 };
 
-/* exp, without branches (the comment at the top). */
-VM_INLINE double
-exp_one(double x)
+/*
+ * The core of exp (the comment at the top): exp(x) = (hi + lo) s1 s2, hi =
+ * 2^(j/32) rounded, lo the rest of 2^(j/32) e^r (|lo| < 0.011 hi), s1 and
+ * s2 powers of two.  Beyond [-745.2, 709.8] the parts are garbage, which
+ * the callers replace: no conditional comes before the table, so that the
+ * loop is still if-converted and vectorised.
+ */
+VM_INLINE void
+exp_parts(double x, double *hi, double *lo, double *s1, double *s2)
 {
 	/* ln 2 / 32 in two parts: 33 bits (k ln2_hi is exact) and the rest */
 	const double	ln2_hi = 0x1.62e42fefp-6;
 	const double	ln2_lo = 0x1.473de6af278edp-39;
 	const double	inv = 0x1.71547652b82fep+5;	/* 32 / ln 2 */
-	double		t, kd, r, p, th, tl, y, jd, ed, t1, e1d, t2, res;
+	double		t, kd, r, p, th, jd, ed, t1, e1d, t2;
 	uint64_t	j;
 
-	/* (beyond [-745.2, 709.8] what follows is garbage, replaced at the
-	   end: no conditional comes before the table, so that the loop is
-	   still if-converted and vectorised) */
 	t = x * inv + SHIFT;
 	kd = t - SHIFT;				/* k = round(32 x / ln 2) */
 	r = (x - kd * ln2_hi) - kd * ln2_lo;	/* |r| <= ln2/64 */
 	j = (bits(t) - bits(SHIFT)) & 31;	/* k mod 32 */
 	th = exp_hi[j];
-	tl = exp_lo[j];
 	/* e^r - 1 to degree 6 (the rest is below 2^-57 of it) */
 	p = r + r * r * (0.5 + r * (1.0 / 6.0 + r * (1.0 / 24.0 +
 	    r * (1.0 / 120.0 + r * (1.0 / 720.0)))));
-	y = th + (tl + th * p);
-	/* 2^e, e = (k - j)/32, as 2^e1 2^e2 (e1 = round(e/2)): y 2^e1 is
-	   exact, then one rounding (to +inf, or into the subnormals) */
+	*hi = th;
+	*lo = exp_lo[j] + th * p;
+	/* 2^e, e = (k - j)/32, as 2^e1 2^e2 (e1 = round(e/2)), both normal */
 	jd = from_bits(j | bits(0x1p52)) - 0x1p52;
 	ed = (kd - jd) * (1.0 / 32.0);
 	t1 = ed * 0.5 + SHIFT;
 	e1d = t1 - SHIFT;
 	t2 = (ed - e1d) + SHIFT;
-	res = (y * pow2i(bits(t1) - bits(SHIFT))) *
-	    pow2i(bits(t2) - bits(SHIFT));
+	*s1 = pow2i(bits(t1) - bits(SHIFT));
+	*s2 = pow2i(bits(t2) - bits(SHIFT));
+}
+
+/* exp: hi + lo rounded, then scaled: (y s1) is exact, then one rounding
+   (to +inf, or into the subnormals). */
+VM_INLINE double
+exp_one(double x)
+{
+	double	hi, lo, s1, s2, res;
+
+	exp_parts(x, &hi, &lo, &s1, &s2);
+	res = ((hi + lo) * s1) * s2;
 	res = x > 709.8 ? INFINITY : res;
 	res = x < -745.2 ? 0.0 : res;
 	res = x != x ? x : res;
@@ -264,14 +279,41 @@ tanh_one(double x)
 	const double	Q0 = 1.12811678491632931402e2;
 	const double	Q1 = 2.23548839060100448583e3;
 	const double	Q2 = 4.84406305325125486048e3;
-	double		a = fabs(x), z, small, e, large;
+	double		a = fabs(x), z, small, hi, lo, s1, s2, eh, el, s, c, q;
+	double		t, qh, ql, sh, sl, p, r, d, large;
 
 	z = a * a;
 	small = a + a * z * ((P0 * z + P1) * z + P2) /
 	    (((z + Q0) * z + Q1) * z + Q2);
-	e = exp_one(2.0 * a);			/* +inf from |x| > 354.9 */
-	large = 1.0 - 2.0 / (e + 1.0);
-	return copysign(a < 0.625 ? small : large, x);
+	/* e = exp(2|x|) = eh + el, both scaled exactly (2|x| <= 40 here) */
+	exp_parts(2.0 * a, &hi, &lo, &s1, &s2);
+	eh = (hi * s1) * s2;
+	el = (lo * s1) * s2;
+	/* 2 / (e + 1): e + 1 = s + c to about 2^-100 (two Fast2Sums: eh
+	   >= 1, |el| < 0.011 eh) */
+	s1 = eh + 1.0;
+	c = (eh - s1) + 1.0;
+	s = s1 + el;
+	c = c + ((s1 - s) + el);
+	/* q + ql = 2 / (s + c): r = 2 - q s exactly (Dekker's product, as
+	   there is no FMA here), then ql = (r - q c) / s, 1/s ~ q/2 */
+	q = 2.0 / s;
+	t = 134217729.0 * q;			/* 2^27 + 1: Veltkamp's split */
+	qh = t - (t - q);
+	ql = q - qh;
+	t = 134217729.0 * s;
+	sh = t - (t - s);
+	sl = s - sh;
+	p = q * s;
+	r = (2.0 - p) - ((((qh * sh - p) + qh * sl) + ql * sh) + ql * sl);
+	ql = (r - q * c) * (q * 0.5);
+	/* 1 - (q + ql), rounded once: 1 - q = t + d exactly (Fast2Sum) */
+	t = 1.0 - q;
+	d = (1.0 - t) - q;
+	large = t + (d - ql);
+	large = a > 20.0 ? 1.0 : large;		/* tanh(20) rounds to 1 */
+	large = a != a ? a : large;
+	return copysign(a < 0.3 ? small : large, x);
 }
 
 /* The loops, y_i = f(x_i); y may equal x. */

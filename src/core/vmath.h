@@ -3,7 +3,7 @@
  *
  * Each function maps n values of x to y (y may equal x; otherwise the two
  * must not overlap), element by element, within 1 ulp of the correctly
- * rounded result (tanh: 1.5), with IEEE special values as libm gives them: exp(-inf)
+ * rounded result, with IEEE special values as libm gives them: exp(-inf)
  * = 0, exp(+inf) = +inf, overflow to +inf and gradual underflow; log(0) =
  * -inf, log(x < 0) = NaN, log(+inf) = +inf; tanh(+-inf) = +-1; NaN in,
  * NaN out; subnormal inputs are handled.  The loops are free of branches so
