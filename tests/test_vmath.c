@@ -5,7 +5,7 @@
  * rounded value), on millions of points per function: uniform over the
  * whole domain, log-uniform magnitudes down to the subnormals, dense near
  * the edges (0, log near 1, exp near its overflow at 709.78 and its last
- * subnormal at -745.13, tanh at its switch point 0.3) and the special
+ * subnormal at -745.13, tanh at its switch point 0.55) and the special
  * values (+-0, +-inf, NaN, subnormals, the largest double) exactly.
  *
  * Each range is one TAP line: the largest error in ulps of the double
@@ -278,7 +278,7 @@ static double g_log_sub(void) { return uniform(0.0, 1.0) * DBL_MIN; }
 static double g_log_mid(void) { return uniform(0.1, 10.0); }
 static double g_tanh_all(void) { return uniform(-25.0, 25.0); }
 static double g_tanh_mag(void) { return logmag(-320.0, 1.5, 1); }
-static double g_tanh_sw(void) { return uniform(0.2, 0.45) * ((rnd64() & 1) ? 1 : -1); }
+static double g_tanh_sw(void) { return uniform(0.4, 0.8) * ((rnd64() & 1) ? 1 : -1); }
 static double g_tanh_mid(void) { return uniform(-2.0, 2.0); }
 
 int
@@ -300,7 +300,7 @@ main(void)
 		{ "log", "uniform on [0.1, 10]", g_log_mid },
 		{ "tanh", "uniform on [-25, 25]", g_tanh_all },
 		{ "tanh", "|x| log-uniform in [1e-320, 31.6]", g_tanh_mag },
-		{ "tanh", "near the switch, |x| in [0.2, 0.45]", g_tanh_sw },
+		{ "tanh", "near the switch, |x| in [0.4, 0.8]", g_tanh_sw },
 		{ "tanh", "uniform on [-2, 2]", g_tanh_mid },
 	};
 	const char	*fns[] = { "exp", "log", "tanh" };

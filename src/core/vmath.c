@@ -25,12 +25,12 @@
  *         Remez fit); log x = k ln2 + log(1 + f), ln2 in two parts.
  *         log(1) is exactly 0; 0 -> -inf, x < 0 -> NaN, +inf and NaN
  *         pass through.
- *   tanh: |x| < 0.3: x + x^3 P(x^2)/Q(x^2) (Cephes' rational fit);
+ *   tanh: |x| < 0.55: x + x^3 P(x^2)/Q(x^2) (Cephes' rational fit);
  *         otherwise 1 - 2 / (e + 1), e = exp(2|x|) kept as a sum of two
- *         doubles and the rest in double-double steps (Fast2Sum, Dekker's
- *         exact product for the division's remainder), so that only the
- *         last addition rounds; the sign of x is copied on.  At most
- *         about 0.56 ulp.
+ *         doubles and the rest in double-double steps (Fast2Sum), so that
+ *         only the division (1/4 ulp at most, 2/(e + 1) <= 1/2 here) and
+ *         the last addition round; the sign of x is copied on.  At most
+ *         about 0.9 ulp (just below the switch).
 
  * The integer parts (k, the exponent fields) are computed in the integer
  * and floating lanes without the conversions AVX2 lacks: k = round(32 x /
@@ -280,7 +280,7 @@ tanh_one(double x)
 	const double	Q1 = 2.23548839060100448583e3;
 	const double	Q2 = 4.84406305325125486048e3;
 	double		a = fabs(x), z, small, hi, lo, s1, s2, eh, el, s, c, q;
-	double		t, qh, ql, sh, sl, p, r, d, large;
+	double		t, ql, d, large;
 
 	z = a * a;
 	small = a + a * z * ((P0 * z + P1) * z + P2) /
@@ -295,25 +295,17 @@ tanh_one(double x)
 	c = (eh - s1) + 1.0;
 	s = s1 + el;
 	c = c + ((s1 - s) + el);
-	/* q + ql = 2 / (s + c): r = 2 - q s exactly (Dekker's product, as
-	   there is no FMA here), then ql = (r - q c) / s, 1/s ~ q/2 */
+	/* 2/(s + c) = q - ql, ql = q^2 c / 2 (q = 2/s, rounded: at most
+	   1/4 ulp of the result, as q <= 1/2 above the switch); then
+	   1 - (q - ql) rounded once: 1 - q = t + d exactly (Fast2Sum) */
 	q = 2.0 / s;
-	t = 134217729.0 * q;			/* 2^27 + 1: Veltkamp's split */
-	qh = t - (t - q);
-	ql = q - qh;
-	t = 134217729.0 * s;
-	sh = t - (t - s);
-	sl = s - sh;
-	p = q * s;
-	r = (2.0 - p) - ((((qh * sh - p) + qh * sl) + ql * sh) + ql * sl);
-	ql = (r - q * c) * (q * 0.5);
-	/* 1 - (q + ql), rounded once: 1 - q = t + d exactly (Fast2Sum) */
+	ql = q * (c * q * 0.5);
 	t = 1.0 - q;
 	d = (1.0 - t) - q;
-	large = t + (d - ql);
+	large = t + (d + ql);
 	large = a > 20.0 ? 1.0 : large;		/* tanh(20) rounds to 1 */
 	large = a != a ? a : large;
-	return copysign(a < 0.3 ? small : large, x);
+	return copysign(a < 0.55 ? small : large, x);
 }
 
 /* The loops, y_i = f(x_i); y may equal x. */
