@@ -55,12 +55,12 @@ static const double sat_f64_grad[] = { -6.870512307225832e-10,
 static struct lesson *
 parse(const char *src)
 {
-	char		 err[512];
+	struct err	 err;
 	struct lesson	*l;
 
-	l = lesson_parse("t.lesson", src, strlen(src), err, sizeof err);
+	l = lesson_parse("t.lesson", src, strlen(src), &err);
 	if (l == NULL)
-		tap_diag("parse: %s", err);
+		tap_diag("parse: %s", err.msg);
 	return l;
 }
 
@@ -351,7 +351,7 @@ test_errors(void)
 static void
 test_keys(void)
 {
-	char		 err[512];
+	struct err	 err;
 	struct lesson	*l;
 	static const char *bad[] = {
 		"id: t\ntitle: T\nstep: s\ninput: 1\ntarget: 1\ndtype: int64\n",
@@ -366,10 +366,9 @@ test_keys(void)
 	size_t		 i;
 
 	for (i = 0; i < 2; i++) {
-		l = lesson_parse("t.lesson", bad[i], strlen(bad[i]), err,
-		    sizeof err);
-		tap_ok(l == NULL && strcmp(err, want[i]) == 0, "refused: '%s'",
-		    err);
+		l = lesson_parse("t.lesson", bad[i], strlen(bad[i]), &err);
+		tap_ok(l == NULL && strcmp(err.msg, want[i]) == 0,
+		    "refused: '%s'", err.msg);
 		lesson_free(l);
 	}
 	l = parse("id: t\ntitle: T\ntarget-dtype: int32\nstep: a\ninput: 1\n"
@@ -388,7 +387,8 @@ test_save(void)
 	struct lesson	*l = parse(sat_src), *back;
 	struct session	 ss, sb;
 	struct err	 e;
-	char		 dir[] = "/tmp/ll-dtype-XXXXXX", path[1024], err[512];
+	struct err	 err;
+	char		 dir[] = "/tmp/ll-dtype-XXXXXX", path[1024];
 	int		 ok = 0;
 
 	if (l == NULL || mkdtemp(dir) == NULL ||
@@ -397,9 +397,8 @@ test_save(void)
 		return;
 	}
 	session_toggle_dtype(&ss, &e);	/* step 1 to float64 */
-	if (session_save(&ss, "mine", dir, path, sizeof path, err,
-	    sizeof err) == 0 && (back = lesson_load(path, err,
-	    sizeof err)) != NULL) {
+	if (session_save(&ss, "mine", dir, path, sizeof path, &err) == 0 &&
+	    (back = lesson_load(path, &err)) != NULL) {
 		if (session_init(&sb, back, &e) == 0) {
 			ok = session_cur(&sb)->st.dtype == DTYPE_DOUBLE &&
 			    near3(session_cur(&sb)->st.res.elem.v,
@@ -410,7 +409,7 @@ test_save(void)
 		lesson_free(back);
 		unlink(path);
 	} else
-		tap_diag("save: %s", err);
+		tap_diag("save: %s", err.msg);
 	rmdir(dir);
 	tap_ok(ok, "a saved copy keeps the step switched to float64");
 	session_free(&ss);

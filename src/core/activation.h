@@ -10,6 +10,9 @@
 
 #include <stddef.h>
 
+/* max_i x_i, first to last (a zero maximum is the row's first zero); NaN
+   if any x_i is NaN; -inf if n == 0. */
+double	 activation_max(const double *x, size_t n);
 /* sigma(x) = 1/(1+exp(-x)), as torch evaluates it. */
 double	 activation_sigmoid(double x);
 /* log sigma(x) = min(x,0) - log1p(exp(-|x|)). */

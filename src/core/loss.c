@@ -38,6 +38,10 @@
 #include "core/activation.h"
 #include "core/loss.h"
 #include "core/loss_f32.h"
+#include "core/vmath.h"
+
+/* Values per vmath call in the element-wise loops (buffers on the stack). */
+#define VBLOCK	256
 
 /* (double)1e-12f, the EPSILON of torch's binary_cross_entropy_backward. */
 /* Marks a name the interface translates (po/POTFILES.in lists this file);
@@ -382,8 +386,8 @@ mat_ok(const struct mat *m)
 static int
 to_index(double v, long *out)
 {
-	if (!isfinite(v) || v != floor(v) || fabs(v) >= 9.2e18)
-		return -1;
+	if (!isfinite(v) || fabs(v) >= 9.2e18 || (double)(long)v != v)
+		return -1;	/* (long)v truncates: integral iff it is v */
 	*out = (long)v;
 	return 0;
 }
@@ -428,7 +432,7 @@ reduce_elem(struct loss_result *r, enum loss_reduction red, double denom)
 	}
 }
 
-/* Allocate elem and grad of r for the given shapes. */
+/* Allocate elem and grad of r for the given shapes, zero-filled. */
 static int
 alloc_result(struct loss_result *r, const struct shape *elem,
     const struct mat *input, struct err *e)
@@ -436,6 +440,21 @@ alloc_result(struct loss_result *r, const struct shape *elem,
 	if (mat_alloc(&r->elem, elem->nd, elem->rows, elem->cols, e) != 0)
 		return -1;
 	if (mat_alloc(&r->grad, input->ndim, input->rows, input->cols, e) != 0)
+		return -1;
+	return 0;
+}
+
+/* alloc_result for the losses that write every value of elem and grad
+   (bce, bce-logits, ce and nll): no zero fill. */
+static int
+alloc_result_uninit(struct loss_result *r, const struct shape *elem,
+    const struct mat *input, struct err *e)
+{
+	if (mat_alloc_uninit(&r->elem, elem->nd, elem->rows, elem->cols,
+	    e) != 0)
+		return -1;
+	if (mat_alloc_uninit(&r->grad, input->ndim, input->rows, input->cols,
+	    e) != 0)
 		return -1;
 	return 0;
 }
@@ -522,8 +541,8 @@ loss_bce(const struct mat *x, const struct mat *t, const struct loss_opts *o,
     struct loss_result *r, struct err *e)
 {
 	struct shape	 sx = shape_of(x);
-	size_t		 i, j, n = mat_numel(x);
-	double		 gs, xv, yv, l, d;
+	size_t		 i, j, j0, k, n = mat_numel(x);
+	double		 gs, xv, yv, l, d, lx[VBLOCK], l1x[VBLOCK];
 	char		 b1[80], b2[80];
 
 	if (!mat_same_shape(x, t))
@@ -545,24 +564,33 @@ loss_bce(const struct mat *x, const struct mat *t, const struct loss_opts *o,
 			    "between 0 and 1");
 	if (o->weight != NULL && bcast_keep(&sx, o->weight, 1, e) != 0)
 		return -1;
-	if (alloc_result(r, &sx, x, e) != 0)
+	if (alloc_result_uninit(r, &sx, x, e) != 0)
 		return -1;
 	if (o->float32 && loss_f32_compute(LOSS_BCE, x, t, o, r))
 		return 0;
 	gs = grad_scale(o->reduction, (double)n);
 	for (i = 0; i < sx.rows; i++) {
-		for (j = 0; j < sx.cols; j++) {
-			xv = MAT_AT(x, i, j);
-			yv = MAT_AT(t, i, j);
-			l = (yv - 1.0) * fmax(log(1.0 - xv), -100.0) -
-			    yv * fmax(log(xv), -100.0);
-			d = gs * (xv - yv) / fmax((1.0 - xv) * xv, BCE_EPS);
-			if (o->weight != NULL) {
-				l *= bget(o->weight, i, j);
-				d *= bget(o->weight, i, j);
+		for (j0 = 0; j0 < sx.cols; j0 += k) {
+			/* log(x) and log(1 - x) of a block, one vmath call each */
+			k = sx.cols - j0 < VBLOCK ? sx.cols - j0 : VBLOCK;
+			for (j = 0; j < k; j++)
+				l1x[j] = 1.0 - MAT_AT(x, i, j0 + j);
+			vmath_log(&MAT_AT(x, i, j0), lx, k);
+			vmath_log(l1x, l1x, k);
+			for (j = j0; j < j0 + k; j++) {
+				xv = MAT_AT(x, i, j);
+				yv = MAT_AT(t, i, j);
+				l = (yv - 1.0) * fmax(l1x[j - j0], -100.0) -
+				    yv * fmax(lx[j - j0], -100.0);
+				d = gs * (xv - yv) /
+				    fmax((1.0 - xv) * xv, BCE_EPS);
+				if (o->weight != NULL) {
+					l *= bget(o->weight, i, j);
+					d *= bget(o->weight, i, j);
+				}
+				MAT_AT(&r->elem, i, j) = l;
+				MAT_AT(&r->grad, i, j) = d;
 			}
-			MAT_AT(&r->elem, i, j) = l;
-			MAT_AT(&r->grad, i, j) = d;
 		}
 	}
 	reduce_elem(r, o->reduction, (double)n);
@@ -610,12 +638,37 @@ bcewl_grad(double x, double y, const double *pw, double g)
 	return ((tt + 1.0 - y) * activation_sigmoid(x) - tt) * g;
 }
 
-/* Value and gradient (scaled by g) of one element, with one exp. */
-static inline double
-bcewl_both(double x, double y, const double *pw, double g, double *grad)
+VMATH_LOOPS_BEGIN
+
+/*
+ * z_i = exp(-|x_i|) and l1_i = log(1 + z_i) for k <= VBLOCK values, each
+ * through one vmath call: the exp and the log of bcewl_both below.
+ */
+static void
+bcewl_parts(const double *x, size_t k, double *z, double *l1)
 {
-	double	m = fmax(-x, 0.0), z = exp(-fabs(x)), l1 = log(1.0 + z);
-	double	s = x >= 0 ? 1.0 / (1.0 + z) : z / (1.0 + z), lw, tt;
+	size_t	i;
+
+	for (i = 0; i < k; i++)
+		z[i] = -fabs(x[i]);
+	vmath_exp(z, z, k);
+	for (i = 0; i < k; i++)
+		l1[i] = 1.0 + z[i];
+	vmath_log(l1, l1, k);
+}
+
+/*
+ * Value and gradient (scaled by g) of one element from z = exp(-|x|) and
+ * l1 = log(1 + z); s = 1 / (1 + z) for x >= 0, z / (1 + z) otherwise.
+ */
+static inline double
+bcewl_both(double x, double y, const double *pw, double g, double z,
+    double l1, double *grad)
+{
+	/* m = max(-x, 0): +0 for NaN, as fmax gives; the two may differ
+	   only in the sign of m at x = +-0, where log 2 is added to it */
+	double	m = -x > 0.0 ? -x : 0.0;
+	double	s = (x >= 0 ? 1.0 : z) / (1.0 + z), lw, tt;
 
 	if (pw == NULL) {
 		*grad = (s - y) * g;
@@ -632,8 +685,10 @@ loss_bce_logits(const struct mat *x, const struct mat *t,
     const struct loss_opts *o, struct loss_result *r, struct err *e)
 {
 	struct shape	 sx = shape_of(x);
-	size_t		 i, j, n = mat_numel(x);
-	double		 gs, l, d, pw, *pwp;
+	size_t		 i, j, j0, k, n = mat_numel(x);
+	double		 gs, l, d, pw, *pwp, z[VBLOCK], l1[VBLOCK];
+	const double	*xv, *yv;
+	double		*ev, *gv;
 	char		 b1[80], b2[80];
 
 	if (!mat_same_shape(x, t))
@@ -646,39 +701,53 @@ loss_bce_logits(const struct mat *x, const struct mat *t,
 		return -1;
 	if (o->weight != NULL && bcast_keep(&sx, o->weight, 1, e) != 0)
 		return -1;
-	if (alloc_result(r, &sx, x, e) != 0)
+	if (alloc_result_uninit(r, &sx, x, e) != 0)
 		return -1;
 	if (o->float32 && loss_f32_compute(LOSS_BCE_LOGITS, x, t, o, r))
 		return 0;
 	gs = grad_scale(o->reduction, (double)n);
 	if (o->pos_weight == NULL && o->weight == NULL) {
-		/* The common case, one flat pass. */
-		for (i = 0; i < n; i++)
-			r->elem.v[i] = bcewl_both(x->v[i], t->v[i], NULL, gs,
-			    &r->grad.v[i]);
+		/* The common case, one flat pass, a block at a time. */
+		for (i = 0; i < n; i += k) {
+			k = n - i < VBLOCK ? n - i : VBLOCK;
+			xv = x->v + i;
+			yv = t->v + i;
+			ev = r->elem.v + i;
+			gv = r->grad.v + i;
+			bcewl_parts(xv, k, z, l1);
+			for (j = 0; j < k; j++)
+				ev[j] = bcewl_both(xv[j], yv[j], NULL, gs, z[j],
+				    l1[j], &gv[j]);
+		}
 		reduce_elem(r, o->reduction, (double)n);
 		return 0;
 	}
 	for (i = 0; i < sx.rows; i++) {
-		for (j = 0; j < sx.cols; j++) {
-			pwp = NULL;
-			if (o->pos_weight != NULL) {
-				pw = bget(o->pos_weight, i, j);
-				pwp = &pw;
+		for (j0 = 0; j0 < sx.cols; j0 += k) {
+			k = sx.cols - j0 < VBLOCK ? sx.cols - j0 : VBLOCK;
+			bcewl_parts(&MAT_AT(x, i, j0), k, z, l1);
+			for (j = j0; j < j0 + k; j++) {
+				pwp = NULL;
+				if (o->pos_weight != NULL) {
+					pw = bget(o->pos_weight, i, j);
+					pwp = &pw;
+				}
+				l = bcewl_both(MAT_AT(x, i, j), MAT_AT(t, i, j),
+				    pwp, gs, z[j - j0], l1[j - j0], &d);
+				if (o->weight != NULL) {
+					l *= bget(o->weight, i, j);
+					d *= bget(o->weight, i, j);
+				}
+				MAT_AT(&r->elem, i, j) = l;
+				MAT_AT(&r->grad, i, j) = d;
 			}
-			l = bcewl_both(MAT_AT(x, i, j), MAT_AT(t, i, j), pwp,
-			    gs, &d);
-			if (o->weight != NULL) {
-				l *= bget(o->weight, i, j);
-				d *= bget(o->weight, i, j);
-			}
-			MAT_AT(&r->elem, i, j) = l;
-			MAT_AT(&r->grad, i, j) = d;
 		}
 	}
 	reduce_elem(r, o->reduction, (double)n);
 	return 0;
 }
+
+VMATH_LOOPS_END
 
 /* --- CrossEntropyLoss and NLLLoss ---------------------------------------- */
 
@@ -689,13 +758,17 @@ loss_bce_logits(const struct mat *x, const struct mat *t,
 static void
 log_softmax_backward(const double *logp, double *gl, size_t C)
 {
-	double	s = 0.0;
-	size_t	j;
+	double	s = 0.0, p[VBLOCK];
+	size_t	j, j0, k;
 
 	for (j = 0; j < C; j++)
 		s += gl[j];
-	for (j = 0; j < C; j++)
-		gl[j] = gl[j] - exp(logp[j]) * s;
+	for (j0 = 0; j0 < C; j0 += k) {
+		k = C - j0 < VBLOCK ? C - j0 : VBLOCK;
+		vmath_exp(logp + j0, p, k);
+		for (j = 0; j < k; j++)
+			gl[j0 + j] = gl[j0 + j] - p[j] * s;
+	}
 }
 
 /*
@@ -712,12 +785,14 @@ log_softmax_backward(const double *logp, double *gl, size_t C)
  * exp(logp_y).  An ignored row has s = 0, so its gradient is 0 - p_c 0: 0,
  * or NaN where the row has a NaN, as in torch.
  */
+VMATH_LOOPS_BEGIN
 static int
 loss_ce_index_fast(const struct mat *x, const struct mat *t,
     const struct loss_opts *o, struct loss_result *r)
 {
-	size_t	 N = x->ndim == 2 ? x->rows : 1, C = x->cols, n, c;
-	double	 D = 0.0, snll = 0.0, g, wy, m, S, inv, ly, sw, *gr;
+	size_t	 N = x->ndim == 2 ? x->rows : 1, C = x->cols, n, c, n0, n1, k;
+	double	 D = 0.0, snll = 0.0, g, wy, m, ly, sw, inv, *gr, *el;
+	double	 S[VBLOCK], lS[VBLOCK], ey[VBLOCK];
 	const double *xr;
 	long	 y = 0;
 
@@ -727,26 +802,61 @@ loss_ce_index_fast(const struct mat *x, const struct mat *t,
 			D += o->weight != NULL ? o->weight->v[y] : 1.0;
 	}
 	g = o->reduction == LOSS_REDUCTION_MEAN ? -(1.0 / D) : -1.0;
-	for (n = 0; n < N && C != 0; n++) {
-		xr = &MAT_AT(x, n, 0);
-		gr = &MAT_AT(&r->grad, n, 0);
-		to_index(t->v[n], &y);
-		S = activation_softmax_parts(xr, gr, C, &m);
-		inv = 1.0 / S;
-		if (y == o->ignore_index) {
-			MAT_AT(&r->elem, 0, n) = 0.0;
+	el = r->elem.v;
+	/* Groups of whole rows, at least VBLOCK values (at most VBLOCK rows),
+	   each exp and log of a group in one vmath call. */
+	for (n0 = 0; n0 < N && C != 0; n0 = n1) {
+		for (n1 = n0, k = 0; n1 < N && k < VBLOCK; n1++)
+			k += C;
+		/* e = x - m in the gradient's rows; x_y - m into elem */
+		for (n = n0; n < n1; n++) {
+			xr = &MAT_AT(x, n, 0);
+			gr = &MAT_AT(&r->grad, n, 0);
+			m = activation_max(xr, C);
 			for (c = 0; c < C; c++)
-				gr[c] = 0.0 - (gr[c] * inv) * 0.0;
-			continue;
+				gr[c] = xr[c] - m;
+			to_index(t->v[n], &y);
+			el[n] = y == o->ignore_index ? 0.0 : gr[y];
 		}
-		wy = o->weight != NULL ? o->weight->v[y] : 1.0;
-		ly = xr[y] - m - log(S);
-		MAT_AT(&r->elem, 0, n) = -wy * ly;
-		snll += -wy * ly;
-		sw = wy * g;
-		for (c = 0; c < C; c++)
-			gr[c] = 0.0 - (gr[c] * inv) * sw;
-		gr[y] = sw - exp(ly) * sw;
+		vmath_exp(&MAT_AT(&r->grad, n0, 0), &MAT_AT(&r->grad, n0, 0),
+		    (n1 - n0) * C);
+		/* S = sum_c e_c, left to right; log S */
+		for (n = n0; n < n1; n++) {
+			gr = &MAT_AT(&r->grad, n, 0);
+			S[n - n0] = 0.0;
+			for (c = 0; c < C; c++)
+				S[n - n0] += gr[c];
+		}
+		vmath_log(S, lS, n1 - n0);
+		/* logp_y = (x_y - m) - log S; the loss; exp(logp_y) */
+		for (n = n0; n < n1; n++) {
+			to_index(t->v[n], &y);
+			if (y == o->ignore_index) {
+				ey[n - n0] = 0.0;
+				continue;
+			}
+			wy = o->weight != NULL ? o->weight->v[y] : 1.0;
+			ly = el[n] - lS[n - n0];
+			el[n] = -wy * ly;
+			snll += -wy * ly;
+			ey[n - n0] = ly;
+		}
+		vmath_exp(ey, ey, n1 - n0);
+		/* the gradient */
+		for (n = n0; n < n1; n++) {
+			gr = &MAT_AT(&r->grad, n, 0);
+			inv = 1.0 / S[n - n0];
+			to_index(t->v[n], &y);
+			if (y == o->ignore_index) {
+				for (c = 0; c < C; c++)
+					gr[c] = 0.0 - (gr[c] * inv) * 0.0;
+				continue;
+			}
+			sw = (o->weight != NULL ? o->weight->v[y] : 1.0) * g;
+			for (c = 0; c < C; c++)
+				gr[c] = 0.0 - (gr[c] * inv) * sw;
+			gr[y] = sw - ey[n - n0] * sw;
+		}
 	}
 	if (C == 0)
 		for (n = 0; n < N; n++)
@@ -761,6 +871,7 @@ loss_ce_index_fast(const struct mat *x, const struct mat *t,
 	}
 	return 0;
 }
+VMATH_LOOPS_END
 
 /*
  * Class-index path (ce when the target's shape differs from the input's,
@@ -796,7 +907,7 @@ loss_index(enum loss_id id, const struct mat *x, const struct mat *t,
 	se.nd = 1;
 	se.rows = 1;
 	se.cols = N;
-	if (alloc_result(r, &se, x, e) != 0)
+	if (alloc_result_uninit(r, &se, x, e) != 0)
 		return -1;
 	r->index_target = 1;
 	r->elem_scalar = x->ndim == 1;
@@ -860,8 +971,9 @@ loss_index(enum loss_id id, const struct mat *x, const struct mat *t,
 		gsm = eps / (double)C;
 	}
 
-	/* Backward, row by row: gl = dL/dlogp, then log_softmax (ce). */
-	if (C != 0 && (gl = calloc(C, sizeof *gl)) == NULL)
+	/* Backward, row by row: gl = dL/dlogp, then log_softmax (ce); every
+	   entry of gl is set before it is read. */
+	if (C != 0 && (gl = malloc(C * sizeof *gl)) == NULL)
 		return err_set(e, "out of memory");
 	for (n = 0; n < N && C != 0; n++) {
 		lp = &MAT_AT(&r->grad, n, 0);
@@ -887,6 +999,19 @@ loss_index(enum loss_id id, const struct mat *x, const struct mat *t,
 	return 0;
 }
 
+/* gl_nc = -(gs w_c) y'_c of the class-probability path below. */
+static inline double
+prob_gl(const struct mat *t, const struct loss_opts *o, size_t n, size_t c,
+    double eps, double gs)
+{
+	double	yc = MAT_AT(t, n, c), wc;
+
+	if (eps > 0.0)
+		yc = yc * (1.0 - eps) + eps / (double)t->cols;
+	wc = o->weight != NULL ? o->weight->v[c] : 1.0;
+	return -(gs * wc) * yc;
+}
+
 /*
  * Class-probability path (ce, target with the input's shape):
  *   y' = y (1 - eps) + eps / C   (eps > 0),   l_n = -sum_c logp_nc y'_nc w_c
@@ -901,7 +1026,8 @@ loss_ce_prob(const struct mat *x, const struct mat *t,
 	size_t		 numel = mat_numel(x);
 	struct shape	 se;
 	double		 eps = o->label_smoothing, denom, gs, yc, wc, s;
-	double		*lp, *gl = NULL;
+	double		*lp, p[VBLOCK];
+	size_t		 c0, k;
 	char		 b1[64];
 
 	if (o->ignore_index >= 0)
@@ -918,7 +1044,8 @@ loss_ce_prob(const struct mat *x, const struct mat *t,
 	se.nd = 1;
 	se.rows = 1;
 	se.cols = N;
-	if (alloc_result(r, &se, x, e) != 0)
+	if ((C != 0 ? alloc_result_uninit(r, &se, x, e) :
+	    alloc_result(r, &se, x, e)) != 0)
 		return -1;
 	r->elem_scalar = x->ndim == 1;
 	if (o->float32 && loss_f32_compute(LOSS_CE, x, t, o, r))
@@ -939,25 +1066,21 @@ loss_ce_prob(const struct mat *x, const struct mat *t,
 		}
 		MAT_AT(&r->elem, 0, n) = -s;
 	}
-	/* Backward: gl_c = -(gs w_c) y'_c, then log_softmax backward. */
-	if (C != 0 && (gl = calloc(C, sizeof *gl)) == NULL)
-		return err_set(e, "out of memory");
+	/* Backward: gl_c = -(gs w_c) y'_c, then log_softmax backward (gl is
+	   formed twice, for its sum and then a block at a time). */
 	for (n = 0; n < N && C != 0; n++) {
 		lp = &MAT_AT(&r->grad, n, 0);
-		for (c = 0; c < C; c++) {
-			yc = MAT_AT(t, n, c);
-			if (eps > 0.0)
-				yc = yc * (1.0 - eps) + eps / (double)C;
-			wc = o->weight != NULL ? o->weight->v[c] : 1.0;
-			gl[c] = -(gs * wc) * yc;
-		}
 		s = 0.0;
 		for (c = 0; c < C; c++)
-			s += gl[c];
-		for (c = 0; c < C; c++)
-			lp[c] = gl[c] - exp(lp[c]) * s;
+			s += prob_gl(t, o, n, c, eps, gs);
+		for (c0 = 0; c0 < C; c0 += k) {
+			k = C - c0 < VBLOCK ? C - c0 : VBLOCK;
+			vmath_exp(lp + c0, p, k);
+			for (c = c0; c < c0 + k; c++)
+				lp[c] = prob_gl(t, o, n, c, eps, gs) -
+				    p[c - c0] * s;
+		}
 	}
-	free(gl);
 	/* -(sum ...): an empty sum is -0, as torch returns. */
 	s = 0.0;
 	for (n = 0; n < N; n++)

@@ -26,8 +26,10 @@ err_set(struct err *e, const char *fmt, ...)
 	return -1;
 }
 
-int
-mat_alloc(struct mat *m, int ndim, size_t rows, size_t cols, struct err *e)
+/* The allocation of mat_alloc and mat_alloc_uninit (calloc or malloc). */
+static int
+alloc(struct mat *m, int ndim, size_t rows, size_t cols, int zero,
+    struct err *e)
 {
 	size_t n;
 
@@ -39,7 +41,10 @@ mat_alloc(struct mat *m, int ndim, size_t rows, size_t cols, struct err *e)
 	m->ndim = ndim;
 	m->rows = rows;
 	m->cols = cols;
-	m->v = calloc(n ? n : 1, sizeof *m->v);
+	if (zero)
+		m->v = calloc(n ? n : 1, sizeof *m->v);
+	else
+		m->v = malloc((n ? n : 1) * sizeof *m->v);
 	if (m->v == NULL)
 		return err_set(e, "out of memory");
 #if defined(MADV_HUGEPAGE)
@@ -54,6 +59,19 @@ mat_alloc(struct mat *m, int ndim, size_t rows, size_t cols, struct err *e)
 	}
 #endif
 	return 0;
+}
+
+int
+mat_alloc(struct mat *m, int ndim, size_t rows, size_t cols, struct err *e)
+{
+	return alloc(m, ndim, rows, cols, 1, e);
+}
+
+int
+mat_alloc_uninit(struct mat *m, int ndim, size_t rows, size_t cols,
+    struct err *e)
+{
+	return alloc(m, ndim, rows, cols, 0, e);
 }
 
 int

@@ -34,6 +34,10 @@ int	 err_set(struct err *e, const char *fmt, ...)
 /* Allocate a zero-filled mat; returns 0, or -1 (with e set) when out of memory. */
 int	 mat_alloc(struct mat *m, int ndim, size_t rows, size_t cols,
 	    struct err *e);
+/* mat_alloc without the zero fill, for a caller that writes every value
+   before reading any (no pass over fresh memory); 0 or -1 likewise. */
+int	 mat_alloc_uninit(struct mat *m, int ndim, size_t rows, size_t cols,
+	    struct err *e);
 /* Deep copy src into dst (dst is overwritten, not freed); 0 or -1. */
 int	 mat_copy(struct mat *dst, const struct mat *src, struct err *e);
 /* Free the data and reset m to MAT_INIT; safe on MAT_INIT and twice. */

@@ -10,7 +10,9 @@
  *                                da = dy W
  *   tanh:                        dz = dh (1 - h h)        (h = tanh(z))
  *   relu:                        dz = h <= 0 ? 0 : dh     (h = relu(z))
- * and applies torch.optim.SGD's update.  Sums run in index order; torch's
+ * and applies torch.optim.SGD's update.  tanh comes from vmath_tanh() (a
+ * vectorised loop over the whole hidden layer, within 1 ulp of the
+ * correctly rounded value).  Sums run in index order; torch's
  * BLAS and its vectorised tanh may round differently in the last bit, so
  * the history agrees with torch's to rounding (below 1e-12 relative in
  * every golden case of tests/train_golden.txt), not bit for bit.
@@ -28,6 +30,7 @@
 #include <string.h>
 
 #include "core/train.h"
+#include "core/vmath.h"
 
 /* Marks a message the interface translates (po/POTFILES.in lists this
    file, cmd_train.c looks it up); the core itself translates nothing. */
@@ -206,6 +209,8 @@ params_finite(const struct train_params *p)
 
 /* --- the model ------------------------------------------------------------ */
 
+VMATH_LOOPS_BEGIN
+
 /*
  * y (m x W.rows) = x (m x in) W^T + b.  Each y_ij is 0, plus x_ik W_jk for
  * k = 0, 1, ... in order, plus b_j.  Four sums run side by side in
@@ -352,49 +357,6 @@ layer_backward(const double *restrict a, size_t m, size_t in,
 	}
 }
 
-/*
- * tanh, about twice as fast as libm's (which goes through expm1), within 2
- * ulp of it everywhere (torch's own vectorised tanh differs from libm's by
- * up to 1 ulp, and nothing here needs more):
- *   |x| < 0.25:   x P(x^2), the Taylor series of tanh to x^19 (relative
- *                 error below 4.1e-16 there)
- *   |x| <= 22:    sign(x) (1 - t) / (1 + t),  t = exp(-2|x|)  (1 - t is
- *                 exact: t >= 1/2 would need |x| < 0.35, and t <= 0.61)
- *   |x| > 22:     sign(x) 1 (tanh(22) rounds to 1), NaN stays NaN
- */
-static double
-fast_tanh(double x)
-{
-	/* the odd Taylor coefficients of tanh: 1, -1/3, 2/15, -17/315, ... */
-	static const double	 c[10] = {
-		1.0, -0.3333333333333333, 0.13333333333333333,
-		-0.05396825396825397, 0.021869488536155203,
-		-0.008863235529902197, 0.003592128036572481,
-		-0.0014558343870513183, 0.000590027440945586,
-		-0.00023912911424355248
-	};
-	double			 a = fabs(x), x2, p, t;
-
-	if (a < 0.25) {
-		/* Horner in x^2, written out */
-		x2 = x * x;
-		p = c[9] * x2 + c[8];
-		p = p * x2 + c[7];
-		p = p * x2 + c[6];
-		p = p * x2 + c[5];
-		p = p * x2 + c[4];
-		p = p * x2 + c[3];
-		p = p * x2 + c[2];
-		p = p * x2 + c[1];
-		p = p * x2 + c[0];
-		return x * p;
-	}
-	if (a > 22.0)
-		return copysign(1.0, x);
-	t = exp(-2.0 * a);
-	return copysign((1.0 - t) / (1.0 + t), x);
-}
-
 /* The logits z (m x out) of m points x; the mlp's hidden values into h
    (m x H).  relu keeps a NaN (torch's clamp_min propagates it). */
 static void
@@ -410,10 +372,9 @@ model_forward(const struct train_params *p, enum train_activation act,
 	H = p->W[0].rows;
 	layer_forward(x, m, in, &p->W[0], &p->b[0], h);
 	n = m * H;
-	if (act == TRAIN_TANH) {
-		for (i = 0; i < n; i++)
-			h[i] = fast_tanh(h[i]);
-	} else {
+	if (act == TRAIN_TANH)
+		vmath_tanh(h, h, n);
+	else {
 		for (i = 0; i < n; i++)
 			h[i] = h[i] <= 0.0 ? 0.0 : h[i];
 	}
@@ -510,6 +471,8 @@ sgd_update(struct train *t)
 	}
 	t->have_buf = 1;
 }
+
+VMATH_LOOPS_END
 
 /* --- evaluation ------------------------------------------------------------ */
 
