@@ -27,7 +27,10 @@
 
 #include "core/vmathf.h"
 
-#if defined(__x86_64__) && defined(__GNUC__) && defined(__has_attribute)
+/* GCC's target_clones (clang 14 emits no resolver for a clone that its
+   own file does not call, so clang builds get the portable copy only) */
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__) && \
+    defined(__has_attribute)
 #if __has_attribute(target_clones)
 #define VMATHF_CLONES	__attribute__((target_clones("avx2", "default")))
 #endif
