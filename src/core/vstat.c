@@ -15,7 +15,9 @@
 
 #include "core/vstat.h"
 
-#if defined(__x86_64__) && defined(__GNUC__) && defined(__has_attribute)
+/* GCC only: clang 14 emits no resolver for a clone its file does not call */
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__) && \
+    defined(__has_attribute)
 #if __has_attribute(target_clones)
 #define VSTAT_CLONES	__attribute__((target_clones("avx2", "default")))
 #endif
