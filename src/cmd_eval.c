@@ -279,7 +279,7 @@ check_dtypes(struct eval_args *a, int report)
 		return !report ? -1 :
 		    cli_fail("%s: %s [%s, %s: %s]", loss_name(a->loss), e.msg,
 		    dtype_name(a->xdt), dtype_name(a->tdt),
-		    dtype_hint(a->loss, prob, a->xdt, a->tdt));
+		    _(dtype_hint(a->loss, prob, a->xdt, a->tdt)));
 	a->l.opts.float32 = a->rdt == DTYPE_FLOAT;
 	return 0;
 }

@@ -19,6 +19,7 @@
 #include "parse.h"
 #include "step.h"
 #include "strbuf.h"
+#include "i18n.h"
 #include "template.h"
 
 #define TEMPLATE_DEPTH	8		/* nested {if} */
@@ -500,7 +501,8 @@ tv_lookup(const struct step *s, const struct tref *r)
 			v.str = dtype_name(step_target_dtype(s));
 			break;
 		case TN_DTYPE_HINT:
-			v.str = s->dtype_hint;
+			v.str = s->dtype_hint != NULL ? _(s->dtype_hint) :
+			    NULL;
 			break;
 		case TN_DTYPE_RESULT:
 			v.str = dtype_name(s->rdtype);	/* NULL: "" */

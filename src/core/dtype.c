@@ -221,6 +221,10 @@ dtype_check(enum loss_id id, int prob, enum dtype x, enum dtype t,
 	}
 }
 
+/* The hints are English here, marked for xgettext (po/Makevars's
+   --keyword=N_); the caller translates them where it shows them. */
+#define N_(s)	s
+
 const char *
 dtype_hint(enum loss_id id, int prob, enum dtype x, enum dtype t)
 {
@@ -229,27 +233,29 @@ dtype_hint(enum loss_id id, int prob, enum dtype x, enum dtype t)
 	if (dtype_check(id, prob, x, t, &r, NULL) == 0)
 		return NULL;
 	if (!dtype_is_float(x) || x == DTYPE_HALF)
-		return "the input must be float32 or float64: use input.float()"
-		    " (or .double())";
+		return N_("the input must be float32 or float64: use "
+		    "input.float() (or .double())");
 	switch (id) {
 	case LOSS_CE:
 	case LOSS_NLL:
 	case LOSS_MULTI_MARGIN:
 		if (id == LOSS_CE && prob)
-			return "class probabilities must be floating point: "
-			    "use target.float()";
-		return "class indices must be int64 (Long): use "
-		    "target.long()";
+			return N_("class probabilities must be floating "
+			    "point: use target.float()");
+		return N_("class indices must be int64 (Long): use "
+		    "target.long()");
 	case LOSS_BCE:
 		return x == DTYPE_FLOAT ?
-		    "BCELoss needs the target in the input's dtype: use "
-		    "target.float()" :
-		    "BCELoss needs the target in the input's dtype: use "
-		    "target.double()";
+		    N_("BCELoss needs the target in the input's dtype: use "
+		    "target.float()") :
+		    N_("BCELoss needs the target in the input's dtype: use "
+		    "target.double()");
 	default:
 		return x == DTYPE_FLOAT ?
-		    "the target must be floating point: use target.float()" :
-		    "the target must be floating point: use target.double()";
+		    N_("the target must be floating point: use "
+		    "target.float()") :
+		    N_("the target must be floating point: use "
+		    "target.double()");
 	}
 }
 

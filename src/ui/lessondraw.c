@@ -583,7 +583,7 @@ lv_draw_results(WINDOW *w, int y, int width, struct lv_step *ls, int hidden,
 	    ROLE_VALUE : ROLE_ERROR, buf);
 	if (!s->ok && !hidden && s->dtype_hint != NULL)
 		n += draw_wrapped(w, y + n, 2, width - 2, -1, ROLE_WARNING,
-		    s->dtype_hint);
+		    _(s->dtype_hint));
 	if (s->ok && !hidden && lv_f32_note(&s->res) != NULL)
 		n += draw_wrapped(w, y + n, 2, width - 2, -1, ROLE_LABEL,
 		    lv_f32_note(&s->res));
