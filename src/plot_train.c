@@ -632,31 +632,6 @@ history_script(const struct plot_train_req *r, enum plot_format fmt,
 
 /* --- decision regions -------------------------------------------------------- */
 
-/* The data's box, padded by 10% (a point's width at least). */
-static void
-data_box(const struct data *d, double box[4])
-{
-	double	pad;
-	size_t	i;
-	int	a;
-
-	box[0] = box[2] = INFINITY;
-	box[1] = box[3] = -INFINITY;
-	for (i = 0; i < d->n; i++)
-		for (a = 0; a < 2; a++) {
-			box[2 * a] = fmin(box[2 * a], MAT_AT(&d->x, i, a));
-			box[2 * a + 1] = fmax(box[2 * a + 1],
-			    MAT_AT(&d->x, i, a));
-		}
-	for (a = 0; a < 2; a++) {
-		pad = (box[2 * a + 1] - box[2 * a]) * 0.1;
-		if (!(pad > 0))
-			pad = fabs(box[2 * a]) > 0 ? fabs(box[2 * a]) * 0.1 : 1;
-		box[2 * a] -= pad;
-		box[2 * a + 1] += pad;
-	}
-}
-
 /*
  * A pixel's colour: white, tinted towards the predicted class's colour by
  * the model's confidence c = (p_max - 1/K) / (1 - 1/K) (0 where the
@@ -748,21 +723,6 @@ grid_block(struct strbuf *b, const struct train *t, const double box[4],
 	return 0;
 }
 
-/* Point i's group: its class, or for multilabel data its combination of
-   labels, sum of 2^k over the labels k it has (0: none). */
-static size_t
-point_group(const struct data *d, size_t i)
-{
-	size_t	k, g = 0;
-
-	if (!d->multilabel)
-		return (size_t)d->y.v[i];
-	for (k = 0; k < (size_t)d->classes; k++)
-		if (MAT_AT(&d->y, i, k) > 0.5)
-			g |= (size_t)1 << k;
-	return g;
-}
-
 /* The number of point groups: K classes, or 2^K label combinations. */
 static size_t
 point_groups(const struct data *d)
@@ -784,11 +744,11 @@ points_block(struct strbuf *b, const struct data *d, size_t step,
 		return err_set(e, "out of memory");
 	}
 	for (i = 0; i < d->n; i += step)
-		start[point_group(d, i) + 1]++;
+		start[(size_t)data_group(d, i) + 1]++;
 	for (k = 0; k < K; k++)
 		start[k + 1] += start[k];
 	for (i = 0; i < d->n; i += step)
-		order[start[point_group(d, i)]++] = i;
+		order[start[(size_t)data_group(d, i)]++] = i;
 	/* start[k] is now the end of class k */
 	strbuf_printf(b, "$p << EOD\n");
 	for (j = 0, k = 0; k < K; k++) {
@@ -1156,7 +1116,7 @@ label_panel(struct strbuf *b, const struct train *t, const char *grid,
 	/* the points: a marker a combination, keyed where there are some */
 	count = calloc(G, sizeof *count);
 	for (i = 0; count != NULL && i < d->n; i++)
-		count[point_group(d, i)]++;
+		count[(size_t)data_group(d, i)]++;
 	for (g = 0; g < G; g++) {
 		strbuf_printf(b, ", \\\n  $p index %zu using 1:2 with points ",
 		    g);
@@ -1194,7 +1154,7 @@ boundary_script(const struct plot_train_req *r, enum plot_format fmt, int w,
 				    "Decision boundaries" : zh ? "决策区域" :
 				    "Decision regions";
 
-	data_box(d, box);
+	data_bounds(d, 0.1, box);
 	if (dumb) {
 		/* about one grid point a character cell of a panel */
 		gx = (size_t)(w / panels > 24 ? w / panels - 12 : 12);

@@ -477,3 +477,41 @@ data_csv_finish(struct data_csv *c, struct data *out, struct err *e)
 	data_csv_free(c);
 	return 0;
 }
+
+void
+data_bounds(const struct data *d, double frac, double box[4])
+{
+	double	pad;
+	size_t	i;
+	int	a;
+
+	box[0] = box[2] = INFINITY;
+	box[1] = box[3] = -INFINITY;
+	for (i = 0; i < d->n; i++)
+		for (a = 0; a < 2; a++) {
+			box[2 * a] = fmin(box[2 * a], MAT_AT(&d->x, i, a));
+			box[2 * a + 1] = fmax(box[2 * a + 1],
+			    MAT_AT(&d->x, i, a));
+		}
+	for (a = 0; a < 2; a++) {
+		pad = (box[2 * a + 1] - box[2 * a]) * frac;
+		if (!(pad > 0))
+			pad = fabs(box[2 * a]) > 0 ? fabs(box[2 * a]) * frac : 1;
+		box[2 * a] -= pad;
+		box[2 * a + 1] += pad;
+	}
+}
+
+unsigned
+data_group(const struct data *d, size_t i)
+{
+	unsigned	g = 0;
+	int		k;
+
+	if (!d->multilabel)
+		return (unsigned)d->y.v[i];
+	for (k = 0; k < d->classes && k < 16; k++)
+		if (MAT_AT(&d->y, i, k) > 0.5)
+			g |= 1u << k;
+	return g;
+}

@@ -110,6 +110,16 @@ struct data {
 
 #define DATA_INIT { DATA_BLOBS, 0, 0, 0, 0, MAT_INIT, MAT_INIT }
 
+/*
+ * The box of d's 2-D points (d->d == 2) as box[0..3] = x1 min, x1 max,
+ * x2 min, x2 max, each side padded by frac of its range (by frac of the
+ * value, or 1, when every point has the same coordinate).  Never fails.
+ */
+void	 data_bounds(const struct data *d, double frac, double box[4]);
+/* Point i's group: its class, or for multilabel data its labels as bits
+   (label k, k < 16: 2^k). */
+unsigned data_group(const struct data *d, size_t i);
+
 /* "blobs", "xor", "circles", "spiral", "multilabel", "csv". */
 const char *data_kind_name(enum data_kind k);
 /* Parse a generated kind's name (not "csv"); 0, or -1 if unknown. */

@@ -865,6 +865,81 @@ train_predict(const struct train *t, const struct mat *x, struct mat *z,
 	return 0;
 }
 
+/* The group predicted from logits z (t->out of them), or -1 (one is not
+   finite); see train_map(). */
+static int
+predicted_group(const struct train *t, const double *z)
+{
+	size_t	k, best = 0;
+	int	g = 0;
+
+	for (k = 0; k < t->out; k++)
+		if (!isfinite(z[k]))
+			return -1;
+	if (t->data->multilabel) {
+		for (k = 0; k < t->out && k < 16; k++)
+			if (z[k] > 0)
+				g |= 1 << k;
+		return g;
+	}
+	if (t->out == 1)
+		return z[0] > 0;
+	for (k = 1; k < t->out; k++)
+		if (z[k] > z[best])
+			best = k;
+	return (int)best;
+}
+
+int
+train_map(const struct train *t, int rows, int cols, int *pred, int *mark,
+    struct err *e)
+{
+	const struct data *d = t->data;
+	struct mat	 g = MAT_INIT, z = MAT_INIT;
+	double		 box[4];
+	size_t		 i, n = (size_t)rows * (size_t)cols;
+	int		 r, c, k, grp;
+
+	if (d == NULL || d->d != 2 || rows < 1 || cols < 1)
+		return err_set(e, "a decision map needs 2-D data");
+	data_bounds(d, 0.05, box);
+	if (mat_alloc(&g, 2, n, 2, e) != 0)
+		return -1;
+	/* cell centres, x2 upwards */
+	for (r = 0; r < rows; r++)
+		for (c = 0; c < cols; c++) {
+			MAT_AT(&g, (size_t)r * (size_t)cols + (size_t)c, 0) =
+			    box[0] + (box[1] - box[0]) * (c + 0.5) / cols;
+			MAT_AT(&g, (size_t)r * (size_t)cols + (size_t)c, 1) =
+			    box[3] - (box[3] - box[2]) * (r + 0.5) / rows;
+		}
+	if (train_predict(t, &g, &z, e) != 0) {
+		mat_free(&g);
+		return -1;
+	}
+	for (i = 0; i < n; i++) {
+		pred[i] = predicted_group(t, z.v + i * t->out);
+		mark[i] = 0;
+	}
+	for (i = 0; i < d->n; i++) {
+		grp = (int)data_group(d, i);
+		c = (int)((MAT_AT(&d->x, i, 0) - box[0]) / (box[1] - box[0]) *
+		    cols);
+		r = (int)((box[3] - MAT_AT(&d->x, i, 1)) / (box[3] - box[2]) *
+		    rows);
+		if (r < 0 || r >= rows || c < 0 || c >= cols)
+			continue;
+		k = r * cols + c;
+		if (pred[k] != grp)
+			mark[k] = -1 - grp;
+		else if (mark[k] == 0)
+			mark[k] = 1 + grp;
+	}
+	mat_free(&g);
+	mat_free(&z);
+	return 0;
+}
+
 int
 train_set_optim(struct train *t, double lr, double momentum, struct err *e)
 {

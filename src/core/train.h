@@ -226,6 +226,19 @@ void	 train_free(struct train *t);
 int	 train_predict(const struct train *t, const struct mat *x,
 	    struct mat *z, struct err *e);
 
+/*
+ * A decision map of t's current model over its 2-D data's box (padded 5%):
+ * rows x cols cells, row 0 at the top.  pred[k] is the group the model
+ * predicts at cell k's centre (the largest logit; z > 0 for one logit; for
+ * multilabel data the labels with z_k > 0 as bits), -1 where a logit is not
+ * finite; mark[k] is 0 (no point in the cell), 1 + g (a point of group g,
+ * data_group(), predicted right) or -1 - g (a point predicted wrong: it
+ * wins the cell, as it is what to see).  pred and mark hold rows x cols.
+ * Returns 0, or -1 with e set: data not 2-D, out of memory.
+ */
+int	 train_map(const struct train *t, int rows, int cols, int *pred,
+	    int *mark, struct err *e);
+
 /* "running", "done", "diverged", "refused". */
 const char *train_state_name(enum train_state s);
 

@@ -84,46 +84,6 @@ trainchart_toggle(const struct session *ss)
 	return tc_map;
 }
 
-/* Point i's group: its class, or its labels as bits (label k: 2^k). */
-static unsigned
-tc_group(const struct data *d, size_t i)
-{
-	unsigned	g = 0;
-	int		k;
-
-	if (!d->multilabel)
-		return (unsigned)d->y.v[i];
-	for (k = 0; k < d->classes && k < 16; k++)
-		if (MAT_AT(&d->y, i, k) > 0.5)
-			g |= 1u << k;
-	return g;
-}
-
-/* The group predicted from logits z (t->out of them), or -1 (not finite):
-   the largest logit, z > 0 for one logit, each label's z_k > 0. */
-static int
-tc_predicted(const struct train *t, const double *z)
-{
-	size_t	k, best = 0;
-	int	g = 0;
-
-	for (k = 0; k < t->out; k++)
-		if (!isfinite(z[k]))
-			return -1;
-	if (t->data->multilabel) {
-		for (k = 0; k < t->out && k < 16; k++)
-			if (z[k] > 0)
-				g |= 1 << k;
-		return g;
-	}
-	if (t->out == 1)
-		return z[0] > 0;
-	for (k = 1; k < t->out; k++)
-		if (z[k] > z[best])
-			best = k;
-	return (int)best;
-}
-
 /* A digit (then a letter) for group g. */
 static char
 tc_digit(unsigned g)
@@ -131,75 +91,29 @@ tc_digit(unsigned g)
 	return g < 10 ? (char)('0' + g) : g < 36 ? (char)('A' + g - 10) : '#';
 }
 
-/* Run t's decision map at (y, x), rows x cols cells; 0, or -1 (out of
-   memory: nothing drawn). */
+/* Run t's decision map (train_map) at (y, x), rows x cols cells; 0, or -1
+   (out of memory: nothing drawn). */
 static int
 tc_map_draw(WINDOW *w, int y, int x, int rows, int cols,
     const struct train *t)
 {
-	const struct data *d = t->data;
-	struct mat	 g = MAT_INIT, z = MAT_INIT;
 	struct err	 e;
-	double		 box[4], pad;
-	int		*pred, *seen, r, c, a, k;
-	size_t		 i, n = (size_t)rows * (size_t)cols;
+	int		*pred, *mark, r, c, k, rc = -1;
+	size_t		 n = (size_t)rows * (size_t)cols;
 	char		 ch[2] = { 0, 0 };
 
-	box[0] = box[2] = INFINITY;
-	box[1] = box[3] = -INFINITY;
-	for (i = 0; i < d->n; i++)
-		for (a = 0; a < 2; a++) {
-			box[2 * a] = fmin(box[2 * a], MAT_AT(&d->x, i, a));
-			box[2 * a + 1] = fmax(box[2 * a + 1],
-			    MAT_AT(&d->x, i, a));
-		}
-	for (a = 0; a < 2; a++) {
-		pad = (box[2 * a + 1] - box[2 * a]) * 0.05;
-		if (!(pad > 0))
-			pad = 1;
-		box[2 * a] -= pad;
-		box[2 * a + 1] += pad;
-	}
 	pred = calloc(n, sizeof *pred);
-	seen = calloc(n, sizeof *seen);	/* 0 none, 1 + group, -1 - group
-					   for a point on the wrong side */
-	if (pred == NULL || seen == NULL || mat_alloc(&g, 2, n, 2, &e) != 0)
-		goto fail;
-	/* cell centres, x2 upwards */
-	for (r = 0; r < rows; r++)
-		for (c = 0; c < cols; c++) {
-			MAT_AT(&g, (size_t)r * (size_t)cols + (size_t)c, 0) =
-			    box[0] + (box[1] - box[0]) * (c + 0.5) / cols;
-			MAT_AT(&g, (size_t)r * (size_t)cols + (size_t)c, 1) =
-			    box[3] - (box[3] - box[2]) * (r + 0.5) / rows;
-		}
-	if (train_predict(t, &g, &z, &e) != 0)
-		goto fail;
-	for (i = 0; i < n; i++)
-		pred[i] = tc_predicted(t, z.v + i * t->out);
-	for (i = 0; i < d->n; i++) {
-		unsigned grp = tc_group(d, i);
-
-		c = (int)((MAT_AT(&d->x, i, 0) - box[0]) / (box[1] - box[0]) *
-		    cols);
-		r = (int)((box[3] - MAT_AT(&d->x, i, 1)) / (box[3] - box[2]) *
-		    rows);
-		if (r < 0 || r >= rows || c < 0 || c >= cols)
-			continue;
-		k = r * cols + c;
-		/* a wrong point wins the cell: it is what to see */
-		if (pred[k] != (int)grp)
-			seen[k] = -1 - (int)grp;
-		else if (seen[k] == 0)
-			seen[k] = 1 + (int)grp;
-	}
+	mark = calloc(n, sizeof *mark);
+	if (pred == NULL || mark == NULL ||
+	    train_map(t, rows, cols, pred, mark, &e) != 0)
+		goto out;
 	for (r = 0; r < rows; r++)
 		for (c = 0; c < cols; c++) {
 			k = r * cols + c;
-			if (seen[k] != 0) {
-				ch[0] = tc_digit((unsigned)(seen[k] > 0 ?
-				    seen[k] - 1 : -seen[k] - 1));
-				draw_str(w, y + r, x + c, 1, seen[k] > 0 ?
+			if (mark[k] != 0) {
+				ch[0] = tc_digit((unsigned)(mark[k] > 0 ?
+				    mark[k] - 1 : -mark[k] - 1));
+				draw_str(w, y + r, x + c, 1, mark[k] > 0 ?
 				    ROLE_VALUE : ROLE_PITFALL, ch);
 			} else {
 				ch[0] = pred[k] < 0 ? '?' : pred[k] <
@@ -208,17 +122,11 @@ tc_map_draw(WINDOW *w, int y, int x, int rows, int cols,
 				draw_str(w, y + r, x + c, 1, ROLE_AXIS, ch);
 			}
 		}
+	rc = 0;
+out:
 	free(pred);
-	free(seen);
-	mat_free(&g);
-	mat_free(&z);
-	return 0;
-fail:
-	free(pred);
-	free(seen);
-	mat_free(&g);
-	mat_free(&z);
-	return -1;
+	free(mark);
+	return rc;
 }
 
 /* What stopped run t, said for the numbers line (buf), or NULL. */
