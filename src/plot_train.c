@@ -769,10 +769,10 @@ points_block(struct strbuf *b, const struct data *d, size_t step,
 	return 0;
 }
 
-/* One panel: run t's regions ($g, or $q for the pitfall) and the points. */
+/* A boundary panel's title: the run's name, its last epoch and accuracy
+   (per label for multilabel data), and how it stopped. */
 static void
-boundary_panel(struct strbuf *b, const struct train *t, const char *grid,
-    enum plot_format fmt, int zh, int paneltitle)
+panel_title(struct strbuf *b, const struct train *t, int zh, int labels)
 {
 	const struct train_entry *en = t->nhist ? &t->hist[t->nhist - 1] :
 				    NULL;
@@ -780,20 +780,34 @@ boundary_panel(struct strbuf *b, const struct train *t, const char *grid,
 			    pitfall_name(t->spec.pitfall) :
 			    loss_name(t->spec.loss);
 	char		 label[PLOT_TEXT_MAX], st[64];
+
+	status_text(t, zh, st, sizeof st);
+	if (en == NULL)
+		snprintf(label, sizeof label, "%s%s", name, st);
+	else if (labels)
+		snprintf(label, sizeof label, zh ?
+		    "%s：第 %ld 轮，标签准确率 %.1f%%%s" :
+		    "%s: epoch %ld, label accuracy %.1f%%%s", name,
+		    en->epoch, 100 * en->accuracy, st);
+	else
+		snprintf(label, sizeof label, zh ?
+		    "%s：第 %ld 轮，准确率 %.1f%%%s" :
+		    "%s: epoch %ld, accuracy %.1f%%%s", name,
+		    en->epoch, 100 * en->accuracy, st);
+	set_text(b, "title", label);
+}
+
+/* One panel: run t's regions ($g, or $q for the pitfall) and the points. */
+static void
+boundary_panel(struct strbuf *b, const struct train *t, const char *grid,
+    enum plot_format fmt, int zh, int paneltitle)
+{
+	char		 label[PLOT_TEXT_MAX];
 	size_t		 k, K = (size_t)t->data->classes;
 	int		 dumb = fmt == PLOT_FORMAT_DUMB;
 
-	status_text(t, zh, st, sizeof st);
-	if (paneltitle) {
-		if (en != NULL)
-			snprintf(label, sizeof label, zh ?
-			    "%s：第 %ld 轮，准确率 %.1f%%%s" :
-			    "%s: epoch %ld, accuracy %.1f%%%s", name,
-			    en->epoch, 100 * en->accuracy, st);
-		else
-			snprintf(label, sizeof label, "%s%s", name, st);
-		set_text(b, "title", label);
-	}
+	if (paneltitle)
+		panel_title(b, t, zh, 0);
 	strbuf_printf(b, "plot ");
 	if (!dumb)
 		strbuf_printf(b, "%s using 1:2:3:4:5 with rgbimage notitle",
@@ -1068,27 +1082,13 @@ label_panel(struct strbuf *b, const struct train *t, const char *grid,
     int keyed_panel)
 {
 	const struct data	*d = t->data;
-	const struct train_entry *en = t->nhist ? &t->hist[t->nhist - 1] :
-				    NULL;
-	const char	*name = t->spec.pitfall != PITFALL_NONE ?
-			    pitfall_name(t->spec.pitfall) :
-			    loss_name(t->spec.loss);
-	char		 label[PLOT_TEXT_MAX], st[64];
+	char		 label[PLOT_TEXT_MAX];
 	size_t		 k, g, K = (size_t)d->classes, G = point_groups(d);
 	size_t		 i, keyed = 0, *count;
 	int		 dumb = fmt == PLOT_FORMAT_DUMB, first = 1;
 
-	status_text(t, zh, st, sizeof st);
-	if (paneltitle) {
-		if (en != NULL)
-			snprintf(label, sizeof label, zh ?
-			    "%s：第 %ld 轮，标签准确率 %.1f%%%s" :
-			    "%s: epoch %ld, label accuracy %.1f%%%s", name,
-			    en->epoch, 100 * en->accuracy, st);
-		else
-			snprintf(label, sizeof label, "%s%s", name, st);
-		set_text(b, "title", label);
-	}
+	if (paneltitle)
+		panel_title(b, t, zh, 1);
 	strbuf_printf(b, "plot ");
 	if (!dumb) {
 		strbuf_printf(b, "%s using 1:2:3:4:5 with rgbimage notitle",
