@@ -11,9 +11,11 @@
 
 #include <getopt.h>
 #include <math.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli.h"
 #include "cmd_eval.h"
@@ -62,6 +64,40 @@ struct eval_args {
 	enum dtype		 xdt, tdt, rdt;	/* as torch sees the tensors, and
 						   the result's dtype */
 };
+
+/*
+ * Large .npy inputs are mapped, not read (npy_map_files): if another
+ * process truncates such a file while eval uses it, the next access to a
+ * page beyond the new end raises SIGBUS.  That is reported in one line
+ * (translated before the handler is installed: nothing unsafe in it) and
+ * eval exits 2; the output files are written whole or not at all
+ * (outfile.h), so no partial .npy is left.
+ */
+static const char	*bus_msg;
+static size_t		 bus_len;
+
+static void
+on_sigbus(int sig)
+{
+	(void)sig;
+	(void)!write(STDERR_FILENO, bus_msg, bus_len);
+	_exit(CLI_EXIT_USAGE);
+}
+
+static void
+map_inputs(void)
+{
+	struct sigaction	sa;
+
+	bus_msg = _("losslab: an input .npy file was truncated or changed "
+	    "while eval read it (SIGBUS); nothing was computed from it\n");
+	bus_len = strlen(bus_msg);
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = on_sigbus;
+	sigemptyset(&sa.sa_mask);
+	if (sigaction(SIGBUS, &sa, NULL) == 0)
+		npy_map_files(1);
+}
 
 void
 cmd_eval_usage(void *out)
@@ -748,6 +784,7 @@ cmd_eval_main(int argc, char **argv)
 	int			 rc, pok = 0;
 
 	memset(&a, 0, sizeof a);
+	map_inputs();
 	rc = parse_args(argc, argv, &a);
 	if (rc != 0) {
 		rc = rc == 1 ? 0 : rc;

@@ -67,9 +67,11 @@ struct npy_array {
 	size_t		 shape[NPY_MAX_NDIM];
 	size_t		 count;		/* product of shape (1 when 0-d) */
 	double		*v;		/* count values; NULL when count 0 */
+	void		*map;		/* NULL, or the file's mapping v is in */
+	size_t		 maplen;
 };
 
-#define NPY_ARRAY_INIT { NPY_NONE, 0, 0, 0, { 0 }, 0, NULL }
+#define NPY_ARRAY_INIT { NPY_NONE, 0, 0, 0, { 0 }, 0, NULL, NULL, 0 }
 
 /* The dtype name ("float32"; "text" for NPY_NONE). */
 const char	*npy_type_name(enum npy_type t);
@@ -95,7 +97,18 @@ int		 npy_parse(const void *buf, size_t len, struct npy_array *a,
  * buffer for npy_parse, which handles every case and words every error.
  */
 int		 npy_read_path(const char *path, struct npy_array *a);
-/* Free a's values and reset it to NPY_ARRAY_INIT; safe twice. */
+/*
+ * Let npy_read_path map large float64 files (at least NPY_MAP_MIN bytes of
+ * data, little-endian, C order, the data 8-byte aligned in the file)
+ * instead of reading them: the values are then the file's own pages
+ * (private, copy-on-write), with no fresh memory to zero and no copy.  Off
+ * by default, because a mapped file that another process truncates while
+ * it is in use raises SIGBUS: only a caller that handles SIGBUS (eval, which
+ * says so in one line and exits 2) turns it on.
+ */
+#define NPY_MAP_MIN	((size_t)1 << 20)
+void		 npy_map_files(int on);
+/* Free (or unmap) a's values and reset it to NPY_ARRAY_INIT; safe twice. */
 void		 npy_free(struct npy_array *a);
 /* The shape as NumPy prints it: "(2, 3)", "(3,)", "()". */
 const char	*npy_shape_str(const struct npy_array *a, char *buf,

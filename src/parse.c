@@ -507,7 +507,10 @@ npy_to_mat(struct npy_array *a, const char *what, const char *name,
 		m->rows = 1;
 		m->cols = a->count;
 		m->v = a->v;
+		m->map = a->map;
+		m->maplen = a->maplen;
 		a->v = NULL;
+		a->map = NULL;
 		return 0;
 	}
 	if (a->ndim > 2)
@@ -519,7 +522,10 @@ npy_to_mat(struct npy_array *a, const char *what, const char *name,
 	m->rows = a->ndim == 2 ? a->shape[0] : 1;
 	m->cols = a->ndim == 0 ? 1 : a->shape[a->ndim - 1];
 	m->v = a->v;
+	m->map = a->map;
+	m->maplen = a->maplen;
 	a->v = NULL;
+	a->map = NULL;
 	return 0;
 }
 

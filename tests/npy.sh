@@ -211,4 +211,55 @@ fails "--input: 'x' is not a number (row 2, value 1)" \
     eval bce-logits --input @"$tmp/h2.csv" --target '1;0'
 ok $? "a word after the first line is still an error"
 
+# --- large float64 files are mapped, not read (npy_map_files) -------------------
+# 200000 values (1.6 MB of data, above NPY_MAP_MIN), written by eval's
+# --out-elem and read back mapped, give the losses that the same numbers
+# typed give (the first 100 of them, read the ordinary way).
+awk 'BEGIN { for (i = 0; i < 200000; i++) printf "%s%.6f", (i ? "," : ""), (i % 1000 - 500) / 37.0; print "" }' >"$tmp/v.txt"
+"$LOSSLAB" eval bce-logits --reduction none --input @"$tmp/v.txt" \
+    --target @"$tmp/v.txt" --json --full --out-elem "$tmp/big.npy" \
+    2>/dev/null | sed -n 's/.*"value": \[\([^]]*\)\].*/\1/p' | tr -d ' ' \
+    >"$tmp/all.txt"
+"$LOSSLAB" eval bce-logits --reduction none --input @"$tmp/big.npy" \
+    --target @"$tmp/big.npy" --json --full 2>/dev/null |
+    sed -n 's/.*"value": \[\([^]]*\)\].*/\1/p' | tr ',' '\n' | tr -d ' ' |
+    head -n 100 >"$tmp/e-big"
+tr ',' '\n' <"$tmp/all.txt" | head -n 100 | paste -sd, - >"$tmp/first"
+"$LOSSLAB" eval bce-logits --reduction none --input @"$tmp/first" \
+    --target @"$tmp/first" --json --full 2>/dev/null |
+    sed -n 's/.*"value": \[\([^]]*\)\].*/\1/p' | tr ',' '\n' | tr -d ' ' \
+    >"$tmp/e-small"
+[ "$(wc -c <"$tmp/big.npy")" -eq 1600128 ] &&
+    [ "$(wc -l <"$tmp/e-small")" -eq 100 ] &&
+    cmp -s "$tmp/e-small" "$tmp/e-big"
+ok $? "a 1.6 MB float64 .npy (mapped, not read): its first 100 losses are those of the same numbers typed"
+
+# A mapped file truncated while eval uses it: SIGBUS, one line, exit 2.
+# eval maps the input, then waits for the target on standard input; the
+# file is emptied once its mapping shows in /proc, then the target comes.
+if [ -r /proc/self/maps ]; then
+	cp "$tmp/big.npy" "$tmp/trunc.npy"
+	mkfifo "$tmp/fifo"
+	"$LOSSLAB" eval bce-logits --input @"$tmp/trunc.npy" --target - \
+	    <"$tmp/fifo" >"$tmp/out" 2>"$tmp/err" &
+	pid=$!
+	exec 3>"$tmp/fifo"
+	i=0
+	while [ $i -lt 200 ] && ! grep -q trunc.npy /proc/$pid/maps 2>/dev/null; do
+		sleep 0.05
+		i=$((i + 1))
+	done
+	: >"$tmp/trunc.npy"
+	cat "$tmp/all.txt" >&3
+	exec 3>&-
+	wait $pid
+	rc=$?
+	[ $rc -eq 2 ] && [ "$(cat "$tmp/err")" = "losslab: an input .npy file was truncated or changed while eval read it (SIGBUS); nothing was computed from it" ]
+	r=$?
+	[ $r -eq 0 ] || diag "exit $rc: $(head -c 300 "$tmp/err")"
+	ok $r "a mapped .npy truncated while eval uses it: one 'losslab:' line, exit 2"
+else
+	ok 0 "# SKIP no /proc/PID/maps"
+fi
+
 done_testing

@@ -705,8 +705,8 @@ test_render(void)
 {
 	double		 zin[] = { 2.0, -1.0, 0.5 }, yin[] = { 1, 0, 1 };
 	double		 cin[] = { 2.0, 1.0, 0.1, 0.5, 2.5, 0.3 }, cy[] = { 0, 2 };
-	struct mat	 z = { 1, 1, 3, zin }, y = { 1, 1, 3, yin };
-	struct mat	 cz = { 2, 2, 3, cin }, ct = { 1, 1, 2, cy };
+	struct mat	 z = MAT_VIEW(1, 1, 3, zin), y = MAT_VIEW(1, 1, 3, yin);
+	struct mat	 cz = MAT_VIEW(2, 2, 3, cin), ct = MAT_VIEW(1, 1, 2, cy);
 	struct loss_opts o;
 	struct loss_result r = LOSS_RESULT_INIT, pr = LOSS_RESULT_INIT;
 	struct step	 s;
@@ -1203,7 +1203,7 @@ test_write_edits(const char *dir)
 	struct lesson_step	 steps[3];
 	struct mat		 in = MAT_INIT, wt = MAT_INIT, tg = MAT_INIT;
 	double			 bv[4] = { 1, 2, 3, 4 };
-	struct mat		 bad = { 1, 2, 2, bv };
+	struct mat		 bad = MAT_VIEW(1, 2, 2, bv);
 	struct err		 e;
 	size_t			 i;
 	struct err		 err;

@@ -444,13 +444,13 @@ test_ce_margin(void)
 			for (y = 0; y < (double)C; y++) {
 				memcpy(in, rows[i], C * sizeof *in);
 				m = curve_ce_margin(in, C, (size_t)y);
-				x = (struct mat){ 1, 1, C, in };
+				x = (struct mat)MAT_VIEW(1, 1, C, in);
 				tv = y;
-				t = (struct mat){ 1, 1, 1, &tv };
+				t = (struct mat)MAT_VIEW(1, 1, 1, &tv);
 				double z[4] = { m, 0, 0, 0 };
-				xm = (struct mat){ 1, 1, C, z };
+				xm = (struct mat)MAT_VIEW(1, 1, C, z);
 				tm = 0;
-				struct mat t0 = { 1, 1, 1, &tm };
+				struct mat t0 = MAT_VIEW(1, 1, 1, &tm);
 				if (loss_eval(LOSS_CE, &x, &t, &o, &r1, &e) != 0 ||
 				    loss_eval(LOSS_CE, &xm, &t0, &o, &r2,
 				    &e) != 0 || fabs(r2.value - r1.value) >

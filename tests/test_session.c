@@ -70,7 +70,7 @@ static void
 test_template(void)
 {
 	double		 zin[] = { 2.0, -1.0, 0.5 }, yin[] = { 1, 0, 1 };
-	struct mat	 z = { 1, 1, 3, zin }, y = { 1, 1, 3, yin };
+	struct mat	 z = MAT_VIEW(1, 1, 3, zin), y = MAT_VIEW(1, 1, 3, yin);
 	struct loss_opts o;
 	struct loss_result r = LOSS_RESULT_INIT;
 	struct session	 ss;
@@ -286,8 +286,8 @@ test_pitfalls(void)
 {
 	double		 pin[] = { 0.2, 0.9, 0.7 }, yin[] = { 0, 1, 1 };
 	double		 cin[] = { 2.0, 1.0, 0.1 }, cy[] = { 0 };
-	struct mat	 p = { 1, 1, 3, pin }, y = { 1, 1, 3, yin };
-	struct mat	 cz = { 2, 1, 3, cin }, ct = { 1, 1, 1, cy };
+	struct mat	 p = MAT_VIEW(1, 1, 3, pin), y = MAT_VIEW(1, 1, 3, yin);
+	struct mat	 cz = MAT_VIEW(2, 1, 3, cin), ct = MAT_VIEW(1, 1, 1, cy);
 	struct loss_opts o;
 	struct loss_result r = LOSS_RESULT_INIT;
 	struct session	 ss;
@@ -335,9 +335,9 @@ test_edits(void)
 	double		 cin[] = { 2.0, 1.0, 0.1, 0.5, 2.5, 0.3 }, cy[] = { 0, 2 };
 	double		 zin[] = { 2.0, -1.0, 0.5 }, yin[] = { 1, 0, 1 };
 	double		 bin[] = { 2.0, -1.0, 0.5, 0.3, 0.1, 0.9 };
-	struct mat	 cz = { 2, 2, 3, cin }, ct = { 1, 1, 2, cy };
-	struct mat	 z2 = { 2, 1, 3, zin }, y1 = { 1, 1, 3, yin };
-	struct mat	 b2 = { 2, 2, 3, bin };
+	struct mat	 cz = MAT_VIEW(2, 2, 3, cin), ct = MAT_VIEW(1, 1, 2, cy);
+	struct mat	 z2 = MAT_VIEW(2, 1, 3, zin), y1 = MAT_VIEW(1, 1, 3, yin);
+	struct mat	 b2 = MAT_VIEW(2, 2, 3, bin);
 	struct loss_opts o;
 	struct session	 ss;
 	struct step	*s;

@@ -38,6 +38,8 @@ alloc(struct mat *m, int ndim, size_t rows, size_t cols, int zero,
 	if (cols != 0 && rows > SIZE_MAX / sizeof(double) / cols)
 		return err_set(e, "out of memory");
 	n = rows * cols;
+	m->map = NULL;
+	m->maplen = 0;
 	m->ndim = ndim;
 	m->rows = rows;
 	m->cols = cols;
@@ -87,8 +89,13 @@ mat_copy(struct mat *dst, const struct mat *src, struct err *e)
 void
 mat_free(struct mat *m)
 {
-	free(m->v);
+	if (m->map != NULL)
+		(void)munmap(m->map, m->maplen);
+	else
+		free(m->v);
 	m->v = NULL;
+	m->map = NULL;
+	m->maplen = 0;
 	m->ndim = 0;
 	m->rows = m->cols = 0;
 }

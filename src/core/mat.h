@@ -4,9 +4,11 @@
  *
  * A 1-D value of length k is stored as rows = 1, cols = k, ndim = 1; a 2-D
  * value as rows x cols, ndim = 2 (rows are samples, columns are classes).
- * Either dimension may be 0 (an empty batch).  A mat owns its data; the
- * zero-initialised struct (MAT_INIT) is a valid empty value that mat_free()
- * accepts.
+ * Either dimension may be 0 (an empty batch).  A mat owns its data: memory
+ * from malloc, or (map != NULL) a private mapping of a file whose bytes
+ * hold the values (src/npy.c maps large .npy files instead of copying
+ * them); mat_free releases either.  The zero-initialised struct (MAT_INIT)
+ * is a valid empty value that mat_free() accepts.
  */
 #ifndef LOSSLAB_CORE_MAT_H
 #define LOSSLAB_CORE_MAT_H
@@ -18,9 +20,13 @@ struct mat {
 	size_t	 rows;	/* 1 when ndim == 1 */
 	size_t	 cols;	/* the length when ndim == 1 */
 	double	*v;	/* rows * cols values, row-major; may be NULL if empty */
+	void	*map;	/* NULL, or the mapping v points into (maplen bytes) */
+	size_t	 maplen;
 };
 
-#define MAT_INIT { 0, 0, 0, NULL }
+#define MAT_INIT { 0, 0, 0, NULL, NULL, 0 }
+/* A mat over values it does not own (never mat_free'd): a view. */
+#define MAT_VIEW(ndim, rows, cols, v) { (ndim), (rows), (cols), (v), NULL, 0 }
 
 /* Error carried out of the core: one line, no "losslab:" prefix. */
 struct err {
@@ -40,7 +46,8 @@ int	 mat_alloc_uninit(struct mat *m, int ndim, size_t rows, size_t cols,
 	    struct err *e);
 /* Deep copy src into dst (dst is overwritten, not freed); 0 or -1. */
 int	 mat_copy(struct mat *dst, const struct mat *src, struct err *e);
-/* Free the data and reset m to MAT_INIT; safe on MAT_INIT and twice. */
+/* Free (or unmap) the data and reset m to MAT_INIT; safe on MAT_INIT and
+   twice. */
 void	 mat_free(struct mat *m);
 /* Number of values (rows * cols). */
 size_t	 mat_numel(const struct mat *m);
