@@ -549,24 +549,23 @@ read_at(int fd, void *buf, size_t len, off_t off)
 }
 
 /* Values converted a block at a time through a local copy (the source
-   and the destination overlap: see npy_read_path). */
+   and the destination may overlap: see npy_read_path). */
 #define NPY_CONVERT_BLOCK	1024
 
 /*
  * Convert a->count values of `size` bytes (float32 or int64, this
- * machine's byte order) held at the end of a->v's memory into the doubles
- * of a->v, in place, front to back.  Value k goes to bytes [8k, 8k + 8)
- * from [B + size k, ...), B = count (8 - size): the write of value k can
- * only reach sources of values before k, which are already read (each
- * block is copied out before its values are written).  -1 for an int64
- * that a double cannot hold exactly (the caller then takes the slow path,
- * which says which).
+ * machine's byte order) at src into the doubles of a->v, front to back.
+ * src may be the end of a->v's own memory: value k goes to bytes [8k, 8k
+ * + 8) from [B + size k, ...), B = count (8 - size), so the write of value
+ * k can only reach sources of values before k, which are already read
+ * (each block is copied out before its values are written).  -1 for an
+ * int64 that a double cannot hold exactly (the caller then takes the slow
+ * path, which says which).
  */
 static int
-convert_in_place(struct npy_array *a, size_t size)
+convert_from(struct npy_array *a, const unsigned char *src, size_t size)
 {
-	unsigned char	*base = (unsigned char *)a->v;
-	size_t		 n = a->count, src = n * (8 - size), k, i, b;
+	size_t		 n = a->count, k, i, b;
 	const int64_t	 exact = (int64_t)1 << 53;
 	union {
 		float	 f[NPY_CONVERT_BLOCK];
@@ -576,7 +575,7 @@ convert_in_place(struct npy_array *a, size_t size)
 
 	for (k = 0; k < n; k += b) {
 		b = n - k < NPY_CONVERT_BLOCK ? n - k : NPY_CONVERT_BLOCK;
-		memcpy(&blk, base + src + k * size, b * size);
+		memcpy(&blk, src + k * size, b * size);
 		if (size == 4)
 			for (i = 0; i < b; i++)
 				a->v[k + i] = (double)blk.f[i];
@@ -590,6 +589,25 @@ convert_in_place(struct npy_array *a, size_t size)
 		}
 	}
 	return 0;
+}
+
+/* malloc for a large array, its whole 2 MiB extents in transparent huge
+   pages where the kernel offers them (one page fault for 512; a hint, as
+   in core/mat.c). */
+static void *
+alloc_big(size_t len)
+{
+	void	*p = malloc(len ? len : 1);
+
+#if defined(MADV_HUGEPAGE)
+	if (p != NULL && len >= ((size_t)4 << 20)) {
+		uintptr_t lo = ((uintptr_t)p + 4095) & ~(uintptr_t)4095;
+		uintptr_t hi = ((uintptr_t)p + len) & ~(uintptr_t)4095;
+
+		(void)madvise((void *)lo, hi - lo, MADV_HUGEPAGE);
+	}
+#endif
+	return p;
 }
 
 int
@@ -652,14 +670,29 @@ npy_read_path(const char *path, struct npy_array *a)
 			goto out;
 		}
 	}
+	if ((a->v = alloc_big(a->count * sizeof *a->v)) == NULL)
+		goto out;
+	/* A large float32 or int64 file (when mapping is allowed): widened
+	   from its mapped pages, no copy of the file in between. */
+	if (npy_map_ok && a->type != NPY_FLOAT64 && data >= NPY_MAP_MIN) {
+		void *p = mmap(NULL, (size_t)st.st_size, PROT_READ,
+		    MAP_PRIVATE, fd, 0);
+
+		if (p != MAP_FAILED) {
+			ok = convert_from(a, (unsigned char *)p + plen + hlen,
+			    size) == 0;
+			(void)munmap(p, (size_t)st.st_size);
+			goto out;
+		}
+	}
 	/* No zero-filling, no copy of the file: the data is read into the
 	   end of the array's own memory and widened in place. */
-	if ((a->v = malloc(a->count * sizeof *a->v)) == NULL ||
-	    read_at(fd, (unsigned char *)a->v + a->count * (8 - size), data,
+	if (read_at(fd, (unsigned char *)a->v + a->count * (8 - size), data,
 	    (off_t)(plen + hlen)) != 0)
 		goto out;
 	ok = size == 8 && a->type == NPY_FLOAT64 ? 1 :
-	    convert_in_place(a, size) == 0;
+	    convert_from(a, (unsigned char *)a->v + a->count * (8 - size),
+	    size) == 0;
 out:
 	free(hdr);
 	close(fd);
@@ -755,7 +788,7 @@ npy_write(const char *path, int ndim, const size_t *shape, const double *v,
 	else {
 		/* float32 (rounded as torch's .float()) and/or little-endian
 		   bytes, made once */
-		if (n > 0 && (buf = malloc(n * w)) == NULL)
+		if (n > 0 && (buf = alloc_big(n * w)) == NULL)
 			return err_set(e, "cannot write '%s': %s", path,
 			    strerror(ENOMEM));
 		if (host_little() && f32) {

@@ -34,6 +34,7 @@
 
 #include "core/activation.h"
 #include "core/diag.h"
+#include "core/vmath.h"
 
 /* Where flat index i of m is, in words: "element 3" or "row 1, column 2". */
 static const char *
@@ -78,6 +79,54 @@ nrows(const struct mat *m)
 	return m->ndim == 2 ? m->rows : 1;
 }
 
+/*
+ * The full scans, a block at a time: each block's count is a loop without
+ * branches (vectorised under VMATH_LOOPS, like vmath.c's), and only a
+ * block that holds a hit is looked at value by value.  A NaN is never
+ * inside [lo, hi] and never finite.
+ */
+#define DIAG_BLOCK	1024
+
+VMATH_LOOPS_BEGIN
+/* How many of v[0..n) are not finite; *first the first of them. */
+static size_t
+count_nonfinite(const double *v, size_t n, size_t *first)
+{
+	size_t	i, j, k, b, bad = 0;
+
+	*first = n;
+	for (i = 0; i < n; i += k) {
+		k = n - i < DIAG_BLOCK ? n - i : DIAG_BLOCK;
+		for (b = 0, j = 0; j < k; j++)
+			b += !(fabs(v[i + j]) <= 1.7976931348623157e308);
+		if (b != 0 && bad == 0)
+			for (j = 0; j < k && *first == n; j++)
+				if (!isfinite(v[i + j]))
+					*first = i + j;
+		bad += b;
+	}
+	return bad;
+}
+
+/* The index of the first of v[0..n) outside [lo, hi] (or NaN), or n. */
+static size_t
+first_outside(const double *v, size_t n, double lo, double hi)
+{
+	size_t	i, j, k, b;
+
+	for (i = 0; i < n; i += k) {
+		k = n - i < DIAG_BLOCK ? n - i : DIAG_BLOCK;
+		for (b = 0, j = 0; j < k; j++)
+			b += !(v[i + j] >= lo && v[i + j] <= hi);
+		if (b != 0)
+			for (j = 0; j < k; j++)
+				if (!(v[i + j] >= lo && v[i + j] <= hi))
+					return i + j;
+	}
+	return n;
+}
+VMATH_LOOPS_END
+
 /* n with a comma every three digits: "9,812". */
 static const char *
 thousands(size_t n, char *buf, size_t len)
@@ -111,15 +160,10 @@ first_positive(const struct mat *m)
 static void
 check_nonfinite(const struct mat *x, struct diag_list *out)
 {
-	size_t	i, n = mat_numel(x), bad = 0, first = 0;
+	size_t	n = mat_numel(x), bad, first;
 	char	w[64];
 
-	for (i = 0; i < n; i++) {
-		if (!isfinite(x->v[i])) {
-			if (bad++ == 0)
-				first = i;
-		}
-	}
+	bad = count_nonfinite(x->v, n, &first);
 	if (bad != 0)
 		add(out, "nonfinite-input", "the input has %zu non-finite "
 		    "value%s (the first, %g, at %s): the loss and its gradient "
@@ -146,13 +190,10 @@ static void
 check_probabilities(enum loss_id id, const struct mat *x,
     struct diag_list *out)
 {
-	size_t	i, n = mat_numel(x);
+	size_t	n = mat_numel(x);
 
-	if (n == 0)
+	if (n == 0 || first_outside(x->v, n, 0.0, 1.0) != n)
 		return;
-	for (i = 0; i < n; i++)
-		if (!(x->v[i] >= 0.0 && x->v[i] <= 1.0))
-			return;
 	add(out, "input-looks-like-probabilities", "all %zu input values "
 	    "lie in [0, 1]: these look like probabilities: was sigmoid "
 	    "applied already? %s takes logits", n, loss_torch_name(id));
@@ -172,7 +213,9 @@ check_softmax(const struct mat *x, struct diag_list *out)
 	for (i = 0; i < N; i++) {
 		s = 0.0;
 		row = 1;
-		for (j = 0; j < C; j++) {
+		/* a negative value (or NaN) settles the row: logits' rows
+		   stop at their first negative */
+		for (j = 0; j < C && row; j++) {
 			if (!(MAT_AT(x, i, j) >= 0.0))
 				row = 0;
 			s += MAT_AT(x, i, j);
@@ -265,15 +308,10 @@ check_target_range(const struct mat *t, struct diag_list *out)
 	size_t	i, n = mat_numel(t);
 	char	w[64];
 
-	for (i = 0; i < n; i++) {
-		if (!(t->v[i] >= 0.0 && t->v[i] <= 1.0)) {
-			add(out, "target-out-of-range", "target value %g at %s "
-			    "is outside [0, 1]: torch 1.13 does not check, and "
-			    "the loss can turn negative", t->v[i],
-			    where(t, i, w, sizeof w));
-			return;
-		}
-	}
+	if ((i = first_outside(t->v, n, 0.0, 1.0)) < n)
+		add(out, "target-out-of-range", "target value %g at %s is "
+		    "outside [0, 1]: torch 1.13 does not check, and the loss "
+		    "can turn negative", t->v[i], where(t, i, w, sizeof w));
 }
 
 /* ce/nll with class indices: every target ignored, or zero total weight. */

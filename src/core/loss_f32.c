@@ -207,11 +207,12 @@ sum_d(const float *a, size_t n)
 
 /*
  * log_softmax of one row in float, x - m - logf(sum expf(x - m)), into
- * lp; q is scratch.  The max in eight lanes of selects (which vectorise);
+ * lp; q keeps expf(x - m) and the float sum of q is returned (for the
+ * backward, which reuses them rather than taking expf(lp) again).  The max in eight lanes of selects (which vectorise);
  * a nan is not taken as the max but makes its exp, the sum, logf of the
  * sum and so every lp nan, as torch's (whose max is the nan) are.
  */
-static void
+static float
 log_softmax_f(const double *x, float *lp, float *q, size_t C)
 {
 	float	mm[8], m, ls, sf, v;
@@ -238,18 +239,26 @@ log_softmax_f(const double *x, float *lp, float *q, size_t C)
 	vmathf_log(&sf, &ls, 1);
 	for (c = 0; c < C; c++)
 		lp[c] = lp[c] - m - ls;
+	return sf;
 }
 
 /*
  * The backward of a row whose dL/dlogp is s at class y and 0 elsewhere
  * (no label smoothing; an ignored row has s = 0 and no y: y = C): nll's
- * gradient is that, ce's 0 - expf(lp_c) s and s - expf(lp_y) s, the
- * numbers backward_row gives for it (its sum of gl is s exactly).
+ * gradient is that; ce's is 0 - p_c s and s - expf(lp_y) s with p_c =
+ * q_c (1 / sf) from log_softmax_f's exps (q_c = expf(x_c - m), sf their
+ * sum): one expf per logit, as the float64 path.  p_c differs from
+ * torch's expf(lp_c) by a rounding or two (a few 1e-8 relative, far
+ * inside the 2e-6 of float32 agreement); only the target class, where
+ * the gradient is a difference that cancels as p_y -> 1, takes torch's
+ * expf(lp_y).  A nan in the row makes q, sf and so every p nan, as
+ * torch's expf(lp) are.
  */
 static void
-backward_sparse(enum loss_id id, const float *lp, float *q, size_t y,
-    float s, double *out, size_t C)
+backward_sparse(enum loss_id id, const float *lp, const float *q, float sf,
+    size_t y, float s, double *out, size_t C)
 {
+	float	inv, ey;
 	size_t	c;
 
 	if (id == LOSS_NLL) {
@@ -259,11 +268,13 @@ backward_sparse(enum loss_id id, const float *lp, float *q, size_t y,
 			out[y] = s;
 		return;
 	}
-	vmathf_exp(lp, q, C);
+	inv = 1.0f / sf;
 	for (c = 0; c < C; c++)
-		out[c] = 0.0f - q[c] * s;
-	if (y < C)
-		out[y] = s - q[y] * s;
+		out[c] = 0.0f - (q[c] * inv) * s;
+	if (y < C) {
+		vmathf_exp(&lp[y], &ey, 1);
+		out[y] = s - ey * s;
+	}
 }
 
 /* The log_softmax backward of one row into out: gl_c - expf(lp_c) s,
@@ -302,7 +313,7 @@ f32_index(enum loss_id id, const struct mat *x, const struct mat *t,
 	size_t	 N = nrows(x), C = x->cols, n, c;
 	float	 eps = id == LOSS_CE && o->label_smoothing > 0.0 ?
 		    (float)o->label_smoothing : 0.0f;
-	float	 nll, wy, gnll, gsm, D, snll, ssm;
+	float	 nll, wy, gnll, gsm, D, snll, ssm, sf = 1.0f;
 	double	 Dd = 0.0, snlld = 0.0, ssmd = 0.0, sumel = 0.0, sm;
 	long	 y;
 	int	 mean = o->reduction == LOSS_REDUCTION_MEAN, ignored;
@@ -327,7 +338,7 @@ f32_index(enum loss_id id, const struct mat *x, const struct mat *t,
 		y = (long)t->v[n];
 		ignored = y == o->ignore_index;
 		if (id == LOSS_CE)
-			log_softmax_f(&MAT_AT(x, n, 0), w.lp, w.q, C);
+			sf = log_softmax_f(&MAT_AT(x, n, 0), w.lp, w.q, C);
 		else
 			for (c = 0; c < C; c++)
 				w.lp[c] = (float)MAT_AT(x, n, c);
@@ -352,7 +363,7 @@ f32_index(enum loss_id id, const struct mat *x, const struct mat *t,
 		if (C == 0)
 			continue;
 		if (eps == 0.0f) {
-			backward_sparse(id, w.lp, w.q, ignored ? C : (size_t)y,
+			backward_sparse(id, w.lp, w.q, sf, ignored ? C : (size_t)y,
 			    ignored ? 0.0f : 0.0f + (o->weight != NULL ?
 			    (float)o->weight->v[y] : 1.0f) * gnll,
 			    &MAT_AT(&r->grad, n, 0), C);
