@@ -21,6 +21,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "core/vmath.h"
 #include "npy.h"
 #include "outfile.h"
 
@@ -762,14 +763,43 @@ to_le(unsigned char *buf, const double *v, size_t n, int f32)
 	}
 }
 
+/* What npy_write's fill converts: n values of v, as float32 or not. */
+struct npy_fill {
+	const double	*v;
+	int		 f32;
+};
+
+/* Bytes [off, off + k) of the data: whole values, since the chunks are
+   multiples of 8 bytes and the data starts at 0 (outfile.c). */
+VMATH_LOOPS_BEGIN
+static void
+fill_values(void *ctx, unsigned char *buf, size_t off, size_t k)
+{
+	const struct npy_fill	*f = ctx;
+	size_t			 w = f->f32 ? 4 : 8, j, n = k / w;
+	const double		*v = f->v + off / w;
+
+	if (host_little() && f->f32) {
+		float	*fb = (float *)(void *)buf;
+
+		/* a loop GCC vectorises: the bytes are the floats' (rounded
+		   as torch's .float()) */
+		for (j = 0; j < n; j++)
+			fb[j] = (float)v[j];
+	} else
+		to_le(buf, v, n, f->f32);
+}
+VMATH_LOOPS_END
+
 int
 npy_write(const char *path, int ndim, const size_t *shape, const double *v,
     size_t n, int f32, struct err *e)
 {
-	unsigned char	 head[192 + NPY_MAX_NDIM * 24], *buf = NULL;
+	unsigned char	 head[192 + NPY_MAX_NDIM * 24];
 	struct iovec	 iov[2];
+	struct npy_fill	 f;
 	struct err	 oe;
-	size_t		 count = 1, j, w = f32 ? 4 : 8;
+	size_t		 count = 1, w = f32 ? 4 : 8;
 	int		 i, rc;
 
 	if (ndim < 0 || ndim > NPY_MAX_NDIM)
@@ -782,28 +812,19 @@ npy_write(const char *path, int ndim, const size_t *shape, const double *v,
 		    "of %zu", path, n, count);
 	iov[0].iov_base = head;
 	iov[0].iov_len = write_header(head, sizeof head, ndim, shape, f32);
-	if (!f32 && host_little())
+	if (!f32 && host_little()) {
 		/* the values are the file's bytes as they are */
 		iov[1].iov_base = (void *)(uintptr_t)v;
-	else {
-		/* float32 (rounded as torch's .float()) and/or little-endian
-		   bytes, made once */
-		if (n > 0 && (buf = alloc_big(n * w)) == NULL)
-			return err_set(e, "cannot write '%s': %s", path,
-			    strerror(ENOMEM));
-		if (host_little() && f32) {
-			float	*fb = (float *)(void *)buf;
-
-			/* a loop GCC vectorises: the bytes are the floats' */
-			for (j = 0; j < n; j++)
-				fb[j] = (float)v[j];
-		} else
-			to_le(buf, v, n, f32);
-		iov[1].iov_base = buf;
+		iov[1].iov_len = n * w;
+		rc = outfile_writev(path, iov, 2, &oe);
+	} else {
+		/* float32 and/or little-endian bytes, converted a chunk at
+		   a time as they are written */
+		f.v = v;
+		f.f32 = f32;
+		rc = outfile_write_fill(path, iov, 1, n * w, fill_values, &f,
+		    &oe);
 	}
-	iov[1].iov_len = n * w;
-	rc = outfile_writev(path, iov, 2, &oe);
-	free(buf);
 	if (rc != 0)
 		return err_set(e, "%s", oe.msg);
 	return 0;

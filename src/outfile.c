@@ -86,16 +86,59 @@ write_all(int fd, const struct iovec *iov0, int n)
 	return 0;
 }
 
+/* What a file is made of: n buffers, then (fill != NULL) len more bytes
+   that fill produces a chunk at a time. */
+struct source {
+	const struct iovec	*iov;
+	int			 n;
+	outfile_fill_fn		 fill;
+	void			*ctx;
+	size_t			 len;
+};
+
+/* The bytes fill makes go through one buffer of this many (in the caches:
+   no fresh memory the size of the file). */
+#define FILL_CHUNK	((size_t)256 << 10)
+
+/* Write the whole source to fd; 0, or -1 with errno set. */
+static int
+write_source(int fd, const struct source *src)
+{
+	struct iovec	 v;
+	unsigned char	*buf;
+	size_t		 off, k;
+	int		 rc = 0;
+
+	if (write_all(fd, src->iov, src->n) == -1)
+		return -1;
+	if (src->fill == NULL || src->len == 0)
+		return 0;
+	if ((buf = malloc(src->len < FILL_CHUNK ? src->len : FILL_CHUNK)) ==
+	    NULL) {
+		errno = ENOMEM;
+		return -1;
+	}
+	for (off = 0; off < src->len && rc == 0; off += k) {
+		k = src->len - off < FILL_CHUNK ? src->len - off : FILL_CHUNK;
+		src->fill(src->ctx, buf, off, k);
+		v.iov_base = buf;
+		v.iov_len = k;
+		rc = write_all(fd, &v, 1);
+	}
+	free(buf);
+	return rc;
+}
+
 /* Into what is at path, not a regular file: written as it is, never
    removed. */
 static int
-write_into(const char *path, const struct iovec *iov, int n, struct err *e)
+write_into(const char *path, const struct source *src, struct err *e)
 {
 	int	 fd, saved;
 
 	if ((fd = open(path, O_WRONLY | O_NOFOLLOW | O_CLOEXEC)) == -1)
 		return err_set(e, "%s: %s", path, strerror(errno));
-	if (write_all(fd, iov, n) == -1) {
+	if (write_source(fd, src) == -1) {
 		saved = errno;
 		close(fd);
 		return err_set(e, "%s: %s", path, strerror(saved));
@@ -105,9 +148,8 @@ write_into(const char *path, const struct iovec *iov, int n, struct err *e)
 	return 0;
 }
 
-int
-outfile_writev(const char *path, const struct iovec *iov, int n,
-    struct err *e)
+static int
+write_path(const char *path, const struct source *src, struct err *e)
 {
 	struct stat	 st;
 	const char	*slash = strrchr(path, '/');
@@ -120,7 +162,7 @@ outfile_writev(const char *path, const struct iovec *iov, int n,
 	if (stat(path, &st) == 0 && !S_ISREG(st.st_mode)) {
 		if (S_ISDIR(st.st_mode))
 			return err_set(e, "%s: %s", path, strerror(EISDIR));
-		return write_into(path, iov, n, e);
+		return write_into(path, src, e);
 	}
 	/* the temporary file in the same folder, so rename() is atomic */
 	if (asprintf(&tmp, "%.*s.%s.losslab-XXXXXX", slash != NULL ?
@@ -137,7 +179,7 @@ outfile_writev(const char *path, const struct iovec *iov, int n,
 	umask(um);
 	(void)fchmod(fd, 0666 & ~um);
 	saved = 0;
-	if (write_all(fd, iov, n) == -1)
+	if (write_source(fd, src) == -1)
 		saved = errno;
 	if (close(fd) == -1 && saved == 0)
 		saved = errno;
@@ -156,6 +198,24 @@ outfile_writev(const char *path, const struct iovec *iov, int n,
 	}
 	free(tmp);
 	return 0;
+}
+
+int
+outfile_writev(const char *path, const struct iovec *iov, int n,
+    struct err *e)
+{
+	struct source	src = { iov, n, NULL, NULL, 0 };
+
+	return write_path(path, &src, e);
+}
+
+int
+outfile_write_fill(const char *path, const struct iovec *iov, int n,
+    size_t len, outfile_fill_fn fill, void *ctx, struct err *e)
+{
+	struct source	src = { iov, n, fill, ctx, len };
+
+	return write_path(path, &src, e);
 }
 
 int

@@ -32,6 +32,15 @@ int	 outfile_check(const char *path, struct err *e);
    have taken part of the bytes). */
 int	 outfile_writev(const char *path, const struct iovec *iov, int n,
 	    struct err *e);
+/* The n buffers of iov, then len bytes made by fill(ctx, buf, off, k),
+   which writes bytes [off, off + k) of them into buf (k at most 256 KiB;
+   it cannot fail): a file whose bytes are converted from something else
+   (float64 values written as float32) without a buffer the size of the
+   file.  0, or -1 as outfile_writev. */
+typedef void (*outfile_fill_fn)(void *ctx, unsigned char *buf, size_t off,
+    size_t k);
+int	 outfile_write_fill(const char *path, const struct iovec *iov, int n,
+	    size_t len, outfile_fill_fn fill, void *ctx, struct err *e);
 /* The same for one buffer of len bytes. */
 int	 outfile_write(const char *path, const void *buf, size_t len,
 	    struct err *e);

@@ -16,6 +16,7 @@ writers() {
 	printf '%s\n' \
 	    "eval --out-grad|NUMPY|eval bce-logits --input 1,2 --target 1,0 --out-grad" \
 	    "eval --out-elem|NUMPY|eval bce-logits --input 1,2 --target 1,0 --out-elem" \
+	    "eval --dtype float32 --out-grad|NUMPY|eval bce-logits --dtype float32 --input 1,2 --target 1,0 --out-grad" \
 	    "plot --out|<svg|plot bce-curve --format svg --out" \
 	    "plot training --out|<svg|plot training loss --data xor --model linear --loss bce-logits --lr 0.1 --epochs 3 --format svg --out" \
 	    "--dump --out|Binary cross-entropy|--dump bce --out"

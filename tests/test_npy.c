@@ -365,6 +365,71 @@ fast_read_large(void)
 	free(i);
 }
 
+/*
+ * The mapped paths (npy_map_files): 300000 values (above NPY_MAP_MIN) of
+ * float64 (mapped: the file's pages), float32 and int64 (widened from the
+ * mapped pages) read back exactly; and npy_write's float32 conversion,
+ * made a 256 KiB chunk at a time (outfile_write_fill), is every value's
+ * (float) across the chunks.
+ */
+static void
+mapped_large(void)
+{
+	const char		*dir = getenv("TMPDIR");
+	char			 path[4096];
+	const size_t		 n = 300000;
+	double			*d = malloc(n * sizeof *d);
+	float			*f = malloc(n * sizeof *f);
+	int64_t			*i = malloc(n * sizeof *i);
+	struct npy_array	 a = NPY_ARRAY_INIT;
+	struct err		 e;
+	size_t			 k, shape[1] = { n };
+	int			 good = d != NULL && f != NULL && i != NULL;
+
+	snprintf(path, sizeof path, "%s/test_npy_map.%ld.npy",
+	    dir != NULL && *dir != '\0' ? dir : "/tmp", (long)getpid());
+	for (k = 0; good && k < n; k++) {
+		d[k] = (double)k / 7.0 - 1e4;
+		f[k] = (float)k * 0.37f - 900.0f;
+		i[k] = (int64_t)k * ((int64_t)1 << 30) - ((int64_t)1 << 53);
+	}
+	npy_map_files(1);
+	good = good && write_raw(path, "<f8", d, n, 8) == 0 &&
+	    npy_read_path(path, &a) == 1 && a.type == NPY_FLOAT64 &&
+	    a.map != NULL && a.count == n;
+	for (k = 0; good && k < n; k++)
+		good = memcmp(&a.v[k], &d[k], 8) == 0;
+	npy_free(&a);
+	tap_ok(good, "mapped: 300000 float64 values are the file's pages, "
+	    "bit for bit");
+	good = write_raw(path, "<f4", f, n, 4) == 0 &&
+	    npy_read_path(path, &a) == 1 && a.type == NPY_FLOAT32 &&
+	    a.count == n;
+	for (k = 0; good && k < n; k++)
+		good = a.v[k] == (double)f[k];
+	npy_free(&a);
+	tap_ok(good, "mapped: 300000 float32 values widened exactly");
+	good = write_raw(path, "<i8", i, n, 8) == 0 &&
+	    npy_read_path(path, &a) == 1 && a.type == NPY_INT64;
+	for (k = 0; good && k < n; k++)
+		good = a.v[k] == (double)i[k];
+	npy_free(&a);
+	tap_ok(good, "mapped: 300000 int64 values exactly");
+	npy_map_files(0);
+	good = npy_write(path, 1, shape, d, n, 1, &e) == 0 &&
+	    npy_read_path(path, &a) == 1 && a.type == NPY_FLOAT32 &&
+	    a.count == n;
+	for (k = 0; good && k < n; k++)
+		good = a.v[k] == (double)(float)d[k];
+	npy_free(&a);
+	tap_ok(good, "npy_write float32 of 300000 values (five 256 KiB "
+	    "chunks): every value (float)v");
+	unlink(path);
+	free(d);
+	free(f);
+	free(i);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -421,6 +486,7 @@ main(int argc, char **argv)
 	    "refused", nread, nbad);
 	tap_ok(taken >= 8, "npy_read_path took %d of the files", taken);
 	fast_read_large();
+	mapped_large();
 	mutate("tests/npy/f8-4x3.npy");
 	mutate("tests/npy/i2-f-2x3.npy");
 	mutate("tests/npy/f8-v2.npy");
