@@ -96,7 +96,41 @@ map_inputs(void)
 	sa.sa_handler = on_sigbus;
 	sigemptyset(&sa.sa_mask);
 	if (sigaction(SIGBUS, &sa, NULL) == 0)
-		npy_map_files(1);
+		npy_map_files(NPY_MAP_F32);
+}
+
+static int same_shape(const struct eval_args *);
+
+/*
+ * Whether this evaluation reads a float32 input in its float32 storage
+ * (core/mat.h): a large float32 .npy of logits for ce with class indices,
+ * computed in float32 and summarised (not --full), with no pitfall -- the
+ * one loss whose float kernel, checks and summary read floats; the
+ * gradient is then floats too, written to --out-grad as they are.  Every
+ * other evaluation has its values widened to doubles first (widen), and
+ * gets the same numbers: the floats are the doubles' exact values.
+ */
+static int
+float_storage(const struct eval_args *a)
+{
+	return a->l.input.f32 != NULL && a->loss == LOSS_CE && !same_shape(a) &&
+	    a->l.opts.float32 && a->l.pitfall == PITFALL_NONE && !a->full &&
+	    mat_numel(&a->l.input) > EVAL_FULL_MAX;
+}
+
+/* Every value as doubles (mat_widen); 0, or CLI_EXIT_USAGE after the
+   one line. */
+static int
+widen(struct eval_args *a)
+{
+	struct err	e;
+
+	if (mat_widen(&a->l.input, &e) != 0 ||
+	    mat_widen(&a->l.target, &e) != 0 ||
+	    mat_widen(&a->l.weight, &e) != 0 ||
+	    mat_widen(&a->l.pos_weight, &e) != 0)
+		return cli_fail("%s", e.msg);
+	return 0;
 }
 
 void
@@ -446,7 +480,10 @@ summarise(const struct mat *m, struct summary *s)
 {
 	struct vstat	vs;
 
-	vstat_summary(m->v, mat_numel(m), &vs);
+	if (m->f32 != NULL)
+		vstat_summary_f(m->f32, mat_numel(m), &vs);
+	else
+		vstat_summary(m->v, mat_numel(m), &vs);
 	s->n = vs.n;
 	s->nonfinite = vs.nonfinite;
 	s->min = vs.min;
@@ -791,7 +828,8 @@ cmd_eval_main(int argc, char **argv)
 		goto out;
 	}
 	if (eval_is_nd(&a)) {
-		rc = eval_nd(&a);
+		if ((rc = widen(&a)) == 0)
+			rc = eval_nd(&a);
 		goto out;
 	}
 	/* torch's order: shapes, then dtypes (the kernel's dispatch), then
@@ -800,10 +838,14 @@ cmd_eval_main(int argc, char **argv)
 		rc = CLI_EXIT_USAGE;	/* said: no torch dtype for the file */
 		goto out;
 	}
+	if (!float_storage(&a) && (rc = widen(&a)) != 0)
+		goto out;
 	if (loss_eval(a.loss, &a.l.input, &a.l.target, &a.l.opts, &r,
 	    &e) != 0) {
 		char torch[256];
 
+		if ((rc = widen(&a)) != 0)
+			goto out;
 		if (dtype_value_error(e.msg) && check_dtypes(&a, 1) != 0) {
 			rc = CLI_EXIT_USAGE;
 			goto out;

@@ -65,12 +65,12 @@ npy_free(struct npy_array *a)
 	*a = empty;
 }
 
-static int npy_map_ok;		/* npy_map_files() */
+static enum npy_map npy_map_ok;		/* npy_map_files() */
 
 void
-npy_map_files(int on)
+npy_map_files(enum npy_map how)
 {
-	npy_map_ok = on;
+	npy_map_ok = how;
 }
 
 const char *
@@ -671,6 +671,21 @@ npy_read_path(const char *path, struct npy_array *a)
 			goto out;
 		}
 	}
+	/* A large float32 file kept as floats (NPY_MAP_F32): its pages. */
+	if (npy_map_ok == NPY_MAP_F32 && a->type == NPY_FLOAT32 &&
+	    data >= NPY_MAP_MIN && (plen + hlen) % sizeof(float) == 0) {
+		void *p = mmap(NULL, (size_t)st.st_size, PROT_READ | PROT_WRITE,
+		    MAP_PRIVATE, fd, 0);
+
+		if (p != MAP_FAILED) {
+			a->map = p;
+			a->maplen = (size_t)st.st_size;
+			a->f32 = (float *)(void *)((unsigned char *)p + plen +
+			    hlen);
+			ok = 1;
+			goto out;
+		}
+	}
 	if ((a->v = alloc_big(a->count * sizeof *a->v)) == NULL)
 		goto out;
 	/* A large float32 or int64 file (when mapping is allowed): widened
@@ -763,11 +778,16 @@ to_le(unsigned char *buf, const double *v, size_t n, int f32)
 	}
 }
 
-/* What npy_write's fill converts: n values of v, as float32 or not. */
+/* What npy_write's fill converts: the values of v (or of the floats fv),
+   as float32 or not. */
 struct npy_fill {
 	const double	*v;
+	const float	*fv;
 	int		 f32;
 };
+
+/* Floats widened at a time by fill_values. */
+#define FILL_FLOATS	512
 
 /* Bytes [off, off + k) of the data: whole values, since the chunks are
    multiples of 8 bytes and the data starts at 0 (outfile.c). */
@@ -777,8 +797,21 @@ fill_values(void *ctx, unsigned char *buf, size_t off, size_t k)
 {
 	const struct npy_fill	*f = ctx;
 	size_t			 w = f->f32 ? 4 : 8, j, n = k / w;
-	const double		*v = f->v + off / w;
+	const double		*v;
+	double			 d[FILL_FLOATS];
 
+	if (f->fv != NULL) {
+		/* floats: widened a block at a time, then as doubles */
+		for (j = 0; j < n; j += FILL_FLOATS) {
+			size_t b = n - j < FILL_FLOATS ? n - j : FILL_FLOATS, i;
+
+			for (i = 0; i < b; i++)
+				d[i] = (double)f->fv[off / w + j + i];
+			to_le(buf + j * w, d, b, f->f32);
+		}
+		return;
+	}
+	v = f->v + off / w;
 	if (host_little() && f->f32) {
 		float	*fb = (float *)(void *)buf;
 
@@ -791,9 +824,10 @@ fill_values(void *ctx, unsigned char *buf, size_t off, size_t k)
 }
 VMATH_LOOPS_END
 
-int
-npy_write(const char *path, int ndim, const size_t *shape, const double *v,
-    size_t n, int f32, struct err *e)
+/* npy_write of the doubles v or, where v is NULL, the floats fv. */
+static int
+write_values(const char *path, int ndim, const size_t *shape,
+    const double *v, const float *fv, size_t n, int f32, struct err *e)
 {
 	unsigned char	 head[192 + NPY_MAX_NDIM * 24];
 	struct iovec	 iov[2];
@@ -812,15 +846,17 @@ npy_write(const char *path, int ndim, const size_t *shape, const double *v,
 		    "of %zu", path, n, count);
 	iov[0].iov_base = head;
 	iov[0].iov_len = write_header(head, sizeof head, ndim, shape, f32);
-	if (!f32 && host_little()) {
+	if (host_little() && (v != NULL ? !f32 : f32)) {
 		/* the values are the file's bytes as they are */
-		iov[1].iov_base = (void *)(uintptr_t)v;
+		iov[1].iov_base = v != NULL ? (void *)(uintptr_t)v :
+		    (void *)(uintptr_t)fv;
 		iov[1].iov_len = n * w;
 		rc = outfile_writev(path, iov, 2, &oe);
 	} else {
 		/* float32 and/or little-endian bytes, converted a chunk at
 		   a time as they are written */
 		f.v = v;
+		f.fv = v != NULL ? NULL : fv;
 		f.f32 = f32;
 		rc = outfile_write_fill(path, iov, 1, n * w, fill_values, &f,
 		    &oe);
@@ -831,19 +867,31 @@ npy_write(const char *path, int ndim, const size_t *shape, const double *v,
 }
 
 int
+npy_write(const char *path, int ndim, const size_t *shape, const double *v,
+    size_t n, int f32, struct err *e)
+{
+	static const double	 none;
+
+	return write_values(path, ndim, shape, v != NULL ? v : &none, NULL, n,
+	    f32, e);
+}
+
+int
 npy_write_mat(const char *path, const struct mat *m, int scalar, int f32,
     struct err *e)
 {
-	size_t	shape[2] = { 0, 0 };
+	static const double	 none;
+	size_t			 shape[2] = { 0, 0 };
+	const double		*v = m->f32 != NULL ? NULL :
+				    m->v != NULL ? m->v : &none;
+	int			 nd = scalar ? 0 : m->ndim == 2 ? 2 : 1;
 
-	if (scalar)
-		return npy_write(path, 0, shape, m->v, 1, f32, e);
-	if (m->ndim == 2) {
+	/* float32 storage (core/mat.h) is written from its floats */
+	if (nd == 2) {
 		shape[0] = m->rows;
 		shape[1] = m->cols;
-		return npy_write(path, 2, shape, m->v, m->rows * m->cols, f32,
-		    e);
-	}
-	shape[0] = m->cols;
-	return npy_write(path, 1, shape, m->v, m->cols, f32, e);
+	} else if (nd == 1)
+		shape[0] = m->cols;
+	return write_values(path, nd, shape, v, m->f32, scalar ? 1 :
+	    m->rows * m->cols, f32, e);
 }

@@ -67,11 +67,14 @@ struct npy_array {
 	size_t		 shape[NPY_MAX_NDIM];
 	size_t		 count;		/* product of shape (1 when 0-d) */
 	double		*v;		/* count values; NULL when count 0 */
-	void		*map;		/* NULL, or the file's mapping v is in */
+	void		*map;		/* NULL, or the file's mapping v or f32
+					   is in */
 	size_t		 maplen;
+	float		*f32;		/* NPY_MAP_F32: the float32 values in
+					   the mapping, v NULL */
 };
 
-#define NPY_ARRAY_INIT { NPY_NONE, 0, 0, 0, { 0 }, 0, NULL, NULL, 0 }
+#define NPY_ARRAY_INIT { NPY_NONE, 0, 0, 0, { 0 }, 0, NULL, NULL, 0, NULL }
 
 /* The dtype name ("float32"; "text" for NPY_NONE). */
 const char	*npy_type_name(enum npy_type t);
@@ -98,16 +101,23 @@ int		 npy_parse(const void *buf, size_t len, struct npy_array *a,
  */
 int		 npy_read_path(const char *path, struct npy_array *a);
 /*
- * Let npy_read_path map large float64 files (at least NPY_MAP_MIN bytes of
- * data, little-endian, C order, the data 8-byte aligned in the file)
- * instead of reading them: the values are then the file's own pages
- * (private, copy-on-write), with no fresh memory to zero and no copy.  Off
- * by default, because a mapped file that another process truncates while
- * it is in use raises SIGBUS: only a caller that handles SIGBUS (eval, which
- * says so in one line and exits 2) turns it on.
+ * How npy_read_path may use mmap for large files (at least NPY_MAP_MIN
+ * bytes of data, little-endian, C order):
+ *   NPY_MAP_OFF  never (the default);
+ *   NPY_MAP_ON   float64 files (the data 8-byte aligned in the file) are
+ *                mapped instead of read: the values are the file's own
+ *                pages (private, copy-on-write), no fresh memory to zero
+ *                and no copy; float32 and int64 files are widened from
+ *                their mapped pages;
+ *   NPY_MAP_F32  also float32 files are kept as floats in their mapping
+ *                (a->f32, v NULL: core/mat.h's float32 storage).
+ * Off by default, because a mapped file that another process truncates
+ * while it is in use raises SIGBUS: only a caller that handles SIGBUS
+ * (eval, which says so in one line and exits 2) turns it on.
  */
 #define NPY_MAP_MIN	((size_t)1 << 20)
-void		 npy_map_files(int on);
+enum npy_map { NPY_MAP_OFF, NPY_MAP_ON, NPY_MAP_F32 };
+void		 npy_map_files(enum npy_map how);
 /* Free (or unmap) a's values and reset it to NPY_ARRAY_INIT; safe twice. */
 void		 npy_free(struct npy_array *a);
 /* The shape as NumPy prints it: "(2, 3)", "(3,)", "()". */

@@ -509,8 +509,10 @@ npy_to_mat(struct npy_array *a, const char *what, const char *name,
 		m->v = a->v;
 		m->map = a->map;
 		m->maplen = a->maplen;
+		m->f32 = a->f32;
 		a->v = NULL;
 		a->map = NULL;
+		a->f32 = NULL;
 		return 0;
 	}
 	if (a->ndim > 2)
@@ -524,8 +526,10 @@ npy_to_mat(struct npy_array *a, const char *what, const char *name,
 	m->v = a->v;
 	m->map = a->map;
 	m->maplen = a->maplen;
+	m->f32 = a->f32;
 	a->v = NULL;
 	a->map = NULL;
+	a->f32 = NULL;
 	return 0;
 }
 

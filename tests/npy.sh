@@ -234,6 +234,36 @@ tr ',' '\n' <"$tmp/all.txt" | head -n 100 | paste -sd, - >"$tmp/first"
     cmp -s "$tmp/e-small" "$tmp/e-big"
 ok $? "a 1.6 MB float64 .npy (mapped, not read): its first 100 losses are those of the same numbers typed"
 
+# A large float32 input to ce (1000 x 300, 1.2 MB: kept as floats in its
+# mapping, the gradient computed and written as floats) gives the bytes,
+# the value and the warnings of the same file read as doubles (--full
+# takes that path); one nan among the logits is found and placed.
+awk 'BEGIN { for (r = 0; r < 1000; r++) { for (c = 0; c < 300; c++) printf "%s%s", (c ? "," : ""), (r == 7 && c == 5 ? "nan" : sprintf("%.4f", ((r * 7 + c * 13) % 200 - 100) / 23.0)); print "" } }' >"$tmp/m.txt"
+awk 'BEGIN { for (r = 0; r < 1000; r++) printf "%s%d", (r ? "," : ""), (r * 37) % 300; print "" }' >"$tmp/idx.txt"
+"$LOSSLAB" eval bce-logits --dtype float32 --reduction none \
+    --input @"$tmp/m.txt" --target @"$tmp/m.txt" --out-elem "$tmp/x32.npy" \
+    >/dev/null 2>&1
+for red in mean sum none; do
+	"$LOSSLAB" eval ce --reduction $red --input @"$tmp/x32.npy" \
+	    --target @"$tmp/idx.txt" --json --out-grad "$tmp/gA.npy" \
+	    --out-elem "$tmp/eA.npy" >"$tmp/a" 2>&1
+	ra=$?
+	"$LOSSLAB" eval ce --reduction $red --input @"$tmp/x32.npy" \
+	    --target @"$tmp/idx.txt" --json --full --out-grad "$tmp/gB.npy" \
+	    --out-elem "$tmp/eB.npy" >"$tmp/b" 2>&1
+	rb=$?
+	wa=$(sed -n 's/.*"warnings": //p' "$tmp/a")
+	wb=$(sed -n 's/.*"warnings": //p' "$tmp/b")
+	va=$(sed -n 's/.*"value": \([^,]*\),.*/\1/p' "$tmp/a")
+	vb=$(sed -n 's/.*"value": \([^,]*\),.*/\1/p' "$tmp/b")
+	[ $ra -eq 0 ] && [ $rb -eq 0 ] && [ "$(wc -c <"$tmp/x32.npy")" -eq 1200128 ] &&
+	    cmp -s "$tmp/gA.npy" "$tmp/gB.npy" && cmp -s "$tmp/eA.npy" "$tmp/eB.npy" &&
+	    { [ $red = none ] || [ "$va" = "$vb" ]; } &&
+	    [ -n "$wa" ] && [ "$wa" = "$wb" ] &&
+	    case $wa in *'row 7, column 5'*) true ;; *) false ;; esac
+	ok $? "float32 1000 x 300 ce ($red) read as floats: the gradient and losses of the doubles' path, byte for byte, and its nan warning"
+done
+
 # A mapped file truncated while eval uses it: SIGBUS, one line, exit 2.
 # eval maps the input, then waits for the target on standard input; the
 # file is emptied once its mapping shows in /proc, then the target comes.

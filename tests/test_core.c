@@ -21,6 +21,7 @@
 #include "core/diag.h"
 #include "core/loss.h"
 #include "core/pitfall.h"
+#include "core/vstat.h"
 
 #include "tap.h"
 
@@ -969,6 +970,114 @@ test_diag(void)
 	tap_ok(dl.n >= 0 && dl.n <= DIAG_MAX, "diag on mismatched shapes");
 }
 
+/*
+ * vstat: the summary of n values against a plain loop (min and max exact,
+ * the mean to 1e-12, the non-finite count), for every length 0..40 and a
+ * few large ones, with nan and +-inf mixed in; vstat_summary_f of floats
+ * is vstat_summary of their doubles, bit for bit.
+ */
+static void
+test_vstat(void)
+{
+	static const size_t	 lens[] = { 1000, 1023, 1024, 1025, 4099 };
+	float			*f = malloc(5000 * sizeof *f);
+	double			*d = malloc(5000 * sizeof *d);
+	struct vstat		 a, b;
+	size_t			 n, k, i, cnt, bad = 0, badf = 0;
+	double			 mn, mx, sum;
+
+	for (k = 0; k < 41 + sizeof lens / sizeof lens[0]; k++) {
+		n = k < 41 ? k : lens[k - 41];
+		for (i = 0; i < n; i++) {
+			f[i] = (float)((double)((i * 7919 + k) % 1000) / 37.0 -
+			    13.0);
+			if ((i + k) % 97 == 3)
+				f[i] = NAN;
+			if ((i + k) % 89 == 5)
+				f[i] = (i & 1) ? INFINITY : -INFINITY;
+			d[i] = f[i];
+		}
+		mn = INFINITY;
+		mx = -INFINITY;
+		sum = 0.0;
+		cnt = 0;
+		for (i = 0; i < n; i++)
+			if (isfinite(d[i])) {
+				cnt++;
+				sum += d[i];
+				mn = fmin(mn, d[i]);
+				mx = fmax(mx, d[i]);
+			}
+		vstat_summary(d, n, &a);
+		vstat_summary_f(f, n, &b);
+		if (a.n != n || a.nonfinite != n - cnt || (cnt && (a.min != mn ||
+		    a.max != mx || fabs(a.mean - sum / (double)cnt) > 1e-12)) ||
+		    (!cnt && !isnan(a.mean)))
+			bad++;
+		if (b.n != a.n || b.nonfinite != a.nonfinite ||
+		    memcmp(&b.min, &a.min, sizeof a.min) != 0 ||
+		    memcmp(&b.max, &a.max, sizeof a.max) != 0 ||
+		    memcmp(&b.mean, &a.mean, sizeof a.mean) != 0)
+			badf++;
+	}
+	tap_ok(bad == 0, "vstat_summary: min, max, mean and non-finite count "
+	    "of 46 arrays as a plain loop gives them (%zu wrong)", bad);
+	tap_ok(badf == 0, "vstat_summary_f of floats: vstat_summary of their "
+	    "doubles, bit for bit (%zu differ)", badf);
+	free(f);
+	free(d);
+}
+
+/*
+ * Float32 storage (core/mat.h): ce with class indices in float32 reads it
+ * and gives the float gradient the doubles give; every other use refuses.
+ */
+static void
+test_f32_storage(void)
+{
+	struct mat		 xf = MAT_INIT, xd = MAT_INIT, t = MAT_INIT;
+	struct loss_result	 rf, rd;
+	struct loss_opts	 o;
+	struct err		 e;
+	size_t			 i;
+	int			 good;
+
+	loss_opts_init(&o);
+	o.float32 = 1;
+	good = mat_alloc_f32(&xf, 2, 3, 4, &e) == 0 &&
+	    mat_alloc(&t, 1, 1, 3, &e) == 0;
+	for (i = 0; good && i < 12; i++)
+		xf.f32[i] = (float)i * 0.75f - 4.0f;
+	if (good) {
+		t.v[0] = 1;
+		t.v[1] = 3;
+		t.v[2] = 0;
+	}
+	good = good && mat_copy(&xd, &xf, &e) == 0 && xd.f32 == NULL &&
+	    loss_eval(LOSS_CE, &xf, &t, &o, &rf, &e) == 0 &&
+	    loss_eval(LOSS_CE, &xd, &t, &o, &rd, &e) == 0 &&
+	    rf.grad.f32 != NULL && rd.grad.v != NULL &&
+	    rf.value == rd.value;
+	for (i = 0; good && i < 12; i++)
+		good = (double)rf.grad.f32[i] == rd.grad.v[i];
+	tap_ok(good, "float32 storage: ce's float gradient is the doubles' "
+	    "(%s)", good ? "ok" : e.msg);
+	loss_result_free(&rf);
+	loss_result_free(&rd);
+	tap_ok(loss_eval(LOSS_BCE_LOGITS, &xf, &xd, &o, &rf, &e) != 0 &&
+	    strstr(e.msg, "float32 storage") != NULL,
+	    "float32 storage elsewhere is refused: \"%s\"", e.msg);
+	o.float32 = 0;
+	tap_ok(loss_eval(LOSS_CE, &xf, &t, &o, &rf, &e) != 0,
+	    "  and so is ce on it in float64");
+	tap_ok(mat_widen(&xf, &e) == 0 && xf.f32 == NULL && xf.v != NULL &&
+	    memcmp(xf.v, xd.v, 12 * sizeof *xf.v) == 0,
+	    "mat_widen: the floats' exact doubles");
+	mat_free(&xf);
+	mat_free(&xd);
+	mat_free(&t);
+}
+
 int
 main(void)
 {
@@ -986,6 +1095,8 @@ main(void)
 	test_pitfalls();
 	test_names();
 	test_diag();
+	test_vstat();
+	test_f32_storage();
 	for (i = 0; i < npool; i++)
 		mat_free(&pool[i]);
 	return tap_done();

@@ -368,7 +368,7 @@ fast_read_large(void)
 /*
  * The mapped paths (npy_map_files): 300000 values (above NPY_MAP_MIN) of
  * float64 (mapped: the file's pages), float32 and int64 (widened from the
- * mapped pages) read back exactly; and npy_write's float32 conversion,
+ * mapped pages; NPY_MAP_F32: float32 kept as floats) read back exactly; and npy_write's float32 conversion,
  * made a 256 KiB chunk at a time (outfile_write_fill), is every value's
  * (float) across the chunks.
  */
@@ -393,7 +393,7 @@ mapped_large(void)
 		f[k] = (float)k * 0.37f - 900.0f;
 		i[k] = (int64_t)k * ((int64_t)1 << 30) - ((int64_t)1 << 53);
 	}
-	npy_map_files(1);
+	npy_map_files(NPY_MAP_ON);
 	good = good && write_raw(path, "<f8", d, n, 8) == 0 &&
 	    npy_read_path(path, &a) == 1 && a.type == NPY_FLOAT64 &&
 	    a.map != NULL && a.count == n;
@@ -415,7 +415,16 @@ mapped_large(void)
 		good = a.v[k] == (double)i[k];
 	npy_free(&a);
 	tap_ok(good, "mapped: 300000 int64 values exactly");
-	npy_map_files(0);
+	npy_map_files(NPY_MAP_F32);
+	good = write_raw(path, "<f4", f, n, 4) == 0 &&
+	    npy_read_path(path, &a) == 1 && a.type == NPY_FLOAT32 &&
+	    a.v == NULL && a.f32 != NULL && a.map != NULL && a.count == n;
+	for (k = 0; good && k < n; k++)
+		good = memcmp(&a.f32[k], &f[k], 4) == 0;
+	npy_free(&a);
+	tap_ok(good, "NPY_MAP_F32: 300000 float32 values kept as the file's "
+	    "floats");
+	npy_map_files(NPY_MAP_OFF);
 	good = npy_write(path, 1, shape, d, n, 1, &e) == 0 &&
 	    npy_read_path(path, &a) == 1 && a.type == NPY_FLOAT32 &&
 	    a.count == n;

@@ -70,7 +70,7 @@ usable(const struct mat *m)
 		return 0;
 	if (m->ndim == 1 && m->rows != 1)
 		return 0;
-	return m->v != NULL || mat_numel(m) == 0;
+	return m->v != NULL || m->f32 != NULL || mat_numel(m) == 0;
 }
 
 static size_t
@@ -99,6 +99,26 @@ count_nonfinite(const double *v, size_t n, size_t *first)
 		k = n - i < DIAG_BLOCK ? n - i : DIAG_BLOCK;
 		for (b = 0, j = 0; j < k; j++)
 			b += !(fabs(v[i + j]) <= 1.7976931348623157e308);
+		if (b != 0 && bad == 0)
+			for (j = 0; j < k && *first == n; j++)
+				if (!isfinite(v[i + j]))
+					*first = i + j;
+		bad += b;
+	}
+	return bad;
+}
+
+/* count_nonfinite of floats. */
+static size_t
+count_nonfinite_f(const float *v, size_t n, size_t *first)
+{
+	size_t	i, j, k, b, bad = 0;
+
+	*first = n;
+	for (i = 0; i < n; i += k) {
+		k = n - i < DIAG_BLOCK ? n - i : DIAG_BLOCK;
+		for (b = 0, j = 0; j < k; j++)
+			b += !(fabsf(v[i + j]) <= 3.40282347e38f);
 		if (b != 0 && bad == 0)
 			for (j = 0; j < k && *first == n; j++)
 				if (!isfinite(v[i + j]))
@@ -163,12 +183,14 @@ check_nonfinite(const struct mat *x, struct diag_list *out)
 	size_t	n = mat_numel(x), bad, first;
 	char	w[64];
 
-	bad = count_nonfinite(x->v, n, &first);
+	bad = x->f32 != NULL ? count_nonfinite_f(x->f32, n, &first) :
+	    count_nonfinite(x->v, n, &first);
 	if (bad != 0)
 		add(out, "nonfinite-input", "the input has %zu non-finite "
 		    "value%s (the first, %g, at %s): the loss and its gradient "
 		    "may be NaN or inf", bad, bad == 1 ? "" : "s",
-		    x->v[first], where(x, first, w, sizeof w));
+		    x->f32 != NULL ? (double)x->f32[first] : x->v[first],
+		    where(x, first, w, sizeof w));
 }
 
 static void
@@ -204,7 +226,7 @@ static void
 check_softmax(const struct mat *x, struct diag_list *out)
 {
 	size_t	i, j, N = nrows(x), C = x->cols, k = 0;
-	double	s;
+	double	s, v;
 	char	b1[32], b2[32];
 	int	row;
 
@@ -216,9 +238,11 @@ check_softmax(const struct mat *x, struct diag_list *out)
 		/* a negative value (or NaN) settles the row: logits' rows
 		   stop at their first negative */
 		for (j = 0; j < C && row; j++) {
-			if (!(MAT_AT(x, i, j) >= 0.0))
+			v = x->f32 != NULL ? (double)x->f32[i * C + j] :
+			    MAT_AT(x, i, j);
+			if (!(v >= 0.0))
 				row = 0;
-			s += MAT_AT(x, i, j);
+			s += v;
 		}
 		if (row && fabs(s - 1.0) <= 1e-6)
 			k++;
@@ -513,6 +537,12 @@ diag_check(enum loss_id id, const struct mat *input,
 	if (!usable(input) || (int)id < 0 || id >= LOSS_COUNT)
 		return;
 	tok = usable(target);
+	/* float32 storage (core/mat.h): ce's checks below read it; for
+	   anything else (eval widens such inputs first) nothing is looked at */
+	if (input->f32 != NULL && id != LOSS_CE)
+		return;
+	if (target != NULL && target->f32 != NULL)
+		tok = 0;
 
 	check_nonfinite(input, out);
 	check_empty(id, input, out);

@@ -377,9 +377,27 @@ mat_ok(const struct mat *m)
 		return 0;
 	if (m->ndim == 1 && m->rows != 1)
 		return 0;
-	if (m->v == NULL && m->rows * m->cols != 0)
+	if (m->v == NULL && m->f32 == NULL && m->rows * m->cols != 0)
 		return 0;
 	return 1;
+}
+
+/*
+ * Float32 storage (core/mat.h) is read only where the float kernels read
+ * it: the input of ce and nll with class indices in float32 (their
+ * gradient then gets float32 storage too).  Anything else with it is a
+ * caller's mistake, refused rather than read as doubles it does not have.
+ */
+static int
+f32_storage_ok(enum loss_id id, const struct mat *input,
+    const struct mat *target, const struct loss_opts *o)
+{
+	if (target->f32 != NULL || (o->weight != NULL &&
+	    o->weight->f32 != NULL) || (o->pos_weight != NULL &&
+	    o->pos_weight->f32 != NULL))
+		return 0;
+	return input->f32 == NULL || (o->float32 && (id == LOSS_CE ||
+	    id == LOSS_NLL) && !mat_same_shape(input, target));
 }
 
 /* Class index held in a double: 0 if integral (and representable as long). */
@@ -445,7 +463,8 @@ alloc_result(struct loss_result *r, const struct shape *elem,
 }
 
 /* alloc_result for the losses that write every value of elem and grad
-   (bce, bce-logits, ce and nll): no zero fill. */
+   (bce, bce-logits, ce and nll): no zero fill; the gradient of an input
+   with float32 storage has float32 storage. */
 static int
 alloc_result_uninit(struct loss_result *r, const struct shape *elem,
     const struct mat *input, struct err *e)
@@ -453,6 +472,9 @@ alloc_result_uninit(struct loss_result *r, const struct shape *elem,
 	if (mat_alloc_uninit(&r->elem, elem->nd, elem->rows, elem->cols,
 	    e) != 0)
 		return -1;
+	if (input->f32 != NULL)
+		return mat_alloc_f32(&r->grad, input->ndim, input->rows,
+		    input->cols, e);
 	if (mat_alloc_uninit(&r->grad, input->ndim, input->rows, input->cols,
 	    e) != 0)
 		return -1;
@@ -913,6 +935,8 @@ loss_index(enum loss_id id, const struct mat *x, const struct mat *t,
 	r->elem_scalar = x->ndim == 1;
 	if (o->float32 && loss_f32_compute(id, x, t, o, r))
 		return 0;
+	if (x->f32 != NULL)		/* the float kernel had no memory */
+		return err_set(e, "out of memory");
 	if (id == LOSS_CE && !smoothing)
 		return loss_ce_index_fast(x, t, o, r);
 
@@ -1463,6 +1487,9 @@ loss_eval(enum loss_id id, const struct mat *input, const struct mat *target,
 		return err_set(e, "the target must be a 1-D or 2-D array");
 	if (opts_check(id, o, e) != 0)
 		return -1;
+	if (!f32_storage_ok(id, input, target, o))
+		return err_set(e, "float32 storage is read only by ce and nll "
+		    "with class indices in float32");
 
 	switch (id) {
 	case LOSS_BCE:

@@ -173,16 +173,50 @@ f32_bce_logits(const struct mat *x, const struct mat *t,
 
 /* Scratch rows of C floats for the class losses (not zeroed). */
 struct rows {
-	float	*lp, *q, *gl;
+	float	*lp, *q, *gl, *g;
 };
 
 static int
 rows_alloc(struct rows *w, size_t C)
 {
-	w->lp = malloc(3 * (C ? C : 1) * sizeof *w->lp);
+	w->lp = malloc(4 * (C ? C : 1) * sizeof *w->lp);
 	w->q = w->lp + C;
 	w->gl = w->q + C;
+	w->g = w->gl + C;
 	return w->lp != NULL ? 0 : -1;
+}
+
+/* Row n of x (C values) as floats into dst: x's own floats where it has
+   float32 storage (core/mat.h), else its doubles rounded (exact for
+   values read from a float32 array). */
+static void
+load_row(const struct mat *x, size_t n, float *dst, size_t C)
+{
+	size_t	c;
+
+	if (x->f32 != NULL) {
+		for (c = 0; c < C; c++)
+			dst[c] = x->f32[n * C + c];
+		return;
+	}
+	for (c = 0; c < C; c++)
+		dst[c] = (float)x->v[n * C + c];
+}
+
+/* The gradient's row n from the floats g: into the gradient's float32
+   storage where it has it (the input had), else as doubles. */
+static void
+store_row(struct loss_result *r, size_t n, const float *g, size_t C)
+{
+	size_t	c;
+
+	if (r->grad.f32 != NULL) {
+		for (c = 0; c < C; c++)
+			r->grad.f32[n * C + c] = g[c];
+		return;
+	}
+	for (c = 0; c < C; c++)
+		r->grad.v[n * C + c] = g[c];
 }
 
 /* The sum of a[0..n) in double, in four interleaved lanes (l0 + l1) +
@@ -206,20 +240,18 @@ sum_d(const float *a, size_t n)
 }
 
 /*
- * log_softmax of one row in float, x - m - logf(sum expf(x - m)), into
- * lp; q keeps expf(x - m) and the float sum of q is returned (for the
+ * log_softmax of one row in float, x - m - logf(sum expf(x - m)), in
+ * place in lp (which holds x, load_row); q keeps expf(x - m) and the float sum of q is returned (for the
  * backward, which reuses them rather than taking expf(lp) again).  The max in eight lanes of selects (which vectorise);
  * a nan is not taken as the max but makes its exp, the sum, logf of the
  * sum and so every lp nan, as torch's (whose max is the nan) are.
  */
 static float
-log_softmax_f(const double *x, float *lp, float *q, size_t C)
+log_softmax_f(float *lp, float *q, size_t C)
 {
 	float	mm[8], m, ls, sf, v;
 	size_t	c, k;
 
-	for (c = 0; c < C; c++)
-		lp[c] = (float)x[c];
 	for (k = 0; k < 8; k++)
 		mm[k] = -INFINITY;
 	for (c = 0; c + 8 <= C; c += 8)
@@ -256,14 +288,14 @@ log_softmax_f(const double *x, float *lp, float *q, size_t C)
  */
 static void
 backward_sparse(enum loss_id id, const float *lp, const float *q, float sf,
-    size_t y, float s, double *out, size_t C)
+    size_t y, float s, float *out, size_t C)
 {
 	float	inv, ey;
 	size_t	c;
 
 	if (id == LOSS_NLL) {
 		for (c = 0; c < C; c++)
-			out[c] = 0.0;
+			out[c] = 0.0f;
 		if (y < C)
 			out[y] = s;
 		return;
@@ -281,7 +313,7 @@ backward_sparse(enum loss_id id, const float *lp, const float *q, float sf,
    s = sum gl (ce); nll's gradient is gl itself. */
 static void
 backward_row(enum loss_id id, const float *lp, float *q, const float *gl,
-    double *out, size_t C)
+    float *out, size_t C)
 {
 	float	sf;
 	size_t	c;
@@ -337,11 +369,9 @@ f32_index(enum loss_id id, const struct mat *x, const struct mat *t,
 	for (n = 0; n < N; n++) {
 		y = (long)t->v[n];
 		ignored = y == o->ignore_index;
+		load_row(x, n, w.lp, C);
 		if (id == LOSS_CE)
-			sf = log_softmax_f(&MAT_AT(x, n, 0), w.lp, w.q, C);
-		else
-			for (c = 0; c < C; c++)
-				w.lp[c] = (float)MAT_AT(x, n, c);
+			sf = log_softmax_f(w.lp, w.q, C);
 		if (ignored)
 			MAT_AT(&r->elem, 0, n) = 0.0;
 		else {
@@ -365,8 +395,8 @@ f32_index(enum loss_id id, const struct mat *x, const struct mat *t,
 		if (eps == 0.0f) {
 			backward_sparse(id, w.lp, w.q, sf, ignored ? C : (size_t)y,
 			    ignored ? 0.0f : 0.0f + (o->weight != NULL ?
-			    (float)o->weight->v[y] : 1.0f) * gnll,
-			    &MAT_AT(&r->grad, n, 0), C);
+			    (float)o->weight->v[y] : 1.0f) * gnll, w.g, C);
+			store_row(r, n, w.g, C);
 			continue;
 		}
 		for (c = 0; c < C; c++)
@@ -376,7 +406,8 @@ f32_index(enum loss_id id, const struct mat *x, const struct mat *t,
 		if (!ignored)
 			w.gl[y] += (o->weight != NULL ?
 			    (float)o->weight->v[y] : 1.0f) * gnll;
-		backward_row(id, w.lp, w.q, w.gl, &MAT_AT(&r->grad, n, 0), C);
+		backward_row(id, w.lp, w.q, w.gl, w.g, C);
+		store_row(r, n, w.g, C);
 	}
 	snll = (float)snlld;
 	ssm = (float)ssmd;
@@ -412,7 +443,8 @@ f32_ce_prob(const struct mat *x, const struct mat *t,
 	denom = (float)N;
 	gs = mean ? 1.0f / denom : 1.0f;
 	for (n = 0; n < N; n++) {
-		log_softmax_f(&MAT_AT(x, n, 0), w.lp, w.q, C);
+		load_row(x, n, w.lp, C);
+		log_softmax_f(w.lp, w.q, C);
 		s = 0.0f;
 		for (c = 0; c < C; c++) {
 			yc = (float)MAT_AT(t, n, c);
@@ -424,8 +456,8 @@ f32_ce_prob(const struct mat *x, const struct mat *t,
 		}
 		MAT_AT(&r->elem, 0, n) = -(float)s;
 		sum += -(float)s;
-		backward_row(LOSS_CE, w.lp, w.q, w.gl, &MAT_AT(&r->grad, n, 0),
-		    C);
+		backward_row(LOSS_CE, w.lp, w.q, w.gl, w.g, C);
+		store_row(r, n, w.g, C);
 	}
 	r->value = mean ? (double)((float)sum / denom) : (double)(float)sum;
 	r->denom = mean ? (double)denom : 1.0;

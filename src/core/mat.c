@@ -26,62 +26,105 @@ err_set(struct err *e, const char *fmt, ...)
 	return -1;
 }
 
-/* The allocation of mat_alloc and mat_alloc_uninit (calloc or malloc). */
+/* A large array's whole 2 MiB extents in transparent huge pages where
+   the kernel offers them: one page fault for 512 (a hint; calloc's memory
+   is zero either way). */
+static void
+huge_hint(void *p, size_t len)
+{
+#if defined(MADV_HUGEPAGE)
+	if (len >= ((size_t)4 << 20)) {
+		uintptr_t lo = ((uintptr_t)p + 4095) & ~(uintptr_t)4095;
+		uintptr_t hi = ((uintptr_t)p + len) & ~(uintptr_t)4095;
+
+		(void)madvise((void *)lo, hi - lo, MADV_HUGEPAGE);
+	}
+#else
+	(void)p;
+	(void)len;
+#endif
+}
+
+/* The allocation of mat_alloc, mat_alloc_uninit (calloc or malloc) and
+   mat_alloc_f32 (malloc of floats). */
 static int
-alloc(struct mat *m, int ndim, size_t rows, size_t cols, int zero,
+alloc(struct mat *m, int ndim, size_t rows, size_t cols, int zero, int f32,
     struct err *e)
 {
-	size_t n;
+	size_t n, size = f32 ? sizeof(float) : sizeof(double);
+	void *p;
 
 	if (ndim == 1)
 		rows = 1;
-	if (cols != 0 && rows > SIZE_MAX / sizeof(double) / cols)
+	if (cols != 0 && rows > SIZE_MAX / size / cols)
 		return err_set(e, "out of memory");
 	n = rows * cols;
 	m->map = NULL;
 	m->maplen = 0;
+	m->v = NULL;
+	m->f32 = NULL;
 	m->ndim = ndim;
 	m->rows = rows;
 	m->cols = cols;
-	if (zero)
-		m->v = calloc(n ? n : 1, sizeof *m->v);
-	else
-		m->v = malloc((n ? n : 1) * sizeof *m->v);
-	if (m->v == NULL)
+	p = zero ? calloc(n ? n : 1, size) : malloc((n ? n : 1) * size);
+	if (p == NULL)
 		return err_set(e, "out of memory");
-#if defined(MADV_HUGEPAGE)
-	/* A large array's whole 2 MiB extents in transparent huge pages where
-	   the kernel offers them: one page fault for 512 (a hint; the memory
-	   is calloc's, zero either way). */
-	if (n >= ((size_t)4 << 20) / sizeof *m->v) {
-		uintptr_t lo = ((uintptr_t)m->v + 4095) & ~(uintptr_t)4095;
-		uintptr_t hi = ((uintptr_t)(m->v + n)) & ~(uintptr_t)4095;
-
-		(void)madvise((void *)lo, hi - lo, MADV_HUGEPAGE);
-	}
-#endif
+	huge_hint(p, n * size);
+	if (f32)
+		m->f32 = p;
+	else
+		m->v = p;
 	return 0;
 }
 
 int
 mat_alloc(struct mat *m, int ndim, size_t rows, size_t cols, struct err *e)
 {
-	return alloc(m, ndim, rows, cols, 1, e);
+	return alloc(m, ndim, rows, cols, 1, 0, e);
 }
 
 int
 mat_alloc_uninit(struct mat *m, int ndim, size_t rows, size_t cols,
     struct err *e)
 {
-	return alloc(m, ndim, rows, cols, 0, e);
+	return alloc(m, ndim, rows, cols, 0, 0, e);
+}
+
+int
+mat_alloc_f32(struct mat *m, int ndim, size_t rows, size_t cols,
+    struct err *e)
+{
+	return alloc(m, ndim, rows, cols, 0, 1, e);
+}
+
+int
+mat_widen(struct mat *m, struct err *e)
+{
+	struct mat	d;
+	size_t		i, n = mat_numel(m);
+
+	if (m->f32 == NULL)
+		return 0;
+	if (alloc(&d, m->ndim, m->rows, m->cols, 0, 0, e) != 0)
+		return -1;
+	for (i = 0; i < n; i++)
+		d.v[i] = (double)m->f32[i];
+	mat_free(m);
+	*m = d;
+	return 0;
 }
 
 int
 mat_copy(struct mat *dst, const struct mat *src, struct err *e)
 {
+	size_t	i;
+
 	if (mat_alloc(dst, src->ndim, src->rows, src->cols, e) != 0)
 		return -1;
-	if (mat_numel(src) != 0)
+	if (src->f32 != NULL)
+		for (i = 0; i < mat_numel(src); i++)
+			dst->v[i] = (double)src->f32[i];
+	else if (mat_numel(src) != 0)
 		memcpy(dst->v, src->v, mat_numel(src) * sizeof *src->v);
 	return 0;
 }
@@ -91,9 +134,12 @@ mat_free(struct mat *m)
 {
 	if (m->map != NULL)
 		(void)munmap(m->map, m->maplen);
-	else
+	else {
 		free(m->v);
+		free(m->f32);
+	}
 	m->v = NULL;
+	m->f32 = NULL;
 	m->map = NULL;
 	m->maplen = 0;
 	m->ndim = 0;

@@ -9,6 +9,13 @@
  * hold the values (src/npy.c maps large .npy files instead of copying
  * them); mat_free releases either.  The zero-initialised struct (MAT_INIT)
  * is a valid empty value that mat_free() accepts.
+ *
+ * Float32 storage (f32 != NULL, v == NULL): the values held as floats, in
+ * a mapped float32 .npy file or in memory of their own.  Only eval's
+ * float32 path makes such mats (a large float32 .npy input to the losses
+ * whose float kernels read floats, and the gradient those kernels write):
+ * half the memory and no widening pass.  Every other consumer reads v:
+ * mat_widen() turns a float mat into doubles first.
  */
 #ifndef LOSSLAB_CORE_MAT_H
 #define LOSSLAB_CORE_MAT_H
@@ -20,13 +27,16 @@ struct mat {
 	size_t	 rows;	/* 1 when ndim == 1 */
 	size_t	 cols;	/* the length when ndim == 1 */
 	double	*v;	/* rows * cols values, row-major; may be NULL if empty */
-	void	*map;	/* NULL, or the mapping v points into (maplen bytes) */
+	void	*map;	/* NULL, or the mapping v or f32 points into (maplen
+			   bytes) */
 	size_t	 maplen;
+	float	*f32;	/* float32 storage instead of v (see above), or NULL */
 };
 
-#define MAT_INIT { 0, 0, 0, NULL, NULL, 0 }
+#define MAT_INIT { 0, 0, 0, NULL, NULL, 0, NULL }
 /* A mat over values it does not own (never mat_free'd): a view. */
-#define MAT_VIEW(ndim, rows, cols, v) { (ndim), (rows), (cols), (v), NULL, 0 }
+#define MAT_VIEW(ndim, rows, cols, v) \
+	{ (ndim), (rows), (cols), (v), NULL, 0, NULL }
 
 /* Error carried out of the core: one line, no "losslab:" prefix. */
 struct err {
@@ -44,7 +54,15 @@ int	 mat_alloc(struct mat *m, int ndim, size_t rows, size_t cols,
    before reading any (no pass over fresh memory); 0 or -1 likewise. */
 int	 mat_alloc_uninit(struct mat *m, int ndim, size_t rows, size_t cols,
 	    struct err *e);
-/* Deep copy src into dst (dst is overwritten, not freed); 0 or -1. */
+/* mat_alloc_uninit with float32 storage (f32 set, v NULL); 0 or -1. */
+int	 mat_alloc_f32(struct mat *m, int ndim, size_t rows, size_t cols,
+	    struct err *e);
+/* Turn a float32-storage mat into doubles (exactly; the floats are freed or
+   unmapped); nothing to do for a mat of doubles.  0, or -1 (e set, m
+   unchanged) when out of memory. */
+int	 mat_widen(struct mat *m, struct err *e);
+/* Deep copy src into dst as doubles (dst is overwritten, not freed); 0 or
+   -1. */
 int	 mat_copy(struct mat *dst, const struct mat *src, struct err *e);
 /* Free (or unmap) the data and reset m to MAT_INIT; safe on MAT_INIT and
    twice. */

@@ -16,5 +16,7 @@ struct vstat {
 /* Summarise v[0..n) into *s.  The mean is the sum of the finite values in
    eight interleaved lanes, over their count.  Cannot fail. */
 void	 vstat_summary(const double *v, size_t n, struct vstat *s);
+/* The same of n floats: the summary of their doubles, bit for bit. */
+void	 vstat_summary_f(const float *v, size_t n, struct vstat *s);
 
 #endif
