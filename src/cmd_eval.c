@@ -90,7 +90,7 @@ map_inputs(void)
 	struct sigaction	sa;
 
 	bus_msg = _("losslab: an input .npy file was truncated or changed "
-	    "while eval read it (SIGBUS); nothing was computed from it\n");
+	    "while eval read it (SIGBUS): eval stopped\n");
 	bus_len = strlen(bus_msg);
 	memset(&sa, 0, sizeof sa);
 	sa.sa_handler = on_sigbus;

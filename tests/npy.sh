@@ -284,7 +284,7 @@ if [ -r /proc/self/maps ]; then
 	exec 3>&-
 	wait $pid
 	rc=$?
-	[ $rc -eq 2 ] && [ "$(cat "$tmp/err")" = "losslab: an input .npy file was truncated or changed while eval read it (SIGBUS); nothing was computed from it" ]
+	[ $rc -eq 2 ] && [ "$(cat "$tmp/err")" = "losslab: an input .npy file was truncated or changed while eval read it (SIGBUS): eval stopped" ]
 	r=$?
 	[ $r -eq 0 ] || diag "exit $rc: $(head -c 300 "$tmp/err")"
 	ok $r "a mapped .npy truncated while eval uses it: one 'losslab:' line, exit 2"
