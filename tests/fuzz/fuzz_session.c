@@ -11,7 +11,8 @@
  * reveal, select or unselect a cell.  Invariants, after every edit:
  *   - nothing crashes (ASan, UBSan);
  *   - the current step's results are those of the core on its values: a
- *     fresh loss_eval() and pitfall_eval() agree with st.ok, st.res and
+ *     fresh dtype_check() (torch's dtype rules), loss_eval() and
+ *     pitfall_eval() agree with st.ok, st.res and
  *     st.pitfall_ok, st.pres, bit for bit (NaN as NaN);
  *   - the plot's cells are inside the input (a selected cell that an
  *     edit left outside is not followed); the question and the quiz
@@ -176,6 +177,25 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
 	return 0;
 }
 
+/* Whether torch takes loss id on s's dtypes (core/dtype.c); sets
+   o->float32 to the dtype it computes in. */
+static int
+fz_dtype(const struct step *s, enum loss_id id, struct loss_opts *o)
+{
+	struct err	e;
+	enum dtype	rdt;
+	int		prob = id == LOSS_CE &&
+			    mat_same_shape(&s->input, &s->target);
+
+	if (dtype_check(id, prob, s->dtype, step_target_dtype(s), &rdt,
+	    &e) != 0) {
+		o->float32 = 0;
+		return 0;
+	}
+	o->float32 = rdt == DTYPE_FLOAT;
+	return 1;
+}
+
 /* The current step against the core, and what is derived from it. */
 static void
 check_step(struct session *ss, int render)
@@ -190,12 +210,18 @@ check_step(struct session *ss, int render)
 	struct curve_cells	 cells;
 	struct err		 e;
 	size_t			 i;
-	int			 ok;
+	int			 ok, dt_ok;
 
 	FZ_CHECK(cs->inited, "the current step is not set up");
 	o.weight = s->weight.ndim ? &s->weight : NULL;
 	o.pos_weight = s->pos_weight.ndim ? &s->pos_weight : NULL;
+	/* torch's dtype rules first (a BCELoss with a Long target is
+	   refused whatever its values), then the loss in the result's
+	   dtype */
+	dt_ok = fz_dtype(s, s->loss, &o);
 	ok = loss_eval(s->loss, &s->input, &s->target, &o, &r, &e) == 0;
+	if (!dt_ok)
+		ok = 0;
 	FZ_CHECK(ok == s->ok, "the step says %s, the core %s (%s)",
 	    s->ok ? "ok" : "refused", ok ? "ok" : "refused", ok ? "" : e.msg);
 	if (ok)
@@ -203,8 +229,9 @@ check_step(struct session *ss, int render)
 		    "the core's");
 	loss_result_free(&r);
 	if (s->pitfall != PITFALL_NONE) {
+		dt_ok = fz_dtype(s, pitfall_loss(s->pitfall), &o);
 		ok = pitfall_eval(s->pitfall, &s->input, &s->target, &o, &r,
-		    &e) == 0;
+		    &e) == 0 && dt_ok;
 		FZ_CHECK(ok == s->pitfall_ok, "the pitfall: step %d, core %d",
 		    s->pitfall_ok, ok);
 		if (ok)
