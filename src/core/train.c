@@ -390,18 +390,42 @@ tile_8x4(const double *restrict A, size_t ar, const size_t *ao,
 	V_STORE(s[7], s7);
 }
 
-/* Few terms (the comment above): C(p, q) for every p, four q at a time;
-   the q beyond the last four readable ones one by one. */
+/* Few terms (the comment above): C(p, q) for every p, sixteen q at a
+   time (four vectors), then four; the q beyond the last four readable ones
+   one by one. */
 TRAIN_INLINE void
 products_short(const double *A, size_t ar, size_t ap, size_t P,
     const double *B, size_t br, size_t Q, size_t Qr, size_t R, double *C,
     size_t cp)
 {
-	double	 c, t[4];
-	v4d	 s0, b0;
-	size_t	 p, q, r, v;
+	const double	*b;
+	double		 c, t[4];
+	v4d		 s0, s1, s2, s3, b0;
+	size_t		 p, q, r, v;
 
-	for (q = 0; q + 4 <= Qr && q < Q; q += 4) {
+	for (q = 0; q + 16 <= Q; q += 16) {
+		for (p = 0; p < P; p++) {
+			V_ZERO(s0);
+			s1 = s2 = s3 = s0;
+			for (r = 0; r < R; r++) {
+				c = A[r * ar + p * ap];
+				b = B + r * br + q;
+				V_LOAD(b0, b);
+				V_MADD(s0, c, b0);
+				V_LOAD(b0, b + 4);
+				V_MADD(s1, c, b0);
+				V_LOAD(b0, b + 8);
+				V_MADD(s2, c, b0);
+				V_LOAD(b0, b + 12);
+				V_MADD(s3, c, b0);
+			}
+			V_STORE(C + p * cp + q, s0);
+			V_STORE(C + p * cp + q + 4, s1);
+			V_STORE(C + p * cp + q + 8, s2);
+			V_STORE(C + p * cp + q + 12, s3);
+		}
+	}
+	for (; q + 4 <= Qr && q < Q; q += 4) {
 		for (p = 0; p < P; p++) {
 			V_ZERO(s0);
 			for (r = 0; r < R; r++) {
