@@ -5,7 +5,8 @@
  * rounded value), on millions of points per function: uniform over the
  * whole domain, log-uniform magnitudes down to the subnormals, dense near
  * the edges (0, log near 1, exp near its overflow at 709.78 and its last
- * subnormal at -745.13, tanh at its switch point 0.55) and the special
+ * subnormal at -745.13, tanh at its switch point 0.55 and where it is cut
+ * to +-1 at 20) and the special
  * values (+-0, +-inf, NaN, subnormals, the largest double) exactly.
  *
  * Each range is one TAP line: the largest error in ulps of the double
@@ -230,6 +231,8 @@ check_specials(void)
 		{ "tanh", NAN, NAN }, { "tanh", 0x1p-1074, 0x1p-1074 },
 		{ "tanh", -0x1p-1070, -0x1p-1070 }, { "tanh", 40.0, 1.0 },
 		{ "tanh", -1e300, -1.0 }, { "tanh", 1e-300, 1e-300 },
+		{ "tanh", 20.0, 1.0 }, { "tanh", -DBL_MAX, -1.0 },
+		{ "tanh", 0.55, 0.50052021119023524 },
 	};
 	size_t	i, n = sizeof c / sizeof c[0];
 	double	y;
@@ -280,6 +283,7 @@ static double g_tanh_all(void) { return uniform(-25.0, 25.0); }
 static double g_tanh_mag(void) { return logmag(-320.0, 1.5, 1); }
 static double g_tanh_sw(void) { return uniform(0.4, 0.8) * ((rnd64() & 1) ? 1 : -1); }
 static double g_tanh_mid(void) { return uniform(-2.0, 2.0); }
+static double g_tanh_20(void) { return uniform(19.0, 21.0) * ((rnd64() & 1) ? 1 : -1); }
 
 int
 main(void)
@@ -302,6 +306,7 @@ main(void)
 		{ "tanh", "|x| log-uniform in [1e-320, 31.6]", g_tanh_mag },
 		{ "tanh", "near the switch, |x| in [0.4, 0.8]", g_tanh_sw },
 		{ "tanh", "uniform on [-2, 2]", g_tanh_mid },
+		{ "tanh", "near the cut to +-1, |x| in [19, 21]", g_tanh_20 },
 	};
 	const char	*fns[] = { "exp", "log", "tanh" };
 	double		*x, *all;

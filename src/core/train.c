@@ -212,149 +212,361 @@ params_finite(const struct train_params *p)
 VMATH_LOOPS_BEGIN
 
 /*
- * y (m x W.rows) = x (m x in) W^T + b.  Each y_ij is 0, plus x_ik W_jk for
- * k = 0, 1, ... in order, plus b_j.  Four sums run side by side in
- * registers so that the adds do not wait for one another (the order of
- * each sum stays the same): four rows at a time, or four outputs at a time
- * when the layer has fewer than four inputs.
+ * The products of the model all have one form: C(p, q) = 0 + A(0, p) B(0,
+ * q) + A(1, p) B(1, q) + ... + A(R - 1, p) B(R - 1, q), each sum in the
+ * order of r, with A(r, p) = A[r ar + p ap], B(r, q) = B[r br + q bq] and
+ * C(p, q) = C[p cp + q cq] (the callers below).  Many sums run side by
+ * side in registers, so that their additions do not wait for one another,
+ * and those of four consecutive q are one vector v4d: with GCC and clang
+ * a vector of their vector extension (elementwise IEEE operations, so the
+ * same values as scalar ones; one AVX2 register, or two SSE2 ones), else
+ * a struct of four doubles.
+ *   - Few terms (R <= SHORT_R, B and C with contiguous rows): for each p
+ *     and four q at a time, one vector summed over r (the rows of p are
+ *     independent, so the processor overlaps them).
+ *   - Else a tile of 4 p x 8 q (8 p x 4 q when Q <= 4), eight vectors,
+ *     summed over r, B's rows loaded as vectors where they are
+ *     contiguous and readable (bq is 1, q + 8 <= Qr; Qr >= Q counts
+ *     wt[]'s padding).  At the edges p and q are clamped to P - 1 and
+ *     Q - 1: those sums are computed twice and stored once.
+ * None of this changes a sum's order: the results are those of one plain
+ * loop per sum.
  */
-static void
-layer_forward(const double *restrict x, size_t m, size_t in,
-    const struct mat *W, const struct mat *b, double *restrict y)
-{
-	const double	*restrict w = W->v, *x0, *x1, *x2, *x3, *wj;
-	const double	*bv = b->v;
-	size_t		 i, j, k, out = W->rows;
-	double		 s0, s1, s2, s3, xk;
+#define TILE_P		4
+#define TILE_Q		8
+/* wt[] of layer_forward(): W^T when it has at most this many values */
+#define WT_MAX		1024
+/* sums of at most this many terms take the first way above */
+#define SHORT_R		8
 
-	if (in < 4) {
-		for (i = 0; i < m; i++) {
-			x0 = x + i * in;
-			for (j = 0; j + 4 <= out; j += 4) {
-				wj = w + j * in;
-				s0 = s1 = s2 = s3 = 0.0;
-				for (k = 0; k < in; k++) {
-					xk = x0[k];
-					s0 += xk * wj[k];
-					s1 += xk * wj[in + k];
-					s2 += xk * wj[2 * in + k];
-					s3 += xk * wj[3 * in + k];
-				}
-				y[i * out + j] = s0 + bv[j];
-				y[i * out + j + 1] = s1 + bv[j + 1];
-				y[i * out + j + 2] = s2 + bv[j + 2];
-				y[i * out + j + 3] = s3 + bv[j + 3];
+#if defined(__GNUC__)
+#define TRAIN_INLINE	static inline __attribute__((always_inline))
+#else
+#define TRAIN_INLINE	static inline
+#endif
+
+/* products() in an AVX2 clone and a generic one, as vmathf.c's functions
+   (GCC only): the same operations in the same order, no contraction, so
+   the same results. */
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__) && \
+    defined(__has_attribute)
+#if __has_attribute(target_clones)
+#define TRAIN_CLONES	__attribute__((target_clones("avx2", "default")))
+#endif
+#endif
+#ifndef TRAIN_CLONES
+#define TRAIN_CLONES
+#endif
+
+/* v4d: v = 4 doubles from p (V_LOAD), to p (V_STORE), v = (a, b, c, d)
+   (V_SET), s = s + c b with c a double (V_MADD), s = s + b (V_ADD),
+   elementwise. */
+#if defined(__GNUC__)
+typedef double	v4d __attribute__((vector_size(4 * sizeof(double))));
+#define V_SET(v, a, b, c, d)	((v) = (v4d){ (a), (b), (c), (d) })
+#define V_MADD(s, c, b)		((s) = (s) + (v4d){ (c), (c), (c), (c) } * (b))
+#define V_ADD(s, b)		((s) = (s) + (b))
+#else
+typedef struct {
+	double	e[4];
+} v4d;
+#define V_SET(v, a, b, c, d) do {					\
+	(v).e[0] = (a);							\
+	(v).e[1] = (b);							\
+	(v).e[2] = (c);							\
+	(v).e[3] = (d);							\
+} while (0)
+#define V_MADD(s, c, b) do {						\
+	(s).e[0] = (s).e[0] + (c) * (b).e[0];				\
+	(s).e[1] = (s).e[1] + (c) * (b).e[1];				\
+	(s).e[2] = (s).e[2] + (c) * (b).e[2];				\
+	(s).e[3] = (s).e[3] + (c) * (b).e[3];				\
+} while (0)
+#define V_ADD(s, b) do {						\
+	(s).e[0] = (s).e[0] + (b).e[0];					\
+	(s).e[1] = (s).e[1] + (b).e[1];					\
+	(s).e[2] = (s).e[2] + (b).e[2];					\
+	(s).e[3] = (s).e[3] + (b).e[3];					\
+} while (0)
+#endif
+#define V_LOAD(v, p)	memcpy(&(v), (p), sizeof (v))
+#define V_STORE(p, v)	memcpy((p), &(v), sizeof (v))
+#define V_ZERO(v)	V_SET(v, 0.0, 0.0, 0.0, 0.0)
+
+/* B's row r, q_v for v = 4 i ... 4 i + 3, into the vector b (b[] is B's
+   row; contiguous, or at the offsets bo[]). */
+#define B_ROW(b, i) do {						\
+	if (contig)							\
+		V_LOAD(b, row + 4 * (i));				\
+	else								\
+		V_SET(b, row[bo[4 * (i)]], row[bo[4 * (i) + 1]],	\
+		    row[bo[4 * (i) + 2]], row[bo[4 * (i) + 3]]);	\
+} while (0)
+
+/* A tile of 4 p x 8 q: s[u][v] = the sum of A(r, p_u) B(r, q_v), A(r,
+   p_u) = A[r ar + ao[u]], B(r, q_v) = B[r br + v] (contig) or B[r br +
+   bo[v]]. */
+TRAIN_INLINE void
+tile_4x8(const double *restrict A, size_t ar, const size_t *ao,
+    const double *restrict B, size_t br, const size_t *bo, int contig,
+    size_t R, double s[8][8])
+{
+	const double	*a, *row;
+	double		 c;
+	v4d		 s00, s01, s10, s11, s20, s21, s30, s31, b0, b1;
+	size_t		 r;
+
+	V_ZERO(s00);
+	s01 = s10 = s11 = s20 = s21 = s30 = s31 = s00;
+	for (r = 0; r < R; r++) {
+		a = A + r * ar;
+		row = B + r * br;
+		B_ROW(b0, 0);
+		B_ROW(b1, 1);
+		c = a[ao[0]];
+		V_MADD(s00, c, b0);
+		V_MADD(s01, c, b1);
+		c = a[ao[1]];
+		V_MADD(s10, c, b0);
+		V_MADD(s11, c, b1);
+		c = a[ao[2]];
+		V_MADD(s20, c, b0);
+		V_MADD(s21, c, b1);
+		c = a[ao[3]];
+		V_MADD(s30, c, b0);
+		V_MADD(s31, c, b1);
+	}
+	V_STORE(s[0], s00);
+	V_STORE(s[0] + 4, s01);
+	V_STORE(s[1], s10);
+	V_STORE(s[1] + 4, s11);
+	V_STORE(s[2], s20);
+	V_STORE(s[2] + 4, s21);
+	V_STORE(s[3], s30);
+	V_STORE(s[3] + 4, s31);
+}
+
+/* A tile of 8 p x 4 q, as tile_4x8(). */
+TRAIN_INLINE void
+tile_8x4(const double *restrict A, size_t ar, const size_t *ao,
+    const double *restrict B, size_t br, const size_t *bo, int contig,
+    size_t R, double s[8][8])
+{
+	const double	*a, *row;
+	double		 c;
+	v4d		 s0, s1, s2, s3, s4, s5, s6, s7, b0;
+	size_t		 r;
+
+	V_ZERO(s0);
+	s1 = s2 = s3 = s4 = s5 = s6 = s7 = s0;
+	for (r = 0; r < R; r++) {
+		a = A + r * ar;
+		row = B + r * br;
+		B_ROW(b0, 0);
+		c = a[ao[0]];
+		V_MADD(s0, c, b0);
+		c = a[ao[1]];
+		V_MADD(s1, c, b0);
+		c = a[ao[2]];
+		V_MADD(s2, c, b0);
+		c = a[ao[3]];
+		V_MADD(s3, c, b0);
+		c = a[ao[4]];
+		V_MADD(s4, c, b0);
+		c = a[ao[5]];
+		V_MADD(s5, c, b0);
+		c = a[ao[6]];
+		V_MADD(s6, c, b0);
+		c = a[ao[7]];
+		V_MADD(s7, c, b0);
+	}
+	V_STORE(s[0], s0);
+	V_STORE(s[1], s1);
+	V_STORE(s[2], s2);
+	V_STORE(s[3], s3);
+	V_STORE(s[4], s4);
+	V_STORE(s[5], s5);
+	V_STORE(s[6], s6);
+	V_STORE(s[7], s7);
+}
+
+/* Few terms (the comment above): C(p, q) for every p, sixteen q at a
+   time (four vectors), then four; the q beyond the last four readable ones
+   one by one. */
+TRAIN_INLINE void
+products_short(const double *A, size_t ar, size_t ap, size_t P,
+    const double *B, size_t br, size_t Q, size_t Qr, size_t R, double *C,
+    size_t cp)
+{
+	const double	*b;
+	double		 c, t[4];
+	v4d		 s0, s1, s2, s3, b0;
+	size_t		 p, q, r, v;
+
+	for (q = 0; q + 16 <= Q; q += 16) {
+		for (p = 0; p < P; p++) {
+			V_ZERO(s0);
+			s1 = s2 = s3 = s0;
+			for (r = 0; r < R; r++) {
+				c = A[r * ar + p * ap];
+				b = B + r * br + q;
+				V_LOAD(b0, b);
+				V_MADD(s0, c, b0);
+				V_LOAD(b0, b + 4);
+				V_MADD(s1, c, b0);
+				V_LOAD(b0, b + 8);
+				V_MADD(s2, c, b0);
+				V_LOAD(b0, b + 12);
+				V_MADD(s3, c, b0);
 			}
-			for (; j < out; j++) {
-				wj = w + j * in;
-				s0 = 0.0;
-				for (k = 0; k < in; k++)
-					s0 += x0[k] * wj[k];
-				y[i * out + j] = s0 + bv[j];
-			}
+			V_STORE(C + p * cp + q, s0);
+			V_STORE(C + p * cp + q + 4, s1);
+			V_STORE(C + p * cp + q + 8, s2);
+			V_STORE(C + p * cp + q + 12, s3);
 		}
+	}
+	for (; q + 4 <= Qr && q < Q; q += 4) {
+		for (p = 0; p < P; p++) {
+			V_ZERO(s0);
+			for (r = 0; r < R; r++) {
+				c = A[r * ar + p * ap];
+				V_LOAD(b0, B + r * br + q);
+				V_MADD(s0, c, b0);
+			}
+			if (q + 4 <= Q) {
+				V_STORE(C + p * cp + q, s0);
+				continue;
+			}
+			V_STORE(t, s0);
+			for (v = 0; q + v < Q; v++)
+				C[p * cp + q + v] = t[v];
+		}
+	}
+	for (; q < Q; q++) {
+		for (p = 0; p < P; p++) {
+			c = 0.0;
+			for (r = 0; r < R; r++)
+				c = c + A[r * ar + p * ap] * B[r * br + q];
+			C[p * cp + q] = c;
+		}
+	}
+}
+
+/* C = the sums above, p < P, q < Q; where bq is 1, B's rows may be read
+   up to column Qr >= Q (wt[]'s padding). */
+TRAIN_CLONES static void
+products(const double *A, size_t ar, size_t ap, size_t P, const double *B,
+    size_t br, size_t bq, size_t Q, size_t Qr, size_t R, double *C,
+    size_t cp, size_t cq)
+{
+	double	 s[8][8];
+	size_t	 ao[8], bo[8], p, q, u, v, tp, tq;
+	int	 contig;
+
+	if (R <= SHORT_R && bq == 1 && cq == 1) {
+		products_short(A, ar, ap, P, B, br, Q, Qr, R, C, cp);
 		return;
 	}
-	for (i = 0; i + 4 <= m; i += 4) {
-		x0 = x + i * in;
-		x1 = x0 + in;
-		x2 = x1 + in;
-		x3 = x2 + in;
-		for (j = 0; j < out; j++) {
-			wj = w + j * in;
-			s0 = s1 = s2 = s3 = 0.0;
-			for (k = 0; k < in; k++) {
-				s0 += x0[k] * wj[k];
-				s1 += x1[k] * wj[k];
-				s2 += x2[k] * wj[k];
-				s3 += x3[k] * wj[k];
+	tp = Q <= 4 ? 2 * TILE_P : TILE_P;
+	tq = Q <= 4 ? TILE_Q / 2 : TILE_Q;
+	for (p = 0; p < P; p += tp) {
+		for (u = 0; u < tp; u++)
+			ao[u] = (p + u < P ? p + u : P - 1) * ap;
+		for (q = 0; q < Q; q += tq) {
+			contig = bq == 1 && q + tq <= Qr;
+			for (v = 0; v < tq; v++)
+				bo[v] = (q + v < Q ? q + v : Q - 1) * bq;
+			if (tp == TILE_P)
+				tile_4x8(A, ar, ao, contig ? B + q : B, br, bo,
+				    contig, R, s);
+			else
+				tile_8x4(A, ar, ao, contig ? B + q : B, br, bo,
+				    contig, R, s);
+			for (u = 0; u < tp && p + u < P; u++) {
+				/* (memcpy of a constant size: two or one
+				   vector stores) */
+				if (cq == 1 && q + tq <= Q && tq == TILE_Q) {
+					memcpy(C + (p + u) * cp + q, s[u],
+					    TILE_Q * sizeof s[u][0]);
+					continue;
+				}
+				if (cq == 1 && q + tq <= Q) {
+					memcpy(C + (p + u) * cp + q, s[u],
+					    TILE_Q / 2 * sizeof s[u][0]);
+					continue;
+				}
+				for (v = 0; v < tq && q + v < Q; v++)
+					C[(p + u) * cp + (q + v) * cq] =
+					    s[u][v];
 			}
-			y[i * out + j] = s0 + bv[j];
-			y[(i + 1) * out + j] = s1 + bv[j];
-			y[(i + 2) * out + j] = s2 + bv[j];
-			y[(i + 3) * out + j] = s3 + bv[j];
-		}
-	}
-	for (; i < m; i++) {
-		x0 = x + i * in;
-		for (j = 0; j < out; j++) {
-			wj = w + j * in;
-			s0 = 0.0;
-			for (k = 0; k < in; k++)
-				s0 += x0[k] * wj[k];
-			y[i * out + j] = s0 + bv[j];
 		}
 	}
 }
 
 /*
- * g[j][k] = sum over the m rows, in order, of d[i][j] a[i][k] (the
- * gradient of W, out x in) and gb[j] = sum of d[i][j] (of b): four
- * elements of g are summed side by side in registers, along k when the
- * layer has four inputs or more, else along j.
+ * y (m x W.rows) = x (m x in) W^T + b: each y_ij is 0, plus x_ik W_jk for
+ * k = 0, 1, ... in order, plus b_j.  The products read W^T (in x out,
+ * its rows padded with zeros to a multiple of 4) from wt[] when it is
+ * small enough, so that the tile's W_jk are a vector; else W itself.
  */
-static void
+TRAIN_CLONES static void
+layer_forward(const double *restrict x, size_t m, size_t in,
+    const struct mat *W, const struct mat *b, double *restrict y)
+{
+	double		 wt[WT_MAX];
+	const double	*w = W->v, *bv = b->v;
+	size_t		 i, j, k, out = W->rows, op;
+
+	op = (out + 3) / 4 * 4;
+	if (in * op <= WT_MAX) {
+		for (k = 0; k < in; k++)
+			for (j = 0; j < op; j++)
+				wt[k * op + j] = j < out ? w[j * in + k] : 0.0;
+		products(x, 1, in, m, wt, op, 1, out, op, in, y, out, 1);
+	} else
+		products(x, 1, in, m, w, 1, in, out, out, in, y, out, 1);
+	for (i = 0; i < m; i++)
+		for (j = 0; j < out; j++)
+			y[i * out + j] = y[i * out + j] + bv[j];
+}
+
+/*
+ * g[j][k] = sum over the m rows, in order, of d[i][j] a[i][k] (the
+ * gradient of W, out x in) and gb[j] = sum of d[i][j] (of b).  The tiles'
+ * vectors run along the longer of a's and d's rows.
+ */
+TRAIN_CLONES static void
 layer_backward(const double *restrict a, size_t m, size_t in,
     const double *restrict d, struct mat *gW, struct mat *gb)
 {
-	double		*restrict g = gW->v, s0, s1, s2, s3, c;
-	size_t		 i, j, k, out = gW->rows;
-	const double	*ai;
+	const double	*row;
+	double		*restrict g = gW->v, *restrict sb = gb->v, t[4];
+	size_t		 i, j, u, o[4], out = gW->rows;
+	v4d		 s0, v;
 
-	for (j = 0; j < out; j++) {
-		s0 = 0.0;
-		for (i = 0; i < m; i++)
-			s0 += d[i * out + j];
-		gb->v[j] = s0;
-	}
-	if (in >= 4) {
-		for (j = 0; j < out; j++) {
-			for (k = 0; k + 4 <= in; k += 4) {
-				s0 = s1 = s2 = s3 = 0.0;
-				for (i = 0; i < m; i++) {
-					c = d[i * out + j];
-					ai = a + i * in + k;
-					s0 += c * ai[0];
-					s1 += c * ai[1];
-					s2 += c * ai[2];
-					s3 += c * ai[3];
-				}
-				g[j * in + k] = s0;
-				g[j * in + k + 1] = s1;
-				g[j * in + k + 2] = s2;
-				g[j * in + k + 3] = s3;
-			}
-			for (; k < in; k++) {
-				s0 = 0.0;
-				for (i = 0; i < m; i++)
-					s0 += d[i * out + j] * a[i * in + k];
-				g[j * in + k] = s0;
-			}
+	/* the sums of b, four at a time in a register (the last four
+	   clamped to the last column, as in products()) */
+	for (j = 0; j < out; j += 4) {
+		for (u = 0; u < 4; u++)
+			o[u] = j + u < out ? j + u : out - 1;
+		V_ZERO(s0);
+		for (i = 0; i < m; i++) {
+			row = d + i * out;
+			if (j + 4 <= out)
+				V_LOAD(v, row + j);
+			else
+				V_SET(v, row[o[0]], row[o[1]], row[o[2]],
+				    row[o[3]]);
+			V_ADD(s0, v);
 		}
-		return;
+		V_STORE(t, s0);
+		for (u = 0; u < 4 && j + u < out; u++)
+			sb[j + u] = t[u];
 	}
-	for (k = 0; k < in; k++) {
-		for (j = 0; j + 4 <= out; j += 4) {
-			s0 = s1 = s2 = s3 = 0.0;
-			for (i = 0; i < m; i++) {
-				c = a[i * in + k];
-				s0 += d[i * out + j] * c;
-				s1 += d[i * out + j + 1] * c;
-				s2 += d[i * out + j + 2] * c;
-				s3 += d[i * out + j + 3] * c;
-			}
-			g[j * in + k] = s0;
-			g[(j + 1) * in + k] = s1;
-			g[(j + 2) * in + k] = s2;
-			g[(j + 3) * in + k] = s3;
-		}
-		for (; j < out; j++) {
-			s0 = 0.0;
-			for (i = 0; i < m; i++)
-				s0 += d[i * out + j] * a[i * in + k];
-			g[j * in + k] = s0;
-		}
-	}
+	if (in >= out)
+		products(d, out, 1, out, a, in, 1, in, in, m, g, in, 1);
+	else
+		products(a, in, 1, in, d, out, 1, out, out, m, g, 1, in);
 }
 
 /* The logits z (m x out) of m points x; the mlp's hidden values into h
@@ -383,14 +595,12 @@ model_forward(const struct train_params *p, enum train_activation act,
 
 /* The gradient of the batch's loss into t->grad, from dz = dL/dz (m x
    out), the batch's points x and (mlp) its hidden values in t->h. */
-static void
+TRAIN_CLONES static void
 model_backward(struct train *t, const double *x, size_t m, const double *dz)
 {
 	struct train_params	*p = &t->params, *g = &t->grad;
-	size_t			 i, j, k, H, out = t->out;
-	const double		*w2 = NULL, *dzi, *hi, *wk;
-	double			 c, s0, s1, s2, s3, *h = t->h.v, *dh = t->dh.v;
-	double			*dhi;
+	size_t			 i, n, H, out = t->out;
+	double			*h = t->h.v, *dh = t->dh.v;
 
 	if (p->nlayers == 1) {
 		layer_backward(x, m, t->in, dz, &g->W[0], &g->b[0]);
@@ -398,41 +608,16 @@ model_backward(struct train *t, const double *x, size_t m, const double *dz)
 	}
 	H = t->hidden;
 	layer_backward(h, m, H, dz, &g->W[1], &g->b[1]);
-	w2 = p->W[1].v;
-	/* dh = dz W2 (each dh_ik is 0 plus the products over j in order,
-	   four k side by side), then through the activation */
-	for (i = 0; i < m; i++) {
-		dzi = dz + i * out;
-		dhi = dh + i * H;
-		hi = h + i * H;
-		for (k = 0; k + 4 <= H; k += 4) {
-			s0 = s1 = s2 = s3 = 0.0;
-			for (j = 0; j < out; j++) {
-				c = dzi[j];
-				wk = w2 + j * H + k;
-				s0 += c * wk[0];
-				s1 += c * wk[1];
-				s2 += c * wk[2];
-				s3 += c * wk[3];
-			}
-			dhi[k] = s0;
-			dhi[k + 1] = s1;
-			dhi[k + 2] = s2;
-			dhi[k + 3] = s3;
-		}
-		for (; k < H; k++) {
-			s0 = 0.0;
-			for (j = 0; j < out; j++)
-				s0 += dzi[j] * w2[j * H + k];
-			dhi[k] = s0;
-		}
-		if (t->spec.activation == TRAIN_TANH) {
-			for (k = 0; k < H; k++)
-				dhi[k] = dhi[k] * (1.0 - hi[k] * hi[k]);
-		} else {
-			for (k = 0; k < H; k++)
-				dhi[k] = hi[k] <= 0.0 ? 0.0 : dhi[k];
-		}
+	/* dh = dz W2 (each dh_ik is 0 plus the products over j in order),
+	   then through the activation */
+	products(dz, 1, out, m, p->W[1].v, H, 1, H, H, out, dh, H, 1);
+	n = m * H;
+	if (t->spec.activation == TRAIN_TANH) {
+		for (i = 0; i < n; i++)
+			dh[i] = dh[i] * (1.0 - h[i] * h[i]);
+	} else {
+		for (i = 0; i < n; i++)
+			dh[i] = h[i] <= 0.0 ? 0.0 : dh[i];
 	}
 	layer_backward(x, m, t->in, dh, &g->W[0], &g->b[0]);
 }

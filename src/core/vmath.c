@@ -30,7 +30,9 @@
  *         doubles and the rest in double-double steps (Fast2Sum), so that
  *         only the division (1/4 ulp at most, 2/(e + 1) <= 1/2 here) and
  *         the last addition round; the sign of x is copied on.  At most
- *         about 0.9 ulp (just below the switch).
+ *         about 0.9 ulp (just below the switch).  Both branches are
+ *         computed for every element and one is selected, but they share
+ *         a single division (P/Q or 2/(e + 1), its operands selected).
 
  * The integer parts (k, the exponent fields) are computed in the integer
  * and floating lanes without the conversions AVX2 lacks: k = round(32 x /
@@ -269,7 +271,11 @@ log_one(double x)
 	return res;
 }
 
-/* tanh (the comment at the top). */
+/*
+ * tanh (the comment at the top), with one division for both branches: the
+ * small branch's P/Q and the large one's 2/(e + 1) share it, its numerator
+ * and denominator chosen per element (a select, not a branch).
+ */
 VM_INLINE double
 tanh_one(double x)
 {
@@ -279,33 +285,61 @@ tanh_one(double x)
 	const double	Q0 = 1.12811678491632931402e2;
 	const double	Q1 = 2.23548839060100448583e3;
 	const double	Q2 = 4.84406305325125486048e3;
-	double		a = fabs(x), z, small, hi, lo, s1, s2, eh, el, s, c, q;
-	double		t, ql, d, large;
+	/* ln 2 / 32 in two parts: 33 bits (k ln2_hi is exact) and the rest */
+	const double	ln2_hi = 0x1.62e42fefp-6;
+	const double	ln2_lo = 0x1.473de6af278edp-39;
+	const double	inv = 0x1.71547652b82fep+5;	/* 32 / ln 2 */
+	double		a = fabs(x), a2, z, num, den, t, kd, r, p, th, sc;
+	double		eh, el, s1, s, c, q, ql, d, small, large;
+	uint64_t	k;
+	int		use_small = a < 0.55;
 
+	/* small: a + a z P(z)/Q(z), z = a^2; the division is below */
 	z = a * a;
-	small = a + a * z * ((P0 * z + P1) * z + P2) /
-	    (((z + Q0) * z + Q1) * z + Q2);
-	/* e = exp(2|x|) = eh + el, both scaled exactly (2|x| <= 40 here) */
-	exp_parts(2.0 * a, &hi, &lo, &s1, &s2);
-	eh = (hi * s1) * s2;
-	el = (lo * s1) * s2;
-	/* 2 / (e + 1): e + 1 = s + c to about 2^-100 (two Fast2Sums: eh
-	   >= 1, |el| < 0.011 eh) */
+	/*
+	 * large: e = exp(2|x|) as exp_parts() computes it, 2^(j/32) (hi +
+	 * lo) e^r, but scaled by 2^((k - j)/32) = 2^(k >> 5) in one step:
+	 * where it matters, |x| <= 20, k is in [0, 1847] and that power of
+	 * two is normal, so eh and el are the same bits as exp_parts()'s
+	 * (hi s1) s2 and (lo s1) s2.  Above 20 (and for NaN) they are
+	 * garbage, replaced below; no conditional comes before the table,
+	 * so that the loop is still if-converted.
+	 */
+	a2 = 2.0 * a;
+	t = a2 * inv + SHIFT;
+	kd = t - SHIFT;				/* k = round(32 a2 / ln 2) */
+	r = (a2 - kd * ln2_hi) - kd * ln2_lo;	/* |r| <= ln2/64 */
+	k = bits(t) - bits(SHIFT);
+	th = exp_hi[k & 31];
+	/* e^r - 1 to degree 6, as in exp_parts() */
+	p = r + r * r * (0.5 + r * (1.0 / 6.0 + r * (1.0 / 24.0 +
+	    r * (1.0 / 120.0 + r * (1.0 / 720.0)))));
+	sc = pow2i(k >> 5);
+	eh = th * sc;
+	el = (exp_lo[k & 31] + th * p) * sc;
+	/* e + 1 = s + c to about 2^-100 (two Fast2Sums: eh >= 1, |el| <
+	   0.011 eh) */
 	s1 = eh + 1.0;
 	c = (eh - s1) + 1.0;
 	s = s1 + el;
 	c = c + ((s1 - s) + el);
+	/* the one division: (a z P(z)) / Q(z), or q = 2 / s */
+	num = a * z * ((P0 * z + P1) * z + P2);
+	den = ((z + Q0) * z + Q1) * z + Q2;
+	num = use_small ? num : 2.0;
+	den = use_small ? den : s;
+	q = num / den;
+	small = a + q;
 	/* 2/(s + c) = q - ql, ql = q^2 c / 2 (q = 2/s, rounded: at most
 	   1/4 ulp of the result, as q <= 1/2 above the switch); then
 	   1 - (q - ql) rounded once: 1 - q = t + d exactly (Fast2Sum) */
-	q = 2.0 / s;
 	ql = q * (c * q * 0.5);
 	t = 1.0 - q;
 	d = (1.0 - t) - q;
 	large = t + (d + ql);
 	large = a > 20.0 ? 1.0 : large;		/* tanh(20) rounds to 1 */
 	large = a != a ? a : large;
-	return copysign(a < 0.55 ? small : large, x);
+	return copysign(use_small ? small : large, x);
 }
 
 /* The loops, y_i = f(x_i); y may equal x. */
