@@ -129,6 +129,35 @@ write_source(int fd, const struct source *src)
 	return rc;
 }
 
+/* Files from this size on get their blocks before they are written. */
+#define RESERVE_MIN	((size_t)1 << 20)
+
+/*
+ * Give the new temporary file fd its blocks before the source is written
+ * (Linux's fallocate; elsewhere, or where the file system cannot, nothing).
+ * Why: ext4 (auto_da_alloc) writes back a file renamed over another before
+ * rename() returns if its blocks are still to be allocated, so replacing an
+ * 80 MB gradient waited 30-55 ms in rename(); with the blocks reserved it
+ * does not wait.  The file's size stays what is written (KEEP_SIZE).
+ * Failure is ignored: the writes that follow report it.
+ */
+static void
+reserve(int fd, const struct source *src)
+{
+#if defined(HAVE_FALLOCATE) && defined(FALLOC_FL_KEEP_SIZE)
+	size_t	total = src->fill != NULL ? src->len : 0;
+	int	i;
+
+	for (i = 0; i < src->n; i++)
+		total += src->iov[i].iov_len;
+	if (total >= RESERVE_MIN && total <= (size_t)LLONG_MAX)
+		(void)fallocate(fd, FALLOC_FL_KEEP_SIZE, 0, (off_t)total);
+#else
+	(void)fd;
+	(void)src;
+#endif
+}
+
 /* Into what is at path, not a regular file: written as it is, never
    removed. */
 static int
@@ -179,6 +208,7 @@ write_path(const char *path, const struct source *src, struct err *e)
 	umask(um);
 	(void)fchmod(fd, 0666 & ~um);
 	saved = 0;
+	reserve(fd, src);
 	if (write_source(fd, src) == -1)
 		saved = errno;
 	if (close(fd) == -1 && saved == 0)

@@ -13,7 +13,10 @@
  *	- anything else that exists there (a device such as /dev/null or
  *	  /dev/full, a FIFO) is written into as it is: it is never renamed over
  *	  or removed, as a failed write must not delete a device node.
- * A new file gets mode 0666 minus the umask, as open(2) would give it.
+ * A new file gets mode 0666 minus the umask, as open(2) would give it.  A
+ * temporary file of 1 MiB or more gets its blocks before it is written
+ * (fallocate, where there is one), so that renaming it over an old file
+ * does not wait for its data to reach the disk (ext4's auto_da_alloc).
  * Errors are one line in e: "PATH: reason".
  */
 #ifndef LOSSLAB_OUTFILE_H
