@@ -973,8 +973,9 @@ test_diag(void)
 /*
  * vstat: the summary of n values against a plain loop (min and max exact,
  * the mean to 1e-12, the non-finite count), for every length 0..40 and a
- * few large ones, with nan and +-inf mixed in; vstat_summary_f of floats
- * is vstat_summary of their doubles, bit for bit.
+ * few large ones, with nan, +-inf and -0.0 mixed in; vstat_summary_f of
+ * floats is vstat_summary of their doubles, bit for bit; the portable
+ * code gives the bits of the AVX2 copy (where this processor runs it).
  */
 static void
 test_vstat(void)
@@ -982,8 +983,8 @@ test_vstat(void)
 	static const size_t	 lens[] = { 1000, 1023, 1024, 1025, 4099 };
 	float			*f = malloc(5000 * sizeof *f);
 	double			*d = malloc(5000 * sizeof *d);
-	struct vstat		 a, b;
-	size_t			 n, k, i, cnt, bad = 0, badf = 0;
+	struct vstat		 a, b, pa, pb;
+	size_t			 n, k, i, cnt, bad = 0, badf = 0, badp = 0;
 	double			 mn, mx, sum;
 
 	for (k = 0; k < 41 + sizeof lens / sizeof lens[0]; k++) {
@@ -995,6 +996,8 @@ test_vstat(void)
 				f[i] = NAN;
 			if ((i + k) % 89 == 5)
 				f[i] = (i & 1) ? INFINITY : -INFINITY;
+			if ((i + k) % 53 == 7)
+				f[i] = (k & 1) ? -0.0f : 0.0f;
 			d[i] = f[i];
 		}
 		mn = INFINITY;
@@ -1010,6 +1013,11 @@ test_vstat(void)
 			}
 		vstat_summary(d, n, &a);
 		vstat_summary_f(f, n, &b);
+		vstat_summary_portable(d, n, &pa);
+		vstat_summary_f_portable(f, n, &pb);
+		if (memcmp(&pa, &a, sizeof a) != 0 ||
+		    memcmp(&pb, &b, sizeof b) != 0)
+			badp++;
 		if (a.n != n || a.nonfinite != n - cnt || (cnt && (a.min != mn ||
 		    a.max != mx || fabs(a.mean - sum / (double)cnt) > 1e-12)) ||
 		    (!cnt && !isnan(a.mean)))
@@ -1024,6 +1032,8 @@ test_vstat(void)
 	    "of 46 arrays as a plain loop gives them (%zu wrong)", bad);
 	tap_ok(badf == 0, "vstat_summary_f of floats: vstat_summary of their "
 	    "doubles, bit for bit (%zu differ)", badf);
+	tap_ok(badp == 0, "vstat's portable code gives the bits of the one "
+	    "this processor runs (%zu differ)", badp);
 	free(f);
 	free(d);
 }

@@ -1,8 +1,10 @@
 /*
  * vstat.c -- min, max, mean and non-finite count of an array of doubles
  * in one pass of GCC's generic vectors (four doubles; lowered to two SSE2
- * halves where AVX is absent, native in the AVX2 clone), so that eval's
- * summaries of arrays of millions of values cost what reading them costs.
+ * halves where AVX is absent), or of the same operations in AVX2
+ * intrinsics where the processor has them (picked at run time), so that
+ * eval's summaries of arrays of millions of values cost what reading them
+ * costs.
  * A value is finite when v - v == 0 (inf - inf and nan - nan are nan);
  * the selects are bit masks, no branches.  Two lane groups interleave so
  * that each addition does not wait on the one before.
@@ -15,15 +17,14 @@
 
 #include "core/vstat.h"
 
-/* GCC only: clang 14 emits no resolver for a clone its file does not call */
-#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__) && \
-    defined(__has_attribute)
-#if __has_attribute(target_clones)
-#define VSTAT_CLONES	__attribute__((target_clones("avx2", "default")))
+/* An AVX2 copy of each, written with the intrinsics (vminpd and vmaxpd,
+   which GCC's generic vectors do not reach: their selects took twice the
+   operations), picked at run time; x86-64 with GCC or clang only. */
+#if defined(__x86_64__) && defined(__GNUC__) && defined(__has_attribute)
+#if __has_attribute(target)
+#define VSTAT_AVX2	1
+#include <immintrin.h>
 #endif
-#endif
-#ifndef VSTAT_CLONES
-#define VSTAT_CLONES
 #endif
 
 typedef double	 v4d __attribute__((vector_size(32)));
@@ -101,8 +102,21 @@ lanes_finish(const struct lanes *a, const struct lanes *b, const double *t,
 	s->mean = cnt ? sum / (double)cnt : NAN;
 }
 
-VSTAT_CLONES void
-vstat_summary(const double *v, size_t n, struct vstat *s)
+/* lanes_finish with a tail of k < 8 floats. */
+static void
+lanes_tail_f(const struct lanes *a, const struct lanes *b, const float *t,
+    size_t k, size_t n, struct vstat *s)
+{
+	double	d[8];
+	size_t	i;
+
+	for (i = 0; i < k; i++)
+		d[i] = (double)t[i];
+	lanes_finish(a, b, d, k, n, s);
+}
+
+void
+vstat_summary_portable(const double *v, size_t n, struct vstat *s)
 {
 	struct lanes	 a, b;
 	size_t		 n8 = n & ~(size_t)7;
@@ -118,13 +132,12 @@ vstat_summary(const double *v, size_t n, struct vstat *s)
    order: the same bits. */
 typedef float	 v4f __attribute__((vector_size(16)));
 
-VSTAT_CLONES void
-vstat_summary_f(const float *v, size_t n, struct vstat *s)
+void
+vstat_summary_f_portable(const float *v, size_t n, struct vstat *s)
 {
 	struct lanes	 a, b;
 	v4f		 fx, fy;
 	v4d		 x, y;
-	double		 t[8];
 	size_t		 i, n8 = n & ~(size_t)7;
 
 	LANES_INIT(a);
@@ -137,7 +150,103 @@ vstat_summary_f(const float *v, size_t n, struct vstat *s)
 		LANES_ADD(a, x);
 		LANES_ADD(b, y);
 	}
-	for (i = 0; i < n - n8; i++)
-		t[i] = (double)v[n8 + i];
-	lanes_finish(&a, &b, t, n - n8, n, s);
+	lanes_tail_f(&a, &b, v + n8, n - n8, n, s);
+}
+
+#ifdef VSTAT_AVX2
+/*
+ * LANES_ADD in AVX2: f = (x - x == 0), the finite lanes; cnt += f; sum +=
+ * (f ? x : -0.0); then x = (f ? x : nan) and min = vminpd(x, min), which
+ * is (x < min ? x : min) (a nan x gives min), max likewise: the same
+ * operations on the same lanes as the generic code, so the same bits.
+ */
+#define AVX_ADD(x, sum, mn, mx, cnt) do {				\
+	__m256d	 f_ = _mm256_cmp_pd(_mm256_sub_pd((x), (x)), zero,	\
+		    _CMP_EQ_OQ);					\
+									\
+	(cnt) = _mm256_add_epi64((cnt), _mm256_castpd_si256(f_));	\
+	(sum) = _mm256_add_pd((sum), _mm256_blendv_pd(nz, (x), f_));	\
+	(x) = _mm256_blendv_pd(qnan, (x), f_);				\
+	(mn) = _mm256_min_pd((x), (mn));				\
+	(mx) = _mm256_max_pd((x), (mx));				\
+} while (0)
+
+/* n8 values (a multiple of 8) of v, or of f where f != NULL, into a, b. */
+__attribute__((target("avx2"))) static void
+run_avx2(const double *v, const float *fl, size_t n8, struct lanes *a,
+    struct lanes *b)
+{
+	const __m256d	 zero = _mm256_setzero_pd(), nz = _mm256_set1_pd(-0.0);
+	const __m256d	 qnan = _mm256_set1_pd(NAN);
+	__m256d		 sa = nz, sb = nz, mna = _mm256_set1_pd(INFINITY);
+	__m256d		 mnb = mna, mxa = _mm256_set1_pd(-INFINITY), mxb = mxa;
+	__m256d		 x, y;
+	__m256i		 ca = _mm256_setzero_si256(), cb = ca;
+	size_t		 i;
+
+	if (fl != NULL)
+		for (i = 0; i < n8; i += 8) {
+			x = _mm256_cvtps_pd(_mm_loadu_ps(fl + i));
+			y = _mm256_cvtps_pd(_mm_loadu_ps(fl + i + 4));
+			AVX_ADD(x, sa, mna, mxa, ca);
+			AVX_ADD(y, sb, mnb, mxb, cb);
+		}
+	else
+		for (i = 0; i < n8; i += 8) {
+			x = _mm256_loadu_pd(v + i);
+			y = _mm256_loadu_pd(v + i + 4);
+			AVX_ADD(x, sa, mna, mxa, ca);
+			AVX_ADD(y, sb, mnb, mxb, cb);
+		}
+	memcpy(&a->sum, &sa, sizeof sa);
+	memcpy(&a->min, &mna, sizeof mna);
+	memcpy(&a->max, &mxa, sizeof mxa);
+	memcpy(&a->cnt, &ca, sizeof ca);
+	memcpy(&b->sum, &sb, sizeof sb);
+	memcpy(&b->min, &mnb, sizeof mnb);
+	memcpy(&b->max, &mxb, sizeof mxb);
+	memcpy(&b->cnt, &cb, sizeof cb);
+}
+
+static int
+have_avx2(void)
+{
+	static int	 have = -1;
+
+	if (have < 0)
+		have = __builtin_cpu_supports("avx2") ? 1 : 0;
+	return have;
+}
+#endif
+
+void
+vstat_summary(const double *v, size_t n, struct vstat *s)
+{
+#ifdef VSTAT_AVX2
+	struct lanes	 a, b;
+	size_t		 n8 = n & ~(size_t)7;
+
+	if (have_avx2()) {
+		run_avx2(v, NULL, n8, &a, &b);
+		lanes_finish(&a, &b, v + n8, n - n8, n, s);
+		return;
+	}
+#endif
+	vstat_summary_portable(v, n, s);
+}
+
+void
+vstat_summary_f(const float *v, size_t n, struct vstat *s)
+{
+#ifdef VSTAT_AVX2
+	struct lanes	 a, b;
+	size_t		 n8 = n & ~(size_t)7;
+
+	if (have_avx2()) {
+		run_avx2(NULL, v, n8, &a, &b);
+		lanes_tail_f(&a, &b, v + n8, n - n8, n, s);
+		return;
+	}
+#endif
+	vstat_summary_f_portable(v, n, s);
 }

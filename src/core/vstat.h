@@ -18,5 +18,10 @@ struct vstat {
 void	 vstat_summary(const double *v, size_t n, struct vstat *s);
 /* The same of n floats: the summary of their doubles, bit for bit. */
 void	 vstat_summary_f(const float *v, size_t n, struct vstat *s);
+/* The portable code of each, whatever the processor (the two above take
+   an AVX2 copy where there is one): for tests, which require the same
+   bits of both. */
+void	 vstat_summary_portable(const double *v, size_t n, struct vstat *s);
+void	 vstat_summary_f_portable(const float *v, size_t n, struct vstat *s);
 
 #endif
