@@ -9,8 +9,10 @@
  */
 #include "config.h"
 
+#include <errno.h>
 #include <getopt.h>
 #include <math.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -32,8 +34,11 @@
 
 enum {
 	OPT_JSON = CLI_OPT_END, OPT_HELP, OPT_OUT_GRAD, OPT_OUT_ELEM, OPT_FULL,
-	OPT_DTYPE, OPT_TARGET_DTYPE
+	OPT_DTYPE, OPT_TARGET_DTYPE, OPT_THREADS
 };
+
+/* --threads: at most this many. */
+#define EVAL_THREADS_MAX	64
 
 /* Reports of inputs with more values than this summarise the arrays
    (shape, min, max, mean, non-finite count) unless --full. */
@@ -47,6 +52,7 @@ static const struct option eval_options[] = {
 	{ "full",		no_argument,	   NULL, OPT_FULL },
 	{ "dtype",		required_argument, NULL, OPT_DTYPE },
 	{ "target-dtype",	required_argument, NULL, OPT_TARGET_DTYPE },
+	{ "threads",		required_argument, NULL, OPT_THREADS },
 	{ "help",		no_argument,	   NULL, OPT_HELP },
 	{ NULL, 0, NULL, 0 }
 };
@@ -60,6 +66,7 @@ struct eval_args {
 	int			 summary; /* the arrays are summarised */
 	const char		*out_grad, *out_elem; /* .npy files to write */
 	int			 have_dtype, have_target_dtype;
+	int			 threads;	/* --threads, or 0 */
 	enum dtype		 dtype, target_dtype;	/* --dtype, --target-dtype */
 	enum dtype		 xdt, tdt, rdt;	/* as torch sees the tensors, and
 						   the result's dtype */
@@ -180,6 +187,9 @@ cmd_eval_usage(void *out)
 "                       the target tensor's dtype (default: the .npy file's,\n"
 "                       else what the loss accepts); torch's dtype errors\n"
 "                       are reproduced word for word\n"
+"  --threads N          at most N threads for a large float32 cross-entropy\n"
+"                       or NLL with class indices (default: the processors\n"
+"                       eval may run on); the numbers do not depend on N\n"
 "  --help               show this help and exit\n\n"), fp);
 	fputs(_(
 "V is a,b,c (1-D) or a,b;c,d (rows), or [[a,b],[c,d]] as torch.tensor takes it;\n"
@@ -189,6 +199,26 @@ cmd_eval_usage(void *out)
 "input exits with status 2 and one line on standard error.\n\n"
 "Example:\n"
 "  losslab eval ce --input '2,1,0.1;0.2,0.3,2.5' --target 0,2 --json\n"), fp);
+}
+
+/* The processors this process may run on (its affinity where the system
+   tells it, else those online), at most EVAL_THREADS_MAX; 1 if unknown. */
+static int
+cpus(void)
+{
+	long	n = -1;
+
+#if defined(CPU_COUNT) && defined(__linux__)
+	cpu_set_t	set;
+
+	if (sched_getaffinity(0, sizeof set, &set) == 0)
+		n = CPU_COUNT(&set);
+#endif
+#ifdef _SC_NPROCESSORS_ONLN
+	if (n < 1)
+		n = sysconf(_SC_NPROCESSORS_ONLN);
+#endif
+	return n < 1 ? 1 : n > EVAL_THREADS_MAX ? EVAL_THREADS_MAX : (int)n;
 }
 
 /* Whether loss id gives one output per sample (its input has a class
@@ -412,6 +442,20 @@ parse_args(int argc, char **argv, struct eval_args *a)
 			}
 			break;
 		}
+		case OPT_THREADS: {
+			char	*end;
+			long	 k;
+
+			errno = 0;
+			k = strtol(optarg, &end, 10);
+			if (end == optarg || *end != '\0' || errno != 0 ||
+			    k < 1 || k > EVAL_THREADS_MAX)
+				return cli_fail("--threads: '%s' is not a whole "
+				    "number from 1 to %d", optarg,
+				    EVAL_THREADS_MAX);
+			a->threads = (int)k;
+			break;
+		}
 		case OPT_HELP:
 			cmd_eval_usage(stdout);
 			return 1;
@@ -429,6 +473,7 @@ parse_args(int argc, char **argv, struct eval_args *a)
 		if (rc != 0)
 			return rc;
 	}
+	a->l.opts.threads = a->threads > 0 ? a->threads : cpus();
 	for (; optind < argc; optind++) {
 		if (loss_arg != NULL)
 			return cli_fail("unexpected argument '%s' (the loss is "

@@ -264,6 +264,37 @@ for red in mean sum none; do
 	ok $? "float32 1000 x 300 ce ($red) read as floats: the gradient and losses of the doubles' path, byte for byte, and its nan warning"
 done
 
+# The float32 kernel shares the rows out to threads (--threads): every
+# byte of the report, the gradient and the losses is the same for 1, 2 and
+# 64 threads (64 takes 2: 300,000 values, 2^17 a thread), with label
+# smoothing, class weights and an ignored class too.
+awk 'BEGIN { for (c = 0; c < 300; c++) printf "%s%g", (c ? "," : ""), 0.5 + (c % 7) / 4; print "" }' >"$tmp/w300.txt"
+for opts in "--reduction mean" "--reduction sum --label-smoothing 0.1 --weight @$tmp/w300.txt" \
+    "--reduction none --ignore-index 37" "--reduction mean --label-smoothing 0.2 --ignore-index 74"; do
+	r=0
+	for th in 1 2 64; do
+		# shellcheck disable=SC2086
+		"$LOSSLAB" eval ce $opts --input @"$tmp/x32.npy" \
+		    --target @"$tmp/idx.txt" --json --threads $th \
+		    --out-grad "$tmp/g$th.npy" --out-elem "$tmp/e$th.npy" \
+		    >"$tmp/o$th" 2>&1 || r=1
+	done
+	for th in 2 64; do
+		cmp -s "$tmp/o1" "$tmp/o$th" && cmp -s "$tmp/g1.npy" "$tmp/g$th.npy" &&
+		    cmp -s "$tmp/e1.npy" "$tmp/e$th.npy" || r=1
+	done
+	grep -q '"value"' "$tmp/o1" || r=1
+	ok $r "float32 1000 x 300 ce ($(echo "$opts" | sed "s|$tmp/||")): the same bytes on 1, 2 and 64 threads"
+done
+for bad in 0 65 x 2x ""; do
+	"$LOSSLAB" eval ce --input @"$tmp/x32.npy" --target @"$tmp/idx.txt" \
+	    --threads "$bad" >"$tmp/out" 2>"$tmp/err"
+	st=$?
+	[ $st -eq 2 ] && [ "$(wc -l <"$tmp/err")" -eq 1 ] &&
+	    grep -qF "losslab: --threads: '$bad' is not a whole number from 1 to 64" "$tmp/err"
+	ok $? "--threads '$bad': one 'losslab:' line, exit 2"
+done
+
 # A mapped file truncated while eval uses it: SIGBUS, one line, exit 2.
 # eval maps the input, then waits for the target on standard input; the
 # file is emptied once its mapping shows in /proc, then the target comes.

@@ -86,6 +86,7 @@ loss_opts_init(struct loss_opts *o)
 	o->alpha = 0.25;
 	o->gamma = 2.0;
 	o->log_target = 0;
+	o->threads = 1;
 }
 
 void

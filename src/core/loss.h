@@ -71,6 +71,11 @@ struct loss_opts {
 	int	 log_target;		/* kl-div (default 0) */
 	int	 float32;		/* compute as torch does for float32
 					   tensors (default 0: float64) */
+	int	 threads;		/* the most threads the float32 kernel
+					   of ce and nll with class indices
+					   may share a large input's rows out
+					   to (default 1); the numbers are the
+					   same bits for any count */
 };
 
 /* How a float32 result was computed (loss_result.f32). */

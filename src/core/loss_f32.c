@@ -26,6 +26,9 @@
 #include <math.h>
 #include <stddef.h>
 #include <stdlib.h>
+#ifdef HAVE_PTHREAD
+#include <pthread.h>
+#endif
 
 #include "core/loss.h"
 #include "core/loss_f32.h"
@@ -329,6 +332,148 @@ backward_row(enum loss_id id, const float *lp, float *q, const float *gl,
 		out[c] = gl[c] - q[c] * sf;
 }
 
+/* What the rows of f32_index share; each row writes its own entries of
+   r->elem, r->grad and (with label smoothing) nll and nsm. */
+struct index_job {
+	enum loss_id		 id;
+	const struct mat	*x, *t;
+	const struct loss_opts	*o;
+	struct loss_result	*r;
+	float			 eps, gnll, gsm;
+	float			*nll, *nsm;	/* eps > 0: a row's -w_y logp_y
+						   and -sum_c w_c logp_c */
+};
+
+/* Rows [n0, n1) of j: 1, or 0 when out of memory. */
+static int
+index_rows(const struct index_job *j, size_t n0, size_t n1)
+{
+	const struct loss_opts	*o = j->o;
+	struct loss_result	*r = j->r;
+	size_t			 C = j->x->cols, n, c;
+	float			 eps = j->eps, nll, wy, sf = 1.0f;
+	double			 sm;
+	long			 y;
+	int			 ignored;
+	struct rows		 w;
+
+	if (rows_alloc(&w, C) != 0)
+		return 0;
+	for (n = n0; n < n1; n++) {
+		y = (long)j->t->v[n];
+		ignored = y == o->ignore_index;
+		load_row(j->x, n, w.lp, C);
+		if (j->id == LOSS_CE)
+			sf = log_softmax_f(w.lp, w.q, C);
+		if (ignored)
+			MAT_AT(&r->elem, 0, n) = 0.0;
+		else {
+			wy = o->weight != NULL ? (float)o->weight->v[y] : 1.0f;
+			nll = -wy * w.lp[y];
+			if (eps > 0.0f) {
+				sm = 0.0;
+				for (c = 0; c < C; c++)
+					sm += o->weight != NULL ? w.lp[c] *
+					    (float)o->weight->v[c] : w.lp[c];
+				j->nll[n] = nll;
+				j->nsm[n] = -(float)sm;
+				nll = (1.0f - eps) * nll + -(float)sm *
+				    (eps / (float)C);
+			}
+			MAT_AT(&r->elem, 0, n) = nll;
+		}
+		if (C == 0)
+			continue;
+		if (eps == 0.0f) {
+			backward_sparse(j->id, w.lp, w.q, sf, ignored ? C :
+			    (size_t)y, ignored ? 0.0f : 0.0f + (o->weight !=
+			    NULL ? (float)o->weight->v[y] : 1.0f) * j->gnll,
+			    w.g, C);
+			store_row(r, n, w.g, C);
+			continue;
+		}
+		for (c = 0; c < C; c++)
+			w.gl[c] = !ignored && eps > 0.0f ? -(j->gsm *
+			    (o->weight != NULL ? (float)o->weight->v[c] :
+			    1.0f)) : 0.0f;
+		if (!ignored)
+			w.gl[y] += (o->weight != NULL ?
+			    (float)o->weight->v[y] : 1.0f) * j->gnll;
+		backward_row(j->id, w.lp, w.q, w.gl, w.g, C);
+		store_row(r, n, w.g, C);
+	}
+	free(w.lp);
+	return 1;
+}
+
+#ifdef HAVE_PTHREAD
+/* One thread's share of a job. */
+struct index_part {
+	const struct index_job	*job;
+	size_t			 n0, n1;
+	int			 ok, started;
+	pthread_t		 th;
+};
+
+static void *
+index_part_main(void *arg)
+{
+	struct index_part	*p = arg;
+
+	p->ok = index_rows(p->job, p->n0, p->n1);
+	return NULL;
+}
+#endif
+
+/*
+ * The rows of j, on up to o->threads threads (F32_PAR_MAX at most, each
+ * with F32_PAR_MIN values or more; the caller's thread takes the first
+ * share).  Each row's numbers depend on that row alone, so they are the
+ * same bits however the rows are shared out; where a thread cannot be
+ * started its share runs here.  1, or 0 when out of memory.
+ */
+#define F32_PAR_MAX	8
+#define F32_PAR_MIN	((size_t)1 << 17)
+
+static int
+index_all(const struct index_job *j, size_t N)
+{
+#ifdef HAVE_PTHREAD
+	struct index_part	 part[F32_PAR_MAX];
+	size_t			 k, T = j->o->threads > 1 ? (size_t)j->o->threads :
+				    1, per = N * j->x->cols / F32_PAR_MIN;
+	int			 ok;
+
+	if (T > F32_PAR_MAX)
+		T = F32_PAR_MAX;
+	if (T > per)
+		T = per;
+	if (T > N)
+		T = N;
+	if (T < 2)
+		return index_rows(j, 0, N);
+	for (k = 0; k < T; k++) {
+		part[k].job = j;
+		part[k].n0 = N * k / T;
+		part[k].n1 = N * (k + 1) / T;
+		part[k].ok = 0;
+		part[k].started = k > 0 && pthread_create(&part[k].th, NULL,
+		    index_part_main, &part[k]) == 0;
+	}
+	ok = index_rows(j, part[0].n0, part[0].n1);
+	for (k = 1; k < T; k++) {
+		if (part[k].started)
+			(void)pthread_join(part[k].th, NULL);
+		else
+			part[k].ok = index_rows(j, part[k].n0, part[k].n1);
+		ok = ok && part[k].ok;
+	}
+	return ok;
+#else
+	return index_rows(j, 0, N);
+#endif
+}
+
 /*
  * ce and nll with class indices (loss_index's formulas, in float):
  * l_n = (1 - eps) (-w_y logp_y) + (eps / C) (-sum_c w_c logp_c), D the sum
@@ -336,79 +481,61 @@ backward_row(enum loss_id id, const float *lp, float *q, const float *gl,
  * each row's gradient follows its loss: one log_softmax a row); the
  * gradient dL/dlogp, then (ce) the log_softmax backward gl - expf(logp)
  * sum(gl).  An ignored row's gradient is 0 - expf(logp) 0: 0, or nan where
- * the row has a nan, as in torch.  0 when out of memory.
+ * the row has a nan, as in torch.  The rows are computed first (on
+ * several threads, index_all), then their sums taken in row order, so the
+ * value's bits do not depend on the threads.  0 when out of memory.
  */
 static int
 f32_index(enum loss_id id, const struct mat *x, const struct mat *t,
     const struct loss_opts *o, struct loss_result *r)
 {
-	size_t	 N = nrows(x), C = x->cols, n, c;
+	size_t	 N = nrows(x), C = x->cols, n;
 	float	 eps = id == LOSS_CE && o->label_smoothing > 0.0 ?
 		    (float)o->label_smoothing : 0.0f;
-	float	 nll, wy, gnll, gsm, D, snll, ssm, sf = 1.0f;
-	double	 Dd = 0.0, snlld = 0.0, ssmd = 0.0, sumel = 0.0, sm;
+	float	 D, snll, ssm;
+	double	 Dd = 0.0, snlld = 0.0, ssmd = 0.0, sumel = 0.0;
 	long	 y;
-	int	 mean = o->reduction == LOSS_REDUCTION_MEAN, ignored;
-	struct rows w;
+	int	 mean = o->reduction == LOSS_REDUCTION_MEAN, ok;
+	struct index_job j;
 
-	if (rows_alloc(&w, C) != 0)
-		return 0;
 	for (n = 0; n < N; n++) {
 		y = (long)t->v[n];
 		if (y != o->ignore_index)
 			Dd += o->weight != NULL ? (float)o->weight->v[y] : 1.0f;
 	}
 	D = (float)Dd;
+	j.id = id;
+	j.x = x;
+	j.t = t;
+	j.o = o;
+	j.r = r;
+	j.eps = eps;
 	if (mean) {
-		gnll = -((eps > 0.0f ? 1.0f - eps : 1.0f) / D);
-		gsm = (eps / (float)C) / D;
+		j.gnll = -((eps > 0.0f ? 1.0f - eps : 1.0f) / D);
+		j.gsm = (eps / (float)C) / D;
 	} else {
-		gnll = -(eps > 0.0f ? 1.0f - eps : 1.0f);
-		gsm = eps / (float)C;
+		j.gnll = -(eps > 0.0f ? 1.0f - eps : 1.0f);
+		j.gsm = eps / (float)C;
 	}
-	for (n = 0; n < N; n++) {
-		y = (long)t->v[n];
-		ignored = y == o->ignore_index;
-		load_row(x, n, w.lp, C);
-		if (id == LOSS_CE)
-			sf = log_softmax_f(w.lp, w.q, C);
-		if (ignored)
-			MAT_AT(&r->elem, 0, n) = 0.0;
-		else {
-			wy = o->weight != NULL ? (float)o->weight->v[y] : 1.0f;
-			nll = -wy * w.lp[y];
-			snlld += nll;
-			if (eps > 0.0f) {
-				sm = 0.0;
-				for (c = 0; c < C; c++)
-					sm += o->weight != NULL ? w.lp[c] *
-					    (float)o->weight->v[c] : w.lp[c];
-				ssmd += -(float)sm;
-				nll = (1.0f - eps) * nll + -(float)sm *
-				    (eps / (float)C);
-			}
-			sumel += nll;
-			MAT_AT(&r->elem, 0, n) = nll;
-		}
-		if (C == 0)
-			continue;
-		if (eps == 0.0f) {
-			backward_sparse(id, w.lp, w.q, sf, ignored ? C : (size_t)y,
-			    ignored ? 0.0f : 0.0f + (o->weight != NULL ?
-			    (float)o->weight->v[y] : 1.0f) * gnll, w.g, C);
-			store_row(r, n, w.g, C);
-			continue;
-		}
-		for (c = 0; c < C; c++)
-			w.gl[c] = !ignored && eps > 0.0f ? -(gsm *
-			    (o->weight != NULL ? (float)o->weight->v[c] :
-			    1.0f)) : 0.0f;
-		if (!ignored)
-			w.gl[y] += (o->weight != NULL ?
-			    (float)o->weight->v[y] : 1.0f) * gnll;
-		backward_row(id, w.lp, w.q, w.gl, w.g, C);
-		store_row(r, n, w.g, C);
+	j.nll = j.nsm = NULL;
+	if (eps > 0.0f) {
+		if ((j.nll = malloc(2 * (N ? N : 1) * sizeof *j.nll)) == NULL)
+			return 0;
+		j.nsm = j.nll + N;
 	}
+	ok = index_all(&j, N);
+	/* the sums, in row order: l_n is the float in elem */
+	for (n = 0; ok && n < N; n++) {
+		if ((long)t->v[n] == o->ignore_index)
+			continue;
+		snlld += eps > 0.0f ? j.nll[n] : MAT_AT(&r->elem, 0, n);
+		if (eps > 0.0f)
+			ssmd += j.nsm[n];
+		sumel += MAT_AT(&r->elem, 0, n);
+	}
+	free(j.nll);
+	if (!ok)
+		return 0;
 	snll = (float)snlld;
 	ssm = (float)ssmd;
 	if (mean) {
@@ -422,7 +549,6 @@ f32_index(enum loss_id id, const struct mat *x, const struct mat *t,
 		    ssm * (eps / (float)C)) : (double)snll;
 		r->denom = 1.0;
 	}
-	free(w.lp);
 	return 1;
 }
 
