@@ -5,15 +5,14 @@
  * value, and the vectoriser's dynamic cost model: see Makefile.am), so
  * that the float32 losses need no call into libm per element.
  *
- * Both work in double: a float's exp or log computed in double with a
- * relative error below 1e-13 and then rounded once to float is the
- * correctly rounded float but where the exact value lies within 1e-13 of
- * a midpoint between two floats (then it may be the other neighbour: 1
- * ulp).  Doing the work in double also makes float's awkward ranges
- * simple: every float, subnormals included, is a normal double, and every
- * result, overflowing or subnormal, is rounded to float by the one final
- * conversion.  Special values are chosen by selects at the end, never by
- * branches.
+ * exp works in float (eight lanes a vector; within 1 ulp of the correctly
+ * rounded result, as glibc's expf and torch's SLEEF expf are); log works
+ * in double: a float's log computed in double with a relative error below
+ * 1e-13 and then rounded once to float is the correctly rounded float but
+ * where the exact value lies within 1e-13 of a midpoint between two
+ * floats (then it may be the other neighbour: 1 ulp), and every float,
+ * subnormals included, is a normal double.  Special values are chosen by
+ * selects at the end or pass through every step, never by branches.
  *
  * On x86-64 each function has an AVX2 clone and a generic one, picked at
  * load time (target_clones); both are this C code with the same operations
@@ -69,13 +68,39 @@ from_bits(uint64_t u)
    which is then the low bits of the sum's representation. */
 #define SHIFT	0x1.8p52
 
+static inline uint32_t
+fbits(float f)
+{
+	uint32_t	u;
+
+	memcpy(&u, &f, sizeof u);
+	return u;
+}
+
+static inline float
+from_fbits(uint32_t u)
+{
+	float	f;
+
+	memcpy(&f, &u, sizeof f);
+	return f;
+}
+
+/* Adding 1.5 * 2^23 rounds a float of magnitude < 2^22 to an integer. */
+#define SHIFTF	12582912.0f
+
 /*
- * exp: x clamped to [-104, 89] (e^-104 rounds to float 0 and e^89 to
- * +inf, as they should for anything beyond), k = round(x / ln 2),
- * r = x - k ln 2 in [-0.35, 0.35], e^r by its Taylor series to r^11
- * (truncation below 1e-14; evaluated by Estrin's scheme), times 2^k
- * built from k's bits, rounded to float.  nan passes the clamp (both comparisons are false) and every
- * operation after it.
+ * exp, in float (eight lanes to a vector, where the double version this
+ * replaced had four and took 1.6 times as long: 1.81 against 1.13 ns a
+ * value in cache, on an AMD EPYC): x clamped to [-104, 89]
+ * (e^-104 rounds to float 0 and e^89 to +inf, as they should for anything
+ * beyond); k = round(x / ln 2); s = x - k ln 2 in two steps (Cody and
+ * Waite: ln 2's upper part has 15 bits, so k times it is exact); e^s as
+ * 1 + s + s^2 P(s), P SLEEF's minimax polynomial of degree 5 for expf;
+ * times 2^k as two powers of two (each a normal float, so a subnormal
+ * result is rounded once, by the second).  Within 1 ulp of the correctly
+ * rounded e^x for every float (all 2^32 checked against the double exp:
+ * 0.42 % are the other neighbour); nan passes the clamp and every step.
  */
 static inline __attribute__((always_inline)) void
 exp_block(const float *restrict x, float *restrict y, size_t n)
@@ -83,32 +108,26 @@ exp_block(const float *restrict x, float *restrict y, size_t n)
 	size_t	i;
 
 	for (i = 0; i < n; i++) {
-		float	 xf = x[i];
-		double	 d, t, kd, r, p, scale, r2, r4;
-		double	 p01, p23, p45, p67, p89, pab;
-		uint64_t ki;
+		float	 xf = x[i], t, kf, s, u;
+		int32_t	 q, q1;
 
 		xf = xf > 89.0f ? 89.0f : xf;
 		xf = xf < -104.0f ? -104.0f : xf;
-		d = (double)xf;
-		t = d * INV_LN2 + SHIFT;
-		kd = t - SHIFT;
-		ki = bits(t) - bits(SHIFT);		/* k mod 2^64 */
-		r = (d - kd * LN2_HI) - kd * LN2_LO;
-		/* Estrin's scheme: pairs, then pairs of pairs, so that the
-		   dependency chain is four steps deep, not twelve */
-		r2 = r * r;
-		r4 = r2 * r2;
-		p01 = 1.0 + r;
-		p23 = 0.5 + r * (1.0 / 6.0);
-		p45 = 1.0 / 24.0 + r * (1.0 / 120.0);
-		p67 = 1.0 / 720.0 + r * (1.0 / 5040.0);
-		p89 = 1.0 / 40320.0 + r * (1.0 / 362880.0);
-		pab = 1.0 / 3628800.0 + r * (1.0 / 39916800.0);
-		p = (p01 + r2 * p23) + r4 * ((p45 + r2 * p67) +
-		    r4 * (p89 + r2 * pab));
-		scale = from_bits((ki + 1023) << 52);	/* 2^k, k in [-151, 129] */
-		y[i] = (float)(p * scale);
+		t = xf * 1.44269502162933349609375f + SHIFTF;
+		kf = t - SHIFTF;
+		q = (int32_t)(fbits(t) - fbits(SHIFTF));	/* k */
+		s = xf - kf * 0.693145751953125f;
+		s = s - kf * 1.428606765330187045e-06f;
+		u = 0.000198527617612853646278381f;
+		u = u * s + 0.00139304355252534151077271f;
+		u = u * s + 0.00833336077630519866943359f;
+		u = u * s + 0.0416664853692054748535156f;
+		u = u * s + 0.166666671633720397949219f;
+		u = u * s + 0.5f;
+		u = 1.0f + ((s * s) * u + s);
+		q1 = q >> 1;				/* k in [-151, 129] */
+		u = u * from_fbits((uint32_t)(q1 + 127) << 23);
+		y[i] = u * from_fbits((uint32_t)(q - q1 + 127) << 23);
 	}
 }
 
