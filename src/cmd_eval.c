@@ -12,6 +12,9 @@
 #include <errno.h>
 #include <getopt.h>
 #include <math.h>
+#ifdef HAVE_PTHREAD
+#include <pthread.h>
+#endif
 #include <sched.h>
 #include <signal.h>
 #include <stdio.h>
@@ -283,6 +286,59 @@ write_outputs(const struct eval_args *a, const struct loss_result *r)
 	return 0;
 }
 
+static void	 precompute_summaries(const struct eval_args *a,
+		    const struct loss_result *r);
+
+#ifdef HAVE_PTHREAD
+/* write_outputs on a thread of its own. */
+struct writer {
+	const struct eval_args		*a;
+	const struct loss_result	*r;
+	int				 rc;
+	pthread_t			 th;
+};
+
+static void *
+writer_main(void *arg)
+{
+	struct writer	*w = arg;
+
+	w->rc = write_outputs(w->a, w->r);
+	return NULL;
+}
+#endif
+
+/*
+ * The output files, and what the report needs (the diagnostics, and the
+ * arrays' summaries when it summarises): with threads, the files are
+ * written on a thread of their own meanwhile (both only read the
+ * results); nothing is printed before both are done, so a failed write
+ * still prints nothing but its one line.  0 or CLI_EXIT_USAGE.
+ */
+static int
+outputs_and_diags(struct eval_args *a, const struct loss_result *r,
+    struct diag_list *dl)
+{
+#ifdef HAVE_PTHREAD
+	struct writer	 w;
+
+	w.a = a;
+	w.r = r;
+	w.rc = 0;
+	if (a->summary && (a->out_grad != NULL || a->out_elem != NULL) &&
+	    a->l.opts.threads > 1 &&
+	    pthread_create(&w.th, NULL, writer_main, &w) == 0) {
+		diag_check(a->loss, &a->l.input, &a->l.target, &a->l.opts,
+		    r, dl);
+		precompute_summaries(a, r);
+		(void)pthread_join(w.th, NULL);
+		return w.rc;
+	}
+#endif
+	diag_check(a->loss, &a->l.input, &a->l.target, &a->l.opts, r, dl);
+	return write_outputs(a, r);
+}
+
 /* How the numbers were computed, when that is not plain float64. */
 static void
 print_dtype_notes(const struct eval_args *a, const struct loss_result *r)
@@ -519,12 +575,27 @@ struct summary {
 	double	 min, max, mean;
 };
 
-/* The summary of an array (vstat_summary, one vectorised pass). */
+/* Summaries computed ahead (precompute_summaries), by the array. */
+#define SUMMARY_AHEAD	4
+static struct {
+	const struct mat	*m;
+	struct summary		 s;
+} ahead[SUMMARY_AHEAD];
+static int nahead;
+
+/* The summary of an array (vstat_summary, one vectorised pass), or the
+   one computed ahead for it. */
 static void
 summarise(const struct mat *m, struct summary *s)
 {
 	struct vstat	vs;
+	int		i;
 
+	for (i = 0; i < nahead; i++)
+		if (ahead[i].m == m) {
+			*s = ahead[i].s;
+			return;
+		}
 	if (m->f32 != NULL)
 		vstat_summary_f(m->f32, mat_numel(m), &vs);
 	else
@@ -534,6 +605,27 @@ summarise(const struct mat *m, struct summary *s)
 	s->min = vs.min;
 	s->max = vs.max;
 	s->mean = vs.mean;
+}
+
+/* Summarise the report's arrays now (while the output files are being
+   written), for print_report and print_json to take. */
+static void
+precompute_summaries(const struct eval_args *a, const struct loss_result *r)
+{
+	const struct mat	*m[SUMMARY_AHEAD];
+	int			 i;
+
+	m[0] = &a->l.input;
+	m[1] = &a->l.target;
+	m[2] = &r->elem;
+	m[3] = &r->grad;
+	nahead = 0;
+	for (i = 0; i < SUMMARY_AHEAD; i++) {
+		if (mat_numel(m[i]) == 0)
+			continue;
+		summarise(m[i], &ahead[nahead].s);
+		ahead[nahead++].m = m[i];
+	}
 }
 
 static int summary_mode;	/* print_mat summarises (set per report) */
@@ -866,6 +958,7 @@ cmd_eval_main(int argc, char **argv)
 	int			 rc, pok = 0;
 
 	memset(&a, 0, sizeof a);
+	nahead = 0;
 	map_inputs();
 	rc = parse_args(argc, argv, &a);
 	if (rc != 0) {
@@ -907,10 +1000,9 @@ cmd_eval_main(int argc, char **argv)
 		rc = CLI_EXIT_USAGE;
 		goto out;
 	}
-	diag_check(a.loss, &a.l.input, &a.l.target, &a.l.opts, &r, &dl);
-	if ((rc = write_outputs(&a, &r)) != 0)
-		goto out;
 	a.summary = !a.full && mat_numel(&a.l.input) > EVAL_FULL_MAX;
+	if ((rc = outputs_and_diags(&a, &r, &dl)) != 0)
+		goto out;
 	if (a.l.pitfall != PITFALL_NONE)
 		pok = pitfall_eval(a.l.pitfall, &a.l.input, &a.l.target,
 		    &a.l.opts, &pr, &perr) == 0;
@@ -920,6 +1012,7 @@ cmd_eval_main(int argc, char **argv)
 		print_report(&a, &r, &dl, pok ? &pr : NULL, &perr);
 	/* a failed write is reported at exit (main.c) */
 out:
+	nahead = 0;
 	loss_result_free(&r);
 	loss_result_free(&pr);
 	cli_loss_free(&a.l);

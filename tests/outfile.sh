@@ -17,10 +17,19 @@ writers() {
 	    "eval --out-grad|NUMPY|eval bce-logits --input 1,2 --target 1,0 --out-grad" \
 	    "eval --out-elem|NUMPY|eval bce-logits --input 1,2 --target 1,0 --out-elem" \
 	    "eval --dtype float32 --out-grad|NUMPY|eval bce-logits --dtype float32 --input 1,2 --target 1,0 --out-grad" \
+	    "eval of a large float32 ce, --out-grad written on its own thread|NUMPY|eval ce --threads 2 --input @$tmp/x32.npy --target @$tmp/idx.txt --out-grad" \
 	    "plot --out|<svg|plot bce-curve --format svg --out" \
 	    "plot training --out|<svg|plot training loss --data xor --model linear --loss bce-logits --lr 0.1 --epochs 3 --format svg --out" \
 	    "--dump --out|Binary cross-entropy|--dump bce --out"
 }
+
+# a float32 1000 x 300 input (summarised: eval writes --out-grad on a
+# thread while it summarises), its class indices
+awk 'BEGIN { for (r = 0; r < 1000; r++) { for (c = 0; c < 300; c++) printf "%s%.4f", (c ? "," : ""), ((r * 7 + c * 13) % 200 - 100) / 23.0; print "" } }' >"$tmp/m.txt"
+awk 'BEGIN { for (r = 0; r < 1000; r++) printf "%s%d", (r ? "," : ""), (r * 37) % 300; print "" }' >"$tmp/idx.txt"
+"$LOSSLAB" eval bce-logits --dtype float32 --reduction none \
+    --input @"$tmp/m.txt" --target @"$tmp/m.txt" --out-elem "$tmp/x32.npy" \
+    >/dev/null 2>&1
 
 have_mkfifo=0
 mkfifo "$tmp/probe" 2>/dev/null && have_mkfifo=1 && rm -f "$tmp/probe"
@@ -55,12 +64,12 @@ writers | while IFS='|' read -r name magic cmd; do
 		rm -f "$tmp/full"
 		mknod "$tmp/full" c 1 7
 		# shellcheck disable=SC2086
-		"$LOSSLAB" $cmd "$tmp/full" >/dev/null 2>"$tmp/err"
+		"$LOSSLAB" $cmd "$tmp/full" >"$tmp/out" 2>"$tmp/err"
 		rc=$?
-		[ $rc -eq 2 ] && [ -c "$tmp/full" ] &&
+		[ $rc -eq 2 ] && [ -c "$tmp/full" ] && [ ! -s "$tmp/out" ] &&
 		    [ "$(wc -l <"$tmp/err")" -eq 1 ] &&
 		    grep -q '^losslab: .*No space left on device' "$tmp/err"
-		ok $? "$name onto a full device: exit 2, one line, the device kept (exit $rc: $(head -1 "$tmp/err"))"
+		ok $? "$name onto a full device: exit 2, one line, nothing on standard output, the device kept (exit $rc: $(head -1 "$tmp/err"))"
 	else
 		echo "ok $((tap_n += 1)) # SKIP mknod needs root"
 	fi
