@@ -34,8 +34,10 @@ err_set(struct err *e, const char *fmt, ...)
  * A large array (BIG_MIN bytes or more) in an anonymous mapping of its
  * own, aligned to 2 MiB and rounded up to it, advised into transparent
  * huge pages: where the kernel offers them, one page fault for 512 (a
- * fresh 8 MB gradient took about 1000 faults in 4 KiB pages, as much time
- * as the loss's exps).  Zero-filled, so it serves mat_alloc too.  Records
+ * fresh 8 MB gradient in malloc's memory took about 1000 faults in 4 KiB
+ * pages, some 15 % of a whole eval of it).  Zero-filled, so it serves
+ * mat_alloc too.  (AddressSanitizer does not watch the bounds of such a
+ * mapping; the tests' arrays are smaller.)  Records
  * the mapping in m (mat_free unmaps it); NULL where there is no such
  * mapping (the caller then takes malloc's memory).
  */

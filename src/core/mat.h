@@ -5,9 +5,10 @@
  * A 1-D value of length k is stored as rows = 1, cols = k, ndim = 1; a 2-D
  * value as rows x cols, ndim = 2 (rows are samples, columns are classes).
  * Either dimension may be 0 (an empty batch).  A mat owns its data: memory
- * from malloc, or (map != NULL) a private mapping of a file whose bytes
- * hold the values (src/npy.c maps large .npy files instead of copying
- * them); mat_free releases either.  The zero-initialised struct (MAT_INIT)
+ * from malloc, or (map != NULL) a mapping: of a file whose bytes hold the
+ * values (src/npy.c maps large .npy files instead of copying them), or an
+ * anonymous one in huge pages for a large array (mat.c); mat_free releases
+ * each.  The zero-initialised struct (MAT_INIT)
  * is a valid empty value that mat_free() accepts.
  *
  * Float32 storage (f32 != NULL, v == NULL): the values held as floats, in
@@ -27,8 +28,8 @@ struct mat {
 	size_t	 rows;	/* 1 when ndim == 1 */
 	size_t	 cols;	/* the length when ndim == 1 */
 	double	*v;	/* rows * cols values, row-major; may be NULL if empty */
-	void	*map;	/* NULL, or the mapping v or f32 points into (maplen
-			   bytes) */
+	void	*map;	/* NULL, or the mapping (of a file, or anonymous) v
+			   or f32 points into (maplen bytes) */
 	size_t	 maplen;
 	float	*f32;	/* float32 storage instead of v (see above), or NULL */
 };
