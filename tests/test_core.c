@@ -13,6 +13,7 @@
 #include "config.h"
 
 #include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -1039,6 +1040,63 @@ test_vstat(void)
 }
 
 /*
+ * Large arrays (4 MiB or more) live in an anonymous mapping of their own,
+ * aligned to 2 MiB (core/mat.c): mat_alloc's is zero in every byte,
+ * mat_alloc_uninit's and mat_alloc_f32's take every value written, and
+ * mat_copy, mat_widen and mat_free handle them as any other (valgrind and
+ * ASan runs of this test see a bad unmapping); smaller ones stay malloc's.
+ */
+static void
+test_big_mats(void)
+{
+	const size_t	 rows = 1000, cols = 700;	/* 5.6 MB of doubles */
+	struct mat	 z = MAT_INIT, u = MAT_INIT, f = MAT_INIT, c = MAT_INIT;
+	struct mat	 small = MAT_INIT;
+	struct err	 e;
+	size_t		 i, n = rows * cols, bad = 0;
+	int		 good;
+
+	good = mat_alloc(&z, 2, rows, cols, &e) == 0 &&
+	    mat_alloc_uninit(&u, 2, rows, cols, &e) == 0 &&
+	    mat_alloc_f32(&f, 2, rows, 2 * cols, &e) == 0 &&
+	    mat_alloc(&small, 2, 10, 10, &e) == 0;
+	tap_ok(good, "large mats allocated");
+	if (!good)
+		goto out;
+	tap_ok(z.map != NULL && u.map != NULL && f.map != NULL &&
+	    small.map == NULL && ((uintptr_t)z.map & ((2u << 20) - 1)) == 0 &&
+	    (void *)z.v == z.map && z.maplen >= n * sizeof(double) &&
+	    z.maplen % (2u << 20) == 0, "a large mat is a mapping of its own, "
+	    "aligned to 2 MiB and rounded up to it; a small one is not");
+	for (i = 0; i < n; i++)
+		bad += z.v[i] != 0.0 || signbit(z.v[i]);
+	tap_ok(bad == 0, "mat_alloc of a large mat: every value 0.0 (%zu not)",
+	    bad);
+	for (i = 0; i < n; i++)
+		u.v[i] = (double)i * 0.5;
+	for (i = 0; i < 2 * n; i++)
+		f.f32[i] = (float)i;
+	good = mat_copy(&c, &u, &e) == 0 && c.map != NULL;
+	for (i = 0, bad = 0; good && i < n; i++)
+		bad += c.v[i] != (double)i * 0.5;
+	tap_ok(good && bad == 0, "mat_copy of a large mat (%zu differ)", bad);
+	good = mat_widen(&f, &e) == 0 && f.f32 == NULL && f.v != NULL &&
+	    f.map != NULL;
+	for (i = 0, bad = 0; good && i < 2 * n; i++)
+		bad += f.v[i] != (double)(float)i;
+	tap_ok(good && bad == 0, "mat_widen of a large float32 mat into a large "
+	    "mat of doubles (%zu differ)", bad);
+out:
+	mat_free(&z);
+	mat_free(&u);
+	mat_free(&f);
+	mat_free(&c);
+	mat_free(&small);
+	tap_ok(z.map == NULL && z.v == NULL && f.map == NULL && f.f32 == NULL,
+	    "mat_free unmaps and resets large mats");
+}
+
+/*
  * Float32 storage (core/mat.h): ce with class indices in float32 reads it
  * and gives the float gradient the doubles give; every other use refuses.
  */
@@ -1106,6 +1164,7 @@ main(void)
 	test_names();
 	test_diag();
 	test_vstat();
+	test_big_mats();
 	test_f32_storage();
 	for (i = 0; i < npool; i++)
 		mat_free(&pool[i]);
