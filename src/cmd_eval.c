@@ -191,8 +191,10 @@ cmd_eval_usage(void *out)
 "                       else what the loss accepts); torch's dtype errors\n"
 "                       are reproduced word for word\n"
 "  --threads N          at most N threads for a large float32 cross-entropy\n"
-"                       or NLL with class indices (default: the processors\n"
-"                       eval may run on); the numbers do not depend on N\n"
+"                       or NLL with class indices, and (N > 1) the output\n"
+"                       files written beside the report of a large input\n"
+"                       (default: the processors eval may run on); the\n"
+"                       numbers do not depend on N\n"
 "  --help               show this help and exit\n\n"), fp);
 	fputs(_(
 "V is a,b,c (1-D) or a,b;c,d (rows), or [[a,b],[c,d]] as torch.tensor takes it;\n"
