@@ -278,6 +278,40 @@ log_softmax_f(float *lp, float *q, size_t C)
 }
 
 /*
+ * log_softmax_f without the log-probabilities themselves: the row x (read
+ * in place) gives its max *m, q = expf(x - m), *ls = logf(sum q), and the
+ * sum of q is returned; lp_c is then x_c - m - ls, the same float
+ * log_softmax_f would store (the same operations in the same order), for
+ * the one class a row without label smoothing needs.
+ */
+static float
+softmax_row(const float *x, float *q, size_t C, float *m_out, float *ls_out)
+{
+	float	mm[8], m, sf, v;
+	size_t	c, k;
+
+	for (k = 0; k < 8; k++)
+		mm[k] = -INFINITY;
+	for (c = 0; c + 8 <= C; c += 8)
+		for (k = 0; k < 8; k++) {
+			v = x[c + k];
+			mm[k] = v > mm[k] ? v : mm[k];
+		}
+	for (; c < C; c++)
+		mm[0] = x[c] > mm[0] ? x[c] : mm[0];
+	m = mm[0];
+	for (k = 1; k < 8; k++)
+		m = mm[k] > m ? mm[k] : m;
+	for (c = 0; c < C; c++)
+		q[c] = x[c] - m;
+	vmathf_exp(q, q, C);
+	sf = (float)sum_d(q, C);
+	vmathf_log(&sf, ls_out, 1);
+	*m_out = m;
+	return sf;
+}
+
+/*
  * The backward of a row whose dL/dlogp is s at class y and 0 elsewhere
  * (no label smoothing; an ignored row has s = 0 and no y: y = C): nll's
  * gradient is that; ce's is 0 - p_c s and s - expf(lp_y) s with p_c =
@@ -344,6 +378,60 @@ struct index_job {
 						   and -sum_c w_c logp_c */
 };
 
+/*
+ * Rows [n0, n1) of j without label smoothing (eps = 0, C > 0), with w's
+ * scratch rows (freed here): what index_rows' general loop computes, the
+ * same floats, in fewer passes over a row: its values are read where
+ * they are (float32 storage) rather than copied, only the target's
+ * log-probability is formed, and the gradient is written into the
+ * result's float32 storage directly.  Returns 1.
+ */
+static int
+sparse_rows(const struct index_job *j, size_t n0, size_t n1, struct rows *w)
+{
+	const struct loss_opts	*o = j->o;
+	struct loss_result	*r = j->r;
+	size_t			 C = j->x->cols, n;
+	float			 sf = 1.0f, m, ls, lpy, wy, nll;
+	const float		*xr;
+	float			*g;
+	long			 y;
+	int			 ignored;
+
+	for (n = n0; n < n1; n++) {
+		y = (long)j->t->v[n];
+		ignored = y == o->ignore_index;
+		if (j->x->f32 != NULL)
+			xr = j->x->f32 + n * C;
+		else {
+			load_row(j->x, n, w->lp, C);
+			xr = w->lp;
+		}
+		g = r->grad.f32 != NULL ? r->grad.f32 + n * C : w->g;
+		m = ls = 0.0f;
+		if (j->id == LOSS_CE)
+			sf = softmax_row(xr, w->q, C, &m, &ls);
+		/* lp_y as log_softmax_f forms it (nll: x_y itself) */
+		lpy = ignored ? 0.0f : j->id == LOSS_CE ? xr[y] - m - ls :
+		    xr[y];
+		wy = !ignored && o->weight != NULL ?
+		    (float)o->weight->v[y] : 1.0f;
+		if (ignored)
+			MAT_AT(&r->elem, 0, n) = 0.0;
+		else {
+			nll = -wy * lpy;
+			MAT_AT(&r->elem, 0, n) = nll;
+			w->lp[y] = lpy;
+		}
+		backward_sparse(j->id, w->lp, w->q, sf, ignored ? C :
+		    (size_t)y, ignored ? 0.0f : 0.0f + wy * j->gnll, g, C);
+		if (r->grad.f32 == NULL)
+			store_row(r, n, g, C);
+	}
+	free(w->lp);
+	return 1;
+}
+
 /* Rows [n0, n1) of j: 1, or 0 when out of memory. */
 static int
 index_rows(const struct index_job *j, size_t n0, size_t n1)
@@ -359,6 +447,8 @@ index_rows(const struct index_job *j, size_t n0, size_t n1)
 
 	if (rows_alloc(&w, C) != 0)
 		return 0;
+	if (eps == 0.0f && C != 0)
+		return sparse_rows(j, n0, n1, &w);
 	for (n = n0; n < n1; n++) {
 		y = (long)j->t->v[n];
 		ignored = y == o->ignore_index;
