@@ -14,7 +14,12 @@
 # values one per line against the same values on one line.  The
 # memory-bandwidth bound of the same traffic is tests/bench_loss's (`make
 # bench` runs it first).
-# Medians of RUNS runs (default 5).  Needs python3-torch and numpy.
+# Medians of RUNS runs (default 5), after one untimed run of each.  The
+# three contenders take turns run by run (losslab, torch 1 thread, torch
+# default threads, losslab, ...), and each case starts after os.sync(),
+# so that the write-back of an earlier case's files, or any other change
+# of the machine's state, falls on all three alike rather than on
+# whichever ran first.  Needs python3-torch and numpy.
 #
 #   LOSSLAB=./src/losslab RUNS=5 sh tests/bench_eval.sh
 : "${LOSSLAB:=./src/losslab}"
@@ -45,13 +50,23 @@ def child_time(args):
     r1 = resource.getrusage(resource.RUSAGE_CHILDREN)
     return (r1.ru_utime - r0.ru_utime + r1.ru_stime - r0.ru_stime, w)
 
-def med(f):
-    cs, ws = [], []
+def meds(fs):
+    """The fs in turns, runs + 1 times (the first untimed): the median
+    (cpu, wall) of each."""
+    cs, ws = [[] for f in fs], [[] for f in fs]
     for i in range(runs + 1):
-        c, w = f()
-        if i:
-            cs.append(c); ws.append(w)
-    return statistics.median(cs), statistics.median(ws)
+        for k, f in enumerate(fs):
+            c, w = f()
+            if i:
+                cs[k].append(c); ws[k].append(w)
+    return [(statistics.median(c), statistics.median(w))
+            for c, w in zip(cs, ws)]
+
+def threads(n, f):
+    def once():
+        torch.set_num_threads(n)
+        return f()
+    return once
 
 def torch_run(loss, xf, yf, gf):
     def once():
@@ -81,16 +96,16 @@ for name, loss, x, y in cases:
     xf, yf = os.path.join(d, 'x.npy'), os.path.join(d, 'y.npy')
     np.save(xf, x); np.save(yf, y)
     gl, gt = os.path.join(d, 'gl.npy'), os.path.join(d, 'gt.npy')
-    ll = med(lambda: child_time([losslab, 'eval', loss, '--input', '@' + xf,
-                                 '--target', '@' + yf, '--out-grad', gl]))
-    torch.set_num_threads(1)
-    t1 = med(torch_run(loss, xf, yf, gt))
-    torch.set_num_threads(os.cpu_count() or 1)
-    td = med(torch_run(loss, xf, yf, gt))
+    os.sync()
+    ll, t1, td = meds([
+        lambda: child_time([losslab, 'eval', loss, '--input', '@' + xf,
+                            '--target', '@' + yf, '--out-grad', gl]),
+        threads(1, torch_run(loss, xf, yf, gt)),
+        threads(os.cpu_count() or 1, torch_run(loss, xf, yf, gt))])
     diff = np.max(np.abs(np.load(gl) - np.load(gt)))
-    print('%-26s %10.3f s %10.3f s %10.3f s %7.2fx %7.2fx  (cpu; max |grad diff| %.1e)' %
+    print('%-26s %10.4f s %10.4f s %10.4f s %7.2fx %7.2fx  (cpu; max |grad diff| %.1e)' %
           (name, ll[0], t1[0], td[0], t1[0] / ll[0], td[0] / ll[0], diff))
-    print('%-26s %10.3f s %10.3f s %10.3f s %7.2fx %7.2fx  (wall)' %
+    print('%-26s %10.4f s %10.4f s %10.4f s %7.2fx %7.2fx  (wall)' %
           ('', ll[1], t1[1], td[1], t1[1] / ll[1], td[1] / ll[1]))
 
 # The text parser: 10^5 values one per line against one line.
@@ -99,10 +114,11 @@ a, b = os.path.join(d, 'lines.txt'), os.path.join(d, 'one.txt')
 np.savetxt(a, v)
 with open(b, 'w') as f:
     f.write(','.join(repr(float(t)) for t in v) + '\n')
-ta = med(lambda: child_time([losslab, 'eval', 'bce-logits', '--input', '@' + a,
-                             '--target', '@' + a]))
-tb = med(lambda: child_time([losslab, 'eval', 'bce-logits', '--input', '@' + b,
-                             '--target', '@' + b]))
+ta, tb = meds([
+    lambda: child_time([losslab, 'eval', 'bce-logits', '--input', '@' + a,
+                        '--target', '@' + a]),
+    lambda: child_time([losslab, 'eval', 'bce-logits', '--input', '@' + b,
+                        '--target', '@' + b])])
 print('text: 10^5 values one per line %.3f s, on one line %.3f s: ratio %.2f (cpu)' %
       (ta[0], tb[0], ta[0] / tb[0]))
 PY
