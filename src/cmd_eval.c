@@ -288,8 +288,22 @@ write_outputs(const struct eval_args *a, const struct loss_result *r)
 	return 0;
 }
 
-static void	 precompute_summaries(const struct eval_args *a,
+static size_t	 precompute_summaries(const struct eval_args *a,
 		    const struct loss_result *r);
+
+/* The diagnostics into dl, and for a summarised report the arrays'
+   summaries first: the input's gives diag its count of non-finite values
+   (one pass over the input fewer). */
+static void
+diags(struct eval_args *a, const struct loss_result *r, struct diag_list *dl)
+{
+	size_t	nonfinite = DIAG_UNCOUNTED;
+
+	if (a->summary)
+		nonfinite = precompute_summaries(a, r);
+	diag_check_counted(a->loss, &a->l.input, &a->l.target, &a->l.opts,
+	    r, nonfinite, dl);
+}
 
 #ifdef HAVE_PTHREAD
 /* write_outputs on a thread of its own. */
@@ -330,14 +344,12 @@ outputs_and_diags(struct eval_args *a, const struct loss_result *r,
 	if (a->summary && (a->out_grad != NULL || a->out_elem != NULL) &&
 	    a->l.opts.threads > 1 &&
 	    pthread_create(&w.th, NULL, writer_main, &w) == 0) {
-		diag_check(a->loss, &a->l.input, &a->l.target, &a->l.opts,
-		    r, dl);
-		precompute_summaries(a, r);
+		diags(a, r, dl);
 		(void)pthread_join(w.th, NULL);
 		return w.rc;
 	}
 #endif
-	diag_check(a->loss, &a->l.input, &a->l.target, &a->l.opts, r, dl);
+	diags(a, r, dl);
 	return write_outputs(a, r);
 }
 
@@ -610,8 +622,9 @@ summarise(const struct mat *m, struct summary *s)
 }
 
 /* Summarise the report's arrays now (while the output files are being
-   written), for print_report and print_json to take. */
-static void
+   written), for print_report and print_json to take; returns the number
+   of the input's non-finite values. */
+static size_t
 precompute_summaries(const struct eval_args *a, const struct loss_result *r)
 {
 	const struct mat	*m[SUMMARY_AHEAD];
@@ -628,6 +641,7 @@ precompute_summaries(const struct eval_args *a, const struct loss_result *r)
 		summarise(m[i], &ahead[nahead].s);
 		ahead[nahead++].m = m[i];
 	}
+	return nahead > 0 && ahead[0].m == m[0] ? ahead[0].s.nonfinite : 0;
 }
 
 static int summary_mode;	/* print_mat summarises (set per report) */

@@ -178,11 +178,13 @@ first_positive(const struct mat *m)
 }
 
 static void
-check_nonfinite(const struct mat *x, struct diag_list *out)
+check_nonfinite(const struct mat *x, size_t counted, struct diag_list *out)
 {
 	size_t	n = mat_numel(x), bad, first;
 	char	w[64];
 
+	if (counted == 0)
+		return;
 	bad = x->f32 != NULL ? count_nonfinite_f(x->f32, n, &first) :
 	    count_nonfinite(x->v, n, &first);
 	if (bad != 0)
@@ -525,6 +527,14 @@ diag_check(enum loss_id id, const struct mat *input,
     const struct mat *target, const struct loss_opts *o,
     const struct loss_result *r, struct diag_list *out)
 {
+	diag_check_counted(id, input, target, o, r, DIAG_UNCOUNTED, out);
+}
+
+void
+diag_check_counted(enum loss_id id, const struct mat *input,
+    const struct mat *target, const struct loss_opts *o,
+    const struct loss_result *r, size_t nonfinite, struct diag_list *out)
+{
 	struct loss_opts	defaults;
 	int			tok;
 
@@ -544,7 +554,7 @@ diag_check(enum loss_id id, const struct mat *input,
 	if (target != NULL && target->f32 != NULL)
 		tok = 0;
 
-	check_nonfinite(input, out);
+	check_nonfinite(input, nonfinite, out);
 	check_empty(id, input, out);
 	switch (id) {
 	case LOSS_BCE:

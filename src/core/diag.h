@@ -32,6 +32,15 @@ struct diag_list {
 void	 diag_check(enum loss_id id, const struct mat *input,
 	    const struct mat *target, const struct loss_opts *o,
 	    const struct loss_result *r, struct diag_list *out);
+/* diag_check where the caller has counted input's non-finite values
+   already (vstat_summary does, for a report): nonfinite is that count, or
+   DIAG_UNCOUNTED to have them counted here; with 0, the input is not
+   scanned for them again (with some, it is, for where the first is). */
+#define DIAG_UNCOUNTED	((size_t)-1)
+void	 diag_check_counted(enum loss_id id, const struct mat *input,
+	    const struct mat *target, const struct loss_opts *o,
+	    const struct loss_result *r, size_t nonfinite,
+	    struct diag_list *out);
 
 /*
  * After loss_eval() refused a call: when the refusal is one of losslab's
