@@ -9,6 +9,8 @@
  */
 #include "config.h"
 
+#include <sys/stat.h>
+
 #include <errno.h>
 #include <getopt.h>
 #include <math.h>
@@ -325,19 +327,234 @@ writer_main(void *arg)
 #endif
 
 /*
+ * A float32 gradient written while it is computed: with threads, a large
+ * float32 input summarised and --out-grad, a writer thread writes the
+ * gradient's file (npy_write_chunks) a chunk at a time as the kernel says
+ * its rows are final (loss_opts.rows_done; the float32 ce and nll kernel
+ * does), waiting for the rest; then --out-elem.  If the loss fails, or the
+ * result is not the gradient the header said, the file is abandoned
+ * (nothing at the path changes) and, for the latter, written as usual.
+ * The bytes are npy_write_mat's (tests/npy.sh compares 1 thread with 2).
+ */
+#ifdef HAVE_PTHREAD
+struct stream {
+	int				 on;
+	struct eval_args		*a;
+	const struct loss_result	*r;	/* once finished */
+	pthread_mutex_t			 mu;
+	pthread_cond_t			 cv;
+	const unsigned char		*g;	/* the gradient's floats */
+	unsigned char			*done;	/* a row's flag */
+	size_t				 rows, rowbytes, prefix; /* rows
+						   [0, prefix) are done */
+	size_t				 shape[2], n;
+	int				 nd;
+	int				 state;	/* 0 computing, 1 finished,
+						   -1 abandoned */
+	const char			*failed;	/* the option whose
+						   file failed, or NULL */
+	struct err			 e;	/* and why */
+	pthread_t			 th;
+};
+
+/* loss_opts.rows_done: rows [n0, n1) of r->grad are final. */
+static void
+stream_rows(void *ctx, const struct loss_result *r, size_t n0, size_t n1)
+{
+	struct stream	*st = ctx;
+
+	(void)pthread_mutex_lock(&st->mu);
+	if (st->g == NULL)
+		st->g = (const unsigned char *)r->grad.f32;
+	for (; n0 < n1 && n0 < st->rows; n0++)
+		st->done[n0] = 1;
+	while (st->prefix < st->rows && st->done[st->prefix])
+		st->prefix++;
+	(void)pthread_cond_broadcast(&st->cv);
+	(void)pthread_mutex_unlock(&st->mu);
+}
+
+/* outfile_chunk_fn: bytes [off, off + k) of the gradient, once computed;
+   NULL once abandoned. */
+static const void *
+stream_chunk(void *ctx, size_t off, size_t k)
+{
+	struct stream	*st = ctx;
+	size_t		 last = (off + k - 1) / st->rowbytes;
+	const void	*p = NULL;
+
+	(void)pthread_mutex_lock(&st->mu);
+	while (st->state == 0 && (st->g == NULL || st->prefix <= last))
+		(void)pthread_cond_wait(&st->cv, &st->mu);
+	if (st->state != -1)
+		p = st->g + off;
+	(void)pthread_mutex_unlock(&st->mu);
+	return p;
+}
+
+static void *
+stream_main(void *arg)
+{
+	struct stream	*st = arg;
+	int		 state;
+
+	if (npy_write_chunks(st->a->out_grad, st->nd, st->shape, st->n, 1,
+	    stream_chunk, st, &st->e) != 0) {
+		st->failed = "--out-grad";
+		return NULL;
+	}
+	(void)pthread_mutex_lock(&st->mu);
+	while (st->state == 0)
+		(void)pthread_cond_wait(&st->cv, &st->mu);
+	state = st->state;
+	(void)pthread_mutex_unlock(&st->mu);
+	if (state == 1 && st->a->out_elem != NULL &&
+	    npy_write_mat(st->a->out_elem, &st->r->elem, st->r->elem_scalar,
+	    st->a->rdt == DTYPE_FLOAT, &st->e) != 0)
+		st->failed = "--out-elem";
+	return NULL;
+}
+
+/* Start the writer where it pays (see struct stream); st->on says. */
+static void
+stream_start(struct eval_args *a, struct stream *st)
+{
+	const struct mat	*x = &a->l.input;
+	struct stat		 sb;
+
+	memset(st, 0, sizeof *st);
+	/* a regular file or none: a FIFO or a device is written as it
+	   was, after the loss (a FIFO's open waits for its reader, and a
+	   failed loss must leave a device alone) */
+	if (a->out_grad == NULL || (stat(a->out_grad, &sb) == 0 &&
+	    !S_ISREG(sb.st_mode)))
+		return;
+	if (a->l.opts.threads < 2 || a->full ||
+	    mat_numel(x) <= EVAL_FULL_MAX || x->f32 == NULL ||
+	    a->xdt != DTYPE_FLOAT || (a->l.input_info.type != NPY_NONE &&
+	    a->l.input_info.npy_ndim == 0) || !npy_chunks_ok() ||
+	    (a->loss != LOSS_CE && a->loss != LOSS_NLL))
+		return;
+	st->a = a;
+	st->nd = x->ndim == 2 ? 2 : 1;
+	st->rows = x->ndim == 2 ? x->rows : 1;
+	st->shape[0] = x->ndim == 2 ? x->rows : x->cols;
+	st->shape[1] = x->cols;
+	st->rowbytes = x->cols * sizeof(float);
+	st->n = mat_numel(x);
+	if ((st->done = calloc(st->rows, 1)) == NULL)
+		return;
+	(void)pthread_mutex_init(&st->mu, NULL);
+	(void)pthread_cond_init(&st->cv, NULL);
+	if (pthread_create(&st->th, NULL, stream_main, st) != 0) {
+		(void)pthread_cond_destroy(&st->cv);
+		(void)pthread_mutex_destroy(&st->mu);
+		free(st->done);
+		return;
+	}
+	st->on = 1;
+	a->l.opts.rows_done = stream_rows;
+	a->l.opts.rows_ctx = st;
+}
+
+/* Tell the writer that r is the result, every row of it final. */
+static void
+stream_finished(struct stream *st, const struct loss_result *r)
+{
+	(void)pthread_mutex_lock(&st->mu);
+	st->state = 1;
+	st->r = r;
+	st->g = (const unsigned char *)r->grad.f32;
+	st->prefix = st->rows;
+	(void)pthread_cond_broadcast(&st->cv);
+	(void)pthread_mutex_unlock(&st->mu);
+}
+
+/* Set the writer's state (1: r is the result; -1: abandon the file),
+   wait for it and let it go; 0, or CLI_EXIT_USAGE when a file failed
+   (said here, in one line: the writer says nothing). */
+static int
+stream_end(struct stream *st, int state, const struct loss_result *r)
+{
+	if (!st->on)
+		return 0;
+	st->a->l.opts.rows_done = NULL;
+	st->a->l.opts.rows_ctx = NULL;
+	if (state == 1)
+		stream_finished(st, r);
+	else {
+		(void)pthread_mutex_lock(&st->mu);
+		st->state = state;
+		(void)pthread_cond_broadcast(&st->cv);
+		(void)pthread_mutex_unlock(&st->mu);
+	}
+	(void)pthread_join(st->th, NULL);
+	(void)pthread_cond_destroy(&st->cv);
+	(void)pthread_mutex_destroy(&st->mu);
+	free(st->done);
+	st->on = 0;
+	if (state == 1 && st->failed != NULL)
+		return cli_fail("%s: %s", st->failed, st->e.msg);
+	return 0;
+}
+#else
+struct stream {
+	int	on;
+};
+
+static void
+stream_start(struct eval_args *a, struct stream *st)
+{
+	(void)a;
+	st->on = 0;
+}
+
+static int
+stream_end(struct stream *st, int state, const struct loss_result *r)
+{
+	(void)st;
+	(void)state;
+	(void)r;
+	return 0;
+}
+#endif
+
+/* Abandon the file being written, if one is (the loss failed). */
+static void
+stream_abandon(struct stream *st)
+{
+	(void)stream_end(st, -1, NULL);
+}
+
+/*
  * The output files, and what the report needs (the diagnostics, and the
  * arrays' summaries when it summarises): with threads, the files are
  * written on a thread of their own meanwhile (both only read the
- * results); nothing is printed before both are done, so a failed write
- * still prints nothing but its one line.  0 or CLI_EXIT_USAGE.
+ * results; the gradient's may be being written already, st); nothing is
+ * printed before both are done, so a failed write still prints nothing
+ * but its one line.  0 or CLI_EXIT_USAGE.
  */
 static int
 outputs_and_diags(struct eval_args *a, const struct loss_result *r,
-    struct diag_list *dl)
+    struct diag_list *dl, struct stream *st)
 {
 #ifdef HAVE_PTHREAD
 	struct writer	 w;
 
+	if (st->on) {
+		const struct mat *g = &r->grad;
+
+		/* the gradient the header said, in floats: it is being
+		   written (the writer told first, then the diagnostics);
+		   else the file is abandoned and written below */
+		if (g->f32 != NULL && g->ndim == a->l.input.ndim &&
+		    g->rows == a->l.input.rows && g->cols == a->l.input.cols) {
+			stream_finished(st, r);
+			diags(a, r, dl);
+			return stream_end(st, 1, r);
+		}
+		stream_abandon(st);
+	}
 	w.a = a;
 	w.r = r;
 	w.rc = 0;
@@ -971,9 +1188,11 @@ cmd_eval_main(int argc, char **argv)
 	struct loss_result	 r = LOSS_RESULT_INIT, pr = LOSS_RESULT_INIT;
 	struct diag_list	 dl;
 	struct err		 e, perr;
+	struct stream		 st;
 	int			 rc, pok = 0;
 
 	memset(&a, 0, sizeof a);
+	st.on = 0;
 	nahead = 0;
 	map_inputs();
 	rc = parse_args(argc, argv, &a);
@@ -994,8 +1213,11 @@ cmd_eval_main(int argc, char **argv)
 	}
 	if (!float_storage(&a) && (rc = widen(&a)) != 0)
 		goto out;
-	if (loss_eval(a.loss, &a.l.input, &a.l.target, &a.l.opts, &r,
-	    &e) != 0) {
+	stream_start(&a, &st);
+	rc = loss_eval(a.loss, &a.l.input, &a.l.target, &a.l.opts, &r, &e);
+	a.l.opts.rows_done = NULL;	/* the kernel's alone */
+	if (rc != 0) {
+		stream_abandon(&st);
 		char torch[256];
 
 		if ((rc = widen(&a)) != 0)
@@ -1013,11 +1235,12 @@ cmd_eval_main(int argc, char **argv)
 		goto out;
 	}
 	if (check_dtypes(&a, 1) != 0) {
+		stream_abandon(&st);
 		rc = CLI_EXIT_USAGE;
 		goto out;
 	}
 	a.summary = !a.full && mat_numel(&a.l.input) > EVAL_FULL_MAX;
-	if ((rc = outputs_and_diags(&a, &r, &dl)) != 0)
+	if ((rc = outputs_and_diags(&a, &r, &dl, &st)) != 0)
 		goto out;
 	if (a.l.pitfall != PITFALL_NONE)
 		pok = pitfall_eval(a.l.pitfall, &a.l.input, &a.l.target,
@@ -1028,6 +1251,7 @@ cmd_eval_main(int argc, char **argv)
 		print_report(&a, &r, &dl, pok ? &pr : NULL, &perr);
 	/* a failed write is reported at exit (main.c) */
 out:
+	stream_abandon(&st);	/* if still on: nothing was written */
 	nahead = 0;
 	loss_result_free(&r);
 	loss_result_free(&pr);

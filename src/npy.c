@@ -867,6 +867,37 @@ write_values(const char *path, int ndim, const size_t *shape,
 }
 
 int
+npy_chunks_ok(void)
+{
+	return host_little();
+}
+
+int
+npy_write_chunks(const char *path, int ndim, const size_t *shape, size_t n,
+    int f32, outfile_chunk_fn chunk, void *ctx, struct err *e)
+{
+	unsigned char	 head[192 + NPY_MAX_NDIM * 24];
+	struct iovec	 iov;
+	struct err	 oe;
+	size_t		 count = 1;
+	int		 i;
+
+	if (ndim < 0 || ndim > NPY_MAX_NDIM || !host_little())
+		return err_set(e, "cannot write '%s' from its pieces", path);
+	for (i = 0; i < ndim; i++)
+		count *= shape[i];
+	if (count != n)
+		return err_set(e, "cannot write '%s': %zu values for a shape "
+		    "of %zu", path, n, count);
+	iov.iov_base = head;
+	iov.iov_len = write_header(head, sizeof head, ndim, shape, f32);
+	if (outfile_write_chunks(path, &iov, 1, n * (f32 ? 4 : 8), chunk, ctx,
+	    &oe) != 0)
+		return err_set(e, "%s", oe.msg);
+	return 0;
+}
+
+int
 npy_write(const char *path, int ndim, const size_t *shape, const double *v,
     size_t n, int f32, struct err *e)
 {

@@ -23,6 +23,7 @@
 #include <stddef.h>
 
 #include "core/mat.h"
+#include "outfile.h"
 
 /* Most dimensions of an array (NumPy's own limit is 32 too). */
 #define NPY_MAX_NDIM	32
@@ -136,5 +137,16 @@ int		 npy_write(const char *path, int ndim, const size_t *shape,
    writes a 0-d array of its one value. */
 int		 npy_write_mat(const char *path, const struct mat *m,
 		    int scalar, int f32, struct err *e);
+/* Write a float32 (f32 != 0) or float64 .npy file of shape[0..ndim) whose
+   n values' bytes, as the file has them (little-endian), chunk hands over
+   a piece at a time (outfile.h: outfile_write_chunks; it may wait for them
+   to be computed, or abandon the file).  -1 with e set ("F: <strerror>",
+   ECANCELED's when abandoned) and nothing at path changed; on a
+   big-endian machine always -1 (npy_chunks_ok says so first). */
+int		 npy_write_chunks(const char *path, int ndim,
+		    const size_t *shape, size_t n, int f32,
+		    outfile_chunk_fn chunk, void *ctx, struct err *e);
+/* Whether npy_write_chunks can write here (a little-endian machine). */
+int		 npy_chunks_ok(void);
 
 #endif

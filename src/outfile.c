@@ -10,6 +10,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -86,14 +87,16 @@ write_all(int fd, const struct iovec *iov0, int n)
 	return 0;
 }
 
-/* What a file is made of: n buffers, then (fill != NULL) len more bytes
-   that fill produces a chunk at a time. */
+/* What a file is made of: n buffers, then (fill or chunk != NULL) len
+   more bytes that fill produces, or chunk hands over, a chunk at a
+   time. */
 struct source {
 	const struct iovec	*iov;
 	int			 n;
 	outfile_fill_fn		 fill;
 	void			*ctx;
 	size_t			 len;
+	outfile_chunk_fn	 chunk;
 };
 
 /* The bytes fill makes go through one buffer of this many (in the caches:
@@ -111,6 +114,20 @@ write_source(int fd, const struct source *src)
 
 	if (write_all(fd, src->iov, src->n) == -1)
 		return -1;
+	if (src->chunk != NULL) {
+		for (off = 0; off < src->len && rc == 0; off += k) {
+			k = src->len - off < FILL_CHUNK ? src->len - off :
+			    FILL_CHUNK;
+			if ((v.iov_base = (void *)(uintptr_t)src->chunk(
+			    src->ctx, off, k)) == NULL) {
+				errno = ECANCELED;
+				return -1;
+			}
+			v.iov_len = k;
+			rc = write_all(fd, &v, 1);
+		}
+		return rc;
+	}
 	if (src->fill == NULL || src->len == 0)
 		return 0;
 	if ((buf = malloc(src->len < FILL_CHUNK ? src->len : FILL_CHUNK)) ==
@@ -145,7 +162,7 @@ static void
 reserve(int fd, const struct source *src)
 {
 #if defined(HAVE_FALLOCATE) && defined(FALLOC_FL_KEEP_SIZE)
-	size_t	total = src->fill != NULL ? src->len : 0;
+	size_t	total = src->fill != NULL || src->chunk != NULL ? src->len : 0;
 	int	i;
 
 	for (i = 0; i < src->n; i++)
@@ -234,7 +251,7 @@ int
 outfile_writev(const char *path, const struct iovec *iov, int n,
     struct err *e)
 {
-	struct source	src = { iov, n, NULL, NULL, 0 };
+	struct source	src = { iov, n, NULL, NULL, 0, NULL };
 
 	return write_path(path, &src, e);
 }
@@ -243,7 +260,16 @@ int
 outfile_write_fill(const char *path, const struct iovec *iov, int n,
     size_t len, outfile_fill_fn fill, void *ctx, struct err *e)
 {
-	struct source	src = { iov, n, fill, ctx, len };
+	struct source	src = { iov, n, fill, ctx, len, NULL };
+
+	return write_path(path, &src, e);
+}
+
+int
+outfile_write_chunks(const char *path, const struct iovec *iov, int n,
+    size_t len, outfile_chunk_fn chunk, void *ctx, struct err *e)
+{
+	struct source	src = { iov, n, NULL, ctx, len, chunk };
 
 	return write_path(path, &src, e);
 }

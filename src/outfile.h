@@ -44,6 +44,17 @@ typedef void (*outfile_fill_fn)(void *ctx, unsigned char *buf, size_t off,
     size_t k);
 int	 outfile_write_fill(const char *path, const struct iovec *iov, int n,
 	    size_t len, outfile_fill_fn fill, void *ctx, struct err *e);
+/* The n buffers of iov, then len bytes that chunk(ctx, off, k) hands over
+   a piece at a time: a pointer to bytes [off, off + k) of them (k at most
+   256 KiB), readable until the next call, written from where it points;
+   chunk may wait for them to be made (a file written while its numbers
+   are computed).  A NULL from chunk abandons the file: -1, errno
+   ECANCELED, and nothing at path changed (but what a device took).
+   0, or -1 as outfile_writev. */
+typedef const void *(*outfile_chunk_fn)(void *ctx, size_t off, size_t k);
+int	 outfile_write_chunks(const char *path, const struct iovec *iov,
+	    int n, size_t len, outfile_chunk_fn chunk, void *ctx,
+	    struct err *e);
 /* The same for one buffer of len bytes. */
 int	 outfile_write(const char *path, const void *buf, size_t len,
 	    struct err *e);

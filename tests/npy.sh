@@ -286,6 +286,33 @@ for opts in "--reduction mean" "--reduction sum --label-smoothing 0.1 --weight @
 	grep -q '"value"' "$tmp/o1" || r=1
 	ok $r "float32 1000 x 300 ce ($(echo "$opts" | sed "s|$tmp/||")): the same bytes on 1, 2 and 64 threads"
 done
+# With threads the float32 gradient is written while it is computed
+# (cmd_eval.c, struct stream): a loss that fails meanwhile (a class index
+# out of range) leaves the old file as it was and no temporary file; a
+# file that cannot be written is one line, as without threads.
+awk 'BEGIN { for (r = 0; r < 1000; r++) printf "%s%d", (r ? "," : ""), (r == 900 ? 300 : (r * 37) % 300); print "" }' >"$tmp/idx-bad.txt"
+mkdir "$tmp/od"
+echo old >"$tmp/od/g.npy"
+"$LOSSLAB" eval ce --threads 2 --input @"$tmp/x32.npy" \
+    --target @"$tmp/idx-bad.txt" --out-grad "$tmp/od/g.npy" >"$tmp/out" 2>"$tmp/err"
+st=$?
+[ $st -eq 2 ] && [ ! -s "$tmp/out" ] && [ "$(wc -l <"$tmp/err")" -eq 1 ] &&
+    grep -q '^losslab: ce: .*300' "$tmp/err" && [ "$(cat "$tmp/od/g.npy")" = old ] &&
+    [ "$(ls -A "$tmp/od")" = g.npy ]
+ok $? "a loss that fails while its gradient is written: one line, the old file kept, no temporary file ($(head -1 "$tmp/err"))"
+for o in --out-grad --out-elem; do
+	other="--out-grad $tmp/od/g.npy"
+	[ $o = --out-grad ] && other="--out-elem $tmp/od/e.npy"
+	# shellcheck disable=SC2086
+	"$LOSSLAB" eval ce --threads 2 --input @"$tmp/x32.npy" \
+	    --target @"$tmp/idx.txt" $other \
+	    $o "$tmp/no/such/dir/f.npy" >"$tmp/out" 2>"$tmp/err"
+	st=$?
+	[ $st -eq 2 ] && [ ! -s "$tmp/out" ] && [ "$(wc -l <"$tmp/err")" -eq 1 ] &&
+	    grep -qF "losslab: $o: $tmp/no/such/dir/f.npy: No such file or directory" "$tmp/err" &&
+	    ! ls -A "$tmp/od" | grep -q losslab-
+	ok $? "  $o into a missing folder while the gradient is written: one line, exit 2"
+done
 for bad in 0 65 x 2x ""; do
 	"$LOSSLAB" eval ce --input @"$tmp/x32.npy" --target @"$tmp/idx.txt" \
 	    --threads "$bad" >"$tmp/out" 2>"$tmp/err"

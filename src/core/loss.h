@@ -54,6 +54,8 @@ enum loss_input_kind {
 	LOSS_INPUT_LOG_PROBABILITIES	/* log p */
 };
 
+struct loss_result;
+
 struct loss_opts {
 	enum loss_reduction reduction;	/* default LOSS_REDUCTION_MEAN */
 	const struct mat *weight;	/* NULL: none.  bce, bce-logits: broadcast
@@ -76,6 +78,15 @@ struct loss_opts {
 					   may share a large input's rows out
 					   to (default 1); the numbers are the
 					   same bits for any count */
+	/* Where set, told during loss_eval that rows [n0, n1) of r->grad
+	   (of the input's rows) are final, by the kernels that compute
+	   rows apart (float32 ce and nll with class indices), from their
+	   threads, maybe at once and in any order; other kernels never
+	   call it, and every row is final when loss_eval returns.  The
+	   caller's: a file written while the rest is computed. */
+	void	(*rows_done)(void *ctx, const struct loss_result *r,
+		    size_t n0, size_t n1);
+	void	*rows_ctx;
 };
 
 /* How a float32 result was computed (loss_result.f32). */

@@ -496,11 +496,34 @@ index_rows(const struct index_job *j, size_t n0, size_t n1)
 	return 1;
 }
 
+/* Rows a chunk: the rows are computed, shared out to threads and reported
+   (o->rows_done) a chunk of about this many values at a time. */
+#define F32_CHUNK	((size_t)1 << 14)
+
+/* Chunks k, k + step, k + 2 step, ... of the n chunks of ch rows of j's N
+   rows, each reported when done: 1, or 0 when out of memory. */
+static int
+index_chunks(const struct index_job *j, size_t N, size_t ch, size_t n,
+    size_t k, size_t step)
+{
+	size_t	n0, n1;
+
+	for (; k < n; k += step) {
+		n0 = k * ch;
+		n1 = N - n0 < ch ? N : n0 + ch;
+		if (!index_rows(j, n0, n1))
+			return 0;
+		if (j->o->rows_done != NULL)
+			j->o->rows_done(j->o->rows_ctx, j->r, n0, n1);
+	}
+	return 1;
+}
+
 #ifdef HAVE_PTHREAD
-/* One thread's share of a job. */
+/* One thread's share of a job: every T-th chunk from its first. */
 struct index_part {
 	const struct index_job	*job;
-	size_t			 n0, n1;
+	size_t			 N, ch, n, k, step;
 	int			 ok, started;
 	pthread_t		 th;
 };
@@ -510,17 +533,19 @@ index_part_main(void *arg)
 {
 	struct index_part	*p = arg;
 
-	p->ok = index_rows(p->job, p->n0, p->n1);
+	p->ok = index_chunks(p->job, p->N, p->ch, p->n, p->k, p->step);
 	return NULL;
 }
 #endif
 
 /*
- * The rows of j, on up to o->threads threads (F32_PAR_MAX at most, each
- * with F32_PAR_MIN values or more; the caller's thread takes the first
- * share).  Each row's numbers depend on that row alone, so they are the
- * same bits however the rows are shared out; where a thread cannot be
- * started its share runs here.  1, or 0 when out of memory.
+ * The rows of j, a chunk (F32_CHUNK values) at a time, on up to o->threads
+ * threads (F32_PAR_MAX at most, each with F32_PAR_MIN values or more; the
+ * caller's thread takes a share too), which take the chunks in turn, so
+ * that the rows done grow from the first row (for o->rows_done).  Each
+ * row's numbers depend on that row alone, so they are the same bits
+ * however the rows are shared out; where a thread cannot be started its
+ * share runs here.  1, or 0 when out of memory.
  */
 #define F32_PAR_MAX	8
 #define F32_PAR_MIN	((size_t)1 << 17)
@@ -528,39 +553,44 @@ index_part_main(void *arg)
 static int
 index_all(const struct index_job *j, size_t N)
 {
+	size_t	C = j->x->cols, ch = C < F32_CHUNK ? F32_CHUNK / (C ? C : 1) :
+		    1, n = (N + ch - 1) / ch;
 #ifdef HAVE_PTHREAD
 	struct index_part	 part[F32_PAR_MAX];
 	size_t			 k, T = j->o->threads > 1 ? (size_t)j->o->threads :
-				    1, per = N * j->x->cols / F32_PAR_MIN;
+				    1, per = N * C / F32_PAR_MIN;
 	int			 ok;
 
 	if (T > F32_PAR_MAX)
 		T = F32_PAR_MAX;
 	if (T > per)
 		T = per;
-	if (T > N)
-		T = N;
+	if (T > n)
+		T = n;
 	if (T < 2)
-		return index_rows(j, 0, N);
+		return index_chunks(j, N, ch, n, 0, 1);
 	for (k = 0; k < T; k++) {
 		part[k].job = j;
-		part[k].n0 = N * k / T;
-		part[k].n1 = N * (k + 1) / T;
+		part[k].N = N;
+		part[k].ch = ch;
+		part[k].n = n;
+		part[k].k = k;
+		part[k].step = T;
 		part[k].ok = 0;
 		part[k].started = k > 0 && pthread_create(&part[k].th, NULL,
 		    index_part_main, &part[k]) == 0;
 	}
-	ok = index_rows(j, part[0].n0, part[0].n1);
+	ok = index_chunks(j, N, ch, n, 0, T);
 	for (k = 1; k < T; k++) {
 		if (part[k].started)
 			(void)pthread_join(part[k].th, NULL);
 		else
-			part[k].ok = index_rows(j, part[k].n0, part[k].n1);
+			part[k].ok = index_chunks(j, N, ch, n, k, T);
 		ok = ok && part[k].ok;
 	}
 	return ok;
 #else
-	return index_rows(j, 0, N);
+	return index_chunks(j, N, ch, n, 0, 1);
 #endif
 }
 
