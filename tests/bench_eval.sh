@@ -8,18 +8,24 @@
 #            g.npy`, the whole process (CPU and wall time of the child);
 #   torch:   after `import torch` (not timed): np.load of both files,
 #            torch.from_numpy, the loss and its backward, np.save of the
-#            gradient; with 1 thread and with torch's default threads.
+#            gradient; with 1 thread and with a thread per processor.
 # Cases: bce-logits N = 10^7 float64, ce 10^4 x 1000 float64 (index
 # targets), ce 10^4 x 200 float32.  Also the text parser's linearity: 10^5
 # values one per line against the same values on one line.  The
 # memory-bandwidth bound of the same traffic is tests/bench_loss's (`make
 # bench` runs it first).
-# Medians of RUNS runs (default 5), after one untimed run of each.  The
-# three contenders take turns run by run (losslab, torch 1 thread, torch
-# default threads, losslab, ...), and each case starts after os.sync(),
-# so that the write-back of an earlier case's files, or any other change
-# of the machine's state, falls on all three alike rather than on
-# whichever ran first.  Needs python3-torch and numpy.
+# Medians of RUNS runs (default 5), after one untimed run of each.  Each
+# case starts after os.sync() (so that the write-back of an earlier case's
+# files falls on no one) and has two passes, torch's thread count set once
+# for each: losslab and torch with 1 thread take turns run by run, then
+# losslab and torch with a thread for every processor eval may run on
+# (torch's own default, printed first, can be fewer: 1 thread on the
+# 2-processor virtual machines this was written on, where the 1-thread
+# pass is torch's default then); a ratio is the pass's torch
+# median over the same pass's losslab median (the losslab column: the
+# mean of the two passes' medians).  Turns rather than blocks, so that a
+# change of the machine's state falls on both alike.  Needs python3-torch
+# and numpy.
 #
 #   LOSSLAB=./src/losslab RUNS=5 sh tests/bench_eval.sh
 : "${LOSSLAB:=./src/losslab}"
@@ -40,6 +46,7 @@ import torch
 import torch.nn.functional as F
 
 losslab, runs, d = sys.argv[1], int(sys.argv[2]), sys.argv[3]
+nthreads = torch.get_num_threads()     # torch's default
 rng = np.random.default_rng(1)
 
 def child_time(args):
@@ -62,14 +69,6 @@ def meds(fs):
     return [(statistics.median(c), statistics.median(w))
             for c, w in zip(cs, ws)]
 
-def threads(n, f):
-    """f with torch on n threads; the pool is woken by an untimed
-    parallel operation first, so no run pays for the change of count."""
-    def once():
-        torch.set_num_threads(n)
-        torch.zeros(1 << 20).add_(1.0).sum()
-        return f()
-    return once
 
 def torch_run(loss, xf, yf, gf):
     def once():
@@ -93,23 +92,31 @@ cases = [
     ('ce 10^4x200 float32', 'ce', rng.normal(0, 3, (10**4, 200)).astype(np.float32),
      rng.integers(0, 200, 10**4)),
 ]
+ncpu = len(os.sched_getaffinity(0))
+print("torch's default here: %d thread%s (torch.get_num_threads() after "
+      "import); this machine: %d processor%s" % (nthreads, 's' * (nthreads != 1),
+      ncpu, 's' * (ncpu != 1)))
 print('%-26s %12s %12s %12s %8s %8s' % ('case (median of %d)' % runs,
-      'losslab', 'torch 1 thr', 'torch def', '1thr/ll', 'def/ll'))
+      'losslab', 'torch 1 thr', 'torch %d thr' % ncpu, '1thr/ll',
+      '%dthr/ll' % ncpu))
 for name, loss, x, y in cases:
     xf, yf = os.path.join(d, 'x.npy'), os.path.join(d, 'y.npy')
     np.save(xf, x); np.save(yf, y)
     gl, gt = os.path.join(d, 'gl.npy'), os.path.join(d, 'gt.npy')
     os.sync()
-    ll, t1, td = meds([
-        lambda: child_time([losslab, 'eval', loss, '--input', '@' + xf,
-                            '--target', '@' + yf, '--out-grad', gl]),
-        threads(1, torch_run(loss, xf, yf, gt)),
-        threads(os.cpu_count() or 1, torch_run(loss, xf, yf, gt))])
+    run_ll = lambda: child_time([losslab, 'eval', loss, '--input', '@' + xf,
+                                 '--target', '@' + yf, '--out-grad', gl])
+    torch.set_num_threads(1)
+    l1, t1 = meds([run_ll, torch_run(loss, xf, yf, gt)])
+    torch.set_num_threads(ncpu)
+    ld, td = meds([run_ll, torch_run(loss, xf, yf, gt)])
+    torch.set_num_threads(nthreads)
+    ll = tuple((a + b) / 2 for a, b in zip(l1, ld))
     diff = np.max(np.abs(np.load(gl) - np.load(gt)))
     print('%-26s %10.4f s %10.4f s %10.4f s %7.2fx %7.2fx  (cpu; max |grad diff| %.1e)' %
-          (name, ll[0], t1[0], td[0], t1[0] / ll[0], td[0] / ll[0], diff))
+          (name, ll[0], t1[0], td[0], t1[0] / l1[0], td[0] / ld[0], diff))
     print('%-26s %10.4f s %10.4f s %10.4f s %7.2fx %7.2fx  (wall)' %
-          ('', ll[1], t1[1], td[1], t1[1] / ll[1], td[1] / ll[1]))
+          ('', ll[1], t1[1], td[1], t1[1] / l1[1], td[1] / ld[1]))
 
 # The text parser: 10^5 values one per line against one line.
 v = rng.normal(0, 1, 10**5)
