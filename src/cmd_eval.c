@@ -327,28 +327,34 @@ writer_main(void *arg)
 #endif
 
 /*
- * A float32 gradient written while it is computed: with threads, a large
- * float32 input summarised and --out-grad, a writer thread writes the
- * gradient's file (npy_write_chunks) a chunk at a time as the kernel says
- * its rows are final (loss_opts.rows_done; the float32 ce and nll kernel
- * does), waiting for the rest; then --out-elem.  If the loss fails, or the
- * result is not the gradient the header said, the file is abandoned
- * (nothing at the path changes) and, for the latter, written as usual.
- * The bytes are npy_write_mat's (tests/npy.sh compares 1 thread with 2).
+ * A gradient written while it is computed: with threads, a large input
+ * summarised and --out-grad, a writer thread writes the gradient's file
+ * (npy_write_chunks, in the input's dtype) a piece at a time as the kernel
+ * says its values are final (loss_opts.values_done: ce and nll in float32,
+ * ce and bce-logits in float64 say so), waiting for the rest; then
+ * --out-elem.  If the loss fails, or the result is not the gradient the
+ * header said, the file is abandoned (nothing at the path changes) and,
+ * for the latter, written as usual.  The bytes are npy_write_mat's
+ * (tests/npy.sh compares 1 thread with 2).
  */
 #ifdef HAVE_PTHREAD
+/* The values' progress is counted in units of this many values. */
+#define STREAM_UNIT	((size_t)1 << 12)
+
 struct stream {
 	int				 on;
 	struct eval_args		*a;
 	const struct loss_result	*r;	/* once finished */
 	pthread_mutex_t			 mu;
 	pthread_cond_t			 cv;
-	const unsigned char		*g;	/* the gradient's floats */
-	unsigned char			*done;	/* a row's flag */
-	size_t				 rows, rowbytes, prefix; /* rows
+	const unsigned char		*g;	/* the gradient's values */
+	size_t				*cnt;	/* a unit's values done */
+	size_t				 units, prefix; /* units
 						   [0, prefix) are done */
-	size_t				 shape[2], n;
-	int				 nd;
+	size_t				 want;	/* the values the writer
+						   waits for (0: none) */
+	size_t				 shape[2], n, esize;
+	int				 nd, f32;
 	int				 state;	/* 0 computing, 1 finished,
 						   -1 abandoned */
 	const char			*failed;	/* the option whose
@@ -357,20 +363,36 @@ struct stream {
 	pthread_t			 th;
 };
 
-/* loss_opts.rows_done: rows [n0, n1) of r->grad are final. */
+/* The gradient's values as the file has them. */
+static const unsigned char *
+stream_values(const struct stream *st, const struct loss_result *r)
+{
+	return st->f32 ? (const unsigned char *)r->grad.f32 :
+	    (const unsigned char *)r->grad.v;
+}
+
+/* loss_opts.values_done: values [i0, i1) of r->grad are final. */
 static void
-stream_rows(void *ctx, const struct loss_result *r, size_t n0, size_t n1)
+stream_done(void *ctx, const struct loss_result *r, size_t i0, size_t i1)
 {
 	struct stream	*st = ctx;
+	size_t		 u, lo, hi;
 
 	(void)pthread_mutex_lock(&st->mu);
 	if (st->g == NULL)
-		st->g = (const unsigned char *)r->grad.f32;
-	for (; n0 < n1 && n0 < st->rows; n0++)
-		st->done[n0] = 1;
-	while (st->prefix < st->rows && st->done[st->prefix])
+		st->g = stream_values(st, r);
+	for (i1 = i1 < st->n ? i1 : st->n; i0 < i1; i0 = hi) {
+		u = i0 / STREAM_UNIT;
+		lo = i0;
+		hi = (u + 1) * STREAM_UNIT < i1 ? (u + 1) * STREAM_UNIT : i1;
+		st->cnt[u] += hi - lo;
+	}
+	while (st->prefix < st->units && st->cnt[st->prefix] == (st->prefix <
+	    st->units - 1 ? STREAM_UNIT : st->n - st->prefix * STREAM_UNIT))
 		st->prefix++;
-	(void)pthread_cond_broadcast(&st->cv);
+	/* woken only when what it waits for is there */
+	if (st->want != 0 && st->prefix * STREAM_UNIT >= st->want)
+		(void)pthread_cond_broadcast(&st->cv);
 	(void)pthread_mutex_unlock(&st->mu);
 }
 
@@ -380,12 +402,15 @@ static const void *
 stream_chunk(void *ctx, size_t off, size_t k)
 {
 	struct stream	*st = ctx;
-	size_t		 last = (off + k - 1) / st->rowbytes;
+	size_t		 last = (off + k - 1) / st->esize;
 	const void	*p = NULL;
 
 	(void)pthread_mutex_lock(&st->mu);
-	while (st->state == 0 && (st->g == NULL || st->prefix <= last))
+	st->want = last + 1;
+	while (st->state == 0 && (st->g == NULL ||
+	    st->prefix * STREAM_UNIT <= last))
 		(void)pthread_cond_wait(&st->cv, &st->mu);
+	st->want = 0;
 	if (st->state != -1)
 		p = st->g + off;
 	(void)pthread_mutex_unlock(&st->mu);
@@ -398,8 +423,8 @@ stream_main(void *arg)
 	struct stream	*st = arg;
 	int		 state;
 
-	if (npy_write_chunks(st->a->out_grad, st->nd, st->shape, st->n, 1,
-	    stream_chunk, st, &st->e) != 0) {
+	if (npy_write_chunks(st->a->out_grad, st->nd, st->shape, st->n,
+	    st->f32, stream_chunk, st, &st->e) != 0) {
 		st->failed = "--out-grad";
 		return NULL;
 	}
@@ -415,7 +440,9 @@ stream_main(void *arg)
 	return NULL;
 }
 
-/* Start the writer where it pays (see struct stream); st->on says. */
+/* Start the writer where it pays (see struct stream); st->on says.  The
+   gradient's storage is the input's: floats for a float32 array kept as
+   floats, doubles for float64. */
 static void
 stream_start(struct eval_args *a, struct stream *st)
 {
@@ -429,43 +456,46 @@ stream_start(struct eval_args *a, struct stream *st)
 	if (a->out_grad == NULL || (stat(a->out_grad, &sb) == 0 &&
 	    !S_ISREG(sb.st_mode)))
 		return;
+	st->f32 = x->f32 != NULL;
 	if (a->l.opts.threads < 2 || a->full ||
-	    mat_numel(x) <= EVAL_FULL_MAX || x->f32 == NULL ||
-	    a->xdt != DTYPE_FLOAT || (a->l.input_info.type != NPY_NONE &&
+	    mat_numel(x) <= EVAL_FULL_MAX ||
+	    a->xdt != (st->f32 ? DTYPE_FLOAT : DTYPE_DOUBLE) ||
+	    (a->l.input_info.type != NPY_NONE &&
 	    a->l.input_info.npy_ndim == 0) || !npy_chunks_ok() ||
-	    (a->loss != LOSS_CE && a->loss != LOSS_NLL))
+	    (a->loss != LOSS_CE && a->loss != LOSS_NLL &&
+	    a->loss != LOSS_BCE_LOGITS))
 		return;
 	st->a = a;
 	st->nd = x->ndim == 2 ? 2 : 1;
-	st->rows = x->ndim == 2 ? x->rows : 1;
 	st->shape[0] = x->ndim == 2 ? x->rows : x->cols;
 	st->shape[1] = x->cols;
-	st->rowbytes = x->cols * sizeof(float);
+	st->esize = st->f32 ? sizeof(float) : sizeof(double);
 	st->n = mat_numel(x);
-	if ((st->done = calloc(st->rows, 1)) == NULL)
+	st->units = (st->n + STREAM_UNIT - 1) / STREAM_UNIT;
+	if ((st->cnt = calloc(st->units, sizeof *st->cnt)) == NULL)
 		return;
 	(void)pthread_mutex_init(&st->mu, NULL);
 	(void)pthread_cond_init(&st->cv, NULL);
 	if (pthread_create(&st->th, NULL, stream_main, st) != 0) {
 		(void)pthread_cond_destroy(&st->cv);
 		(void)pthread_mutex_destroy(&st->mu);
-		free(st->done);
+		free(st->cnt);
 		return;
 	}
 	st->on = 1;
-	a->l.opts.rows_done = stream_rows;
-	a->l.opts.rows_ctx = st;
+	a->l.opts.values_done = stream_done;
+	a->l.opts.done_ctx = st;
 }
 
-/* Tell the writer that r is the result, every row of it final. */
+/* Tell the writer that r is the result, every value of it final. */
 static void
 stream_finished(struct stream *st, const struct loss_result *r)
 {
 	(void)pthread_mutex_lock(&st->mu);
 	st->state = 1;
 	st->r = r;
-	st->g = (const unsigned char *)r->grad.f32;
-	st->prefix = st->rows;
+	st->g = stream_values(st, r);
+	st->prefix = st->units;
 	(void)pthread_cond_broadcast(&st->cv);
 	(void)pthread_mutex_unlock(&st->mu);
 }
@@ -478,8 +508,8 @@ stream_end(struct stream *st, int state, const struct loss_result *r)
 {
 	if (!st->on)
 		return 0;
-	st->a->l.opts.rows_done = NULL;
-	st->a->l.opts.rows_ctx = NULL;
+	st->a->l.opts.values_done = NULL;
+	st->a->l.opts.done_ctx = NULL;
 	if (state == 1)
 		stream_finished(st, r);
 	else {
@@ -491,7 +521,7 @@ stream_end(struct stream *st, int state, const struct loss_result *r)
 	(void)pthread_join(st->th, NULL);
 	(void)pthread_cond_destroy(&st->cv);
 	(void)pthread_mutex_destroy(&st->mu);
-	free(st->done);
+	free(st->cnt);
 	st->on = 0;
 	if (state == 1 && st->failed != NULL)
 		return cli_fail("%s: %s", st->failed, st->e.msg);
@@ -544,10 +574,12 @@ outputs_and_diags(struct eval_args *a, const struct loss_result *r,
 	if (st->on) {
 		const struct mat *g = &r->grad;
 
-		/* the gradient the header said, in floats: it is being
-		   written (the writer told first, then the diagnostics);
-		   else the file is abandoned and written below */
-		if (g->f32 != NULL && g->ndim == a->l.input.ndim &&
+		/* the gradient the header said, in the storage said: it
+		   is being written (the writer told first, then the
+		   diagnostics); else the file is abandoned and written
+		   below */
+		if ((st->f32 ? g->f32 != NULL : g->f32 == NULL &&
+		    g->v != NULL) && g->ndim == a->l.input.ndim &&
 		    g->rows == a->l.input.rows && g->cols == a->l.input.cols) {
 			stream_finished(st, r);
 			diags(a, r, dl);
@@ -1215,7 +1247,7 @@ cmd_eval_main(int argc, char **argv)
 		goto out;
 	stream_start(&a, &st);
 	rc = loss_eval(a.loss, &a.l.input, &a.l.target, &a.l.opts, &r, &e);
-	a.l.opts.rows_done = NULL;	/* the kernel's alone */
+	a.l.opts.values_done = NULL;	/* the kernel's alone */
 	if (rc != 0) {
 		stream_abandon(&st);
 		char torch[256];

@@ -103,6 +103,10 @@ struct source {
    no fresh memory the size of the file). */
 #define FILL_CHUNK	((size_t)256 << 10)
 
+/* The pieces chunk hands over are this many bytes (the last fewer):
+   large, so that a writer that waits for them wakes seldom. */
+#define CHUNK_MAX	((size_t)1 << 20)
+
 /* Write the whole source to fd; 0, or -1 with errno set. */
 static int
 write_source(int fd, const struct source *src)
@@ -116,8 +120,8 @@ write_source(int fd, const struct source *src)
 		return -1;
 	if (src->chunk != NULL) {
 		for (off = 0; off < src->len && rc == 0; off += k) {
-			k = src->len - off < FILL_CHUNK ? src->len - off :
-			    FILL_CHUNK;
+			k = src->len - off < CHUNK_MAX ? src->len - off :
+			    CHUNK_MAX;
 			if ((v.iov_base = (void *)(uintptr_t)src->chunk(
 			    src->ctx, off, k)) == NULL) {
 				errno = ECANCELED;

@@ -46,7 +46,7 @@ int	 outfile_write_fill(const char *path, const struct iovec *iov, int n,
 	    size_t len, outfile_fill_fn fill, void *ctx, struct err *e);
 /* The n buffers of iov, then len bytes that chunk(ctx, off, k) hands over
    a piece at a time: a pointer to bytes [off, off + k) of them (k at most
-   256 KiB), readable until the next call, written from where it points;
+   1 MiB), readable until the next call, written from where it points;
    chunk may wait for them to be made (a file written while its numbers
    are computed).  A NULL from chunk abandons the file: -1, errno
    ECANCELED, and nothing at path changed (but what a device took).

@@ -286,6 +286,25 @@ for opts in "--reduction mean" "--reduction sum --label-smoothing 0.1 --weight @
 	grep -q '"value"' "$tmp/o1" || r=1
 	ok $r "float32 1000 x 300 ce ($(echo "$opts" | sed "s|$tmp/||")): the same bytes on 1, 2 and 64 threads"
 done
+# The same for float64 (ce with class indices, and bce-logits, whose
+# kernels say which values are final as they go: the gradient written
+# while computed, with threads): the same bytes as on 1 thread.
+"$LOSSLAB" eval bce-logits --reduction none --input @"$tmp/m.txt" \
+    --target @"$tmp/m.txt" --out-elem "$tmp/x64.npy" >/dev/null 2>&1
+for spec in "ce @$tmp/idx.txt" "nll @$tmp/idx.txt" "bce-logits @$tmp/x64.npy"; do
+	set -- $spec
+	r=0
+	for th in 1 2; do
+		"$LOSSLAB" eval "$1" --input @"$tmp/x64.npy" --target "$2" \
+		    --json --threads $th --out-grad "$tmp/g$th.npy" \
+		    --out-elem "$tmp/e$th.npy" >"$tmp/o$th" 2>&1 || r=1
+	done
+	cmp -s "$tmp/o1" "$tmp/o2" && cmp -s "$tmp/g1.npy" "$tmp/g2.npy" &&
+	    cmp -s "$tmp/e1.npy" "$tmp/e2.npy" && grep -q '"dtype": "float64"' "$tmp/o1" &&
+	    [ "$(wc -c <"$tmp/g1.npy")" -eq 2400128 ] || r=1
+	ok $r "float64 1000 x 300 $1: the same bytes on 1 and 2 threads"
+done
+
 # With threads the float32 gradient is written while it is computed
 # (cmd_eval.c, struct stream): a loss that fails meanwhile (a class index
 # out of range) leaves the old file as it was and no temporary file; a

@@ -703,12 +703,26 @@ bcewl_both(double x, double y, const double *pw, double g, double z,
 	return (1.0 - y) * x + lw * (l1 + m);
 }
 
+/* Tell o->values_done (where set) that values [*from, upto) of r->grad
+   are final, once they are LOSS_DONE_MIN or more or the last (last != 0);
+   *from then moves to upto. */
+static void
+tell_done(const struct loss_opts *o, const struct loss_result *r,
+    size_t *from, size_t upto, int last)
+{
+	if (o->values_done == NULL || upto <= *from ||
+	    (!last && upto - *from < LOSS_DONE_MIN))
+		return;
+	o->values_done(o->done_ctx, r, *from, upto);
+	*from = upto;
+}
+
 static int
 loss_bce_logits(const struct mat *x, const struct mat *t,
     const struct loss_opts *o, struct loss_result *r, struct err *e)
 {
 	struct shape	 sx = shape_of(x);
-	size_t		 i, j, j0, k, n = mat_numel(x);
+	size_t		 i, j, j0, k, n = mat_numel(x), told = 0;
 	double		 gs, l, d, pw, *pwp, z[VBLOCK], l1[VBLOCK];
 	const double	*xv, *yv;
 	double		*ev, *gv;
@@ -741,6 +755,7 @@ loss_bce_logits(const struct mat *x, const struct mat *t,
 			for (j = 0; j < k; j++)
 				ev[j] = bcewl_both(xv[j], yv[j], NULL, gs, z[j],
 				    l1[j], &gv[j]);
+			tell_done(o, r, &told, i + k, i + k == n);
 		}
 		reduce_elem(r, o->reduction, (double)n);
 		return 0;
@@ -813,7 +828,8 @@ static int
 loss_ce_index_fast(const struct mat *x, const struct mat *t,
     const struct loss_opts *o, struct loss_result *r)
 {
-	size_t	 N = x->ndim == 2 ? x->rows : 1, C = x->cols, n, c, n0, n1, k;
+	size_t	 N = x->ndim == 2 ? x->rows : 1, C = x->cols, n, c, n0, n1, k,
+		 told = 0;
 	double	 D = 0.0, snll = 0.0, g, wy, m, ly, sw, inv, *gr, *el;
 	double	 S[VBLOCK], lS[VBLOCK], ey[VBLOCK];
 	const double *xr;
@@ -880,6 +896,7 @@ loss_ce_index_fast(const struct mat *x, const struct mat *t,
 				gr[c] = 0.0 - (gr[c] * inv) * sw;
 			gr[y] = sw - ey[n - n0] * sw;
 		}
+		tell_done(o, r, &told, n1 * C, n1 == N);
 	}
 	if (C == 0)
 		for (n = 0; n < N; n++)

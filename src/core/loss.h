@@ -78,16 +78,23 @@ struct loss_opts {
 					   may share a large input's rows out
 					   to (default 1); the numbers are the
 					   same bits for any count */
-	/* Where set, told during loss_eval that rows [n0, n1) of r->grad
-	   (of the input's rows) are final, by the kernels that compute
-	   rows apart (float32 ce and nll with class indices), from their
-	   threads, maybe at once and in any order; other kernels never
-	   call it, and every row is final when loss_eval returns.  The
-	   caller's: a file written while the rest is computed. */
-	void	(*rows_done)(void *ctx, const struct loss_result *r,
-		    size_t n0, size_t n1);
-	void	*rows_ctx;
+	/* Where set, told during loss_eval that values [i0, i1) of r->grad
+	   (in its row-major order) are final, each value once, by the
+	   kernels that compute the gradient in pieces (ce and nll with
+	   class indices in float32, ce with class indices and no label
+	   smoothing in float64, bce-logits without weights in float64),
+	   from their threads, maybe at once and in any order; other
+	   kernels never call it, and every value is final when loss_eval
+	   returns.  The caller's: a file written while the rest is
+	   computed.  Told of LOSS_DONE_MIN values or more at a time. */
+	void	(*values_done)(void *ctx, const struct loss_result *r,
+		    size_t i0, size_t i1);
+	void	*done_ctx;
 };
+
+/* loss_opts.values_done hears of this many values at a time, or more (the
+   last piece may be smaller). */
+#define LOSS_DONE_MIN	((size_t)1 << 14)
 
 /* How a float32 result was computed (loss_result.f32). */
 enum loss_f32 {

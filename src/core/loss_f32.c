@@ -496,9 +496,10 @@ index_rows(const struct index_job *j, size_t n0, size_t n1)
 	return 1;
 }
 
-/* Rows a chunk: the rows are computed, shared out to threads and reported
-   (o->rows_done) a chunk of about this many values at a time. */
-#define F32_CHUNK	((size_t)1 << 14)
+/* The rows are computed, shared out to threads and reported
+   (o->values_done) a chunk of whole rows, of this many values or more
+   (one row of more), at a time. */
+#define F32_CHUNK	LOSS_DONE_MIN
 
 /* Chunks k, k + step, k + 2 step, ... of the n chunks of ch rows of j's N
    rows, each reported when done: 1, or 0 when out of memory. */
@@ -513,8 +514,9 @@ index_chunks(const struct index_job *j, size_t N, size_t ch, size_t n,
 		n1 = N - n0 < ch ? N : n0 + ch;
 		if (!index_rows(j, n0, n1))
 			return 0;
-		if (j->o->rows_done != NULL)
-			j->o->rows_done(j->o->rows_ctx, j->r, n0, n1);
+		if (j->o->values_done != NULL)
+			j->o->values_done(j->o->done_ctx, j->r, n0 * j->x->cols,
+			    n1 * j->x->cols);
 	}
 	return 1;
 }
@@ -542,7 +544,7 @@ index_part_main(void *arg)
  * The rows of j, a chunk (F32_CHUNK values) at a time, on up to o->threads
  * threads (F32_PAR_MAX at most, each with F32_PAR_MIN values or more; the
  * caller's thread takes a share too), which take the chunks in turn, so
- * that the rows done grow from the first row (for o->rows_done).  Each
+ * that the rows done grow from the first row (for o->values_done).  Each
  * row's numbers depend on that row alone, so they are the same bits
  * however the rows are shared out; where a thread cannot be started its
  * share runs here.  1, or 0 when out of memory.
@@ -553,8 +555,8 @@ index_part_main(void *arg)
 static int
 index_all(const struct index_job *j, size_t N)
 {
-	size_t	C = j->x->cols, ch = C < F32_CHUNK ? F32_CHUNK / (C ? C : 1) :
-		    1, n = (N + ch - 1) / ch;
+	size_t	C = j->x->cols, ch = C < F32_CHUNK ? (F32_CHUNK + (C ? C : 1) -
+		    1) / (C ? C : 1) : 1, n = (N + ch - 1) / ch;
 #ifdef HAVE_PTHREAD
 	struct index_part	 part[F32_PAR_MAX];
 	size_t			 k, T = j->o->threads > 1 ? (size_t)j->o->threads :
