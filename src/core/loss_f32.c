@@ -243,46 +243,13 @@ sum_d(const float *a, size_t n)
 }
 
 /*
- * log_softmax of one row in float, x - m - logf(sum expf(x - m)), in
- * place in lp (which holds x, load_row); q keeps expf(x - m) and the float sum of q is returned (for the
- * backward, which reuses them rather than taking expf(lp) again).  The max in eight lanes of selects (which vectorise);
- * a nan is not taken as the max but makes its exp, the sum, logf of the
- * sum and so every lp nan, as torch's (whose max is the nan) are.
- */
-static float
-log_softmax_f(float *lp, float *q, size_t C)
-{
-	float	mm[8], m, ls, sf, v;
-	size_t	c, k;
-
-	for (k = 0; k < 8; k++)
-		mm[k] = -INFINITY;
-	for (c = 0; c + 8 <= C; c += 8)
-		for (k = 0; k < 8; k++) {
-			v = lp[c + k];
-			mm[k] = v > mm[k] ? v : mm[k];
-		}
-	for (; c < C; c++)
-		mm[0] = lp[c] > mm[0] ? lp[c] : mm[0];
-	m = mm[0];
-	for (k = 1; k < 8; k++)
-		m = mm[k] > m ? mm[k] : m;
-	for (c = 0; c < C; c++)
-		q[c] = lp[c] - m;
-	vmathf_exp(q, q, C);
-	sf = (float)sum_d(q, C);
-	vmathf_log(&sf, &ls, 1);
-	for (c = 0; c < C; c++)
-		lp[c] = lp[c] - m - ls;
-	return sf;
-}
-
-/*
- * log_softmax_f without the log-probabilities themselves: the row x (read
- * in place) gives its max *m, q = expf(x - m), *ls = logf(sum q), and the
- * sum of q is returned; lp_c is then x_c - m - ls, the same float
- * log_softmax_f would store (the same operations in the same order), for
- * the one class a row without label smoothing needs.
+ * The softmax parts of a row x in float (read in place): its max *m (in
+ * eight lanes of selects, which vectorise; a nan is not taken as the max
+ * but makes its exp, the sum, logf of the sum and so every log-probability
+ * nan, as torch's, whose max is the nan), q = expf(x - m), whose float
+ * sum is returned (for the backward, which reuses q and the sum rather
+ * than taking expf(logp) again), and *ls = logf of that sum.  logp_c is
+ * then x_c - m - ls.
  */
 static float
 softmax_row(const float *x, float *q, size_t C, float *m_out, float *ls_out)
@@ -308,6 +275,20 @@ softmax_row(const float *x, float *q, size_t C, float *m_out, float *ls_out)
 	sf = (float)sum_d(q, C);
 	vmathf_log(&sf, ls_out, 1);
 	*m_out = m;
+	return sf;
+}
+
+/* log_softmax of one row in float, in place in lp (which holds x,
+   load_row), through softmax_row: q, and the float sum of q returned. */
+static float
+log_softmax_f(float *lp, float *q, size_t C)
+{
+	float	m, ls, sf;
+	size_t	c;
+
+	sf = softmax_row(lp, q, C, &m, &ls);
+	for (c = 0; c < C; c++)
+		lp[c] = lp[c] - m - ls;
 	return sf;
 }
 
