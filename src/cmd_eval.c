@@ -376,16 +376,15 @@ static void
 stream_done(void *ctx, const struct loss_result *r, size_t i0, size_t i1)
 {
 	struct stream	*st = ctx;
-	size_t		 u, lo, hi;
+	size_t		 u, hi;
 
 	(void)pthread_mutex_lock(&st->mu);
 	if (st->g == NULL)
 		st->g = stream_values(st, r);
 	for (i1 = i1 < st->n ? i1 : st->n; i0 < i1; i0 = hi) {
 		u = i0 / STREAM_UNIT;
-		lo = i0;
 		hi = (u + 1) * STREAM_UNIT < i1 ? (u + 1) * STREAM_UNIT : i1;
-		st->cnt[u] += hi - lo;
+		st->cnt[u] += hi - i0;
 	}
 	while (st->prefix < st->units && st->cnt[st->prefix] == (st->prefix <
 	    st->units - 1 ? STREAM_UNIT : st->n - st->prefix * STREAM_UNIT))
@@ -500,24 +499,24 @@ stream_finished(struct stream *st, const struct loss_result *r)
 	(void)pthread_mutex_unlock(&st->mu);
 }
 
-/* Set the writer's state (1: r is the result; -1: abandon the file),
-   wait for it and let it go; 0, or CLI_EXIT_USAGE when a file failed
+/* Wait for the writer, told its state (stream_finished, or -1: abandon
+   the file), and let it go; 0, or CLI_EXIT_USAGE when a file failed
    (said here, in one line: the writer says nothing). */
 static int
-stream_end(struct stream *st, int state, const struct loss_result *r)
+stream_join(struct stream *st)
 {
+	int	state;
+
 	if (!st->on)
 		return 0;
 	st->a->l.opts.values_done = NULL;
 	st->a->l.opts.done_ctx = NULL;
-	if (state == 1)
-		stream_finished(st, r);
-	else {
-		(void)pthread_mutex_lock(&st->mu);
-		st->state = state;
-		(void)pthread_cond_broadcast(&st->cv);
-		(void)pthread_mutex_unlock(&st->mu);
-	}
+	(void)pthread_mutex_lock(&st->mu);
+	if (st->state == 0)
+		st->state = -1;
+	state = st->state;
+	(void)pthread_cond_broadcast(&st->cv);
+	(void)pthread_mutex_unlock(&st->mu);
 	(void)pthread_join(st->th, NULL);
 	(void)pthread_cond_destroy(&st->cv);
 	(void)pthread_mutex_destroy(&st->mu);
@@ -540,20 +539,19 @@ stream_start(struct eval_args *a, struct stream *st)
 }
 
 static int
-stream_end(struct stream *st, int state, const struct loss_result *r)
+stream_join(struct stream *st)
 {
 	(void)st;
-	(void)state;
-	(void)r;
 	return 0;
 }
 #endif
 
-/* Abandon the file being written, if one is (the loss failed). */
+/* Abandon the file being written, if one is (the loss failed): nothing
+   at its path changes. */
 static void
 stream_abandon(struct stream *st)
 {
-	(void)stream_end(st, -1, NULL);
+	(void)stream_join(st);
 }
 
 /*
@@ -583,7 +581,7 @@ outputs_and_diags(struct eval_args *a, const struct loss_result *r,
 		    g->rows == a->l.input.rows && g->cols == a->l.input.cols) {
 			stream_finished(st, r);
 			diags(a, r, dl);
-			return stream_end(st, 1, r);
+			return stream_join(st);
 		}
 		stream_abandon(st);
 	}
@@ -597,6 +595,8 @@ outputs_and_diags(struct eval_args *a, const struct loss_result *r,
 		(void)pthread_join(w.th, NULL);
 		return w.rc;
 	}
+#else
+	(void)st;
 #endif
 	diags(a, r, dl);
 	return write_outputs(a, r);
@@ -1249,9 +1249,9 @@ cmd_eval_main(int argc, char **argv)
 	rc = loss_eval(a.loss, &a.l.input, &a.l.target, &a.l.opts, &r, &e);
 	a.l.opts.values_done = NULL;	/* the kernel's alone */
 	if (rc != 0) {
-		stream_abandon(&st);
 		char torch[256];
 
+		stream_abandon(&st);
 		if ((rc = widen(&a)) != 0)
 			goto out;
 		if (dtype_value_error(e.msg) && check_dtypes(&a, 1) != 0) {
@@ -1283,7 +1283,7 @@ cmd_eval_main(int argc, char **argv)
 		print_report(&a, &r, &dl, pok ? &pr : NULL, &perr);
 	/* a failed write is reported at exit (main.c) */
 out:
-	stream_abandon(&st);	/* if still on: nothing was written */
+	stream_abandon(&st);	/* a safety net: every path ended it */
 	nahead = 0;
 	loss_result_free(&r);
 	loss_result_free(&pr);
