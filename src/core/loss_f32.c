@@ -413,14 +413,15 @@ sparse_rows(const struct index_job *j, size_t n0, size_t n1, struct rows *w)
 	return 1;
 }
 
-/* Rows [n0, n1) of j: 1, or 0 when out of memory. */
+/* Rows [n0, n1) of j: 1, or 0 when out of memory.  Without label
+   smoothing (and with classes), sparse_rows'. */
 static int
 index_rows(const struct index_job *j, size_t n0, size_t n1)
 {
 	const struct loss_opts	*o = j->o;
 	struct loss_result	*r = j->r;
 	size_t			 C = j->x->cols, n, c;
-	float			 eps = j->eps, nll, wy, sf = 1.0f;
+	float			 eps = j->eps, nll, wy;
 	double			 sm;
 	long			 y;
 	int			 ignored;
@@ -435,7 +436,7 @@ index_rows(const struct index_job *j, size_t n0, size_t n1)
 		ignored = y == o->ignore_index;
 		load_row(j->x, n, w.lp, C);
 		if (j->id == LOSS_CE)
-			sf = log_softmax_f(w.lp, w.q, C);
+			(void)log_softmax_f(w.lp, w.q, C);
 		if (ignored)
 			MAT_AT(&r->elem, 0, n) = 0.0;
 		else {
@@ -455,14 +456,6 @@ index_rows(const struct index_job *j, size_t n0, size_t n1)
 		}
 		if (C == 0)
 			continue;
-		if (eps == 0.0f) {
-			backward_sparse(j->id, w.lp, w.q, sf, ignored ? C :
-			    (size_t)y, ignored ? 0.0f : 0.0f + (o->weight !=
-			    NULL ? (float)o->weight->v[y] : 1.0f) * j->gnll,
-			    w.g, C);
-			store_row(r, n, w.g, C);
-			continue;
-		}
 		for (c = 0; c < C; c++)
 			w.gl[c] = !ignored && eps > 0.0f ? -(j->gsm *
 			    (o->weight != NULL ? (float)o->weight->v[c] :
