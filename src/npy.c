@@ -824,17 +824,16 @@ fill_values(void *ctx, unsigned char *buf, size_t off, size_t k)
 }
 VMATH_LOOPS_END
 
-/* npy_write of the doubles v or, where v is NULL, the floats fv. */
+/* The header of n values of shape[0..ndim) into head (NPY_HEAD_MAX
+   bytes) as iov; 0, or -1 with e set when the shape is not theirs. */
+#define NPY_HEAD_MAX	(192 + NPY_MAX_NDIM * 24)
+
 static int
-write_values(const char *path, int ndim, const size_t *shape,
-    const double *v, const float *fv, size_t n, int f32, struct err *e)
+header_iov(const char *path, int ndim, const size_t *shape, size_t n,
+    int f32, unsigned char *head, struct iovec *iov, struct err *e)
 {
-	unsigned char	 head[192 + NPY_MAX_NDIM * 24];
-	struct iovec	 iov[2];
-	struct npy_fill	 f;
-	struct err	 oe;
-	size_t		 count = 1, w = f32 ? 4 : 8;
-	int		 i, rc;
+	size_t	count = 1;
+	int	i;
 
 	if (ndim < 0 || ndim > NPY_MAX_NDIM)
 		return err_set(e, "cannot write '%s': %d dimensions", path,
@@ -844,8 +843,25 @@ write_values(const char *path, int ndim, const size_t *shape,
 	if (count != n)
 		return err_set(e, "cannot write '%s': %zu values for a shape "
 		    "of %zu", path, n, count);
-	iov[0].iov_base = head;
-	iov[0].iov_len = write_header(head, sizeof head, ndim, shape, f32);
+	iov->iov_base = head;
+	iov->iov_len = write_header(head, NPY_HEAD_MAX, ndim, shape, f32);
+	return 0;
+}
+
+/* npy_write of the doubles v or, where v is NULL, the floats fv. */
+static int
+write_values(const char *path, int ndim, const size_t *shape,
+    const double *v, const float *fv, size_t n, int f32, struct err *e)
+{
+	unsigned char	 head[NPY_HEAD_MAX];
+	struct iovec	 iov[2];
+	struct npy_fill	 f;
+	struct err	 oe;
+	size_t		 w = f32 ? 4 : 8;
+	int		 rc;
+
+	if (header_iov(path, ndim, shape, n, f32, head, &iov[0], e) != 0)
+		return -1;
 	if (host_little() && (v != NULL ? !f32 : f32)) {
 		/* the values are the file's bytes as they are */
 		iov[1].iov_base = v != NULL ? (void *)(uintptr_t)v :
@@ -876,21 +892,15 @@ int
 npy_write_chunks(const char *path, int ndim, const size_t *shape, size_t n,
     int f32, outfile_chunk_fn chunk, void *ctx, struct err *e)
 {
-	unsigned char	 head[192 + NPY_MAX_NDIM * 24];
+	unsigned char	 head[NPY_HEAD_MAX];
 	struct iovec	 iov;
 	struct err	 oe;
-	size_t		 count = 1;
-	int		 i;
 
-	if (ndim < 0 || ndim > NPY_MAX_NDIM || !host_little())
-		return err_set(e, "cannot write '%s' from its pieces", path);
-	for (i = 0; i < ndim; i++)
-		count *= shape[i];
-	if (count != n)
-		return err_set(e, "cannot write '%s': %zu values for a shape "
-		    "of %zu", path, n, count);
-	iov.iov_base = head;
-	iov.iov_len = write_header(head, sizeof head, ndim, shape, f32);
+	if (!host_little())
+		return err_set(e, "cannot write '%s' from its pieces on a "
+		    "big-endian machine", path);
+	if (header_iov(path, ndim, shape, n, f32, head, &iov, e) != 0)
+		return -1;
 	if (outfile_write_chunks(path, &iov, 1, n * (f32 ? 4 : 8), chunk, ctx,
 	    &oe) != 0)
 		return err_set(e, "%s", oe.msg);
