@@ -16,6 +16,7 @@
 #include <strings.h>
 
 #include "dtoa.h"
+#include "i18n.h"
 #include "parse.h"
 
 int
@@ -150,18 +151,18 @@ parse_token(struct scan *s, const char *tok, size_t n, size_t row,
 	double	 x;
 
 	if (n >= sizeof buf)
-		return err_set(s->e, "%s: value %zu of row %zu is too long to "
-		    "be a number", s->what, col, row);
+		return err_set(s->e, _("%s: value %zu of row %zu is too long "
+		    "to be a number"), s->what, col, row);
 	memcpy(buf, tok, n);
 	buf[n] = '\0';
 	if (parse_double(buf, &x) != 0)
-		return err_set(s->e, "%s: '%s' is not a number (row %zu, "
-		    "value %zu)", s->what, buf, row, col);
+		return err_set(s->e, _("%s: '%s' is not a number (row %zu, "
+		    "value %zu)"), s->what, buf, row, col);
 	if (s->a.n >= s->max)
-		return err_set(s->e, "%s: more than %zu values (the limit)",
+		return err_set(s->e, _("%s: more than %zu values (the limit)"),
 		    s->what, s->max);
 	if (vec_push(&s->a, x) != 0)
-		return err_set(s->e, "out of memory");
+		return err_set(s->e, _("out of memory"));
 	return 0;
 }
 
@@ -193,14 +194,14 @@ scan_values(struct scan *s, const char **pp, const char *stop, int nl_blank,
 		}
 		if (*p == '\0' || strchr(stop + SCAN_NENDS, *p) != NULL) {
 			if (comma)
-				return err_set(s->e, "%s: empty value (row "
-				    "%zu, value %zu)", s->what, row, n + 1);
+				return err_set(s->e, _("%s: empty value (row "
+				    "%zu, value %zu)"), s->what, row, n + 1);
 			break;
 		}
 		if (*p == ',') {
 			if (comma || n == 0)
-				return err_set(s->e, "%s: empty value (row "
-				    "%zu, value %zu)", s->what, row, n + 1);
+				return err_set(s->e, _("%s: empty value (row "
+				    "%zu, value %zu)"), s->what, row, n + 1);
 			comma = 1;
 			p++;
 			continue;
@@ -264,15 +265,15 @@ static int
 bracket_error(struct scan *s, const char *p)
 {
 	if (*p == '\0')
-		return err_set(s->e, "%s: a '[' is not closed", s->what);
+		return err_set(s->e, _("%s: a '[' is not closed"), s->what);
 	if (*p == '[')
-		return err_set(s->e, "%s: brackets nested more than 2 deep "
-		    "(a value has 1 or 2 dimensions)", s->what);
+		return err_set(s->e, _("%s: brackets nested more than 2 deep "
+		    "(a value has 1 or 2 dimensions)"), s->what);
 	if (*p == ';')
-		return err_set(s->e, "%s: ';' inside brackets (rows are "
-		    "written [[a, b], [c, d]])", s->what);
-	return err_set(s->e, "%s: text after the closing ']' (rows are "
-	    "written [[a, b], [c, d]])", s->what);
+		return err_set(s->e, _("%s: ';' inside brackets (rows are "
+		    "written [[a, b], [c, d]])"), s->what);
+	return err_set(s->e, _("%s: text after the closing ']' (rows are "
+	    "written [[a, b], [c, d]])"), s->what);
 }
 
 /*
@@ -305,14 +306,14 @@ parse_brackets(struct scan *s, const char *p, size_t *rowsp, size_t *colsp)
 				return bracket_error(s, p);
 			p++;
 			if (n == 0)
-				return err_set(s->e, "%s: row %zu is empty",
+				return err_set(s->e, _("%s: row %zu is empty"),
 				    s->what, nrows + 1);
 			nrows++;
 			if (nrows == 1)
 				ncols = n;
 			else if (n != ncols)
-				return err_set(s->e, "%s: row %zu has %zu "
-				    "values, row 1 has %zu", s->what, nrows, n,
+				return err_set(s->e, _("%s: row %zu has %zu "
+				    "values, row 1 has %zu"), s->what, nrows, n,
 				    ncols);
 			p = skip_blank_nl(s, p);
 			if (*p == ']')
@@ -321,8 +322,8 @@ parse_brackets(struct scan *s, const char *p, size_t *rowsp, size_t *colsp)
 				p = skip_blank_nl(s, p + 1);
 			if (*p != '[')
 				return *p == '\0' ? bracket_error(s, p) :
-				    err_set(s->e, "%s: ',' and a '[' expected "
-				    "after row %zu", s->what, nrows);
+				    err_set(s->e, _("%s: ',' and a '[' "
+				    "expected after row %zu"), s->what, nrows);
 		}
 		p++;
 		s->semi = 1;			/* 2-D even with one row */
@@ -357,7 +358,7 @@ parse_plain(struct scan *s, const char *text, int file, size_t *header,
 		}
 		if (is_blank(p, (size_t)(rowend - p))) {
 			if (*rowend == ';')
-				return err_set(s->e, "%s: row %zu is empty",
+				return err_set(s->e, _("%s: row %zu is empty"),
 				    s->what, nrows + 1);
 			goto next;
 		}
@@ -373,8 +374,8 @@ parse_plain(struct scan *s, const char *text, int file, size_t *header,
 		if (nrows == 1)
 			ncols = n;
 		else if (n != ncols)
-			return err_set(s->e, "%s: row %zu has %zu values, row 1 "
-			    "has %zu", s->what, nrows, n, ncols);
+			return err_set(s->e, _("%s: row %zu has %zu values, "
+			    "row 1 has %zu"), s->what, nrows, n, ncols);
 next:
 		if (*rowend == '\0')
 			break;
@@ -516,8 +517,8 @@ npy_to_mat(struct npy_array *a, const char *what, const char *name,
 		return 0;
 	}
 	if (a->ndim > 2)
-		return err_set(e, "%s: '%s' has shape %s: arrays of more than "
-		    "2 dimensions are not supported yet", what, name,
+		return err_set(e, _("%s: '%s' has shape %s: arrays of more "
+		    "than 2 dimensions are not supported yet"), what, name,
 		    npy_shape_str(a, shape, sizeof shape));
 	*m = empty;
 	m->ndim = a->ndim == 2 ? 2 : 1;
@@ -579,7 +580,7 @@ parse_value_arg_info(const char *arg, const char *what, struct mat *m,
 	if (arg[0] == '-')
 		fp = stdin;
 	else if ((fp = fopen(arg + 1, "r")) == NULL)
-		return err_set(e, "%s: cannot read '%s': %s", what, arg + 1,
+		return err_set(e, _("%s: cannot read '%s': %s"), what, arg + 1,
 		    strerror(errno));
 	errno = 0;
 	rc = read_all(fp, &text, &len);
@@ -587,23 +588,24 @@ parse_value_arg_info(const char *arg, const char *what, struct mat *m,
 	if (fp != stdin)
 		fclose(fp);
 	if (rc == -2 && arg[0] == '-')
-		return err_set(e, "%s: standard input is larger than %u MiB "
-		    "(the limit)", what, PARSE_MAX_INPUT >> 20);
+		return err_set(e, _("%s: standard input is larger than %u MiB "
+		    "(the limit)"), what, PARSE_MAX_INPUT >> 20);
 	if (rc == -2)
-		return err_set(e, "%s: '%s' is larger than %u MiB (the limit)",
-		    what, name, PARSE_MAX_INPUT >> 20);
+		return err_set(e, _("%s: '%s' is larger than %u MiB (the "
+		    "limit)"), what, name, PARSE_MAX_INPUT >> 20);
 	if (rc == -3)
-		return err_set(e, "%s: '%s' is larger than %zu bytes (the "
-		    "limit of a .npy file: %u values)", what, name,
+		return err_set(e, _("%s: '%s' is larger than %zu bytes (the "
+		    "limit of a .npy file: %u values)"), what, name,
 		    NPY_MAX_FILE, NPY_MAX_VALUES);
 	if (rc != 0)
-		return err_set(e, "%s: cannot read '%s': %s", what, name,
+		return err_set(e, _("%s: cannot read '%s': %s"), what, name,
 		    strerror(saved));
 	if (npy_is_npy(text, len)) {
 		rc = npy_parse(text, len, &a, &ne);
 		free(text);
 		if (rc != 0)
-			return err_set(e, "%s: '%s': %s", what, name, ne.msg);
+			return err_set(e, _("%s: '%s': %s"), what, name,
+			    ne.msg);
 		if (info != NULL) {
 			info->type = a.type;
 			info->npy_ndim = a.ndim;
@@ -616,12 +618,12 @@ parse_value_arg_info(const char *arg, const char *what, struct mat *m,
 	nlen = strlen(name);
 	if (nlen > 4 && strcmp(name + nlen - 4, ".npy") == 0) {
 		free(text);
-		return err_set(e, "%s: '%s': not a .npy file (no \\x93NUMPY "
-		    "magic)", what, name);
+		return err_set(e, _("%s: '%s': not a .npy file (no \\x93NUMPY "
+		    "magic)"), what, name);
 	}
 	if (memchr(text, '\0', len) != NULL) {
 		free(text);
-		return err_set(e, "%s: '%s' is not a text file", what,
+		return err_set(e, _("%s: '%s' is not a text file"), what,
 		    name);
 	}
 	s.what = what;

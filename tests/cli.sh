@@ -250,6 +250,23 @@ ok $? "--help: 'Report bugs to: $bug' and the home page"
 ok $? "--lang zh --help: the bug-report line in Chinese"
 
 # --- the first run: ./src/losslab in the tree it was built in ---------------
+# A value that does not parse, for a Chinese learner: the parser's
+# messages are translated (one line, exit 2, nothing on standard output);
+# under C they stay English.
+for loc in zh_CN C; do
+	(unset LC_ALL LC_MESSAGES; LANG=C.UTF-8 LANGUAGE=$loc "$LOSSLAB" eval ce \
+	    --input '1,x;2,3' --target 0,1) >"$tmp/out" 2>"$tmp/err"
+	st=$?
+	want="losslab: --input: 'x' is not a number (row 1, value 2)"
+	[ $loc = zh_CN ] && want="losslab: --input：“x”不是数（第 1 行，第 2 个值）"
+	[ $st -eq 2 ] && [ ! -s "$tmp/out" ] && [ "$(cat "$tmp/err")" = "$want" ]
+	ok $? "a value that does not parse, LANGUAGE=$loc: one line in that language, exit 2 ($(cat "$tmp/err"))"
+done
+(unset LC_ALL LC_MESSAGES; LANG=C.UTF-8 LANGUAGE=zh_CN "$LOSSLAB" eval ce \
+    --input '1,2;3' --target 0,1) >"$tmp/out" 2>"$tmp/err"
+[ "$(cat "$tmp/err")" = "losslab: --input：第 2 行有 1 个值，第 1 行有 2 个" ]
+ok $? "  and rows of different lengths, in Chinese ($(cat "$tmp/err"))"
+
 # With no LOSSLAB_DATADIR and LOSSLAB_LOCALEDIR, a program that sits at
 # TOP/src/losslab beside TOP/lessons/README.md finds the lessons and the
 # Chinese catalogue by itself, from any working directory.
