@@ -22,6 +22,7 @@
 #include <unistd.h>
 
 #include "core/vmath.h"
+#include "i18n.h"
 #include "npy.h"
 #include "outfile.h"
 
@@ -166,26 +167,26 @@ hdr_shape(struct hdr *h, struct npy_array *a, struct err *e)
 	int	 zero = 0;
 
 	if (hdr_take(h, '(') != 0)
-		return err_set(e, "the header's shape is not a tuple");
+		return err_set(e, _("the header's shape is not a tuple"));
 	a->ndim = 0;
 	for (;;) {
 		if (hdr_take(h, ')') == 0)
 			break;
 		hdr_blank(h);
 		if (h->p >= h->end || *h->p < '0' || *h->p > '9')
-			return err_set(e, "the header's shape is not a tuple "
-			    "of sizes");
+			return err_set(e, _("the header's shape is not a tuple "
+			    "of sizes"));
 		d = 0;
 		while (h->p < h->end && *h->p >= '0' && *h->p <= '9') {
 			if (d > (SIZE_MAX - 9) / 10)
-				return err_set(e, "a dimension in the header "
-				    "is too large");
+				return err_set(e, _("a dimension in the header "
+				    "is too large"));
 			d = d * 10 + (size_t)(*h->p++ - '0');
 		}
 		if (h->p < h->end && *h->p == 'L')
 			h->p++;		/* Python 2's long */
 		if (a->ndim >= NPY_MAX_NDIM)
-			return err_set(e, "more than %d dimensions",
+			return err_set(e, _("more than %d dimensions"),
 			    NPY_MAX_NDIM);
 		a->shape[a->ndim++] = d;
 		/* The count, checked against the limit as it grows so that
@@ -194,14 +195,14 @@ hdr_shape(struct hdr *h, struct npy_array *a, struct err *e)
 			zero = 1;
 		else if (!zero) {
 			if (count > NPY_MAX_VALUES / d)
-				return err_set(e, "more than %u values (the "
-				    "limit)", NPY_MAX_VALUES);
+				return err_set(e, _("more than %u values (the "
+				    "limit)"), NPY_MAX_VALUES);
 			count *= d;
 		}
 		if (hdr_take(h, ',') != 0) {
 			if (hdr_take(h, ')') != 0)
-				return err_set(e, "the header's shape is "
-				    "not a tuple");
+				return err_set(e, _("the header's shape is "
+				    "not a tuple"));
 			break;
 		}
 	}
@@ -219,34 +220,35 @@ descr_type(const char *s, struct npy_array *a, struct err *e)
 	int	 t;
 
 	if (order != '<' && order != '>' && order != '|' && order != '=')
-		return err_set(e, "dtype '%.20s' is not supported", s);
+		return err_set(e, _("dtype '%.20s' is not supported"), s);
 	kind = s[1];
 	errno = 0;
 	size = kind ? strtol(s + 2, &end, 10) : 0;
 	if (kind == 'O')
-		return err_set(e, "dtype object ('%.20s') is refused: its "
+		return err_set(e, _("dtype object ('%.20s') is refused: its "
 		    "values are pickled Python objects, which losslab never "
-		    "unpickles", s);
+		    "unpickles"), s);
 	if (kind == 'c')
-		return err_set(e, "complex dtype '%.20s' is not supported "
-		    "(a loss takes real numbers)", s);
+		return err_set(e, _("complex dtype '%.20s' is not supported "
+		    "(a loss takes real numbers)"), s);
 	if (kind == 'U' || kind == 'S' || kind == 'a')
-		return err_set(e, "string dtype '%.20s' is not supported", s);
+		return err_set(e, _("string dtype '%.20s' is not supported"),
+		    s);
 	if (kind == 'M' || kind == 'm')
-		return err_set(e, "datetime dtype '%.20s' is not supported",
+		return err_set(e, _("datetime dtype '%.20s' is not supported"),
 		    s);
 	if (kind == 'V')
-		return err_set(e, "void (structured) dtype '%.20s' is not "
-		    "supported", s);
+		return err_set(e, _("void (structured) dtype '%.20s' is not "
+		    "supported"), s);
 	if (kind == 0 || s[2] == '\0' || errno != 0 || *end != '\0')
-		return err_set(e, "dtype '%.20s' is not supported", s);
+		return err_set(e, _("dtype '%.20s' is not supported"), s);
 	for (t = NPY_NONE + 1; t < NPY_TYPE_COUNT; t++)
 		if (npy_types[t].kind == kind && npy_types[t].size == size)
 			break;
 	if (t == NPY_TYPE_COUNT)
-		return err_set(e, "dtype '%.20s' is not supported (bool, "
+		return err_set(e, _("dtype '%.20s' is not supported (bool, "
 		    "int8..int64, uint8..uint64, float16, float32, float64 "
-		    "are)", s);
+		    "are)"), s);
 	/* '|' and '=' are for one-byte types; '=' (native) on a multi-byte
 	   type is what this machine is. */
 	a->type = (enum npy_type)t;
@@ -257,7 +259,7 @@ descr_type(const char *s, struct npy_array *a, struct err *e)
 		a->big_endian = *(unsigned char *)&one == 0;
 	}
 	if (order == '|' && size > 1)
-		return err_set(e, "dtype '%.20s' gives no byte order", s);
+		return err_set(e, _("dtype '%.20s' gives no byte order"), s);
 	return 0;
 }
 
@@ -271,22 +273,22 @@ parse_header(const char *text, size_t len, struct npy_array *a,
 	int		 have_descr = 0, have_order = 0, have_shape = 0;
 
 	if (hdr_take(&h, '{') != 0)
-		return err_set(e, "the header is not a dict");
+		return err_set(e, _("the header is not a dict"));
 	for (;;) {
 		if (hdr_take(&h, '}') == 0)
 			break;
 		if (hdr_string(&h, key, sizeof key) != 0 ||
 		    hdr_take(&h, ':') != 0)
-			return err_set(e, "the header is not a dict of "
-			    "descr, fortran_order and shape");
+			return err_set(e, _("the header is not a dict of "
+			    "descr, fortran_order and shape"));
 		if (strcmp(key, "descr") == 0 && !have_descr) {
 			hdr_blank(&h);
 			if (h.p < h.end && *h.p == '[')
-				return err_set(e, "structured dtypes (a list "
-				    "of fields) are not supported");
+				return err_set(e, _("structured dtypes (a list "
+				    "of fields) are not supported"));
 			if (hdr_string(&h, descr, sizeof descr) != 0)
-				return err_set(e, "the header's descr is not "
-				    "a dtype string");
+				return err_set(e, _("the header's descr is not "
+				    "a dtype string"));
 			if (descr_type(descr, a, e) != 0)
 				return -1;
 			have_descr = 1;
@@ -296,27 +298,28 @@ parse_header(const char *text, size_t len, struct npy_array *a,
 			else if (hdr_word(&h, "False") == 0)
 				a->fortran = 0;
 			else
-				return err_set(e, "the header's fortran_order "
-				    "is not True or False");
+				return err_set(e, _("the header's "
+				    "fortran_order is not True or False"));
 			have_order = 1;
 		} else if (strcmp(key, "shape") == 0 && !have_shape) {
 			if (hdr_shape(&h, a, e) != 0)
 				return -1;
 			have_shape = 1;
 		} else
-			return err_set(e, "the header has an unexpected or "
-			    "repeated key '%.31s'", key);
+			return err_set(e, _("the header has an unexpected or "
+			    "repeated key '%.31s'"), key);
 		if (hdr_take(&h, ',') != 0) {
 			if (hdr_take(&h, '}') != 0)
-				return err_set(e, "the header is not a dict");
+				return err_set(e,
+				    _("the header is not a dict"));
 			break;
 		}
 	}
 	hdr_blank(&h);
 	if (h.p != h.end)
-		return err_set(e, "the header has text after its dict");
+		return err_set(e, _("the header has text after its dict"));
 	if (!have_descr || !have_order || !have_shape)
-		return err_set(e, "the header lacks %s",
+		return err_set(e, _("the header lacks %s"),
 		    !have_descr ? "descr" : !have_order ? "fortran_order" :
 		    "shape");
 	return 0;
@@ -368,14 +371,15 @@ load_value(const unsigned char *p, const struct npy_array *a, size_t k,
 	switch (npy_types[a->type].kind) {
 	case 'b':
 		if (u > 1)
-			return err_set(e, "value %zu is a bool of byte %u, not "
-			    "0 or 1", k + 1, (unsigned)u);
+			return err_set(e, _("value %zu is a bool of byte %u, "
+			    "not 0 or 1"), k + 1, (unsigned)u);
 		*out = (double)u;
 		return 0;
 	case 'u':
 		if (u > exact)
-			return err_set(e, "value %zu (%llu) is too large to be "
-			    "exact in float64", k + 1, (unsigned long long)u);
+			return err_set(e, _("value %zu (%llu) is too large to "
+			    "be exact in float64"), k + 1,
+			    (unsigned long long)u);
 		*out = (double)u;
 		return 0;
 	case 'i':
@@ -384,8 +388,8 @@ load_value(const unsigned char *p, const struct npy_array *a, size_t k,
 			u |= ~(uint64_t)0 << (8 * size);
 		memcpy(&s, &u, sizeof s);
 		if (s > (int64_t)exact || s < -(int64_t)exact)
-			return err_set(e, "value %zu (%lld) is too large to be "
-			    "exact in float64", k + 1, (long long)s);
+			return err_set(e, _("value %zu (%lld) is too large to "
+			    "be exact in float64"), k + 1, (long long)s);
 		*out = (double)s;
 		return 0;
 	default:
@@ -417,7 +421,7 @@ load_data(const unsigned char *data, struct npy_array *a, struct err *e)
 	if (a->count == 0)
 		return 0;
 	if ((a->v = malloc(a->count * sizeof *a->v)) == NULL)
-		return err_set(e, "out of memory for %zu values", a->count);
+		return err_set(e, _("out of memory for %zu values"), a->count);
 	if (!a->fortran || a->ndim < 2) {
 		/* The common case in one tight loop per type. */
 		if (a->type == NPY_FLOAT64 && !a->big_endian) {
@@ -460,34 +464,35 @@ npy_parse(const void *buf, size_t len, struct npy_array *a, struct err *e)
 
 	*a = empty;
 	if (!npy_is_npy(buf, len))
-		return err_set(e, "not a .npy file (no \\x93NUMPY magic)");
+		return err_set(e, _("not a .npy file (no \\x93NUMPY magic)"));
 	if (len < 10)
-		return err_set(e, "truncated: %zu bytes, less than a .npy "
-		    "preamble", len);
+		return err_set(e, _("truncated: %zu bytes, less than a .npy "
+		    "preamble"), len);
 	major = b[6];
 	if (major == 1) {
 		hlen = (size_t)b[8] | (size_t)b[9] << 8;
 		pre = 10;
 	} else if (major == 2 || major == 3) {
 		if (len < 12)
-			return err_set(e, "truncated: %zu bytes, less than a "
-			    ".npy preamble", len);
+			return err_set(e, _("truncated: %zu bytes, less than a "
+			    ".npy preamble"), len);
 		hlen = (size_t)b[8] | (size_t)b[9] << 8 |
 		    (size_t)b[10] << 16 | (size_t)b[11] << 24;
 		pre = 12;
 	} else
-		return err_set(e, ".npy format version %u.%u is not "
-		    "supported (1.0, 2.0 and 3.0 are)", major, b[7]);
+		return err_set(e, _(".npy format version %u.%u is not "
+		    "supported (1.0, 2.0 and 3.0 are)"), major, b[7]);
 	if (hlen > NPY_MAX_HEADER)
-		return err_set(e, "the header says it is %zu bytes, more than "
-		    "%u (the limit)", hlen, NPY_MAX_HEADER);
+		return err_set(e, _("the header says it is %zu bytes, more "
+		    "than %u (the limit)"), hlen, NPY_MAX_HEADER);
 	if (hlen > len - pre)
-		return err_set(e, "truncated: the header says it is %zu bytes, "
-		    "the file has %zu after the preamble", hlen, len - pre);
+		return err_set(e, _("truncated: the header says it is %zu "
+		    "bytes, the file has %zu after the preamble"), hlen,
+		    len - pre);
 	/* Versions 1 and 2 are latin-1, 3 is UTF-8; a dict of the three
 	   keys is ASCII in all, and anything else is refused. */
 	if (memchr(b + pre, '\0', hlen) != NULL)
-		return err_set(e, "the header holds a NUL byte");
+		return err_set(e, _("the header holds a NUL byte"));
 	if (parse_header((const char *)b + pre, hlen, a, e) != 0) {
 		npy_free(a);
 		return -1;
@@ -495,15 +500,15 @@ npy_parse(const void *buf, size_t len, struct npy_array *a, struct err *e)
 	size = (size_t)npy_types[a->type].size;
 	need = a->count * size;		/* <= 2^24 * 8: no overflow */
 	if (len - pre - hlen < need) {
-		err_set(e, "truncated: the header says %zu %s values (%zu "
-		    "bytes), the file has %zu bytes of data", a->count,
+		err_set(e, _("truncated: the header says %zu %s values (%zu "
+		    "bytes), the file has %zu bytes of data"), a->count,
 		    npy_type_name(a->type), need, len - pre - hlen);
 		npy_free(a);
 		return -1;
 	}
 	if (len - pre - hlen > need) {
-		err_set(e, "the header says %zu %s values (%zu bytes), the "
-		    "file has %zu bytes of data", a->count,
+		err_set(e, _("the header says %zu %s values (%zu bytes), the "
+		    "file has %zu bytes of data"), a->count,
 		    npy_type_name(a->type), need, len - pre - hlen);
 		npy_free(a);
 		return -1;
@@ -836,13 +841,13 @@ header_iov(const char *path, int ndim, const size_t *shape, size_t n,
 	int	i;
 
 	if (ndim < 0 || ndim > NPY_MAX_NDIM)
-		return err_set(e, "cannot write '%s': %d dimensions", path,
+		return err_set(e, _("cannot write '%s': %d dimensions"), path,
 		    ndim);
 	for (i = 0; i < ndim; i++)
 		count *= shape[i];
 	if (count != n)
-		return err_set(e, "cannot write '%s': %zu values for a shape "
-		    "of %zu", path, n, count);
+		return err_set(e, _("cannot write '%s': %zu values for a shape "
+		    "of %zu"), path, n, count);
 	iov->iov_base = head;
 	iov->iov_len = write_header(head, NPY_HEAD_MAX, ndim, shape, f32);
 	return 0;
@@ -897,8 +902,8 @@ npy_write_chunks(const char *path, int ndim, const size_t *shape, size_t n,
 	struct err	 oe;
 
 	if (!host_little())
-		return err_set(e, "cannot write '%s' from its pieces on a "
-		    "big-endian machine", path);
+		return err_set(e, _("cannot write '%s' from its pieces on a "
+		    "big-endian machine"), path);
 	if (header_iov(path, ndim, shape, n, f32, head, &iov, e) != 0)
 		return -1;
 	if (outfile_write_chunks(path, &iov, 1, n * (f32 ? 4 : 8), chunk, ctx,

@@ -196,6 +196,13 @@ fails "--input: '$tmp/big.npy' is larger than 134283280 bytes (the limit of a .n
 ok $? "a .npy file one byte over the limit: refused"
 rm -f "$tmp/big.npy"
 
+# the same refusals for a Chinese learner: one line in Chinese, exit 2
+(unset LC_ALL LC_MESSAGES; LANG=C.UTF-8 LANGUAGE=zh_CN "$LOSSLAB" eval bce-logits \
+    --input @tests/npy-bad/object.npy --target 1) >"$tmp/out" 2>"$tmp/err"
+rc=$?
+[ $rc -eq 2 ] && [ ! -s "$tmp/out" ] && [ "$(cat "$tmp/err")" = "losslab: --input：“tests/npy-bad/object.npy”：拒绝 dtype object（“|O”）：它的值是 pickle 过的 Python 对象，losslab 从不反序列化它们" ]
+ok $? "a pickled .npy, in Chinese: one translated line, exit 2 ($(cat "$tmp/err"))"
+
 # --- text files: a header line ------------------------------------------------
 printf 'logit,label\n1.5,1\n-2,0\n' >"$tmp/h.csv"
 "$LOSSLAB" eval bce-logits --input @"$tmp/h.csv" --target '1,1;0,0' --json \
