@@ -456,8 +456,7 @@ stream_start(struct eval_args *a, struct stream *st)
 	    !S_ISREG(sb.st_mode)))
 		return;
 	st->f32 = x->f32 != NULL;
-	if (a->l.opts.threads < 2 || a->full ||
-	    mat_numel(x) <= EVAL_FULL_MAX ||
+	if (a->l.opts.threads < 2 || !a->summary ||
 	    a->xdt != (st->f32 ? DTYPE_FLOAT : DTYPE_DOUBLE) ||
 	    (a->l.input_info.type != NPY_NONE &&
 	    a->l.input_info.npy_ndim == 0) || !npy_chunks_ok() ||
@@ -1245,6 +1244,7 @@ cmd_eval_main(int argc, char **argv)
 	}
 	if (!float_storage(&a) && (rc = widen(&a)) != 0)
 		goto out;
+	a.summary = !a.full && mat_numel(&a.l.input) > EVAL_FULL_MAX;
 	stream_start(&a, &st);
 	rc = loss_eval(a.loss, &a.l.input, &a.l.target, &a.l.opts, &r, &e);
 	a.l.opts.values_done = NULL;	/* the kernel's alone */
@@ -1271,7 +1271,6 @@ cmd_eval_main(int argc, char **argv)
 		rc = CLI_EXIT_USAGE;
 		goto out;
 	}
-	a.summary = !a.full && mat_numel(&a.l.input) > EVAL_FULL_MAX;
 	if ((rc = outputs_and_diags(&a, &r, &dl, &st)) != 0)
 		goto out;
 	if (a.l.pitfall != PITFALL_NONE)
